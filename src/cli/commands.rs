@@ -1,0 +1,203 @@
+//! One function per subcommand.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::output::{json, thousands};
+use super::progress::Bar;
+use super::{Cli, Command};
+use crate::db::import::{self, ImportOptions, Input};
+use crate::db::{self, entities, stats};
+use crate::error::Error;
+use crate::matching::NameIndex;
+use crate::search;
+use crate::text::sanitize::sanitize;
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    match cli.command.unwrap_or(Command::Tui) {
+        Command::Tui => Err(Error::User("the workbench is not available yet".into()).into()),
+        Command::Init { .. } => Err(Error::User("init is not available yet".into()).into()),
+        Command::Import {
+            format,
+            paths,
+            as_of,
+            allow_shrink,
+            synthetic,
+            json: as_json,
+        } => cmd_import(
+            &db_path,
+            format,
+            &paths,
+            as_of,
+            allow_shrink,
+            synthetic,
+            as_json,
+        ),
+        Command::Search {
+            query,
+            limit,
+            json: as_json,
+        } => cmd_search(&db_path, &query, limit, as_json),
+        Command::Show {
+            kind,
+            id,
+            json: as_json,
+        } => cmd_show(&db_path, &kind, id, as_json),
+        Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+    }
+}
+
+fn cmd_import(
+    db_path: &Path,
+    format: import::Format,
+    paths: &[PathBuf],
+    as_of: Option<String>,
+    allow_shrink: bool,
+    synthetic: bool,
+    as_json: bool,
+) -> anyhow::Result<()> {
+    if let Some(d) = &as_of {
+        crate::db::import::fields::date(d).map_err(|m| Error::User(format!("--as-of: {m}")))?;
+    }
+    let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
+    let mut conn = db::open_rw(db_path)?;
+    let bar = Bar::new(format.as_str());
+    let opts = ImportOptions {
+        as_of,
+        allow_shrink,
+        synthetic,
+        note: None,
+    };
+    let report = import::import(&mut conn, format, &inputs, &opts, &bar);
+    bar.finish();
+    let report = report.with_context(|| {
+        format!(
+            "import {} failed; the database is unchanged",
+            format.as_str()
+        )
+    })?;
+    if as_json {
+        return json(&report);
+    }
+    if report.already_imported {
+        println!(
+            "{}: already imported as source #{} (SHA-256 {}); nothing changed",
+            report.files.join(", "),
+            report.source_id.unwrap_or_default(),
+            &report.sha256[..12]
+        );
+        return Ok(());
+    }
+    println!(
+        "imported {} rows from {} as source #{} ({}, as of {})",
+        thousands(report.rows as i64),
+        report.files.join(", "),
+        report.source_id.unwrap_or_default(),
+        report.dataset,
+        report.as_of.as_deref().unwrap_or("unknown")
+    );
+    if let Some(v) = &report.version {
+        if !v.became_current {
+            println!(
+                "older than the current version of {}: kept as history",
+                report.dataset
+            );
+        } else if let Some(old) = v.replaced {
+            println!(
+                "replaces source #{old}: {} added, {} removed",
+                thousands(v.added as i64),
+                thousands(v.removed as i64)
+            );
+            for n in &v.added_examples {
+                println!("  + {}", sanitize(n));
+            }
+            for n in &v.removed_examples {
+                println!("  - {}", sanitize(n));
+            }
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("warning: {}", sanitize(w));
+    }
+    println!(
+        "links: {} to trade parties, {} to patent assignees",
+        thousands(report.links.party_links as i64),
+        thousands(report.links.assignee_links as i64)
+    );
+    Ok(())
+}
+
+fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
+    let conn = db::open_ro(db_path)?;
+    let index = NameIndex::build(entities::current_names(&conn)?);
+    let hits = search::search(&conn, &index, query, limit)?;
+    if as_json {
+        return json(&hits);
+    }
+    if hits.is_empty() {
+        println!("no list entry matches {query:?}");
+        return Ok(());
+    }
+    for h in &hits {
+        println!(
+            "{:>6}  {:<6} {:.2}  {}{}  [{}]",
+            h.id,
+            h.list,
+            h.score,
+            sanitize(&h.name),
+            h.country
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
+            h.programs.as_deref().map(sanitize).unwrap_or_default(),
+        );
+    }
+    Ok(())
+}
+
+fn cmd_show(db_path: &Path, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
+    let conn = db::open_ro(db_path)?;
+    match kind {
+        "entity" => {
+            let e = entities::get(&conn, id)?;
+            if as_json {
+                return json(&serde_json::json!({ "record": e, "links": [] }));
+            }
+            println!("{} [{}] #{}", sanitize(&e.name), e.list, e.id);
+            Ok(())
+        }
+        _ => Err(Error::User(format!("show {kind} is not available yet")).into()),
+    }
+}
+
+fn cmd_stats(db_path: &Path, as_json: bool) -> anyhow::Result<()> {
+    let conn = db::open_ro(db_path)?;
+    let s = stats::stats(&conn)?;
+    if as_json {
+        return json(&s);
+    }
+    println!("database: {}", db_path.display());
+    for (t, n) in &s.tables {
+        println!("  {t:<14} {:>12}", thousands(*n));
+    }
+    println!("current list entries:");
+    for (l, n) in &s.lists {
+        println!("  {l:<8} {:>8}", thousands(*n));
+    }
+    println!("sources:");
+    for src in &s.sources {
+        println!(
+            "  #{:<3} {:<16} {:>9} rows  as of {:<10} {}{}  {}",
+            src.id,
+            src.dataset,
+            thousands(src.rows),
+            src.as_of.as_deref().unwrap_or("unknown"),
+            if src.current { "" } else { "(replaced) " },
+            if src.synthetic { "SYNTHETIC " } else { "" },
+            &src.sha256[..16.min(src.sha256.len())]
+        );
+    }
+    Ok(())
+}

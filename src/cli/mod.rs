@@ -1,0 +1,109 @@
+//! The command line: argument definitions (clap) and dispatch. Thin: every command is a few
+//! calls into the library plus output formatting (text for people, `--json` for scripts).
+
+mod commands;
+mod output;
+pub mod progress;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::db::import::Format;
+use crate::error::Error;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tradescope",
+    version,
+    about = "Terminal workbench for export-control screening: watch lists, shipments and patents, linked",
+    long_about = "Search watch-listed entities (US Consolidated Screening List, OFAC SDN and non-SDN, \
+BIS Denied Persons), browse shipments, look up patents, and drill between linked records by keyboard.\n\n\
+With no command, opens the workbench (building the default database from the bundled data on first start).",
+    after_help = "Exit codes: 0 ok, 1 user error (bad file, no match for ID), 2 internal error."
+)]
+pub struct Cli {
+    /// Database file [default: $TRADESCOPE_DB, else the XDG data dir]
+    #[arg(long, global = true, env = "TRADESCOPE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the workbench (the default command)
+    Tui,
+    /// Build the default database from the bundled data (real lists + demo shipments)
+    Init {
+        /// Rebuild even if the database exists (the old file is replaced)
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import published files: csl, ofac (file set), dpl, patentsview, patents, ams (table set), shipments
+    Import {
+        #[arg(value_enum)]
+        format: Format,
+        /// File(s) to import; an OFAC or AMS set is given as all its files at once
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Date the publisher's data stood at (YYYY-MM-DD); derived from the data if omitted
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Accept a list update that removes more than 20% of the list's entries
+        #[arg(long)]
+        allow_shrink: bool,
+        /// Mark the imported records synthetic
+        #[arg(long)]
+        synthetic: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search list entries by name (best first)
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one record and every link the workbench can follow from it
+    Show {
+        #[arg(value_parser = ["entity", "party", "shipment", "patent", "assignee"])]
+        kind: String,
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts per table and per source, with each source's SHA-256
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Run the program; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => 0,
+        Err(err) => {
+            let code = match err.downcast_ref::<Error>() {
+                Some(e) => e.exit_code(),
+                None => 2,
+            };
+            eprintln!("error: {err:#}");
+            code
+        }
+    }
+}

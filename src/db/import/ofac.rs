@@ -1,0 +1,402 @@
+//! OFAC legacy CSV sets: the SDN list (sdn.csv, add.csv, alt.csv, sdn_comments.csv) and the
+//! non-SDN consolidated list (cons_prim.csv, cons_add.csv, cons_alt.csv, cons_comments.csv).
+//! No header; `-0-` (often with a trailing space) means null; CRLF or LF; the file may end with
+//! a 0x1A (DOS end-of-file) byte; `*_comments.csv` continues remarks cut at the field limit.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use crate::country;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+
+use super::csl::csv_error;
+use super::fields::opt;
+use super::input::{decode, Input};
+use super::lists::NewEntry;
+use super::ListSink;
+
+/// Which member of the set a file is, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Member {
+    Primary,
+    Address,
+    Alias,
+    Comments,
+}
+
+fn member(file_name: &str) -> Option<Member> {
+    let n = file_name.to_ascii_lowercase();
+    let stem = n.trim_end_matches(".gz").trim_end_matches(".csv");
+    if stem.ends_with("comments") {
+        Some(Member::Comments)
+    } else if stem == "sdn" || stem.ends_with("prim") {
+        Some(Member::Primary)
+    } else if stem.ends_with("add") {
+        Some(Member::Address)
+    } else if stem.ends_with("alt") {
+        Some(Member::Alias)
+    } else {
+        None
+    }
+}
+
+/// `ofac_cons` when the primary file is a `cons_*` file, else `ofac_sdn`.
+pub fn dataset(inputs: &[Input]) -> &'static str {
+    let cons = inputs
+        .iter()
+        .any(|i| member(&i.file_name()) == Some(Member::Primary) && i.file_name().contains("cons"));
+    if cons {
+        "ofac_cons"
+    } else {
+        "ofac_sdn"
+    }
+}
+
+/// Check that the inputs form a set: exactly one primary file, the others recognised.
+pub fn check_set(inputs: &[Input]) -> Result<()> {
+    let mut primaries = 0;
+    for i in inputs {
+        match member(&i.file_name()) {
+            Some(Member::Primary) => primaries += 1,
+            Some(_) => {}
+            None => {
+                return Err(Error::file(
+                    &i.name,
+                    "not a member of an OFAC legacy CSV set (expected sdn.csv/cons_prim.csv, \
+                     add.csv, alt.csv, sdn_comments.csv or their cons_* names)",
+                ))
+            }
+        }
+    }
+    if primaries != 1 {
+        return Err(Error::User(format!(
+            "an OFAC import needs exactly one primary file (sdn.csv or cons_prim.csv); got {primaries}"
+        )));
+    }
+    Ok(())
+}
+
+struct Primary {
+    line: u64,
+    name: String,
+    sdn_type: Option<String>,
+    program: Option<String>,
+    title: Option<String>,
+    call_sign: Option<String>,
+    vess_flag: Option<String>,
+    remarks: Option<String>,
+    addresses: Vec<String>,
+    countries: Vec<String>,
+    aliases: Vec<(String, String)>,
+}
+
+/// Rows of a headerless OFAC file, as (line, fields). Skips blank lines and the 0x1A marker.
+fn rows(
+    name: &str,
+    reader: Box<dyn Read + Send + '_>,
+    min_fields: usize,
+    mut f: impl FnMut(u64, Vec<String>) -> Result<()>,
+) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
+    let mut rec = csv::ByteRecord::new();
+    while rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| csv_error(name, e))?
+    {
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() == 1 {
+            let only = rec.get(0).unwrap_or_default().trim_ascii();
+            if only.is_empty() || only == b"\x1a" {
+                continue;
+            }
+        }
+        if rec.len() < min_fields {
+            return Err(Error::input(
+                name,
+                line,
+                "(row)",
+                format!("{} fields where this file has {min_fields}", rec.len()),
+            ));
+        }
+        f(line, rec.iter().map(|b| decode(b).into_owned()).collect())?;
+    }
+    Ok(())
+}
+
+fn ent_num(name: &str, line: u64, s: &str) -> Result<u64> {
+    s.trim().parse::<u64>().map_err(|_| {
+        Error::input(
+            name,
+            line,
+            "ent_num",
+            format!("`{}` is not a number", s.trim()),
+        )
+    })
+}
+
+pub fn read(inputs: &[Input], progress: &dyn Progress, sink: &mut dyn ListSink) -> Result<()> {
+    check_set(inputs)?;
+    // Rows of add/alt/comments whose ent_num is not in the primary file. Real sets have them
+    // (sdn_comments.csv is sometimes from a later release): skipped and reported, not fatal.
+    let mut dangling: Vec<String> = Vec::new();
+    let cons = dataset(inputs) == "ofac_cons";
+    let mut by_num: BTreeMap<u64, Primary> = BTreeMap::new();
+    let mut ordered: Vec<&Input> = inputs.iter().collect();
+    ordered.sort_by_key(|i| member(&i.file_name()).map(|m| m as u8));
+    for input in ordered {
+        let name = input.name.as_str();
+        let m = member(&input.file_name()).unwrap_or(Member::Primary);
+        let reader = input.open(progress)?;
+        match m {
+            Member::Primary => rows(name, reader, 12, |line, f| {
+                let n = ent_num(name, line, &f[0])?;
+                let pname =
+                    opt(&f[1]).ok_or_else(|| Error::input(name, line, "SDN_Name", "empty name"))?;
+                by_num.insert(
+                    n,
+                    Primary {
+                        line,
+                        name: pname,
+                        sdn_type: opt(&f[2]),
+                        program: opt(&f[3]),
+                        title: opt(&f[4]),
+                        call_sign: opt(&f[5]),
+                        vess_flag: opt(&f[9]),
+                        remarks: opt(&f[11]),
+                        addresses: Vec::new(),
+                        countries: Vec::new(),
+                        aliases: Vec::new(),
+                    },
+                );
+                Ok(())
+            })?,
+            Member::Address => rows(name, reader, 6, |line, f| {
+                let n = ent_num(name, line, &f[0])?;
+                let Some(p) = by_num.get_mut(&n) else {
+                    dangling.push(format!("{name}:{line}: ent_num {n}"));
+                    return Ok(());
+                };
+                let parts: Vec<String> = [&f[2], &f[3], &f[4]]
+                    .iter()
+                    .filter_map(|s| opt(s))
+                    .collect();
+                if let Some(c) = opt(&f[4]).and_then(|c| country::code(&c)) {
+                    p.countries.push(c.to_string());
+                }
+                if !parts.is_empty() {
+                    p.addresses.push(parts.join(", "));
+                }
+                Ok(())
+            })?,
+            Member::Alias => rows(name, reader, 4, |line, f| {
+                let n = ent_num(name, line, &f[0])?;
+                let Some(p) = by_num.get_mut(&n) else {
+                    dangling.push(format!("{name}:{line}: ent_num {n}"));
+                    return Ok(());
+                };
+                if let Some(alias) = opt(&f[3]) {
+                    let kind = opt(&f[2])
+                        .map(|k| k.trim_matches('"').to_ascii_lowercase())
+                        .unwrap_or_else(|| "aka".into());
+                    p.aliases.push((alias, kind));
+                }
+                Ok(())
+            })?,
+            Member::Comments => rows(name, reader, 2, |line, f| {
+                let n = ent_num(name, line, &f[0])?;
+                let Some(p) = by_num.get_mut(&n) else {
+                    dangling.push(format!("{name}:{line}: ent_num {n}"));
+                    return Ok(());
+                };
+                if let Some(more) = opt(&f[1]) {
+                    p.remarks = Some(format!("{}{}", p.remarks.take().unwrap_or_default(), more));
+                }
+                Ok(())
+            })?,
+        }
+    }
+    if !dangling.is_empty() {
+        sink.warning(format!(
+            "{} rows refer to an ent_num that is not in the primary file (files from different \
+             releases?) and were skipped: {}{}",
+            dangling.len(),
+            dangling
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if dangling.len() > 5 { ", …" } else { "" }
+        ));
+    }
+    for (n, p) in by_num {
+        let program = p.program.map(|s| s.replace("] [", "; "));
+        let list_code = if cons {
+            cons_list_code(
+                program.as_deref().unwrap_or(""),
+                p.remarks.as_deref().unwrap_or(""),
+            )
+        } else {
+            "SDN"
+        };
+        let ids = p.remarks.as_deref().map(remark_ids).unwrap_or_default();
+        let start_date = p.remarks.as_deref().and_then(listing_date);
+        sink.entry(NewEntry {
+            line: p.line,
+            list_code: list_code.to_string(),
+            list_name: list_name(list_code).to_string(),
+            source_uid: n.to_string(),
+            entity_number: Some(n.to_string()),
+            entity_type: match p
+                .sdn_type
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                None => "entity".into(),
+                Some(t) => super::csl::entity_type(t),
+            },
+            name: p.name,
+            aliases: p.aliases,
+            programs: program,
+            title: p.title,
+            addresses: p.addresses,
+            countries: p.countries,
+            remarks: p.remarks,
+            start_date,
+            call_sign: p.call_sign,
+            vessel_flag: p.vess_flag,
+            ids,
+            ..Default::default()
+        })?;
+    }
+    Ok(())
+}
+
+/// The legacy non-SDN file has no list column; the list is inferred from program and remarks.
+fn cons_list_code(program: &str, remarks: &str) -> &'static str {
+    if program.contains("CMIC") {
+        "CMIC"
+    } else if program.contains("NS-PLC") {
+        "PLC"
+    } else if program.contains("FSE") {
+        "FSE"
+    } else if remarks.contains("correspondent account or a payable-through account") {
+        "CAP"
+    } else if program.contains("MBS") || remarks.contains("Menu-Based") {
+        "NS-MBS"
+    } else if program.contains("UKRAINE-EO13662") || remarks.contains("Directive") {
+        "SSI"
+    } else {
+        "NONSDN"
+    }
+}
+
+fn list_name(code: &str) -> &'static str {
+    match code {
+        "SDN" => "Specially Designated Nationals (SDN) - Treasury Department",
+        "CMIC" => "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - Treasury Department",
+        "PLC" => "Palestinian Legislative Council List (PLC) - Treasury Department",
+        "FSE" => "Foreign Sanctions Evaders (FSE) - Treasury Department",
+        "CAP" => "Capta List (CAP) - Treasury Department",
+        "NS-MBS" => "Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department",
+        "SSI" => "Sectoral Sanctions Identifications List (SSI) - Treasury Department",
+        _ => "Non-SDN Consolidated Sanctions List - Treasury Department",
+    }
+}
+
+/// "Listing Date (CMIC) 03 Jun 2021" in remarks: the date the entry joined its list.
+fn listing_date(remarks: &str) -> Option<String> {
+    remarks
+        .split(';')
+        .map(str::trim)
+        .find_map(|item| item.strip_prefix("Listing Date ("))
+        .and_then(|rest| rest.split_once(") "))
+        .and_then(|(_, d)| super::fields::date(d.trim_end_matches('.')).ok().flatten())
+}
+
+/// Identifiers written into OFAC remarks ("ISIN CNE100000PM8; Unified Social Credit Code
+/// (USCC) 91330000733796106P; Passport 717637093 (Russia); …").
+fn remark_ids(remarks: &str) -> Vec<(String, String, Option<String>)> {
+    const TYPES: &[&str] = &[
+        "Unified Social Credit Code (USCC)",
+        "ISIN",
+        "SWIFT/BIC",
+        "IMO",
+        "Passport",
+        "National ID No.",
+        "Tax ID No.",
+        "Registration Number",
+        "Registration ID",
+        "Legal Entity Number",
+        "Equity Ticker",
+        "MMSI",
+        "Aircraft Manufacturer's Serial Number (MSN)",
+        "Cedula No.",
+        "RFC",
+        "NIT #",
+        "D-U-N-S Number",
+    ];
+    let mut out = Vec::new();
+    for item in remarks.split(';').map(|s| s.trim().trim_end_matches('.')) {
+        for t in TYPES {
+            if let Some(rest) = item.strip_prefix(t) {
+                let rest = rest.trim();
+                if rest.is_empty()
+                    || !rest
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+                {
+                    continue;
+                }
+                let (value, ctry) = match (rest.rfind(" ("), rest.ends_with(')')) {
+                    (Some(i), true) => (
+                        rest[..i].trim().to_string(),
+                        country::code(&rest[i + 2..rest.len() - 1]).map(str::to_string),
+                    ),
+                    _ => (rest.to_string(), None),
+                };
+                out.push((t.to_string(), value, ctry));
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_by_name() {
+        assert_eq!(member("sdn.csv"), Some(Member::Primary));
+        assert_eq!(member("cons_prim.csv"), Some(Member::Primary));
+        assert_eq!(member("cons_add.csv"), Some(Member::Address));
+        assert_eq!(member("alt.csv"), Some(Member::Alias));
+        assert_eq!(member("sdn_comments.csv"), Some(Member::Comments));
+        assert_eq!(member("notes.txt"), None);
+    }
+
+    #[test]
+    fn ids_from_remarks() {
+        let ids = remark_ids(
+            "Equity Ticker 002415 CN; ISIN CNE100000PM8; Passport 717637093 (Russia); DOB 1975",
+        );
+        assert!(ids.contains(&("ISIN".into(), "CNE100000PM8".into(), None)));
+        assert!(ids.contains(&("Passport".into(), "717637093".into(), Some("RU".into()))));
+        assert_eq!(ids.len(), 3);
+        let uscc = remark_ids("Unified Social Credit Code (USCC) 91330000733796106P (China).");
+        assert_eq!(uscc[0].1, "91330000733796106P");
+        assert_eq!(uscc[0].2.as_deref(), Some("CN"));
+        assert_eq!(
+            listing_date("ISIN X; Listing Date (CMIC) 03 Jun 2021; Y").as_deref(),
+            Some("2021-06-03")
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! The database layer: every SQL statement of the program lives under this module.
+//!
+//! `open_rw` is for commands that write (init, import, gen); `open_ro` is for browsing and
+//! reporting. Both harden the connection (defensive mode, untrusted schema, busy timeout) and
+//! check the schema version; only `open_rw` migrates.
+
+pub mod entities;
+pub mod import;
+pub mod link;
+mod migrate;
+pub mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+pub use migrate::SCHEMA_VERSION;
+
+/// The database used when neither `--db` nor `$TRADESCOPE_DB` names one:
+/// `$XDG_DATA_HOME/tradescope/tradescope.db` (or the platform's equivalent).
+pub fn default_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "tradescope")
+        .map(|d| d.data_dir().join("tradescope.db"))
+        .unwrap_or_else(|| PathBuf::from("tradescope.db"))
+}
+
+/// Open (creating if needed) a database for writing, and migrate it to the current schema.
+pub fn open_rw(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
+    harden(&conn, path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| db_error(path, e))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate(&conn, path)?;
+    Ok(conn)
+}
+
+/// Open an existing database read-only, as the workbench and the reporting commands do.
+pub fn open_ro(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(Error::Database {
+            path: path.to_path_buf(),
+            message: "no database here; run `tradescope init` to build one".into(),
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
+    harden(&conn, path)?;
+    migrate::check_version(&conn, path)?;
+    Ok(conn)
+}
+
+/// Settings every connection gets: a database file may come from elsewhere, so it must not be
+/// able to run code through its schema (triggers, views, defaults calling functions).
+fn harden(conn: &Connection, path: &Path) -> Result<()> {
+    let e = |err| db_error(path, err);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
+        .map_err(e)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
+        .map_err(e)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(e)?;
+    Ok(())
+}
+
+fn db_error(path: &Path, err: rusqlite::Error) -> Error {
+    Error::Database {
+        path: path.to_path_buf(),
+        message: err.to_string(),
+    }
+}
+
+/// Current UTC time as ISO-8601 text, the timestamp format of every table.
+pub fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

@@ -1,0 +1,68 @@
+//! Library errors. Every message names what went wrong and, where it can, what to do next.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value in an input file is wrong: names file, line and field.
+    #[error("{file}:{line}: field `{field}`: {message}")]
+    Input {
+        file: String,
+        line: u64,
+        field: String,
+        message: String,
+    },
+    /// An input file as a whole is unusable (unknown layout, truncated, unreadable).
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+    /// A record the user asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The user asked for something that cannot be done as asked.
+    #[error("{0}")]
+    User(String),
+    /// The database file is not one tradescope can trust or use.
+    #[error("database {path}: {message}")]
+    Database { path: PathBuf, message: String },
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn input(
+        file: impl Into<String>,
+        line: u64,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Input {
+            file: file.into(),
+            line,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::File {
+            file: file.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Exit code contract of the CLI: 1 for the user's input or request, 2 for internal failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input { .. }
+            | Error::File { .. }
+            | Error::NotFound(_)
+            | Error::User(_)
+            | Error::Database { .. } => 1,
+            Error::Sqlite(_) | Error::Io(_) => 2,
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! tradescope: a terminal workbench over a local SQLite database of watch-listed entities,
+//! shipments (bills of lading) and patents, linked by name matching and drillable by keyboard.
+//!
+//! # Architecture map
+//!
+//! - [`cli`]: the command line (clap). Thin: parses arguments, opens the database, calls the
+//!   library, prints JSON or text. Maps [`error::Error`] to exit codes (0 ok, 1 user, 2 internal).
+//! - [`db`]: ALL SQL lives here. `db::open_rw`/`open_ro` harden every connection and migrate by
+//!   `PRAGMA user_version` (schema in `schema.sql`). `db::import` has one file per real published
+//!   format; every import is one transaction. `db::link` stores matcher-made links.
+//! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
+//! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
+//! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
+//!   default database from them.
+//! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
+//! - [`text`]: sanitizing untrusted text before it reaches the terminal.
+//!
+//! A keystroke in the TUI flows: crossterm event → keymap → `Action` → pure `update(model,
+//! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
+//! as `Action`s (stale generations dropped) → `draw(&model)`.
+
+pub mod cli;
+pub mod country;
+pub mod db;
+pub mod error;
+pub mod matching;
+pub mod model;
+pub mod progress;
+pub mod search;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,18 @@
+//! Progress reporting, decoupled from any terminal: the library reports, the CLI draws
+//! (indicatif on stderr), tests pass `&NoProgress`.
+
+/// Receives progress of a long job. Stages run one after another; positions are per stage.
+pub trait Progress: Sync {
+    /// A new stage begins, with its total in units (bytes or rows) if known.
+    fn stage(&self, name: &str, total: Option<u64>);
+    /// `n` more units of the current stage are done.
+    fn inc(&self, n: u64);
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn stage(&self, _name: &str, _total: Option<u64>) {}
+    fn inc(&self, _n: u64) {}
+}

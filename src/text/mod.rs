@@ -1,0 +1,3 @@
+//! Text handling for display.
+
+pub mod sanitize;
