@@ -19,6 +19,7 @@
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
+pub mod bundle;
 pub mod cli;
 pub mod country;
 pub mod db;

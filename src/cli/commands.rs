@@ -7,10 +7,12 @@ use anyhow::Context;
 use super::output::{json, thousands};
 use super::progress::Bar;
 use super::{Cli, Command};
+use crate::bundle;
 use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, entities, stats};
+use crate::db::{self, entities, links, parties, patents, shipments, stats};
 use crate::error::Error;
 use crate::matching::NameIndex;
+use crate::model::RecordKind;
 use crate::search;
 use crate::text::sanitize::sanitize;
 
@@ -18,7 +20,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     match cli.command.unwrap_or(Command::Tui) {
         Command::Tui => Err(Error::User("the workbench is not available yet".into()).into()),
-        Command::Init { .. } => Err(Error::User("init is not available yet".into()).into()),
+        Command::Init {
+            force,
+            json: as_json,
+        } => cmd_init(&db_path, force, as_json),
         Command::Import {
             format,
             paths,
@@ -157,19 +162,66 @@ fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyho
     Ok(())
 }
 
+fn cmd_init(db_path: &Path, force: bool, as_json: bool) -> anyhow::Result<()> {
+    let bar = Bar::new("init");
+    let report = bundle::init(db_path, force, &bar);
+    bar.finish();
+    let report = report?;
+    if as_json {
+        return json(&report);
+    }
+    println!("built {}", report.path.display());
+    for (t, n) in &report.stats.tables {
+        if *n > 0 {
+            println!("  {t:<14} {:>10}", thousands(*n));
+        }
+    }
+    Ok(())
+}
+
 fn cmd_show(db_path: &Path, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
     let conn = db::open_ro(db_path)?;
-    match kind {
-        "entity" => {
-            let e = entities::get(&conn, id)?;
-            if as_json {
-                return json(&serde_json::json!({ "record": e, "links": [] }));
-            }
-            println!("{} [{}] #{}", sanitize(&e.name), e.list, e.id);
-            Ok(())
-        }
-        _ => Err(Error::User(format!("show {kind} is not available yet")).into()),
+    let kind = RecordKind::parse(kind)
+        .ok_or_else(|| Error::User(format!("unknown record kind {kind}")))?;
+    let record = match kind {
+        RecordKind::Entity => serde_json::to_value(entities::get(&conn, id)?)?,
+        RecordKind::Party => serde_json::to_value(parties::get(&conn, id)?)?,
+        RecordKind::Shipment => serde_json::to_value(shipments::get(&conn, id)?)?,
+        RecordKind::Patent => serde_json::to_value(patents::get(&conn, id)?)?,
+        RecordKind::Assignee => serde_json::to_value(patents::get_assignee(&conn, id)?)?,
+    };
+    let links = links::links(&conn, kind, id)?;
+    if as_json {
+        return json(&serde_json::json!({ "record": record, "links": links }));
     }
+    println!("{} #{id}", kind.as_str());
+    if let Some(obj) = record.as_object() {
+        for (k, v) in obj {
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(a) if a.is_empty() => continue,
+                other => other.to_string(),
+            };
+            println!("  {k:<24} {}", sanitize(&text));
+        }
+    }
+    if !links.is_empty() {
+        println!("links:");
+        for l in &links {
+            let count = l
+                .count
+                .map(|n| format!(" ({})", thousands(n)))
+                .unwrap_or_default();
+            let target = match (l.id, &l.filter) {
+                (Some(id), _) => format!("{} #{id}", l.kind),
+                (None, Some(f)) => format!("{} {f}", l.kind),
+                (None, None) => l.kind.clone(),
+            };
+            println!("  {}{count}  → {target}", sanitize(&l.label));
+        }
+    }
+    Ok(())
 }
 
 fn cmd_stats(db_path: &Path, as_json: bool) -> anyhow::Result<()> {

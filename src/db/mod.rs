@@ -7,7 +7,11 @@
 pub mod entities;
 pub mod import;
 pub mod link;
+pub mod links;
 mod migrate;
+pub mod parties;
+pub mod patents;
+pub mod shipments;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
