@@ -8,7 +8,7 @@ use super::output::{json, thousands};
 use super::progress::Bar;
 use super::{Cli, Command};
 use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, entities, stats};
+use crate::db::{self, entities, stats, Integrity};
 use crate::error::Error;
 use crate::matching::NameIndex;
 use crate::search;
@@ -16,6 +16,15 @@ use crate::text::sanitize::sanitize;
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    let integrity = if cli.check {
+        Integrity::Always
+    } else {
+        Integrity::Auto
+    };
+    let db = Db {
+        path: &db_path,
+        integrity,
+    };
     match cli.command.unwrap_or(Command::Tui) {
         Command::Tui => Err(Error::User("the workbench is not available yet".into()).into()),
         Command::Init { .. } => Err(Error::User("init is not available yet".into()).into()),
@@ -26,31 +35,39 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             allow_shrink,
             synthetic,
             json: as_json,
-        } => cmd_import(
-            &db_path,
-            format,
-            &paths,
-            as_of,
-            allow_shrink,
-            synthetic,
-            as_json,
-        ),
+        } => cmd_import(db, format, &paths, as_of, allow_shrink, synthetic, as_json),
         Command::Search {
             query,
             limit,
             json: as_json,
-        } => cmd_search(&db_path, &query, limit, as_json),
+        } => cmd_search(db, &query, limit, as_json),
         Command::Show {
             kind,
             id,
             json: as_json,
-        } => cmd_show(&db_path, &kind, id, as_json),
-        Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+        } => cmd_show(db, &kind, id, as_json),
+        Command::Stats { json: as_json } => cmd_stats(db, as_json),
+    }
+}
+
+/// The database the command works on, and how much to check it on opening.
+#[derive(Clone, Copy)]
+struct Db<'a> {
+    path: &'a Path,
+    integrity: Integrity,
+}
+
+impl Db<'_> {
+    fn open_ro(self) -> crate::error::Result<rusqlite::Connection> {
+        db::open_ro_with(self.path, self.integrity)
+    }
+    fn open_rw(self) -> crate::error::Result<rusqlite::Connection> {
+        db::open_rw_with(self.path, self.integrity)
     }
 }
 
 fn cmd_import(
-    db_path: &Path,
+    db: Db,
     format: import::Format,
     paths: &[PathBuf],
     as_of: Option<String>,
@@ -62,7 +79,7 @@ fn cmd_import(
         crate::db::import::fields::date(d).map_err(|m| Error::User(format!("--as-of: {m}")))?;
     }
     let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
-    let mut conn = db::open_rw(db_path)?;
+    let mut conn = db.open_rw()?;
     let bar = Bar::new(format.as_str());
     let opts = ImportOptions {
         as_of,
@@ -129,8 +146,8 @@ fn cmd_import(
     Ok(())
 }
 
-fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     let index = NameIndex::build(entities::current_names(&conn)?);
     let hits = search::search(&conn, &index, query, limit)?;
     if as_json {
@@ -157,8 +174,8 @@ fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyho
     Ok(())
 }
 
-fn cmd_show(db_path: &Path, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     match kind {
         "entity" => {
             let e = entities::get(&conn, id)?;
@@ -172,13 +189,13 @@ fn cmd_show(db_path: &Path, kind: &str, id: i64, as_json: bool) -> anyhow::Resul
     }
 }
 
-fn cmd_stats(db_path: &Path, as_json: bool) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     let s = stats::stats(&conn)?;
     if as_json {
         return json(&s);
     }
-    println!("database: {}", db_path.display());
+    println!("database: {}", db.path.display());
     for (t, n) in &s.tables {
         println!("  {t:<14} {:>12}", thousands(*n));
     }

@@ -1,0 +1,416 @@
+//! Trusting a database file: it may have been copied from another machine, downloaded, or
+//! crafted. Before the program uses a file it checks, in this order:
+//!
+//! 1. SQLite's own header checks (not a database, truncated file → SQLITE_NOTADB/CORRUPT),
+//!    reported as a corrupt file.
+//! 2. The schema: every object in `sqlite_schema` must be one `schema.sql` creates, with the
+//!    same definition, and none may be missing. A foreign trigger, view, table or index is
+//!    refused by name before anything could run it; triggers and views are also switched off
+//!    on the connection unless tradescope's own schema has some (belt and braces).
+//! 3. Integrity (`PRAGMA quick_check`, seconds on a 10M-row database): when asked
+//!    ([`Integrity::Always`], the CLI's `--check`), and automatically when the file was not
+//!    created in place by this program — its identity (device, inode) differs from the one
+//!    stamped into `meta` when tradescope created it or last checked it read-write. A copied,
+//!    restored or downloaded file is therefore checked once by the first import into it (which
+//!    re-stamps it), and by every read-only open until then. Any corruption error SQLite raises
+//!    later is reported as a corrupt file too (see `db_error`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::migrate::{SCHEMA_SQL, SCHEMA_VERSION};
+use crate::error::{Error, Result};
+use crate::text::truncate_to_width;
+
+/// When to run the full integrity check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Integrity {
+    /// Only when the file was not created in place by this program (see the module docs).
+    #[default]
+    Auto,
+    /// Always (the CLI's `--check`).
+    Always,
+}
+
+const STAMP_KEY: &str = "file_identity";
+
+/// Tables SQLite itself creates (ANALYZE, AUTOINCREMENT); their names are reserved, so a file
+/// cannot use them to carry code.
+const SQLITE_INTERNAL: &[&str] = &["sqlite_stat1", "sqlite_stat4", "sqlite_sequence"];
+
+/// One row of `sqlite_schema`.
+#[derive(Debug, Clone)]
+struct Object {
+    kind: String,
+    name: String,
+    table: String,
+    sql: Option<String>,
+}
+
+/// The objects `schema.sql` creates, keyed by (type, name): what a tradescope database holds.
+struct Reference {
+    objects: BTreeMap<(String, String), Object>,
+}
+
+impl Reference {
+    fn build() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA_SQL)?;
+        let objects = read_schema(&conn)?
+            .into_iter()
+            .map(|o| ((o.kind.clone(), o.name.clone()), o))
+            .collect();
+        Ok(Reference { objects })
+    }
+
+    /// Built once per process from `schema.sql` in an in-memory database.
+    fn get() -> Result<&'static Reference> {
+        static REFERENCE: OnceLock<std::result::Result<Reference, String>> = OnceLock::new();
+        REFERENCE
+            .get_or_init(|| Reference::build().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| {
+                Error::Io(std::io::Error::other(format!(
+                    "schema.sql does not load: {e}"
+                )))
+            })
+    }
+
+    fn has(&self, kind: &str) -> bool {
+        self.objects.keys().any(|(k, _)| k == kind)
+    }
+}
+
+fn read_schema(conn: &Connection) -> Result<Vec<Object>> {
+    let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Object {
+            kind: r.get(0)?,
+            name: r.get(1)?,
+            table: r.get(2)?,
+            sql: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Switch off schema features tradescope's own schema does not use, so that a foreign trigger
+/// or view could not run even if it got past [`check_schema`]. Read-only connections never
+/// fire triggers, so they are off there regardless.
+pub(super) fn restrict(conn: &Connection, read_only: bool) -> Result<()> {
+    use rusqlite::config::DbConfig;
+    let reference = Reference::get()?;
+    conn.set_db_config(
+        DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER,
+        !read_only && reference.has("trigger"),
+    )?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, reference.has("view"))?;
+    // Extra page checks on every read, and no memory-mapped I/O: both recommended by SQLite
+    // for files that may be hostile.
+    conn.pragma_update(None, "cell_size_check", "ON")?;
+    conn.pragma_update(None, "mmap_size", 0)?;
+    Ok(())
+}
+
+/// Refuse a database whose schema objects are not exactly tradescope's.
+pub fn check_schema(conn: &Connection, path: &Path) -> Result<()> {
+    let reference = Reference::get()?;
+    let actual = read_schema(conn).map_err(|e| with_path(path, e))?;
+    let mut seen = Vec::new();
+    for o in &actual {
+        if o.kind == "table" && SQLITE_INTERNAL.contains(&o.name.as_str()) {
+            continue;
+        }
+        let key = (o.kind.clone(), o.name.clone());
+        match reference.objects.get(&key) {
+            None => return Err(refused(path, o, "that tradescope does not create")),
+            Some(r) if r.table != o.table || normalize_sql(&r.sql) != normalize_sql(&o.sql) => {
+                return Err(refused(
+                    path,
+                    o,
+                    "whose definition differs from the one tradescope creates",
+                ))
+            }
+            Some(_) => seen.push(key),
+        }
+    }
+    if let Some((kind, name)) = reference.objects.keys().find(|k| !seen.contains(k)) {
+        return Err(Error::Database {
+            path: path.to_path_buf(),
+            message: format!(
+                "the {kind} `{name}` of tradescope's schema (version {SCHEMA_VERSION}) is missing: \
+                 this is not a complete tradescope database; choose another file with --db or \
+                 rebuild it by importing the lists"
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn refused(path: &Path, o: &Object, what: &str) -> Error {
+    let sql = o.sql.as_deref().unwrap_or("");
+    let calls = called_functions(sql, &o.name);
+    let calls = if calls.is_empty() {
+        String::new()
+    } else {
+        format!(" and calls {}", calls.join(", "))
+    };
+    Error::Database {
+        path: path.to_path_buf(),
+        message: format!(
+            "it contains a {} `{}` (on `{}`) {what}{calls}: `{}`. A database with foreign schema \
+             objects could run code when it is read, so it was not used and nothing in it was \
+             executed. Use a database built by tradescope (--db), or inspect this one with the \
+             sqlite3 shell",
+            o.kind,
+            truncate_to_width(&o.name, 60),
+            truncate_to_width(&o.table, 60),
+            truncate_to_width(&normalize_sql(&o.sql), 100),
+        ),
+    }
+}
+
+/// `PRAGMA quick_check` when `integrity` asks for it or the file is not the one this program
+/// created or last checked in place. Returns whether the check ran (so a read-write caller can
+/// re-stamp the file).
+pub fn check_integrity(conn: &Connection, path: &Path, integrity: Integrity) -> Result<bool> {
+    if integrity == Integrity::Auto && stamp_matches(conn, path)? {
+        return Ok(false);
+    }
+    quick_check(conn, path)?;
+    Ok(true)
+}
+
+/// Run `PRAGMA quick_check`; a corrupt file is an error listing the first problems found.
+pub fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| with_path(path, e))?;
+    let findings = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| with_path(path, e))?;
+    if findings.len() == 1 && findings[0] == "ok" {
+        return Ok(());
+    }
+    Err(corrupt(path, &findings.join("; ")))
+}
+
+/// Record the file's identity in `meta` (read-write connections, after a clean check).
+pub fn stamp(conn: &Connection) -> Result<()> {
+    let Some(id) = conn.path().and_then(|p| file_identity(Path::new(p))) else {
+        return Ok(());
+    };
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [STAMP_KEY, &id],
+    )?;
+    Ok(())
+}
+
+fn stamp_matches(conn: &Connection, path: &Path) -> Result<bool> {
+    let Some(id) = file_identity(path) else {
+        // No notion of file identity on this platform: rely on --check.
+        return Ok(true);
+    };
+    let stamped: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [STAMP_KEY], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| with_path(path, e))?;
+    Ok(stamped.as_deref() == Some(id.as_str()))
+}
+
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some(format!("{}:{}", m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(_path: &Path) -> Option<String> {
+    None
+}
+
+/// The error for a file SQLite or quick_check found damaged.
+pub fn corrupt(path: &Path, detail: &str) -> Error {
+    Error::Database {
+        path: path.to_path_buf(),
+        message: format!(
+            "the file is corrupt ({}); restore it from a backup, or build a new database by \
+             importing the lists again",
+            truncate_to_width(detail, 300)
+        ),
+    }
+}
+
+/// True for SQLite errors that mean the file is damaged or not a database.
+pub fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+fn with_path(path: &Path, e: impl Into<Error>) -> Error {
+    match e.into() {
+        Error::Sqlite(e) if is_corruption(&e) => corrupt(path, &e.to_string()),
+        Error::Sqlite(e) => Error::Database {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        },
+        other => other,
+    }
+}
+
+/// SQL text with comments removed and whitespace collapsed (outside quotes), so the same
+/// definition compares equal however it was laid out.
+fn normalize_sql(sql: &Option<String>) -> String {
+    let Some(sql) = sql else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | '`' | '[' => {
+                let close = if c == '[' { ']' } else { c };
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+                // SQL doubles a quote to escape it, which this loop handles as close + open.
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == close {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for q in chars.by_ref() {
+                    if q == '\n' {
+                        break;
+                    }
+                }
+                space = true;
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut prev = ' ';
+                for q in chars.by_ref() {
+                    if prev == '*' && q == '/' {
+                        break;
+                    }
+                    prev = q;
+                }
+                space = true;
+            }
+            c if c.is_whitespace() => space = true,
+            c => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Names called as functions in `sql` (`name(`), apart from the object's own name, SQL
+/// keywords and type names that take parentheses. Approximate: for the error message only.
+fn called_functions(sql: &str, own_name: &str) -> Vec<String> {
+    const NOT_FUNCTIONS: &[&str] = &[
+        "AS",
+        "CHECK",
+        "EXISTS",
+        "IN",
+        "INDEX",
+        "KEY",
+        "ON",
+        "REFERENCES",
+        "TABLE",
+        "UNIQUE",
+        "USING",
+        "VALUES",
+        "VIEW",
+        "WHERE",
+        "AND",
+        "OR",
+        "NOT",
+        "SELECT",
+        "FROM",
+        "BEGIN",
+        "VARCHAR",
+        "CHAR",
+        "DECIMAL",
+        "NUMERIC",
+        "PRIMARY",
+        "FOREIGN",
+        "DEFAULT",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphabetic() || bytes[i] == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let word = &sql[start..i];
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let is_call = bytes.get(j) == Some(&b'(')
+                && !word.eq_ignore_ascii_case(own_name)
+                && !NOT_FUNCTIONS.iter().any(|k| k.eq_ignore_ascii_case(word));
+            if is_call && !out.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                out.push(format!("{word}()"));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out.truncate(5);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_layout_and_comments_do_not_matter_but_literals_do() {
+        let a = Some("CREATE TABLE t (\n  a TEXT, -- note\n  b /* x */ INT DEFAULT '--')".into());
+        let b = Some("CREATE TABLE t ( a TEXT, b INT DEFAULT '--')".into());
+        assert_eq!(normalize_sql(&a), normalize_sql(&b));
+        let c = Some("CREATE TABLE t ( a TEXT, b INT DEFAULT '-- x')".into());
+        assert_ne!(normalize_sql(&b), normalize_sql(&c));
+    }
+
+    #[test]
+    fn function_calls_are_named() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON list_entry BEGIN \
+                   SELECT load_extension('/tmp/x.so'), writefile ('p', new.name); END";
+        assert_eq!(
+            called_functions(sql, "t"),
+            vec!["load_extension()".to_string(), "writefile()".to_string()]
+        );
+        assert!(
+            called_functions("CREATE VIEW v AS SELECT a FROM t WHERE a IN (1)", "v").is_empty()
+        );
+        assert!(called_functions("CREATE TABLE t (a VARCHAR(3))", "t").is_empty());
+    }
+}
