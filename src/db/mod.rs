@@ -54,9 +54,9 @@ pub fn open_rw_with(path: &Path, integrity: Integrity) -> Result<Connection> {
         .map_err(|e| db_error(path, e))?;
     migrate::migrate(&conn, path).map_err(|e| corruption(path, e))?;
     safety::check_schema(&conn, path)?;
-    if safety::check_integrity(&conn, path, integrity)? {
-        safety::stamp(&conn).map_err(|e| corruption(path, e))?;
-    }
+    // The file is stamped as checked by the next import, inside its transaction: a refused
+    // import leaves the content exactly as it was.
+    safety::check_integrity(&conn, path, integrity)?;
     Ok(conn)
 }
 

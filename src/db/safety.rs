@@ -10,10 +10,10 @@
 //! 3. Integrity (`PRAGMA quick_check`, seconds on a 10M-row database): when asked
 //!    ([`Integrity::Always`], the CLI's `--check`), and automatically when the file was not
 //!    created in place by this program — its identity (device, inode) differs from the one
-//!    stamped into `meta` when tradescope created it or last checked it read-write. A copied,
-//!    restored or downloaded file is therefore checked once by the first import into it (which
-//!    re-stamps it), and by every read-only open until then. Any corruption error SQLite raises
-//!    later is reported as a corrupt file too (see `db_error`).
+//!    stamped into `meta` by the last import (the stamp is written inside the import's
+//!    transaction, so a refused import changes nothing). A copied, restored or downloaded file
+//!    is therefore checked by every open until an import into it succeeds. Any corruption
+//!    error SQLite raises later is reported as a corrupt file too (see `db_error`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -174,14 +174,12 @@ fn refused(path: &Path, o: &Object, what: &str) -> Error {
 }
 
 /// `PRAGMA quick_check` when `integrity` asks for it or the file is not the one this program
-/// created or last checked in place. Returns whether the check ran (so a read-write caller can
-/// re-stamp the file).
-pub fn check_integrity(conn: &Connection, path: &Path, integrity: Integrity) -> Result<bool> {
+/// created or last imported into in place.
+pub fn check_integrity(conn: &Connection, path: &Path, integrity: Integrity) -> Result<()> {
     if integrity == Integrity::Auto && stamp_matches(conn, path)? {
-        return Ok(false);
+        return Ok(());
     }
-    quick_check(conn, path)?;
-    Ok(true)
+    quick_check(conn, path)
 }
 
 /// Run `PRAGMA quick_check`; a corrupt file is an error listing the first problems found.
@@ -199,7 +197,8 @@ pub fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
     Err(corrupt(path, &findings.join("; ")))
 }
 
-/// Record the file's identity in `meta` (read-write connections, after a clean check).
+/// Record the file's identity in `meta`, so later opens know it was created or written here
+/// (and checked when it was opened for that). Called inside each import's transaction.
 pub fn stamp(conn: &Connection) -> Result<()> {
     let Some(id) = conn.path().and_then(|p| file_identity(Path::new(p))) else {
         return Ok(());
