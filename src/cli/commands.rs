@@ -12,7 +12,7 @@ use crate::db::{self, entities, stats, Integrity};
 use crate::error::Error;
 use crate::matching::NameIndex;
 use crate::search;
-use crate::text::sanitize::sanitize;
+use crate::text::{sanitize, truncate_to_width};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
@@ -101,7 +101,7 @@ fn cmd_import(
     if report.already_imported {
         println!(
             "{}: already imported as source #{} (SHA-256 {}); nothing changed",
-            report.files.join(", "),
+            sanitize(&report.files.join(", ")),
             report.source_id.unwrap_or_default(),
             &report.sha256[..12]
         );
@@ -110,7 +110,7 @@ fn cmd_import(
     println!(
         "imported {} rows from {} as source #{} ({}, as of {})",
         thousands(report.rows as i64),
-        report.files.join(", "),
+        sanitize(&report.files.join(", ")),
         report.source_id.unwrap_or_default(),
         report.dataset,
         report.as_of.as_deref().unwrap_or("unknown")
@@ -161,7 +161,7 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
         println!(
             "{:>6}  {:<6} {:.2}  {}{}  [{}]",
             h.id,
-            h.list,
+            sanitize(&h.list),
             h.score,
             sanitize(&h.name),
             h.country
@@ -182,7 +182,7 @@ fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
             if as_json {
                 return json(&serde_json::json!({ "record": e, "links": [] }));
             }
-            println!("{} [{}] #{}", sanitize(&e.name), e.list, e.id);
+            println!("{} [{}] #{}", sanitize(&e.name), sanitize(&e.list), e.id);
             Ok(())
         }
         _ => Err(Error::User(format!("show {kind} is not available yet")).into()),
@@ -195,25 +195,27 @@ fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
     if as_json {
         return json(&s);
     }
-    println!("database: {}", db.path.display());
+    // Everything below comes from the database file, which may come from elsewhere.
+    println!("database: {}", sanitize(&db.path.display().to_string()));
     for (t, n) in &s.tables {
         println!("  {t:<14} {:>12}", thousands(*n));
     }
     println!("current list entries:");
     for (l, n) in &s.lists {
-        println!("  {l:<8} {:>8}", thousands(*n));
+        println!("  {:<8} {:>8}", sanitize(l), thousands(*n));
     }
     println!("sources:");
     for src in &s.sources {
         println!(
             "  #{:<3} {:<16} {:>9} rows  as of {:<10} {}{}  {}",
             src.id,
-            src.dataset,
+            sanitize(&src.dataset),
             thousands(src.rows),
-            src.as_of.as_deref().unwrap_or("unknown"),
+            sanitize(src.as_of.as_deref().unwrap_or("unknown")),
             if src.current { "" } else { "(replaced) " },
             if src.synthetic { "SYNTHETIC " } else { "" },
-            &src.sha256[..16.min(src.sha256.len())]
+            // Not sliced by bytes: a crafted file may hold any text here.
+            truncate_to_width(&src.sha256, 16)
         );
     }
     Ok(())

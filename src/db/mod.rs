@@ -11,6 +11,7 @@ pub mod import;
 pub mod link;
 mod migrate;
 pub mod safety;
+mod sql_text;
 pub mod stats;
 
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@
 pub mod csl;
 pub mod dpl;
 pub mod fields;
+mod guard;
 pub mod input;
 pub mod lists;
 pub mod ofac;
