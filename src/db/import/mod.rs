@@ -8,9 +8,11 @@
 pub mod csl;
 pub mod dpl;
 pub mod fields;
+mod guard;
 pub mod input;
 pub mod lists;
 pub mod ofac;
+pub mod records;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -256,6 +258,7 @@ pub fn import(
         "UPDATE source SET row_count = ?1, as_of = ?2 WHERE id = ?3",
         params![report.rows as i64, report.as_of, source_id],
     )?;
+    crate::db::safety::stamp(&tx)?;
     tx.commit()?;
     Ok(report)
 }
