@@ -22,6 +22,7 @@
 pub mod cli;
 pub mod country;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod matching;
 pub mod model;
