@@ -12,6 +12,8 @@
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
 //!   default database from them.
+//! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
+//!   through `db::import::trade::TradeWriter` like the shipment importers.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
 //! - [`text`]: sanitizing untrusted text before it reaches the terminal.
 //!

@@ -421,3 +421,65 @@ fn hikvision_entity_list_entry_links_to_the_seed_shipper() {
     // Uses the provisional matcher (src/matching) as it stands.
     assert_eq!(linked, 1, "EL Hikvision ↔ the Hikvision shipper party");
 }
+
+#[test]
+fn deferred_indexes_are_rebuilt_or_restored() {
+    use tradescope::db::import::trade::{NewParty, NewShipment, TradeWriter};
+    let mut t = new_db();
+    let indexes = |conn: &rusqlite::Connection| -> Vec<String> {
+        conn.prepare(
+            "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'shipment'
+             AND sql IS NOT NULL ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let before = indexes(&t.conn);
+    assert!(before.len() >= 10);
+    for commit in [false, true] {
+        let tx = t.conn.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO source (dataset, format, path, sha256, imported_at)
+             VALUES ('test', 'test', 'test', ?1, 'now')",
+            [commit.to_string()],
+        )
+        .unwrap();
+        let source = tx.last_insert_rowid();
+        let mut w = TradeWriter::new(&tx, source, false).unwrap();
+        w.defer_indexes().unwrap();
+        let shipper = w
+            .party(&NewParty {
+                name: "ACME TRADING CO".into(),
+                country: Some("CN".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        w.shipment(&NewShipment {
+            ship_date: Some("2021-01-02".into()),
+            shipper_id: shipper,
+            hs_codes: vec!["852589".into()],
+            description: Some("IP CAMERA".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        if commit {
+            w.finish().unwrap();
+            tx.commit().unwrap();
+        } else {
+            drop(w);
+            drop(tx); // a failed import rolls back: the indexes come back
+        }
+        assert_eq!(indexes(&t.conn), before);
+    }
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM shipment WHERE hs_code = '852589'"
+        ),
+        1
+    );
+    assert_eq!(count(&t.conn, "SELECT n_shipped FROM party"), 1);
+}

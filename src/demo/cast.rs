@@ -19,6 +19,8 @@ pub struct P {
     /// ISO alpha-2; empty for "TO ORDER" consignees, which have no country.
     pub country: &'static str,
     pub city: &'static str,
+    /// Ports it ships from, when not just any port of its country (the makers').
+    pub ports: &'static [&'static str],
 }
 
 pub struct Distributor {
@@ -90,6 +92,7 @@ impl Registry<'_, '_> {
             name: name.to_string(),
             country,
             city,
+            ports: &[],
         })
     }
 
@@ -107,7 +110,9 @@ impl Cast {
             let mut spellings = Vec::new();
             for s in maker.spellings {
                 used.insert(s.to_string());
-                spellings.push(m.party(s, maker.city, maker.address, "CN")?);
+                let mut p = m.party(s, maker.city, maker.address, "CN")?;
+                p.ports = maker.ports;
+                spellings.push(p);
             }
             makers.push(spellings);
         }

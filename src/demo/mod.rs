@@ -167,7 +167,11 @@ impl Gen<'_> {
         self.line += 1;
         let carrier = describe::carrier(&mut self.rng);
         let air = !us && self.rng.u8(..5) == 0;
-        let lading = catalog::lading_ports(shipper.country);
+        let lading = if shipper.ports.is_empty() {
+            catalog::lading_ports(shipper.country)
+        } else {
+            shipper.ports
+        };
         let port_of_lading = lading[self.rng.usize(..lading.len())].to_string();
         let port_of_unlading = if us {
             US_PORTS[self.rng.usize(..US_PORTS.len())].to_string()

@@ -17,7 +17,7 @@ use crate::progress::Progress;
 use super::csl::csv_error;
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};
-use super::trade::{hs_digits, weight_kg, NewParty, NewShipment, TradeWriter};
+use super::trade::{hs_digits, weight_kg, worth_deferring, NewParty, NewShipment, TradeWriter};
 
 /// AMS party addresses are cut into fields of this many characters, even mid-word.
 const ADDRESS_CUT: usize = 35;
@@ -437,6 +437,14 @@ fn assemble(
     let total: i64 = conn.query_row("SELECT count(*) FROM temp.ams_stage", [], |r| r.get(0))?;
     progress.stage("joining AMS tables", Some(total as u64));
     let mut writer = TradeWriter::new(conn, source_id, synthetic)?;
+    let bills: i64 = conn.query_row(
+        "SELECT count(*) FROM temp.ams_stage WHERE kind = ?1",
+        [Table::Header.code()],
+        |r| r.get(0),
+    )?;
+    if worth_deferring(conn, bills as u64)? {
+        writer.defer_indexes()?;
+    }
     let mut stmt = conn.prepare(
         "SELECT kind, identifier, file, line, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11,
            v12, v13, v14, v15

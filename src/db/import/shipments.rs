@@ -8,7 +8,7 @@ use crate::progress::Progress;
 use super::csl::csv_error;
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};
-use super::trade::{hs_digits, NewParty, NewShipment, TradeWriter};
+use super::trade::{hs_digits, worth_deferring, NewParty, NewShipment, TradeWriter};
 
 /// Every column of the format with its accepted aliases; the first name is the documented one.
 pub const COLUMNS: &[&[&str]] = &[
@@ -189,6 +189,10 @@ pub fn import(
         description: col(DESCRIPTION),
     };
     let mut writer = TradeWriter::new(conn, source_id, synthetic)?;
+    // About 200 bytes a row: enough to tell a big load from a small one.
+    if worth_deferring(conn, input.len()? / 200)? {
+        writer.defer_indexes()?;
+    }
     let width = h.names.len();
     while rdr
         .read_byte_record(&mut rec)
