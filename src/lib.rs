@@ -15,6 +15,8 @@
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
 //!   default database from them.
+//! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
+//!   through `db::import::trade::TradeWriter` like the shipment importers.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
 //! - [`text`]: sanitizing untrusted text before it reaches the terminal (escape sequences,
 //!   controls, bidi and zero-width characters removed with a visible marker), display widths
@@ -28,6 +30,7 @@ pub mod bundle;
 pub mod cli;
 pub mod country;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod matching;
 pub mod model;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 
-use common::{content_digest, count, data, import_files};
+use common::{content_digest, count_at, data, import_files};
 use rusqlite::Connection;
 use tradescope::db::import::{self, Format, ImportOptions, Input};
 use tradescope::db::{self, Integrity};
@@ -67,7 +67,7 @@ fn a_foreign_trigger_is_refused_by_name_and_never_runs() {
         &ImportOptions::default(),
     );
     assert!(r.is_err());
-    assert_eq!(count(&db, "SELECT count(*) FROM loot"), 0);
+    assert_eq!(count_at(&db, "SELECT count(*) FROM loot"), 0);
 }
 
 #[test]
@@ -201,7 +201,7 @@ impl Progress for PauseMidImport<'_> {
 fn an_import_runs_while_another_connection_browses() {
     let dir = tempfile::tempdir().unwrap();
     let db = dpl_db(dir.path());
-    let dpl_rows = count(&db, "SELECT count(*) FROM list_entry WHERE current = 1");
+    let dpl_rows = count_at(&db, "SELECT count(*) FROM list_entry WHERE current = 1");
     let browser = db::open_ro(&db).unwrap();
     let current = |c: &Connection| -> i64 {
         c.query_row(
@@ -266,7 +266,7 @@ fn a_shrinking_list_update_needs_allow_shrink() {
     )
     .unwrap();
     let before = content_digest(&db);
-    let full_rows = count(&db, "SELECT count(*) FROM list_entry WHERE current = 1");
+    let full_rows = count_at(&db, "SELECT count(*) FROM list_entry WHERE current = 1");
 
     let err = import_files(
         &db,
@@ -291,7 +291,7 @@ fn a_shrinking_list_update_needs_allow_shrink() {
     assert!(version.became_current);
     assert_eq!(version.removed as i64, full_rows - (keep as i64 - 1));
     assert_eq!(
-        count(&db, "SELECT count(*) FROM list_entry WHERE current = 1"),
+        count_at(&db, "SELECT count(*) FROM list_entry WHERE current = 1"),
         keep as i64 - 1
     );
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{content_digest, count, data, import_files};
+use common::{content_digest, count_at, data, import_files};
 use tradescope::db::import::{Format, ImportOptions};
 use tradescope::db::{self, Integrity};
 
@@ -46,7 +46,7 @@ fn an_import_killed_midway_leaves_the_previous_data_intact() {
     )
     .unwrap();
     let before = content_digest(&db);
-    let sources_before = count(&db, "SELECT count(*) FROM source");
+    let sources_before = count_at(&db, "SELECT count(*) FROM source");
     let big = dir.path().join("big.csv");
     big_csl(&big, 100_000);
 
@@ -91,9 +91,9 @@ fn an_import_killed_midway_leaves_the_previous_data_intact() {
         before,
         "the previous content is intact"
     );
-    assert_eq!(count(&db, "SELECT count(*) FROM source"), sources_before);
+    assert_eq!(count_at(&db, "SELECT count(*) FROM source"), sources_before);
     assert_eq!(
-        count(
+        count_at(
             &db,
             "SELECT count(*) FROM list_entry WHERE source_id NOT IN (SELECT id FROM source)"
         ),
@@ -108,7 +108,7 @@ fn an_import_killed_midway_leaves_the_previous_data_intact() {
     let report = import_files(&db, Format::Ofac, &cons, &ImportOptions::default()).unwrap();
     assert!(report.rows > 0);
     assert_eq!(
-        count(&db, "SELECT count(*) FROM source"),
+        count_at(&db, "SELECT count(*) FROM source"),
         sources_before + 1
     );
 }

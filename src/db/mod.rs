@@ -7,6 +7,7 @@
 //! comes from elsewhere or `--check` asks (see [`safety`]). Only `open_rw` migrates.
 
 pub mod audit;
+pub mod cet;
 pub mod entities;
 pub mod import;
 pub mod link;
