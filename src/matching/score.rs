@@ -1,0 +1,460 @@
+//! Scoring two tokenized names: token similarity, best alignment, and the weighted score.
+//!
+//! # The score
+//! Tokens of the two names are aligned greedily by similarity (exact, plural stem,
+//! transliteration skeleton, fuzzy Jaro-Winkler/edit blend, initials, and two adjacent tokens
+//! against one: "HIK VISION" ~ "HIKVISION"). Every token has a weight by class × rarity
+//! (distinctive word 1.0, number 0.8, patronymic 0.5, generic word or place 0.35, legal form
+//! 0.15, particle 0.1; rarity from the indexed corpus, 0.5–1). Then
+//!
+//! ```text
+//! score = Σ_matched w·sim / (Σ_matched w + Σ_unmatched w·penalty)
+//! ```
+//!
+//! where an unmatched token's penalty depends on the other side: if the other side also has an
+//! unmatched token of a comparable kind (word vs word, place vs place) the names *disagree*
+//! and the penalty is full (DAHUA ELECTRONICS vs DAHUA TECHNOLOGY); if not, the token is
+//! merely *extra* (a short alias against a long legal name, a dropped city or legal form) and
+//! the penalty is small for descriptive words and moderate for distinctive ones (ZTE PARSIAN
+//! vs ZTE CORPORATION). Extra distinctive words cost less in person names, where middle names
+//! and patronymics are often left out, and extra numbers cost more in vessel names.
+
+use super::tables::Class;
+use super::textsim::{edit_similarity, jaro_winkler, stem};
+use super::Schema;
+
+/// A token as the scorer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct STok<'a> {
+    pub text: &'a [u8],
+    pub skel: &'a [u8],
+    pub class: Class,
+    /// Rarity factor from the indexed corpus, 0.5–1 (1 without a corpus).
+    pub rarity: f32,
+}
+
+/// How two tokens were found to correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimKind {
+    Exact,
+    Stem,
+    Phonetic,
+    Fuzzy,
+    Initial,
+    Legal,
+    Compound,
+}
+
+/// One aligned correspondence: one or two query tokens ↔ one or two candidate tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair {
+    pub q: (u8, Option<u8>),
+    pub c: (u8, Option<u8>),
+    pub sim: f32,
+    pub kind: SimKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Aligned {
+    pub score: f64,
+    pub pairs: Vec<Pair>,
+    pub q_matched: u64,
+    pub c_matched: u64,
+}
+
+/// Scoring parameters for a schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Person names: generic words and places are ordinary name words; initials match.
+    pub person: bool,
+    pub initials: bool,
+    pub extra_word: f64,
+    pub extra_number: f64,
+}
+
+impl Params {
+    pub fn for_schema(s: Schema) -> Params {
+        match s {
+            Schema::Company => Params {
+                person: false,
+                initials: false,
+                extra_word: 0.6,
+                extra_number: 0.5,
+            },
+            Schema::Person => Params {
+                person: true,
+                initials: true,
+                extra_word: 0.3,
+                extra_number: 0.5,
+            },
+            Schema::Vessel | Schema::Aircraft => Params {
+                person: false,
+                initials: false,
+                extra_word: 0.6,
+                extra_number: 0.9,
+            },
+            Schema::Unknown => Params {
+                person: false,
+                initials: true,
+                extra_word: 0.45,
+                extra_number: 0.6,
+            },
+        }
+    }
+}
+
+/// Most tokens of a name the scorer looks at (the rest of a very long name is ignored).
+pub const MAX_TOKENS: usize = 48;
+
+/// Lowest similarity for two different tokens to be aligned.
+const MIN_FUZZY: f64 = 0.80;
+
+fn effective(class: Class, p: &Params) -> Class {
+    if p.person && matches!(class, Class::Generic | Class::Place) {
+        Class::Word
+    } else {
+        class
+    }
+}
+
+fn base_weight(class: Class) -> f64 {
+    match class {
+        Class::Word => 1.0,
+        Class::Number => 0.8,
+        Class::Patronymic => 0.5,
+        Class::Generic | Class::Place => 0.35,
+        Class::Legal => 0.15,
+        Class::Particle => 0.1,
+    }
+}
+
+fn weight(t: &STok, p: &Params) -> f64 {
+    let class = effective(t.class, p);
+    let w = base_weight(class);
+    let w = if class == Class::Word && t.text.len() == 1 {
+        w * 0.5
+    } else {
+        w
+    };
+    w * f64::from(t.rarity)
+}
+
+/// Similarity of two tokens, 0 when they should not be aligned.
+pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
+    let a_legal = a.class == Class::Legal;
+    let b_legal = b.class == Class::Legal;
+    if a_legal || b_legal {
+        return match (a_legal && b_legal, a.text == b.text) {
+            (true, true) => (1.0, SimKind::Exact),
+            (true, false) => (0.7, SimKind::Legal),
+            _ => (0.0, SimKind::Fuzzy),
+        };
+    }
+    if a.text == b.text {
+        return (1.0, SimKind::Exact);
+    }
+    if a.class == Class::Number || b.class == Class::Number {
+        return (0.0, SimKind::Fuzzy);
+    }
+    let (la, lb) = (a.text.len(), b.text.len());
+    if la == 1 || lb == 1 {
+        if p.initials && a.text[0] == b.text[0] {
+            return (0.85, SimKind::Initial);
+        }
+        return (0.0, SimKind::Fuzzy);
+    }
+    if stem(a.text) == stem(b.text) {
+        return (0.97, SimKind::Stem);
+    }
+    let longest = la.max(lb);
+    if a.skel == b.skel && a.skel.len() >= 3 {
+        return (0.93, SimKind::Phonetic);
+    }
+    if longest <= 3 {
+        return (0.0, SimKind::Fuzzy);
+    }
+    let s = fuzzy(a.text, b.text);
+    if s >= MIN_FUZZY {
+        (s, SimKind::Fuzzy)
+    } else {
+        (0.0, SimKind::Fuzzy)
+    }
+}
+
+/// Blend of Jaro-Winkler (forgiving of typos late in a word) and edit similarity (which keeps
+/// MARTIN from matching MARTINEZ as closely as JW alone would).
+fn fuzzy(a: &[u8], b: &[u8]) -> f64 {
+    0.5 * jaro_winkler(a, b) + 0.5 * edit_similarity(a, b)
+}
+
+fn bit(i: usize) -> u64 {
+    1u64 << i
+}
+
+/// Align and score query tokens `q` against candidate tokens `c`.
+pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
+    let q = &q[..q.len().min(MAX_TOKENS)];
+    let c = &c[..c.len().min(MAX_TOKENS)];
+    let mut cands: Vec<(f64, f64, u8, u8, SimKind)> = Vec::with_capacity(q.len() * 2);
+    for (i, a) in q.iter().enumerate() {
+        for (j, b) in c.iter().enumerate() {
+            let (s, kind) = token_sim(a, b, p);
+            if s > 0.0 {
+                let w = weight(a, p) + weight(b, p);
+                cands.push((s, w, i as u8, j as u8, kind));
+            }
+        }
+    }
+    cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1)));
+    let mut out = Aligned {
+        pairs: Vec::with_capacity(q.len().min(c.len()) + 1),
+        ..Aligned::default()
+    };
+    for (s, _, i, j, kind) in cands {
+        if out.q_matched & bit(i as usize) != 0 || out.c_matched & bit(j as usize) != 0 {
+            continue;
+        }
+        out.q_matched |= bit(i as usize);
+        out.c_matched |= bit(j as usize);
+        out.pairs.push(Pair {
+            q: (i, None),
+            c: (j, None),
+            sim: s as f32,
+            kind,
+        });
+    }
+    compounds(q, c, &mut out, false);
+    compounds(c, q, &mut out, true);
+    out.score = weigh(q, c, &out, p);
+    out
+}
+
+/// Two adjacent unmatched tokens on side `a` against one unmatched token on side `b`.
+fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool) {
+    if a.len() < 2 {
+        return;
+    }
+    let mut buf: Vec<u8> = Vec::new();
+    for i in 0..a.len() - 1 {
+        let (ma, mb) = if swapped {
+            (out.c_matched, out.q_matched)
+        } else {
+            (out.q_matched, out.c_matched)
+        };
+        if ma & (bit(i) | bit(i + 1)) != 0
+            || a[i].class == Class::Legal
+            || a[i + 1].class == Class::Legal
+        {
+            continue;
+        }
+        buf.clear();
+        buf.extend_from_slice(a[i].text);
+        buf.extend_from_slice(a[i + 1].text);
+        let mut best: Option<(usize, f64)> = None;
+        for (j, t) in b.iter().enumerate() {
+            if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
+                continue;
+            }
+            let s = if t.text == &buf[..] {
+                0.97
+            } else {
+                let f = fuzzy(&buf, t.text);
+                if f >= 0.9 {
+                    f * 0.97
+                } else {
+                    0.0
+                }
+            };
+            if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
+                best = Some((j, s));
+            }
+        }
+        if let Some((j, s)) = best {
+            let (ia, ib) = (i as u8, (i + 1) as u8);
+            let pair = if swapped {
+                out.c_matched |= bit(i) | bit(i + 1);
+                out.q_matched |= bit(j);
+                Pair {
+                    q: (j as u8, None),
+                    c: (ia, Some(ib)),
+                    sim: s as f32,
+                    kind: SimKind::Compound,
+                }
+            } else {
+                out.q_matched |= bit(i) | bit(i + 1);
+                out.c_matched |= bit(j);
+                Pair {
+                    q: (ia, Some(ib)),
+                    c: (j as u8, None),
+                    sim: s as f32,
+                    kind: SimKind::Compound,
+                }
+            };
+            out.pairs.push(pair);
+        }
+    }
+}
+
+/// Kinds of unmatched token present on one side, for telling disagreement from extras.
+#[derive(Default, Clone, Copy)]
+struct Leftover {
+    content: bool,
+    place: bool,
+    legal: bool,
+}
+
+fn leftover(toks: &[STok], matched: u64, p: &Params) -> Leftover {
+    let mut l = Leftover::default();
+    for (i, t) in toks.iter().enumerate() {
+        if matched & bit(i) != 0 {
+            continue;
+        }
+        match effective(t.class, p) {
+            Class::Word | Class::Generic | Class::Number | Class::Patronymic => l.content = true,
+            Class::Place => l.place = true,
+            Class::Legal => l.legal = true,
+            Class::Particle => {}
+        }
+    }
+    l
+}
+
+/// Penalty factor of an unmatched token, given what the other side left unmatched.
+fn penalty(class: Class, other: Leftover, p: &Params) -> f64 {
+    match class {
+        Class::Word | Class::Generic | Class::Number | Class::Patronymic if other.content => {
+            if class == Class::Patronymic {
+                0.8
+            } else {
+                1.0
+            }
+        }
+        Class::Place if other.place => 1.0,
+        Class::Legal if other.legal => 0.3,
+        Class::Particle if other.content => 0.3,
+        Class::Word => p.extra_word,
+        Class::Number => p.extra_number,
+        Class::Patronymic => 0.1,
+        Class::Generic | Class::Place => 0.15,
+        Class::Legal => 0.1,
+        Class::Particle => 0.2,
+    }
+}
+
+fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
+    let mut matched = 0.0;
+    let mut denom = 0.0;
+    for pair in &a.pairs {
+        let wq = weight(&q[pair.q.0 as usize], p)
+            + pair.q.1.map_or(0.0, |i| weight(&q[i as usize], p));
+        let wc = weight(&c[pair.c.0 as usize], p)
+            + pair.c.1.map_or(0.0, |i| weight(&c[i as usize], p));
+        let w = 0.5 * (wq + wc);
+        matched += w * f64::from(pair.sim);
+        denom += w;
+    }
+    if matched <= 0.0 {
+        return 0.0;
+    }
+    let lq = leftover(q, a.q_matched, p);
+    let lc = leftover(c, a.c_matched, p);
+    let mut pen = 0.0;
+    for (toks, m, other) in [(q, a.q_matched, lc), (c, a.c_matched, lq)] {
+        for (i, t) in toks.iter().enumerate() {
+            if m & bit(i) == 0 {
+                pen += weight(t, p) * penalty(effective(t.class, p), other, p);
+            }
+        }
+    }
+    (matched / (denom + pen)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::textsim::skeleton;
+    use super::*;
+
+    struct Owned(Vec<(Vec<u8>, Vec<u8>, Class)>);
+
+    fn toks(spec: &[(&str, Class)]) -> Owned {
+        Owned(
+            spec.iter()
+                .map(|(t, c)| {
+                    let mut s = Vec::new();
+                    skeleton(t.as_bytes(), &mut s);
+                    (t.as_bytes().to_vec(), s, *c)
+                })
+                .collect(),
+        )
+    }
+
+    impl Owned {
+        fn view(&self) -> Vec<STok<'_>> {
+            self.0
+                .iter()
+                .map(|(t, s, c)| STok {
+                    text: t,
+                    skel: s,
+                    class: *c,
+                    rarity: 1.0,
+                })
+                .collect()
+        }
+    }
+
+    use Class::*;
+
+    #[test]
+    fn extra_descriptive_words_cost_little_distinctive_ones_a_lot() {
+        let p = Params::for_schema(Schema::Company);
+        let alias = toks(&[("HIKVISION", Word)]);
+        let long = toks(&[
+            ("HANGZHOU", Place),
+            ("HIKVISION", Word),
+            ("DIGITAL", Generic),
+            ("TECHNOLOGY", Generic),
+            ("CO LTD", Legal),
+        ]);
+        let s1 = align(&alias.view(), &long.view(), &p).score;
+        assert!(s1 >= 0.8, "{s1}");
+        let zte_p = toks(&[("ZTE", Word), ("PARSIAN", Word)]);
+        let zte = toks(&[("ZTE", Word), ("CORP", Legal)]);
+        let s2 = align(&zte_p.view(), &zte.view(), &p).score;
+        assert!(s2 < 0.7, "{s2}");
+    }
+
+    #[test]
+    fn disagreeing_words_cost_more_than_extra_ones() {
+        let p = Params::for_schema(Schema::Company);
+        let a = toks(&[("DAHUA", Word), ("ELECTRONICS", Generic), ("CORP", Legal)]);
+        let b = toks(&[("DAHUA", Word), ("TECHNOLOGY", Generic)]);
+        let c = toks(&[
+            ("ZHEJIANG", Place),
+            ("DAHUA", Word),
+            ("TECHNOLOGY", Generic),
+            ("CO LTD", Legal),
+        ]);
+        let ab = align(&a.view(), &b.view(), &p).score;
+        let cb = align(&c.view(), &b.view(), &p).score;
+        assert!(cb > 0.9 && ab < 0.7, "{ab} {cb}");
+    }
+
+    #[test]
+    fn compound_tokens_align() {
+        let p = Params::for_schema(Schema::Company);
+        let a = toks(&[("HIK", Word), ("VISION", Word)]);
+        let b = toks(&[("HIKVISION", Word)]);
+        let r = align(&a.view(), &b.view(), &p);
+        assert!(r.score > 0.95, "{}", r.score);
+        assert_eq!(r.pairs[0].kind, SimKind::Compound);
+    }
+
+    #[test]
+    fn person_initials_and_order() {
+        let p = Params::for_schema(Schema::Person);
+        let a = toks(&[("PUTIN", Word), ("VLADIMIR", Word)]);
+        let b = toks(&[("V", Word), ("PUTIN", Word)]);
+        let s = align(&a.view(), &b.view(), &p).score;
+        assert!(s > 0.85, "{s}");
+    }
+}
