@@ -11,15 +11,11 @@ fn text(t: &STok) -> String {
     String::from_utf8_lossy(t.text).into_owned()
 }
 
-fn side(toks: &[STok], first: u8, second: Option<u8>) -> String {
-    match second {
-        Some(s) => format!(
-            "{} {}",
-            text(&toks[first as usize]),
-            text(&toks[s as usize])
-        ),
-        None => text(&toks[first as usize]),
-    }
+fn side(toks: &[STok], first: u8, last: Option<u8>) -> String {
+    (first..=last.unwrap_or(first))
+        .map(|i| text(&toks[i as usize]))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Unmatched tokens grouped by class: "HANGZHOU (place), DIGITAL TECHNOLOGY (generic)".

@@ -423,11 +423,18 @@ impl NameIndex {
                 for &(id, s) in &sim {
                     found.push((id, w * s, self.postings.row(id as usize).len() as f64));
                 }
-                // Joined with the next word ("HIK VISION" → HIKVISION).
-                if let Some(n) = q.get(i + 1).filter(|n| indexable(n.class)) {
+                // Joined with the next one or two words ("HIK VISION" → HIKVISION).
+                for span in [2usize, 3] {
+                    let Some(run) = q.get(i..i + span) else {
+                        continue;
+                    };
+                    if run.iter().any(|n| n.class == Class::Legal) {
+                        continue;
+                    }
                     joined.clear();
-                    joined.extend_from_slice(t.text);
-                    joined.extend_from_slice(n.text);
+                    for n in run {
+                        joined.extend_from_slice(n.text);
+                    }
                     let mut sk = Vec::new();
                     skeleton(&joined, &mut sk);
                     let jt = STok {

@@ -32,10 +32,10 @@ pub use sls::sls_score;
 pub const MATCHER_VERSION: &str = "name:1";
 
 /// Default screening threshold: hits at or above it are reported as matches.
-pub const DEFAULT_THRESHOLD: f64 = 0.80;
+pub const DEFAULT_THRESHOLD: f64 = 0.75;
 
 /// Threshold for links stored at import (list entry ↔ trade party / patent assignee).
-pub const LINK_THRESHOLD: f64 = 0.85;
+pub const LINK_THRESHOLD: f64 = 0.88;
 
 /// What kind of thing a name belongs to; names of different schemas score differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

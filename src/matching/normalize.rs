@@ -5,6 +5,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::tables::{Class, TABLES_DATA};
+use super::textsim::osa_distance;
 
 /// One token of a name: folded text and what kind of word it is.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,10 +63,26 @@ pub fn fold(s: &str) -> (String, bool) {
     if s.is_ascii() {
         return (s.to_ascii_uppercase(), false);
     }
-    let nfkc: String = s.nfkc().collect();
-    let mut ascii = any_ascii::any_ascii(&nfkc);
+    let mut ascii = String::with_capacity(s.len() * 2);
+    for c in s.nfkc() {
+        if c.is_ascii() {
+            ascii.push(c);
+        } else if is_cjk(c) {
+            // One syllable per character, as separate words: 杭州 → HANG ZHOU (which the
+            // scorer joins again to match HANGZHOU).
+            ascii.push(' ');
+            ascii.push_str(&any_ascii::any_ascii_char(c));
+            ascii.push(' ');
+        } else {
+            ascii.push_str(&any_ascii::any_ascii_char(c));
+        }
+    }
     ascii.make_ascii_uppercase();
     (ascii, true)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
 }
 
 /// Words of folded text with the comma-segment each belongs to. Apostrophes and `?` (a
@@ -111,7 +128,27 @@ fn words(folded: &str) -> Vec<(String, u16)> {
 
 /// Tokens with classes; legal-form phrases rewritten to their canonical form. Each token keeps
 /// the comma segment of its first word.
+/// Long legal-form words whose one-letter typos ("LIMITD") are still read as legal forms.
+const LEGAL_WORDS: &[&str] = &["LIMITED", "COMPANY", "CORPORATION", "INCORPORATED", "LIMITADA"];
+
+fn fix_legal_typo(w: &mut String) {
+    if w.len() < 6 || LEGAL_WORDS.contains(&w.as_str()) {
+        return;
+    }
+    if let Some(l) = LEGAL_WORDS
+        .iter()
+        .find(|l| osa_distance(w.as_bytes(), l.as_bytes()) == 1)
+    {
+        *w = (*l).to_string();
+    }
+}
+
 fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
+    let mut fixed: Vec<(String, u16)> = ws.to_vec();
+    for (w, _) in &mut fixed {
+        fix_legal_typo(w);
+    }
+    let ws = &fixed[..];
     let t = &*TABLES_DATA;
     let mut out = Vec::with_capacity(ws.len());
     let mut legal_rewritten = false;
@@ -406,6 +443,7 @@ mod tests {
         assert_eq!(fold("Société Générale").0, "SOCIETE GENERALE");
         assert_eq!(fold("ＺＴＥ").0, "ZTE");
         assert!(fold("Ελλάδα").0.starts_with("ELLADA"));
+        assert_eq!(fold("杭州").0.split_whitespace().collect::<Vec<_>>(), ["HANG", "ZHOU"]);
     }
 
     #[test]

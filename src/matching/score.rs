@@ -20,7 +20,7 @@
 //! and patronymics are often left out, and extra numbers cost more in vessel names.
 
 use super::tables::Class;
-use super::textsim::{edit_similarity, jaro_winkler, stem};
+use super::textsim::{edit_similarity, jaro_winkler, skeleton, stem};
 use super::Schema;
 
 /// A token as the scorer sees it.
@@ -45,7 +45,8 @@ pub enum SimKind {
     Compound,
 }
 
-/// One aligned correspondence: one or two query tokens ↔ one or two candidate tokens.
+/// One aligned correspondence between token spans: `(first, Some(last))` is a run of joined
+/// tokens, `(i, None)` a single token.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair {
     pub q: (u8, Option<u8>),
@@ -70,6 +71,8 @@ pub struct Params {
     pub initials: bool,
     pub extra_word: f64,
     pub extra_number: f64,
+    /// Vessel or aircraft names: a legal form on one side only means a company, not a ship.
+    pub craft: bool,
 }
 
 impl Params {
@@ -80,24 +83,28 @@ impl Params {
                 initials: false,
                 extra_word: 0.6,
                 extra_number: 0.5,
+                craft: false,
             },
             Schema::Person => Params {
                 person: true,
                 initials: true,
                 extra_word: 0.3,
                 extra_number: 0.5,
+                craft: false,
             },
             Schema::Vessel | Schema::Aircraft => Params {
                 person: false,
                 initials: false,
                 extra_word: 0.6,
                 extra_number: 0.9,
+                craft: true,
             },
             Schema::Unknown => Params {
                 person: false,
                 initials: true,
                 extra_word: 0.45,
                 extra_number: 0.6,
+                craft: false,
             },
         }
     }
@@ -167,14 +174,22 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
         return (0.97, SimKind::Stem);
     }
     let longest = la.max(lb);
-    if a.skel == b.skel && a.skel.len() >= 3 {
-        return (0.93, SimKind::Phonetic);
+    if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {
+        // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID).
+        if a.skel.len() >= 3 {
+            return (0.93, SimKind::Phonetic);
+        }
+        if a.skel.len() == 2 && la.min(lb) >= 3 {
+            return (0.85, SimKind::Phonetic);
+        }
     }
     if longest <= 3 {
         return (0.0, SimKind::Fuzzy);
     }
     let s = fuzzy(a.text, b.text);
-    if s >= MIN_FUZZY {
+    // One letter in four changes a short word into another (AMIR / AMIN).
+    let min = if longest <= 4 { 0.85 } else { MIN_FUZZY };
+    if s >= min {
         (s, SimKind::Fuzzy)
     } else {
         (0.0, SimKind::Fuzzy)
@@ -226,65 +241,79 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
     compounds(q, c, &mut out, false);
     compounds(c, q, &mut out, true);
     out.score = weigh(q, c, &out, p);
+    let legal = |t: &[STok]| t.iter().any(|t| t.class == Class::Legal);
+    if p.craft && legal(q) != legal(c) {
+        out.score *= 0.8;
+    }
     out
 }
 
-/// Two adjacent unmatched tokens on side `a` against one unmatched token on side `b`.
+/// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
+/// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
 fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool) {
-    if a.len() < 2 {
-        return;
-    }
     let mut buf: Vec<u8> = Vec::new();
-    for i in 0..a.len() - 1 {
-        let (ma, mb) = if swapped {
-            (out.c_matched, out.q_matched)
-        } else {
-            (out.q_matched, out.c_matched)
-        };
-        if ma & (bit(i) | bit(i + 1)) != 0
-            || a[i].class == Class::Legal
-            || a[i + 1].class == Class::Legal
-        {
+    let mut sk_a: Vec<u8> = Vec::new();
+    for (exact_only, span) in [(true, 3usize), (true, 2), (false, 3), (false, 2)] {
+        if a.len() < span {
             continue;
         }
-        buf.clear();
-        buf.extend_from_slice(a[i].text);
-        buf.extend_from_slice(a[i + 1].text);
-        let mut best: Option<(usize, f64)> = None;
-        for (j, t) in b.iter().enumerate() {
-            if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
+        for i in 0..=a.len() - span {
+            let (ma, mb) = if swapped {
+                (out.c_matched, out.q_matched)
+            } else {
+                (out.q_matched, out.c_matched)
+            };
+            let mask = (i..i + span).fold(0u64, |m, k| m | bit(k));
+            if ma & mask != 0 || a[i..i + span].iter().any(|t| t.class == Class::Legal) {
                 continue;
             }
-            let s = if t.text == &buf[..] {
-                0.97
-            } else {
-                let f = fuzzy(&buf, t.text);
-                if f >= 0.9 {
-                    f * 0.97
-                } else {
-                    0.0
-                }
-            };
-            if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
-                best = Some((j, s));
+            buf.clear();
+            for t in &a[i..i + span] {
+                buf.extend_from_slice(t.text);
             }
-        }
-        if let Some((j, s)) = best {
-            let (ia, ib) = (i as u8, (i + 1) as u8);
+            skeleton(&buf, &mut sk_a);
+            let mut best: Option<(usize, f64)> = None;
+            for (j, t) in b.iter().enumerate() {
+                if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
+                    continue;
+                }
+                let s = if t.text == &buf[..] {
+                    0.97
+                } else if exact_only {
+                    0.0
+                } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
+                    0.9
+                } else {
+                    let f = fuzzy(&buf, t.text);
+                    if f >= 0.9 {
+                        f * 0.97
+                    } else {
+                        0.0
+                    }
+                };
+                if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((j, s));
+                }
+            }
+            let Some((j, s)) = best else {
+                continue;
+            };
+            let first = i as u8;
+            let second = (i + span - 1) as u8;
             let pair = if swapped {
-                out.c_matched |= bit(i) | bit(i + 1);
+                out.c_matched |= mask;
                 out.q_matched |= bit(j);
                 Pair {
                     q: (j as u8, None),
-                    c: (ia, Some(ib)),
+                    c: (first, Some(second)),
                     sim: s as f32,
                     kind: SimKind::Compound,
                 }
             } else {
-                out.q_matched |= bit(i) | bit(i + 1);
+                out.q_matched |= mask;
                 out.c_matched |= bit(j);
                 Pair {
-                    q: (ia, Some(ib)),
+                    q: (first, Some(second)),
                     c: (j as u8, None),
                     sim: s as f32,
                     kind: SimKind::Compound,
@@ -319,37 +348,35 @@ fn leftover(toks: &[STok], matched: u64, p: &Params) -> Leftover {
     l
 }
 
-/// Penalty factor of an unmatched token, given what the other side left unmatched.
-fn penalty(class: Class, other: Leftover, p: &Params) -> f64 {
+/// Penalty factor of an unmatched token given what the other side left unmatched, and whether
+/// the token disagrees with the other side (rather than being extra).
+fn penalty(class: Class, other: Leftover, p: &Params) -> (f64, bool) {
     match class {
-        Class::Word | Class::Generic | Class::Number | Class::Patronymic if other.content => {
-            if class == Class::Patronymic {
-                0.8
-            } else {
-                1.0
-            }
-        }
-        Class::Place if other.place => 1.0,
-        Class::Legal if other.legal => 0.3,
-        Class::Particle if other.content => 0.3,
-        Class::Word => p.extra_word,
-        Class::Number => p.extra_number,
-        Class::Patronymic => 0.1,
-        Class::Generic | Class::Place => 0.15,
-        Class::Legal => 0.1,
-        Class::Particle => 0.2,
+        Class::Word | Class::Generic | Class::Number if other.content => (1.0, true),
+        Class::Patronymic if other.content => (0.8, true),
+        Class::Place if other.place => (1.0, true),
+        Class::Legal if other.legal => (0.3, true),
+        Class::Particle if other.content => (0.3, true),
+        Class::Word => (p.extra_word, false),
+        Class::Number => (p.extra_number, false),
+        Class::Patronymic => (0.1, false),
+        Class::Generic | Class::Place => (0.15, false),
+        Class::Legal => (0.1, false),
+        Class::Particle => (0.2, false),
     }
+}
+
+/// Weight of the tokens a pair side covers: one token, or a span of joined tokens.
+fn span_weight(toks: &[STok], (first, last): (u8, Option<u8>), p: &Params) -> f64 {
+    let last = last.unwrap_or(first);
+    (first..=last).map(|i| weight(&toks[i as usize], p)).sum()
 }
 
 fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
     let mut matched = 0.0;
     let mut denom = 0.0;
     for pair in &a.pairs {
-        let wq = weight(&q[pair.q.0 as usize], p)
-            + pair.q.1.map_or(0.0, |i| weight(&q[i as usize], p));
-        let wc = weight(&c[pair.c.0 as usize], p)
-            + pair.c.1.map_or(0.0, |i| weight(&c[i as usize], p));
-        let w = 0.5 * (wq + wc);
+        let w = 0.5 * (span_weight(q, pair.q, p) + span_weight(c, pair.c, p));
         matched += w * f64::from(pair.sim);
         denom += w;
     }
@@ -358,14 +385,24 @@ fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
     }
     let lq = leftover(q, a.q_matched, p);
     let lc = leftover(c, a.c_matched, p);
-    let mut pen = 0.0;
+    // Disagreements count in full; extras saturate (x / (1 + x)), so a name given in full
+    // against its short form is not buried by the number of words it adds.
+    let mut conflict = 0.0;
+    let mut extra = 0.0;
     for (toks, m, other) in [(q, a.q_matched, lc), (c, a.c_matched, lq)] {
         for (i, t) in toks.iter().enumerate() {
             if m & bit(i) == 0 {
-                pen += weight(t, p) * penalty(effective(t.class, p), other, p);
+                let class = effective(t.class, p);
+                let (f, disagrees) = penalty(class, other, p);
+                if disagrees || class == Class::Number {
+                    conflict += weight(t, p) * f;
+                } else {
+                    extra += weight(t, p) * f;
+                }
             }
         }
     }
+    let pen = conflict + extra / (1.0 + extra);
     (matched / (denom + pen)).clamp(0.0, 1.0)
 }
 

@@ -153,11 +153,16 @@ pub fn stem(t: &[u8]) -> &[u8] {
     t
 }
 
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'A' | b'E' | b'I' | b'O' | b'U' | b'Y')
+}
+
 /// Transliteration skeleton: spellings of one name in different romanizations collapse to one
 /// key (MOHAMMED / MUHAMMAD / MOHAMAD → MHMD; ALEKSANDR / ALEXANDER → ALKSNDR; HUSSEIN /
 /// HOSSEIN / HUSAYN → HSN; YEVGENIY / EVGENY → AVGN). First letter kept (a leading vowel or Y
-/// becomes A); later vowels dropped; digraphs folded (PH→F, KH/GH→H, CK/Q/C→K, X→KS, W→V,
-/// ZH/DJ→J); doubled letters collapsed.
+/// becomes A); later vowels dropped; letters that romanizations confuse folded together, as
+/// Soundex does but finer (C/K/Q/G/KH/GH → K, D/DH/T → T, B/P → P, V/W/PH/F → F, Z/S → S,
+/// ZH/DJ → J, X → KS); doubled letters collapsed.
 pub fn skeleton(t: &[u8], out: &mut Vec<u8>) {
     out.clear();
     let mut i = 0;
@@ -166,19 +171,24 @@ pub fn skeleton(t: &[u8], out: &mut Vec<u8>) {
         let next = t.get(i + 1).copied();
         let (mapped, step): (&[u8], usize) = match (c, next) {
             (b'P', Some(b'H')) => (b"F", 2),
-            (b'K', Some(b'H')) | (b'G', Some(b'H')) => (b"H", 2),
+            (b'K' | b'G', Some(b'H')) => (b"K", 2),
             (b'T', Some(b'H')) => (b"T", 2),
-            (b'D', Some(b'H')) => (b"D", 2),
+            (b'D', Some(b'H')) => (b"T", 2),
             (b'C', Some(b'K')) => (b"K", 2),
             (b'C', Some(b'H')) => (b"C", 2),
             (b'S', Some(b'H')) => (b"S", 2),
             (b'Z', Some(b'H')) => (b"J", 2),
             (b'D', Some(b'J')) => (b"J", 2),
             (b'T', Some(b'S')) if i > 0 => (b"S", 2),
-            (b'C', _) => (b"K", 1),
-            (b'Q', _) => (b"K", 1),
+            (b'C' | b'Q' | b'G' | b'K', _) => (b"K", 1),
             (b'X', _) => (b"KS", 1),
-            (b'W', _) => (b"V", 1),
+            (b'D', _) => (b"T", 1),
+            (b'B', _) => (b"P", 1),
+            (b'Z', _) => (b"S", 1),
+            (b'V', _) => (b"F", 1),
+            // W after a vowel and before a consonant is a vowel (NOWSHAD / NAUSHAD).
+            (b'W', Some(n)) if i > 0 && !is_vowel(n) && is_vowel(t[i - 1]) => (b"", 1),
+            (b'W', _) => (b"F", 1),
             (b'Y', _) if i == 0 => (b"A", 1),
             (b'A' | b'E' | b'I' | b'O' | b'U' | b'Y', _) => {
                 if i == 0 {
@@ -252,7 +262,11 @@ mod tests {
         assert_eq!(sk("HUSAYN"), sk("HUSSEIN"));
         assert_eq!(sk("YEVGENIY"), sk("EVGENY"));
         assert_eq!(sk("TSAREV"), sk("TSARYOV"));
+        assert_eq!(sk("QADHAFI"), sk("GADDAFI"));
+        assert_eq!(sk("NAUSHAD"), sk("NOWSHAD"));
+        assert_eq!(sk("LEASING"), sk("LIZING"));
         assert_ne!(sk("DAHUA"), sk("DAEWOO"));
+        assert_ne!(sk("HIKVISION"), sk("HYTERA"));
     }
 
     #[test]
