@@ -14,7 +14,11 @@ fn labelled_pairs_meet_recall_and_f1_targets() {
         Ok(p) => p,
         Err(e) => panic!("tests/data/name_pairs.csv: {e}"),
     };
-    assert!(pairs.len() >= 300, "the labelled set has {} pairs", pairs.len());
+    assert!(
+        pairs.len() >= 300,
+        "the labelled set has {} pairs",
+        pairs.len()
+    );
     let scored = score_all(&pairs);
     let m = metrics(&scored, DEFAULT_THRESHOLD);
     let positives = pairs.iter().filter(|p| p.is_match).count();
@@ -26,14 +30,7 @@ fn labelled_pairs_meet_recall_and_f1_targets() {
     );
     println!(
         "at threshold {:.2}: precision {:.3}  recall {:.3}  F1 {:.3}  (TP {} FP {} TN {} FN {})",
-        m.threshold,
-        m.precision,
-        m.recall,
-        m.f1,
-        m.true_pos,
-        m.false_pos,
-        m.true_neg,
-        m.false_neg
+        m.threshold, m.precision, m.recall, m.f1, m.true_pos, m.false_pos, m.true_neg, m.false_neg
     );
     for t in [0.70, 0.75, 0.80, 0.85, 0.90] {
         let mt = metrics(&scored, t);
@@ -46,11 +43,13 @@ fn labelled_pairs_meet_recall_and_f1_targets() {
         .iter()
         .map(|s| s.sls_score >= 100.0 * DEFAULT_THRESHOLD)
         .zip(&pairs)
-        .fold((0, 0, 0), |(tp, fp, fnn), (hit, p)| match (hit, p.is_match) {
-            (true, true) => (tp + 1, fp, fnn),
-            (true, false) => (tp, fp + 1, fnn),
-            (false, true) => (tp, fp, fnn + 1),
-            _ => (tp, fp, fnn),
+        .fold((0, 0, 0), |(tp, fp, fnn), (hit, p)| {
+            match (hit, p.is_match) {
+                (true, true) => (tp + 1, fp, fnn),
+                (true, false) => (tp, fp + 1, fnn),
+                (false, true) => (tp, fp, fnn + 1),
+                _ => (tp, fp, fnn),
+            }
         });
     println!(
         "for comparison, SLS-style score >= {:.0}: TP {} FP {} FN {}",

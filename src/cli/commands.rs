@@ -46,6 +46,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             json: as_json,
         } => cmd_show(&db_path, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+        Command::Screen(args) => super::screen::run_screen(&db_path, args),
+        Command::Match(args) => super::screen::run_match(args),
     }
 }
 

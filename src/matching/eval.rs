@@ -104,7 +104,11 @@ pub fn parse_labelled(text: &str) -> Result<Vec<LabelledPair>, String> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let (Some(c1), Some(c2), Some(cm)) = (col("name1"), col("name2"), col("match")) else {
         return Err("header must have name1, name2 and match columns".into());
     };
@@ -122,7 +126,9 @@ pub fn parse_labelled(text: &str) -> Result<Vec<LabelledPair>, String> {
         };
         let schema = match cs.map(get) {
             None | Some("") => Schema::Unknown,
-            Some(s) => Schema::parse(s).ok_or_else(|| format!("line {line}: unknown schema {s:?}"))?,
+            Some(s) => {
+                Schema::parse(s).ok_or_else(|| format!("line {line}: unknown schema {s:?}"))?
+            }
         };
         out.push(LabelledPair {
             name1: get(c1).to_string(),

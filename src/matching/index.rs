@@ -290,7 +290,11 @@ impl NameIndex {
             + self.trigrams.capacity() * 16
             + csr(&self.trigram_rows)
             + self.by_skel.capacity() * 48
-            + self.by_skel.iter().map(|(k, v)| k.len() + v.capacity() * 4).sum::<usize>()
+            + self
+                .by_skel
+                .iter()
+                .map(|(k, v)| k.len() + v.capacity() * 4)
+                .sum::<usize>()
     }
 
     fn record_name(&self, r: &Record) -> &str {
@@ -509,7 +513,8 @@ impl NameIndex {
         if q_views.iter().all(|v| v.is_empty()) {
             return Vec::new();
         }
-        let query_params = Params::for_schema(prepared::resolve(opts.schema, q.hint, Schema::Unknown));
+        let query_params =
+            Params::for_schema(prepared::resolve(opts.schema, q.hint, Schema::Unknown));
         let country = country_code(&opts.country);
         // Best (score, variant, query variant, alignment) per record.
         let mut best: HashMap<u32, (f64, usize, usize, Aligned)> = HashMap::new();
@@ -534,7 +539,11 @@ impl NameIndex {
                     s *= 0.85;
                 }
                 if let (Some(qc), Some(rc)) = (country, rec.country) {
-                    s = if qc == rc { s + (1.0 - s) * 0.1 } else { s * 0.97 };
+                    s = if qc == rc {
+                        s + (1.0 - s) * 0.1
+                    } else {
+                        s * 0.97
+                    };
                 }
                 if s < opts.threshold {
                     continue;

@@ -15,9 +15,9 @@
 //!
 //! See docs/matching.md for the thresholds and measured quality.
 
+pub mod eval;
 mod explain;
 mod index;
-pub mod eval;
 pub mod normalize;
 mod prepared;
 mod score;

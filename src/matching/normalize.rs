@@ -129,7 +129,13 @@ fn words(folded: &str) -> Vec<(String, u16)> {
 /// Tokens with classes; legal-form phrases rewritten to their canonical form. Each token keeps
 /// the comma segment of its first word.
 /// Long legal-form words whose one-letter typos ("LIMITD") are still read as legal forms.
-const LEGAL_WORDS: &[&str] = &["LIMITED", "COMPANY", "CORPORATION", "INCORPORATED", "LIMITADA"];
+const LEGAL_WORDS: &[&str] = &[
+    "LIMITED",
+    "COMPANY",
+    "CORPORATION",
+    "INCORPORATED",
+    "LIMITADA",
+];
 
 fn fix_legal_typo(w: &mut String) {
     if w.len() < 6 || LEGAL_WORDS.contains(&w.as_str()) {
@@ -341,8 +347,8 @@ fn tokens_with_locations(text: &str, notes: &mut Notes) -> Vec<Tok> {
         let (a, b) = segs[k - 1];
         let words: Vec<&str> = toks[a..b].iter().map(|(t, _)| t.text.as_str()).collect();
         let all_places = t.all_places(&words);
-        let after_legal = toks[segs[k - 2].1 - 1].0.class == Class::Legal
-            || (k >= 3 && notes.location_suffix);
+        let after_legal =
+            toks[segs[k - 2].1 - 1].0.class == Class::Legal || (k >= 3 && notes.location_suffix);
         let plain = b - a <= 3
             && toks[a..b]
                 .iter()
@@ -443,7 +449,10 @@ mod tests {
         assert_eq!(fold("Société Générale").0, "SOCIETE GENERALE");
         assert_eq!(fold("ＺＴＥ").0, "ZTE");
         assert!(fold("Ελλάδα").0.starts_with("ELLADA"));
-        assert_eq!(fold("杭州").0.split_whitespace().collect::<Vec<_>>(), ["HANG", "ZHOU"]);
+        assert_eq!(
+            fold("杭州").0.split_whitespace().collect::<Vec<_>>(),
+            ["HANG", "ZHOU"]
+        );
     }
 
     #[test]
@@ -455,7 +464,10 @@ mod tests {
         );
         let q = parse("Hikvision Digital Technology Company Limited");
         assert_eq!(texts(&q.variants[0]), texts(&p.variants[0]));
-        assert_eq!(texts(&parse("LIBRE ABORDO, S.A. DE C.V.").variants[0]), ["LIBRE", "ABORDO", "SA DE CV"]);
+        assert_eq!(
+            texts(&parse("LIBRE ABORDO, S.A. DE C.V.").variants[0]),
+            ["LIBRE", "ABORDO", "SA DE CV"]
+        );
     }
 
     #[test]
@@ -465,10 +477,16 @@ mod tests {
         assert!(p.notes.location_suffix);
         assert_eq!(v.toks.last().map(|t| t.class), Some(Class::Place));
         let p = parse("Changde Oscillator Co., Ltd., Pingquan");
-        assert_eq!(p.variants[0].toks.last().map(|t| t.class), Some(Class::Place));
+        assert_eq!(
+            p.variants[0].toks.last().map(|t| t.class),
+            Some(Class::Place)
+        );
         // A research institute after the legal form is part of the name.
         let p = parse("Huawei Technologies Co., Ltd., Beijing Research Institute");
-        assert!(p.variants[0].toks.iter().any(|t| t.text == "RESEARCH" && t.class == Class::Generic));
+        assert!(p.variants[0]
+            .toks
+            .iter()
+            .any(|t| t.text == "RESEARCH" && t.class == Class::Generic));
     }
 
     #[test]
@@ -490,7 +508,10 @@ mod tests {
     fn affiliate_is_the_listed_name() {
         let p = parse("Huawei Technologies Co., Ltd. (Huawei).  Affiliated Entity:  Huawei Marine Networks Co., Ltd.");
         assert!(p.notes.affiliate);
-        assert_eq!(texts(&p.variants[0]), ["HUAWEI", "MARINE", "NETWORKS", "CO LTD"]);
+        assert_eq!(
+            texts(&p.variants[0]),
+            ["HUAWEI", "MARINE", "NETWORKS", "CO LTD"]
+        );
         assert_eq!(p.variants.len(), 1);
     }
 
@@ -502,7 +523,13 @@ mod tests {
 
     #[test]
     fn mangled_apostrophes_join() {
-        assert_eq!(texts(&parse("Xi?an Huawei").variants[0]), ["XIAN", "HUAWEI"]);
-        assert_eq!(texts(&parse("AL-JALA' HOTEL").variants[0]), ["AL", "JALA", "HOTEL"]);
+        assert_eq!(
+            texts(&parse("Xi?an Huawei").variants[0]),
+            ["XIAN", "HUAWEI"]
+        );
+        assert_eq!(
+            texts(&parse("AL-JALA' HOTEL").variants[0]),
+            ["AL", "JALA", "HOTEL"]
+        );
     }
 }

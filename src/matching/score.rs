@@ -175,11 +175,12 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     }
     let longest = la.max(lb);
     if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {
-        // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID).
+        // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID) and need
+        // the same first letter (DAHUA is not TAIHE).
         if a.skel.len() >= 3 {
             return (0.93, SimKind::Phonetic);
         }
-        if a.skel.len() == 2 && la.min(lb) >= 3 {
+        if a.skel.len() == 2 && la.min(lb) >= 3 && a.text[0] == b.text[0] {
             return (0.85, SimKind::Phonetic);
         }
     }

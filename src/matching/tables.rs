@@ -227,7 +227,10 @@ mod tests {
             t.phrase_at(&["LIMITED", "LIABILITY", "COMPANY"]),
             Some((3, Class::Legal, Some("LLC")))
         );
-        assert_eq!(t.phrase_at(&["LIMITED"]), Some((1, Class::Legal, Some("LTD"))));
+        assert_eq!(
+            t.phrase_at(&["LIMITED"]),
+            Some((1, Class::Legal, Some("LTD")))
+        );
     }
 
     #[test]

@@ -101,10 +101,7 @@ pub fn osa_distance(a: &[u8], b: &[u8]) -> usize {
         return a.len();
     }
     if a.len() >= STACK || b.len() >= STACK {
-        return strsim::osa_distance(
-            &String::from_utf8_lossy(a),
-            &String::from_utf8_lossy(b),
-        );
+        return strsim::osa_distance(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b));
     }
     // Three rolling rows: two back (for transpositions), previous, current.
     let w = b.len() + 1;
@@ -228,7 +225,11 @@ mod tests {
         assert!((jaro(b"MARTHA", b"MARHTA") - 0.9444).abs() < 1e-3);
         assert!((jaro_winkler(b"MARTHA", b"MARHTA") - 0.9611).abs() < 1e-3);
         assert!((jaro_winkler(b"DIXON", b"DICKSONX") - 0.8133).abs() < 1e-3);
-        for (a, b) in [("HIKVISION", "HIKVISON"), ("DAHUA", "DAHAU"), ("ZTE", "ZET")] {
+        for (a, b) in [
+            ("HIKVISION", "HIKVISON"),
+            ("DAHUA", "DAHAU"),
+            ("ZTE", "ZET"),
+        ] {
             let ours = jaro_winkler(a.as_bytes(), b.as_bytes());
             assert!((ours - strsim::jaro_winkler(a, b)).abs() < 1e-9, "{a} {b}");
         }
@@ -243,7 +244,10 @@ mod tests {
         assert!(jaro_winkler_unconditional(a, b) > j);
         assert_eq!(jaro_winkler(a, b), j);
         // No shared first letter: no bonus.
-        assert_eq!(jaro_winkler_unconditional(b"XBC", b"ABC"), jaro(b"XBC", b"ABC"));
+        assert_eq!(
+            jaro_winkler_unconditional(b"XBC", b"ABC"),
+            jaro(b"XBC", b"ABC")
+        );
     }
 
     #[test]
