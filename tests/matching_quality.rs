@@ -75,3 +75,107 @@ fn labelled_pairs_meet_recall_and_f1_targets() {
     assert!(m.recall >= 0.90, "recall {:.3} < 0.90", m.recall);
     assert!(m.f1 >= 0.85, "F1 {:.3} < 0.85", m.f1);
 }
+
+/// Benchmark report (not a pass/fail test): pair-score throughput on one core, index build
+/// time and memory for the bundled names (~80K: CSL names and aliases + PatentsView
+/// assignees) and for 1M names (those names with generated spelling variants), and search
+/// latency. Run: `cargo test --release --test matching_quality -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_report() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    use tradescope::matching::eval::throughput;
+    use tradescope::matching::{NameIndex, NameRecord, Schema, SearchOptions};
+
+    let pairs: Vec<(String, String)> = parse_labelled(PAIRS)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| (p.name1, p.name2))
+        .collect();
+    let tp = throughput(&pairs, Duration::from_secs(3));
+    println!("pair scores per second (one core): {tp:.0}");
+
+    let mut gz = Vec::new();
+    std::fs::File::open("data/lists/csl_consolidated_2022-05.csv.gz")
+        .and_then(|f| flate2::read::GzDecoder::new(f).read_to_end(&mut gz))
+        .unwrap_or_default();
+    let mut names: Vec<String> = Vec::new();
+    let mut rdr = csv::Reader::from_reader(&gz[..]);
+    let headers = rdr.headers().cloned().unwrap_or_default();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap_or(0);
+    let (cn, ca) = (col("name"), col("alt_names"));
+    for r in rdr.records().flatten() {
+        names.push(r[cn].to_string());
+        names.extend(
+            r[ca]
+                .split("; ")
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+        );
+    }
+    let pv = std::fs::read_to_string("data/patents/patentsview_assignee.tsv").unwrap_or_default();
+    names.extend(
+        pv.lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').nth(2))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+    );
+    let records = |names: &[String]| -> Vec<NameRecord> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| NameRecord {
+                id: i as i64,
+                name: n.clone(),
+                schema: Schema::Unknown,
+                country: None,
+            })
+            .collect()
+    };
+    let queries: Vec<String> = names
+        .iter()
+        .step_by(names.len() / 1000 + 1)
+        .map(|n| n.replacen('A', "E", 1))
+        .collect();
+    for (label, list) in [
+        ("bundled", names.clone()),
+        ("1M", {
+            let mut big = names.clone();
+            let mut k = 0usize;
+            while big.len() < 1_000_000 {
+                let n = &names[k % names.len()];
+                // A spelling variant: one letter changed, position and letter by counter.
+                let mut b: Vec<char> = n.chars().collect();
+                if !b.is_empty() {
+                    let i = (k * 7) % b.len();
+                    b[i] = char::from(b'A' + ((k / names.len()) % 26) as u8);
+                }
+                big.push(b.into_iter().collect());
+                k += 1;
+            }
+            big
+        }),
+    ] {
+        let recs = records(&list);
+        let t = Instant::now();
+        let idx = NameIndex::build(recs);
+        let build = t.elapsed();
+        let t = Instant::now();
+        let mut hits = 0usize;
+        for q in &queries {
+            hits += idx.search(q, &SearchOptions::default()).len();
+        }
+        let per = t.elapsed() / queries.len() as u32;
+        println!(
+            "{label}: {} names, {} tokens: build {:.2?} (2 threads), heap ~{} MB; search {:?}/query over {} queries ({hits} hits)",
+            idx.len(),
+            idx.vocabulary_len(),
+            build,
+            idx.heap_bytes() / 1_000_000,
+            per,
+            queries.len()
+        );
+    }
+}

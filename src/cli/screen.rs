@@ -292,11 +292,14 @@ fn screen_file(
             .collect();
         match hit {
             Some(h) => {
-                if !details.contains_key(&h.id) {
-                    let e = entities::get(conn, h.id)?;
-                    details.insert(h.id, (e.list, e.name));
-                }
-                let (list, name) = details.get(&h.id).cloned().unwrap_or_default();
+                let (list, name) = match details.get(&h.id) {
+                    Some(d) => d.clone(),
+                    None => {
+                        let e = entities::get(conn, h.id)?;
+                        details.insert(h.id, (e.list.clone(), e.name.clone()));
+                        (e.list, e.name)
+                    }
+                };
                 let is_match = h.score >= args.threshold;
                 matched += usize::from(is_match);
                 rec.extend([

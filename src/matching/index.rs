@@ -18,7 +18,7 @@ use super::textsim::skeleton;
 use super::{explain, sls, Hit, NameRecord, Schema, SearchOptions};
 
 /// Candidate name variants fully scored per query (after the cheap token-overlap estimate).
-const MAX_CANDIDATES: usize = 400;
+const MAX_CANDIDATES: usize = 250;
 
 /// Compressed sparse rows: `starts[i]..starts[i + 1]` indexes `items`.
 #[derive(Default)]
@@ -301,8 +301,9 @@ impl NameIndex {
         &self.names[r.name_at.0 as usize..r.name_at.1 as usize]
     }
 
-    /// Vocabulary tokens similar to `t` (with their similarity), exact first.
-    fn similar_tokens(&self, t: &STok, params: &Params, out: &mut Vec<(u32, f64)>) {
+    /// Vocabulary tokens similar to `t` (with their similarity), exact first; by shared
+    /// trigrams too when `fuzzy`.
+    fn similar_tokens(&self, t: &STok, params: &Params, fuzzy: bool, out: &mut Vec<(u32, f64)>) {
         out.clear();
         let text = std::str::from_utf8(t.text).unwrap_or_default();
         if let Some(&id) = self.vocab.ids.get(text) {
@@ -334,12 +335,20 @@ impl NameIndex {
                 }
             }
         }
-        if t.text.len() < 3 {
+        if t.text.len() < 3 || !fuzzy {
             return;
         }
         let mut grams = Vec::new();
         trigrams_of(t.text, &mut grams);
-        let need = ((grams.len() + 2) / 4).max(1) as u16;
+        // Trigrams shared by a large part of the vocabulary find nothing in particular.
+        let too_common = (self.vocab.len() / 20).max(2000);
+        grams.retain(|g| {
+            self.trigrams
+                .get(g)
+                .is_some_and(|&row| self.trigram_rows.row(row as usize).len() <= too_common)
+        });
+        // One edit leaves all but three trigrams; ask for half of them.
+        let need = (grams.len() / 2).max(1) as u16;
         COUNTS.with(|cell| {
             let mut counts = cell.borrow_mut();
             if counts.len() < self.vocab.len() {
@@ -423,7 +432,7 @@ impl NameIndex {
                 } else {
                     0.35
                 };
-                self.similar_tokens(t, params, &mut sim);
+                self.similar_tokens(t, params, true, &mut sim);
                 for &(id, s) in &sim {
                     found.push((id, w * s, self.postings.row(id as usize).len() as f64));
                 }
@@ -447,7 +456,7 @@ impl NameIndex {
                         class: Class::Word,
                         rarity: 1.0,
                     };
-                    self.similar_tokens(&jt, params, &mut sim);
+                    self.similar_tokens(&jt, params, false, &mut sim);
                     for &(id, s) in &sim {
                         if s >= 0.9 {
                             found.push((id, s, self.postings.row(id as usize).len() as f64));
@@ -484,6 +493,9 @@ impl NameIndex {
             }
         }
         let mut ranked: Vec<(u32, f64)> = acc.into_iter().collect();
+        // Far below the best overlap cannot reach a useful score.
+        let top = ranked.iter().map(|r| r.1).fold(0.0, f64::max);
+        ranked.retain(|r| r.1 >= 0.25 * top);
         if ranked.len() > MAX_CANDIDATES {
             ranked.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
             ranked.truncate(MAX_CANDIDATES);

@@ -71,10 +71,10 @@ pub fn fold(s: &str) -> (String, bool) {
             // One syllable per character, as separate words: 杭州 → HANG ZHOU (which the
             // scorer joins again to match HANGZHOU).
             ascii.push(' ');
-            ascii.push_str(&any_ascii::any_ascii_char(c));
+            ascii.push_str(any_ascii::any_ascii_char(c));
             ascii.push(' ');
         } else {
-            ascii.push_str(&any_ascii::any_ascii_char(c));
+            ascii.push_str(any_ascii::any_ascii_char(c));
         }
     }
     ascii.make_ascii_uppercase();
@@ -137,24 +137,32 @@ const LEGAL_WORDS: &[&str] = &[
     "LIMITADA",
 ];
 
-fn fix_legal_typo(w: &mut String) {
-    if w.len() < 6 || LEGAL_WORDS.contains(&w.as_str()) {
-        return;
+/// The legal word `w` is a one-letter typo of, if any.
+fn legal_typo(w: &str) -> Option<&'static str> {
+    if w.len() < 6 {
+        return None;
     }
-    if let Some(l) = LEGAL_WORDS
+    LEGAL_WORDS
         .iter()
-        .find(|l| osa_distance(w.as_bytes(), l.as_bytes()) == 1)
-    {
-        *w = (*l).to_string();
-    }
+        .find(|l| {
+            l.len().abs_diff(w.len()) <= 1
+                && l.as_bytes()[0] == w.as_bytes()[0]
+                && osa_distance(w.as_bytes(), l.as_bytes()) == 1
+        })
+        .copied()
 }
 
 fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
-    let mut fixed: Vec<(String, u16)> = ws.to_vec();
-    for (w, _) in &mut fixed {
-        fix_legal_typo(w);
-    }
-    let ws = &fixed[..];
+    let mut fixed: Vec<(String, u16)> = Vec::new();
+    let ws = if ws.iter().any(|(w, _)| legal_typo(w).is_some()) {
+        fixed.extend(ws.iter().map(|(w, s)| match legal_typo(w) {
+            Some(l) => (l.to_string(), *s),
+            None => (w.clone(), *s),
+        }));
+        &fixed[..]
+    } else {
+        ws
+    };
     let t = &*TABLES_DATA;
     let mut out = Vec::with_capacity(ws.len());
     let mut legal_rewritten = false;
@@ -228,24 +236,32 @@ fn boundary(s: &str, start: usize, end: usize) -> bool {
         && !after.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-/// Position of the first alias marker in `s` as (start, end).
+/// Position of the first alias marker in `s` as (start, end). One pass over word starts: this
+/// runs for every name indexed.
 fn find_marker(s: &str) -> Option<(usize, usize)> {
-    let mut best: Option<(usize, usize)> = None;
-    for m in ALIAS_MARKERS {
-        let mut from = 0;
-        while let Some(p) = s[from..].find(m) {
-            let start = from + p;
-            let end = start + m.len();
-            if boundary(s, start, end) {
-                if best.is_none_or(|(b, be)| start < b || start == b && end > be) {
-                    best = Some((start, end));
-                }
-                break;
+    let b = s.as_bytes();
+    for i in 0..b.len() {
+        if !matches!(b[i], b'A' | b'F' | b'N' | b'D' | b'T')
+            || (i > 0 && b[i - 1].is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        // Longest marker first at this position ("A.K.A." before "A.K.A").
+        let mut best: Option<usize> = None;
+        for m in ALIAS_MARKERS {
+            let end = i + m.len();
+            if b[i..].starts_with(m.as_bytes())
+                && boundary(s, i, end)
+                && best.is_none_or(|e| end > e)
+            {
+                best = Some(end);
             }
-            from = start + 1;
+        }
+        if let Some(end) = best {
+            return Some((i, end));
         }
     }
-    best
+    None
 }
 
 /// Strip a leading alias marker ("a.k.a. X" → "X").

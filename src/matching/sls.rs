@@ -80,7 +80,7 @@ mod tests {
     fn weak_word_pairs_count_zero() {
         // XYZ finds nothing at 0.5 or above; HIKVISION finds itself: parts = (1 + 0) / 2.
         let s = sls_score("HIKVISION XYZ", "HIKVISION");
-        assert!(s >= 50.0 && s < 100.0, "{s}");
+        assert!((50.0..100.0).contains(&s), "{s}");
         let whole = 100.0 * jaro_winkler_unconditional(b"HIKVISION XYZ", b"HIKVISION");
         assert!((s - whole.max(50.0)).abs() < 1e-9);
     }

@@ -103,28 +103,29 @@ pub fn osa_distance(a: &[u8], b: &[u8]) -> usize {
     if a.len() >= STACK || b.len() >= STACK {
         return strsim::osa_distance(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b));
     }
-    // Three rolling rows: two back (for transpositions), previous, current.
+    // Three rolling rows (two back for transpositions, previous, current) in one buffer,
+    // rotated by offset rather than copied.
     let w = b.len() + 1;
-    let mut prev2 = [0usize; STACK];
-    let mut prev = [0usize; STACK];
-    let mut cur = [0usize; STACK];
-    for (j, p) in prev.iter_mut().enumerate().take(w) {
-        *p = j;
+    let mut rows = [0usize; 3 * STACK];
+    let (mut r2, mut r1, mut r0) = (0usize, STACK, 2 * STACK);
+    for j in 0..w {
+        rows[r1 + j] = j;
     }
     for i in 1..=a.len() {
-        cur[0] = i;
+        rows[r0] = i;
         for j in 1..w {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (rows[r1 + j] + 1)
+                .min(rows[r0 + j - 1] + 1)
+                .min(rows[r1 + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[r2 + j - 2] + 1);
             }
-            cur[j] = v;
+            rows[r0 + j] = v;
         }
-        prev2[..w].copy_from_slice(&prev[..w]);
-        prev[..w].copy_from_slice(&cur[..w]);
+        (r2, r1, r0) = (r1, r0, r2);
     }
-    prev[b.len()]
+    rows[r1 + b.len()]
 }
 
 /// Edit similarity 1 − distance / longer length.
