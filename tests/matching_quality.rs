@@ -114,14 +114,16 @@ fn bench_report() {
                 .map(str::to_string),
         );
     }
+    let list_names = names.clone();
     let pv = std::fs::read_to_string("data/patents/patentsview_assignee.tsv").unwrap_or_default();
-    names.extend(
-        pv.lines()
-            .skip(1)
-            .filter_map(|l| l.split('\t').nth(2))
-            .filter(|n| !n.is_empty())
-            .map(str::to_string),
-    );
+    let assignees: Vec<String> = pv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').nth(2))
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.extend(assignees.iter().cloned());
     let records = |names: &[String]| -> Vec<NameRecord> {
         names
             .iter()
@@ -134,6 +136,36 @@ fn bench_report() {
             })
             .collect()
     };
+    // Link-time workload: every PatentsView assignee against the list names, as at import.
+    {
+        use rayon::prelude::*;
+        let idx = NameIndex::build(records(&list_names));
+        let opts = SearchOptions {
+            threshold: tradescope::matching::LINK_THRESHOLD,
+            limit: 50,
+            ..SearchOptions::default()
+        };
+        let t = Instant::now();
+        let found: Vec<(String, Vec<tradescope::matching::Hit>)> = assignees
+            .par_iter()
+            .map(|a| (a.clone(), idx.search(a, &opts)))
+            .collect();
+        let links: usize = found.iter().map(|(_, h)| h.len()).sum();
+        for (a, hits) in found
+            .iter()
+            .filter(|(_, h)| !h.is_empty())
+            .step_by(97)
+            .take(40)
+        {
+            println!("  {a:?} -> {:?} {:.3}", hits[0].matched_name, hits[0].score);
+        }
+        println!(
+            "link: {} assignees against {} list names: {:.2?} (2 threads), {links} links",
+            assignees.len(),
+            idx.len(),
+            t.elapsed()
+        );
+    }
     let queries: Vec<String> = names
         .iter()
         .step_by(names.len() / 1000 + 1)

@@ -84,7 +84,7 @@ pub fn describe(x: &Context) -> String {
                 legal.push(format!("{a}≈{b}"));
                 continue;
             }
-            SimKind::Stem => format!("{a}~{b} (plural)"),
+            SimKind::Stem => format!("{a}~{b} (word form)"),
             SimKind::Phonetic => format!("{a}~{b} (spelling)"),
             SimKind::Initial => format!("{a}~{b} (initial)"),
             SimKind::Compound => format!("{a}~{b} (joined)"),

@@ -20,6 +20,9 @@ use super::{explain, sls, Hit, NameRecord, Schema, SearchOptions};
 /// Candidate name variants fully scored per query (after the cheap token-overlap estimate).
 const MAX_CANDIDATES: usize = 250;
 
+/// From this threshold on, candidates must share a distinctive word with the query.
+const STRICT_THRESHOLD: f64 = 0.85;
+
 /// Compressed sparse rows: `starts[i]..starts[i + 1]` indexes `items`.
 #[derive(Default)]
 struct Csr {
@@ -417,9 +420,15 @@ impl NameIndex {
     }
 
     /// Candidate variants for the query, by an overlap estimate, best first.
-    fn candidates(&self, query: &[Vec<STok>], params: &Params) -> Vec<u32> {
+    /// `strict` (a high threshold, as for links made at import) narrows the search: only
+    /// names sharing a distinctive word are candidates, and a word found exactly is not also
+    /// looked up fuzzily. Without a distinctive word in common a name cannot reach such a
+    /// threshold (its distinctive words would be unmatched).
+    fn candidates(&self, query: &[Vec<STok>], params: &Params, strict: bool) -> Vec<u32> {
         let cap = (self.var_record.len() / 20).max(2000);
-        let mut found: Vec<(u32, f64, f64)> = Vec::new(); // (token, query weight × sim, df)
+        // (token, query weight × sim, df, from a distinctive query word)
+        let mut found: Vec<(u32, f64, f64, bool)> = Vec::new();
+        let mut query_distinctive = false;
         let mut sim = Vec::new();
         let mut joined = Vec::new();
         for q in query {
@@ -427,14 +436,15 @@ impl NameIndex {
                 if !indexable(t.class) {
                     continue;
                 }
-                let w = if t.class == Class::Word || t.class == Class::Number {
-                    1.0
-                } else {
-                    0.35
-                };
-                self.similar_tokens(t, params, true, &mut sim);
+                let distinctive = matches!(t.class, Class::Word | Class::Number);
+                query_distinctive |= distinctive;
+                let w = if distinctive { 1.0 } else { 0.35 };
+                let exact =
+                    std::str::from_utf8(t.text).is_ok_and(|x| self.vocab.ids.contains_key(x));
+                self.similar_tokens(t, params, !(strict && exact), &mut sim);
                 for &(id, s) in &sim {
-                    found.push((id, w * s, self.postings.row(id as usize).len() as f64));
+                    let df = self.postings.row(id as usize).len() as f64;
+                    found.push((id, w * s, df, distinctive));
                 }
                 // Joined with the next one or two words ("HIK VISION" → HIKVISION).
                 for span in [2usize, 3] {
@@ -459,7 +469,8 @@ impl NameIndex {
                     self.similar_tokens(&jt, params, false, &mut sim);
                     for &(id, s) in &sim {
                         if s >= 0.9 {
-                            found.push((id, s, self.postings.row(id as usize).len() as f64));
+                            let df = self.postings.row(id as usize).len() as f64;
+                            found.push((id, s, df, true));
                         }
                     }
                 }
@@ -472,27 +483,35 @@ impl NameIndex {
                             (self.vocab.ids.get(a), self.vocab.ids.get(b))
                         {
                             for id in [ia, ib] {
-                                found.push((id, 0.5, self.postings.row(id as usize).len() as f64));
+                                let df = self.postings.row(id as usize).len() as f64;
+                                found.push((id, 0.5, df, true));
                             }
                         }
                     }
                 }
             }
         }
-        let any_rare = found.iter().any(|&(_, _, df)| df as usize <= cap);
-        let mut acc: HashMap<u32, f64> = HashMap::new();
+        let any_rare = found.iter().any(|&(_, _, df, _)| df as usize <= cap);
+        let mut acc: HashMap<u32, (f64, bool)> = HashMap::new();
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         found.dedup_by_key(|f| f.0);
-        for (id, w, df) in found {
+        for (id, w, df, distinctive) in found {
             if any_rare && df as usize > cap {
                 continue;
             }
             let r = f64::from(self.rarity[id as usize]);
             for &v in self.postings.row(id as usize) {
-                *acc.entry(v).or_insert(0.0) += w * r;
+                let e = acc.entry(v).or_insert((0.0, false));
+                e.0 += w * r;
+                e.1 |= distinctive;
             }
         }
-        let mut ranked: Vec<(u32, f64)> = acc.into_iter().collect();
+        let need_distinctive = strict && query_distinctive;
+        let mut ranked: Vec<(u32, f64)> = acc
+            .into_iter()
+            .filter(|(_, (_, d))| *d || !need_distinctive)
+            .map(|(v, (a, _))| (v, a))
+            .collect();
         // Far below the best overlap cannot reach a useful score.
         let top = ranked.iter().map(|r| r.1).fold(0.0, f64::max);
         ranked.retain(|r| r.1 >= 0.25 * top);
@@ -530,7 +549,7 @@ impl NameIndex {
         let country = country_code(&opts.country);
         // Best (score, variant, query variant, alignment) per record.
         let mut best: HashMap<u32, (f64, usize, usize, Aligned)> = HashMap::new();
-        for v in self.candidates(&q_views, &query_params) {
+        for v in self.candidates(&q_views, &query_params, opts.threshold >= STRICT_THRESHOLD) {
             let v = v as usize;
             let ri = self.var_record[v];
             let rec = &self.records[ri as usize];

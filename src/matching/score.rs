@@ -173,15 +173,33 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     if stem(a.text) == stem(b.text) {
         return (0.97, SimKind::Stem);
     }
+    // Abbreviated descriptive words: INST / INSTITUTE, TECH / TECHNOLOGY, MFG is not handled.
+    let (short, long) = if la < lb { (a, b) } else { (b, a) };
+    if short.text.len() >= 3
+        && long.class == Class::Generic
+        && long.text.len() >= short.text.len() + 3
+        && long.text.starts_with(short.text)
+    {
+        return (0.9, SimKind::Stem);
+    }
     let longest = la.max(lb);
     if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {
+        // The same skeleton lifts the string similarity by 0.15 — it does not replace it:
+        // SECTRA / SOKTAR share a skeleton but are different names.
+        let lifted =
+            0.5 * jaro_winkler(a.text, b.text) + 0.5 * edit_similarity(a.text, b.text) + 0.15;
+        // Abjad transliterations carry no vowels (محمد → MHMD): the skeleton is all there is.
+        let abjad = |t: &[u8]| t.len() >= 3 && !t.iter().any(|c| b"AEIOU".contains(c));
+        if a.skel.len() >= 3 && (abjad(a.text) || abjad(b.text)) {
+            return (0.9, SimKind::Phonetic);
+        }
+        if a.skel.len() >= 3 && lifted >= MIN_FUZZY {
+            return (lifted.min(0.93), SimKind::Phonetic);
+        }
         // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID) and need
         // the same first letter (DAHUA is not TAIHE).
-        if a.skel.len() >= 3 {
-            return (0.93, SimKind::Phonetic);
-        }
-        if a.skel.len() == 2 && la.min(lb) >= 3 && a.text[0] == b.text[0] {
-            return (0.85, SimKind::Phonetic);
+        if a.skel.len() == 2 && la.min(lb) >= 3 && a.text[0] == b.text[0] && lifted >= 0.77 {
+            return (lifted.min(0.88), SimKind::Phonetic);
         }
     }
     if longest <= 3 {
@@ -287,7 +305,7 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool) {
                 } else if exact_only {
                     0.0
                 } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
-                    0.9
+                    fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)
                 };
@@ -412,7 +430,39 @@ fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
         }
     }
     let pen = conflict + extra / (1.0 + extra);
-    (matched / (denom + pen)).clamp(0.0, 1.0)
+    let score = (matched / (denom + pen)).clamp(0.0, 1.0);
+    if corroborated(q, c, a, p) {
+        score
+    } else {
+        score.min(UNCORROBORATED_MAX)
+    }
+}
+
+/// Highest score of a pair whose distinctive words agree only approximately: a screening hit
+/// for a person to review, never an automatic link (`LINK_THRESHOLD` is above it).
+pub const UNCORROBORATED_MAX: f64 = 0.87;
+
+/// Whether the pair has a distinctive word in common exactly (or as a plural or joined form),
+/// or at least two other words in common exactly. Without that, a fuzzy or transliterated
+/// single word (RYADON / RADIN) is all that connects the names.
+fn corroborated(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> bool {
+    let distinctive = |t: &STok| matches!(effective(t.class, p), Class::Word | Class::Number);
+    let mut exact_others = 0;
+    for pair in &a.pairs {
+        let exact = matches!(pair.kind, SimKind::Exact | SimKind::Stem)
+            || (pair.kind == SimKind::Compound && pair.sim >= 0.97);
+        if !exact {
+            continue;
+        }
+        let t = &q[pair.q.0 as usize];
+        match effective(t.class, p) {
+            Class::Legal | Class::Particle => {}
+            _ if distinctive(t) || pair.q.1.is_some() || pair.c.1.is_some() => return true,
+            _ => exact_others += 1,
+        }
+    }
+    // Names without any distinctive word (GLOBAL TRADING CO LTD) are judged by their score.
+    exact_others >= 2 || !(q.iter().any(distinctive) || c.iter().any(distinctive))
 }
 
 #[cfg(test)]
