@@ -544,8 +544,9 @@ impl NameIndex {
         if q_views.iter().all(|v| v.is_empty()) {
             return Vec::new();
         }
-        let query_params =
-            Params::for_schema(prepared::resolve(opts.schema, q.hint, Schema::Unknown));
+        // The query's schema: given, else what its form says (a legal form → company).
+        let query_schema = prepared::resolve(opts.schema, q.hint, Schema::Unknown);
+        let query_params = Params::for_schema(query_schema);
         let country = country_code(&opts.country);
         // Best (score, variant, query variant, alignment) per record.
         let mut best: HashMap<u32, (f64, usize, usize, Aligned)> = HashMap::new();
@@ -563,10 +564,7 @@ impl NameIndex {
             for (qi, qv) in q_views.iter().enumerate() {
                 let a = score::align(qv, &cv, &params);
                 let mut s = a.score;
-                if opts.schema != Schema::Unknown
-                    && rec.schema != Schema::Unknown
-                    && schema_conflict(opts.schema, rec.schema)
-                {
+                if rec.schema != Schema::Unknown && schema_conflict(query_schema, rec.schema) {
                     s *= 0.85;
                 }
                 if let (Some(qc), Some(rc)) = (country, rec.country) {

@@ -422,6 +422,19 @@ pub fn parse(name: &str) -> Parsed {
             }));
             continue;
         }
+        if !toks
+            .iter()
+            .any(|t| t.text.len() >= 3 && t.class != Class::Legal)
+        {
+            // "(M)", "(P)": a country or legal-form abbreviation, too short to be an alias.
+            main_toks.extend(toks.into_iter().map(|mut tok| {
+                if tok.class != Class::Legal {
+                    tok.class = Class::Particle;
+                }
+                tok
+            }));
+            continue;
+        }
         notes.legal_form |= n2.legal_form;
         notes.aliases = true;
         variants.push(Variant {

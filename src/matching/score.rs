@@ -73,6 +73,9 @@ pub struct Params {
     pub extra_number: f64,
     /// Vessel or aircraft names: a legal form on one side only means a company, not a ship.
     pub craft: bool,
+    /// Neither name has a distinctive word (NANJING UNIVERSITY OF TECHNOLOGY): its descriptive
+    /// words are its identity and weigh as words. Set per pair by [`align`].
+    pub descriptive_only: bool,
 }
 
 impl Params {
@@ -84,6 +87,7 @@ impl Params {
                 extra_word: 0.6,
                 extra_number: 0.5,
                 craft: false,
+                descriptive_only: false,
             },
             Schema::Person => Params {
                 person: true,
@@ -91,6 +95,7 @@ impl Params {
                 extra_word: 0.3,
                 extra_number: 0.5,
                 craft: false,
+                descriptive_only: false,
             },
             Schema::Vessel | Schema::Aircraft => Params {
                 person: false,
@@ -98,6 +103,7 @@ impl Params {
                 extra_word: 0.6,
                 extra_number: 0.9,
                 craft: true,
+                descriptive_only: false,
             },
             Schema::Unknown => Params {
                 person: false,
@@ -105,6 +111,7 @@ impl Params {
                 extra_word: 0.45,
                 extra_number: 0.6,
                 craft: false,
+                descriptive_only: false,
             },
         }
     }
@@ -117,7 +124,9 @@ pub const MAX_TOKENS: usize = 48;
 const MIN_FUZZY: f64 = 0.80;
 
 fn effective(class: Class, p: &Params) -> Class {
-    if p.person && matches!(class, Class::Generic | Class::Place) {
+    if p.person && matches!(class, Class::Generic | Class::Place)
+        || p.descriptive_only && class == Class::Generic
+    {
         Class::Word
     } else {
         class
@@ -233,6 +242,12 @@ fn bit(i: usize) -> u64 {
 pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
     let q = &q[..q.len().min(MAX_TOKENS)];
     let c = &c[..c.len().min(MAX_TOKENS)];
+    let distinct = |t: &STok| matches!(t.class, Class::Word | Class::Number | Class::Patronymic);
+    let params = Params {
+        descriptive_only: !q.iter().chain(c).any(distinct),
+        ..*p
+    };
+    let p = &params;
     let mut cands: Vec<(f64, f64, u8, u8, SimKind)> = Vec::with_capacity(q.len() * 2);
     for (i, a) in q.iter().enumerate() {
         for (j, b) in c.iter().enumerate() {
@@ -444,7 +459,7 @@ pub const UNCORROBORATED_MAX: f64 = 0.87;
 
 /// Whether the pair has a distinctive word in common exactly (or as a plural or joined form),
 /// or at least two other words in common exactly. Without that, a fuzzy or transliterated
-/// single word (RYADON / RADIN) is all that connects the names.
+/// single word (RYADON / RADIN) or one descriptive word is all that connects the names.
 fn corroborated(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> bool {
     let distinctive = |t: &STok| matches!(effective(t.class, p), Class::Word | Class::Number);
     let mut exact_others = 0;
@@ -461,8 +476,7 @@ fn corroborated(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> bool {
             _ => exact_others += 1,
         }
     }
-    // Names without any distinctive word (GLOBAL TRADING CO LTD) are judged by their score.
-    exact_others >= 2 || !(q.iter().any(distinctive) || c.iter().any(distinctive))
+    exact_others >= 2
 }
 
 #[cfg(test)]
