@@ -32,7 +32,14 @@ fn labelled_pairs_meet_recall_and_f1_targets() {
         "at threshold {:.2}: precision {:.3}  recall {:.3}  F1 {:.3}  (TP {} FP {} TN {} FN {})",
         m.threshold, m.precision, m.recall, m.f1, m.true_pos, m.false_pos, m.true_neg, m.false_neg
     );
-    for t in [0.70, 0.75, 0.80, 0.85, 0.90] {
+    for t in [
+        0.70,
+        0.75,
+        0.80,
+        0.85,
+        tradescope::matching::LINK_THRESHOLD,
+        0.90,
+    ] {
         let mt = metrics(&scored, t);
         println!(
             "  threshold {t:.2}: precision {:.3} recall {:.3} F1 {:.3}",

@@ -20,7 +20,7 @@
 //! and patronymics are often left out, and extra numbers cost more in vessel names.
 
 use super::tables::Class;
-use super::textsim::{edit_similarity, jaro_winkler, skeleton, stem};
+use super::textsim::{edit_similarity, jaro_winkler, same_stem, skeleton};
 use super::Schema;
 
 /// A token as the scorer sees it.
@@ -73,8 +73,8 @@ pub struct Params {
     pub extra_number: f64,
     /// Vessel or aircraft names: a legal form on one side only means a company, not a ship.
     pub craft: bool,
-    /// Neither name has a distinctive word (NANJING UNIVERSITY OF TECHNOLOGY): its descriptive
-    /// words are its identity and weigh as words. Set per pair by [`align`].
+    /// Neither name has a distinctive word (BEIJING INSTITUTE OF TECHNOLOGY): its descriptive
+    /// words and places are its identity and weigh as words. Set per pair by [`align`].
     pub descriptive_only: bool,
 }
 
@@ -125,7 +125,7 @@ const MIN_FUZZY: f64 = 0.80;
 
 fn effective(class: Class, p: &Params) -> Class {
     if p.person && matches!(class, Class::Generic | Class::Place)
-        || p.descriptive_only && class == Class::Generic
+        || p.descriptive_only && matches!(class, Class::Generic | Class::Place)
     {
         Class::Word
     } else {
@@ -179,7 +179,7 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
         }
         return (0.0, SimKind::Fuzzy);
     }
-    if stem(a.text) == stem(b.text) {
+    if same_stem(a.text, b.text) {
         return (0.97, SimKind::Stem);
     }
     // Abbreviated descriptive words: INST / INSTITUTE, TECH / TECHNOLOGY, MFG is not handled.

@@ -137,18 +137,21 @@ pub fn edit_similarity(a: &[u8], b: &[u8]) -> f64 {
     1.0 - osa_distance(a, b) as f64 / n as f64
 }
 
-/// Plural/singular stem: TECHNOLOGIES → TECHNOLOGY, SYSTEMS → SYSTEM, WORKS → WORK.
-pub fn stem(t: &[u8]) -> &[u8] {
-    if t.len() > 4 && t.ends_with(b"IES") {
-        return &t[..t.len() - 3];
+/// Singular and plural of one word: SYSTEM / SYSTEMS, TECHNOLOGY / TECHNOLOGIES (but not
+/// HONEST / HONESTY).
+pub fn same_stem(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < 3 {
+        return false;
     }
-    if t.len() > 3 && t.ends_with(b"S") && !t.ends_with(b"SS") {
-        return &t[..t.len() - 1];
+    if long.len() == short.len() + 1 && long.ends_with(b"S") && long.starts_with(short) {
+        return !short.ends_with(b"S");
     }
-    if t.len() > 4 && t.ends_with(b"Y") {
-        return &t[..t.len() - 1];
-    }
-    t
+    // …Y / …IES
+    long.len() == short.len() + 2
+        && short.ends_with(b"Y")
+        && long.ends_with(b"IES")
+        && long.starts_with(&short[..short.len() - 1])
 }
 
 fn is_vowel(c: u8) -> bool {
@@ -276,8 +279,9 @@ mod tests {
 
     #[test]
     fn stems_fold_plurals() {
-        assert_eq!(stem(b"TECHNOLOGIES"), stem(b"TECHNOLOGY"));
-        assert_eq!(stem(b"SYSTEMS"), stem(b"SYSTEM"));
-        assert_eq!(stem(b"GLASS"), b"GLASS");
+        assert!(same_stem(b"TECHNOLOGIES", b"TECHNOLOGY"));
+        assert!(same_stem(b"SYSTEM", b"SYSTEMS"));
+        assert!(!same_stem(b"HONEST", b"HONESTY"));
+        assert!(!same_stem(b"GLAS", b"GLASS"));
     }
 }
