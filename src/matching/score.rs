@@ -446,7 +446,7 @@ fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
     }
     let pen = conflict + extra / (1.0 + extra);
     let score = (matched / (denom + pen)).clamp(0.0, 1.0);
-    if corroborated(q, c, a, p) {
+    if corroborated(q, a, p) {
         score
     } else {
         score.min(UNCORROBORATED_MAX)
@@ -460,7 +460,7 @@ pub const UNCORROBORATED_MAX: f64 = 0.87;
 /// Whether the pair has a distinctive word in common exactly (or as a plural or joined form),
 /// or at least two other words in common exactly. Without that, a fuzzy or transliterated
 /// single word (RYADON / RADIN) or one descriptive word is all that connects the names.
-fn corroborated(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> bool {
+fn corroborated(q: &[STok], a: &Aligned, p: &Params) -> bool {
     let distinctive = |t: &STok| matches!(effective(t.class, p), Class::Word | Class::Number);
     let mut exact_others = 0;
     for pair in &a.pairs {
