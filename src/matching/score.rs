@@ -155,8 +155,19 @@ fn weight(t: &STok, p: &Params) -> f64 {
     w * f64::from(t.rarity)
 }
 
-/// Similarity of two tokens, 0 when they should not be aligned.
+/// Similarity of two tokens, 0 when they should not be aligned. Approximate similarities
+/// (fuzzy, same skeleton) are stretched: their distance from 1 counts double, so two different
+/// words that merely look alike (ALPINE / ALBIN, raw 0.82) weigh far less than a typo
+/// (HIKVISON / HIKVISION, raw 0.97).
 pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
+    let (s, kind) = raw_sim(a, b, p);
+    match kind {
+        SimKind::Fuzzy | SimKind::Phonetic if s > 0.0 => ((1.0 - 2.0 * (1.0 - s)).max(0.01), kind),
+        _ => (s, kind),
+    }
+}
+
+fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     let a_legal = a.class == Class::Legal;
     let b_legal = b.class == Class::Legal;
     if a_legal || b_legal {
@@ -192,6 +203,9 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
         return (0.9, SimKind::Stem);
     }
     let longest = la.max(lb);
+    if longest <= 3 {
+        return (0.0, SimKind::Fuzzy);
+    }
     if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {
         // The same skeleton lifts the string similarity by 0.15 — it does not replace it:
         // SECTRA / SOKTAR share a skeleton but are different names.
@@ -203,16 +217,13 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
             return (0.9, SimKind::Phonetic);
         }
         if a.skel.len() >= 3 && lifted >= MIN_FUZZY {
-            return (lifted.min(0.93), SimKind::Phonetic);
+            return (lifted.min(0.96), SimKind::Phonetic);
         }
         // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID) and need
         // the same first letter (DAHUA is not TAIHE).
         if a.skel.len() == 2 && la.min(lb) >= 3 && a.text[0] == b.text[0] && lifted >= 0.77 {
-            return (lifted.min(0.88), SimKind::Phonetic);
+            return (lifted.min(0.9), SimKind::Phonetic);
         }
-    }
-    if longest <= 3 {
-        return (0.0, SimKind::Fuzzy);
     }
     // One letter in four changes a short word into another (AMIR / AMIN).
     let min = if longest <= 4 { 0.85 } else { MIN_FUZZY };
@@ -263,21 +274,29 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
         pairs: Vec::with_capacity(q.len().min(c.len()) + 1),
         ..Aligned::default()
     };
-    for (s, _, i, j, kind) in cands {
-        if out.q_matched & bit(i as usize) != 0 || out.c_matched & bit(j as usize) != 0 {
-            continue;
+    // Sure correspondences first (same word, plural), then words that join exactly (DR CONGO
+    // = DRCONGO), then approximate ones, then approximate joins.
+    let sure = |s: f64| s >= 0.97;
+    for pass_sure in [true, false] {
+        for &(s, _, i, j, kind) in &cands {
+            if sure(s) != pass_sure
+                || out.q_matched & bit(i as usize) != 0
+                || out.c_matched & bit(j as usize) != 0
+            {
+                continue;
+            }
+            out.q_matched |= bit(i as usize);
+            out.c_matched |= bit(j as usize);
+            out.pairs.push(Pair {
+                q: (i, None),
+                c: (j, None),
+                sim: s as f32,
+                kind,
+            });
         }
-        out.q_matched |= bit(i as usize);
-        out.c_matched |= bit(j as usize);
-        out.pairs.push(Pair {
-            q: (i, None),
-            c: (j, None),
-            sim: s as f32,
-            kind,
-        });
+        compounds(q, c, &mut out, false, pass_sure);
+        compounds(c, q, &mut out, true, pass_sure);
     }
-    compounds(q, c, &mut out, false);
-    compounds(c, q, &mut out, true);
     out.score = weigh(q, c, &out, p);
     let legal = |t: &[STok]| t.iter().any(|t| t.class == Class::Legal);
     if p.craft && legal(q) != legal(c) {
@@ -288,10 +307,10 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
 
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
 /// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
-fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool) {
+fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_only: bool) {
     let mut buf: Vec<u8> = Vec::new();
     let mut sk_a: Vec<u8> = Vec::new();
-    for (exact_only, span) in [(true, 3usize), (true, 2), (false, 3), (false, 2)] {
+    for span in [3usize, 2] {
         if a.len() < span {
             continue;
         }
@@ -360,7 +379,9 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool) {
 /// Kinds of unmatched token present on one side, for telling disagreement from extras.
 #[derive(Default, Clone, Copy)]
 struct Leftover {
-    content: bool,
+    /// A distinctive word, number or patronymic.
+    word: bool,
+    generic: bool,
     place: bool,
     legal: bool,
 }
@@ -372,7 +393,8 @@ fn leftover(toks: &[STok], matched: u64, p: &Params) -> Leftover {
             continue;
         }
         match effective(t.class, p) {
-            Class::Word | Class::Generic | Class::Number | Class::Patronymic => l.content = true,
+            Class::Word | Class::Number | Class::Patronymic => l.word = true,
+            Class::Generic => l.generic = true,
             Class::Place => l.place = true,
             Class::Legal => l.legal = true,
             Class::Particle => {}
@@ -382,14 +404,18 @@ fn leftover(toks: &[STok], matched: u64, p: &Params) -> Leftover {
 }
 
 /// Penalty factor of an unmatched token given what the other side left unmatched, and whether
-/// the token disagrees with the other side (rather than being extra).
-fn penalty(class: Class, other: Leftover, p: &Params) -> (f64, bool) {
+/// the token disagrees with the other side (rather than being extra). Words disagree with
+/// words, descriptive words and places (ACME vs SHANGHAI TRADING); descriptive words with
+/// words and descriptive words; places with places and words. A descriptive word against a
+/// place is not a disagreement (DIGITAL TECHNOLOGY vs HANGZHOU … TECHNOLOGY).
+fn penalty(class: Class, o: Leftover, p: &Params) -> (f64, bool) {
     match class {
-        Class::Word | Class::Generic | Class::Number if other.content => (1.0, true),
-        Class::Patronymic if other.content => (0.8, true),
-        Class::Place if other.place => (1.0, true),
-        Class::Legal if other.legal => (0.3, true),
-        Class::Particle if other.content => (0.3, true),
+        Class::Word | Class::Number if o.word || o.generic || o.place => (1.0, true),
+        Class::Patronymic if o.word || o.generic => (0.8, true),
+        Class::Generic if o.word || o.generic => (1.0, true),
+        Class::Place if o.place || o.word => (1.0, true),
+        Class::Legal if o.legal => (0.3, true),
+        Class::Particle if o.word || o.generic => (0.3, true),
         Class::Word => (p.extra_word, false),
         Class::Number => (p.extra_number, false),
         Class::Patronymic => (0.1, false),
@@ -422,9 +448,9 @@ fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
     // disagrees ("Vladimir Putin" is not "KONONOV, Vladimir P.").
     for pair in a.pairs.iter().filter(|p| p.kind == SimKind::Initial) {
         if q[pair.q.0 as usize].text.len() > 1 {
-            lq.content = true;
+            lq.word = true;
         } else {
-            lc.content = true;
+            lc.word = true;
         }
     }
     // Disagreements count in full; extras saturate (x / (1 + x)), so a name given in full
@@ -445,12 +471,25 @@ fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
         }
     }
     let pen = conflict + extra / (1.0 + extra);
-    let score = (matched / (denom + pen)).clamp(0.0, 1.0);
-    if corroborated(q, a, p) {
-        score
-    } else {
-        score.min(UNCORROBORATED_MAX)
+    let mut score = (matched / (denom + pen)).clamp(0.0, 1.0);
+    if !corroborated(q, a, p) {
+        score = score.min(UNCORROBORATED_MAX);
     }
+    // One short name part (NA, LI) is all two person names share, next to other names.
+    let words: Vec<&Pair> = a
+        .pairs
+        .iter()
+        .filter(|x| effective(q[x.q.0 as usize].class, p) == Class::Word)
+        .collect();
+    if p.person
+        && words.len() == 1
+        && words[0].q.1.is_none()
+        && q[words[0].q.0 as usize].text.len() <= 3
+        && (lq.word || lc.word)
+    {
+        score = score.min(0.7);
+    }
+    score
 }
 
 /// Highest score of a pair whose distinctive words agree only approximately: a screening hit
