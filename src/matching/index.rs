@@ -325,6 +325,7 @@ impl NameIndex {
                 skel: self.vocab.skel(id),
                 class: base,
                 rarity: 1.0,
+                translit: false,
             };
             let (s, _) = score::token_sim(t, &other, params);
             if s > 0.0 {
@@ -406,6 +407,9 @@ impl NameIndex {
 
     fn variant_view(&self, v: usize) -> Vec<STok<'_>> {
         let base = self.var_toks.starts[v] as usize;
+        let translit = self.records[self.var_record[v] as usize]
+            .notes
+            .transliterated;
         self.var_toks
             .row(v)
             .iter()
@@ -415,6 +419,7 @@ impl NameIndex {
                 skel: self.vocab.skel(id),
                 class: self.var_class[base + k],
                 rarity: self.rarity[id as usize],
+                translit,
             })
             .collect()
     }
@@ -465,6 +470,7 @@ impl NameIndex {
                         skel: &sk,
                         class: Class::Word,
                         rarity: 1.0,
+                        translit: false,
                     };
                     self.similar_tokens(&jt, params, false, &mut sim);
                     for &(id, s) in &sim {
@@ -532,7 +538,7 @@ impl NameIndex {
             .variants
             .iter()
             .map(|v| {
-                prepared::view(v)
+                prepared::view(v, q.notes.transliterated)
                     .into_iter()
                     .map(|mut t| {
                         t.rarity = self.rarity_of(std::str::from_utf8(t.text).unwrap_or_default());

@@ -424,11 +424,11 @@ pub fn parse(name: &str) -> Parsed {
         }
         if !toks
             .iter()
-            .any(|t| t.text.len() >= 3 && t.class != Class::Legal)
+            .any(|t| t.text.len() >= 3 && matches!(t.class, Class::Word | Class::Number))
         {
-            // "(M)", "(P)": a country or legal-form abbreviation, too short to be an alias.
+            // "(M)", "(P)", "(Holdings)": an abbreviation or a descriptive word, not an alias.
             main_toks.extend(toks.into_iter().map(|mut tok| {
-                if tok.class != Class::Legal {
+                if tok.class == Class::Word {
                     tok.class = Class::Particle;
                 }
                 tok

@@ -64,7 +64,7 @@ impl Prepared {
     }
 }
 
-pub fn view(v: &PVariant) -> Vec<STok<'_>> {
+pub fn view(v: &PVariant, translit: bool) -> Vec<STok<'_>> {
     v.toks
         .iter()
         .map(|t| STok {
@@ -72,6 +72,7 @@ pub fn view(v: &PVariant) -> Vec<STok<'_>> {
             skel: &t.skel,
             class: t.class,
             rarity: 1.0,
+            translit,
         })
         .collect()
 }
@@ -93,8 +94,16 @@ pub fn resolve(given: Schema, a: Schema, b: Schema) -> Schema {
 /// Best-scoring variant pair of two prepared names, with its explanation.
 pub fn best(a: &Prepared, b: &Prepared, schema: Schema) -> (f64, String) {
     let params = Params::for_schema(resolve(schema, a.hint, b.hint));
-    let views_a: Vec<Vec<STok>> = a.variants.iter().map(view).collect();
-    let views_b: Vec<Vec<STok>> = b.variants.iter().map(view).collect();
+    let views_a: Vec<Vec<STok>> = a
+        .variants
+        .iter()
+        .map(|v| view(v, a.notes.transliterated))
+        .collect();
+    let views_b: Vec<Vec<STok>> = b
+        .variants
+        .iter()
+        .map(|v| view(v, b.notes.transliterated))
+        .collect();
     let mut top: Option<(usize, usize, Aligned)> = None;
     for (i, va) in views_a.iter().enumerate() {
         for (j, vb) in views_b.iter().enumerate() {

@@ -31,6 +31,9 @@ pub struct STok<'a> {
     pub class: Class,
     /// Rarity factor from the indexed corpus, 0.5–1 (1 without a corpus).
     pub rarity: f32,
+    /// The name was written in another script and transliterated (vowel-less Arabic
+    /// transliterations are compared by consonants alone).
+    pub translit: bool,
 }
 
 /// How two tokens were found to correspond.
@@ -212,8 +215,13 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
         let lifted =
             0.5 * jaro_winkler(a.text, b.text) + 0.5 * edit_similarity(a.text, b.text) + 0.15;
         // Abjad transliterations carry no vowels (محمد → MHMD): the skeleton is all there is.
-        let abjad = |t: &[u8]| t.len() >= 3 && !t.iter().any(|c| b"AEIOU".contains(c));
-        if a.skel.len() >= 3 && (abjad(a.text) || abjad(b.text)) {
+        let abjad = |t: &STok, o: &STok| {
+            t.translit
+                && t.text.len() >= 3
+                && o.text.len() >= t.text.len() + 2
+                && !t.text.iter().any(|c| b"AEIOU".contains(c))
+        };
+        if a.skel.len() >= 3 && (abjad(a, b) || abjad(b, a)) {
             return (0.9, SimKind::Phonetic);
         }
         if a.skel.len() >= 3 && lifted >= MIN_FUZZY {
@@ -221,7 +229,13 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
         }
         // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID) and need
         // the same first letter (DAHUA is not TAIHE).
-        if a.skel.len() == 2 && la.min(lb) >= 3 && a.text[0] == b.text[0] && lifted >= 0.77 {
+        // (A leading vowel is not a consonant: ANNA / ANA share one.)
+        if a.skel.len() == 2
+            && a.skel[0] != b'A'
+            && la.min(lb) >= 3
+            && a.text[0] == b.text[0]
+            && lifted >= 0.77
+        {
             return (lifted.min(0.9), SimKind::Phonetic);
         }
     }
@@ -546,6 +560,7 @@ mod tests {
                     skel: s,
                     class: *c,
                     rarity: 1.0,
+                    translit: false,
                 })
                 .collect()
         }
