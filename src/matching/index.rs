@@ -522,7 +522,10 @@ impl NameIndex {
         let top = ranked.iter().map(|r| r.1).fold(0.0, f64::max);
         ranked.retain(|r| r.1 >= 0.25 * top);
         if ranked.len() > MAX_CANDIDATES {
-            ranked.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+            // Ties broken by variant id: the same query always gets the same candidates.
+            ranked.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
+                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             ranked.truncate(MAX_CANDIDATES);
         }
         ranked.into_iter().map(|(v, _)| v).collect()
