@@ -4,10 +4,12 @@
 //! `screen`, `match`, the TUI). How it works, module by module:
 //!
 //! - [`normalize`]: NFKC + transliteration to ASCII upper case, tokens, legal forms
-//!   canonicalized, a published name parsed into variants (aliases in parentheses or after
+//!   canonicalized.
+//! - `variants`: a published name parsed into variants (aliases in parentheses or after
 //!   a.k.a., Entity List affiliates, location suffixes marked as places).
 //! - `tables`: the word tables (legal forms, generic words, places, particles) as data.
-//! - `score`: token similarity, best alignment, and the weighted score (formula there).
+//! - `tokensim`: how two tokens correspond (exact, plural, joined, skeleton, fuzzy, initial).
+//! - `score`: best alignment of two names' tokens and the weighted score (formula there).
 //! - [`sls`]: the OFAC Sanctions List Search style score (formula there).
 //! - `index`: [`NameIndex`], the in-memory inverted index with fuzzy candidate generation.
 //! - `explain`: the one-line explanation of a hit.
@@ -24,6 +26,8 @@ mod score;
 pub mod sls;
 mod tables;
 mod textsim;
+mod tokensim;
+mod variants;
 
 pub use index::NameIndex;
 pub use sls::sls_score;
