@@ -1,5 +1,6 @@
-//! Entity search for `tradescope search`: the name matcher's ranked hits, plus entries whose
-//! name contains the query (so a prefix such as "hikv" finds something), one row per listing.
+//! Entity search for `tradescope search` and `screen`: the name matcher's ranked hits (plus, for
+//! search, entries whose name contains the query, so a prefix such as "hikv" finds something),
+//! collapsed to one row per listing.
 
 use std::collections::HashMap;
 
@@ -8,18 +9,23 @@ use serde::Serialize;
 
 use crate::db::entities;
 use crate::error::Result;
-use crate::matching::{self, NameIndex, SearchOptions};
+use crate::matching::{self, Hit, NameIndex, SearchOptions};
 
 /// Lowest matcher score `search` shows: broader than screening, it is an exploration tool.
 pub const SEARCH_THRESHOLD: f64 = 0.6;
 
+/// One listing found by name, with the list details a user needs to judge it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct SearchHit {
+pub struct ListingHit {
     pub id: i64,
     pub list: String,
     pub name: String,
     pub matched_name: String,
+    /// 0–1, the matcher's score.
     pub score: f64,
+    /// 0–100, the score the public OFAC Sanctions List Search would give.
+    pub sls_score: f64,
+    pub explanation: String,
     pub programs: Option<String>,
     pub country: Option<String>,
     pub start_date: Option<String>,
@@ -30,40 +36,18 @@ pub struct SearchHit {
     pub also_in: Vec<String>,
 }
 
-pub fn search(
-    conn: &Connection,
-    index: &NameIndex,
-    query: &str,
-    limit: usize,
-) -> Result<Vec<SearchHit>> {
-    let q = query.trim();
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut scored: HashMap<i64, (f64, String)> = HashMap::new();
-    let opts = SearchOptions {
-        threshold: SEARCH_THRESHOLD,
-        limit: limit.max(1) * 4,
-        ..Default::default()
-    };
-    for h in index.search(q, &opts) {
-        scored.insert(h.id, (h.score, h.matched_name));
-    }
-    let norm = matching::normalize_key(q);
-    for (id, name) in entities::substring_matches(conn, &norm, limit.max(1) * 4)? {
-        let s = substring_score(&norm, &matching::normalize_key(&name));
-        let e = scored.entry(id).or_insert((0.0, name.clone()));
-        if s > e.0 {
-            *e = (s, name);
-        }
-    }
-    let mut ranked: Vec<(i64, f64, String)> =
-        scored.into_iter().map(|(id, (s, n))| (id, s, n)).collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut out: Vec<SearchHit> = Vec::new();
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+/// Best-first hits → at most `limit` listings; entries of a listing already shown go to its
+/// `also_in`.
+pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<ListingHit>> {
+    let mut out: Vec<ListingHit> = Vec::new();
     let mut by_listing: HashMap<String, usize> = HashMap::new();
-    for (id, score, matched) in ranked {
-        let e = entities::get(conn, id)?;
+    for h in hits {
+        let e = entities::get(conn, h.id)?;
         if let Some(&i) = by_listing.get(&e.listing_key) {
             out[i]
                 .also_in
@@ -74,12 +58,14 @@ pub fn search(
             continue;
         }
         by_listing.insert(e.listing_key.clone(), out.len());
-        out.push(SearchHit {
+        out.push(ListingHit {
             id: e.id,
             list: e.list,
             name: e.name,
-            matched_name: matched,
-            score: (score * 1000.0).round() / 1000.0,
+            matched_name: h.matched_name,
+            score: round(h.score, 3),
+            sls_score: round(h.sls_score, 1),
+            explanation: h.explanation,
             programs: e.programs,
             country: e.country,
             start_date: e.start_date,
@@ -89,6 +75,62 @@ pub fn search(
         });
     }
     Ok(out)
+}
+
+/// Screening: the matcher's hits at `opts.threshold`, one row per listing.
+pub fn screen(
+    conn: &Connection,
+    index: &NameIndex,
+    name: &str,
+    opts: &SearchOptions,
+) -> Result<Vec<ListingHit>> {
+    let wide = SearchOptions {
+        // Room for entries that collapse into one listing.
+        limit: opts.limit.max(1) * 4,
+        ..opts.clone()
+    };
+    collapse(conn, index.search(name, &wide), opts.limit)
+}
+
+/// Exploration: matcher hits down to SEARCH_THRESHOLD plus substring hits.
+pub fn search(
+    conn: &Connection,
+    index: &NameIndex,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<ListingHit>> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let opts = SearchOptions {
+        threshold: SEARCH_THRESHOLD,
+        limit: limit.max(1) * 4,
+        ..Default::default()
+    };
+    let mut best: HashMap<i64, Hit> = HashMap::new();
+    for h in index.search(q, &opts) {
+        best.insert(h.id, h);
+    }
+    let norm = matching::normalize_key(q);
+    for (id, name) in entities::substring_matches(conn, &norm, limit.max(1) * 4)? {
+        let s = substring_score(&norm, &matching::normalize_key(&name));
+        if best.get(&id).is_none_or(|h| h.score < s) {
+            best.insert(
+                id,
+                Hit {
+                    id,
+                    sls_score: matching::sls_score(q, &name),
+                    explanation: format!("the name contains {norm:?}"),
+                    matched_name: name,
+                    score: s,
+                },
+            );
+        }
+    }
+    let mut ranked: Vec<Hit> = best.into_values().collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    collapse(conn, ranked, limit)
 }
 
 /// A name that contains the query scores by how much of the name the query covers.

@@ -53,6 +53,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => cmd_show(db, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(db, as_json),
         Command::Audit { action } => super::audit::run(db, action),
+        Command::Screen(args) => super::screen::run_screen(db, args),
+        Command::Match(args) => super::screen::run_match(args),
     }
 }
 

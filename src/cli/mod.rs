@@ -5,6 +5,7 @@ mod audit;
 mod commands;
 mod output;
 pub mod progress;
+mod screen;
 
 use std::path::PathBuf;
 
@@ -84,6 +85,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Screen a name, or a CSV file of names (--file), against the current lists
+    Screen(screen::ScreenArgs),
+    /// Score pairs of names from a CSV file (name1,name2[,schema]); CSV on stdout
+    Match(screen::MatchArgs),
     /// Counts per table and per source, with each source's SHA-256
     Stats {
         #[arg(long)]

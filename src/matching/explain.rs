@@ -1,0 +1,133 @@
+//! One-line, human-readable explanations of a score: which name or alias matched, how the
+//! tokens were aligned, what was left over on each side, and what normalization did.
+
+use std::fmt::Write;
+
+use super::normalize::{Notes, VariantKind};
+use super::score::{Aligned, STok, SimKind};
+use super::tables::Class;
+
+fn text(t: &STok) -> String {
+    String::from_utf8_lossy(t.text).into_owned()
+}
+
+fn side(toks: &[STok], first: u8, last: Option<u8>) -> String {
+    (first..=last.unwrap_or(first))
+        .map(|i| text(&toks[i as usize]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Unmatched tokens grouped by class: "HANGZHOU (place), DIGITAL TECHNOLOGY (generic)".
+fn leftovers(toks: &[STok], matched: u64) -> String {
+    let mut groups: Vec<(Class, Vec<String>)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if i < 64 && matched & (1u64 << i) != 0 {
+            continue;
+        }
+        match groups.iter_mut().find(|(c, _)| *c == t.class) {
+            Some((_, v)) => v.push(text(t)),
+            None => groups.push((t.class, vec![text(t)])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(c, v)| format!("{} ({})", v.join(" "), c.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the matched variant of a name is, for the explanation's opening words.
+fn variant_label(kind: VariantKind, toks: &[STok]) -> Option<String> {
+    let words: Vec<String> = toks.iter().map(text).collect();
+    match kind {
+        VariantKind::Name => None,
+        VariantKind::Parenthesized => Some(format!("alias in parentheses \"{}\"", words.join(" "))),
+        VariantKind::Aka => Some(format!("a.k.a. \"{}\"", words.join(" "))),
+    }
+}
+
+pub struct Context<'a> {
+    pub q: &'a [STok<'a>],
+    pub c: &'a [STok<'a>],
+    pub q_kind: VariantKind,
+    pub c_kind: VariantKind,
+    pub q_notes: Notes,
+    pub c_notes: Notes,
+    pub aligned: &'a Aligned,
+}
+
+/// The explanation line.
+pub fn describe(x: &Context) -> String {
+    let mut out = String::new();
+    match variant_label(x.c_kind, x.c) {
+        Some(l) => {
+            let _ = write!(out, "via {l}: ");
+        }
+        None => {
+            if x.c_notes.affiliate {
+                out.push_str("via affiliate name: ");
+            }
+        }
+    }
+    if let Some(l) = variant_label(x.q_kind, x.q) {
+        let _ = write!(out, "query {l}: ");
+    }
+    let mut aligned: Vec<String> = Vec::new();
+    let mut legal: Vec<String> = Vec::new();
+    for p in &x.aligned.pairs {
+        let a = side(x.q, p.q.0, p.q.1);
+        let b = side(x.c, p.c.0, p.c.1);
+        let s = match p.kind {
+            SimKind::Exact => format!("{a}={b}"),
+            SimKind::Legal => {
+                legal.push(format!("{a}≈{b}"));
+                continue;
+            }
+            SimKind::Stem => format!("{a}~{b} (word form)"),
+            SimKind::Phonetic => format!("{a}~{b} (spelling)"),
+            SimKind::Initial => format!("{a}~{b} (initial)"),
+            SimKind::Compound => format!("{a}~{b} (joined)"),
+            SimKind::Fuzzy => format!("{a}~{b} {:.2}", p.sim),
+        };
+        if p.kind == SimKind::Exact && x.q[p.q.0 as usize].class == Class::Legal {
+            legal.push(a);
+        } else {
+            aligned.push(s);
+        }
+    }
+    if aligned.is_empty() {
+        out.push_str("no distinctive word in common");
+    } else {
+        out.push_str(&aligned.join(", "));
+    }
+    if !legal.is_empty() {
+        let _ = write!(out, "; legal form {}", legal.join(", "));
+    }
+    let q_left = leftovers(x.q, x.aligned.q_matched);
+    let c_left = leftovers(x.c, x.aligned.c_matched);
+    if !q_left.is_empty() {
+        let _ = write!(out, "; only in query: {q_left}");
+    }
+    if !c_left.is_empty() {
+        let _ = write!(out, "; only in list name: {c_left}");
+    }
+    let mut norm: Vec<&str> = Vec::new();
+    let both = |f: fn(&Notes) -> bool| f(&x.q_notes) || f(&x.c_notes);
+    if both(|n| n.transliterated) {
+        norm.push("transliterated to Latin");
+    }
+    if both(|n| n.legal_form) {
+        norm.push("legal forms canonicalized");
+    }
+    if both(|n| n.location_suffix) {
+        norm.push("location suffix weighed as place");
+    }
+    if both(|n| n.comma_order) {
+        norm.push("word order ignored");
+    }
+    if !norm.is_empty() {
+        let _ = write!(out, "; normalized: {}", norm.join(", "));
+    }
+    out
+}

@@ -1,0 +1,418 @@
+//! The in-memory name index: interned tokens (u32 ids) with postings to name variants, and
+//! lookups for fuzzy candidates (shared trigrams, transliteration skeletons, joined and split
+//! words). Built once per process, queried many times, from many threads.
+//!
+//! Layout is flat (compressed-sparse-row arrays instead of a Vec per token or name) to keep a
+//! million names in a few hundred megabytes at most and to build in seconds.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+mod flat;
+mod lookup;
+
+use flat::{trigrams_of, Csr, Vocab};
+
+use super::normalize::VariantKind;
+use super::prepared::{self, Prepared};
+use super::score::{self, Aligned, Params, STok};
+use super::tables::Class;
+use super::{explain, sls, Hit, NameRecord, Schema, SearchOptions};
+
+/// Candidate name variants fully scored per query (after the cheap token-overlap estimate).
+pub(super) const MAX_CANDIDATES: usize = 250;
+
+/// From this threshold on, candidates must share a distinctive word with the query.
+const STRICT_THRESHOLD: f64 = 0.85;
+
+struct Record {
+    id: i64,
+    name_at: (u32, u32),
+    schema: Schema,
+    hint: Schema,
+    country: Option<[u8; 2]>,
+    notes: super::normalize::Notes,
+}
+
+/// An in-memory index over names with token-based candidate generation.
+pub struct NameIndex {
+    records: Vec<Record>,
+    names: String,
+    var_record: Vec<u32>,
+    var_kind: Vec<VariantKind>,
+    /// Tokens of each variant: `var_toks.row(v)` token ids, classes alongside.
+    var_toks: Csr,
+    var_class: Vec<Class>,
+    vocab: Vocab,
+    /// Variants containing each token.
+    postings: Csr,
+    rarity: Vec<f32>,
+    /// Tokens by padded trigram, for fuzzy lookup.
+    trigrams: HashMap<u32, u32>,
+    trigram_rows: Csr,
+    /// Tokens by transliteration skeleton.
+    by_skel: HashMap<Box<[u8]>, Vec<u32>>,
+}
+
+/// Tokens that say nothing about which entity a name belongs to: not used to find candidates.
+pub(super) fn indexable(class: Class) -> bool {
+    !matches!(class, Class::Legal | Class::Particle)
+}
+
+fn country_code(c: &Option<String>) -> Option<[u8; 2]> {
+    let b = c.as_deref()?.trim().as_bytes();
+    (b.len() == 2).then(|| [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
+}
+
+impl NameIndex {
+    pub fn build(records: Vec<NameRecord>) -> NameIndex {
+        let prepared: Vec<Prepared> = records.par_iter().map(|r| Prepared::new(&r.name)).collect();
+        let mut names = String::new();
+        let mut recs = Vec::with_capacity(records.len());
+        let mut vocab = Vocab::default();
+        let mut var_record = Vec::new();
+        let mut var_kind = Vec::new();
+        let mut var_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut var_class = Vec::new();
+        for (ri, (r, p)) in records.iter().zip(&prepared).enumerate() {
+            let start = names.len() as u32;
+            names.push_str(&r.name);
+            recs.push(Record {
+                id: r.id,
+                name_at: (start, names.len() as u32),
+                schema: r.schema,
+                hint: p.hint,
+                country: country_code(&r.country),
+                notes: p.notes,
+            });
+            for v in &p.variants {
+                let vi = var_record.len() as u32;
+                var_record.push(ri as u32);
+                var_kind.push(v.kind);
+                for t in v.toks.iter().take(score::MAX_TOKENS) {
+                    let id = vocab.intern(&t.text, &t.skel);
+                    var_pairs.push((vi, id));
+                    var_class.push(t.class);
+                }
+            }
+        }
+        drop(prepared);
+        let nvars = var_record.len();
+        let var_toks = Csr::build(nvars, &var_pairs);
+        // Postings: variant ids per indexable token, each variant once per token.
+        let mut post_pairs: Vec<(u32, u32)> = Vec::with_capacity(var_pairs.len());
+        for v in 0..nvars {
+            let row = var_toks.row(v);
+            let base = var_toks.starts[v] as usize;
+            for (k, &tok) in row.iter().enumerate() {
+                if indexable(var_class[base + k]) && !row[..k].contains(&tok) {
+                    post_pairs.push((tok, v as u32));
+                }
+            }
+        }
+        drop(var_pairs);
+        let ntok = vocab.len();
+        let postings = Csr::build(ntok, &post_pairs);
+        drop(post_pairs);
+        let total = nvars as f64;
+        let rarity: Vec<f32> = (0..ntok)
+            .map(|t| {
+                let df = postings.row(t).len() as f64;
+                let idf = ((total + 1000.0) / (df + 1.0)).ln();
+                (0.35 + idf / 7.0).clamp(0.5, 1.0) as f32
+            })
+            .collect();
+        // Fuzzy lookups over the indexable vocabulary.
+        let mut trigram_ids: HashMap<u32, u32> = HashMap::new();
+        let mut tri_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut by_skel: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
+        let mut buf = Vec::new();
+        for t in 0..ntok as u32 {
+            if postings.row(t as usize).is_empty() {
+                continue;
+            }
+            let text = vocab.text(t).as_bytes();
+            if text.len() >= 3 {
+                trigrams_of(text, &mut buf);
+                for &g in &buf {
+                    let next = trigram_ids.len() as u32;
+                    let row = *trigram_ids.entry(g).or_insert(next);
+                    tri_pairs.push((row, t));
+                }
+            }
+            let sk = vocab.skel(t);
+            if sk.len() >= 3 {
+                by_skel.entry(sk.into()).or_default().push(t);
+            }
+        }
+        let trigram_rows = Csr::build(trigram_ids.len(), &tri_pairs);
+        NameIndex {
+            records: recs,
+            names,
+            var_record,
+            var_kind,
+            var_toks,
+            var_class,
+            vocab,
+            postings,
+            rarity,
+            trigrams: trigram_ids,
+            trigram_rows,
+            by_skel,
+        }
+    }
+
+    /// Number of names indexed.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Distinct tokens in the index (for memory reports).
+    pub fn vocabulary_len(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// Approximate heap bytes held by the index.
+    pub fn heap_bytes(&self) -> usize {
+        let csr = |c: &Csr| (c.starts.capacity() + c.items.capacity()) * 4;
+        self.records.capacity() * std::mem::size_of::<Record>()
+            + self.names.capacity()
+            + self.var_record.capacity() * 4
+            + self.var_kind.capacity()
+            + csr(&self.var_toks)
+            + self.var_class.capacity()
+            + self.vocab.text.capacity()
+            + self.vocab.text_at.capacity() * 4
+            + self.vocab.skel.capacity()
+            + self.vocab.skel_at.capacity() * 4
+            + self.vocab.ids.capacity() * (std::mem::size_of::<(Box<str>, u32)>() + 8)
+            + self.vocab.ids.keys().map(|k| k.len()).sum::<usize>()
+            + csr(&self.postings)
+            + self.rarity.capacity() * 4
+            + self.trigrams.capacity() * 16
+            + csr(&self.trigram_rows)
+            + self.by_skel.capacity() * 48
+            + self
+                .by_skel
+                .iter()
+                .map(|(k, v)| k.len() + v.capacity() * 4)
+                .sum::<usize>()
+    }
+
+    fn record_name(&self, r: &Record) -> &str {
+        &self.names[r.name_at.0 as usize..r.name_at.1 as usize]
+    }
+
+    fn rarity_of(&self, text: &str) -> f32 {
+        self.vocab
+            .ids
+            .get(text)
+            .map_or(1.0, |&id| self.rarity[id as usize])
+    }
+
+    fn variant_view(&self, v: usize) -> Vec<STok<'_>> {
+        let base = self.var_toks.starts[v] as usize;
+        let translit = self.records[self.var_record[v] as usize]
+            .notes
+            .transliterated;
+        self.var_toks
+            .row(v)
+            .iter()
+            .enumerate()
+            .map(|(k, &id)| STok {
+                text: self.vocab.text(id).as_bytes(),
+                skel: self.vocab.skel(id),
+                class: self.var_class[base + k],
+                rarity: self.rarity[id as usize],
+                translit,
+            })
+            .collect()
+    }
+
+    /// Best hit per record id at or above `opts.threshold`, best first, at most `opts.limit`.
+    pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<Hit> {
+        if self.is_empty() || opts.limit == 0 {
+            return Vec::new();
+        }
+        let q = Prepared::new(query);
+        let q_views: Vec<Vec<STok>> = q
+            .variants
+            .iter()
+            .map(|v| {
+                prepared::view(v, q.notes.transliterated)
+                    .into_iter()
+                    .map(|mut t| {
+                        t.rarity = self.rarity_of(std::str::from_utf8(t.text).unwrap_or_default());
+                        t
+                    })
+                    .collect()
+            })
+            .collect();
+        if q_views.iter().all(|v| v.is_empty()) {
+            return Vec::new();
+        }
+        // The query's schema: given, else what its form says (a legal form → company).
+        let query_schema = prepared::resolve(opts.schema, q.hint, Schema::Unknown);
+        let query_params = Params::for_schema(query_schema);
+        let country = country_code(&opts.country);
+        // Best (score, variant, query variant, alignment) per record.
+        let mut best: HashMap<u32, (f64, usize, usize, Aligned)> = HashMap::new();
+        for v in self.candidates(&q_views, &query_params, opts.threshold >= STRICT_THRESHOLD) {
+            let v = v as usize;
+            let ri = self.var_record[v];
+            let rec = &self.records[ri as usize];
+            let schema = if rec.schema != Schema::Unknown {
+                rec.schema
+            } else {
+                prepared::resolve(opts.schema, q.hint, rec.hint)
+            };
+            let params = Params::for_schema(schema);
+            let cv = self.variant_view(v);
+            for (qi, qv) in q_views.iter().enumerate() {
+                let a = score::align(qv, &cv, &params);
+                let mut s = a.score;
+                if rec.schema != Schema::Unknown && schema_conflict(query_schema, rec.schema) {
+                    s *= 0.85;
+                }
+                if let (Some(qc), Some(rc)) = (country, rec.country) {
+                    s = if qc == rc {
+                        s + (1.0 - s) * 0.1
+                    } else {
+                        s * 0.97
+                    };
+                }
+                if s < opts.threshold {
+                    continue;
+                }
+                match best.get(&ri) {
+                    Some((bs, ..)) if *bs >= s => {}
+                    _ => {
+                        best.insert(ri, (s, v, qi, a));
+                    }
+                }
+            }
+        }
+        // Several records may share an id (one per alias): keep the best per id.
+        let mut by_id: HashMap<i64, (f64, u32, usize, usize, Aligned)> = HashMap::new();
+        for (ri, (s, v, qi, a)) in best {
+            let id = self.records[ri as usize].id;
+            match by_id.get(&id) {
+                Some((bs, ..)) if *bs >= s => {}
+                _ => {
+                    by_id.insert(id, (s, ri, v, qi, a));
+                }
+            }
+        }
+        let mut ranked: Vec<(i64, f64, u32, usize, usize, Aligned)> = by_id
+            .into_iter()
+            .map(|(id, (s, ri, v, qi, a))| (id, s, ri, v, qi, a))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(opts.limit);
+        ranked
+            .into_iter()
+            .map(|(id, s, ri, v, qi, a)| {
+                let rec = &self.records[ri as usize];
+                let name = self.record_name(rec);
+                let cv = self.variant_view(v);
+                let mut explanation = explain::describe(&explain::Context {
+                    q: &q_views[qi],
+                    c: &cv,
+                    q_kind: q.variants[qi].kind,
+                    c_kind: self.var_kind[v],
+                    q_notes: q.notes,
+                    c_notes: rec.notes,
+                    aligned: &a,
+                });
+                if let (Some(qc), Some(rc)) = (country, rec.country) {
+                    explanation.push_str(if qc == rc {
+                        "; same country"
+                    } else {
+                        "; different country"
+                    });
+                }
+                Hit {
+                    id,
+                    matched_name: name.to_string(),
+                    score: s,
+                    sls_score: sls::sls_score(query, name),
+                    explanation,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Persons are not organisations or vessels; vessels are not companies.
+fn schema_conflict(a: Schema, b: Schema) -> bool {
+    use Schema::*;
+    matches!(
+        (a, b),
+        (Person, Company | Vessel | Aircraft)
+            | (Company | Vessel | Aircraft, Person)
+            | (Vessel, Company | Aircraft)
+            | (Company | Aircraft, Vessel)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: i64, name: &str) -> NameRecord {
+        NameRecord {
+            id,
+            name: name.to_string(),
+            schema: Schema::Unknown,
+            country: None,
+        }
+    }
+
+    #[test]
+    fn finds_typos_joined_words_and_transliterations() {
+        let idx = NameIndex::build(vec![
+            rec(1, "Hangzhou Hikvision Digital Technology Co., Ltd."),
+            rec(2, "MUHAMMAD, Ali"),
+            rec(3, "Global Trading Co Ltd"),
+        ]);
+        let o = SearchOptions::default();
+        let h = idx.search("HANGZHOU HIKVISON DIGITAL TECHNOLOGY CO LTD", &o);
+        assert_eq!(h.first().map(|h| h.id), Some(1));
+        let h = idx.search("Hik Vision Digital Technology", &o);
+        assert_eq!(h.first().map(|h| h.id), Some(1), "{h:?}");
+        let h = idx.search("Ali Mohammed", &o);
+        assert_eq!(h.first().map(|h| h.id), Some(2), "{h:?}");
+        assert!(idx.search("Totally Unrelated Name", &o).is_empty());
+    }
+
+    #[test]
+    fn best_hit_per_id_and_limit() {
+        let idx = NameIndex::build(vec![
+            rec(7, "Hangzhou Hikvision Digital Technology Co., Ltd."),
+            rec(7, "Hikvision"),
+            rec(8, "HIKVISION"),
+        ]);
+        let hits = idx.search("Hikvision", &SearchOptions::default());
+        assert_eq!(hits.len(), 2);
+        assert!(hits.iter().all(|h| h.score >= 0.99));
+        let one = idx.search(
+            "Hikvision",
+            &SearchOptions {
+                limit: 1,
+                ..SearchOptions::default()
+            },
+        );
+        assert_eq!(one.len(), 1);
+    }
+
+    #[test]
+    fn index_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<NameIndex>();
+    }
+}

@@ -1,0 +1,447 @@
+//! Scoring two tokenized names: token similarity, best alignment, and the weighted score.
+//!
+//! # The score
+//! Tokens of the two names are aligned greedily by similarity (exact, plural stem,
+//! transliteration skeleton, fuzzy Jaro-Winkler/edit blend, initials, and two adjacent tokens
+//! against one: "HIK VISION" ~ "HIKVISION"). Every token has a weight by class × rarity
+//! (distinctive word 1.0, number 0.8, patronymic 0.5, generic word or place 0.35, legal form
+//! 0.15, particle 0.1; rarity from the indexed corpus, 0.5–1). Then
+//!
+//! ```text
+//! score = Σ_matched w·sim / (Σ_matched w + Σ_unmatched w·penalty)
+//! ```
+//!
+//! where an unmatched token's penalty depends on the other side: if the other side also has an
+//! unmatched token of a comparable kind (word vs word, place vs place) the names *disagree*
+//! and the penalty is full (DAHUA ELECTRONICS vs DAHUA TECHNOLOGY); if not, the token is
+//! merely *extra* (a short alias against a long legal name, a dropped city or legal form) and
+//! the penalty is small for descriptive words and moderate for distinctive ones (ZTE PARSIAN
+//! vs ZTE CORPORATION). Extra distinctive words cost less in person names, where middle names
+//! and patronymics are often left out, and extra numbers cost more in vessel names.
+
+use super::tables::Class;
+use super::textsim::skeleton;
+use super::tokensim::fuzzy_at_least;
+pub use super::tokensim::{token_sim, Params, STok, SimKind};
+
+/// One aligned correspondence between token spans: `(first, Some(last))` is a run of joined
+/// tokens, `(i, None)` a single token.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair {
+    pub q: (u8, Option<u8>),
+    pub c: (u8, Option<u8>),
+    pub sim: f32,
+    pub kind: SimKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Aligned {
+    pub score: f64,
+    pub pairs: Vec<Pair>,
+    pub q_matched: u64,
+    pub c_matched: u64,
+}
+
+/// Most tokens of a name the scorer looks at (the rest of a very long name is ignored).
+pub const MAX_TOKENS: usize = 48;
+
+fn effective(class: Class, p: &Params) -> Class {
+    if p.person && matches!(class, Class::Generic | Class::Place)
+        || p.descriptive_only && matches!(class, Class::Generic | Class::Place)
+    {
+        Class::Word
+    } else {
+        class
+    }
+}
+
+fn base_weight(class: Class) -> f64 {
+    match class {
+        Class::Word => 1.0,
+        Class::Number => 0.8,
+        Class::Patronymic => 0.5,
+        Class::Generic | Class::Place => 0.35,
+        Class::Legal => 0.15,
+        Class::Particle => 0.1,
+    }
+}
+
+fn weight(t: &STok, p: &Params) -> f64 {
+    let class = effective(t.class, p);
+    let w = base_weight(class);
+    let w = if class == Class::Word && t.text.len() == 1 {
+        w * 0.5
+    } else {
+        w
+    };
+    w * f64::from(t.rarity)
+}
+
+fn bit(i: usize) -> u64 {
+    1u64 << i
+}
+
+/// Align and score query tokens `q` against candidate tokens `c`.
+pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
+    let q = &q[..q.len().min(MAX_TOKENS)];
+    let c = &c[..c.len().min(MAX_TOKENS)];
+    let distinct = |t: &STok| matches!(t.class, Class::Word | Class::Number | Class::Patronymic);
+    let params = Params {
+        descriptive_only: !q.iter().chain(c).any(distinct),
+        ..*p
+    };
+    let p = &params;
+    let mut cands: Vec<(f64, f64, u8, u8, SimKind)> = Vec::with_capacity(q.len() * 2);
+    for (i, a) in q.iter().enumerate() {
+        for (j, b) in c.iter().enumerate() {
+            let (s, kind) = token_sim(a, b, p);
+            if s > 0.0 {
+                let w = weight(a, p) + weight(b, p);
+                cands.push((s, w, i as u8, j as u8, kind));
+            }
+        }
+    }
+    cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1)));
+    let mut out = Aligned {
+        pairs: Vec::with_capacity(q.len().min(c.len()) + 1),
+        ..Aligned::default()
+    };
+    // Sure correspondences first (same word, plural), then words that join exactly (DR CONGO
+    // = DRCONGO), then approximate ones, then approximate joins.
+    let sure = |s: f64| s >= 0.97;
+    for pass_sure in [true, false] {
+        for &(s, _, i, j, kind) in &cands {
+            if sure(s) != pass_sure
+                || out.q_matched & bit(i as usize) != 0
+                || out.c_matched & bit(j as usize) != 0
+            {
+                continue;
+            }
+            out.q_matched |= bit(i as usize);
+            out.c_matched |= bit(j as usize);
+            out.pairs.push(Pair {
+                q: (i, None),
+                c: (j, None),
+                sim: s as f32,
+                kind,
+            });
+        }
+        compounds(q, c, &mut out, false, pass_sure);
+        compounds(c, q, &mut out, true, pass_sure);
+    }
+    out.score = weigh(q, c, &out, p);
+    let legal = |t: &[STok]| t.iter().any(|t| t.class == Class::Legal);
+    if p.craft && legal(q) != legal(c) {
+        out.score *= 0.8;
+    }
+    out
+}
+
+/// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
+/// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
+fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_only: bool) {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut sk_a: Vec<u8> = Vec::new();
+    for span in [3usize, 2] {
+        if a.len() < span {
+            continue;
+        }
+        for i in 0..=a.len() - span {
+            let (ma, mb) = if swapped {
+                (out.c_matched, out.q_matched)
+            } else {
+                (out.q_matched, out.c_matched)
+            };
+            let mask = (i..i + span).fold(0u64, |m, k| m | bit(k));
+            if ma & mask != 0 || a[i..i + span].iter().any(|t| t.class == Class::Legal) {
+                continue;
+            }
+            buf.clear();
+            for t in &a[i..i + span] {
+                buf.extend_from_slice(t.text);
+            }
+            skeleton(&buf, &mut sk_a);
+            let mut best: Option<(usize, f64)> = None;
+            for (j, t) in b.iter().enumerate() {
+                if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
+                    continue;
+                }
+                let s = if t.text == &buf[..] {
+                    0.97
+                } else if exact_only {
+                    0.0
+                } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
+                    fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
+                } else {
+                    fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)
+                };
+                if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((j, s));
+                }
+            }
+            let Some((j, s)) = best else {
+                continue;
+            };
+            let first = i as u8;
+            let second = (i + span - 1) as u8;
+            let pair = if swapped {
+                out.c_matched |= mask;
+                out.q_matched |= bit(j);
+                Pair {
+                    q: (j as u8, None),
+                    c: (first, Some(second)),
+                    sim: s as f32,
+                    kind: SimKind::Compound,
+                }
+            } else {
+                out.q_matched |= mask;
+                out.c_matched |= bit(j);
+                Pair {
+                    q: (first, Some(second)),
+                    c: (j as u8, None),
+                    sim: s as f32,
+                    kind: SimKind::Compound,
+                }
+            };
+            out.pairs.push(pair);
+        }
+    }
+}
+
+/// Kinds of unmatched token present on one side, for telling disagreement from extras.
+#[derive(Default, Clone, Copy)]
+struct Leftover {
+    /// A distinctive word, number or patronymic.
+    word: bool,
+    generic: bool,
+    place: bool,
+    legal: bool,
+}
+
+fn leftover(toks: &[STok], matched: u64, p: &Params) -> Leftover {
+    let mut l = Leftover::default();
+    for (i, t) in toks.iter().enumerate() {
+        if matched & bit(i) != 0 {
+            continue;
+        }
+        match effective(t.class, p) {
+            Class::Word | Class::Number | Class::Patronymic => l.word = true,
+            Class::Generic => l.generic = true,
+            Class::Place => l.place = true,
+            Class::Legal => l.legal = true,
+            Class::Particle => {}
+        }
+    }
+    l
+}
+
+/// Penalty factor of an unmatched token given what the other side left unmatched, and whether
+/// the token disagrees with the other side (rather than being extra). Words disagree with
+/// words, descriptive words and places (ACME vs SHANGHAI TRADING); descriptive words with
+/// words and descriptive words; places with places and words. A descriptive word against a
+/// place is not a disagreement (DIGITAL TECHNOLOGY vs HANGZHOU … TECHNOLOGY).
+fn penalty(class: Class, o: Leftover, p: &Params) -> (f64, bool) {
+    match class {
+        Class::Word | Class::Number if o.word || o.generic || o.place => (1.0, true),
+        Class::Patronymic if o.word || o.generic => (0.8, true),
+        Class::Generic if o.word || o.generic => (1.0, true),
+        Class::Place if o.place || o.word => (1.0, true),
+        Class::Legal if o.legal => (0.3, true),
+        Class::Particle if o.word || o.generic => (0.3, true),
+        Class::Word => (p.extra_word, false),
+        Class::Number => (p.extra_number, false),
+        Class::Patronymic => (0.1, false),
+        Class::Generic | Class::Place => (0.15, false),
+        Class::Legal => (0.1, false),
+        Class::Particle => (0.2, false),
+    }
+}
+
+/// Weight of the tokens a pair side covers: one token, or a span of joined tokens.
+fn span_weight(toks: &[STok], (first, last): (u8, Option<u8>), p: &Params) -> f64 {
+    let last = last.unwrap_or(first);
+    (first..=last).map(|i| weight(&toks[i as usize], p)).sum()
+}
+
+fn weigh(q: &[STok], c: &[STok], a: &Aligned, p: &Params) -> f64 {
+    let mut matched = 0.0;
+    let mut denom = 0.0;
+    for pair in &a.pairs {
+        let w = 0.5 * (span_weight(q, pair.q, p) + span_weight(c, pair.c, p));
+        matched += w * f64::from(pair.sim);
+        denom += w;
+    }
+    if matched <= 0.0 {
+        return 0.0;
+    }
+    let mut lq = leftover(q, a.q_matched, p);
+    let mut lc = leftover(c, a.c_matched, p);
+    // A full word matched only by an initial is weak: an unmatched word on the other side then
+    // disagrees ("Vladimir Putin" is not "KONONOV, Vladimir P.").
+    for pair in a.pairs.iter().filter(|p| p.kind == SimKind::Initial) {
+        if q[pair.q.0 as usize].text.len() > 1 {
+            lq.word = true;
+        } else {
+            lc.word = true;
+        }
+    }
+    // Disagreements count in full; extras saturate (x / (1 + x)), so a name given in full
+    // against its short form is not buried by the number of words it adds.
+    let mut conflict = 0.0;
+    let mut extra = 0.0;
+    for (toks, m, other) in [(q, a.q_matched, lc), (c, a.c_matched, lq)] {
+        for (i, t) in toks.iter().enumerate() {
+            if m & bit(i) == 0 {
+                let class = effective(t.class, p);
+                let (f, disagrees) = penalty(class, other, p);
+                if disagrees || class == Class::Number {
+                    conflict += weight(t, p) * f;
+                } else {
+                    extra += weight(t, p) * f;
+                }
+            }
+        }
+    }
+    let pen = conflict + extra / (1.0 + extra);
+    let mut score = (matched / (denom + pen)).clamp(0.0, 1.0);
+    if !corroborated(q, a, p) {
+        score = score.min(UNCORROBORATED_MAX);
+    }
+    // One short name part (NA, LI) is all two person names share, next to other names.
+    let words: Vec<&Pair> = a
+        .pairs
+        .iter()
+        .filter(|x| effective(q[x.q.0 as usize].class, p) == Class::Word)
+        .collect();
+    if p.person
+        && words.len() == 1
+        && words[0].q.1.is_none()
+        && q[words[0].q.0 as usize].text.len() <= 3
+        && (lq.word || lc.word)
+    {
+        score = score.min(0.7);
+    }
+    score
+}
+
+/// Highest score of a pair whose distinctive words agree only approximately: a screening hit
+/// for a person to review, never an automatic link (`LINK_THRESHOLD` is above it).
+pub const UNCORROBORATED_MAX: f64 = 0.87;
+
+/// Whether the pair has a distinctive word in common exactly (or as a plural or joined form),
+/// or at least two other words in common exactly. Without that, a fuzzy or transliterated
+/// single word (RYADON / RADIN) or one descriptive word is all that connects the names.
+fn corroborated(q: &[STok], a: &Aligned, p: &Params) -> bool {
+    let distinctive = |t: &STok| matches!(effective(t.class, p), Class::Word | Class::Number);
+    let mut exact_others = 0;
+    for pair in &a.pairs {
+        let exact = matches!(pair.kind, SimKind::Exact | SimKind::Stem)
+            || (pair.kind == SimKind::Compound && pair.sim >= 0.97);
+        if !exact {
+            continue;
+        }
+        let t = &q[pair.q.0 as usize];
+        match effective(t.class, p) {
+            Class::Legal | Class::Particle => {}
+            _ if distinctive(t) || pair.q.1.is_some() || pair.c.1.is_some() => return true,
+            _ => exact_others += 1,
+        }
+    }
+    exact_others >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::textsim::skeleton;
+    use super::super::Schema;
+    use super::*;
+
+    struct Owned(Vec<(Vec<u8>, Vec<u8>, Class)>);
+
+    fn toks(spec: &[(&str, Class)]) -> Owned {
+        Owned(
+            spec.iter()
+                .map(|(t, c)| {
+                    let mut s = Vec::new();
+                    skeleton(t.as_bytes(), &mut s);
+                    (t.as_bytes().to_vec(), s, *c)
+                })
+                .collect(),
+        )
+    }
+
+    impl Owned {
+        fn view(&self) -> Vec<STok<'_>> {
+            self.0
+                .iter()
+                .map(|(t, s, c)| STok {
+                    text: t,
+                    skel: s,
+                    class: *c,
+                    rarity: 1.0,
+                    translit: false,
+                })
+                .collect()
+        }
+    }
+
+    use Class::*;
+
+    #[test]
+    fn extra_descriptive_words_cost_little_distinctive_ones_a_lot() {
+        let p = Params::for_schema(Schema::Company);
+        let alias = toks(&[("HIKVISION", Word)]);
+        let long = toks(&[
+            ("HANGZHOU", Place),
+            ("HIKVISION", Word),
+            ("DIGITAL", Generic),
+            ("TECHNOLOGY", Generic),
+            ("CO LTD", Legal),
+        ]);
+        let s1 = align(&alias.view(), &long.view(), &p).score;
+        assert!(s1 >= 0.8, "{s1}");
+        let zte_p = toks(&[("ZTE", Word), ("PARSIAN", Word)]);
+        let zte = toks(&[("ZTE", Word), ("CORP", Legal)]);
+        let s2 = align(&zte_p.view(), &zte.view(), &p).score;
+        assert!(s2 < super::super::DEFAULT_THRESHOLD, "{s2}");
+    }
+
+    #[test]
+    fn disagreeing_words_cost_more_than_extra_ones() {
+        let p = Params::for_schema(Schema::Company);
+        let a = toks(&[("DAHUA", Word), ("ELECTRONICS", Generic), ("CORP", Legal)]);
+        let b = toks(&[("DAHUA", Word), ("TECHNOLOGY", Generic)]);
+        let c = toks(&[
+            ("ZHEJIANG", Place),
+            ("DAHUA", Word),
+            ("TECHNOLOGY", Generic),
+            ("CO LTD", Legal),
+        ]);
+        let ab = align(&a.view(), &b.view(), &p).score;
+        let cb = align(&c.view(), &b.view(), &p).score;
+        assert!(cb > 0.9 && ab < 0.7, "{ab} {cb}");
+    }
+
+    #[test]
+    fn compound_tokens_align() {
+        let p = Params::for_schema(Schema::Company);
+        let a = toks(&[("HIK", Word), ("VISION", Word)]);
+        let b = toks(&[("HIKVISION", Word)]);
+        let r = align(&a.view(), &b.view(), &p);
+        assert!(r.score > 0.95, "{}", r.score);
+        assert_eq!(r.pairs[0].kind, SimKind::Compound);
+    }
+
+    #[test]
+    fn person_initials_and_order() {
+        let p = Params::for_schema(Schema::Person);
+        let a = toks(&[("PUTIN", Word), ("VLADIMIR", Word)]);
+        let b = toks(&[("V", Word), ("PUTIN", Word)]);
+        let s = align(&a.view(), &b.view(), &p).score;
+        assert!(s > 0.85, "{s}");
+        // An initial does not stand in for a surname next to a different surname.
+        let c = toks(&[("KONONOV", Word), ("VLADIMIR", Word), ("P", Word)]);
+        let s = align(&a.view(), &c.view(), &p).score;
+        assert!(s < 0.6, "{s}");
+    }
+}

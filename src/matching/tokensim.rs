@@ -1,0 +1,189 @@
+//! Token similarity: how closely two tokens of two names correspond (exact, plural, joined,
+//! transliteration skeleton, fuzzy, initial), and the per-schema parameters scoring uses.
+
+use super::tables::Class;
+use super::textsim::{edit_similarity, jaro_winkler, same_stem};
+use super::Schema;
+
+/// A token as the scorer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct STok<'a> {
+    pub text: &'a [u8],
+    pub skel: &'a [u8],
+    pub class: Class,
+    /// Rarity factor from the indexed corpus, 0.5–1 (1 without a corpus).
+    pub rarity: f32,
+    /// The name was written in another script and transliterated (vowel-less Arabic
+    /// transliterations are compared by consonants alone).
+    pub translit: bool,
+}
+
+/// How two tokens were found to correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimKind {
+    Exact,
+    Stem,
+    Phonetic,
+    Fuzzy,
+    Initial,
+    Legal,
+    Compound,
+}
+
+/// Scoring parameters for a schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Person names: generic words and places are ordinary name words; initials match.
+    pub person: bool,
+    pub initials: bool,
+    pub extra_word: f64,
+    pub extra_number: f64,
+    /// Vessel or aircraft names: a legal form on one side only means a company, not a ship.
+    pub craft: bool,
+    /// Neither name has a distinctive word (BEIJING INSTITUTE OF TECHNOLOGY): its descriptive
+    /// words and places are its identity and weigh as words. Set per pair by [`align`].
+    pub descriptive_only: bool,
+}
+
+impl Params {
+    pub fn for_schema(s: Schema) -> Params {
+        match s {
+            Schema::Company => Params {
+                person: false,
+                initials: false,
+                extra_word: 0.6,
+                extra_number: 0.5,
+                craft: false,
+                descriptive_only: false,
+            },
+            Schema::Person => Params {
+                person: true,
+                initials: true,
+                extra_word: 0.3,
+                extra_number: 0.5,
+                craft: false,
+                descriptive_only: false,
+            },
+            Schema::Vessel | Schema::Aircraft => Params {
+                person: false,
+                initials: false,
+                extra_word: 0.6,
+                extra_number: 0.9,
+                craft: true,
+                descriptive_only: false,
+            },
+            Schema::Unknown => Params {
+                person: false,
+                initials: true,
+                extra_word: 0.45,
+                extra_number: 0.6,
+                craft: false,
+                descriptive_only: false,
+            },
+        }
+    }
+}
+
+/// Lowest similarity for two different tokens to be aligned.
+const MIN_FUZZY: f64 = 0.80;
+
+/// Similarity of two tokens, 0 when they should not be aligned. Approximate similarities
+/// (fuzzy, same skeleton) are stretched: their distance from 1 counts double, so two different
+/// words that merely look alike (ALPINE / ALBIN, raw 0.82) weigh far less than a typo
+/// (HIKVISON / HIKVISION, raw 0.97).
+pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
+    let (s, kind) = raw_sim(a, b, p);
+    match kind {
+        SimKind::Fuzzy | SimKind::Phonetic if s > 0.0 => ((1.0 - 2.0 * (1.0 - s)).max(0.01), kind),
+        _ => (s, kind),
+    }
+}
+
+fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
+    let a_legal = a.class == Class::Legal;
+    let b_legal = b.class == Class::Legal;
+    if a_legal || b_legal {
+        return match (a_legal && b_legal, a.text == b.text) {
+            (true, true) => (1.0, SimKind::Exact),
+            (true, false) => (0.7, SimKind::Legal),
+            _ => (0.0, SimKind::Fuzzy),
+        };
+    }
+    if a.text == b.text {
+        return (1.0, SimKind::Exact);
+    }
+    if a.class == Class::Number || b.class == Class::Number {
+        return (0.0, SimKind::Fuzzy);
+    }
+    let (la, lb) = (a.text.len(), b.text.len());
+    if la == 1 || lb == 1 {
+        if p.initials && a.text[0] == b.text[0] {
+            return (0.85, SimKind::Initial);
+        }
+        return (0.0, SimKind::Fuzzy);
+    }
+    if same_stem(a.text, b.text) {
+        return (0.97, SimKind::Stem);
+    }
+    // Abbreviated descriptive words: INST / INSTITUTE, TECH / TECHNOLOGY, MFG is not handled.
+    let (short, long) = if la < lb { (a, b) } else { (b, a) };
+    if short.text.len() >= 3
+        && long.class == Class::Generic
+        && long.text.len() >= short.text.len() + 3
+        && long.text.starts_with(short.text)
+    {
+        return (0.9, SimKind::Stem);
+    }
+    let longest = la.max(lb);
+    if longest <= 3 {
+        return (0.0, SimKind::Fuzzy);
+    }
+    if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {
+        // The same skeleton lifts the string similarity by 0.15 — it does not replace it:
+        // SECTRA / SOKTAR share a skeleton but are different names.
+        let lifted =
+            0.5 * jaro_winkler(a.text, b.text) + 0.5 * edit_similarity(a.text, b.text) + 0.15;
+        // Abjad transliterations carry no vowels (محمد → MHMD): the skeleton is all there is.
+        let abjad = |t: &STok, o: &STok| {
+            t.translit
+                && t.text.len() >= 3
+                && o.text.len() >= t.text.len() + 2
+                && !t.text.iter().any(|c| b"AEIOU".contains(c))
+        };
+        if a.skel.len() >= 3 && (abjad(a, b) || abjad(b, a)) {
+            return (0.9, SimKind::Phonetic);
+        }
+        if a.skel.len() >= 3 && lifted >= MIN_FUZZY {
+            return (lifted.min(0.96), SimKind::Phonetic);
+        }
+        // Two consonants are weaker evidence than three (NOOR / NUR, SAEED / SAID) and need
+        // the same first letter (DAHUA is not TAIHE).
+        // (A leading vowel is not a consonant: ANNA / ANA share one.)
+        if a.skel.len() == 2
+            && a.skel[0] != b'A'
+            && la.min(lb) >= 3
+            && a.text[0] == b.text[0]
+            && lifted >= 0.77
+        {
+            return (lifted.min(0.9), SimKind::Phonetic);
+        }
+    }
+    // One letter in four changes a short word into another (AMIR / AMIN).
+    let min = if longest <= 4 { 0.85 } else { MIN_FUZZY };
+    match fuzzy_at_least(a.text, b.text, min) {
+        Some(s) => (s, SimKind::Fuzzy),
+        None => (0.0, SimKind::Fuzzy),
+    }
+}
+
+/// Blend of Jaro-Winkler (forgiving of typos late in a word) and edit similarity (which keeps
+/// MARTIN from matching MARTINEZ as closely as JW alone would), if it reaches `min`. The edit
+/// distance is skipped when Jaro-Winkler alone rules the pair out (most pairs).
+pub fn fuzzy_at_least(a: &[u8], b: &[u8], min: f64) -> Option<f64> {
+    let jw = jaro_winkler(a, b);
+    if 0.5 * jw + 0.5 < min {
+        return None;
+    }
+    let s = 0.5 * jw + 0.5 * edit_similarity(a, b);
+    (s >= min).then_some(s)
+}
