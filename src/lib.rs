@@ -19,6 +19,7 @@
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
+pub mod app;
 pub mod bundle;
 pub mod cli;
 pub mod country;
@@ -28,6 +29,9 @@ pub mod matching;
 pub mod model;
 pub mod progress;
 pub mod search;
+pub mod terminal;
 pub mod text;
+pub mod typeahead;
+pub mod ui;
 
 pub use error::{Error, Result};

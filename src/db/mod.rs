@@ -9,9 +9,11 @@ pub mod import;
 pub mod link;
 pub mod links;
 mod migrate;
+pub mod names;
 pub mod parties;
 pub mod patents;
 pub mod shipments;
+pub mod sources;
 pub mod stats;
 
 use std::path::{Path, PathBuf};

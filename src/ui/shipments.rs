@@ -1,0 +1,109 @@
+//! The Shipments pane: the filter line and one keyset page of bills.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use crate::app::model::{Data, Model};
+use crate::app::nav::View;
+use crate::db::shipments::{ShipmentRow, SortKey};
+use crate::text::sanitize::sanitize;
+
+use super::text::clean;
+use super::theme::Theme;
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    let (line, body) = super::list_areas(area);
+    let View::Shipments {
+        base_label,
+        query,
+        sort,
+        ..
+    } = &m.route().view
+    else {
+        return;
+    };
+    let label = match base_label {
+        Some(l) => format!("[{}] Filter:", sanitize(l)),
+        None => "Filter:".to_string(),
+    };
+    super::draw_filter_line(
+        m,
+        f,
+        line,
+        t,
+        &label,
+        query,
+        "/ party: country: port: hs: from: to: or words",
+    );
+    let rows = match &m.screen().data {
+        Data::Shipments { page, .. } if !page.rows.is_empty() => &page.rows,
+        _ => {
+            let text = super::placeholder_text(m, "No shipments match");
+            f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+            return;
+        }
+    };
+    let arrow = if sort.desc { "▼" } else { "▲" };
+    let title = |k: SortKey, name: &str| {
+        if sort.key == k {
+            format!("{name}{arrow}")
+        } else {
+            name.to_string()
+        }
+    };
+    let header = Row::new(vec![
+        String::new(),
+        title(SortKey::Date, "Date"),
+        title(SortKey::Shipper, "Shipper"),
+        title(SortKey::Consignee, "Consignee"),
+        format!(
+            "{} → {}",
+            title(SortKey::Origin, "From"),
+            title(SortKey::Destination, "To")
+        ),
+        title(SortKey::Hs, "HS"),
+        "Description".to_string(),
+    ])
+    .style(t.header());
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(10),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Length(6),
+        Constraint::Fill(3),
+    ];
+    let table = Table::new(rows.iter().map(|r| row(r, t)), widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(t.selected());
+    let r = m.route();
+    let mut state = TableState::new()
+        .with_offset(r.scroll)
+        .with_selected(Some(r.cursor));
+    f.render_stateful_widget(table, body, &mut state);
+}
+
+fn row<'a>(r: &'a ShipmentRow, t: &Theme) -> Row<'a> {
+    let from = r.origin.as_deref().or(r.origin_country.as_deref());
+    let to = r.destination.as_deref().or(r.dest_country.as_deref());
+    let style = if r.synthetic {
+        t.synthetic()
+    } else {
+        Style::new()
+    };
+    Row::new(vec![
+        Cell::from(Span::styled(if r.synthetic { "◆" } else { "" }, t.synthetic())),
+        Cell::from(clean(r.ship_date.as_deref()).into_owned()),
+        Cell::from(clean(r.shipper.as_deref()).into_owned()),
+        Cell::from(clean(r.consignee.as_deref()).into_owned()),
+        Cell::from(format!("{} → {}", clean(from), clean(to))),
+        Cell::from(clean(r.hs_code.as_deref()).into_owned()),
+        Cell::from(clean(r.description.as_deref()).into_owned()),
+    ])
+    .style(style)
+}
