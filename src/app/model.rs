@@ -161,7 +161,12 @@ impl Model {
     /// How many rows (or links) fit on screen.
     pub fn visible_rows(&self) -> usize {
         match &self.screen().data {
-            Data::Detail(d) => detail_split(self.detail_body(), d.links.len()).1.saturating_sub(1),
+            Data::Detail(d) => {
+                let lines = super::detail_text::field_lines(&d.fields, self.width).len();
+                detail_split(self.detail_body(), lines, d.links.len())
+                    .1
+                    .saturating_sub(1)
+            }
             _ => self.height.saturating_sub(LIST_CHROME),
         }
         .max(1) as usize
@@ -205,10 +210,13 @@ impl Model {
     }
 }
 
-/// Split a detail body into (fields height, links height incl. its heading line): links get
-/// what they need up to half the body, at least two lines.
-pub fn detail_split(body: u16, links: usize) -> (u16, u16) {
+/// Split a detail body into (fields height, links height incl. its heading line). The links
+/// start right under the fields; when both do not fit, the links get what they need up to half
+/// the body (at least two lines) and the fields scroll.
+pub fn detail_split(body: u16, field_lines: usize, links: usize) -> (u16, u16) {
     let want = (links.max(1) as u16).saturating_add(1);
-    let links_h = want.min((body / 2).max(2)).min(body);
-    (body - links_h, links_h)
+    let fields_need = field_lines.min(u16::MAX as usize) as u16;
+    let links_min = want.min((body / 2).max(2)).min(body);
+    let fields_h = fields_need.min(body - links_min);
+    (fields_h, body - fields_h)
 }

@@ -387,8 +387,8 @@ fn scroll_fields(m: &mut Model, n: i32) {
     let Data::Detail(d) = &m.screen().data else {
         return;
     };
-    let (fields_h, _) = super::model::detail_split(m.detail_body(), d.links.len());
     let total = detail_text::field_lines(&d.fields, m.width).len();
+    let (fields_h, _) = super::model::detail_split(m.detail_body(), total, d.links.len());
     let max = total.saturating_sub(fields_h as usize);
     let r = &mut m.screen_mut().route;
     r.field_scroll = (r.field_scroll as i64 + n as i64).clamp(0, max as i64) as usize;

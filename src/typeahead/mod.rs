@@ -146,9 +146,12 @@ impl Engine {
             scored.truncate(window);
         }
         scored.sort_unstable_by_key(key);
-        // Scattered subsequence matches far below the best one are noise ("hikvision" inside a
+        // Scattered subsequence matches well below the best one are noise ("hikvision" inside a
         // long Russian bank name); keep them only when nothing matches well.
-        let floor = scored.first().map(|&(s, _)| s / 2).unwrap_or(0);
+        let floor = match scored.first() {
+            Some(&(s, _)) if s > 0 => s * 2 / 3,
+            _ => i64::MIN,
+        };
         let mut seen = std::collections::HashSet::new();
         let mut hits = Vec::with_capacity(limit.min(scored.len()));
         for (score, slot) in scored {

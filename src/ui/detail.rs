@@ -20,7 +20,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         f.render_widget(Paragraph::new(Span::styled(text, t.dim())), area);
         return;
     };
-    let (fields_h, links_h) = detail_split(area.height.saturating_sub(1), d.links.len());
+    let lines = field_lines(&d.fields, area.width);
+    let (fields_h, links_h) =
+        detail_split(area.height.saturating_sub(1), lines.len(), d.links.len());
     let [title, fields, links] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(fields_h),
@@ -38,7 +40,6 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), title);
 
     let lw = label_width(&d.fields);
-    let lines = field_lines(&d.fields, fields.width);
     let max_scroll = lines.len().saturating_sub(fields.height as usize);
     let scroll = m.route().field_scroll.min(max_scroll);
     let shown: Vec<Line> = lines

@@ -46,6 +46,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
             return;
         }
     };
+    // Ports at full width; at 80 columns the countries ("CN → VN") leave room for the names.
+    let wide = area.width >= 120;
     let arrow = if sort.desc { "▼" } else { "▲" };
     let title = |k: SortKey, name: &str| {
         if sort.key == k {
@@ -59,11 +61,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         title(SortKey::Date, "Date"),
         title(SortKey::Shipper, "Shipper"),
         title(SortKey::Consignee, "Consignee"),
-        format!(
-            "{} → {}",
-            title(SortKey::Origin, "From"),
-            title(SortKey::Destination, "To")
-        ),
+        if wide {
+            format!(
+                "{} → {}",
+                title(SortKey::Origin, "From port"),
+                title(SortKey::Destination, "To port")
+            )
+        } else {
+            "Route".to_string()
+        },
         title(SortKey::Hs, "HS"),
         "Description".to_string(),
     ])
@@ -71,13 +77,17 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let widths = [
         Constraint::Length(1),
         Constraint::Length(10),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
+        Constraint::Fill(3),
+        Constraint::Fill(3),
+        if wide {
+            Constraint::Fill(3)
+        } else {
+            Constraint::Length(7)
+        },
         Constraint::Length(6),
         Constraint::Fill(3),
     ];
-    let table = Table::new(rows.iter().map(|r| row(r, t)), widths)
+    let table = Table::new(rows.iter().map(|r| row(r, t, wide)), widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(t.selected());
@@ -88,9 +98,18 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(r: &'a ShipmentRow, t: &Theme) -> Row<'a> {
-    let from = r.origin.as_deref().or(r.origin_country.as_deref());
-    let to = r.destination.as_deref().or(r.dest_country.as_deref());
+fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool) -> Row<'a> {
+    let (from, to) = if wide {
+        (
+            r.origin.as_deref().or(r.origin_country.as_deref()),
+            r.destination.as_deref().or(r.dest_country.as_deref()),
+        )
+    } else {
+        (
+            r.origin_country.as_deref().or(r.origin.as_deref()),
+            r.dest_country.as_deref().or(r.destination.as_deref()),
+        )
+    };
     let style = if r.synthetic {
         t.synthetic()
     } else {

@@ -37,11 +37,15 @@ fn build() -> Fixture {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let mut conn = tradescope::db::open_rw(&path).expect("fixture database");
-    let csl = concat!(env!("CARGO_MANIFEST_DIR"), "/data/lists/csl_consolidated_2022-05.csv.gz");
+    // Embedded under its repository path, so the "Source" shown does not depend on the checkout.
+    let csl: &'static [u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/lists/csl_consolidated_2022-05.csv.gz"
+    ));
     import::import(
         &mut conn,
         Format::Csl,
-        &[Input::path(csl)],
+        &[Input::embedded("data/lists/csl_consolidated_2022-05.csv.gz", csl)],
         &ImportOptions::default(),
         &NoProgress,
     )
