@@ -27,6 +27,7 @@ pub mod db;
 pub mod error;
 pub mod matching;
 pub mod model;
+pub mod products;
 pub mod progress;
 pub mod search;
 pub mod terminal;

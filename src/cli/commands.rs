@@ -9,7 +9,7 @@ use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
 use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, entities, links, parties, patents, shipments, stats};
+use crate::db::{self, audit, entities, links, parties, patents, shipments, stats};
 use crate::error::Error;
 use crate::matching::NameIndex;
 use crate::model::RecordKind;
@@ -51,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             json: as_json,
         } => cmd_show(&db_path, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+        Command::Audit { action } => super::audit::run(&db_path, action),
     }
 }
 
@@ -165,6 +166,20 @@ fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyho
     let conn = db::open_ro(db_path)?;
     let index = NameIndex::build(entities::current_names(&conn)?);
     let hits = search::search(&conn, &index, query, limit)?;
+    super::audit::record(
+        db_path,
+        &audit::NewRecord {
+            action: "search".into(),
+            query: Some(query.to_string()),
+            normalized_query: Some(crate::matching::normalize_key(query)),
+            matcher_version: Some(crate::matching::MATCHER_VERSION.into()),
+            threshold: Some(search::SEARCH_THRESHOLD),
+            results: serde_json::json!(hits
+                .iter()
+                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
+                .collect::<Vec<_>>()),
+        },
+    );
     if as_json {
         return json(&hits);
     }

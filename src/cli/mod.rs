@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap) and dispatch. Thin: every command is a few
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
+mod audit;
 mod commands;
 mod output;
 pub mod progress;
@@ -82,6 +83,32 @@ pub enum Command {
     Stats {
         #[arg(long)]
         json: bool,
+    },
+    /// The audit log of searches, screenings and exports (hash-chained)
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the hash chain; exit 1 if a row was edited or deleted
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The newest records
+    Show {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every record, as CSV (default) or JSON, for filing elsewhere
+    Export {
+        #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+        format: String,
     },
 }
 
