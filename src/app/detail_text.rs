@@ -1,9 +1,10 @@
 //! The detail view's fields laid out at a width: a label column and values wrapped on word
 //! boundaries (by display width). Shared by `update` (to bound scrolling) and the UI.
 
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
-use crate::text::sanitize::sanitize;
+use crate::text::sanitize::sanitize_multiline;
 
 /// Widest label column, including the gap after it.
 pub const LABEL_MAX: usize = 22;
@@ -25,14 +26,16 @@ pub fn label_width(fields: &[(String, String)]) -> usize {
         .min(LABEL_MAX)
 }
 
-/// All lines of all fields at `width` columns. Values are sanitized here.
+/// All lines of all fields at `width` columns. Values are sanitized here; line breaks in a value
+/// (multi-line descriptions) are kept.
 pub fn field_lines(fields: &[(String, String)], width: u16) -> Vec<FieldLine> {
     let lw = label_width(fields);
     let vw = (width as usize).saturating_sub(lw).max(8);
     let mut out = Vec::new();
     for (label, value) in fields {
-        let clean = sanitize(value);
-        for (i, line) in wrap(&clean, vw).into_iter().enumerate() {
+        let clean = sanitize_multiline(value);
+        let wrapped = clean.split('\n').flat_map(|l| wrap(l, vw));
+        for (i, line) in wrapped.enumerate() {
             out.push(FieldLine {
                 label: (i == 0).then(|| label.clone()),
                 text: line,
@@ -42,14 +45,15 @@ pub fn field_lines(fields: &[(String, String)], width: u16) -> Vec<FieldLine> {
     out
 }
 
-/// Greedy word wrap by display width; words longer than a line are cut.
+/// Greedy word wrap by display width; words longer than a line are cut between grapheme
+/// clusters.
 pub fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut cur = String::new();
     let mut cur_w = 0;
     for word in s.split_whitespace() {
-        let ww: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        let ww = word.width();
         if cur_w > 0 && cur_w + 1 + ww <= width {
             cur.push(' ');
             cur.push_str(word);
@@ -65,14 +69,14 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
             cur_w = ww;
             continue;
         }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if cur_w + cw > width && cur_w > 0 {
+        for g in word.graphemes(true) {
+            let gw = g.width();
+            if cur_w + gw > width && cur_w > 0 {
                 lines.push(std::mem::take(&mut cur));
                 cur_w = 0;
             }
-            cur.push(c);
-            cur_w += cw;
+            cur.push_str(g);
+            cur_w += gw;
         }
     }
     if cur_w > 0 || lines.is_empty() {
@@ -90,6 +94,14 @@ mod tests {
         assert_eq!(wrap("NVR 16 CH decoder", 8), vec!["NVR 16", "CH", "decoder"]);
         assert_eq!(wrap("ABCDEFGHIJ", 4), vec!["ABCD", "EFGH", "IJ"]);
         assert_eq!(wrap("", 4), vec![""]);
+    }
+
+    #[test]
+    fn line_breaks_in_values_are_kept() {
+        let f = vec![("Description".to_string(), "NVR 16 CH\nDECODER 16 CH".to_string())];
+        let lines = field_lines(&f, 80);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].text, "DECODER 16 CH");
     }
 
     #[test]

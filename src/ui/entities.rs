@@ -10,7 +10,7 @@ use crate::app::model::{Data, Model, Names};
 use crate::app::nav::View;
 use crate::typeahead::Hit;
 
-use super::text::{clean, highlighted, thousands};
+use super::text::{cell, clean, column_widths, highlighted, thousands};
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
@@ -68,7 +68,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         widths.push(Constraint::Length(10));
         header.push("Until");
     }
-    let rows: Vec<Row> = hits.iter().map(|h| row(h, t, wide)).collect();
+    let cols = column_widths(body.width, &widths);
+    let rows: Vec<Row> = hits.iter().map(|h| row(h, t, wide, &cols)).collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.header()))
         .column_spacing(1)
@@ -80,7 +81,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(h: &'a Hit, t: &Theme, wide: bool) -> Row<'a> {
+fn row<'a>(h: &'a Hit, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+    let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let rec = &h.record;
     let base = if rec.synthetic {
         t.synthetic()
@@ -102,14 +104,14 @@ fn row<'a>(h: &'a Hit, t: &Theme, wide: bool) -> Row<'a> {
     };
     let mut cells = vec![
         Cell::from(Span::styled(mark, t.synthetic())),
-        Cell::from(Span::styled(clean(Some(&rec.badge)).into_owned(), t.badge(&rec.badge))),
+        Cell::from(Span::styled(cell(Some(&rec.badge), w(1)), t.badge(&rec.badge))),
         Cell::from(Line::from(name.spans)),
-        Cell::from(clean(rec.country.as_deref()).into_owned()),
-        Cell::from(programs),
-        Cell::from(clean(rec.start_date.as_deref()).into_owned()),
+        Cell::from(cell(rec.country.as_deref(), w(3))),
+        Cell::from(cell(Some(&programs), w(4))),
+        Cell::from(cell(rec.start_date.as_deref(), w(5))),
     ];
     if wide {
-        cells.push(Cell::from(clean(rec.end_date.as_deref()).into_owned()));
+        cells.push(Cell::from(cell(rec.end_date.as_deref(), w(6))));
     }
     Row::new(cells)
 }

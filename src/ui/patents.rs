@@ -11,7 +11,7 @@ use crate::app::nav::View;
 use crate::db::patents::PatentRow;
 use crate::text::sanitize::sanitize;
 
-use super::text::clean;
+use super::text::{cell, column_widths};
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
@@ -54,7 +54,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Constraint::Fill(1),
         Constraint::Length(8),
     ];
-    let table = Table::new(rows.iter().map(|r| row(r, t)), widths)
+    let cols = column_widths(body.width, &widths);
+    let table = Table::new(rows.iter().map(|r| row(r, t, &cols)), widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(t.selected());
@@ -65,7 +66,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(r: &'a PatentRow, t: &Theme) -> Row<'a> {
+fn row<'a>(r: &'a PatentRow, t: &Theme, cols: &[usize]) -> Row<'a> {
+    let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let style = if r.synthetic {
         t.synthetic()
     } else {
@@ -73,12 +75,12 @@ fn row<'a>(r: &'a PatentRow, t: &Theme) -> Row<'a> {
     };
     Row::new(vec![
         Cell::from(Span::styled(if r.synthetic { "◆" } else { "" }, t.synthetic())),
-        Cell::from(clean(Some(&r.number)).into_owned()),
-        Cell::from(clean(r.publication_date.as_deref()).into_owned()),
-        Cell::from(clean(r.title.as_deref()).into_owned()),
-        Cell::from(clean(r.assignee.as_deref()).into_owned()),
-        Cell::from(clean(r.cpc.as_deref()).into_owned()),
-        Cell::from(clean(r.cet.as_deref()).into_owned()),
+        Cell::from(cell(Some(&r.number), w(1))),
+        Cell::from(cell(r.publication_date.as_deref(), w(2))),
+        Cell::from(cell(r.title.as_deref(), w(3))),
+        Cell::from(cell(r.assignee.as_deref(), w(4))),
+        Cell::from(cell(r.cpc.as_deref(), w(5))),
+        Cell::from(cell(r.cet.as_deref(), w(6))),
     ])
     .style(style)
 }

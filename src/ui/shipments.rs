@@ -11,7 +11,7 @@ use crate::app::nav::View;
 use crate::db::shipments::{ShipmentRow, SortKey};
 use crate::text::sanitize::sanitize;
 
-use super::text::clean;
+use super::text::{cell, clean, column_widths};
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
@@ -87,7 +87,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Constraint::Length(6),
         Constraint::Fill(3),
     ];
-    let table = Table::new(rows.iter().map(|r| row(r, t, wide)), widths)
+    let cols = column_widths(body.width, &widths);
+    let table = Table::new(rows.iter().map(|r| row(r, t, wide, &cols)), widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(t.selected());
@@ -98,7 +99,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool) -> Row<'a> {
+fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+    let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let (from, to) = if wide {
         (
             r.origin.as_deref().or(r.origin_country.as_deref()),
@@ -117,12 +119,15 @@ fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool) -> Row<'a> {
     };
     Row::new(vec![
         Cell::from(Span::styled(if r.synthetic { "◆" } else { "" }, t.synthetic())),
-        Cell::from(clean(r.ship_date.as_deref()).into_owned()),
-        Cell::from(clean(r.shipper.as_deref()).into_owned()),
-        Cell::from(clean(r.consignee.as_deref()).into_owned()),
-        Cell::from(format!("{} → {}", clean(from), clean(to))),
-        Cell::from(clean(r.hs_code.as_deref()).into_owned()),
-        Cell::from(clean(r.description.as_deref()).into_owned()),
+        Cell::from(cell(r.ship_date.as_deref(), w(1))),
+        Cell::from(cell(r.shipper.as_deref(), w(2))),
+        Cell::from(cell(r.consignee.as_deref(), w(3))),
+        Cell::from(cell(
+            Some(&format!("{} → {}", clean(from), clean(to))),
+            w(4),
+        )),
+        Cell::from(cell(r.hs_code.as_deref(), w(5))),
+        Cell::from(cell(r.description.as_deref(), w(6))),
     ])
     .style(style)
 }

@@ -1,0 +1,188 @@
+//! End to end: the real binary in a real terminal (a tmux pane on a private tmux server), driven
+//! by keys and read back from the screen, as in /work/shared/tools/tmux-drive. Each test gets
+//! its own database path, so the first start (building the database) is exercised too.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+static SERVERS: AtomicUsize = AtomicUsize::new(0);
+
+/// A tmux server of our own with one session running the workbench; killed on drop.
+struct Tmux {
+    socket: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Start `tradescope` (no arguments: the workbench) in a `cols`×`rows` pane, with
+    /// TRADESCOPE_DB pointing into a fresh temporary directory.
+    fn start(cols: u16, rows: u16) -> Tmux {
+        let version = Command::new("tmux").arg("-V").output();
+        if !version.is_ok_and(|o| o.status.success()) {
+            panic!(
+                "tmux is not installed: the end-to-end tests drive the real binary in tmux \
+                 (apt-get install tmux; .ci/run installs it)"
+            );
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = dir.path().join("tradescope.db");
+        let socket = format!(
+            "tradescope-e2e-{}-{}",
+            std::process::id(),
+            SERVERS.fetch_add(1, Ordering::SeqCst)
+        );
+        let t = Tmux { socket, _dir: dir };
+        let bin = env!("CARGO_BIN_EXE_tradescope");
+        let cols = cols.to_string();
+        let rows = rows.to_string();
+        let env = format!("TRADESCOPE_DB={}", db.display());
+        // One command sequence: the server keeps a dead pane (and its exit status) around.
+        let out = t.tmux(&[
+            "-f", "/dev/null", "start-server", ";",
+            "set-option", "-g", "remain-on-exit", "on", ";",
+            "new-session", "-d", "-s", "e2e", "-x", &cols, "-y", &rows, "-e", &env, bin,
+        ]);
+        assert!(out.status.success(), "tmux new-session failed: {out:?}");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "e2e", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Wait until the screen shows `text`; fail with the screen as it was.
+    fn wait_for(&self, text: &str, secs: u64) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("the screen never showed {text:?} within {secs}s; it shows:\n{s}");
+            }
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Wait for the program to exit; (exit status, alternate screen still on).
+    fn wait_exit(&self, secs: u64) -> (String, String) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while self.display("#{pane_dead}") != "1" {
+            if Instant::now() > end {
+                panic!("the program did not exit within {secs}s; screen:\n{}", self.screen());
+            }
+            sleep(Duration::from_millis(100));
+        }
+        (self.display("#{pane_dead_status}"), self.display("#{alternate_on}"))
+    }
+
+    /// Wait for the workbench after the first start has built the database.
+    fn wait_ready(&self) {
+        self.wait_for("Search:", 300);
+        self.wait_for("names and aliases", 60);
+    }
+
+    /// Type a search and open the Entity List entry among the results.
+    fn open_entity_list_entry(&self, query: &str, name: &str) {
+        self.type_text(query);
+        let s = self.wait_for("best (", 20);
+        let lines: Vec<&str> = s.lines().collect();
+        let header = lines
+            .iter()
+            .position(|l| l.contains("Kind") && l.contains("Name"))
+            .expect("result table header");
+        let row = lines
+            .iter()
+            .position(|l| l.contains(" EL ") && l.contains(name))
+            .unwrap_or_else(|| panic!("no Entity List row for {name}:\n{s}"));
+        for _ in 0..row - header - 1 {
+            self.keys(&["Down"]);
+        }
+        self.keys(&["Enter"]);
+        self.wait_for("List entry (EL)", 20);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn db_exists(dir: &Path) -> bool {
+    PathBuf::from(dir).join("tradescope.db").exists()
+}
+
+#[test]
+fn first_start_search_open_and_quit_restores_the_terminal() {
+    let t = Tmux::start(100, 30);
+    t.wait_ready();
+    assert!(db_exists(t._dir.path()), "the first start built the database");
+    t.open_entity_list_entry("hikvision", "Hikvision");
+    let s = t.screen();
+    assert!(s.contains("Entities › Hangzhou Hikvision"), "breadcrumb:\n{s}");
+    t.keys(&["BSpace"]);
+    t.wait_for("Search: hikvision", 10);
+    t.keys(&["Escape", "q"]);
+    let (status, alternate) = t.wait_exit(10);
+    assert_eq!(status, "0", "exit status");
+    assert_eq!(alternate, "0", "the alternate screen was left");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let t = Tmux::start(80, 24);
+    t.wait_ready();
+    let pid = t.display("#{pane_pid}");
+    let killed = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let (status, alternate) = t.wait_exit(10);
+    assert_eq!(status, "143", "128 + SIGTERM, as a shell reports it");
+    assert_eq!(alternate, "0", "the alternate screen was left");
+}
+
+#[test]
+#[ignore = "needs seed shipments from the data foundation"]
+fn hikvision_walk_shipments_back_patents() {
+    // Wide enough for the full patent title in its column.
+    let t = Tmux::start(160, 40);
+    t.wait_ready();
+    t.open_entity_list_entry("hikvision", "Hikvision");
+    t.keys(&["s"]);
+    t.wait_for("PHUONG VIET", 20);
+    t.keys(&["BSpace"]);
+    t.wait_for("List entry (EL)", 10);
+    t.keys(&["p"]);
+    t.wait_for("Face liveness detection based on neural network model", 20);
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(10);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}
