@@ -41,9 +41,26 @@ impl Tmux {
         let env = format!("TRADESCOPE_DB={}", db.display());
         // One command sequence: the server keeps a dead pane (and its exit status) around.
         let out = t.tmux(&[
-            "-f", "/dev/null", "start-server", ";",
-            "set-option", "-g", "remain-on-exit", "on", ";",
-            "new-session", "-d", "-s", "e2e", "-x", &cols, "-y", &rows, "-e", &env, bin,
+            "-f",
+            "/dev/null",
+            "start-server",
+            ";",
+            "set-option",
+            "-g",
+            "remain-on-exit",
+            "on",
+            ";",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &cols,
+            "-y",
+            &rows,
+            "-e",
+            &env,
+            bin,
         ]);
         assert!(out.status.success(), "tmux new-session failed: {out:?}");
         t
@@ -59,7 +76,8 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout)
+            .into_owned()
     }
 
     fn display(&self, format: &str) -> String {
@@ -97,11 +115,17 @@ impl Tmux {
         let end = Instant::now() + Duration::from_secs(secs);
         while self.display("#{pane_dead}") != "1" {
             if Instant::now() > end {
-                panic!("the program did not exit within {secs}s; screen:\n{}", self.screen());
+                panic!(
+                    "the program did not exit within {secs}s; screen:\n{}",
+                    self.screen()
+                );
             }
             sleep(Duration::from_millis(100));
         }
-        (self.display("#{pane_dead_status}"), self.display("#{alternate_on}"))
+        (
+            self.display("#{pane_dead_status}"),
+            self.display("#{alternate_on}"),
+        )
     }
 
     /// Wait for the workbench after the first start has built the database.
@@ -145,10 +169,16 @@ fn db_exists(dir: &Path) -> bool {
 fn first_start_search_open_and_quit_restores_the_terminal() {
     let t = Tmux::start(100, 30);
     t.wait_ready();
-    assert!(db_exists(t._dir.path()), "the first start built the database");
+    assert!(
+        db_exists(t._dir.path()),
+        "the first start built the database"
+    );
     t.open_entity_list_entry("hikvision", "Hikvision");
     let s = t.screen();
-    assert!(s.contains("Entities › Hangzhou Hikvision"), "breadcrumb:\n{s}");
+    assert!(
+        s.contains("Entities › Hangzhou Hikvision"),
+        "breadcrumb:\n{s}"
+    );
     t.keys(&["BSpace"]);
     t.wait_for("Search: hikvision", 10);
     t.keys(&["Escape", "q"]);

@@ -58,11 +58,18 @@ fn open_hikvision(m: &mut Model, w: &mut tradescope::app::Worker) {
 #[test]
 fn search_shows_list_entries_parties_and_assignees() {
     let (mut m, mut w) = start(80, 24);
-    assert_eq!(m.mode, Mode::Input, "the search line has the focus at start");
+    assert_eq!(
+        m.mode,
+        Mode::Input,
+        "the search line has the focus at start"
+    );
     type_text(&mut m, &mut w, "hikvision");
     let badges: Vec<String> = hits(&m).into_iter().map(|(b, _)| b).collect();
     for want in ["EL", "CMIC", "PARTY", "ASSIGNEE"] {
-        assert!(badges.iter().any(|b| b == want), "{want} missing from {badges:?}");
+        assert!(
+            badges.iter().any(|b| b == want),
+            "{want} missing from {badges:?}"
+        );
     }
 }
 
@@ -83,9 +90,20 @@ fn drill_to_shipments_and_patents_and_back() {
     press(&mut m, &mut w, Action::Follow(Follow::Shipments));
     assert_eq!(m.pane(), Pane::Shipments);
     let consignees = shipment_consignees(&m);
-    assert!(consignees.contains(&"PHUONG VIET DISTRIBUTION".to_string()), "{consignees:?}");
-    assert!(!consignees.contains(&"BETA IMPORTS INC".to_string()), "unrelated shipments shown");
-    let crumbs: Vec<&str> = m.history.path().iter().map(|s| s.route.crumb.as_str()).collect();
+    assert!(
+        consignees.contains(&"PHUONG VIET DISTRIBUTION".to_string()),
+        "{consignees:?}"
+    );
+    assert!(
+        !consignees.contains(&"BETA IMPORTS INC".to_string()),
+        "unrelated shipments shown"
+    );
+    let crumbs: Vec<&str> = m
+        .history
+        .path()
+        .iter()
+        .map(|s| s.route.crumb.as_str())
+        .collect();
     assert_eq!(crumbs[0], "Entities");
     assert!(crumbs[1].starts_with("Hangzhou Hikvision"), "{crumbs:?}");
     assert_eq!(crumbs[2], "Shipments");
@@ -96,8 +114,9 @@ fn drill_to_shipments_and_patents_and_back() {
     let Data::Patents { page, count } = &m.screen().data else {
         panic!("patents not shown")
     };
-    assert!(page.rows.iter().any(|r| r.title.as_deref()
-        == Some("Face liveness detection based on neural network model")));
+    assert!(page.rows.iter().any(
+        |r| r.title.as_deref() == Some("Face liveness detection based on neural network model")
+    ));
     assert_eq!(*count, Some(tradescope::app::action::Count::Exact(2)));
 }
 
@@ -126,7 +145,12 @@ fn back_restores_cursor_and_scroll_forward_reapplies() {
     press(&mut m, &mut w, Action::Back);
     press(&mut m, &mut w, Action::Back);
     // Back at the search: same query, same selected row.
-    assert_eq!(m.route().view, View::Entities { query: "hikvision".into() });
+    assert_eq!(
+        m.route().view,
+        View::Entities {
+            query: "hikvision".into()
+        }
+    );
     let (badge, id) = hits(&m)[m.route().cursor].clone();
     assert_eq!((badge.as_str(), id), ("EL", fixture().hik_el));
 }
@@ -147,7 +171,11 @@ fn keyset_pages_and_back_restores_the_page() {
     assert_eq!(statusbar_text(&m), "Showing 51–100 of 125");
     press(&mut m, &mut w, Action::Up);
     press(&mut m, &mut w, Action::Up);
-    assert_eq!((m.route().page, m.route().cursor), (0, 49), "up from the top: previous page");
+    assert_eq!(
+        (m.route().page, m.route().cursor),
+        (0, 49),
+        "up from the top: previous page"
+    );
 }
 
 #[test]
@@ -195,7 +223,10 @@ fn filter_edit_apply_error_and_clear() {
     type_text(&mut m, &mut w, "party:\"phuong viet\" to:2020");
     press(&mut m, &mut w, Action::Submit);
     assert_eq!(m.mode, Mode::Normal);
-    assert_eq!(shipment_consignees(&m), vec!["PHUONG VIET DISTRIBUTION".to_string()]);
+    assert_eq!(
+        shipment_consignees(&m),
+        vec!["PHUONG VIET DISTRIBUTION".to_string()]
+    );
     press(&mut m, &mut w, Action::Escape);
     assert_eq!(m.route().query(), Some(""));
     assert_eq!(statusbar_text(&m), "Showing 1–50 of 125");
@@ -251,13 +282,37 @@ fn keys_mean_different_things_while_typing() {
     let (mut m, _w) = start(80, 24);
     let k = |c: KeyCode, mods: KeyModifiers| KeyEvent::new(c, mods);
     assert_eq!(m.mode, Mode::Input);
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Insert('q')));
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Backspace, KeyModifiers::NONE)), Some(Action::DeleteChar));
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Char('q'), KeyModifiers::NONE)),
+        Some(Action::Insert('q'))
+    );
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Backspace, KeyModifiers::NONE)),
+        Some(Action::DeleteChar)
+    );
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Action::Quit)
+    );
     m.mode = Mode::Normal;
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Backspace, KeyModifiers::NONE)), Some(Action::Back));
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-    assert_eq!(keymap::lookup(&m, k(KeyCode::Left, KeyModifiers::ALT)), Some(Action::Back));
-    assert_eq!(keymap::lookup(&m, k(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevPane));
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Char('q'), KeyModifiers::NONE)),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Backspace, KeyModifiers::NONE)),
+        Some(Action::Back)
+    );
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+        Some(Action::Bottom)
+    );
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::Left, KeyModifiers::ALT)),
+        Some(Action::Back)
+    );
+    assert_eq!(
+        keymap::lookup(&m, k(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        Some(Action::PrevPane)
+    );
 }

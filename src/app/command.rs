@@ -157,9 +157,10 @@ impl Worker {
                 self.engine = Some(Engine::new(corpus));
                 Some(Action::NamesReady { names, records })
             }
-            Command::Sources { generation } => {
-                loaded(generation, Loaded::Sources(sources::current_as_of(self.conn()?)?))
-            }
+            Command::Sources { generation } => loaded(
+                generation,
+                Loaded::Sources(sources::current_as_of(self.conn()?)?),
+            ),
             Command::Search { query, generation } => {
                 let Some(engine) = self.engine.as_mut() else {
                     return Ok(None);
@@ -246,7 +247,9 @@ impl Executor {
                 });
             if let Err(e) = spawned {
                 // Without threads nothing loads; say so instead of hanging on "loading…".
-                out(Action::NamesFailed(format!("cannot start a worker thread: {e}")));
+                out(Action::NamesFailed(format!(
+                    "cannot start a worker thread: {e}"
+                )));
             }
             tx
         };

@@ -16,6 +16,8 @@ pub struct DetailData {
     /// "List entry (EL)", "Trade party", …
     pub kind_label: String,
     pub title: String,
+    /// Short label for the breadcrumb.
+    pub crumb: String,
     pub synthetic: bool,
     pub fields: Vec<(String, String)>,
     pub links: Vec<LinkItem>,
@@ -58,7 +60,10 @@ impl Fields {
         let sha = &s.sha256[..s.sha256.len().min(12)];
         self.add(
             "Source",
-            Some(format!("{} · {} line {} · sha256 {sha}", s.dataset, s.path, s.line)),
+            Some(format!(
+                "{} · {} line {} · sha256 {sha}",
+                s.dataset, s.path, s.line
+            )),
         )
         .add("As of", s.as_of.as_deref())
     }
@@ -76,6 +81,7 @@ fn data(r: RecordRef, kind: String, title: &str, synthetic: bool, f: Fields) -> 
         record: r,
         kind_label: kind,
         title: title.to_string(),
+        crumb: title.to_string(),
         synthetic,
         fields: f.0,
         links: Vec::new(),
@@ -110,7 +116,10 @@ pub fn entity(e: &Entity) -> DetailData {
         .add("Remarks", e.remarks.as_deref())
         .add("List URL", e.source_list_url.as_deref())
         .add("Listing key", Some(&e.listing_key))
-        .add("Current", Some(if e.current { "yes" } else { "no (replaced)" }))
+        .add(
+            "Current",
+            Some(if e.current { "yes" } else { "no (replaced)" }),
+        )
         .source(&e.source);
     data(
         RecordRef::new(RecordKind::Entity, e.id),
@@ -155,11 +164,14 @@ pub fn shipment(s: &Shipment) -> DetailData {
         .add("Port of lading", s.port_of_lading.as_deref())
         .add("Port of unlading", s.port_of_unlading.as_deref())
         .add("Place of receipt", s.place_of_receipt.as_deref())
-        .add("HS codes", Some(if s.hs_codes.is_empty() {
-            s.hs_code.clone().unwrap_or_default()
-        } else {
-            s.hs_codes.join(", ")
-        }))
+        .add(
+            "HS codes",
+            Some(if s.hs_codes.is_empty() {
+                s.hs_code.clone().unwrap_or_default()
+            } else {
+                s.hs_codes.join(", ")
+            }),
+        )
         .add("Description", s.description.as_deref())
         .add("Carrier", s.carrier_code.as_deref())
         .add("Vessel", s.vessel_name.as_deref())
@@ -178,13 +190,22 @@ pub fn shipment(s: &Shipment) -> DetailData {
         s.shipper.as_deref().unwrap_or("?"),
         s.consignee.as_deref().unwrap_or("?")
     );
-    data(
+    let mut d = data(
         RecordRef::new(RecordKind::Shipment, s.id),
-        format!("Shipment {}", s.ship_date.as_deref().unwrap_or("")).trim().to_string(),
+        format!("Shipment {}", s.ship_date.as_deref().unwrap_or(""))
+            .trim()
+            .to_string(),
         &title,
         s.synthetic,
         f,
-    )
+    );
+    // "2020-03-14 → PHUONG VIET DISTRIBUTION": where the goods went, which is what one follows.
+    d.crumb = format!(
+        "{} → {}",
+        s.ship_date.as_deref().unwrap_or("?"),
+        s.consignee.as_deref().unwrap_or("?")
+    );
+    d
 }
 
 pub fn patent(p: &Patent) -> DetailData {

@@ -91,14 +91,20 @@ mod tests {
 
     #[test]
     fn wraps_on_words_and_cuts_long_ones() {
-        assert_eq!(wrap("NVR 16 CH decoder", 8), vec!["NVR 16", "CH", "decoder"]);
+        assert_eq!(
+            wrap("NVR 16 CH decoder", 8),
+            vec!["NVR 16", "CH", "decoder"]
+        );
         assert_eq!(wrap("ABCDEFGHIJ", 4), vec!["ABCD", "EFGH", "IJ"]);
         assert_eq!(wrap("", 4), vec![""]);
     }
 
     #[test]
     fn line_breaks_in_values_are_kept() {
-        let f = vec![("Description".to_string(), "NVR 16 CH\nDECODER 16 CH".to_string())];
+        let f = vec![(
+            "Description".to_string(),
+            "NVR 16 CH\nDECODER 16 CH".to_string(),
+        )];
         let lines = field_lines(&f, 80);
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].text, "DECODER 16 CH");

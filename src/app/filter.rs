@@ -15,44 +15,68 @@ use crate::db::shipments::ShipmentFilter;
 
 /// The keys, with one line of help each (shown in the help overlay and the README).
 pub const SHIPMENT_KEYS: &[(&str, &str)] = &[
-    ("party:NAME", "shipper, consignee or notify party name contains NAME"),
+    (
+        "party:NAME",
+        "shipper, consignee or notify party name contains NAME",
+    ),
     ("country:CC", "origin or destination country (code or name)"),
     ("origin:CC  dest:CC", "origin / destination country"),
     ("port:TEXT", "port of lading or unlading contains TEXT"),
     ("hs:8525", "HS code starts with 8525"),
-    ("from:DATE  to:DATE", "date range, inclusive (2020, 2020-05 or 2020-05-31)"),
-    ("other words", "description contains them (model numbers: 2CD7A46)"),
+    (
+        "from:DATE  to:DATE",
+        "date range, inclusive (2020, 2020-05 or 2020-05-31)",
+    ),
+    (
+        "other words",
+        "description contains them (model numbers: 2CD7A46)",
+    ),
 ];
 
 pub const PATENT_KEYS: &[(&str, &str)] = &[
-    ("cet:AI", "critical and emerging technology area (CPC based)"),
-    ("other words", "a patent number, title words or an assignee name"),
+    (
+        "cet:AI",
+        "critical and emerging technology area (CPC based)",
+    ),
+    (
+        "other words",
+        "a patent number, title words or an assignee name",
+    ),
 ];
 
-/// Split into words, keeping double-quoted parts together (quotes removed).
-fn words(q: &str) -> Vec<String> {
+/// Split into words, keeping double-quoted parts together (quotes removed). The flag says
+/// whether the word has a colon outside quotes, i.e. may be `key:value`.
+fn words(q: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut keyed = false;
     let mut quoted = false;
     for c in q.chars() {
         match c {
             '"' => quoted = !quoted,
             c if c.is_whitespace() && !quoted => {
                 if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
+                    out.push((std::mem::take(&mut cur), keyed));
                 }
+                keyed = false;
             }
-            c => cur.push(c),
+            c => {
+                keyed |= c == ':' && !quoted;
+                cur.push(c);
+            }
         }
     }
     if !cur.is_empty() {
-        out.push(cur);
+        out.push((cur, keyed));
     }
     out
 }
 
 /// `key:value` → (key lower-cased, value); None for a plain word.
-fn key_value(w: &str) -> Option<(String, &str)> {
+fn key_value((w, keyed): &(String, bool)) -> Option<(String, &str)> {
+    if !keyed {
+        return None;
+    }
     let (k, v) = w.split_once(':')?;
     (!k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic()))
         .then(|| (k.to_ascii_lowercase(), v))
@@ -93,7 +117,7 @@ pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
     let mut text: Vec<String> = Vec::new();
     for w in words(q) {
         let Some((k, v)) = key_value(&w) else {
-            text.push(w);
+            text.push(w.0);
             continue;
         };
         if v.is_empty() {
@@ -107,7 +131,9 @@ pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
             "port" => f.port = Some(v.to_string()),
             "hs" => {
                 if !v.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                    return Err(format!("hs:{v} — an HS code prefix is digits, e.g. hs:8525"));
+                    return Err(format!(
+                        "hs:{v} — an HS code prefix is digits, e.g. hs:8525"
+                    ));
                 }
                 f.hs_prefix = Some(v.replace('.', ""));
             }
@@ -116,7 +142,8 @@ pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
             _ => {
                 return Err(format!(
                     "unknown filter {k}: — use party: country: origin: dest: port: hs: from: to: \
-                     (quote text with a colon: \"{w}\")"
+                     (quote text with a colon: \"{}\")",
+                    w.0
                 ))
             }
         }
@@ -144,7 +171,7 @@ pub fn parse_patents(q: &str) -> Result<PatentFilter, String> {
                     "unknown filter {k}: — use cet: or type a number, title words or an assignee"
                 ))
             }
-            None => text.push(w),
+            None => text.push(w.0),
         }
     }
     if !text.is_empty() {
@@ -191,8 +218,10 @@ mod tests {
 
     #[test]
     fn shipment_filter_syntax() {
-        let f = parse_shipments(r#"party:"phuong viet" country:vietnam hs:8525 from:2020 to:2020-02 camera IDS"#)
-            .unwrap();
+        let f = parse_shipments(
+            r#"party:"phuong viet" country:vietnam hs:8525 from:2020 to:2020-02 camera IDS"#,
+        )
+        .unwrap();
         assert_eq!(f.party_name.as_deref(), Some("phuong viet"));
         assert_eq!(f.country.as_deref(), Some("VN"));
         assert_eq!(f.hs_prefix.as_deref(), Some("8525"));
@@ -203,8 +232,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_word() {
-        assert!(parse_shipments("from:2020-13").unwrap_err().contains("from:2020-13"));
-        assert!(parse_shipments("colour:red").unwrap_err().contains("unknown filter colour:"));
+        assert!(parse_shipments("from:2020-13")
+            .unwrap_err()
+            .contains("from:2020-13"));
+        assert!(parse_shipments("colour:red")
+            .unwrap_err()
+            .contains("unknown filter colour:"));
         assert!(parse_shipments("hs:85x").is_err());
         assert!(parse_shipments("country:Atlantis").is_err());
         // Quoted text with a colon is description text.

@@ -16,17 +16,26 @@ use super::nav::Route;
 /// The destination of a jump.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    Record { record: RecordRef, label: String },
-    Shipments { filter: ShipmentFilter, label: String },
-    Patents { filter: PatentFilter, label: String },
+    Record {
+        record: RecordRef,
+        label: String,
+    },
+    Shipments {
+        filter: Box<ShipmentFilter>,
+        label: String,
+    },
+    Patents {
+        filter: Box<PatentFilter>,
+        label: String,
+    },
 }
 
 impl Target {
     pub fn into_route(self) -> Route {
         match self {
             Target::Record { record, label } => Route::detail(record, label),
-            Target::Shipments { filter, label } => Route::shipments(filter, Some(label)),
-            Target::Patents { filter, label } => Route::patents(filter, Some(label)),
+            Target::Shipments { filter, label } => Route::shipments(*filter, Some(label)),
+            Target::Patents { filter, label } => Route::patents(*filter, Some(label)),
         }
     }
 }
@@ -85,7 +94,7 @@ pub fn from_link(l: &LinkItem) -> Result<Target, String> {
                 }
             }
             Ok(Target::Shipments {
-                filter: f,
+                filter: Box::new(f),
                 label: l.label.clone(),
             })
         }
@@ -100,7 +109,7 @@ pub fn from_link(l: &LinkItem) -> Result<Target, String> {
                 }
             }
             Ok(Target::Patents {
-                filter: f,
+                filter: Box::new(f),
                 label: l.label.clone(),
             })
         }
@@ -118,10 +127,10 @@ fn first(links: &[LinkItem], kinds: &[&str]) -> Option<Result<Target, String>> {
 fn party_shipments(conn: &Connection, party_id: i64) -> Result<Target> {
     let p = parties::get(conn, party_id)?;
     Ok(Target::Shipments {
-        filter: ShipmentFilter {
+        filter: Box::new(ShipmentFilter {
             party_id: Some(party_id),
             ..Default::default()
-        },
+        }),
         label: format!("Shipments of {}", p.name),
     })
 }
@@ -177,7 +186,9 @@ pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result
                 RecordKind::Party | RecordKind::Assignee => &["entity"],
             };
             Ok(first(&l, kinds).unwrap_or_else(|| {
-                Err(format!("No list entries or parties are linked to this {what}"))
+                Err(format!(
+                    "No list entries or parties are linked to this {what}"
+                ))
             }))
         }
     }
@@ -202,7 +213,13 @@ mod tests {
 
     #[test]
     fn links_become_targets() {
-        let t = from_link(&link("party", Some(4), "Trade party: PHUONG VIET (VN)", None)).unwrap();
+        let t = from_link(&link(
+            "party",
+            Some(4),
+            "Trade party: PHUONG VIET (VN)",
+            None,
+        ))
+        .unwrap();
         assert_eq!(
             t,
             Target::Record {
@@ -218,7 +235,9 @@ mod tests {
         ))
         .unwrap();
         match t {
-            Target::Shipments { filter, .. } => assert_eq!(filter.dest_country.as_deref(), Some("VN")),
+            Target::Shipments { filter, .. } => {
+                assert_eq!(filter.dest_country.as_deref(), Some("VN"))
+            }
             other => panic!("{other:?}"),
         }
         let bad = link("patents", None, "x", Some(json!({"colour": 1})));

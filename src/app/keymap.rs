@@ -94,58 +94,274 @@ use KeyCode::*;
 /// Every binding, in the order the help shows them. The first match wins.
 pub static KEYMAP: &[Binding] = &[
     // Typing a search or filter.
-    b(Input, &[key(Enter)], Action::Submit, "apply the filter (Entities: open the selected result)", Some("apply/open")),
-    b(Input, &[key(Esc)], Action::Escape, "stop typing (keeps the search)", Some("done")),
-    b(Input, &[key(Down)], Action::Down, "move the selection down", Some("select")),
+    b(
+        Input,
+        &[key(Enter)],
+        Action::Submit,
+        "apply the filter (Entities: open the selected result)",
+        Some("apply/open"),
+    ),
+    b(
+        Input,
+        &[key(Esc)],
+        Action::Escape,
+        "stop typing (keeps the search)",
+        Some("done"),
+    ),
+    b(
+        Input,
+        &[key(Down)],
+        Action::Down,
+        "move the selection down",
+        Some("select"),
+    ),
     b(Input, &[key(Up)], Action::Up, "move the selection up", None),
     b(Input, &[key(PageUp)], Action::PageUp, "page up", None),
     b(Input, &[key(PageDown)], Action::PageDown, "page down", None),
-    b(Input, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
-    b(Input, &[ctrl('w')], Action::DeleteWord, "delete a word", None),
-    b(Input, &[ctrl('u')], Action::ClearInput, "clear the line", Some("clear")),
+    b(
+        Input,
+        &[key(Backspace)],
+        Action::DeleteChar,
+        "delete a character",
+        None,
+    ),
+    b(
+        Input,
+        &[ctrl('w')],
+        Action::DeleteWord,
+        "delete a word",
+        None,
+    ),
+    b(
+        Input,
+        &[ctrl('u')],
+        Action::ClearInput,
+        "clear the line",
+        Some("clear"),
+    ),
     b(Input, &[key(Tab)], Action::NextPane, "next pane", None),
-    b(Input, &[key(BackTab)], Action::PrevPane, "previous pane", None),
+    b(
+        Input,
+        &[key(BackTab)],
+        Action::PrevPane,
+        "previous pane",
+        None,
+    ),
     b(Input, &[alt(Left)], Action::Back, "back", None),
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
     // The help overlay.
-    b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
-    b(Help, &[ch('j'), key(Down)], Action::ScrollHelp(1), "scroll down", Some("scroll")),
-    b(Help, &[ch('k'), key(Up)], Action::ScrollHelp(-1), "scroll up", None),
-    b(Help, &[key(PageDown), ch(' ')], Action::ScrollHelp(10), "page down", None),
-    b(Help, &[key(PageUp)], Action::ScrollHelp(-10), "page up", None),
+    b(
+        Help,
+        &[ch('?'), key(Esc), ch('q')],
+        Action::ToggleHelp,
+        "close help",
+        Some("close"),
+    ),
+    b(
+        Help,
+        &[ch('j'), key(Down)],
+        Action::ScrollHelp(1),
+        "scroll down",
+        Some("scroll"),
+    ),
+    b(
+        Help,
+        &[ch('k'), key(Up)],
+        Action::ScrollHelp(-1),
+        "scroll up",
+        None,
+    ),
+    b(
+        Help,
+        &[key(PageDown), ch(' ')],
+        Action::ScrollHelp(10),
+        "page down",
+        None,
+    ),
+    b(
+        Help,
+        &[key(PageUp)],
+        Action::ScrollHelp(-10),
+        "page up",
+        None,
+    ),
     b(Help, &[ctrl('c')], Action::Quit, "quit", None),
     // Detail view.
-    b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
-    b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", Some("scroll")),
-    b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
+    b(
+        Detail,
+        &[key(Enter), ch('l')],
+        Action::Open,
+        "follow the selected link",
+        Some("follow"),
+    ),
+    b(
+        Detail,
+        &[ch('J'), ctrl('d')],
+        Action::ScrollFields(5),
+        "scroll the fields down",
+        None,
+    ),
+    b(
+        Detail,
+        &[ch('K'), ctrl('u')],
+        Action::ScrollFields(-5),
+        "scroll the fields up",
+        None,
+    ),
     // Shipments pane.
-    b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
-    b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
+    b(
+        Shipments,
+        &[ch('o')],
+        Action::SortNext,
+        "sort by the next column",
+        Some("sort"),
+    ),
+    b(
+        Shipments,
+        &[ch('O')],
+        Action::SortReverse,
+        "reverse the sort order",
+        None,
+    ),
     // Lists.
-    b(Lists, &[key(Enter), ch('l')], Action::Open, "open the selected record", Some("open")),
+    b(
+        Lists,
+        &[key(Enter), ch('l')],
+        Action::Open,
+        "open the selected record",
+        Some("open"),
+    ),
     b(Lists, &[ch('h')], Action::Back, "back", None),
     // Everywhere.
-    b(Global, &[ch('s')], Action::Follow(Follow::Shipments), "linked shipments of the selected record", Some("shipments")),
-    b(Global, &[ch('p')], Action::Follow(Follow::Patents), "linked patents of the selected record", Some("patents")),
-    b(Global, &[ch('e')], Action::Follow(Follow::Entries), "linked list entries / trade parties", Some("entries")),
-    b(Global, &[ch('/')], Action::EditFilter, "edit the search or filter of this pane", Some("filter")),
-    b(Global, &[key(Esc)], Action::Escape, "clear the filter", None),
-    b(Global, &[key(Backspace), alt(Left)], Action::Back, "back (restores the exact position)", Some("back")),
+    b(
+        Global,
+        &[ch('s')],
+        Action::Follow(Follow::Shipments),
+        "linked shipments of the selected record",
+        Some("shipments"),
+    ),
+    b(
+        Global,
+        &[ch('p')],
+        Action::Follow(Follow::Patents),
+        "linked patents of the selected record",
+        Some("patents"),
+    ),
+    b(
+        Global,
+        &[ch('e')],
+        Action::Follow(Follow::Entries),
+        "linked list entries / trade parties",
+        Some("entries"),
+    ),
+    b(
+        Global,
+        &[ch('/')],
+        Action::EditFilter,
+        "edit the search or filter of this pane",
+        Some("filter"),
+    ),
+    b(
+        Global,
+        &[key(Esc)],
+        Action::Escape,
+        "clear the filter",
+        None,
+    ),
+    b(
+        Global,
+        &[key(Backspace), alt(Left)],
+        Action::Back,
+        "back (restores the exact position)",
+        Some("back"),
+    ),
     b(Global, &[alt(Right)], Action::Forward, "forward", None),
-    b(Global, &[ch('j'), key(Down)], Action::Down, "down (past the last row: next page)", None),
-    b(Global, &[ch('k'), key(Up)], Action::Up, "up (past the first row: previous page)", None),
-    b(Global, &[key(PageDown), ctrl('f')], Action::PageDown, "page down", None),
-    b(Global, &[key(PageUp), ctrl('b')], Action::PageUp, "page up", None),
-    b(Global, &[ch('g'), key(Home)], Action::Top, "first row (first page)", None),
-    b(Global, &[ch('G'), key(End)], Action::Bottom, "last row of the page", None),
-    b(Global, &[ch('1')], Action::Pane(Pane::Entities), "Entities pane (search names)", None),
-    b(Global, &[ch('2')], Action::Pane(Pane::Shipments), "Shipments pane (again: all shipments)", None),
-    b(Global, &[ch('3')], Action::Pane(Pane::Patents), "Patents pane (again: all patents)", None),
+    b(
+        Global,
+        &[ch('j'), key(Down)],
+        Action::Down,
+        "down (past the last row: next page)",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('k'), key(Up)],
+        Action::Up,
+        "up (past the first row: previous page)",
+        None,
+    ),
+    b(
+        Global,
+        &[key(PageDown), ctrl('f')],
+        Action::PageDown,
+        "page down",
+        None,
+    ),
+    b(
+        Global,
+        &[key(PageUp), ctrl('b')],
+        Action::PageUp,
+        "page up",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('g'), key(Home)],
+        Action::Top,
+        "first row (first page)",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('G'), key(End)],
+        Action::Bottom,
+        "last row of the page",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('1')],
+        Action::Pane(Pane::Entities),
+        "Entities pane (search names)",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('2')],
+        Action::Pane(Pane::Shipments),
+        "Shipments pane (again: all shipments)",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('3')],
+        Action::Pane(Pane::Patents),
+        "Patents pane (again: all patents)",
+        None,
+    ),
     b(Global, &[key(Tab)], Action::NextPane, "next pane", None),
-    b(Global, &[key(BackTab)], Action::PrevPane, "previous pane", None),
-    b(Global, &[ch('?')], Action::ToggleHelp, "help (this screen)", Some("help")),
-    b(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
+    b(
+        Global,
+        &[key(BackTab)],
+        Action::PrevPane,
+        "previous pane",
+        None,
+    ),
+    b(
+        Global,
+        &[ch('?')],
+        Action::ToggleHelp,
+        "help (this screen)",
+        Some("help"),
+    ),
+    b(
+        Global,
+        &[ch('q'), ctrl('c')],
+        Action::Quit,
+        "quit",
+        Some("quit"),
+    ),
 ];
 
 /// The contexts that apply now, most specific first.
@@ -186,7 +402,9 @@ pub fn lookup(m: &Model, ev: KeyEvent) -> Option<Action> {
         }
     }
     match (ctxs.first(), ev.code) {
-        (Some(Input), KeyCode::Char(c)) if !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+        (Some(Input), KeyCode::Char(c))
+            if !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
             Some(Action::Insert(c))
         }
         _ => None,
@@ -231,10 +449,19 @@ pub fn keys_text(b: &Binding) -> String {
 
 /// (keys, label) pairs for the help bar in the current state.
 pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
-    let ctxs = contexts(m);
+    let mut ctxs = contexts(m);
+    // Sorting is the least needed on an 80-column bar: last, so it is the one cut off.
+    if let Some(i) = ctxs.iter().position(|c| *c == Shipments) {
+        let c = ctxs.remove(i);
+        ctxs.push(c);
+    }
     let mut out: Vec<(String, &'static str)> = Vec::new();
     for ctx in ctxs {
         for bind in KEYMAP.iter().filter(|b| b.ctx == ctx) {
+            // The detail view has no filter to edit.
+            if bind.action == Action::EditFilter && m.route().query().is_none() {
+                continue;
+            }
             if let Some(label) = bind.bar {
                 if !out.iter().any(|(_, l)| *l == label) {
                     let keys = match bind.keys.first() {

@@ -166,7 +166,7 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
         }
         Loaded::Detail(d) => {
             if generation == m.expect.view {
-                let crumb = short(&d.title, 32);
+                let crumb = short(&d.crumb, 32);
                 m.screen_mut().route.crumb = crumb;
             }
             set_view(m, generation, Data::Detail(d))

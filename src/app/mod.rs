@@ -72,7 +72,12 @@ pub fn run(db_path: &Path) -> Result<Exit> {
 fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<Exit> {
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = term.size()?;
-    let mut model = Model::new(db_path.display().to_string(), size.width, size.height, color);
+    let mut model = Model::new(
+        db_path.display().to_string(),
+        size.width,
+        size.height,
+        color,
+    );
 
     let input_tx = tx.clone();
     thread::Builder::new()

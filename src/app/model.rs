@@ -39,8 +39,14 @@ pub enum Names {
 pub enum Data {
     Empty,
     Entities(Results),
-    Shipments { page: Page, count: Option<Count> },
-    Patents { page: PatentPage, count: Option<Count> },
+    Shipments {
+        page: Page,
+        count: Option<Count>,
+    },
+    Patents {
+        page: PatentPage,
+        count: Option<Count>,
+    },
     Detail(Box<DetailData>),
     Failed(String),
 }

@@ -87,13 +87,13 @@ pub enum View {
     Entities { query: String },
     /// Shipments: `base` comes from the link that led here; `query` is what the user typed.
     Shipments {
-        base: ShipmentFilter,
+        base: Box<ShipmentFilter>,
         base_label: Option<String>,
         query: String,
         sort: Sort,
     },
     Patents {
-        base: PatentFilter,
+        base: Box<PatentFilter>,
         base_label: Option<String>,
         query: String,
     },
@@ -150,7 +150,7 @@ impl Route {
     pub fn shipments(base: ShipmentFilter, base_label: Option<String>) -> Self {
         Route::new(
             View::Shipments {
-                base,
+                base: Box::new(base),
                 base_label,
                 query: String::new(),
                 sort: Sort::default(),
@@ -162,7 +162,7 @@ impl Route {
     pub fn patents(base: PatentFilter, base_label: Option<String>) -> Self {
         Route::new(
             View::Patents {
-                base,
+                base: Box::new(base),
                 base_label,
                 query: String::new(),
             },
@@ -203,7 +203,7 @@ impl Route {
             View::Entities { .. } => true,
             View::Shipments { base, query, .. } => base.is_empty() && query.is_empty(),
             View::Patents { base, query, .. } => {
-                *base == PatentFilter::default() && query.is_empty()
+                **base == PatentFilter::default() && query.is_empty()
             }
             View::Detail { .. } => false,
         }

@@ -374,7 +374,10 @@ fn sort(m: &mut Model, reverse: bool) -> Vec<Command> {
     if reverse {
         sort.desc = !sort.desc;
     } else {
-        let i = SortKey::ALL.iter().position(|k| *k == sort.key).unwrap_or(0);
+        let i = SortKey::ALL
+            .iter()
+            .position(|k| *k == sort.key)
+            .unwrap_or(0);
         sort.key = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
         // Dates read newest first; names and codes A→Z.
         sort.desc = sort.key == SortKey::Date;

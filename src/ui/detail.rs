@@ -56,7 +56,14 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         .collect();
     f.render_widget(Paragraph::new(shown), fields);
 
-    draw_links(m, f, links, t, &d.links, lines.len() > fields.height as usize);
+    draw_links(
+        m,
+        f,
+        links,
+        t,
+        &d.links,
+        lines.len() > fields.height as usize,
+    );
 }
 
 fn draw_links(m: &Model, f: &mut Frame, area: Rect, t: &Theme, links: &[LinkItem], more: bool) {
@@ -70,7 +77,14 @@ fn draw_links(m: &Model, f: &mut Frame, area: Rect, t: &Theme, links: &[LinkItem
     };
     let mut out = vec![Line::from(vec![
         Span::styled(heading, t.header()),
-        Span::styled(if more { "   (J/K scroll the fields)" } else { "" }, t.dim()),
+        Span::styled(
+            if more {
+                "   (J/K scroll the fields)"
+            } else {
+                ""
+            },
+            t.dim(),
+        ),
     ])];
     let r = m.route();
     let visible = area.height.saturating_sub(1) as usize;

@@ -22,7 +22,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let hint = match &m.names {
         Names::Loading => "loading names…".to_string(),
         Names::Ready { names, .. } => {
-            format!("type a name ({} names and aliases)", thousands(*names as i64))
+            format!(
+                "type a name ({} names and aliases)",
+                thousands(*names as i64)
+            )
         }
         Names::Failed(e) => format!("names could not be loaded: {e}"),
     };
@@ -58,7 +61,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(8),
-        Constraint::Fill(4),
+        Constraint::Fill(3),
         Constraint::Length(4),
         Constraint::Fill(1),
         Constraint::Length(10),
@@ -104,7 +107,10 @@ fn row<'a>(h: &'a Hit, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
     };
     let mut cells = vec![
         Cell::from(Span::styled(mark, t.synthetic())),
-        Cell::from(Span::styled(cell(Some(&rec.badge), w(1)), t.badge(&rec.badge))),
+        Cell::from(Span::styled(
+            cell(Some(&rec.badge), w(1)),
+            t.badge(&rec.badge),
+        )),
         Cell::from(Line::from(name.spans)),
         Cell::from(cell(rec.country.as_deref(), w(3))),
         Cell::from(cell(Some(&programs), w(4))),

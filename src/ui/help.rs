@@ -40,9 +40,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     }
     let inner_h = h.saturating_sub(2) as usize;
     let scroll = m.help_scroll.min(lines.len().saturating_sub(inner_h));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" Keys — j/k scroll, ? or Esc closes ", t.bold()));
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        " Keys — j/k scroll, ? or Esc closes ",
+        t.bold(),
+    ));
     let body: Vec<Line> = lines.into_iter().skip(scroll).collect();
     f.render_widget(Paragraph::new(body).block(block), popup);
 }

@@ -123,7 +123,6 @@ fn placeholder_text(m: &Model, empty: &str) -> String {
 
 /// Split a list body into the filter line and the table.
 fn list_areas(area: Rect) -> (Rect, Rect) {
-    let [line, table] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [line, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     (line, table)
 }

@@ -43,8 +43,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
             return;
         }
     };
-    let header = Row::new(vec!["", "Number", "Date", "Title", "Assignee", "CPC", "CET"])
-        .style(t.header());
+    let header = Row::new(vec![
+        "", "Number", "Date", "Title", "Assignee", "CPC", "CET",
+    ])
+    .style(t.header());
     let widths = [
         Constraint::Length(1),
         Constraint::Length(15),
@@ -52,7 +54,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Constraint::Fill(4),
         Constraint::Fill(2),
         Constraint::Fill(1),
-        Constraint::Length(8),
+        Constraint::Length(if body.width >= 120 { 20 } else { 8 }),
     ];
     let cols = column_widths(body.width, &widths);
     let table = Table::new(rows.iter().map(|r| row(r, t, &cols)), widths)
@@ -74,7 +76,10 @@ fn row<'a>(r: &'a PatentRow, t: &Theme, cols: &[usize]) -> Row<'a> {
         Style::new()
     };
     Row::new(vec![
-        Cell::from(Span::styled(if r.synthetic { "◆" } else { "" }, t.synthetic())),
+        Cell::from(Span::styled(
+            if r.synthetic { "◆" } else { "" },
+            t.synthetic(),
+        )),
         Cell::from(cell(Some(&r.number), w(1))),
         Cell::from(cell(r.publication_date.as_deref(), w(2))),
         Cell::from(cell(r.title.as_deref(), w(3))),

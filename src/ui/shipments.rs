@@ -80,12 +80,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Constraint::Fill(3),
         Constraint::Fill(3),
         if wide {
-            Constraint::Fill(3)
+            Constraint::Fill(2)
         } else {
             Constraint::Length(7)
         },
         Constraint::Length(6),
-        Constraint::Fill(3),
+        Constraint::Fill(4),
     ];
     let cols = column_widths(body.width, &widths);
     let table = Table::new(rows.iter().map(|r| row(r, t, wide, &cols)), widths)
@@ -118,7 +118,10 @@ fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a>
         Style::new()
     };
     Row::new(vec![
-        Cell::from(Span::styled(if r.synthetic { "◆" } else { "" }, t.synthetic())),
+        Cell::from(Span::styled(
+            if r.synthetic { "◆" } else { "" },
+            t.synthetic(),
+        )),
         Cell::from(cell(r.ship_date.as_deref(), w(1))),
         Cell::from(cell(r.shipper.as_deref(), w(2))),
         Cell::from(cell(r.consignee.as_deref(), w(3))),

@@ -60,10 +60,18 @@ pub fn showing(m: &Model) -> String {
             }
         }
         Data::Shipments { page, count } => {
-            format!("{} of {}", range(s.route.page, page.rows.len()), count_text(*count))
+            format!(
+                "{} of {}",
+                range(s.route.page, page.rows.len()),
+                count_text(*count)
+            )
         }
         Data::Patents { page, count } => {
-            format!("{} of {}", range(s.route.page, page.rows.len()), count_text(*count))
+            format!(
+                "{} of {}",
+                range(s.route.page, page.rows.len()),
+                count_text(*count)
+            )
         }
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
@@ -103,7 +111,10 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         ));
     }
     spans.push(sep());
-    spans.push(Span::styled(format!("db {}", sanitize(&m.db_label)), t.dim()));
+    spans.push(Span::styled(
+        format!("db {}", sanitize(&m.db_label)),
+        t.dim(),
+    ));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -73,6 +73,24 @@ pub fn tail_fit(parts: &[String], sep: &str, width: usize) -> String {
     parts.last().cloned().unwrap_or_default()
 }
 
+/// The widths ratatui's `Table` gives its columns (column spacing 1, no selection symbol), so
+/// cells can be cut with an ellipsis instead of clipped mid-word.
+pub fn column_widths(width: u16, constraints: &[ratatui::layout::Constraint]) -> Vec<usize> {
+    use ratatui::layout::{Flex, Layout, Rect};
+    Layout::horizontal(constraints.iter().copied())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect()
+}
+
+/// Untrusted text as a table cell of `width` columns: sanitized, cut with "…" if too long.
+pub fn cell(s: Option<&str>, width: usize) -> String {
+    crate::text::width::truncate_to_width(s.unwrap_or(""), width).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,25 +108,10 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(tail_fit(&p, " › ", 100), "Entities › Hikvision › Shipments › PHUONG VIET");
+        assert_eq!(
+            tail_fit(&p, " › ", 100),
+            "Entities › Hikvision › Shipments › PHUONG VIET"
+        );
         assert_eq!(tail_fit(&p, " › ", 30), "… › Shipments › PHUONG VIET");
     }
-}
-
-/// The widths ratatui's `Table` gives its columns (column spacing 1, no selection symbol), so
-/// cells can be cut with an ellipsis instead of clipped mid-word.
-pub fn column_widths(width: u16, constraints: &[ratatui::layout::Constraint]) -> Vec<usize> {
-    use ratatui::layout::{Flex, Layout, Rect};
-    Layout::horizontal(constraints.iter().copied())
-        .flex(Flex::Start)
-        .spacing(1)
-        .split(Rect::new(0, 0, width, 1))
-        .iter()
-        .map(|r| r.width as usize)
-        .collect()
-}
-
-/// Untrusted text as a table cell of `width` columns: sanitized, cut with "…" if too long.
-pub fn cell(s: Option<&str>, width: usize) -> String {
-    crate::text::width::truncate_to_width(s.unwrap_or(""), width).into_owned()
 }

@@ -45,7 +45,10 @@ fn build() -> Fixture {
     import::import(
         &mut conn,
         Format::Csl,
-        &[Input::embedded("data/lists/csl_consolidated_2022-05.csv.gz", csl)],
+        &[Input::embedded(
+            "data/lists/csl_consolidated_2022-05.csv.gz",
+            csl,
+        )],
         &ImportOptions::default(),
         &NoProgress,
     )
@@ -88,7 +91,13 @@ fn seed(conn: &Connection, hik_el: i64) -> Fixture {
     let jabil = party("JABIL CIRCUIT INDIA PRIVATE", "IN");
     let linaco = party("LINACO VIET NAM TECHNOLOGY DEVELOPMENT COMPANY", "VN");
     let secure = party("SECURE VIEW SYSTEMS LLC", "US");
-    let ship = |date: &str, from: i64, to: i64, ports: (&str, &str), cc: (&str, &str), hs: &str, desc: &str| {
+    let ship = |date: &str,
+                from: i64,
+                to: i64,
+                ports: (&str, &str),
+                cc: (&str, &str),
+                hs: &str,
+                desc: &str| {
         conn.execute(
             "INSERT INTO shipment (source_id, source_line, ship_date, shipper_id, consignee_id,
                origin_country, dest_country, port_of_lading, port_of_unlading, hs_code, description,
@@ -103,23 +112,65 @@ fn seed(conn: &Connection, hik_el: i64) -> Fixture {
         )
         .unwrap();
     };
-    ship("2020-03-14", hik, phuong, ("Shanghai", "Haiphong"), ("CN", "VN"), "852580",
-         "Camera recorder image CCTV IDS 2CD7A46G0 IZHS 28 12MM Brand Hikvision New100");
-    ship("2020-05-02", hik, linaco, ("Shanghai", "Haiphong"), ("CN", "VN"), "852580",
-         "Webcam Hikvision DS UC8 no memory card slot 1080p HD resolution 3 6mm lens");
-    ship("2020-06-21", hik, macroquil, ("Ningbo", "Guayaquil"), ("CN", "EC"), "852190",
-         "NVR 16 CH");
-    ship("2020-08-09", hik, jabil, ("Shanghai", "Chennai"), ("CN", "IN"), "852990",
-         "497-0532015 3.7MM CAMERA MODULE (IGCRD SR NO.13)");
-    ship("2021-02-11", phuong, secure, ("Haiphong", "Los Angeles, California"), ("VN", "US"),
-         "852580", "CCTV CAMERA RECORDER IDS 7208HUHI M2 S 8 CHANNELS");
+    ship(
+        "2020-03-14",
+        hik,
+        phuong,
+        ("Shanghai", "Haiphong"),
+        ("CN", "VN"),
+        "852580",
+        "Camera recorder image CCTV IDS 2CD7A46G0 IZHS 28 12MM Brand Hikvision New100",
+    );
+    ship(
+        "2020-05-02",
+        hik,
+        linaco,
+        ("Shanghai", "Haiphong"),
+        ("CN", "VN"),
+        "852580",
+        "Webcam Hikvision DS UC8 no memory card slot 1080p HD resolution 3 6mm lens",
+    );
+    ship(
+        "2020-06-21",
+        hik,
+        macroquil,
+        ("Ningbo", "Guayaquil"),
+        ("CN", "EC"),
+        "852190",
+        "NVR 16 CH",
+    );
+    ship(
+        "2020-08-09",
+        hik,
+        jabil,
+        ("Shanghai", "Chennai"),
+        ("CN", "IN"),
+        "852990",
+        "497-0532015 3.7MM CAMERA MODULE (IGCRD SR NO.13)",
+    );
+    ship(
+        "2021-02-11",
+        phuong,
+        secure,
+        ("Haiphong", "Los Angeles, California"),
+        ("VN", "US"),
+        "852580",
+        "CCTV CAMERA RECORDER IDS 7208HUHI M2 S 8 CHANNELS",
+    );
     // Enough unrelated traffic for keyset paging (pages of 50), dated before the seed case.
     let acme = party("ACME TRADING CO", "CN");
     let beta = party("BETA IMPORTS INC", "US");
     for i in 0..120 {
         let date = format!("2019-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
-        ship(&date, acme, beta, ("Yantian", "Long Beach, California"), ("CN", "US"), "940360",
-             &format!("WOODEN FURNITURE LOT {i:03}"));
+        ship(
+            &date,
+            acme,
+            beta,
+            ("Yantian", "Long Beach, California"),
+            ("CN", "US"),
+            "940360",
+            &format!("WOODEN FURNITURE LOT {i:03}"),
+        );
     }
     conn.execute_batch(
         "UPDATE party SET n_shipped = (SELECT count(*) FROM shipment WHERE shipper_id = party.id),
@@ -136,15 +187,17 @@ fn seed(conn: &Connection, hik_el: i64) -> Fixture {
     conn.execute(
         "INSERT INTO assignee (id, source_id, source_line, name, norm, n_patents)
          VALUES (1, 900, 1, 'Hangzhou Hikvision Digital Technology Co., Ltd.', ?1, 2)",
-        params![normalize_key("Hangzhou Hikvision Digital Technology Co., Ltd.")],
+        params![normalize_key(
+            "Hangzhou Hikvision Digital Technology Co., Ltd."
+        )],
     )
     .unwrap();
-    let patent = |number: &str, key: &str, date: &str, cpc: &[&str]| -> i64 {
+    let patent = |number: &str, key: &str, doc: &str, date: &str, cpc: &[&str]| -> i64 {
         conn.execute(
             "INSERT INTO patent (source_id, source_line, number, number_key, doc_type, title,
                publication_date, synthetic)
-             VALUES (900, 1, ?1, ?2, 'application', 'Face liveness detection based on neural network model', ?3, 1)",
-            params![number, key, date],
+             VALUES (900, 1, ?1, ?2, ?3, 'Face liveness detection based on neural network model', ?4, 1)",
+            params![number, key, doc, date],
         )
         .unwrap();
         let id = conn.last_insert_rowid();
@@ -163,8 +216,20 @@ fn seed(conn: &Connection, hik_el: i64) -> Fixture {
         }
         id
     };
-    let face = patent("US20200334450A1", "US20200334450", "2020-10-22", &["G06V40/45", "G06N3/08"]);
-    patent("US11321963B2", "US11321963", "2022-05-03", &["G06V40/45"]);
+    let face = patent(
+        "US20200334450A1",
+        "US20200334450",
+        "application",
+        "2020-10-22",
+        &["G06V40/45", "G06N3/08"],
+    );
+    patent(
+        "US11321963B2",
+        "US11321963",
+        "grant",
+        "2022-05-03",
+        &["G06V40/45"],
+    );
     conn.execute_batch(
         "INSERT INTO cet_area (code, name) VALUES ('AI', 'Artificial intelligence'),
                                                   ('BIOMETRICS', 'Biometrics and face recognition');
