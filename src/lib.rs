@@ -14,6 +14,15 @@
 //!   default database from them.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
 //! - [`text`]: sanitizing untrusted text before it reaches the terminal.
+//! - [`app`]: the workbench's brain, no terminal I/O: `model` (state), `action` (what can
+//!   happen), `update` (the pure transition), `keymap` (bindings as data; the help is generated
+//!   from it), `nav` (History of routes: back/forward restore the exact position), `command`
+//!   (worker threads with their own read-only connections; answers carry a generation and
+//!   stale ones are dropped).
+//! - [`ui`]: `draw(&Model, &mut Frame)`, one file per pane, `theme` (NO_COLOR respected).
+//! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
+//!   rayon, cancellable, narrowing the previous matches as the query grows).
+//! - [`terminal`]: raw mode + alternate screen, restored on drop, panic and signals.
 //!
 //! A keystroke in the TUI flows: crossterm event → keymap → `Action` → pure `update(model,
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back

@@ -137,7 +137,7 @@ impl Tmux {
     /// Type a search and open the Entity List entry among the results.
     fn open_entity_list_entry(&self, query: &str, name: &str) {
         self.type_text(query);
-        let s = self.wait_for("best (", 20);
+        let s = self.wait_for("best matches", 20);
         let lines: Vec<&str> = s.lines().collect();
         let header = lines
             .iter()
@@ -203,7 +203,7 @@ fn sigterm_restores_the_terminal() {
 #[ignore = "needs seed shipments from the data foundation"]
 fn hikvision_walk_shipments_back_patents() {
     // Wide enough for the full patent title in its column.
-    let t = Tmux::start(160, 40);
+    let t = Tmux::start(200, 50);
     t.wait_ready();
     t.open_entity_list_entry("hikvision", "Hikvision");
     t.keys(&["s"]);
@@ -215,4 +215,25 @@ fn hikvision_walk_shipments_back_patents() {
     t.keys(&["q"]);
     let (status, alternate) = t.wait_exit(10);
     assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}
+
+#[test]
+fn not_a_terminal_is_a_clear_error_and_builds_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = dir.path().join("tradescope.db");
+    for args in [&[][..], &["tui"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tradescope"))
+            .args(args)
+            .env("TRADESCOPE_DB", &db)
+            .stdin(std::process::Stdio::piped())
+            .output()
+            .expect("run tradescope");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("needs a terminal"), "{args:?}: {err}");
+    }
+    assert!(
+        !db.exists(),
+        "no database is built for a workbench that cannot start"
+    );
 }

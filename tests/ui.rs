@@ -145,3 +145,13 @@ fn any_size_draws_without_panic() {
         }
     }
 }
+
+#[test]
+fn readme_key_reference_is_generated_from_the_keymap() {
+    let readme = include_str!("../README.md");
+    let table = tradescope::app::keymap::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's key reference is out of date; paste this under \"## The workbench\":\n{table}"
+    );
+}

@@ -25,7 +25,7 @@ pub enum Ctx {
 impl Ctx {
     pub fn title(self) -> &'static str {
         match self {
-            Ctx::Global => "Everywhere",
+            Ctx::Global => "Browsing (not typing)",
             Ctx::Lists => "In lists",
             Ctx::Shipments => "Shipments pane",
             Ctx::Detail => "Detail view",
@@ -92,276 +92,61 @@ use Ctx::*;
 use KeyCode::*;
 
 /// Every binding, in the order the help shows them. The first match wins.
+#[rustfmt::skip]
 pub static KEYMAP: &[Binding] = &[
     // Typing a search or filter.
-    b(
-        Input,
-        &[key(Enter)],
-        Action::Submit,
-        "apply the filter (Entities: open the selected result)",
-        Some("apply/open"),
-    ),
-    b(
-        Input,
-        &[key(Esc)],
-        Action::Escape,
-        "stop typing (keeps the search)",
-        Some("done"),
-    ),
-    b(
-        Input,
-        &[key(Down)],
-        Action::Down,
-        "move the selection down",
-        Some("select"),
-    ),
+    b(Input, &[key(Enter)], Action::Submit, "apply the filter (Entities: open the selected result)", Some("apply/open")),
+    b(Input, &[key(Esc)], Action::Escape, "stop typing (keeps the search)", Some("done")),
+    b(Input, &[key(Down)], Action::Down, "move the selection down", Some("select")),
     b(Input, &[key(Up)], Action::Up, "move the selection up", None),
     b(Input, &[key(PageUp)], Action::PageUp, "page up", None),
     b(Input, &[key(PageDown)], Action::PageDown, "page down", None),
-    b(
-        Input,
-        &[key(Backspace)],
-        Action::DeleteChar,
-        "delete a character",
-        None,
-    ),
-    b(
-        Input,
-        &[ctrl('w')],
-        Action::DeleteWord,
-        "delete a word",
-        None,
-    ),
-    b(
-        Input,
-        &[ctrl('u')],
-        Action::ClearInput,
-        "clear the line",
-        Some("clear"),
-    ),
+    b(Input, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
+    b(Input, &[ctrl('w')], Action::DeleteWord, "delete a word", None),
+    b(Input, &[ctrl('u')], Action::ClearInput, "clear the line", Some("clear")),
     b(Input, &[key(Tab)], Action::NextPane, "next pane", None),
-    b(
-        Input,
-        &[key(BackTab)],
-        Action::PrevPane,
-        "previous pane",
-        None,
-    ),
+    b(Input, &[key(BackTab)], Action::PrevPane, "previous pane", None),
     b(Input, &[alt(Left)], Action::Back, "back", None),
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
     // The help overlay.
-    b(
-        Help,
-        &[ch('?'), key(Esc), ch('q')],
-        Action::ToggleHelp,
-        "close help",
-        Some("close"),
-    ),
-    b(
-        Help,
-        &[ch('j'), key(Down)],
-        Action::ScrollHelp(1),
-        "scroll down",
-        Some("scroll"),
-    ),
-    b(
-        Help,
-        &[ch('k'), key(Up)],
-        Action::ScrollHelp(-1),
-        "scroll up",
-        None,
-    ),
-    b(
-        Help,
-        &[key(PageDown), ch(' ')],
-        Action::ScrollHelp(10),
-        "page down",
-        None,
-    ),
-    b(
-        Help,
-        &[key(PageUp)],
-        Action::ScrollHelp(-10),
-        "page up",
-        None,
-    ),
+    b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
+    b(Help, &[ch('j'), key(Down)], Action::ScrollHelp(1), "scroll down", Some("scroll")),
+    b(Help, &[ch('k'), key(Up)], Action::ScrollHelp(-1), "scroll up", None),
+    b(Help, &[key(PageDown), ch(' ')], Action::ScrollHelp(10), "page down", None),
+    b(Help, &[key(PageUp)], Action::ScrollHelp(-10), "page up", None),
     b(Help, &[ctrl('c')], Action::Quit, "quit", None),
     // Detail view.
-    b(
-        Detail,
-        &[key(Enter), ch('l')],
-        Action::Open,
-        "follow the selected link",
-        Some("follow"),
-    ),
-    b(
-        Detail,
-        &[ch('J'), ctrl('d')],
-        Action::ScrollFields(5),
-        "scroll the fields down",
-        None,
-    ),
-    b(
-        Detail,
-        &[ch('K'), ctrl('u')],
-        Action::ScrollFields(-5),
-        "scroll the fields up",
-        None,
-    ),
+    b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
+    b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
+    b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
     // Shipments pane.
-    b(
-        Shipments,
-        &[ch('o')],
-        Action::SortNext,
-        "sort by the next column",
-        Some("sort"),
-    ),
-    b(
-        Shipments,
-        &[ch('O')],
-        Action::SortReverse,
-        "reverse the sort order",
-        None,
-    ),
+    b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
+    b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
     // Lists.
-    b(
-        Lists,
-        &[key(Enter), ch('l')],
-        Action::Open,
-        "open the selected record",
-        Some("open"),
-    ),
+    b(Lists, &[key(Enter), ch('l')], Action::Open, "open the selected record", Some("open")),
     b(Lists, &[ch('h')], Action::Back, "back", None),
     // Everywhere.
-    b(
-        Global,
-        &[ch('s')],
-        Action::Follow(Follow::Shipments),
-        "linked shipments of the selected record",
-        Some("shipments"),
-    ),
-    b(
-        Global,
-        &[ch('p')],
-        Action::Follow(Follow::Patents),
-        "linked patents of the selected record",
-        Some("patents"),
-    ),
-    b(
-        Global,
-        &[ch('e')],
-        Action::Follow(Follow::Entries),
-        "linked list entries / trade parties",
-        Some("entries"),
-    ),
-    b(
-        Global,
-        &[ch('/')],
-        Action::EditFilter,
-        "edit the search or filter of this pane",
-        Some("filter"),
-    ),
-    b(
-        Global,
-        &[key(Esc)],
-        Action::Escape,
-        "clear the filter",
-        None,
-    ),
-    b(
-        Global,
-        &[key(Backspace), alt(Left)],
-        Action::Back,
-        "back (restores the exact position)",
-        Some("back"),
-    ),
+    b(Global, &[ch('s')], Action::Follow(Follow::Shipments), "linked shipments of the selected record", Some("shipments")),
+    b(Global, &[ch('p')], Action::Follow(Follow::Patents), "linked patents of the selected record", Some("patents")),
+    b(Global, &[ch('e')], Action::Follow(Follow::Entries), "linked list entries / trade parties", Some("entries")),
+    b(Global, &[ch('/')], Action::EditFilter, "edit the search or filter of this pane", Some("filter")),
+    b(Global, &[key(Esc)], Action::Escape, "clear the filter", None),
+    b(Global, &[key(Backspace), alt(Left)], Action::Back, "back (restores the exact position)", Some("back")),
     b(Global, &[alt(Right)], Action::Forward, "forward", None),
-    b(
-        Global,
-        &[ch('j'), key(Down)],
-        Action::Down,
-        "down (past the last row: next page)",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('k'), key(Up)],
-        Action::Up,
-        "up (past the first row: previous page)",
-        None,
-    ),
-    b(
-        Global,
-        &[key(PageDown), ctrl('f')],
-        Action::PageDown,
-        "page down",
-        None,
-    ),
-    b(
-        Global,
-        &[key(PageUp), ctrl('b')],
-        Action::PageUp,
-        "page up",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('g'), key(Home)],
-        Action::Top,
-        "first row (first page)",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('G'), key(End)],
-        Action::Bottom,
-        "last row of the page",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('1')],
-        Action::Pane(Pane::Entities),
-        "Entities pane (search names)",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('2')],
-        Action::Pane(Pane::Shipments),
-        "Shipments pane (again: all shipments)",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('3')],
-        Action::Pane(Pane::Patents),
-        "Patents pane (again: all patents)",
-        None,
-    ),
+    b(Global, &[ch('j'), key(Down)], Action::Down, "down (past the last row: next page)", None),
+    b(Global, &[ch('k'), key(Up)], Action::Up, "up (past the first row: previous page)", None),
+    b(Global, &[key(PageDown), ctrl('f')], Action::PageDown, "page down", None),
+    b(Global, &[key(PageUp), ctrl('b')], Action::PageUp, "page up", None),
+    b(Global, &[ch('g'), key(Home)], Action::Top, "first row (first page)", None),
+    b(Global, &[ch('G'), key(End)], Action::Bottom, "last row of the page", None),
+    b(Global, &[ch('1')], Action::Pane(Pane::Entities), "Entities pane (search names)", None),
+    b(Global, &[ch('2')], Action::Pane(Pane::Shipments), "Shipments pane (again: all shipments)", None),
+    b(Global, &[ch('3')], Action::Pane(Pane::Patents), "Patents pane (again: all patents)", None),
     b(Global, &[key(Tab)], Action::NextPane, "next pane", None),
-    b(
-        Global,
-        &[key(BackTab)],
-        Action::PrevPane,
-        "previous pane",
-        None,
-    ),
-    b(
-        Global,
-        &[ch('?')],
-        Action::ToggleHelp,
-        "help (this screen)",
-        Some("help"),
-    ),
-    b(
-        Global,
-        &[ch('q'), ctrl('c')],
-        Action::Quit,
-        "quit",
-        Some("quit"),
-    ),
+    b(Global, &[key(BackTab)], Action::PrevPane, "previous pane", None),
+    b(Global, &[ch('?')], Action::ToggleHelp, "help (this screen)", Some("help")),
+    b(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];
 
 /// The contexts that apply now, most specific first.
@@ -511,10 +296,11 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 /// The key reference as Markdown table rows (for the README), context by context.
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
-    for bind in KEYMAP {
-        if bind.ctx == Help {
-            continue;
-        }
+    let order = [Global, Lists, Shipments, Detail, Input];
+    for bind in order
+        .iter()
+        .flat_map(|c| KEYMAP.iter().filter(move |b| b.ctx == *c))
+    {
         s.push_str(&format!(
             "| {} | {} | {} |\n",
             keys_text(bind).replace('|', "\\|"),

@@ -51,11 +51,10 @@ pub fn showing(m: &Model) -> String {
                 "No matches".into()
             } else {
                 format!(
-                    "Showing {}–{} of {} best ({} names match)",
+                    "Showing {}–{} of {} best matches",
                     first + 1,
                     last,
-                    r.hits.len(),
-                    thousands(r.matched_names as i64)
+                    r.hits.len()
                 )
             }
         }
@@ -102,7 +101,7 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         let lists: Vec<String> = m
             .sources
             .iter()
-            .map(|(d, a)| format!("{} {}", d, a.as_deref().unwrap_or("?")))
+            .map(|(d, a)| format!("{} {}", d, a.as_deref().unwrap_or("undated")))
             .collect();
         spans.push(sep());
         spans.push(Span::styled(
