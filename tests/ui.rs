@@ -155,3 +155,12 @@ fn readme_key_reference_is_generated_from_the_keymap() {
         "README.md's key reference is out of date; paste this under \"## The workbench\":\n{table}"
     );
 }
+
+#[test]
+fn first_frame_shows_loading_names_before_anything_loaded() {
+    // What the run loop draws before it sends Start: no database work has happened yet.
+    let m = Model::new("fixture.db", 80, 24, true);
+    let s = screen(&m);
+    assert!(s.contains("loading names…"), "{s}");
+    assert!(s.contains("Search:"), "{s}");
+}

@@ -199,9 +199,9 @@ fn move_by(m: &mut Model, delta: isize) -> Vec<Command> {
     if target < 0 && cur == 0 && m.route().page > 0 {
         let r = &mut m.screen_mut().route;
         r.page -= 1;
-        // The row count of a full page; clamped when the page arrives.
+        // The last row of a full page; clamped (and scrolled into view) when the page arrives.
         r.cursor = super::model::PAGE_SIZE - 1;
-        r.scroll = r.cursor;
+        r.scroll = 0;
         return load_view(m, true);
     }
     if n == 0 {

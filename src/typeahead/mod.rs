@@ -2,12 +2,14 @@
 //! every list name and alias, trade party and patent assignee.
 //!
 //! Built for typing speed over a million names: names are stored once ([`Corpus`]); a cheap
-//! byte-level subsequence test rejects most names before the scorer runs; the scan runs on all
-//! cores (rayon) and checks a cancel flag every few thousand names so a newer keystroke stops
-//! it; and when the query grows, only the previous query's matches are rescanned (any name that
-//! contains the longer query as a subsequence contains the shorter one too).
+//! byte-level pass ([`quick`]) rejects names that cannot match and roughly ranks the rest, and
+//! only the best few thousand are scored by skim; the scan runs on all cores (rayon) and checks
+//! a cancel flag every few thousand names so a newer keystroke stops it; and when the query
+//! grows, only the previous query's matches are rescanned (any name that contains the longer
+//! query as a subsequence contains the shorter one too).
 
 mod corpus;
+mod quick;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -17,6 +19,8 @@ pub use corpus::{Corpus, Kind, Record};
 
 /// Names scanned between two looks at the cancel flag.
 const CHUNK: usize = 4096;
+/// Names (best by the quick score) that skim scores for the final ranking.
+const RERANK: usize = 4000;
 
 /// One result row: the best-matching name of a record.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +77,7 @@ impl Engine {
         }
         let scored = {
             let reuse = match &self.last {
-                Some((prev, slots)) if is_subsequence(prev.as_bytes(), q.as_bytes()) => {
+                Some((prev, slots)) if quick::is_subsequence(prev.as_bytes(), q.as_bytes()) => {
                     Some(slots.as_slice())
                 }
                 _ => None,
@@ -91,7 +95,8 @@ impl Engine {
         })
     }
 
-    /// Score every candidate slot (all, or the previous matches); (score, slot) of the matches.
+    /// Quick-score every candidate slot (all, or the previous matches); (score, slot) of the
+    /// names that can match, in slot order.
     fn scan(
         &self,
         q: &str,
@@ -101,10 +106,7 @@ impl Engine {
         let qb = q.as_bytes();
         let score = |slot: u32| -> Option<(i64, u32)> {
             let name = self.corpus.name(&self.corpus.slots[slot as usize]);
-            if !is_subsequence(qb, name.as_bytes()) {
-                return None;
-            }
-            self.matcher.fuzzy_match(name, q).map(|s| (s, slot))
+            quick::score(qb, name.as_bytes()).map(|s| (s, slot))
         };
         let chunks: Option<Vec<Vec<(i64, u32)>>> = match reuse {
             Some(slots) => slots
@@ -132,19 +134,25 @@ impl Engine {
         Some(all)
     }
 
-    /// Best `limit` records: partial sort, then one row per record (its best name).
-    fn top(&self, q: &str, mut scored: Vec<(i64, u32)>, limit: usize) -> Vec<Hit> {
+    /// Best `limit` records: the best quick scores, re-scored by skim, one row per record.
+    fn top(&self, q: &str, mut quick: Vec<(i64, u32)>, limit: usize) -> Vec<Hit> {
         let key = |&(score, slot): &(i64, u32)| {
             let s = &self.corpus.slots[slot as usize];
             let r = self.corpus.record(s.record);
             (std::cmp::Reverse(score), r.kind, s.len, slot)
         };
-        // Several names of one record can rank high; look a little past `limit`.
-        let window = limit.saturating_mul(4).max(64);
-        if scored.len() > window {
-            scored.select_nth_unstable_by_key(window, key);
-            scored.truncate(window);
+        let window = RERANK.max(limit.saturating_mul(4));
+        if quick.len() > window {
+            quick.select_nth_unstable_by_key(window, key);
+            quick.truncate(window);
         }
+        let mut scored: Vec<(i64, u32)> = quick
+            .par_iter()
+            .filter_map(|&(_, slot)| {
+                let name = self.corpus.name(&self.corpus.slots[slot as usize]);
+                self.matcher.fuzzy_match(name, q).map(|s| (s, slot))
+            })
+            .collect();
         scored.sort_unstable_by_key(key);
         // Scattered subsequence matches well below the best one are noise ("hikvision" inside a
         // long Russian bank name); keep them only when nothing matches well.
@@ -177,22 +185,6 @@ impl Engine {
         }
         hits
     }
-}
-
-/// Whether `needle` is an ASCII-case-insensitive subsequence of `hay` (bytes). Necessary for a
-/// skim match, and far cheaper than scoring.
-fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut it = needle.iter().map(u8::to_ascii_lowercase).peekable();
-    for &b in hay {
-        match it.peek() {
-            Some(&n) if n == b.to_ascii_lowercase() => {
-                it.next();
-            }
-            Some(_) => {}
-            None => return true,
-        }
-    }
-    it.peek().is_none()
 }
 
 #[cfg(test)]
@@ -260,12 +252,5 @@ mod tests {
     fn cancelled_scan_returns_nothing() {
         let mut e = engine();
         assert!(e.search("hik", 10, &|| true).is_none());
-    }
-
-    #[test]
-    fn subsequence_is_case_insensitive() {
-        assert!(is_subsequence(b"hkv", b"HiKVision"));
-        assert!(!is_subsequence(b"hkvz", b"HiKVision"));
-        assert!(is_subsequence(b"", b"x"));
     }
 }
