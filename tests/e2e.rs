@@ -41,31 +41,36 @@ impl Tmux {
         let cols = cols.to_string();
         let rows = rows.to_string();
         let env = format!("TRADESCOPE_DB={}", db.display());
-        // One command sequence: the server keeps a dead pane (and its exit status) around.
+        let status = t.status_file();
+        let status = status.to_str().expect("temporary paths are UTF-8");
+        // The exit status goes through a file: tmux sometimes leaves an exited pane process
+        // unreaped for seconds (its status unknown); a shell waiting for it never does.
+        // One command sequence, so the server keeps the dead pane (and its screen state).
+        #[rustfmt::skip]
         let out = t.tmux(&[
-            "-f",
-            "/dev/null",
-            "start-server",
-            ";",
-            "set-option",
-            "-g",
-            "remain-on-exit",
-            "on",
-            ";",
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            &cols,
-            "-y",
-            &rows,
-            "-e",
-            &env,
-            bin,
+            "-f", "/dev/null", "start-server", ";",
+            "set-option", "-g", "remain-on-exit", "on", ";",
+            "new-session", "-d", "-s", "e2e", "-x", &cols, "-y", &rows, "-e", &env,
+            "sh", "-c", "\"$0\"; echo $? > \"$1\"", bin, status,
         ]);
         assert!(out.status.success(), "tmux new-session failed: {out:?}");
         t
+    }
+
+    fn status_file(&self) -> PathBuf {
+        self._dir.path().join("exit-status")
+    }
+
+    /// Process id of the workbench (the child of the pane's shell).
+    fn program_pid(&self) -> String {
+        let shell = self.display("#{pane_pid}");
+        let children = format!("/proc/{shell}/task/{shell}/children");
+        std::fs::read_to_string(&children)
+            .unwrap_or_else(|e| panic!("{children}: {e}"))
+            .split_whitespace()
+            .next()
+            .expect("the workbench runs under the pane's shell")
+            .to_string()
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
@@ -99,14 +104,19 @@ impl Tmux {
 
     /// Wait until the screen shows `text`; fail with the screen as it was.
     fn wait_for(&self, text: &str, secs: u64) -> String {
+        self.wait_until(text, secs, |s| s.contains(text))
+    }
+
+    /// Wait until `ok(screen)`; fail naming `what` and showing the screen.
+    fn wait_until(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
         let end = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if ok(&s) {
                 return s;
             }
             if Instant::now() > end {
-                panic!("the screen never showed {text:?} within {secs}s; it shows:\n{s}");
+                panic!("the screen never showed {what:?} within {secs}s; it shows:\n{s}");
             }
             sleep(Duration::from_millis(100));
         }
@@ -115,7 +125,11 @@ impl Tmux {
     /// Wait for the program to exit; (exit status, alternate screen still on).
     fn wait_exit(&self, secs: u64) -> (String, String) {
         let end = Instant::now() + Duration::from_secs(secs);
-        while self.display("#{pane_dead}") != "1" {
+        let status = loop {
+            let s = std::fs::read_to_string(self.status_file()).unwrap_or_default();
+            if !s.trim().is_empty() {
+                break s.trim().to_string();
+            }
             if Instant::now() > end {
                 panic!(
                     "the program did not exit within {secs}s; screen:\n{}",
@@ -123,11 +137,14 @@ impl Tmux {
                 );
             }
             sleep(Duration::from_millis(100));
+        };
+        while self.display("#{pane_dead}") != "1" {
+            sleep(Duration::from_millis(50));
+            if Instant::now() > end {
+                panic!("the pane's shell did not end");
+            }
         }
-        (
-            self.display("#{pane_dead_status}"),
-            self.display("#{alternate_on}"),
-        )
+        (status, self.display("#{alternate_on}"))
     }
 
     /// Wait for the workbench after the first start has built the database.
@@ -139,7 +156,11 @@ impl Tmux {
     /// Type a search and open the Entity List entry among the results.
     fn open_entity_list_entry(&self, query: &str, name: &str) {
         self.type_text(query);
-        let s = self.wait_for("best matches", 60);
+        // The results of the whole query, not of a prefix still being replaced.
+        let typed = format!("Search: {query}");
+        let s = self.wait_until("final results", 60, |s| {
+            s.contains(&typed) && s.contains("best matches") && !s.contains("(loading…)")
+        });
         let lines: Vec<&str> = s.lines().collect();
         let header = lines
             .iter()
@@ -183,7 +204,7 @@ fn first_start_search_open_and_quit_restores_the_terminal() {
     );
     t.keys(&["BSpace"]);
     t.wait_for("Search: hikvision", 60);
-    t.keys(&["Escape", "q"]);
+    t.keys(&["q"]);
     let (status, alternate) = t.wait_exit(30);
     assert_eq!(status, "0", "exit status");
     assert_eq!(alternate, "0", "the alternate screen was left");
@@ -193,7 +214,7 @@ fn first_start_search_open_and_quit_restores_the_terminal() {
 fn sigterm_restores_the_terminal() {
     let t = Tmux::start(80, 24);
     t.wait_ready();
-    let pid = t.display("#{pane_pid}");
+    let pid = t.program_pid();
     let killed = Command::new("kill").args(["-TERM", &pid]).status();
     assert!(killed.is_ok_and(|s| s.success()));
     let (status, alternate) = t.wait_exit(30);
