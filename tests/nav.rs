@@ -316,3 +316,16 @@ fn keys_mean_different_things_while_typing() {
         Some(Action::PrevPane)
     );
 }
+
+#[test]
+fn esc_then_a_key_in_one_read_is_esc_then_the_key() {
+    let (mut m, mut w) = start(80, 24);
+    let alt_q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::ALT);
+    let plain = keymap::split_alt(&m, alt_q).expect("Alt-? means nothing: split it");
+    assert_eq!(plain.code, KeyCode::Char('?'));
+    press(&mut m, &mut w, Action::Escape);
+    assert_eq!(keymap::lookup(&m, plain), Some(Action::ToggleHelp));
+    // A bound Alt key stays what it is.
+    let alt_left = KeyEvent::new(KeyCode::Left, KeyModifiers::ALT);
+    assert_eq!(keymap::split_alt(&m, alt_left), None);
+}

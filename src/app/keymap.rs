@@ -196,6 +196,19 @@ pub fn lookup(m: &Model, ev: KeyEvent) -> Option<Action> {
     }
 }
 
+/// Esc followed quickly by a key arrives as Alt+key (terminals send both as "ESC key", and a
+/// fast typist, a paste or tmux can put them in one read). When Alt+char means nothing, it is
+/// taken as Esc then the char: returns the char's key event.
+pub fn split_alt(m: &Model, ev: KeyEvent) -> Option<KeyEvent> {
+    let unbound = lookup(m, ev).is_none();
+    if unbound && ev.modifiers.contains(KeyModifiers::ALT) && matches!(ev.code, KeyCode::Char(_)) {
+        let mut plain = ev;
+        plain.modifiers.remove(KeyModifiers::ALT);
+        return Some(plain);
+    }
+    None
+}
+
 /// How a key is written in help texts.
 pub fn key_name(k: &Key) -> String {
     let base = match k.code {

@@ -120,9 +120,20 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
                     return Err(Error::User(format!("cannot read the terminal: {e}")))
                 }
                 Msg::Event(Event::Key(k)) => {
-                    if let Some(a) = keymap::lookup(&model, k) {
-                        executor.dispatch(update(&mut model, a));
-                        dirty = true;
+                    let keys = match keymap::split_alt(&model, k) {
+                        Some(plain) => vec![None, Some(plain)],
+                        None => vec![Some(k)],
+                    };
+                    for key in keys {
+                        // None: the Esc half of an Esc+key pair.
+                        let action = match key {
+                            None => Some(Action::Escape),
+                            Some(k) => keymap::lookup(&model, k),
+                        };
+                        if let Some(a) = action {
+                            executor.dispatch(update(&mut model, a));
+                            dirty = true;
+                        }
                     }
                 }
                 Msg::Event(Event::Resize(w, h)) => {
