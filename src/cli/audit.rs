@@ -1,16 +1,17 @@
 //! `tradescope audit …`, and the helper every auditable command calls.
 
-use std::path::Path;
-
+use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
-use crate::db::{self, audit};
+use crate::db::audit;
 use crate::error::Error;
 
 /// Append to the audit log. A failure to log does not hide the answer already printed, but it
 /// is reported: an auditor must know the record is missing.
-pub fn record(db_path: &Path, rec: &audit::NewRecord) {
-    let result = db::open_rw(db_path).and_then(|mut conn| audit::append(&mut conn, rec));
+pub fn record(db: Db, rec: &audit::NewRecord) {
+    let result = db
+        .open_rw()
+        .and_then(|mut conn| audit::append(&mut conn, rec));
     if let Err(e) = result {
         eprintln!(
             "warning: this {} was NOT recorded in the audit log: {e}",
@@ -19,8 +20,8 @@ pub fn record(db_path: &Path, rec: &audit::NewRecord) {
     }
 }
 
-pub fn run(db_path: &Path, action: AuditAction) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     match action {
         AuditAction::Verify { json: as_json } => {
             let v = audit::verify(&conn)?;

@@ -28,6 +28,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "TRADESCOPE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Verify the database file's integrity (SQLite quick_check) before using it; done
+    /// automatically for a file copied or downloaded from elsewhere
+    #[arg(long, global = true)]
+    pub check: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -129,7 +134,8 @@ pub fn main() -> i32 {
                 Some(e) => e.exit_code(),
                 None => 2,
             };
-            eprintln!("error: {err:#}");
+            // Messages quote file contents and names: sanitize before they reach the terminal.
+            eprintln!("error: {}", crate::text::sanitize(&format!("{err:#}")));
             code
         }
     }
