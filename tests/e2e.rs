@@ -199,7 +199,8 @@ fn shared_db() -> &'static Path {
         let t = Tmux::start(100, 30, &db);
         t.wait_ready();
         assert!(db.exists(), "the first start built the database");
-        t.keys(&["q"]);
+        // The search line has the focus at start: `q` would be typed; Ctrl-C quits anywhere.
+        t.keys(&["C-c"]);
         let (status, alternate) = t.wait_exit(30);
         assert_eq!(status, "0", "exit status after the first start");
         assert_eq!(alternate, "0", "the alternate screen was left");
