@@ -37,7 +37,14 @@ macro_rules! bundled {
 
 fn build() -> Fixture {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let path = dir.join(format!("workbench-fixture-{}.db", std::process::id()));
+    // One file per test binary (they run one after the other), rebuilt on every run.
+    let exe = std::env::current_exe().ok();
+    let stem = exe
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .and_then(|s| s.to_str())
+        .unwrap_or("tests");
+    let path = dir.join(format!("workbench-fixture-{stem}.db"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
