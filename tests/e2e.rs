@@ -191,8 +191,7 @@ static SHARED_DB: OnceLock<PathBuf> = OnceLock::new();
 /// TRADESCOPE_DB → it builds one (progress on the normal screen), opens, and quits cleanly.
 fn shared_db() -> &'static Path {
     SHARED_DB.get_or_init(|| {
-        let dir =
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("e2e-{}", std::process::id()));
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-shared");
         std::fs::create_dir_all(&dir).expect("test directory");
         let db = dir.join("tradescope.db");
         let _ = std::fs::remove_file(&db);
