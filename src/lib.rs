@@ -18,6 +18,15 @@
 //! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
 //!   through `db::import::trade::TradeWriter` like the shipment importers.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
+//! - [`app`]: the workbench's brain, no terminal I/O: `model` (state), `action` (what can
+//!   happen), `update` (the pure transition), `keymap` (bindings as data; the help is generated
+//!   from it), `nav` (History of routes: back/forward restore the exact position), `command`
+//!   (worker threads with their own read-only connections; answers carry a generation and
+//!   stale ones are dropped).
+//! - [`ui`]: `draw(&Model, &mut Frame)`, one file per pane, `theme` (NO_COLOR respected).
+//! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
+//!   rayon, cancellable, narrowing the previous matches as the query grows).
+//! - [`terminal`]: raw mode + alternate screen, restored on drop, panic and signals.
 //! - [`text`]: sanitizing untrusted text before it reaches the terminal (escape sequences,
 //!   controls, bidi and zero-width characters removed with a visible marker), display widths
 //!   and grapheme-safe truncation. See docs/hardening.md.
@@ -26,6 +35,7 @@
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
+pub mod app;
 pub mod bundle;
 pub mod cli;
 pub mod country;
@@ -37,6 +47,9 @@ pub mod model;
 pub mod products;
 pub mod progress;
 pub mod search;
+pub mod terminal;
 pub mod text;
+pub mod typeahead;
+pub mod ui;
 
 pub use error::{Error, Result};

@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         integrity,
     };
     match cli.command.unwrap_or(Command::Tui) {
-        Command::Tui => Err(Error::User("the workbench is not available yet".into()).into()),
+        Command::Tui => cmd_tui(&db_path),
         Command::Init {
             force,
             json: as_json,
@@ -71,6 +71,33 @@ impl Db<'_> {
     }
     pub(super) fn open_rw(self) -> crate::error::Result<rusqlite::Connection> {
         db::open_rw_with(self.path, self.integrity)
+    }
+}
+
+fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Error::User(
+            "the workbench needs a terminal (stdin and stdout must be a tty); in scripts use \
+             `tradescope search`, `show` or `stats`"
+                .into(),
+        )
+        .into());
+    }
+    if !db_path.exists() {
+        eprintln!(
+            "building the database at {} from the bundled data (first start)…",
+            db_path.display()
+        );
+        let bar = Bar::new("init");
+        let report = bundle::init(db_path, false, &bar);
+        bar.finish();
+        report.context("building the default database failed")?;
+    }
+    match crate::app::run(db_path)? {
+        crate::app::Exit::Quit => Ok(()),
+        // Stopped by a signal: report it the way a shell does, after the terminal is restored.
+        crate::app::Exit::Signal(s) => std::process::exit(128 + s),
     }
 }
 

@@ -13,10 +13,12 @@ pub mod import;
 pub mod link;
 pub mod links;
 mod migrate;
+pub mod names;
 pub mod parties;
 pub mod patents;
 pub mod safety;
 pub mod shipments;
+pub mod sources;
 mod sql_text;
 pub mod stats;
 

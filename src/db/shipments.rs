@@ -21,6 +21,8 @@ pub struct ShipmentFilter {
     pub party_id: Option<i64>,
     /// Shipments of the trade parties linked to this list entry (as shipper or consignee).
     pub entity_id: Option<i64>,
+    /// Any role, by name: parties whose normalized name contains this text (normalized).
+    pub party_name: Option<String>,
     /// Origin or destination country (ISO alpha-2).
     pub country: Option<String>,
     pub origin_country: Option<String>,
@@ -176,6 +178,20 @@ fn conditions(f: &ShipmentFilter) -> (Vec<String>, Vec<Value>) {
     }
     if let Some(id) = f.notify_id {
         eq("s.notify_id", id.into(), &mut w, &mut p);
+    }
+    if let Some(n) = f
+        .party_name
+        .as_deref()
+        .map(crate::matching::normalize_key)
+        .filter(|n| !n.is_empty())
+    {
+        p.push(n.into());
+        let n = p.len();
+        w.push(format!(
+            "(s.shipper_id IN (SELECT id FROM party WHERE instr(norm, ?{n}) > 0)
+              OR s.consignee_id IN (SELECT id FROM party WHERE instr(norm, ?{n}) > 0)
+              OR s.notify_id IN (SELECT id FROM party WHERE instr(norm, ?{n}) > 0))"
+        ));
     }
     if let Some(c) = &f.origin_country {
         eq("s.origin_country", c.to_uppercase().into(), &mut w, &mut p);

@@ -1,0 +1,115 @@
+//! Everything that can happen to the workbench: what the user asked for (from the keymap) and
+//! what a worker finished (`Loaded`, tagged with the generation of the command it answers).
+
+use crate::db::patents::PatentPage;
+use crate::db::shipments::Page;
+use crate::typeahead::Results;
+
+use super::detail::DetailData;
+use super::jump::Target;
+
+/// The three panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Entities,
+    Shipments,
+    Patents,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Entities, Pane::Shipments, Pane::Patents];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Entities => "Entities",
+            Pane::Shipments => "Shipments",
+            Pane::Patents => "Patents",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            Pane::Entities => 0,
+            Pane::Shipments => 1,
+            Pane::Patents => 2,
+        }
+    }
+}
+
+/// What the `s`, `p` and `e` shortcuts follow from the selected record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Follow {
+    Shipments,
+    Patents,
+    Entries,
+}
+
+/// A count that may have stopped at a cap ("of 100,000+").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Exact(i64),
+    AtLeast(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: open the selected row or follow the selected link.
+    Open,
+    Back,
+    Forward,
+    Pane(Pane),
+    NextPane,
+    PrevPane,
+    /// `/`: edit the current pane's filter or search.
+    EditFilter,
+    /// Esc: leave input, else clear the filter, else close help.
+    Escape,
+    Follow(Follow),
+    SortNext,
+    SortReverse,
+    ToggleHelp,
+    /// Scroll the help overlay by this many lines.
+    ScrollHelp(i32),
+    /// Scroll the detail view's fields by this many lines.
+    ScrollFields(i32),
+    // Input mode.
+    Insert(char),
+    DeleteChar,
+    DeleteWord,
+    ClearInput,
+    /// Enter in input mode: apply the filter (and open the selection in the Entities pane).
+    Submit,
+    Resize(u16, u16),
+    /// First thing the run loop sends: starts loading names and list versions.
+    Start,
+    NamesReady {
+        names: usize,
+        records: usize,
+    },
+    NamesFailed(String),
+    Loaded {
+        generation: u64,
+        data: Loaded,
+    },
+}
+
+/// A worker's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    Entities(Results),
+    Shipments(Page),
+    ShipmentCount(Count),
+    Patents(PatentPage),
+    PatentCount(Count),
+    Detail(Box<DetailData>),
+    Jump(Result<Target, String>),
+    Sources(Vec<(String, Option<String>)>),
+    Failed(String),
+}

@@ -1,0 +1,274 @@
+//! Work the UI thread hands off: database queries and typeahead searches. `update` returns
+//! `Command`s; the `Executor` runs them on worker threads (one for the typeahead, one for pages
+//! and details, one for counts, each with its own read-only connection) and sends the answers
+//! back as `Action`s. A command whose generation is no longer the latest for its slot is skipped,
+//! and a running typeahead scan stops when a newer query arrives.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::thread;
+
+use rusqlite::Connection;
+
+use crate::db::patents::{self, PatentCursor, PatentFilter};
+use crate::db::shipments::{self, Cursor, ShipmentFilter, Sort};
+use crate::db::{self, sources};
+use crate::error::Result;
+use crate::model::RecordRef;
+use crate::typeahead::{Corpus, Engine};
+
+use super::action::{Action, Count, Follow, Loaded};
+use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::{detail, jump};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Load every name into the typeahead engine (once, after the first frame).
+    LoadNames,
+    Sources {
+        generation: u64,
+    },
+    Search {
+        query: String,
+        generation: u64,
+    },
+    Shipments {
+        filter: ShipmentFilter,
+        sort: Sort,
+        after: Option<Cursor>,
+        generation: u64,
+    },
+    CountShipments {
+        filter: ShipmentFilter,
+        generation: u64,
+    },
+    Patents {
+        filter: PatentFilter,
+        after: Option<PatentCursor>,
+        generation: u64,
+    },
+    CountPatents {
+        filter: PatentFilter,
+        generation: u64,
+    },
+    Detail {
+        record: RecordRef,
+        generation: u64,
+    },
+    Resolve {
+        record: RecordRef,
+        follow: Follow,
+        generation: u64,
+    },
+}
+
+/// Which answers supersede each other: a newer command in the same slot makes older ones stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    View = 0,
+    Count = 1,
+    Jump = 2,
+    Sources = 3,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    Typeahead,
+    Db,
+    Count,
+}
+
+impl Command {
+    fn slot(&self) -> Option<(Slot, u64)> {
+        match *self {
+            Command::LoadNames => None,
+            Command::Sources { generation } => Some((Slot::Sources, generation)),
+            Command::Search { generation, .. }
+            | Command::Shipments { generation, .. }
+            | Command::Patents { generation, .. }
+            | Command::Detail { generation, .. } => Some((Slot::View, generation)),
+            Command::CountShipments { generation, .. }
+            | Command::CountPatents { generation, .. } => Some((Slot::Count, generation)),
+            Command::Resolve { generation, .. } => Some((Slot::Jump, generation)),
+        }
+    }
+
+    fn lane(&self) -> Lane {
+        match self {
+            Command::LoadNames | Command::Search { .. } => Lane::Typeahead,
+            Command::CountShipments { .. } | Command::CountPatents { .. } => Lane::Count,
+            _ => Lane::Db,
+        }
+    }
+}
+
+/// Runs commands against one read-only connection (opened on first use) and the typeahead
+/// engine. Used by the executor's threads, and directly (synchronously) by tests.
+pub struct Worker {
+    path: PathBuf,
+    conn: Option<Connection>,
+    engine: Option<Engine>,
+}
+
+impl Worker {
+    pub fn new(path: &Path) -> Self {
+        Worker {
+            path: path.to_path_buf(),
+            conn: None,
+            engine: None,
+        }
+    }
+
+    fn conn(&mut self) -> Result<&Connection> {
+        let conn = match self.conn.take() {
+            Some(c) => c,
+            None => db::open_ro(&self.path)?,
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    /// Run one command; None when there is nothing to report (a cancelled search).
+    pub fn run(&mut self, cmd: Command, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Action> {
+        let generation = cmd.slot().map(|(_, g)| g).unwrap_or(0);
+        match self.try_run(cmd, cancelled) {
+            Ok(a) => a,
+            Err(e) => Some(Action::Loaded {
+                generation,
+                data: Loaded::Failed(e.to_string()),
+            }),
+        }
+    }
+
+    fn try_run(
+        &mut self,
+        cmd: Command,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Action>> {
+        let loaded = |generation, data| Some(Action::Loaded { generation, data });
+        Ok(match cmd {
+            Command::LoadNames => {
+                let corpus = match self.conn().and_then(Corpus::load) {
+                    Ok(c) => c,
+                    Err(e) => return Ok(Some(Action::NamesFailed(e.to_string()))),
+                };
+                let (names, records) = (corpus.len(), corpus.records());
+                self.engine = Some(Engine::new(corpus));
+                Some(Action::NamesReady { names, records })
+            }
+            Command::Sources { generation } => loaded(
+                generation,
+                Loaded::Sources(sources::current_as_of(self.conn()?)?),
+            ),
+            Command::Search { query, generation } => {
+                let Some(engine) = self.engine.as_mut() else {
+                    return Ok(None);
+                };
+                match engine.search(&query, TYPEAHEAD_LIMIT, cancelled) {
+                    Some(r) => loaded(generation, Loaded::Entities(r)),
+                    None => None,
+                }
+            }
+            Command::Shipments {
+                filter,
+                sort,
+                after,
+                generation,
+            } => {
+                let page = shipments::page(self.conn()?, &filter, sort, after.as_ref(), PAGE_SIZE)?;
+                loaded(generation, Loaded::Shipments(page))
+            }
+            Command::CountShipments { filter, generation } => {
+                let n = match shipments::count(self.conn()?, &filter, SHIPMENT_COUNT_CAP)? {
+                    Ok(n) => Count::Exact(n),
+                    Err(cap) => Count::AtLeast(cap),
+                };
+                loaded(generation, Loaded::ShipmentCount(n))
+            }
+            Command::Patents {
+                filter,
+                after,
+                generation,
+            } => {
+                let page = patents::page(self.conn()?, &filter, after.as_ref(), PAGE_SIZE)?;
+                loaded(generation, Loaded::Patents(page))
+            }
+            Command::CountPatents { filter, generation } => {
+                let n = patents::count(self.conn()?, &filter)?;
+                loaded(generation, Loaded::PatentCount(Count::Exact(n)))
+            }
+            Command::Detail { record, generation } => {
+                let d = detail::load(self.conn()?, record)?;
+                loaded(generation, Loaded::Detail(Box::new(d)))
+            }
+            Command::Resolve {
+                record,
+                follow,
+                generation,
+            } => {
+                let t = jump::resolve(self.conn()?, record, follow)?;
+                loaded(generation, Loaded::Jump(t))
+            }
+        })
+    }
+}
+
+/// The worker threads. Dropping it lets them end once their queues are empty.
+pub struct Executor {
+    lanes: [Sender<Command>; 3],
+    latest: Arc<[AtomicU64; 4]>,
+}
+
+impl Executor {
+    /// Start the threads; `out` receives every answer.
+    pub fn start(path: &Path, out: impl Fn(Action) + Send + Clone + 'static) -> Executor {
+        let latest: Arc<[AtomicU64; 4]> = Arc::new(Default::default());
+        let lane = |name: &str| {
+            let (tx, rx) = channel::<Command>();
+            let mut worker = Worker::new(path);
+            let latest = Arc::clone(&latest);
+            let thread_out = out.clone();
+            let spawned = thread::Builder::new()
+                .name(format!("tradescope-{name}"))
+                .spawn(move || {
+                    while let Ok(cmd) = rx.recv() {
+                        let slot = cmd.slot();
+                        let stale = |s: Option<(Slot, u64)>| {
+                            s.is_some_and(|(s, g)| latest[s as usize].load(Ordering::Acquire) != g)
+                        };
+                        if stale(slot) {
+                            continue;
+                        }
+                        if let Some(a) = worker.run(cmd, &|| stale(slot)) {
+                            thread_out(a);
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                // Without threads nothing loads; say so instead of hanging on "loading…".
+                out(Action::NamesFailed(format!(
+                    "cannot start a worker thread: {e}"
+                )));
+            }
+            tx
+        };
+        let lanes = [lane("typeahead"), lane("db"), lane("count")];
+        Executor { lanes, latest }
+    }
+
+    pub fn dispatch(&self, cmds: Vec<Command>) {
+        for cmd in cmds {
+            if let Some((slot, g)) = cmd.slot() {
+                self.latest[slot as usize].store(g, Ordering::Release);
+            }
+            let lane = match cmd.lane() {
+                Lane::Typeahead => 0,
+                Lane::Db => 1,
+                Lane::Count => 2,
+            };
+            // A lane whose thread is gone has already reported why.
+            let _ = self.lanes[lane].send(cmd);
+        }
+    }
+}

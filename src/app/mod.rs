@@ -1,0 +1,158 @@
+//! The workbench: the state (`model`), what can happen (`action`), the pure state transition
+//! (`update`), the key bindings as data (`keymap`), the back/forward stack (`nav`) and the
+//! workers that run queries off the UI thread (`command`).
+//!
+//! The run loop: a thread reads terminal events and sends them here; the keymap turns a key
+//! into an `Action`; `update` changes the model and returns `Command`s; the executor runs them
+//! on worker threads, whose answers come back through the same channel as `Action::Loaded`;
+//! the screen is redrawn when something changed, after draining everything already queued.
+
+pub mod action;
+pub mod command;
+pub mod detail;
+pub mod detail_text;
+pub mod filter;
+pub mod jump;
+pub mod keymap;
+mod load;
+pub mod model;
+pub mod nav;
+pub mod update;
+
+use std::io;
+use std::path::Path;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread;
+
+use crossterm::event::{self, Event};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use crate::error::{Error, Result};
+use crate::terminal::{self, Guard};
+
+pub use action::Action;
+pub use command::{Command, Executor, Worker};
+pub use model::Model;
+pub use update::update;
+
+/// What the run loop reacts to.
+enum Msg {
+    Event(Event),
+    Action(Action),
+    Signal(i32),
+    InputClosed(String),
+}
+
+/// How the workbench ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// A signal stopped it; the CLI exits with 128 + signal.
+    Signal(i32),
+}
+
+/// Run the workbench on the terminal until the user quits. The database must exist.
+pub fn run(db_path: &Path) -> Result<Exit> {
+    // Open once up front so that a bad database is reported before the screen switches.
+    drop(crate::db::open_ro(db_path)?);
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (tx, rx) = channel::<Msg>();
+    let sig_tx = tx.clone();
+    terminal::watch_signals(move |s| {
+        let _ = sig_tx.send(Msg::Signal(s));
+    })?;
+    let guard = Guard::enter()?;
+    let result = run_loop(db_path, color, tx, rx);
+    drop(guard);
+    result
+}
+
+fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<Exit> {
+    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let size = term.size()?;
+    let mut model = Model::new(
+        db_path.display().to_string(),
+        size.width,
+        size.height,
+        color,
+    );
+
+    let input_tx = tx.clone();
+    thread::Builder::new()
+        .name("tradescope-input".into())
+        .spawn(move || loop {
+            match event::read() {
+                Ok(ev) => {
+                    if input_tx.send(Msg::Event(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = input_tx.send(Msg::InputClosed(e.to_string()));
+                    return;
+                }
+            }
+        })?;
+    let out_tx = tx.clone();
+    let executor = Executor::start(db_path, move |a| {
+        let _ = out_tx.send(Msg::Action(a));
+    });
+    drop(tx);
+
+    // The first frame goes up before anything loads (names load in the background).
+    term.draw(|f| crate::ui::draw(&model, f))?;
+    executor.dispatch(update(&mut model, Action::Start));
+    term.draw(|f| crate::ui::draw(&model, f))?;
+
+    loop {
+        let Ok(first) = rx.recv() else {
+            return Err(Error::User("the workbench lost its event source".into()));
+        };
+        let mut dirty = false;
+        let mut next = Some(first);
+        // Handle everything already queued before drawing once.
+        while let Some(msg) = next {
+            match msg {
+                Msg::Signal(s) => return Ok(Exit::Signal(s)),
+                Msg::InputClosed(e) => {
+                    return Err(Error::User(format!("cannot read the terminal: {e}")))
+                }
+                Msg::Event(Event::Key(k)) => {
+                    let keys = match keymap::split_alt(&model, k) {
+                        Some(plain) => vec![None, Some(plain)],
+                        None => vec![Some(k)],
+                    };
+                    for key in keys {
+                        // None: the Esc half of an Esc+key pair.
+                        let action = match key {
+                            None => Some(Action::Escape),
+                            Some(k) => keymap::lookup(&model, k),
+                        };
+                        if let Some(a) = action {
+                            executor.dispatch(update(&mut model, a));
+                            dirty = true;
+                        }
+                    }
+                }
+                Msg::Event(Event::Resize(w, h)) => {
+                    executor.dispatch(update(&mut model, Action::Resize(w, h)));
+                    dirty = true;
+                }
+                Msg::Event(_) => {}
+                Msg::Action(a) => {
+                    executor.dispatch(update(&mut model, a));
+                    dirty = true;
+                }
+            }
+            if model.quit {
+                return Ok(Exit::Quit);
+            }
+            next = rx.try_recv().ok();
+        }
+        if dirty {
+            term.draw(|f| crate::ui::draw(&model, f))?;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The terminal while the workbench runs: raw mode and the alternate screen, always given back.
+//!
+//! `Guard::enter` switches in; the terminal is restored when the guard drops, when any thread
+//! panics (a panic hook restores first, so the message lands on the normal screen), and on
+//! SIGTERM, SIGHUP, SIGINT and SIGQUIT (see `watch_signals`). Restoring is idempotent.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
+use std::thread;
+use std::time::Duration;
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+
+/// True while raw mode / the alternate screen are on.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// Raw mode + alternate screen for as long as it lives.
+pub struct Guard {
+    _private: (),
+}
+
+impl Guard {
+    pub fn enter() -> io::Result<Guard> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let guard = Guard { _private: () };
+        // On failure the guard drops here and undoes raw mode.
+        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = restore();
+    }
+}
+
+/// Give the terminal back: leave the alternate screen, show the cursor, cooked mode.
+/// Does nothing if it is not taken (or already given back).
+pub fn restore() -> io::Result<()> {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut out = io::stdout();
+    let screen = execute!(out, LeaveAlternateScreen, Show);
+    let raw = disable_raw_mode();
+    let _ = out.flush();
+    screen.and(raw)
+}
+
+/// Whether the guard currently holds the terminal.
+pub fn is_active() -> bool {
+    ACTIVE.load(Ordering::SeqCst)
+}
+
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let was_active = is_active();
+            let _ = restore();
+            previous(info);
+            // A worker thread's panic would leave the UI running on a restored terminal:
+            // end the program instead (the main thread's panic unwinds and exits by itself).
+            if was_active && thread::current().name() != Some("main") {
+                std::process::exit(101);
+            }
+        }));
+    });
+}
+
+/// On SIGTERM, SIGHUP, SIGINT or SIGQUIT: call `notify(signal)` so the run loop can stop
+/// cleanly; if the program is still running a moment later, restore the terminal and exit with
+/// 128 + signal, as a shell would report it.
+pub fn watch_signals(notify: impl Fn(i32) + Send + 'static) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    thread::Builder::new()
+        .name("tradescope-signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                notify(sig);
+                thread::sleep(Duration::from_millis(1500));
+                let _ = restore();
+                std::process::exit(128 + sig);
+            }
+        })?;
+    Ok(())
+}

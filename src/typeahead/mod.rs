@@ -1,0 +1,256 @@
+//! The Entities pane's search-as-you-type: fuzzy subsequence matching (skim's V2 scorer) over
+//! every list name and alias, trade party and patent assignee.
+//!
+//! Built for typing speed over a million names: names are stored once ([`Corpus`]); a cheap
+//! byte-level pass ([`quick`]) rejects names that cannot match and roughly ranks the rest, and
+//! only the best few thousand are scored by skim; the scan runs on all cores (rayon) and checks
+//! a cancel flag every few thousand names so a newer keystroke stops it; and when the query
+//! grows, only the previous query's matches are rescanned (any name that contains the longer
+//! query as a subsequence contains the shorter one too).
+
+mod corpus;
+mod quick;
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use rayon::prelude::*;
+
+pub use corpus::{Corpus, Kind, Record};
+
+/// Names scanned between two looks at the cancel flag.
+const CHUNK: usize = 4096;
+/// Names (best by the quick score) that skim scores for the final ranking.
+const RERANK: usize = 4000;
+
+/// One result row: the best-matching name of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub record: Record,
+    /// The name that matched (a primary name or an alias).
+    pub matched: String,
+    /// Char indices of the matched characters in `matched`, for highlighting.
+    pub positions: Vec<usize>,
+    pub score: i64,
+}
+
+/// The ranked results of one query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Results {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    /// How many names matched in all (the hits are the best `limit` records).
+    pub matched_names: usize,
+}
+
+/// The engine: a corpus plus the previous query's matches for incremental narrowing.
+pub struct Engine {
+    corpus: Corpus,
+    matcher: SkimMatcherV2,
+    /// Previous completed query (lower-cased) and the slots it matched.
+    last: Option<(String, Vec<u32>)>,
+}
+
+impl Engine {
+    pub fn new(corpus: Corpus) -> Self {
+        Engine {
+            corpus,
+            matcher: SkimMatcherV2::default().ignore_case(),
+            last: None,
+        }
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// Rank names against `query`, best `limit` records first. Returns None when `cancelled()`
+    /// turned true during the scan (a newer query is waiting).
+    pub fn search(
+        &mut self,
+        query: &str,
+        limit: usize,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Results> {
+        let q = query.trim().to_ascii_lowercase();
+        if q.is_empty() {
+            return Some(Results::default());
+        }
+        let scored = {
+            let reuse = match &self.last {
+                Some((prev, slots)) if quick::is_subsequence(prev.as_bytes(), q.as_bytes()) => {
+                    Some(slots.as_slice())
+                }
+                _ => None,
+            };
+            self.scan(&q, reuse, cancelled)?
+        };
+        let matched_names = scored.len();
+        let slots: Vec<u32> = scored.iter().map(|&(_, s)| s).collect();
+        let hits = self.top(&q, scored, limit);
+        self.last = Some((q, slots));
+        Some(Results {
+            query: query.to_string(),
+            hits,
+            matched_names,
+        })
+    }
+
+    /// Quick-score every candidate slot (all, or the previous matches); (score, slot) of the
+    /// names that can match, in slot order.
+    fn scan(
+        &self,
+        q: &str,
+        reuse: Option<&[u32]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<(i64, u32)>> {
+        let qb = q.as_bytes();
+        let score = |slot: u32| -> Option<(i64, u32)> {
+            let name = self.corpus.name(&self.corpus.slots[slot as usize]);
+            quick::score(qb, name.as_bytes()).map(|s| (s, slot))
+        };
+        let chunks: Option<Vec<Vec<(i64, u32)>>> = match reuse {
+            Some(slots) => slots
+                .par_chunks(CHUNK)
+                .map(|c| (!cancelled()).then(|| c.iter().filter_map(|&s| score(s)).collect()))
+                .collect(),
+            None => {
+                let n = self.corpus.len() as u32;
+                let starts: Vec<u32> = (0..n).step_by(CHUNK).collect();
+                starts
+                    .par_iter()
+                    .map(|&a| {
+                        let b = a.saturating_add(CHUNK as u32).min(n);
+                        (!cancelled()).then(|| (a..b).filter_map(score).collect())
+                    })
+                    .collect()
+            }
+        };
+        let chunks = chunks?;
+        let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for c in chunks {
+            all.extend(c);
+        }
+        // Chunks come back in order (indexed parallel iterators), so `all` is in slot order.
+        Some(all)
+    }
+
+    /// Best `limit` records: the best quick scores, re-scored by skim, one row per record.
+    fn top(&self, q: &str, mut quick: Vec<(i64, u32)>, limit: usize) -> Vec<Hit> {
+        let key = |&(score, slot): &(i64, u32)| {
+            let s = &self.corpus.slots[slot as usize];
+            let r = self.corpus.record(s.record);
+            (std::cmp::Reverse(score), r.kind, s.len, slot)
+        };
+        let window = RERANK.max(limit.saturating_mul(4));
+        if quick.len() > window {
+            quick.select_nth_unstable_by_key(window, key);
+            quick.truncate(window);
+        }
+        let mut scored: Vec<(i64, u32)> = quick
+            .par_iter()
+            .filter_map(|&(_, slot)| {
+                let name = self.corpus.name(&self.corpus.slots[slot as usize]);
+                self.matcher.fuzzy_match(name, q).map(|s| (s, slot))
+            })
+            .collect();
+        scored.sort_unstable_by_key(key);
+        // Scattered subsequence matches well below the best one are noise ("hikvision" inside a
+        // long Russian bank name); keep them only when nothing matches well.
+        let floor = match scored.first() {
+            Some(&(s, _)) if s > 0 => s * 2 / 3,
+            _ => i64::MIN,
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut hits = Vec::with_capacity(limit.min(scored.len()));
+        for (score, slot) in scored {
+            if hits.len() >= limit || score < floor {
+                break;
+            }
+            let s = self.corpus.slots[slot as usize];
+            if !seen.insert(s.record) {
+                continue;
+            }
+            let name = self.corpus.name(&s);
+            let positions = self
+                .matcher
+                .fuzzy_indices(name, q)
+                .map(|(_, p)| p)
+                .unwrap_or_default();
+            hits.push(Hit {
+                record: self.corpus.record(s.record).clone(),
+                matched: name.to_string(),
+                positions,
+                score,
+            });
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(kind: Kind, id: i64, name: &str, badge: &str) -> Record {
+        Record {
+            kind,
+            id,
+            name: name.into(),
+            badge: badge.into(),
+            country: None,
+            programs: None,
+            start_date: None,
+            end_date: None,
+            synthetic: false,
+            weight: 0,
+        }
+    }
+
+    fn engine() -> Engine {
+        let mut c = Corpus::new();
+        let hik = c.add_record(rec(
+            Kind::Entity,
+            1,
+            "Hangzhou Hikvision Digital Technology Co., Ltd.",
+            "EL",
+        ));
+        c.add_name(hik, "Hangzhou Hikvision Digital Technology Co., Ltd.");
+        c.add_name(hik, "Hikvision");
+        let dahua = c.add_record(rec(Kind::Entity, 2, "Zhejiang Dahua Technology", "EL"));
+        c.add_name(dahua, "Zhejiang Dahua Technology");
+        let p = c.add_record(rec(Kind::Party, 7, "PHUONG VIET DISTRIBUTION", "PARTY"));
+        c.add_name(p, "PHUONG VIET DISTRIBUTION");
+        Engine::new(c)
+    }
+
+    #[test]
+    fn alias_ranks_the_record_once_with_highlights() {
+        let mut e = engine();
+        let r = e.search("hikvision", 10, &|| false).unwrap();
+        assert_eq!(r.hits.len(), 1, "one row per record, not per alias");
+        assert_eq!(r.matched_names, 2);
+        let h = &r.hits[0];
+        assert_eq!(h.record.id, 1);
+        assert_eq!(h.positions.len(), "hikvision".len());
+    }
+
+    #[test]
+    fn growing_query_narrows_the_previous_matches() {
+        let mut e = engine();
+        let broad = e.search("t", 10, &|| false).unwrap();
+        assert!(broad.hits.len() >= 2);
+        let narrow = e.search("tech", 10, &|| false).unwrap();
+        let ids: Vec<i64> = narrow.hits.iter().map(|h| h.record.id).collect();
+        assert!(ids.contains(&1) && ids.contains(&2));
+        assert!(!ids.contains(&7), "PHUONG VIET has no 'tech'");
+        // A different query after narrowing still sees the whole corpus.
+        let other = e.search("phuong", 10, &|| false).unwrap();
+        assert_eq!(other.hits[0].record.id, 7);
+    }
+
+    #[test]
+    fn cancelled_scan_returns_nothing() {
+        let mut e = engine();
+        assert!(e.search("hik", 10, &|| true).is_none());
+    }
+}

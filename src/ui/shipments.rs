@@ -1,0 +1,136 @@
+//! The Shipments pane: the filter line and one keyset page of bills.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use crate::app::model::{Data, Model};
+use crate::app::nav::View;
+use crate::db::shipments::{ShipmentRow, SortKey};
+use crate::text::sanitize::sanitize;
+
+use super::text::{cell, clean, column_widths};
+use super::theme::Theme;
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    let (line, body) = super::list_areas(area);
+    let View::Shipments {
+        base_label,
+        query,
+        sort,
+        ..
+    } = &m.route().view
+    else {
+        return;
+    };
+    let label = match base_label {
+        Some(l) => format!("[{}] Filter:", sanitize(l)),
+        None => "Filter:".to_string(),
+    };
+    super::draw_filter_line(
+        m,
+        f,
+        line,
+        t,
+        &label,
+        query,
+        "/ party: country: port: hs: from: to: or words",
+    );
+    let rows = match &m.screen().data {
+        Data::Shipments { page, .. } if !page.rows.is_empty() => &page.rows,
+        _ => {
+            let text = super::placeholder_text(m, "No shipments match");
+            f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+            return;
+        }
+    };
+    // Ports at full width; at 80 columns the countries ("CN → VN") leave room for the names.
+    let wide = area.width >= 120;
+    let arrow = if sort.desc { "▼" } else { "▲" };
+    let title = |k: SortKey, name: &str| {
+        if sort.key == k {
+            format!("{name}{arrow}")
+        } else {
+            name.to_string()
+        }
+    };
+    let header = Row::new(vec![
+        String::new(),
+        title(SortKey::Date, "Date"),
+        title(SortKey::Shipper, "Shipper"),
+        title(SortKey::Consignee, "Consignee"),
+        if wide {
+            format!(
+                "{} → {}",
+                title(SortKey::Origin, "From port"),
+                title(SortKey::Destination, "To port")
+            )
+        } else {
+            "Route".to_string()
+        },
+        title(SortKey::Hs, "HS"),
+        "Description".to_string(),
+    ])
+    .style(t.header());
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(10),
+        Constraint::Fill(3),
+        Constraint::Fill(3),
+        if wide {
+            Constraint::Fill(2)
+        } else {
+            Constraint::Length(7)
+        },
+        Constraint::Length(6),
+        Constraint::Fill(4),
+    ];
+    let cols = column_widths(body.width, &widths);
+    let table = Table::new(rows.iter().map(|r| row(r, t, wide, &cols)), widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(t.selected());
+    let r = m.route();
+    let mut state = TableState::new()
+        .with_offset(r.scroll)
+        .with_selected(Some(r.cursor));
+    f.render_stateful_widget(table, body, &mut state);
+}
+
+fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+    let w = |i: usize| cols.get(i).copied().unwrap_or(0);
+    let (from, to) = if wide {
+        (
+            r.origin.as_deref().or(r.origin_country.as_deref()),
+            r.destination.as_deref().or(r.dest_country.as_deref()),
+        )
+    } else {
+        (
+            r.origin_country.as_deref().or(r.origin.as_deref()),
+            r.dest_country.as_deref().or(r.destination.as_deref()),
+        )
+    };
+    let style = if r.synthetic {
+        t.synthetic()
+    } else {
+        Style::new()
+    };
+    Row::new(vec![
+        Cell::from(Span::styled(
+            if r.synthetic { "◆" } else { "" },
+            t.synthetic(),
+        )),
+        Cell::from(cell(r.ship_date.as_deref(), w(1))),
+        Cell::from(cell(r.shipper.as_deref(), w(2))),
+        Cell::from(cell(r.consignee.as_deref(), w(3))),
+        Cell::from(cell(
+            Some(&format!("{} → {}", clean(from), clean(to))),
+            w(4),
+        )),
+        Cell::from(cell(r.hs_code.as_deref(), w(5))),
+        Cell::from(cell(r.description.as_deref(), w(6))),
+    ])
+    .style(style)
+}
