@@ -47,29 +47,53 @@ fn listed_via(
         Target::Assignee => ("link_assignee", "assignee_id"),
     };
     let sql = format!(
-        "SELECT e.id, e.list_code, e.name, l.score, l.explanation FROM {table} l
-         JOIN list_entry e ON e.id = l.entry_id
+        "SELECT e.id, e.list_code, e.name, l.score, l.explanation, e.listing_key, s.dataset
+         FROM {table} l JOIN list_entry e ON e.id = l.entry_id JOIN source s ON s.id = e.source_id
          WHERE l.{col} = ?1 AND l.status <> 'rejected' AND e.current = 1
          ORDER BY l.score DESC, e.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([target_id], |r| {
-        Ok(LinkItem {
-            score: Some(r.get(3)?),
-            explanation: Some(r.get(4)?),
-            ..item(
-                "entity",
-                Some(r.get(0)?),
-                format!(
-                    "{prefix}: {} — {}",
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?
-                ),
-                None,
-            )
+    let rows: Vec<(LinkItem, String, String)> = stmt
+        .query_map([target_id], |r| {
+            let code: String = r.get(1)?;
+            let name: String = r.get(2)?;
+            Ok((
+                LinkItem {
+                    score: Some(r.get(3)?),
+                    explanation: Some(r.get(4)?),
+                    ..item(
+                        "entity",
+                        Some(r.get(0)?),
+                        format!("{prefix}: {code} — {name}"),
+                        None,
+                    )
+                },
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(one_per_listing(rows))
+}
+
+/// One link per listing: the same OFAC entry imported from two datasets (the CSL and the
+/// OFAC file) is one listing; its first row stands for it, naming every dataset.
+fn one_per_listing(rows: Vec<(LinkItem, String, String)>) -> Vec<LinkItem> {
+    let mut out: Vec<(LinkItem, String, Vec<String>)> = Vec::new();
+    for (link, key, dataset) in rows {
+        match out.iter_mut().find(|(_, k, _)| *k == key) {
+            Some((_, _, datasets)) => datasets.push(dataset),
+            None => out.push((link, key, vec![dataset])),
+        }
+    }
+    out.into_iter()
+        .map(|(mut link, _, datasets)| {
+            if datasets.len() > 1 {
+                link.label = format!("{} [{}]", link.label, datasets.join(", "));
+            }
+            link
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect()
 }
 
 #[derive(Clone, Copy)]
@@ -107,38 +131,42 @@ pub fn links(conn: &Connection, kind: RecordKind, id: i64) -> Result<Vec<LinkIte
 
 fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     let mut out = Vec::new();
-    // The same company on other lists: current entries sharing a normalized name.
+    // The same company on other lists: current entries sharing a normalized name, one link per
+    // listing; then this listing's copies in other datasets.
+    let own_key = entities::get(conn, id)?.listing_key;
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT o.id, o.list_code, s.dataset, o.name FROM entry_name n
+        "SELECT DISTINCT o.id, o.list_code, s.dataset, o.name, o.listing_key FROM entry_name n
          JOIN entry_name m ON m.norm = n.norm AND m.entry_id <> n.entry_id
          JOIN list_entry o ON o.id = m.entry_id AND o.current = 1
          JOIN source s ON s.id = o.source_id
          WHERE n.entry_id = ?1 AND length(n.norm) > 3 ORDER BY o.list_code, o.id LIMIT 50",
     )?;
-    let also: Vec<(i64, String, String, String)> = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    let also: Vec<(LinkItem, String, String)> = stmt
+        .query_map([id], |r| {
+            let (code, name, key): (String, String, String) = (r.get(1)?, r.get(3)?, r.get(4)?);
+            let dataset: String = r.get(2)?;
+            Ok((
+                item(
+                    "entity",
+                    Some(r.get(0)?),
+                    format!("Also listed on: {code} — {name}"),
+                    None,
+                ),
+                key,
+                dataset,
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let same: Vec<i64> = entities::same_listing(conn, id)?
-        .iter()
-        .map(|s| s.0)
-        .collect();
-    for (oid, code, dataset, name) in also {
-        let label = if same.contains(&oid) {
-            format!("Same listing in {dataset}: {code} — {name}")
-        } else {
-            format!("Also listed on: {code} ({dataset}) — {name}")
-        };
-        out.push(item("entity", Some(oid), label, None));
-    }
+    out.extend(one_per_listing(
+        also.into_iter().filter(|(_, k, _)| *k != own_key).collect(),
+    ));
     for (oid, code, dataset) in entities::same_listing(conn, id)? {
-        if !out.iter().any(|l| l.id == Some(oid)) {
-            out.push(item(
-                "entity",
-                Some(oid),
-                format!("Same listing in {dataset}: {code}"),
-                None,
-            ));
-        }
+        out.push(item(
+            "entity",
+            Some(oid),
+            format!("Same listing in {dataset}: {code}"),
+            None,
+        ));
     }
     // Trade parties the matcher linked.
     let mut stmt = conn.prepare_cached(
