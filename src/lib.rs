@@ -8,6 +8,8 @@
 //! - [`db`]: ALL SQL lives here. `db::open_rw`/`open_ro` harden every connection and migrate by
 //!   `PRAGMA user_version` (schema in `schema.sql`). `db::import` has one file per real published
 //!   format; every import is one transaction. `db::link` stores matcher-made links.
+//! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
+//!   written by `db::bulk`.
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
@@ -24,6 +26,7 @@ pub mod cli;
 pub mod country;
 pub mod db;
 pub mod error;
+pub mod gen;
 pub mod matching;
 pub mod model;
 pub mod progress;

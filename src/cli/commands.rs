@@ -51,6 +51,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             json: as_json,
         } => cmd_show(&db_path, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+        Command::Gen {
+            shipments,
+            parties,
+            seed,
+            no_link,
+            link_busiest,
+            json: as_json,
+        } => {
+            let scope = match (no_link, link_busiest) {
+                (true, _) => crate::gen::LinkScope::None,
+                (false, Some(n)) => crate::gen::LinkScope::Busiest(n),
+                (false, None) => crate::gen::LinkScope::All,
+            };
+            super::gen::cmd_gen(&db_path, shipments, parties, seed, scope, as_json)
+        }
     }
 }
 

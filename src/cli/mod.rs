@@ -2,6 +2,7 @@
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
 mod commands;
+mod gen;
 mod output;
 pub mod progress;
 
@@ -75,6 +76,26 @@ pub enum Command {
         #[arg(value_parser = ["entity", "party", "shipment", "patent", "assignee"])]
         kind: String,
         id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fill the database with synthetic trade data at scale (parties, shipments, links), marked synthetic
+    Gen {
+        /// Number of shipments to generate
+        #[arg(long, value_name = "N")]
+        shipments: u64,
+        /// Number of trade parties to generate
+        #[arg(long, value_name = "M")]
+        parties: u64,
+        /// Random seed: the same seed and sizes give the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Do not link the new parties to list entries (linking a million parties takes a while)
+        #[arg(long, conflicts_with = "link_busiest")]
+        no_link: bool,
+        /// Link only the N most active new parties to list entries
+        #[arg(long, value_name = "N")]
+        link_busiest: Option<usize>,
         #[arg(long)]
         json: bool,
     },

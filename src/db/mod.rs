@@ -4,6 +4,7 @@
 //! reporting. Both harden the connection (defensive mode, untrusted schema, busy timeout) and
 //! check the schema version; only `open_rw` migrates.
 
+pub mod bulk;
 pub mod entities;
 pub mod import;
 pub mod link;
