@@ -10,6 +10,9 @@
 //!   format; every import is one transaction. `db::link` stores matcher-made links.
 //! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
 //!   written by `db::bulk`.
+//! - [`rank`]: ranked fuzzy search over a million names per keystroke (prefilter, all cores,
+//!   reuse of the previous result, cancellation).
+//! - [`bench`]: `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
@@ -21,6 +24,7 @@
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
+pub mod bench;
 pub mod bundle;
 pub mod cli;
 pub mod country;
@@ -30,6 +34,7 @@ pub mod gen;
 pub mod matching;
 pub mod model;
 pub mod progress;
+pub mod rank;
 pub mod search;
 pub mod text;
 

@@ -51,6 +51,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             json: as_json,
         } => cmd_show(&db_path, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+        Command::Bench {
+            quick,
+            out,
+            no_cold,
+            probe_rss,
+        } => super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, probe_rss),
         Command::Gen {
             shipments,
             parties,

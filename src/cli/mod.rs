@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap) and dispatch. Thin: every command is a few
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
+mod bench;
 mod commands;
 mod gen;
 mod output;
@@ -98,6 +99,24 @@ pub enum Command {
         link_busiest: Option<usize>,
         #[arg(long)]
         json: bool,
+    },
+    /// Measure every scale figure against its naive baseline and write BENCHMARKS.md
+    ///
+    /// Builds a 10M-shipment / 1M-name database on first run (once; about an hour on 2 cores)
+    /// under $TRADESCOPE_BENCH_DIR or the temp dir, unless --db names one.
+    Bench {
+        /// Scaled down (200K shipments, 100K names): about a minute
+        #[arg(long)]
+        quick: bool,
+        /// Where to write the report [default: BENCHMARKS.md; with --quick: stdout only]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Skip cold-cache timings (they drop the whole machine's page cache; root only)
+        #[arg(long)]
+        no_cold: bool,
+        /// Internal: measure memory in this fresh process and print it as JSON
+        #[arg(long, hide = true)]
+        probe_rss: bool,
     },
     /// Counts per table and per source, with each source's SHA-256
     Stats {

@@ -67,13 +67,13 @@ pub struct SourceInfo {
 }
 
 /// How long one phase of the load took.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Phase {
     pub name: String,
     pub seconds: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BulkReport {
     pub source_id: i64,
     pub parties: u64,
@@ -379,4 +379,14 @@ pub fn party_keys(conn: &Connection) -> Result<std::collections::HashSet<(String
     let mut stmt = conn.prepare("SELECT norm, COALESCE(country, '') FROM party")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Store a fact about the database in `meta` (e.g. the last generator run's timings).
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ pub mod names;
 mod run;
 pub mod vocab;
 
-pub use run::{generate, GenReport, LinkScope};
+pub use run::{generate, GenReport, LinkScope, META_KEY};
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};

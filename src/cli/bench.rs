@@ -1,0 +1,40 @@
+//! `tradescope bench`: run the benchmark, print the results table, write BENCHMARKS.md.
+
+use std::path::PathBuf;
+
+use super::output::json;
+use super::progress::Bar;
+use crate::bench::{self, report, BenchOptions};
+
+pub fn cmd_bench(
+    db: Option<PathBuf>,
+    quick: bool,
+    out: Option<PathBuf>,
+    no_cold: bool,
+    probe_rss: bool,
+) -> anyhow::Result<()> {
+    let db = db.unwrap_or_else(|| bench::default_db(quick));
+    if probe_rss {
+        return json(&bench::rss_probe(&db)?);
+    }
+    let out = out.or_else(|| (!quick).then(|| PathBuf::from("BENCHMARKS.md")));
+    let opts = BenchOptions {
+        quick,
+        db,
+        out: out.clone(),
+        no_cold,
+    };
+    let bar = Bar::new("bench");
+    let results = bench::run(&opts, &bar);
+    bar.finish();
+    let results = results?;
+    if quick && out.is_none() {
+        println!("{}", results.markdown);
+    } else {
+        println!("{}", report::table(&results.figures));
+        if let Some(o) = &out {
+            println!("wrote {}", o.display());
+        }
+    }
+    Ok(())
+}
