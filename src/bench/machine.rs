@@ -94,3 +94,24 @@ pub fn rss_mib() -> Option<(f64, f64)> {
     };
     Some((kb("VmHWM:")? / 1024.0, kb("VmRSS:")? / 1024.0))
 }
+
+/// Latency of random 4 KiB reads from `path` with a cold page cache (ms, as a Stat), so cold
+/// figures can be judged against what the disk itself delivers. None without root.
+pub fn random_read_ms(path: &Path, n: usize) -> Option<super::timing::Stat> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path).ok()?;
+    let pages = file.metadata().ok()?.len() / 4096;
+    if pages == 0 || !drop_caches() {
+        return None;
+    }
+    let mut rng = fastrand::Rng::with_seed(9);
+    let mut buf = vec![0u8; 4096];
+    let mut xs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let off = rng.u64(..pages) * 4096;
+        let t = std::time::Instant::now();
+        file.read_at(&mut buf, off).ok()?;
+        xs.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    Some(super::timing::Stat::of(xs))
+}

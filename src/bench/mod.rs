@@ -172,7 +172,18 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     progress.stage("database", None);
     let built = ensure_db(&opts.db, size, progress)?;
     let build_seconds = t0.elapsed().as_secs_f64();
-    let facts = machine::facts(&opts.db);
+    let mut facts = machine::facts(&opts.db);
+    if !opts.no_cold {
+        if let Some(s) = machine::random_read_ms(&opts.db, 300) {
+            facts.push((
+                "disk: random 4 KiB read, cold cache".into(),
+                format!(
+                    "median {:.2} ms, p99 {:.2} ms (300 reads of the database file)",
+                    s.median, s.p99
+                ),
+            ));
+        }
+    }
     let conn = db::open_ro(&opts.db)?;
     let scale = q::scale(&conn)?;
     let reps = if opts.quick {
