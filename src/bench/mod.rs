@@ -203,8 +203,10 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
 
     progress.stage("entity search", None);
     let s = search::measure(&conn, if opts.quick { 2 } else { 5 })?;
-    figures.push(s.full);
-    figures.push(s.typing);
+    for (full, typing) in s.engines {
+        figures.push(full);
+        figures.push(typing);
+    }
     figures.push(s.load);
 
     let mut keystroke = Figure::new("keystroke → frame while a search runs", "p99 ≤ 16 ms", "ms");

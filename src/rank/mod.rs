@@ -9,11 +9,17 @@
 //!   a stale query stops as soon as the user types the next key;
 //! - when the query grows ("hik" → "hikv") only the previous query's matches are rescanned:
 //!   a name that matches "hikv" as a subsequence also matched "hik".
+//!
+//! Two scorers: fuzzy-matcher's skim (the workbench's ranking) and nucleo-matcher (helix's
+//! picker: whitespace-separated atoms in any order, Unicode-normalized), benchmarked side by
+//! side.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 use rayon::prelude::*;
 
 /// Names scanned between two looks at the cancellation flag.
@@ -27,12 +33,17 @@ pub struct NameList {
     masks: Vec<u64>,
 }
 
-/// Bit of a lower-case ASCII letter or digit; everything else shares bit 63.
+/// Mask bits of names with non-ASCII text, and of ASCII punctuation.
+const NON_ASCII: u64 = 1 << 62;
+const OTHER: u64 = 1 << 63;
+
+/// Bit of a lower-case ASCII letter or digit; other ASCII shares bit 63, non-ASCII bit 62.
 fn bit(b: u8) -> u64 {
     match b {
         b'a'..=b'z' => 1 << (b - b'a'),
         b'0'..=b'9' => 1 << (26 + b - b'0'),
-        _ => 1 << 63,
+        0x80.. => NON_ASCII,
+        _ => OTHER,
     }
 }
 
@@ -83,6 +94,11 @@ struct Query<'q> {
     text: &'q str,
     folded: Vec<u8>,
     mask: u64,
+    /// The mask for nucleo's atoms: none if an atom is negated ("!word" must not be required).
+    atoms_mask: u64,
+    /// nucleo's atoms, folded, when each must be a subsequence of a matching ASCII name (none
+    /// of nucleo's special syntax in the query).
+    plain_atoms: Option<Vec<Vec<u8>>>,
     /// The query is plain ASCII, so the mask and subsequence pre-checks are exact rejections.
     ascii: bool,
 }
@@ -96,7 +112,7 @@ impl<'q> Query<'q> {
             .collect();
         let ascii = text.is_ascii();
         let mask = if ascii {
-            mask_of(&folded) & !(1 << 63)
+            mask_of(&folded) & !(OTHER | NON_ASCII)
         } else {
             0
         };
@@ -104,29 +120,50 @@ impl<'q> Query<'q> {
             text,
             folded,
             mask,
+            atoms_mask: if text.contains('!') { 0 } else { mask },
+            plain_atoms: (ascii && !text.contains(['!', '^', '$', '\'', '\\'])).then(|| {
+                text.split_whitespace()
+                    .map(|a| a.bytes().map(|b| b.to_ascii_lowercase()).collect())
+                    .collect()
+            }),
             ascii,
         }
     }
 
-    /// Cheap rejection: could `name` match at all?
+    /// Cheap rejection for skim: could `name` match at all?
     fn may_match(&self, mask: u64, folded: &[u8]) -> bool {
         if mask & self.mask != self.mask {
             return false;
         }
-        if !self.ascii {
+        !self.ascii || is_subsequence(&self.folded, folded)
+    }
+
+    /// Cheap rejection for nucleo: every atom must be a subsequence (of an ASCII name).
+    fn may_match_atoms(&self, mask: u64, folded: &[u8]) -> bool {
+        if mask & NON_ASCII != 0 {
             return true;
         }
-        let mut q = self.folded.iter();
-        let mut want = q.next();
-        for b in folded {
-            match want {
-                Some(w) if w == b => want = q.next(),
-                Some(_) => {}
-                None => break,
-            }
+        if mask & self.atoms_mask != self.atoms_mask {
+            return false;
         }
-        want.is_none()
+        match &self.plain_atoms {
+            Some(atoms) => atoms.iter().all(|a| is_subsequence(a, folded)),
+            None => true,
+        }
     }
+}
+
+fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
+    let mut n = needle.iter();
+    let mut want = n.next();
+    for b in hay {
+        match want {
+            Some(w) if w == b => want = n.next(),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    want.is_none()
 }
 
 /// One ranked name: index into the list, skim score.
@@ -166,23 +203,88 @@ fn top(list: &NameList, mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
     hits
 }
 
+/// Which fuzzy scorer ranks the names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// fuzzy-matcher's SkimMatcherV2 (the query is one subsequence, spaces included).
+    #[default]
+    Skim,
+    /// nucleo-matcher: atoms separated by spaces, each matched fuzzily, in any order.
+    Nucleo,
+}
+
 /// Searches a `NameList`; `generation` is the cancellation token: a search started for
 /// generation g gives up (returns None) once the counter has moved past g.
 pub struct Ranker {
+    engine: Engine,
     matcher: SkimMatcherV2,
     pub generation: AtomicU64,
 }
 
 impl Default for Ranker {
     fn default() -> Self {
-        Ranker {
-            matcher: SkimMatcherV2::default(),
-            generation: AtomicU64::new(0),
+        Ranker::new(Engine::Skim)
+    }
+}
+
+/// Per-thread scoring state (nucleo's matcher is not shareable between threads).
+struct Scratch {
+    nucleo: Matcher,
+    buf: Vec<char>,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            nucleo: Matcher::new(Config::DEFAULT),
+            buf: Vec::new(),
         }
     }
 }
 
 impl Ranker {
+    pub fn new(engine: Engine) -> Ranker {
+        Ranker {
+            engine,
+            matcher: SkimMatcherV2::default(),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Score one name (None: no match), after the cheap rejections.
+    fn score(
+        &self,
+        list: &NameList,
+        q: &Query,
+        pattern: &Pattern,
+        i: u32,
+        s: &mut Scratch,
+    ) -> Option<Hit> {
+        let iu = i as usize;
+        let name = &list.names[iu];
+        let score = match self.engine {
+            Engine::Skim => {
+                if !q.may_match(list.masks[iu], &list.folded[iu]) {
+                    return None;
+                }
+                self.matcher.fuzzy_match(name, q.text.trim())?
+            }
+            Engine::Nucleo => {
+                // Atoms match in any order and non-ASCII names may match after normalization:
+                // only the character-set check is exact here, and only for ASCII names.
+                if !q.may_match_atoms(list.masks[iu], &list.folded[iu]) {
+                    return None;
+                }
+                i64::from(pattern.score(Utf32Str::new(name, &mut s.buf), &mut s.nucleo)?)
+            }
+        };
+        Some(Hit { index: i, score })
+    }
+
     /// Start a new search: every search of an older generation stops at its next check.
     pub fn next_generation(&self) -> u64 {
         self.generation.fetch_add(1, Ordering::SeqCst) + 1
@@ -207,28 +309,25 @@ impl Ranker {
         }
         let narrowed =
             previous.filter(|p| !p.query.trim().is_empty() && query.starts_with(p.query.as_str()));
-        let score = |i: u32| -> Option<Hit> {
-            let iu = i as usize;
-            if !q.may_match(list.masks[iu], &list.folded[iu]) {
-                return None;
-            }
-            self.matcher
-                .fuzzy_match(&list.names[iu], q.text.trim())
-                .map(|score| Hit { index: i, score })
-        };
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         let cancelled = || self.generation.load(Ordering::Relaxed) != generation;
+        let score = |s: &mut Scratch, i: u32| self.score(list, &q, &pattern, i, s);
         let hits: Option<Vec<Vec<Hit>>> = match narrowed {
             Some(p) => p
                 .matches
                 .par_chunks(CHUNK)
-                .map(|c| (!cancelled()).then(|| c.iter().filter_map(|&i| score(i)).collect()))
+                .map_init(Scratch::new, |s, c| {
+                    (!cancelled()).then(|| c.iter().filter_map(|&i| score(s, i)).collect())
+                })
                 .collect(),
             None => (0..list.len().div_ceil(CHUNK))
                 .into_par_iter()
-                .map(|k| {
+                .map_init(Scratch::new, |s, k| {
                     (!cancelled()).then(|| {
                         let end = ((k + 1) * CHUNK).min(list.len());
-                        (k * CHUNK..end).filter_map(|i| score(i as u32)).collect()
+                        (k * CHUNK..end)
+                            .filter_map(|i| score(s, i as u32))
+                            .collect()
                     })
                 })
                 .collect(),
@@ -242,16 +341,22 @@ impl Ranker {
         })
     }
 
-    /// The naive baseline: one thread, skim on every name, full sort.
+    /// The naive baseline: one thread, the scorer on every name, full sort.
     pub fn search_naive(&self, list: &NameList, query: &str, limit: usize) -> Vec<Hit> {
-        let hits: Vec<Hit> = (0..list.len() as u32)
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let mut s = Scratch::new();
+        let mut hits: Vec<Hit> = (0..list.len() as u32)
             .filter_map(|i| {
-                self.matcher
-                    .fuzzy_match(&list.names[i as usize], query.trim())
-                    .map(|score| Hit { index: i, score })
+                let name = &list.names[i as usize];
+                let score = match self.engine {
+                    Engine::Skim => self.matcher.fuzzy_match(name, query.trim())?,
+                    Engine::Nucleo => {
+                        i64::from(pattern.score(Utf32Str::new(name, &mut s.buf), &mut s.nucleo)?)
+                    }
+                };
+                Some(Hit { index: i, score })
             })
             .collect();
-        let mut hits = hits;
         hits.sort_by(|a, b| better(list, a, b));
         hits.truncate(limit);
         hits
@@ -281,12 +386,26 @@ mod tests {
     #[test]
     fn prefiltered_parallel_search_ranks_exactly_like_the_naive_scan() {
         let l = list();
-        let r = Ranker::default();
-        for q in ["hikvision", "hik", "dahua tech", "xyz", "société", "CO LTD"] {
-            let g = r.next_generation();
-            let fast = r.search(&l, q, None, 10, g).map(|x| x.hits);
-            assert_eq!(fast, Some(r.search_naive(&l, q, 10)), "{q}");
+        for engine in [Engine::Skim, Engine::Nucleo] {
+            let r = Ranker::new(engine);
+            for q in [
+                "hikvision",
+                "hik",
+                "dahua tech",
+                "xyz",
+                "société",
+                "societe",
+                "CO LTD",
+            ] {
+                let g = r.next_generation();
+                let fast = r.search(&l, q, None, 10, g).map(|x| x.hits);
+                assert_eq!(fast, Some(r.search_naive(&l, q, 10)), "{engine:?} {q}");
+            }
         }
+        // nucleo folds accents: "societe" finds the French name; skim does not.
+        let n = Ranker::new(Engine::Nucleo);
+        assert_eq!(n.search_naive(&l, "societe", 10).len(), 1);
+        assert!(Ranker::default().search_naive(&l, "societe", 10).is_empty());
     }
 
     #[test]
