@@ -270,3 +270,22 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Append-only audit log of searches, screenings and exports. Each row's `hash` is the SHA-256 of
+-- the previous row's hash and this row's canonical content, so editing or deleting a row breaks
+-- the chain (`tradescope audit verify`). Truncating the tail is detectable only against a head
+-- hash recorded elsewhere, which `audit verify` prints.
+CREATE TABLE audit_log (
+    id               INTEGER PRIMARY KEY,
+    at               TEXT NOT NULL,       -- UTC timestamp
+    user             TEXT NOT NULL,
+    action           TEXT NOT NULL,       -- search | screen | batch_screen | export | ...
+    query            TEXT,
+    normalized_query TEXT,
+    list_versions    TEXT NOT NULL,       -- JSON: [{dataset, source_id, sha256, as_of}] current at the time
+    matcher_version  TEXT,
+    threshold        REAL,
+    results          TEXT NOT NULL,       -- JSON summary of what was shown or written
+    prev_hash        TEXT NOT NULL,
+    hash             TEXT NOT NULL
+);

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::db::import::{self, Format, ImportOptions, ImportReport, Input};
-use crate::db::{self, stats};
+use crate::db::{self, cet, stats};
+use crate::demo;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
@@ -51,6 +52,9 @@ static OFAC_CONS: &[Bundled] = &[
 ];
 static DPL: &[Bundled] = &[bundled!("lists/bis_dpl.txt")];
 static CSL: &[Bundled] = &[bundled!("lists/csl_consolidated_2022-05.csv.gz")];
+static ASSIGNEES: &[Bundled] = &[bundled!("patents/patentsview_assignee.tsv")];
+static PATENTS: &[Bundled] = &[bundled!("patents/curated_us_patents.tsv")];
+static SEED: &[Bundled] = &[bundled!("demo/seed_shipments.csv")];
 
 /// The imports that build the default database, in order (older list files first).
 pub fn steps() -> Vec<Step> {
@@ -78,6 +82,27 @@ pub fn steps() -> Vec<Step> {
             files: OFAC_CONS,
             as_of: None,
             synthetic: false,
+        },
+        // Assignees first, so that the patent records attach to the PatentsView organizations.
+        Step {
+            format: Format::Patentsview,
+            files: ASSIGNEES,
+            as_of: None,
+            synthetic: false,
+        },
+        Step {
+            format: Format::Patents,
+            files: PATENTS,
+            as_of: None,
+            synthetic: false,
+        },
+        // The seed case: real parties and descriptions from the published analysis, synthetic
+        // dates, bill numbers and ports (data/demo/README.md).
+        Step {
+            format: Format::Shipments,
+            files: SEED,
+            as_of: None,
+            synthetic: true,
         },
     ]
 }
@@ -136,6 +161,15 @@ fn build(tmp: &Path, progress: &dyn Progress) -> Result<Vec<ImportReport>> {
             progress,
         )?);
     }
+    progress.stage("technology areas", None);
+    {
+        let tx = conn.transaction()?;
+        cet::load_tsv(&tx, "data/reference/cet_cpc.tsv", cet::DEFAULT_TSV)?;
+        tx.commit()?;
+    }
+    progress.stage("demo shipments", None);
+    let (demo, _) = demo::import(&mut conn, demo::DEFAULT_SEED, progress)?;
+    reports.push(demo);
     progress.stage("optimizing", None);
     // Fold the WAL into the file so the renamed database is complete on its own.
     conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?;

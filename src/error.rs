@@ -26,10 +26,20 @@ pub enum Error {
     /// The database file is not one tradescope can trust or use.
     #[error("database {path}: {message}")]
     Database { path: PathBuf, message: String },
-    #[error("SQLite: {0}")]
+    #[error("SQLite: {0}{hint}", hint = corruption_hint(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A corruption error met after opening (a damaged page read by a query) says what to do.
+fn corruption_hint(e: &rusqlite::Error) -> &'static str {
+    if crate::db::safety::is_corruption(e) {
+        " (the database file is corrupt; check it with `tradescope --check stats`, restore it \
+         from a backup or build a new one by importing the lists again)"
+    } else {
+        ""
+    }
 }
 
 impl Error {

@@ -6,8 +6,11 @@
 //! - [`cli`]: the command line (clap). Thin: parses arguments, opens the database, calls the
 //!   library, prints JSON or text. Maps [`error::Error`] to exit codes (0 ok, 1 user, 2 internal).
 //! - [`db`]: ALL SQL lives here. `db::open_rw`/`open_ro` harden every connection and migrate by
-//!   `PRAGMA user_version` (schema in `schema.sql`). `db::import` has one file per real published
-//!   format; every import is one transaction. `db::link` stores matcher-made links.
+//!   `PRAGMA user_version` (schema in `schema.sql`), and `db::safety` refuses files whose schema
+//!   objects are not tradescope's and checks integrity of files from elsewhere. `db::import` has
+//!   one file per real published format, reading records through `import::records` (file:line:
+//!   field errors, quote/size guards); every import is one transaction. `db::link` stores
+//!   matcher-made links.
 //! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
 //!   written by `db::bulk`.
 //! - [`rank`]: ranked fuzzy search over a million names per keystroke (prefilter, all cores,
@@ -17,8 +20,12 @@
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
 //!   default database from them.
+//! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
+//!   through `db::import::trade::TradeWriter` like the shipment importers.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
-//! - [`text`]: sanitizing untrusted text before it reaches the terminal.
+//! - [`text`]: sanitizing untrusted text before it reaches the terminal (escape sequences,
+//!   controls, bidi and zero-width characters removed with a visible marker), display widths
+//!   and grapheme-safe truncation. See docs/hardening.md.
 //!
 //! A keystroke in the TUI flows: crossterm event → keymap → `Action` → pure `update(model,
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
@@ -29,10 +36,12 @@ pub mod bundle;
 pub mod cli;
 pub mod country;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod gen;
 pub mod matching;
 pub mod model;
+pub mod products;
 pub mod progress;
 pub mod rank;
 pub mod search;

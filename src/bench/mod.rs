@@ -82,23 +82,23 @@ fn ensure_db(path: &Path, size: Size, progress: &dyn Progress) -> Result<Option<
         let conn = db::open_ro(path)?;
         let s = q::scale(&conn)?;
         let names = (s.parties + s.entry_names) as u64;
-        if s.shipments as u64 == size.shipments && names.abs_diff(size.names) <= size.names / 100 {
+        if s.generated as u64 == size.shipments && names.abs_diff(size.names) <= size.names / 100 {
             let report = q::meta(&conn, gen::META_KEY)?
                 .and_then(|t| serde_json::from_str::<GenReport>(&t).ok());
             return Ok(report);
         }
         return Err(Error::User(format!(
-            "{} holds {} shipments and {} names, not the benchmark's {} and {}; \
+            "{} holds {} generated shipments and {} names, not the benchmark's {} and {}; \
              remove it or give another --db",
             path.display(),
-            s.shipments,
+            s.generated,
             names,
             size.shipments,
             size.names
         )));
     }
-    crate::bundle::init(path, false, progress)?;
     let mut conn = db::open_rw(path)?;
+    import_lists(&mut conn, progress)?;
     let s = q::scale(&conn)?;
     let cfg = GenConfig {
         shipments: size.shipments,
@@ -113,6 +113,28 @@ fn ensure_db(path: &Path, size: Size, progress: &dyn Progress) -> Result<Option<
     )?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(Some(report))
+}
+
+/// The bundled watch lists only (the benchmark's names come from them and from `gen`; the
+/// bundled patents and demo shipments would only slow the build down).
+fn import_lists(conn: &mut rusqlite::Connection, progress: &dyn Progress) -> Result<()> {
+    use crate::db::import::{self, Format, ImportOptions, Input};
+    for step in crate::bundle::steps() {
+        if !matches!(step.format, Format::Csl | Format::Ofac | Format::Dpl) {
+            continue;
+        }
+        let inputs: Vec<Input> = step
+            .files
+            .iter()
+            .map(|b| Input::embedded(format!("data/{}", b.path), b.bytes))
+            .collect();
+        let opts = ImportOptions {
+            as_of: step.as_of.map(str::to_string),
+            ..Default::default()
+        };
+        import::import(conn, step.format, &inputs, &opts, progress)?;
+    }
+    Ok(())
 }
 
 /// Output of the RSS probe (a fresh process).

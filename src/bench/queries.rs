@@ -43,6 +43,9 @@ fn cold(
     n: usize,
     mut f: impl FnMut(&Connection, usize) -> Result<()>,
 ) -> Result<Option<Stat>> {
+    if n == 0 {
+        return Ok(None);
+    }
     let mut xs = Vec::new();
     for i in 0..n {
         let conn = db::open_ro(path)?;
@@ -116,7 +119,7 @@ pub fn drill(conn: &Connection, path: &Path, reps: &Reps) -> Result<Vec<Figure>>
                       entity."
             .into();
     } else {
-        coldf.note = "not measured: dropping the OS page cache needs root".into();
+        coldf.note = "not measured: --no-cold, or dropping the OS page cache needs root".into();
     }
     Ok(vec![warm, coldf])
 }

@@ -9,15 +9,24 @@ use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
 use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, entities, links, parties, patents, shipments, stats};
+use crate::db::{self, audit, entities, links, parties, patents, shipments, stats, Integrity};
 use crate::error::Error;
 use crate::matching::NameIndex;
 use crate::model::RecordKind;
 use crate::search;
-use crate::text::sanitize::sanitize;
+use crate::text::{sanitize, truncate_to_width};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    let integrity = if cli.check {
+        Integrity::Always
+    } else {
+        Integrity::Auto
+    };
+    let db = Db {
+        path: &db_path,
+        integrity,
+    };
     match cli.command.unwrap_or(Command::Tui) {
         Command::Tui => Err(Error::User("the workbench is not available yet".into()).into()),
         Command::Init {
@@ -31,26 +40,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             allow_shrink,
             synthetic,
             json: as_json,
-        } => cmd_import(
-            &db_path,
-            format,
-            &paths,
-            as_of,
-            allow_shrink,
-            synthetic,
-            as_json,
-        ),
+        } => cmd_import(db, format, &paths, as_of, allow_shrink, synthetic, as_json),
         Command::Search {
             query,
             limit,
             json: as_json,
-        } => cmd_search(&db_path, &query, limit, as_json),
+        } => cmd_search(db, &query, limit, as_json),
         Command::Show {
             kind,
             id,
             json: as_json,
-        } => cmd_show(&db_path, &kind, id, as_json),
-        Command::Stats { json: as_json } => cmd_stats(&db_path, as_json),
+        } => cmd_show(db, &kind, id, as_json),
+        Command::Stats { json: as_json } => cmd_stats(db, as_json),
+        Command::Audit { action } => super::audit::run(db, action),
         Command::Bench {
             quick,
             out,
@@ -75,8 +77,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The database the command works on, and how much to check it on opening.
+#[derive(Clone, Copy)]
+pub(super) struct Db<'a> {
+    path: &'a Path,
+    integrity: Integrity,
+}
+
+impl Db<'_> {
+    pub(super) fn open_ro(self) -> crate::error::Result<rusqlite::Connection> {
+        db::open_ro_with(self.path, self.integrity)
+    }
+    pub(super) fn open_rw(self) -> crate::error::Result<rusqlite::Connection> {
+        db::open_rw_with(self.path, self.integrity)
+    }
+}
+
 fn cmd_import(
-    db_path: &Path,
+    db: Db,
     format: import::Format,
     paths: &[PathBuf],
     as_of: Option<String>,
@@ -88,7 +106,7 @@ fn cmd_import(
         crate::db::import::fields::date(d).map_err(|m| Error::User(format!("--as-of: {m}")))?;
     }
     let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
-    let mut conn = db::open_rw(db_path)?;
+    let mut conn = db.open_rw()?;
     let bar = Bar::new(format.as_str());
     let opts = ImportOptions {
         as_of,
@@ -110,7 +128,7 @@ fn cmd_import(
     if report.already_imported {
         println!(
             "{}: already imported as source #{} (SHA-256 {}); nothing changed",
-            report.files.join(", "),
+            sanitize(&report.files.join(", ")),
             report.source_id.unwrap_or_default(),
             &report.sha256[..12]
         );
@@ -119,7 +137,7 @@ fn cmd_import(
     println!(
         "imported {} rows from {} as source #{} ({}, as of {})",
         thousands(report.rows as i64),
-        report.files.join(", "),
+        sanitize(&report.files.join(", ")),
         report.source_id.unwrap_or_default(),
         report.dataset,
         report.as_of.as_deref().unwrap_or("unknown")
@@ -155,10 +173,24 @@ fn cmd_import(
     Ok(())
 }
 
-fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     let index = NameIndex::build(entities::current_names(&conn)?);
     let hits = search::search(&conn, &index, query, limit)?;
+    super::audit::record(
+        db,
+        &audit::NewRecord {
+            action: "search".into(),
+            query: Some(query.to_string()),
+            normalized_query: Some(crate::matching::normalize_key(query)),
+            matcher_version: Some(crate::matching::MATCHER_VERSION.into()),
+            threshold: Some(search::SEARCH_THRESHOLD),
+            results: serde_json::json!(hits
+                .iter()
+                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
+                .collect::<Vec<_>>()),
+        },
+    );
     if as_json {
         return json(&hits);
     }
@@ -170,7 +202,7 @@ fn cmd_search(db_path: &Path, query: &str, limit: usize, as_json: bool) -> anyho
         println!(
             "{:>6}  {:<6} {:.2}  {}{}  [{}]",
             h.id,
-            h.list,
+            sanitize(&h.list),
             h.score,
             sanitize(&h.name),
             h.country
@@ -200,8 +232,8 @@ fn cmd_init(db_path: &Path, force: bool, as_json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn cmd_show(db_path: &Path, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     let kind = RecordKind::parse(kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {kind}")))?;
     let record = match kind {
@@ -245,31 +277,33 @@ fn cmd_show(db_path: &Path, kind: &str, id: i64, as_json: bool) -> anyhow::Resul
     Ok(())
 }
 
-fn cmd_stats(db_path: &Path, as_json: bool) -> anyhow::Result<()> {
-    let conn = db::open_ro(db_path)?;
+fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
     let s = stats::stats(&conn)?;
     if as_json {
         return json(&s);
     }
-    println!("database: {}", db_path.display());
+    // Everything below comes from the database file, which may come from elsewhere.
+    println!("database: {}", sanitize(&db.path.display().to_string()));
     for (t, n) in &s.tables {
         println!("  {t:<14} {:>12}", thousands(*n));
     }
     println!("current list entries:");
     for (l, n) in &s.lists {
-        println!("  {l:<8} {:>8}", thousands(*n));
+        println!("  {:<8} {:>8}", sanitize(l), thousands(*n));
     }
     println!("sources:");
     for src in &s.sources {
         println!(
             "  #{:<3} {:<16} {:>9} rows  as of {:<10} {}{}  {}",
             src.id,
-            src.dataset,
+            sanitize(&src.dataset),
             thousands(src.rows),
-            src.as_of.as_deref().unwrap_or("unknown"),
+            sanitize(src.as_of.as_deref().unwrap_or("unknown")),
             if src.current { "" } else { "(replaced) " },
             if src.synthetic { "SYNTHETIC " } else { "" },
-            &src.sha256[..16.min(src.sha256.len())]
+            // Not sliced by bytes: a crafted file may hold any text here.
+            truncate_to_width(&src.sha256, 16)
         );
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap) and dispatch. Thin: every command is a few
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
+mod audit;
 mod bench;
 mod commands;
 mod gen;
@@ -28,6 +29,11 @@ pub struct Cli {
     /// Database file [default: $TRADESCOPE_DB, else the XDG data dir]
     #[arg(long, global = true, env = "TRADESCOPE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Verify the database file's integrity (SQLite quick_check) before using it; done
+    /// automatically for a file copied or downloaded from elsewhere
+    #[arg(long, global = true)]
+    pub check: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -123,6 +129,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log of searches, screenings and exports (hash-chained)
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the hash chain; exit 1 if a row was edited or deleted
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The newest records
+    Show {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every record, as CSV (default) or JSON, for filing elsewhere
+    Export {
+        #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+        format: String,
+    },
 }
 
 /// Run the program; returns the process exit code.
@@ -142,7 +174,8 @@ pub fn main() -> i32 {
                 Some(e) => e.exit_code(),
                 None => 2,
             };
-            eprintln!("error: {err:#}");
+            // Messages quote file contents and names: sanitize before they reach the terminal.
+            eprintln!("error: {}", crate::text::sanitize(&format!("{err:#}")));
             code
         }
     }

@@ -10,6 +10,8 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scale {
     pub shipments: i64,
+    /// Shipments made by `tradescope gen`.
+    pub generated: i64,
     pub parties: i64,
     pub entry_names: i64,
 }
@@ -20,6 +22,11 @@ pub fn scale(conn: &Connection) -> Result<Scale> {
         r.get(0)
     })?;
     let parties = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM party", [], |r| r.get(0))?;
+    let generated = conn.query_row(
+        "SELECT COALESCE(sum(row_count), 0) FROM source WHERE dataset = 'gen'",
+        [],
+        |r| r.get(0),
+    )?;
     let entry_names = conn.query_row(
         "SELECT count(*) FROM entry_name n JOIN list_entry e ON e.id = n.entry_id WHERE e.current = 1",
         [],
@@ -27,6 +34,7 @@ pub fn scale(conn: &Connection) -> Result<Scale> {
     )?;
     Ok(Scale {
         shipments,
+        generated,
         parties,
         entry_names,
     })

@@ -257,6 +257,8 @@ where
     t.lap("party counters");
 
     progress.stage("commit", None);
+    // Stamped as checked, like an import: the next open skips the integrity check.
+    crate::db::safety::stamp(&tx)?;
     tx.commit()?;
     t.lap("commit");
     Ok(BulkReport {

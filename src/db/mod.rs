@@ -1,11 +1,15 @@
 //! The database layer: every SQL statement of the program lives under this module.
 //!
 //! `open_rw` is for commands that write (init, import, gen); `open_ro` is for browsing and
-//! reporting. Both harden the connection (defensive mode, untrusted schema, busy timeout) and
-//! check the schema version; only `open_rw` migrates.
+//! reporting. Both harden the connection (defensive mode, untrusted schema, busy timeout, no
+//! triggers/views unless our schema has them), check the schema version, refuse files whose
+//! schema objects are not exactly tradescope's, and run `PRAGMA quick_check` when the file
+//! comes from elsewhere or `--check` asks (see [`safety`]). Only `open_rw` migrates.
 
+pub mod audit;
 pub mod bench;
 pub mod bulk;
+pub mod cet;
 pub mod entities;
 pub mod import;
 pub mod link;
@@ -13,7 +17,9 @@ pub mod links;
 mod migrate;
 pub mod parties;
 pub mod patents;
+pub mod safety;
 pub mod shipments;
+mod sql_text;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +31,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 pub use migrate::SCHEMA_VERSION;
+pub use safety::Integrity;
 
 /// The database used when neither `--db` nor `$TRADESCOPE_DB` names one:
 /// `$XDG_DATA_HOME/tradescope/tradescope.db` (or the platform's equivalent).
@@ -36,23 +43,39 @@ pub fn default_path() -> PathBuf {
 
 /// Open (creating if needed) a database for writing, and migrate it to the current schema.
 pub fn open_rw(path: &Path) -> Result<Connection> {
+    open_rw_with(path, Integrity::Auto)
+}
+
+/// `open_rw`, choosing when the integrity check runs.
+pub fn open_rw_with(path: &Path, integrity: Integrity) -> Result<Connection> {
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir)?;
         }
     }
     let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
-    harden(&conn, path)?;
+    harden(&conn, path, false)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(|e| db_error(path, e))?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrate::migrate(&conn, path)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| db_error(path, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(|e| db_error(path, e))?;
+    migrate::migrate(&conn, path).map_err(|e| corruption(path, e))?;
+    safety::check_schema(&conn, path)?;
+    // The file is stamped as checked by the next import, inside its transaction: a refused
+    // import leaves the content exactly as it was.
+    safety::check_integrity(&conn, path, integrity)?;
     Ok(conn)
 }
 
 /// Open an existing database read-only, as the workbench and the reporting commands do.
 pub fn open_ro(path: &Path) -> Result<Connection> {
+    open_ro_with(path, Integrity::Auto)
+}
+
+/// `open_ro`, choosing when the integrity check runs.
+pub fn open_ro_with(path: &Path, integrity: Integrity) -> Result<Connection> {
     if !path.exists() {
         return Err(Error::Database {
             path: path.to_path_buf(),
@@ -63,27 +86,41 @@ pub fn open_ro(path: &Path) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
-    harden(&conn, path)?;
-    migrate::check_version(&conn, path)?;
+    harden(&conn, path, true)?;
+    migrate::check_version(&conn, path).map_err(|e| corruption(path, e))?;
+    safety::check_schema(&conn, path)?;
+    safety::check_integrity(&conn, path, integrity)?;
     Ok(conn)
 }
 
 /// Settings every connection gets: a database file may come from elsewhere, so it must not be
 /// able to run code through its schema (triggers, views, defaults calling functions).
-fn harden(conn: &Connection, path: &Path) -> Result<()> {
+fn harden(conn: &Connection, path: &Path, read_only: bool) -> Result<()> {
     let e = |err| db_error(path, err);
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
         .map_err(e)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
         .map_err(e)?;
     conn.busy_timeout(Duration::from_secs(5)).map_err(e)?;
+    safety::restrict(conn, read_only).map_err(|err| corruption(path, err))?;
     Ok(())
 }
 
 fn db_error(path: &Path, err: rusqlite::Error) -> Error {
+    if safety::is_corruption(&err) {
+        return safety::corrupt(path, &err.to_string());
+    }
     Error::Database {
         path: path.to_path_buf(),
         message: err.to_string(),
+    }
+}
+
+/// A SQLite corruption error raised while opening, reported as a corrupt file.
+fn corruption(path: &Path, err: Error) -> Error {
+    match err {
+        Error::Sqlite(e) if safety::is_corruption(&e) => safety::corrupt(path, &e.to_string()),
+        other => other,
     }
 }
 

@@ -9,39 +9,33 @@ use crate::error::{Error, Result};
 use super::fields::{self, opt, split_multi, Header};
 use super::input::decode;
 use super::lists::NewEntry;
+use super::records::Records;
 use super::ListSink;
 
 pub const DATASET: &str = "csl";
 
 pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSink) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let mut rec = csv::ByteRecord::new();
-    let read_err = |e: csv::Error| csv_error(name, e);
-    if !rdr.read_byte_record(&mut rec).map_err(read_err)? {
+    let mut records = Records::new(name, reader, b',');
+    if !records.read_next()? {
         return Err(Error::file(
             name,
             "the file is empty (expected a CSL header row)",
         ));
     }
-    let header = Header::new(name, rec.iter().map(|f| decode(f).into_owned()).collect())?;
+    records.check_fields(&|i| format!("(header column {})", i + 1))?;
+    let header = Header::new(
+        name,
+        records.rec.iter().map(|f| decode(f).into_owned()).collect(),
+    )?;
     let c = Columns::new(&header)?;
-    let width = header.names.len();
-    while rdr.read_byte_record(&mut rec).map_err(read_err)? {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+    records.set_columns(&header.names);
+    while records.read_next()? {
+        if records.is_blank() {
             continue;
         }
-        if rec.len() != width {
-            return Err(Error::input(
-                name,
-                line,
-                "(row)",
-                format!("{} fields where the header has {width}", rec.len()),
-            ));
-        }
+        records.check_row(&header)?;
+        let line = records.line();
+        let rec = &records.rec;
         let get = |i: Option<usize>| -> String {
             i.and_then(|i| rec.get(i))
                 .map(|f| decode(f).into_owned())

@@ -8,32 +8,28 @@ use sha2::{Digest, Sha256};
 use crate::country;
 use crate::error::{Error, Result};
 
-use super::csl::csv_error;
 use super::fields::{self, opt, Header};
 use super::input::{decode, hex};
 use super::lists::NewEntry;
+use super::records::Records;
 use super::ListSink;
 
 pub const DATASET: &str = "dpl";
 const LIST_NAME: &str = "Denied Persons List (DPL) - Bureau of Industry and Security";
 
 pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSink) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let mut rec = csv::ByteRecord::new();
-    if !rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
+    let mut records = Records::new(name, reader, b'\t');
+    if !records.read_next()? {
         return Err(Error::file(
             name,
             "the file is empty (expected a DPL header row)",
         ));
     }
-    let h = Header::new(name, rec.iter().map(|f| decode(f).into_owned()).collect())?;
+    records.check_fields(&|i| format!("(header column {})", i + 1))?;
+    let h = Header::new(
+        name,
+        records.rec.iter().map(|f| decode(f).into_owned()).collect(),
+    )?;
     let c_name = h.require(&["Name"])?;
     let c_street = h.find(&["Street_Address", "Address"]);
     let c_city = h.find(&["City"]);
@@ -46,24 +42,15 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
     let c_update = h.find(&["Last_Update"]);
     let c_action = h.find(&["Action"]);
     let c_fr = h.find(&["FR_Citation"]);
-    let width = h.names.len();
+    records.set_columns(&h.names);
     let mut seen: HashMap<String, u32> = HashMap::new();
-    while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+    while records.read_next()? {
+        if records.is_blank() {
             continue;
         }
-        if rec.len() != width {
-            return Err(Error::input(
-                name,
-                line,
-                "(row)",
-                format!("{} fields where the header has {width}", rec.len()),
-            ));
-        }
+        records.check_row(&h)?;
+        let line = records.line();
+        let rec = &records.rec;
         let get = |i: Option<usize>| {
             i.and_then(|i| rec.get(i))
                 .map(|f| decode(f).trim().to_string())
@@ -93,12 +80,12 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
         let start = fields::date_at(name, line, "Effective_Date", &get(c_eff))?;
         let end = fields::date_at(name, line, "Expiration_Date", &get(c_exp))?;
         // Identity across versions: the published row's name, address and effective date.
-        let mut h = Sha256::new();
+        let mut hasher = Sha256::new();
         for part in [&pname, &street, &city, &get(c_eff)] {
-            h.update(part.as_bytes());
-            h.update([0]);
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
         }
-        let mut uid = hex(&h.finalize()[..10]);
+        let mut uid = hex(&hasher.finalize()[..10]);
         let n = seen.entry(uid.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {

@@ -48,14 +48,25 @@ impl Header {
     /// Like `find`, but a missing column is an error naming the file and the expected names.
     pub fn require(&self, aliases: &[&str]) -> Result<usize> {
         self.find(aliases).ok_or_else(|| {
+            // A hostile header can have 100,000 columns: name a few.
+            const SHOWN: usize = 40;
+            let mut found = self
+                .names
+                .iter()
+                .take(SHOWN)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            if self.names.len() > SHOWN {
+                found.push_str(&format!(", … ({} columns in all)", self.names.len()));
+            }
             Error::input(
                 &self.file,
                 1,
                 aliases[0],
                 format!(
-                    "required column is missing from the header (looked for: {}; found: {})",
+                    "required column is missing from the header (looked for: {}; found: {found})",
                     aliases.join(", "),
-                    self.names.join(", ")
                 ),
             )
         })

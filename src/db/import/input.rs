@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
@@ -24,6 +25,7 @@ pub struct Input {
 enum Data {
     Path(PathBuf),
     Embedded(&'static [u8]),
+    Owned(Arc<[u8]>),
 }
 
 impl Input {
@@ -42,6 +44,14 @@ impl Input {
         }
     }
 
+    /// Bytes held in memory (generated files, fuzzing, data received over a pipe).
+    pub fn bytes(name: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Self {
+        Input {
+            name: name.into(),
+            data: Data::Owned(bytes.into()),
+        }
+    }
+
     /// The file name without directories (used to recognise members of a file set).
     pub fn file_name(&self) -> String {
         Path::new(&self.name)
@@ -55,6 +65,7 @@ impl Input {
         match &self.data {
             Data::Path(p) => Ok(std::fs::metadata(p).map_err(|e| self.io(e))?.len()),
             Data::Embedded(b) => Ok(b.len() as u64),
+            Data::Owned(b) => Ok(b.len() as u64),
         }
     }
 
@@ -69,6 +80,7 @@ impl Input {
                 Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
             }
             Data::Embedded(b) => Ok(Box::new(*b)),
+            Data::Owned(b) => Ok(Box::new(std::io::Cursor::new(Arc::clone(b)))),
         }
     }
 
@@ -99,13 +111,40 @@ impl Input {
             inner: self.raw()?,
             progress,
         };
-        if n == 2 && head == [0x1f, 0x8b] {
-            Ok(Box::new(GzErrors {
+        let text: Box<dyn Read + Send + 'p> = if n == 2 && head == [0x1f, 0x8b] {
+            Box::new(GzErrors {
                 inner: MultiGzDecoder::new(counted),
-            }))
+            })
         } else {
-            Ok(Box::new(counted))
+            Box::new(counted)
+        };
+        self.text_start(text)
+    }
+
+    /// Drop a UTF-8 byte-order mark (before it glues itself to the first field and hides a
+    /// quote: `\u{feff}"Name"`), and refuse UTF-16 text (what some spreadsheet programs save
+    /// as "Unicode text"), which would otherwise read as NUL-riddled fields.
+    fn text_start<'p>(
+        &self,
+        mut text: Box<dyn Read + Send + 'p>,
+    ) -> Result<Box<dyn Read + Send + 'p>> {
+        let mut head = [0u8; 3];
+        let n = read_up_to(&mut text, &mut head).map_err(|e| self.io(e))?;
+        if n >= 2 && (head[..2] == [0xff, 0xfe] || head[..2] == [0xfe, 0xff]) {
+            return Err(Error::file(
+                &self.name,
+                "the file is UTF-16 text; tradescope reads UTF-8 (or Windows-1252): \
+                 save or export it as UTF-8 CSV",
+            ));
         }
+        let keep = if head[..n] == [0xef, 0xbb, 0xbf] {
+            0
+        } else {
+            n
+        };
+        Ok(Box::new(
+            std::io::Cursor::new(head[..keep].to_vec()).chain(text),
+        ))
     }
 
     fn io(&self, e: std::io::Error) -> Error {

@@ -5,15 +5,24 @@
 //! database inside a transaction → (lists) make it the current version, record added/removed →
 //! link new records by name → commit.
 
+pub mod ams;
 pub mod csl;
 pub mod dpl;
 pub mod fields;
+mod guard;
 pub mod input;
 pub mod lists;
 pub mod ofac;
+pub mod patent_writer;
+pub mod patents;
+pub mod patentsview;
+pub mod records;
+pub mod shipments;
+pub mod trade;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
+use sha2::Digest;
 
 use crate::db::link::{self, LinkReport};
 use crate::db::now_utc;
@@ -39,7 +48,7 @@ pub enum Format {
     /// CBP AMS manifest extract tables: header, billgen, shipper, consignee, notifyparty,
     /// cargodesc, tariff (joined on `identifier`)
     Ams,
-    /// Plain shipments CSV for your own data (see README)
+    /// Plain shipments CSV for your own data (see docs/formats.md)
     Shipments,
 }
 
@@ -248,7 +257,15 @@ pub fn import(
             &mut report,
         )?;
     } else {
-        report.rows = import_records(&tx, format, inputs, opts, progress, source_id)?;
+        report.rows = import_records(
+            &tx,
+            format,
+            inputs,
+            opts,
+            progress,
+            source_id,
+            &mut report.warnings,
+        )?;
         progress.stage("linking names", None);
         report.links = link::link_new_records(&tx, source_id)?;
     }
@@ -256,6 +273,7 @@ pub fn import(
         "UPDATE source SET row_count = ?1, as_of = ?2 WHERE id = ?3",
         params![report.rows as i64, report.as_of, source_id],
     )?;
+    crate::db::safety::stamp(&tx)?;
     tx.commit()?;
     Ok(report)
 }
@@ -307,15 +325,86 @@ fn import_list(
 
 /// Shipments and patents: formats that add records (no versions).
 fn import_records(
-    _tx: &Transaction,
+    tx: &Transaction,
     format: Format,
-    _inputs: &[Input],
-    _opts: &ImportOptions,
-    _progress: &dyn Progress,
-    _source_id: i64,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    source_id: i64,
+    warnings: &mut Vec<String>,
 ) -> Result<u64> {
-    Err(Error::User(format!(
-        "the {} importer is not available yet",
-        format.as_str()
-    )))
+    let synthetic = opts.synthetic;
+    match format {
+        Format::Ams => ams::import(tx, inputs, source_id, synthetic, progress, warnings),
+        Format::Shipments => {
+            shipments::import(tx, &inputs[0], source_id, synthetic, progress, warnings)
+        }
+        Format::Patentsview => {
+            patentsview::import(tx, inputs, source_id, synthetic, progress, warnings)
+        }
+        Format::Patents => {
+            patents::import(tx, &inputs[0], source_id, synthetic, progress, warnings)
+        }
+        Format::Csl | Format::Ofac | Format::Dpl => {
+            Err(Error::User(format!("{} is a list format", format.as_str())))
+        }
+    }
+}
+
+/// Records made by a program rather than read from a file (the demo data): stored like an
+/// import, as one synthetic source in one transaction, and linked. `fingerprint` identifies the
+/// generated content (generator version and seed): the same fingerprint is not generated twice.
+/// `generate` gets the transaction and the new source id and returns the number of records.
+pub fn import_generated(
+    conn: &mut Connection,
+    dataset: &str,
+    name: &str,
+    fingerprint: &str,
+    progress: &dyn Progress,
+    generate: impl FnOnce(&Transaction, i64) -> Result<u64>,
+) -> Result<ImportReport> {
+    let sha = input::hex(&sha2::Sha256::digest(fingerprint.as_bytes()));
+    let mut report = ImportReport {
+        format: dataset.into(),
+        dataset: dataset.into(),
+        files: vec![name.into()],
+        sha256: sha.clone(),
+        source_id: None,
+        already_imported: false,
+        rows: 0,
+        as_of: None,
+        version: None,
+        links: LinkReport::default(),
+        warnings: Vec::new(),
+    };
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM source WHERE dataset = ?1 AND sha256 = ?2",
+            params![dataset, sha],
+            |r| r.get(0),
+        )
+        .ok();
+    if let Some(id) = existing {
+        report.source_id = Some(id);
+        report.already_imported = true;
+        return Ok(report);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT INTO source (dataset, format, path, sha256, imported_at, current, synthetic, note)
+         VALUES (?1, 'generated', ?2, ?3, ?4, 1, 1, ?5)",
+        params![dataset, name, sha, now_utc(), fingerprint],
+    )?;
+    let source_id = tx.last_insert_rowid();
+    report.source_id = Some(source_id);
+    progress.stage("generating", None);
+    report.rows = generate(&tx, source_id)?;
+    progress.stage("linking names", None);
+    report.links = link::link_new_records(&tx, source_id)?;
+    tx.execute(
+        "UPDATE source SET row_count = ?1 WHERE id = ?2",
+        params![report.rows as i64, source_id],
+    )?;
+    tx.commit()?;
+    Ok(report)
 }

@@ -10,10 +10,10 @@ use crate::country;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
-use super::csl::csv_error;
 use super::fields::opt;
 use super::input::{decode, Input};
 use super::lists::NewEntry;
+use super::records::Records;
 use super::ListSink;
 
 /// Which member of the set a file is, from its name.
@@ -91,38 +91,58 @@ struct Primary {
     aliases: Vec<(String, String)>,
 }
 
+/// Column names of each member, as OFAC documents them (the files have no header).
+fn columns(m: Member) -> &'static [&'static str] {
+    match m {
+        Member::Primary => &[
+            "ent_num",
+            "SDN_Name",
+            "SDN_Type",
+            "Program",
+            "Title",
+            "Call_Sign",
+            "Vess_type",
+            "Tonnage",
+            "GRT",
+            "Vess_flag",
+            "Vess_owner",
+            "Remarks",
+        ],
+        Member::Address => &[
+            "ent_num",
+            "Add_num",
+            "Address",
+            "City/State/Province/Postal Code",
+            "Country",
+            "Add_remarks",
+        ],
+        Member::Alias => &["ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks"],
+        Member::Comments => &["ent_num", "Remarks_Extended"],
+    }
+}
+
 /// Rows of a headerless OFAC file, as (line, fields). Skips blank lines and the 0x1A marker.
 fn rows(
     name: &str,
     reader: Box<dyn Read + Send + '_>,
-    min_fields: usize,
+    member: Member,
     mut f: impl FnMut(u64, Vec<String>) -> Result<()>,
 ) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let mut rec = csv::ByteRecord::new();
-    while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 {
-            let only = rec.get(0).unwrap_or_default().trim_ascii();
+    let mut records = Records::new(name, reader, b',');
+    let names: Vec<String> = columns(member).iter().map(|c| c.to_string()).collect();
+    records.set_columns(&names);
+    while records.read_next()? {
+        if records.rec.len() == 1 {
+            let only = records.rec.get(0).unwrap_or_default().trim_ascii();
             if only.is_empty() || only == b"\x1a" {
                 continue;
             }
         }
-        if rec.len() < min_fields {
-            return Err(Error::input(
-                name,
-                line,
-                "(row)",
-                format!("{} fields where this file has {min_fields}", rec.len()),
-            ));
-        }
-        f(line, rec.iter().map(|b| decode(b).into_owned()).collect())?;
+        records.check_row_fixed()?;
+        f(
+            records.line(),
+            records.rec.iter().map(|b| decode(b).into_owned()).collect(),
+        )?;
     }
     Ok(())
 }
@@ -152,10 +172,22 @@ pub fn read(inputs: &[Input], progress: &dyn Progress, sink: &mut dyn ListSink) 
         let m = member(&input.file_name()).unwrap_or(Member::Primary);
         let reader = input.open(progress)?;
         match m {
-            Member::Primary => rows(name, reader, 12, |line, f| {
+            Member::Primary => rows(name, reader, m, |line, f| {
                 let n = ent_num(name, line, &f[0])?;
                 let pname =
                     opt(&f[1]).ok_or_else(|| Error::input(name, line, "SDN_Name", "empty name"))?;
+                if let Some(first) = by_num.get(&n) {
+                    return Err(Error::input(
+                        name,
+                        line,
+                        "ent_num",
+                        format!(
+                            "ent_num {n} already appears on line {}: the file is damaged \
+                             or two files were joined",
+                            first.line
+                        ),
+                    ));
+                }
                 by_num.insert(
                     n,
                     Primary {
@@ -174,7 +206,7 @@ pub fn read(inputs: &[Input], progress: &dyn Progress, sink: &mut dyn ListSink) 
                 );
                 Ok(())
             })?,
-            Member::Address => rows(name, reader, 6, |line, f| {
+            Member::Address => rows(name, reader, m, |line, f| {
                 let n = ent_num(name, line, &f[0])?;
                 let Some(p) = by_num.get_mut(&n) else {
                     dangling.push(format!("{name}:{line}: ent_num {n}"));
@@ -192,7 +224,7 @@ pub fn read(inputs: &[Input], progress: &dyn Progress, sink: &mut dyn ListSink) 
                 }
                 Ok(())
             })?,
-            Member::Alias => rows(name, reader, 4, |line, f| {
+            Member::Alias => rows(name, reader, m, |line, f| {
                 let n = ent_num(name, line, &f[0])?;
                 let Some(p) = by_num.get_mut(&n) else {
                     dangling.push(format!("{name}:{line}: ent_num {n}"));
@@ -206,7 +238,7 @@ pub fn read(inputs: &[Input], progress: &dyn Progress, sink: &mut dyn ListSink) 
                 }
                 Ok(())
             })?,
-            Member::Comments => rows(name, reader, 2, |line, f| {
+            Member::Comments => rows(name, reader, m, |line, f| {
                 let n = ent_num(name, line, &f[0])?;
                 let Some(p) = by_num.get_mut(&n) else {
                     dangling.push(format!("{name}:{line}: ent_num {n}"));

@@ -1,0 +1,74 @@
+//! `tradescope audit …`, and the helper every auditable command calls.
+
+use super::commands::Db;
+use super::output::json;
+use super::AuditAction;
+use crate::db::audit;
+use crate::error::Error;
+
+/// Append to the audit log. A failure to log does not hide the answer already printed, but it
+/// is reported: an auditor must know the record is missing.
+pub fn record(db: Db, rec: &audit::NewRecord) {
+    let result = db
+        .open_rw()
+        .and_then(|mut conn| audit::append(&mut conn, rec));
+    if let Err(e) = result {
+        eprintln!(
+            "warning: this {} was NOT recorded in the audit log: {e}",
+            rec.action
+        );
+    }
+}
+
+pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
+    let conn = db.open_ro()?;
+    match action {
+        AuditAction::Verify { json: as_json } => {
+            let v = audit::verify(&conn)?;
+            if as_json {
+                json(&v)?;
+            } else if v.ok {
+                println!("audit log OK: {} rows, head hash {}", v.rows, v.head);
+            }
+            match &v.problem {
+                None => Ok(()),
+                Some((id, what)) => Err(Error::User(format!(
+                    "audit log FAILED verification at row {id}: {what}"
+                ))
+                .into()),
+            }
+        }
+        AuditAction::Show {
+            limit,
+            json: as_json,
+        } => {
+            let rows = audit::recent(&conn, limit)?;
+            if as_json {
+                return json(&rows);
+            }
+            for r in rows.iter().rev() {
+                println!(
+                    "#{:<5} {} {:<10} {:<13} {}",
+                    r.id,
+                    r.at,
+                    crate::text::sanitize::sanitize(&r.user),
+                    r.action,
+                    crate::text::sanitize::sanitize(r.query.as_deref().unwrap_or(""))
+                );
+            }
+            Ok(())
+        }
+        AuditAction::Export { format } => {
+            let rows = audit::all(&conn)?;
+            if format == "json" {
+                return json(&rows);
+            }
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            for r in &rows {
+                w.serialize(r)?;
+            }
+            w.flush()?;
+            Ok(())
+        }
+    }
+}
