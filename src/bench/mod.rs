@@ -53,11 +53,15 @@ pub struct BenchOptions {
     pub out: Option<PathBuf>,
     /// Skip the cold-cache timings (they drop the OS page cache of the whole machine).
     pub no_cold: bool,
+    /// Another size than FULL/QUICK (growth measurements).
+    pub size: Option<Size>,
 }
 
 impl BenchOptions {
     pub fn size(&self) -> Size {
-        if self.quick {
+        if let Some(s) = self.size {
+            s
+        } else if self.quick {
             QUICK
         } else {
             FULL

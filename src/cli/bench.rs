@@ -11,18 +11,30 @@ pub fn cmd_bench(
     quick: bool,
     out: Option<PathBuf>,
     no_cold: bool,
+    shipments: Option<u64>,
     probe_rss: bool,
 ) -> anyhow::Result<()> {
-    let db = db.unwrap_or_else(|| bench::default_db(quick));
+    let size = shipments.map(|n| bench::Size {
+        shipments: n,
+        names: n / 10,
+        link_busiest: (n / 500) as usize,
+    });
+    let db = db.unwrap_or_else(|| match size {
+        Some(s) => {
+            bench::default_db(false).with_file_name(format!("tradescope-bench-{}.db", s.shipments))
+        }
+        None => bench::default_db(quick),
+    });
     if probe_rss {
         return json(&bench::rss_probe(&db)?);
     }
-    let out = out.or_else(|| (!quick).then(|| PathBuf::from("BENCHMARKS.md")));
+    let out = out.or_else(|| (!quick && size.is_none()).then(|| PathBuf::from("BENCHMARKS.md")));
     let opts = BenchOptions {
         quick,
         db,
         out: out.clone(),
         no_cold,
+        size,
     };
     let bar = Bar::new("bench");
     let results = bench::run(&opts, &bar);

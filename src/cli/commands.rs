@@ -57,8 +57,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             quick,
             out,
             no_cold,
+            shipments,
             probe_rss,
-        } => super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, probe_rss),
+        } => super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, probe_rss),
         Command::Gen {
             shipments,
             parties,

@@ -120,6 +120,9 @@ pub enum Command {
         /// Skip cold-cache timings (they drop the whole machine's page cache; root only)
         #[arg(long)]
         no_cold: bool,
+        /// Another database size, for growth measurements: shipments (names = shipments / 10)
+        #[arg(long, value_name = "N")]
+        shipments: Option<u64>,
         /// Internal: measure memory in this fresh process and print it as JSON
         #[arg(long, hide = true)]
         probe_rss: bool,
