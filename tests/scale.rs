@@ -16,8 +16,8 @@ const PARTIES: u64 = 600;
 fn build() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("gen.db");
-    tradescope::bundle::init(&path, false, &NoProgress).expect("init");
     let mut conn = db::open_rw(&path).expect("open");
+    tradescope::bench::import_lists(&mut conn, &NoProgress).expect("lists");
     let cfg = GenConfig {
         shipments: SHIPMENTS,
         parties: PARTIES,

@@ -122,7 +122,7 @@ fn ensure_db(path: &Path, size: Size, progress: &dyn Progress) -> Result<Option<
 
 /// The bundled watch lists only (the benchmark's names come from them and from `gen`; the
 /// bundled patents and demo shipments would only slow the build down).
-fn import_lists(conn: &mut rusqlite::Connection, progress: &dyn Progress) -> Result<()> {
+pub fn import_lists(conn: &mut rusqlite::Connection, progress: &dyn Progress) -> Result<()> {
     use crate::db::import::{self, Format, ImportOptions, Input};
     for step in crate::bundle::steps() {
         if !matches!(step.format, Format::Csl | Format::Ofac | Format::Dpl) {
