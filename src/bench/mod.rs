@@ -6,7 +6,7 @@ mod import;
 pub mod machine;
 mod queries;
 pub mod report;
-mod search;
+pub mod search;
 pub mod terminal;
 pub mod timing;
 
@@ -82,7 +82,12 @@ pub fn default_db(quick: bool) -> PathBuf {
 }
 
 /// The database at `path` if it has the right size, else build it (a one-time cost).
-fn ensure_db(path: &Path, size: Size, progress: &dyn Progress) -> Result<Option<GenReport>> {
+/// Returns the generator's report (stored in the database) and whether it was built now.
+fn ensure_db(
+    path: &Path,
+    size: Size,
+    progress: &dyn Progress,
+) -> Result<(Option<GenReport>, bool)> {
     if path.exists() {
         let conn = db::open_ro(path)?;
         let s = q::scale(&conn)?;
@@ -90,7 +95,7 @@ fn ensure_db(path: &Path, size: Size, progress: &dyn Progress) -> Result<Option<
         if s.generated as u64 == size.shipments && names.abs_diff(size.names) <= size.names / 100 {
             let report = q::meta(&conn, gen::META_KEY)?
                 .and_then(|t| serde_json::from_str::<GenReport>(&t).ok());
-            return Ok(report);
+            return Ok((report, false));
         }
         return Err(Error::User(format!(
             "{} holds {} generated shipments and {} names, not the benchmark's {} and {}; \
@@ -117,7 +122,7 @@ fn ensure_db(path: &Path, size: Size, progress: &dyn Progress) -> Result<Option<
         progress,
     )?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    Ok(Some(report))
+    Ok((Some(report), true))
 }
 
 /// The bundled watch lists only (the benchmark's names come from them and from `gen`; the
@@ -197,7 +202,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     let size = opts.size();
     let t0 = Instant::now();
     progress.stage("database", None);
-    let built = ensure_db(&opts.db, size, progress)?;
+    let (built, built_now) = ensure_db(&opts.db, size, progress)?;
     let build_seconds = t0.elapsed().as_secs_f64();
     let mut facts = machine::facts(&opts.db);
     if !opts.no_cold {
@@ -347,12 +352,17 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     figures.extend(paths);
     figures.extend(queries::counts(&conn, if opts.quick { 5 } else { 20 })?);
 
+    let build_seconds = match (&built, built_now) {
+        (_, true) => build_seconds,
+        (Some(g), false) => g.seconds_total,
+        (None, false) => 0.0,
+    };
     let markdown = render(
         opts,
         size,
         &facts,
         build_seconds,
-        built.is_some(),
+        built_now,
         &figures,
         &plans,
     );
@@ -400,7 +410,7 @@ fn render(
         if built {
             "built in this run"
         } else {
-            "reused (build once)"
+            "reused; built by an earlier run in"
         },
         build_seconds
     );

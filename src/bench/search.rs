@@ -50,6 +50,11 @@ pub fn measure(conn: &Connection, reps: usize) -> Result<SearchFigures> {
     let t = Instant::now();
     let list = load_names(conn)?;
     let load_ms = t.elapsed().as_secs_f64() * 1000.0;
+    Ok(measure_list(list, load_ms, reps))
+}
+
+/// The search figures over `list` (loaded in `load_ms`).
+pub fn measure_list(list: NameList, load_ms: f64, reps: usize) -> SearchFigures {
     let mut load = Figure::new(
         &format!("load {} names into the search list", list.len()),
         "off the UI thread",
@@ -57,7 +62,7 @@ pub fn measure(conn: &Connection, reps: usize) -> Result<SearchFigures> {
     );
     load.ours = Some(Stat::one(load_ms));
     load.note = format!(
-        "read from SQLite and prepared (folded copy + character mask per name); {:.0} MiB of \
+        "read (or generated) and prepared (folded copy + character mask per name); {:.0} MiB of \
          heap. The workbench does this in the background after the first frame.",
         list.heap_bytes() as f64 / 1024.0 / 1024.0
     );
@@ -76,7 +81,26 @@ pub fn measure(conn: &Connection, reps: usize) -> Result<SearchFigures> {
     for engine in [Engine::Skim, Engine::Nucleo] {
         engines.push(measure_engine(&list, engine, naive, reps));
     }
-    Ok(SearchFigures { load, engines })
+    SearchFigures { load, engines }
+}
+
+/// The search figures over the current list names plus `parties` generated party names, without
+/// a shipments database (the name list does not depend on shipments).
+pub fn measure_generated(conn: &Connection, parties: u64, reps: usize) -> Result<SearchFigures> {
+    let t = Instant::now();
+    let mut names: Vec<String> = entities::current_names(conn)?
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    let cfg = crate::gen::GenConfig {
+        shipments: 0,
+        parties,
+        seed: 1,
+    };
+    let (ps, _) = crate::gen::parties(&cfg, &[], &Default::default());
+    names.extend(ps.into_iter().map(|p| p.name));
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    Ok(measure_list(NameList::new(names), ms, reps))
 }
 
 fn measure_engine(list: &NameList, engine: Engine, naive: Stat, reps: usize) -> (Figure, Figure) {

@@ -50,3 +50,17 @@ pub fn cmd_bench(
     }
     Ok(())
 }
+
+/// `bench --search-names N`: the name-search rows over the lists + N generated names.
+pub fn cmd_search_names(db: &std::path::Path, parties: u64) -> anyhow::Result<()> {
+    let conn = crate::db::open_ro(db)?;
+    let s = bench::search::measure_generated(&conn, parties, 5)?;
+    let mut figures = vec![s.load];
+    for (full, typing) in s.engines {
+        figures.push(full);
+        figures.push(typing);
+    }
+    println!("{}", report::table(&figures));
+    println!("{}", report::notes(&figures));
+    Ok(())
+}

@@ -58,8 +58,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             no_cold,
             shipments,
+            search_names,
             probe_rss,
-        } => super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, probe_rss),
+        } => {
+            if let Some(n) = search_names {
+                return super::bench::cmd_search_names(&db_path, n);
+            }
+            super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, probe_rss)
+        }
         Command::Gen {
             shipments,
             parties,

@@ -123,6 +123,9 @@ pub enum Command {
         /// Another database size, for growth measurements: shipments (names = shipments / 10)
         #[arg(long, value_name = "N")]
         shipments: Option<u64>,
+        /// Only the name-search figures, over the lists + N generated party names (no shipments)
+        #[arg(long, value_name = "N")]
+        search_names: Option<u64>,
         /// Internal: measure memory in this fresh process and print it as JSON
         #[arg(long, hide = true)]
         probe_rss: bool,
