@@ -11,6 +11,11 @@
 //!   one file per real published format, reading records through `import::records` (file:line:
 //!   field errors, quote/size guards); every import is one transaction. `db::link` stores
 //!   matcher-made links.
+//! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
+//!   written by `db::bulk`.
+//! - [`rank`]: ranked fuzzy search over a million names per keystroke (prefilter, all cores,
+//!   reuse of the previous result, cancellation).
+//! - [`bench`]: `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
@@ -36,16 +41,19 @@
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
 pub mod app;
+pub mod bench;
 pub mod bundle;
 pub mod cli;
 pub mod country;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod gen;
 pub mod matching;
 pub mod model;
 pub mod products;
 pub mod progress;
+pub mod rank;
 pub mod search;
 pub mod terminal;
 pub mod text;

@@ -55,6 +55,34 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { action } => super::audit::run(db, action),
         Command::Screen(args) => super::screen::run_screen(db, args),
         Command::Match(args) => super::screen::run_match(args),
+        Command::Bench {
+            quick,
+            out,
+            no_cold,
+            shipments,
+            search_names,
+            probe_rss,
+        } => {
+            if let Some(n) = search_names {
+                return super::bench::cmd_search_names(&db_path, n);
+            }
+            super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, probe_rss)
+        }
+        Command::Gen {
+            shipments,
+            parties,
+            seed,
+            no_link,
+            link_busiest,
+            json: as_json,
+        } => {
+            let scope = match (no_link, link_busiest) {
+                (true, _) => crate::gen::LinkScope::None,
+                (false, Some(n)) => crate::gen::LinkScope::Busiest(n),
+                (false, None) => crate::gen::LinkScope::All,
+            };
+            super::gen::cmd_gen(&db_path, shipments, parties, seed, scope, as_json)
+        }
     }
 }
 

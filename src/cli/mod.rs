@@ -2,7 +2,9 @@
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
 mod audit;
+mod bench;
 mod commands;
+mod gen;
 mod output;
 pub mod progress;
 mod screen;
@@ -89,6 +91,50 @@ pub enum Command {
     Screen(screen::ScreenArgs),
     /// Score pairs of names from a CSV file (name1,name2[,schema]); CSV on stdout
     Match(screen::MatchArgs),
+    /// Fill the database with synthetic trade data at scale (parties, shipments, links), marked synthetic
+    Gen {
+        /// Number of shipments to generate
+        #[arg(long, value_name = "N")]
+        shipments: u64,
+        /// Number of trade parties to generate
+        #[arg(long, value_name = "M")]
+        parties: u64,
+        /// Random seed: the same seed and sizes give the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Do not link the new parties to list entries (linking a million parties takes a while)
+        #[arg(long, conflicts_with = "link_busiest")]
+        no_link: bool,
+        /// Link only the N most active new parties to list entries
+        #[arg(long, value_name = "N")]
+        link_busiest: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure every scale figure against its naive baseline and write BENCHMARKS.md
+    ///
+    /// Builds a 10M-shipment / 1M-name database on first run (once; about an hour on 2 cores)
+    /// under $TRADESCOPE_BENCH_DIR or the temp dir, unless --db names one.
+    Bench {
+        /// Scaled down (200K shipments, 100K names): about a minute
+        #[arg(long)]
+        quick: bool,
+        /// Where to write the report [default: BENCHMARKS.md; with --quick: stdout only]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Skip cold-cache timings (they drop the whole machine's page cache; root only)
+        #[arg(long)]
+        no_cold: bool,
+        /// Another database size, for growth measurements: shipments (names = shipments / 10)
+        #[arg(long, value_name = "N")]
+        shipments: Option<u64>,
+        /// Only the name-search figures, over the lists + N generated party names (no shipments)
+        #[arg(long, value_name = "N")]
+        search_names: Option<u64>,
+        /// Internal: measure memory in this fresh process and print it as JSON
+        #[arg(long, hide = true)]
+        probe_rss: bool,
+    },
     /// Counts per table and per source, with each source's SHA-256
     Stats {
         #[arg(long)]

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::matching::{self, NameIndex, NameRecord, Schema, SearchOptions};
+use crate::progress::Progress;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct LinkReport {
@@ -175,4 +176,54 @@ pub fn link_new_records(tx: &Transaction, source_id: i64) -> Result<LinkReport> 
         party_links: link_targets(tx, &index, Target::Party, &parties)?,
         assignee_links: link_targets(tx, &index, Target::Assignee, &assignees)?,
     })
+}
+
+/// Link the parties of `source_id` (millions, after `tradescope gen`) against all current
+/// entries, `chunk` parties at a time: memory stays bounded by the chunk, the matching of each
+/// chunk runs on all cores. With `busiest`, only that many parties are linked, the most active
+/// first (a matcher too slow for millions still links the parties analysts reach most often).
+/// Returns the number of links stored.
+pub fn link_source_parties(
+    tx: &Transaction,
+    source_id: i64,
+    busiest: Option<usize>,
+    chunk: usize,
+    progress: &dyn Progress,
+) -> Result<u64> {
+    let index = entry_index(tx, "e.current = ?1", 1)?;
+    let mut links = 0u64;
+    if let Some(n) = busiest {
+        let mut stmt = tx.prepare(
+            "SELECT id, name, country FROM party WHERE source_id = ?1
+             ORDER BY n_shipped + n_received + n_notified DESC, id LIMIT ?2",
+        )?;
+        let items = stmt
+            .query_map(params![source_id, n as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(i64, String, Option<String>)>>>()?;
+        for part in items.chunks(chunk.max(1)) {
+            links += link_targets(tx, &index, Target::Party, part)?;
+            progress.inc(part.len() as u64);
+        }
+        return Ok(links);
+    }
+    let mut stmt = tx.prepare(
+        "SELECT id, name, country FROM party WHERE source_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    )?;
+    let mut last = 0i64;
+    loop {
+        let items = stmt
+            .query_map(params![source_id, last, chunk as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(i64, String, Option<String>)>>>()?;
+        let Some(&(id, _, _)) = items.last() else {
+            break;
+        };
+        last = id;
+        links += link_targets(tx, &index, Target::Party, &items)?;
+        progress.inc(items.len() as u64);
+    }
+    Ok(links)
 }

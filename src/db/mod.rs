@@ -7,6 +7,8 @@
 //! comes from elsewhere or `--check` asks (see [`safety`]). Only `open_rw` migrates.
 
 pub mod audit;
+pub mod bench;
+pub mod bulk;
 pub mod cet;
 pub mod entities;
 pub mod import;
@@ -127,4 +129,32 @@ fn corruption(path: &Path, err: Error) -> Error {
 /// Current UTC time as ISO-8601 text, the timestamp format of every table.
 pub fn now_utc() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// EXPLAIN QUERY PLAN of `sql`, one line per plan step (indented by depth).
+pub fn explain(
+    conn: &Connection,
+    sql: &str,
+    params: &[rusqlite::types::Value],
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut depth: Vec<(i64, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, parent, detail) = row?;
+        let d = depth
+            .iter()
+            .find(|(i, _)| *i == parent)
+            .map_or(0, |(_, d)| d + 1);
+        depth.push((id, d));
+        out.push(format!("{}{detail}", "  ".repeat(d)));
+    }
+    Ok(out)
 }

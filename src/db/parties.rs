@@ -100,3 +100,10 @@ pub fn counterparties(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Every party's (id, name), in id order, for the in-memory name search.
+pub fn all_names(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM party ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

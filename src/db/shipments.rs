@@ -5,7 +5,7 @@
 //! (party, ship_date, id) with a LIMIT, and the runs are merged here.
 
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -254,21 +254,110 @@ fn conditions(f: &ShipmentFilter) -> (Vec<String>, Vec<Value>) {
     (w, p)
 }
 
-/// Party ids and roles a filter restricts to (entity → its linked parties; party → any role).
-fn party_runs(conn: &Connection, f: &ShipmentFilter) -> Result<Option<Vec<(&'static str, i64)>>> {
-    let mut runs = Vec::new();
-    if let Some(pid) = f.party_id {
-        for col in ["shipper_id", "consignee_id", "notify_id"] {
-            runs.push((col, pid));
+/// One index run: rows with `column = value`, read newest first through the composite index
+/// (column, ship_date, id). A filter that names several values (a party in any role, an
+/// entity's parties, a country as origin or destination, an HS prefix covering a few codes, a
+/// port name matching a few ports) becomes several runs, merged by SQLite without sorting.
+type Run = (&'static str, Value);
+
+/// Most runs merged in one compound SELECT (SQLite allows 500 terms).
+const RUNS_PER_QUERY: usize = 200;
+
+/// Most distinct values an HS prefix or a port name may expand to before the query falls back
+/// to a scan in date order.
+const MAX_EXPANSION: usize = 64;
+
+/// Runs a filter restricts to. Party and entity filters always use runs (they are the drill
+/// paths); country, HS prefix and port become runs only for the date sort, the one the
+/// composite indexes serve.
+fn runs(conn: &Connection, f: &ShipmentFilter, sort: Sort) -> Result<Option<Vec<Run>>> {
+    let mut runs: Vec<Run> = Vec::new();
+    if f.party_id.is_some() || f.entity_id.is_some() {
+        if let Some(pid) = f.party_id {
+            for col in ["shipper_id", "consignee_id", "notify_id"] {
+                runs.push((col, pid.into()));
+            }
+        }
+        if let Some(eid) = f.entity_id {
+            for pid in crate::db::links::linked_party_ids(conn, eid)? {
+                runs.push(("shipper_id", pid.into()));
+                runs.push(("consignee_id", pid.into()));
+            }
+        }
+        return Ok(Some(runs));
+    }
+    if sort.key != SortKey::Date || f.shipper_id.is_some() || f.consignee_id.is_some() {
+        return Ok(None);
+    }
+    if f.origin_country.is_none() && f.dest_country.is_none() {
+        if let Some(c) = &f.country {
+            let c = c.to_uppercase();
+            runs.push(("origin_country", c.clone().into()));
+            runs.push(("dest_country", c.into()));
+            return Ok(Some(runs));
         }
     }
-    if let Some(eid) = f.entity_id {
-        for pid in crate::db::links::linked_party_ids(conn, eid)? {
-            runs.push(("shipper_id", pid));
-            runs.push(("consignee_id", pid));
+    if let Some(hs) = &f.hs_prefix {
+        let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() {
+            let end = format!("{digits}\u{10ffff}");
+            return Ok(distinct_values(conn, "hs_code", &digits, &end, |_| true)?
+                .map(|codes| codes.into_iter().map(|c| ("hs_code", c.into())).collect()));
         }
     }
-    Ok((f.party_id.is_some() || f.entity_id.is_some()).then_some(runs))
+    if let Some(port) = f.port.as_deref().filter(|p| !p.is_empty()) {
+        let needle = port.to_lowercase();
+        let matches = |v: &str| v.to_lowercase().contains(&needle);
+        let lading = distinct_values(conn, "port_of_lading", "", "\u{10ffff}", matches)?;
+        let unlading = distinct_values(conn, "port_of_unlading", "", "\u{10ffff}", matches)?;
+        if let (Some(l), Some(u)) = (lading, unlading) {
+            runs.extend(l.into_iter().map(|v| ("port_of_lading", v.into())));
+            runs.extend(u.into_iter().map(|v| ("port_of_unlading", v.into())));
+            return Ok(Some(runs));
+        }
+    }
+    Ok(None)
+}
+
+/// The distinct values of an indexed column in [from, to) that pass `keep`, found by skipping
+/// through the index one value at a time (a few index seeks per value, no scan). None if the
+/// range holds more than `MAX_EXPANSION * 8` values or more than `MAX_EXPANSION` are kept.
+fn distinct_values(
+    conn: &Connection,
+    column: &str,
+    from: &str,
+    to: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Option<Vec<String>>> {
+    let first = format!(
+        "SELECT {column} FROM shipment WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT 1"
+    );
+    let next = format!(
+        "SELECT {column} FROM shipment WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column} LIMIT 1"
+    );
+    let mut out = Vec::new();
+    let mut v: Option<String> = conn
+        .prepare_cached(&first)?
+        .query_row([from, to], |r| r.get(0))
+        .optional()?;
+    let mut seen = 0;
+    while let Some(value) = v {
+        seen += 1;
+        if seen > MAX_EXPANSION * 8 {
+            return Ok(None);
+        }
+        if keep(&value) {
+            out.push(value.clone());
+            if out.len() > MAX_EXPANSION {
+                return Ok(None);
+            }
+        }
+        v = conn
+            .prepare_cached(&next)?
+            .query_row(params![value, to], |r| r.get(0))
+            .optional()?;
+    }
+    Ok(Some(out))
 }
 
 /// One page of shipments after `after` (None: the first page).
@@ -299,15 +388,22 @@ pub fn page(
         });
     }
     let fetch = limit + 1;
-    let rows = match party_runs(conn, f)? {
+    let rows = match runs(conn, f, sort)? {
         Some(runs) => {
             let mut all = Vec::new();
-            for (col, pid) in runs {
-                let mut w2 = w.clone();
-                let mut p2 = p.clone();
-                p2.push(pid.into());
-                w2.push(format!("s.{col} = ?{}", p2.len()));
-                all.extend(select(conn, &w2, &p2, key, dir, fetch)?);
+            if sort.key == SortKey::Date {
+                for group in runs.chunks(RUNS_PER_QUERY) {
+                    all.extend(select_merged(conn, &w, &p, group, dir, fetch)?);
+                }
+            } else {
+                // Other sort keys are not in the indexes: each run is sorted on its own.
+                for (col, v) in runs {
+                    let mut w2 = w.clone();
+                    let mut p2 = p.clone();
+                    p2.push(v);
+                    w2.push(format!("s.{col} = ?{}", p2.len()));
+                    all.extend(select(conn, &w2, &p2, key, dir, fetch)?);
+                }
             }
             all.sort_by(|a, b| {
                 let o = sort_value(a, sort.key)
@@ -321,6 +417,11 @@ pub fn page(
             });
             all.dedup_by_key(|r| r.id);
             all
+        }
+        None if narrow_sort(f, sort.key) => {
+            let mut stmt = conn.prepare_cached(&narrow_sql(&w, key, dir, fetch))?;
+            let rows = stmt.query_map(params_from_iter(p.iter()), row)?;
+            rows.collect::<rusqlite::Result<_>>()?
         }
         None => select(conn, &w, &p, key, dir, fetch)?,
     };
@@ -338,6 +439,46 @@ pub fn page(
     Ok(Page { rows, next })
 }
 
+fn select_sql(w: &[String], key: &str, dir: &str, limit: usize) -> String {
+    let where_sql = if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    };
+    format!(
+        "SELECT {ROW_COLUMNS} FROM {FROM} {where_sql} ORDER BY {key} {dir}, s.id {dir} LIMIT {limit}"
+    )
+}
+
+/// Sorting happens in SQLite when no index gives the order (a description search, sorted by
+/// date): then only (id, sort value) of the matches are sorted, and the joins and the wide
+/// columns are read for the one page that is shown.
+fn narrow_sort(f: &ShipmentFilter, key: SortKey) -> bool {
+    f.text
+        .as_deref()
+        .is_some_and(|t| t.trim().chars().count() >= 3)
+        && matches!(
+            key,
+            SortKey::Date | SortKey::Hs | SortKey::Origin | SortKey::Destination
+        )
+}
+
+fn narrow_sql(w: &[String], key: &str, dir: &str, limit: usize) -> String {
+    let where_sql = if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    };
+    format!(
+        "SELECT {ROW_COLUMNS} FROM (SELECT s.id AS id, {key} AS k FROM shipment s {where_sql}
+            ORDER BY k {dir}, id {dir} LIMIT {limit}) AS r
+         JOIN shipment s ON s.id = r.id
+         LEFT JOIN party sp ON sp.id = s.shipper_id
+         LEFT JOIN party cp ON cp.id = s.consignee_id
+         ORDER BY r.k {dir}, r.id {dir}"
+    )
+}
+
 fn select(
     conn: &Connection,
     w: &[String],
@@ -346,17 +487,90 @@ fn select(
     dir: &str,
     limit: usize,
 ) -> Result<Vec<ShipmentRow>> {
-    let where_sql = if w.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", w.join(" AND "))
-    };
+    let mut stmt = conn.prepare_cached(&select_sql(w, key, dir, limit))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The compound SELECT of `runs` (each `w AND column = value`), as (id, ship_date) arms.
+fn union_arms(w: &[String], p: &[Value], runs: &[Run]) -> (String, Vec<Value>) {
+    let mut p = p.to_vec();
+    let mut arms = Vec::with_capacity(runs.len());
+    for (col, v) in runs {
+        p.push(v.clone());
+        let mut conds = w.to_vec();
+        conds.push(format!("s.{col} = ?{}", p.len()));
+        arms.push(format!(
+            "SELECT s.id AS id, s.ship_date AS k FROM shipment s WHERE {}",
+            conds.join(" AND ")
+        ));
+    }
+    // UNION, not UNION ALL: a shipment can be in two runs (consignee and notify party).
+    (arms.join(" UNION "), p)
+}
+
+fn merged_sql(
+    w: &[String],
+    p: &[Value],
+    runs: &[Run],
+    dir: &str,
+    limit: usize,
+) -> (String, Vec<Value>) {
+    let (arms, p) = union_arms(w, p, runs);
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM {FROM} {where_sql} ORDER BY {key} {dir}, s.id {dir} LIMIT {limit}"
+        "SELECT {ROW_COLUMNS} FROM ({arms} ORDER BY 2 {dir}, 1 {dir} LIMIT {limit}) AS r
+         JOIN shipment s ON s.id = r.id
+         LEFT JOIN party sp ON sp.id = s.shipper_id
+         LEFT JOIN party cp ON cp.id = s.consignee_id
+         ORDER BY r.k {dir}, r.id {dir}"
     );
+    (sql, p)
+}
+
+/// Newest-first rows of several runs: SQLite merges the runs' index orders (MERGE (UNION)) and
+/// stops after `limit` rows; only those rows are then read in full.
+fn select_merged(
+    conn: &Connection,
+    w: &[String],
+    p: &[Value],
+    runs: &[Run],
+    dir: &str,
+    limit: usize,
+) -> Result<Vec<ShipmentRow>> {
+    let (sql, p) = merged_sql(w, p, runs, dir, limit);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(p.iter()), row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The query plan (EXPLAIN QUERY PLAN lines) of the first `page` for `f` and `sort`: what the
+/// benchmark checks for index use and temp B-trees.
+pub fn page_plan(
+    conn: &Connection,
+    f: &ShipmentFilter,
+    sort: Sort,
+    limit: usize,
+) -> Result<Vec<String>> {
+    let (w, p) = conditions(f);
+    let dir = if sort.desc { "DESC" } else { "ASC" };
+    let (sql, p) = match runs(conn, f, sort)? {
+        Some(runs) if sort.key == SortKey::Date => {
+            let n = runs.len().min(RUNS_PER_QUERY);
+            merged_sql(&w, &p, &runs[..n], dir, limit + 1)
+        }
+        Some(runs) => {
+            let mut w2 = w.clone();
+            let mut p2 = p.clone();
+            if let Some((col, v)) = runs.into_iter().next() {
+                p2.push(v);
+                w2.push(format!("s.{col} = ?{}", p2.len()));
+            }
+            (select_sql(&w2, sort.key.sql(), dir, limit + 1), p2)
+        }
+        None if narrow_sort(f, sort.key) => (narrow_sql(&w, sort.key.sql(), dir, limit + 1), p),
+        None => (select_sql(&w, sort.key.sql(), dir, limit + 1), p),
+    };
+    crate::db::explain(conn, &sql, &p)
 }
 
 fn sort_value(r: &ShipmentRow, key: SortKey) -> Option<String> {
@@ -370,36 +584,55 @@ fn sort_value(r: &ShipmentRow, key: SortKey) -> Option<String> {
     }
 }
 
-/// Number of shipments matching `f`, counting at most `cap` (Err(cap) means "cap or more").
+/// Number of shipments matching `f`, counting at most `cap` (Err(n) means "n or more").
+///
+/// Never scans more than `cap` index entries: a party's or an entity's count comes from the
+/// parties' precomputed counters when that is exact (one run, or the largest run alone reaches
+/// `cap`); otherwise the runs' covering-index entries are counted up to `cap`.
 pub fn count(
     conn: &Connection,
     f: &ShipmentFilter,
     cap: i64,
 ) -> Result<std::result::Result<i64, i64>> {
     let (w, p) = conditions(f);
-    let n = match party_runs(conn, f)? {
+    let capped = |n: i64| if n > cap { Err(cap) } else { Ok(n) };
+    // One party in one role and nothing else: the party's counter is the answer.
+    for (id, col) in [
+        (f.shipper_id, "shipper_id"),
+        (f.consignee_id, "consignee_id"),
+        (f.notify_id, "notify_id"),
+    ] {
+        let alone = w.len() == 1 && f.party_id.is_none() && f.entity_id.is_none();
+        if let (Some(id), true) = (id, alone) {
+            if let Some(c) = run_counters(conn, &[(col, id.into())])? {
+                return Ok(capped(c.first().copied().unwrap_or(0)));
+            }
+        }
+    }
+    let n = match runs(conn, f, Sort::default())? {
+        Some(runs) if runs.is_empty() => 0,
         Some(runs) => {
-            // Distinct shipments over the runs; small sets in practice (one entity's parties).
-            let mut ids: Vec<i64> = Vec::new();
-            for (col, pid) in runs {
-                let mut w2 = w.clone();
-                let mut p2 = p.clone();
-                p2.push(pid.into());
-                w2.push(format!("s.{col} = ?{}", p2.len()));
-                let sql = format!(
-                    "SELECT s.id FROM shipment s WHERE {} LIMIT {}",
-                    w2.join(" AND "),
-                    cap + 1
-                );
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let got = stmt.query_map(params_from_iter(p2.iter()), |r| r.get::<_, i64>(0))?;
-                for id in got {
-                    ids.push(id?);
+            if w.is_empty() {
+                if let Some(counts) = run_counters(conn, &runs)? {
+                    let max = counts.iter().copied().max().unwrap_or(0);
+                    let nonzero = counts.iter().filter(|&&n| n > 0).count();
+                    if nonzero <= 1 || max > cap {
+                        return Ok(capped(max));
+                    }
                 }
             }
-            ids.sort_unstable();
-            ids.dedup();
-            ids.len() as i64
+            let mut total = 0;
+            for group in runs.chunks(RUNS_PER_QUERY) {
+                let (arms, p2) = union_arms(&w, &p, group);
+                let sql = format!("SELECT count(*) FROM ({arms} LIMIT {})", cap + 1);
+                total +=
+                    conn.query_row(&sql, params_from_iter(p2.iter()), |r| r.get::<_, i64>(0))?;
+                if total > cap || runs.len() > RUNS_PER_QUERY {
+                    // Across groups a shipment could be counted twice: say "at least".
+                    return Ok(Err(cap.min(total)));
+                }
+            }
+            total
         }
         None => {
             let where_sql = if w.is_empty() {
@@ -414,7 +647,26 @@ pub fn count(
             conn.query_row(&sql, params_from_iter(p.iter()), |r| r.get(0))?
         }
     };
-    Ok(if n > cap { Err(cap) } else { Ok(n) })
+    Ok(capped(n))
+}
+
+/// The precomputed shipment counter of each party run (None if a run is not a party role).
+fn run_counters(conn: &Connection, runs: &[Run]) -> Result<Option<Vec<i64>>> {
+    let mut out = Vec::with_capacity(runs.len());
+    for (col, v) in runs {
+        let counter = match *col {
+            "shipper_id" => "n_shipped",
+            "consignee_id" => "n_received",
+            "notify_id" => "n_notified",
+            _ => return Ok(None),
+        };
+        let n: Option<i64> = conn
+            .prepare_cached(&format!("SELECT {counter} FROM party WHERE id = ?1"))?
+            .query_row([v], |r| r.get(0))
+            .optional()?;
+        out.push(n.unwrap_or(0));
+    }
+    Ok(Some(out))
 }
 
 /// One shipment with every field.
