@@ -60,14 +60,30 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
         }
         AuditAction::Export { format } => {
             let rows = audit::all(&conn)?;
+            drop(conn);
             if format == "json" {
-                return json(&rows);
+                json(&rows)?;
+            } else {
+                let mut w = csv::Writer::from_writer(std::io::stdout());
+                for r in &rows {
+                    w.serialize(r)?;
+                }
+                w.flush()?;
             }
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            for r in &rows {
-                w.serialize(r)?;
-            }
-            w.flush()?;
+            // The export itself goes on the log, after the rows it wrote.
+            record(
+                db,
+                &audit::NewRecord {
+                    action: "export".into(),
+                    query: Some(format!("audit log as {format} to stdout")),
+                    results: serde_json::json!({
+                        "what": "audit log",
+                        "rows": rows.len(),
+                        "head": rows.last().map(|r| r.hash.clone()),
+                    }),
+                    ..Default::default()
+                },
+            );
             Ok(())
         }
     }

@@ -9,7 +9,10 @@ use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
 use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, audit, entities, links, parties, patents, shipments, stats, Integrity};
+use crate::db::covered::Covered;
+use crate::db::{
+    self, asof, audit, entities, links, parties, patents, products, shipments, stats, Integrity,
+};
 use crate::error::Error;
 use crate::matching::NameIndex;
 use crate::model::RecordKind;
@@ -54,6 +57,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats { json: as_json } => cmd_stats(db, as_json),
         Command::Audit { action } => super::audit::run(db, action),
         Command::Screen(args) => super::screen::run_screen(db, args),
+        Command::Intersect(args) => super::invest::run_intersect(db, args),
+        Command::Trail(args) => super::invest::run_trail(db, args),
+        Command::Shipments(args) => super::invest::run_shipments(db, args),
+        Command::Patterns { action } => {
+            super::reference::run_table(db, super::reference::Table::Patterns, action)
+        }
+        Command::Cet { action } => super::reference::run_table(db, super::reference::Table::Cet, action),
+        Command::Covered { action } => super::reference::run_covered(db, action),
+        Command::Case { action } => super::case::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
     }
 }
@@ -172,11 +184,24 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
                 .collect::<Vec<_>>()),
         },
     );
+    let checks = Covered::load(&conn)?.check(&index, query);
     if as_json {
+        // The JSON stays an array of hits; a covered maker that is on no list is said on stderr
+        // (and by `tradescope covered check NAME --json`).
+        for c in &checks {
+            if let Some(n) = &c.note {
+                eprintln!("note: {}", sanitize(n));
+            }
+        }
         return json(&hits);
     }
+    for c in &checks {
+        if c.note.is_some() {
+            super::reference::print_check(c);
+        }
+    }
     if hits.is_empty() {
-        println!("no list entry matches {query:?}");
+        println!("no list entry matches {:?}", sanitize(query));
         return Ok(());
     }
     for h in &hits {
@@ -192,6 +217,14 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
                 .unwrap_or_default(),
             h.programs.as_deref().map(sanitize).unwrap_or_default(),
         );
+        if let Some(c) = &h.covered {
+            println!(
+                "        covered equipment: {} ({}) — {}",
+                sanitize(&c.group),
+                sanitize(&c.relation),
+                sanitize(&c.basis)
+            );
+        }
     }
     Ok(())
 }
@@ -224,9 +257,14 @@ fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
         RecordKind::Patent => serde_json::to_value(patents::get(&conn, id)?)?,
         RecordKind::Assignee => serde_json::to_value(patents::get_assignee(&conn, id)?)?,
     };
-    let links = links::links(&conn, kind, id)?;
+    let mut links = links::links(&conn, kind, id)?;
+    let extra = investigation(&conn, kind, id, &mut links)?;
     if as_json {
-        return json(&serde_json::json!({ "record": record, "links": links }));
+        let mut out = serde_json::json!({ "record": record, "links": links });
+        if let (Some(o), serde_json::Value::Object(x)) = (out.as_object_mut(), extra.clone()) {
+            o.extend(x);
+        }
+        return json(&out);
     }
     println!("{} #{id}", kind.as_str());
     if let Some(obj) = record.as_object() {
@@ -240,6 +278,7 @@ fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
             println!("  {k:<24} {}", sanitize(&text));
         }
     }
+    print_investigation(&extra);
     if !links.is_empty() {
         println!("links:");
         for l in &links {
@@ -288,4 +327,127 @@ fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `show` adds for investigations: the covered-equipment flag (entity, party, shipment's
+/// parties), the as-of screening and detected products (shipment), with links to the listed
+/// makers whose products a shipment carries.
+fn investigation(
+    conn: &rusqlite::Connection,
+    kind: RecordKind,
+    id: i64,
+    links: &mut Vec<crate::model::LinkItem>,
+) -> anyhow::Result<serde_json::Value> {
+    let covered = Covered::load(conn)?;
+    Ok(match kind {
+        RecordKind::Entity => serde_json::json!({ "covered": covered.entity(conn, id)? }),
+        RecordKind::Party => serde_json::json!({ "covered": covered.party(conn, id)? }),
+        RecordKind::Shipment => {
+            let s = shipments::get(conn, id)?;
+            let prods = products::of_shipment(conn, id)?;
+            let listed = products::listed_makers_summary(&prods);
+            let mut seen = Vec::new();
+            for p in &prods {
+                for l in &p.listed {
+                    if !seen.contains(&&l.listing_key) {
+                        seen.push(&l.listing_key);
+                        links.push(crate::model::LinkItem {
+                            kind: "entity".into(),
+                            id: Some(l.entity_id),
+                            label: format!(
+                                "Carries products of listed maker: {} — {} {}",
+                                p.group, l.list, l.name
+                            ),
+                            count: None,
+                            filter: None,
+                            score: None,
+                            explanation: None,
+                        });
+                    }
+                }
+            }
+            serde_json::json!({
+                "as_of": asof::shipment(conn, id)?,
+                "products": prods,
+                "carries_products_of_listed_makers": listed,
+                "covered": {
+                    "shipper": s.shipper_id.map(|p| covered.party(conn, p)).transpose()?.flatten(),
+                    "consignee": s.consignee_id.map(|p| covered.party(conn, p)).transpose()?.flatten(),
+                },
+            })
+        }
+        RecordKind::Patent | RecordKind::Assignee => serde_json::json!({}),
+    })
+}
+
+fn print_investigation(extra: &serde_json::Value) {
+    let flag = |v: &serde_json::Value| {
+        v.as_object().map(|c| {
+            format!(
+                "{} ({}) — {}",
+                c.get("group").and_then(|x| x.as_str()).unwrap_or("?"),
+                c.get("relation").and_then(|x| x.as_str()).unwrap_or("?"),
+                c.get("basis").and_then(|x| x.as_str()).unwrap_or("?")
+            )
+        })
+    };
+    match extra.get("covered") {
+        Some(c) if c.get("group").is_some() => {
+            if let Some(f) = flag(c) {
+                println!("  covered equipment        {}", sanitize(&f));
+            }
+        }
+        Some(c) => {
+            for role in ["shipper", "consignee"] {
+                if let Some(f) = c.get(role).and_then(flag) {
+                    println!("  {role} covered equipment {}", sanitize(&f));
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some(a) = extra.get("as_of") {
+        if let Some(s) = a.get("summary").and_then(|s| s.as_str()) {
+            println!("  as of ship date          {}", sanitize(s));
+        }
+        for role in ["shipper", "consignee", "notify"] {
+            for f in a.get(role).and_then(|v| v.as_array()).into_iter().flatten() {
+                println!(
+                    "    {role}: {} #{} {} — {} ({})",
+                    f["lists"]
+                        .as_array()
+                        .map(|l| l.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default(),
+                    f["entity_id"],
+                    sanitize(f["name"].as_str().unwrap_or("")),
+                    f["label"].as_str().unwrap_or(""),
+                    sanitize(f["reason"].as_str().unwrap_or(""))
+                );
+            }
+        }
+    }
+    if let Some(l) = extra
+        .get("carries_products_of_listed_makers")
+        .and_then(|v| v.as_array())
+    {
+        for g in l.iter().filter_map(|x| x.as_str()) {
+            println!("  carries products of listed maker: {}", sanitize(g));
+        }
+    }
+    if let Some(p) = extra.get("products").and_then(|v| v.as_array()) {
+        let found: Vec<String> = p
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} {} ({})",
+                    x["kind"].as_str().unwrap_or(""),
+                    x["matched"].as_str().unwrap_or(""),
+                    x["group"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        if !found.is_empty() {
+            println!("  products found           {}", sanitize(&found.join("; ")));
+        }
+    }
 }

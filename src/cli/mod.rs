@@ -2,9 +2,12 @@
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
 mod audit;
+mod case;
 mod commands;
+mod invest;
 mod output;
 pub mod progress;
+mod reference;
 mod screen;
 
 use std::path::PathBuf;
@@ -98,6 +101,32 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Listed companies with patents in critical and emerging technology areas AND shipments
+    Intersect(invest::IntersectArgs),
+    /// Transshipment trail of a listed shipper: consignees abroad and their onward shipments
+    Trail(invest::TrailArgs),
+    /// Shipments, filtered (an entity's, listed at ship date or not, carrying listed makers' products)
+    Shipments(invest::ShipmentsArgs),
+    /// Brand and model-number patterns used to find listed makers' products in descriptions
+    Patterns {
+        #[command(subcommand)]
+        action: reference::TableAction,
+    },
+    /// Covered equipment makers (NDAA §889, FCC Covered List)
+    Covered {
+        #[command(subcommand)]
+        action: reference::CoveredAction,
+    },
+    /// Critical and emerging technology areas and their CPC prefixes
+    Cet {
+        #[command(subcommand)]
+        action: reference::TableAction,
+    },
+    /// Cases: marked records, exported with provenance
+    Case {
+        #[command(subcommand)]
+        action: case::CaseAction,
     },
 }
 

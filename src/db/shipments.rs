@@ -36,6 +36,12 @@ pub struct ShipmentFilter {
     pub text: Option<String>,
     /// Only synthetic (Some(true)) or only real (Some(false)) records.
     pub synthetic: Option<bool>,
+    /// As-of screening (db::asof): only shipments whose shipper or consignee was listed at the
+    /// ship date (Some(true)), or only shipments where neither was (Some(false): e.g. an
+    /// entity's shipments that predate its listing).
+    pub listed_at_date: Option<bool>,
+    /// Only shipments whose description carries brands or model numbers of a listed maker.
+    pub carries_listed_products: bool,
 }
 
 impl ShipmentFilter {
@@ -160,8 +166,9 @@ fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
     })
 }
 
-/// WHERE clauses and parameters for a filter, without the party-set part.
-fn conditions(f: &ShipmentFilter) -> (Vec<String>, Vec<Value>) {
+/// WHERE clauses and parameters for a filter, without the party-set part. `listed` holds the
+/// listed-at-date ranges when the filter asks for them.
+fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<String>, Vec<Value>) {
     let mut w = Vec::new();
     let mut p: Vec<Value> = Vec::new();
     let eq = |col: &str, v: Value, w: &mut Vec<String>, p: &mut Vec<Value>| {
@@ -235,12 +242,52 @@ fn conditions(f: &ShipmentFilter) -> (Vec<String>, Vec<Value>) {
         p.push(i64::from(syn).into());
         w.push(format!("s.synthetic = ?{}", p.len()));
     }
+    if let (Some(want), Some(ranges)) = (f.listed_at_date, listed) {
+        p.push(ranges.to_string().into());
+        let exists = format!(
+            "EXISTS (SELECT 1 FROM json_each(?{}) j
+               WHERE j.value ->> 0 IN (s.shipper_id, s.consignee_id)
+                 AND (j.value ->> 1 IS NULL OR s.ship_date >= j.value ->> 1)
+                 AND (j.value ->> 2 IS NULL OR s.ship_date < j.value ->> 2))",
+            p.len()
+        );
+        w.push(if want {
+            exists
+        } else {
+            format!("NOT {exists}")
+        });
+    }
+    if f.carries_listed_products {
+        w.push(crate::db::products::CARRIES_LISTED_SQL.to_string());
+    }
     (w, p)
 }
 
-/// Party ids and roles a filter restricts to (entity → its linked parties; party → any role).
-fn party_runs(conn: &Connection, f: &ShipmentFilter) -> Result<Option<Vec<(&'static str, i64)>>> {
+/// The listed-at-date ranges (JSON) and their parties, when the filter needs them.
+fn listed_ranges(conn: &Connection, f: &ShipmentFilter) -> Result<Option<(String, Vec<i64>)>> {
+    match f.listed_at_date {
+        Some(_) => Ok(Some(crate::db::asof::listed_ranges_json(conn)?)),
+        None => Ok(None),
+    }
+}
+
+/// Party ids and roles a filter restricts to (entity → its linked parties; party → any role;
+/// listed at date → the parties with listed ranges, so that their indexes are used).
+fn party_runs(
+    conn: &Connection,
+    f: &ShipmentFilter,
+    listed: Option<&(String, Vec<i64>)>,
+) -> Result<Option<Vec<(&'static str, i64)>>> {
     let mut runs = Vec::new();
+    if f.party_id.is_none() && f.entity_id.is_none() && f.listed_at_date == Some(true) {
+        if let Some((_, parties)) = listed {
+            for pid in parties {
+                runs.push(("shipper_id", *pid));
+                runs.push(("consignee_id", *pid));
+            }
+            return Ok(Some(runs));
+        }
+    }
     if let Some(pid) = f.party_id {
         for col in ["shipper_id", "consignee_id", "notify_id"] {
             runs.push((col, pid));
@@ -263,7 +310,8 @@ pub fn page(
     after: Option<&Cursor>,
     limit: usize,
 ) -> Result<Page> {
-    let (mut w, mut p) = conditions(f);
+    let listed = listed_ranges(conn, f)?;
+    let (mut w, mut p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
     let dir = if sort.desc { "DESC" } else { "ASC" };
     let cmp = if sort.desc { "<" } else { ">" };
     let key = sort.key.sql();
@@ -283,7 +331,7 @@ pub fn page(
         });
     }
     let fetch = limit + 1;
-    let rows = match party_runs(conn, f)? {
+    let rows = match party_runs(conn, f, listed.as_ref())? {
         Some(runs) => {
             let mut all = Vec::new();
             for (col, pid) in runs {
@@ -360,8 +408,9 @@ pub fn count(
     f: &ShipmentFilter,
     cap: i64,
 ) -> Result<std::result::Result<i64, i64>> {
-    let (w, p) = conditions(f);
-    let n = match party_runs(conn, f)? {
+    let listed = listed_ranges(conn, f)?;
+    let (w, p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
+    let n = match party_runs(conn, f, listed.as_ref())? {
         Some(runs) => {
             // Distinct shipments over the runs; small sets in practice (one entity's parties).
             let mut ids: Vec<i64> = Vec::new();
