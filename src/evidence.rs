@@ -9,12 +9,70 @@ use serde::Serialize;
 
 /// Words that say nothing about the goods: packaging, quantities, paperwork, filler.
 const STOP: &[&str] = &[
-    "AND", "THE", "FOR", "WITH", "NOT", "HAS", "HAVE", "DOES", "FROM", "INTO", "ALL", "ARE", "NEW",
-    "NEW100", "BRAND", "BRANDS", "MODEL", "MODELO", "QTY", "PCS", "PIECES", "PKG", "PKGS", "CTN",
-    "CTNS", "CARTON", "CARTONS", "PLT", "PALLET", "PALLETS", "SET", "SETS", "UNIT", "UNITS",
-    "GOODS", "CODE", "ITEM", "ITEMS", "SAID", "CONTAIN", "CONTAINS", "SHIPPER", "LOAD", "COUNT",
-    "STC", "INCLUDING", "INCLUDES", "MANUFACTURER", "PARTS", "PART", "TYPE", "USED", "DE", "LA",
-    "DEL", "LOS", "LAS", "CON", "PARA", "POR", "UNA", "THIET", "HANG", "MOI",
+    "AND",
+    "THE",
+    "FOR",
+    "WITH",
+    "NOT",
+    "HAS",
+    "HAVE",
+    "DOES",
+    "FROM",
+    "INTO",
+    "ALL",
+    "ARE",
+    "NEW",
+    "NEW100",
+    "BRAND",
+    "BRANDS",
+    "MODEL",
+    "MODELO",
+    "QTY",
+    "PCS",
+    "PIECES",
+    "PKG",
+    "PKGS",
+    "CTN",
+    "CTNS",
+    "CARTON",
+    "CARTONS",
+    "PLT",
+    "PALLET",
+    "PALLETS",
+    "SET",
+    "SETS",
+    "UNIT",
+    "UNITS",
+    "GOODS",
+    "CODE",
+    "ITEM",
+    "ITEMS",
+    "SAID",
+    "CONTAIN",
+    "CONTAINS",
+    "SHIPPER",
+    "LOAD",
+    "COUNT",
+    "STC",
+    "INCLUDING",
+    "INCLUDES",
+    "MANUFACTURER",
+    "PARTS",
+    "PART",
+    "TYPE",
+    "USED",
+    "DE",
+    "LA",
+    "DEL",
+    "LOS",
+    "LAS",
+    "CON",
+    "PARA",
+    "POR",
+    "UNA",
+    "THIET",
+    "HANG",
+    "MOI",
 ];
 
 /// Distinctive upper-case words of a description: letters (and digits) of 3+ characters with
@@ -34,11 +92,7 @@ pub fn shared_hs_prefix(a: &[String], b: &[String]) -> Option<String> {
     let mut best: Option<String> = None;
     for x in a {
         for y in b {
-            let n = x
-                .bytes()
-                .zip(y.bytes())
-                .take_while(|(p, q)| p == q)
-                .count();
+            let n = x.bytes().zip(y.bytes()).take_while(|(p, q)| p == q).count();
             let keep = if n >= 6 {
                 6
             } else if n >= 4 {

@@ -28,7 +28,10 @@ pub fn encode(text: &str, tmux: bool) -> String {
 
 /// `encode` for the current environment: wrapped when running inside tmux ($TMUX set).
 pub fn encode_for_env(text: &str) -> String {
-    encode(text, std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()))
+    encode(
+        text,
+        std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+    )
 }
 
 #[cfg(test)]
@@ -46,7 +49,10 @@ mod tests {
         let back = base64::engine::general_purpose::STANDARD
             .decode(b64)
             .unwrap();
-        assert_eq!(String::from_utf8(back).unwrap(), "Hangzhou Hikvision 海康威视");
+        assert_eq!(
+            String::from_utf8(back).unwrap(),
+            "Hangzhou Hikvision 海康威视"
+        );
     }
 
     #[test]

@@ -62,9 +62,8 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             continue;
         }
         by_listing.insert(e.listing_key.clone(), out.len());
-        let flag = covered.flag_any(
-            std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)),
-        );
+        let flag = covered
+            .flag_any(std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)));
         out.push(ListingHit {
             id: e.id,
             list: e.list,

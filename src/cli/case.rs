@@ -62,7 +62,12 @@ fn kind(k: &str) -> Result<RecordKind, Error> {
 
 pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
     match action {
-        CaseAction::Add { name, kind: k, id, note } => {
+        CaseAction::Add {
+            name,
+            kind: k,
+            id,
+            note,
+        } => {
             let mut conn = db.open_rw()?;
             let n = cases::add(&mut conn, &name, kind(&k)?, id, note.as_deref())?;
             println!("{k} #{id} is in case {:?} ({n} records)", sanitize(&name));
@@ -100,7 +105,10 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        CaseAction::Show { name, json: as_json } => {
+        CaseAction::Show {
+            name,
+            json: as_json,
+        } => {
             let conn = db.open_ro()?;
             let items = cases::items(&conn, &name)?;
             if as_json {

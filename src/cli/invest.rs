@@ -354,7 +354,10 @@ pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
             r.ship_date.as_deref().unwrap_or("undated  "),
             s.status.map(AsOfStatus::short).unwrap_or(""),
             sanitize(&truncate_to_width(r.shipper.as_deref().unwrap_or("?"), 40)),
-            sanitize(&truncate_to_width(r.consignee.as_deref().unwrap_or("?"), 40)),
+            sanitize(&truncate_to_width(
+                r.consignee.as_deref().unwrap_or("?"),
+                40
+            )),
             r.hs_code.as_deref().unwrap_or("-"),
             sanitize(&truncate_to_width(
                 &r.description.as_deref().unwrap_or("").replace('\n', " / "),

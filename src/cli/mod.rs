@@ -9,6 +9,7 @@ mod output;
 pub mod progress;
 mod reference;
 mod screen;
+mod show;
 
 use std::path::PathBuf;
 

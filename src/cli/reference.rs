@@ -118,8 +118,7 @@ pub(super) fn write_export(
 }
 
 fn read_text(file: &Path) -> anyhow::Result<(String, String)> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let sha = hex(&sha2::Sha256::digest(&bytes));
     Ok((decode(&bytes).into_owned(), sha))
 }
@@ -129,10 +128,7 @@ fn record_import(db: Db, what: &str, file: &Path, sha: &str, report: serde_json:
         db,
         &NewRecord {
             action: "reference_import".into(),
-            query: Some(format!(
-                "{what} from {} (SHA-256 {sha})",
-                file.display()
-            )),
+            query: Some(format!("{what} from {} (SHA-256 {sha})", file.display())),
             results: report,
             ..Default::default()
         },
@@ -144,7 +140,10 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
         TableAction::Export { file } => {
             let conn = db.open_ro()?;
             let (text, rows) = match table {
-                Table::Patterns => (products::export_tsv(&conn)?, products::patterns(&conn)?.len()),
+                Table::Patterns => (
+                    products::export_tsv(&conn)?,
+                    products::patterns(&conn)?.len(),
+                ),
                 Table::Cet => {
                     let n: i64 =
                         conn.query_row("SELECT count(*) FROM cet_cpc", [], |r| r.get(0))?;

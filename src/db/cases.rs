@@ -61,8 +61,9 @@ pub fn add(
          ON CONFLICT (name) DO NOTHING",
         params![name, now, user],
     )?;
-    let case_id: i64 =
-        tx.query_row("SELECT id FROM case_file WHERE name = ?1", [name], |r| r.get(0))?;
+    let case_id: i64 = tx.query_row("SELECT id FROM case_file WHERE name = ?1", [name], |r| {
+        r.get(0)
+    })?;
     tx.execute(
         "INSERT INTO case_item (case_id, kind, record_id, note, added_at, added_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -179,7 +180,11 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
     let (label, flag, provenance) = match kind {
         RecordKind::Entity => {
             let e = entities::get(conn, id)?;
-            fact(&mut facts, "list", Some(format!("{} ({})", e.list, e.dataset)));
+            fact(
+                &mut facts,
+                "list",
+                Some(format!("{} ({})", e.list, e.dataset)),
+            );
             fact(&mut facts, "programs", e.programs.clone());
             fact(&mut facts, "country", e.country.clone());
             fact(&mut facts, "start_date", e.start_date.clone());
@@ -209,11 +214,15 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
             fact(&mut facts, "ship_date", s.ship_date.clone());
             fact(&mut facts, "shipper", s.shipper.clone());
             fact(&mut facts, "consignee", s.consignee.clone());
-            fact(&mut facts, "route", Some(format!(
-                "{} → {}",
-                s.origin_country.as_deref().unwrap_or("?"),
-                s.dest_country.as_deref().unwrap_or("?")
-            )));
+            fact(
+                &mut facts,
+                "route",
+                Some(format!(
+                    "{} → {}",
+                    s.origin_country.as_deref().unwrap_or("?"),
+                    s.dest_country.as_deref().unwrap_or("?")
+                )),
+            );
             fact(&mut facts, "hs_codes", Some(s.hs_codes.join(", ")));
             fact(&mut facts, "as_of", asof::shipment(conn, id)?.summary);
             let prods = products::of_shipment(conn, id)?;

@@ -1,61 +1,14 @@
-//! As-of screening: a shipment's parties screened against the lists as they stood on its date.
-//!
-//! A listing (one `listing_key`, possibly in several datasets and versions) was in force at a
-//! date according to, in order:
-//! 1. its end date: ended before the date → **delisted**;
-//! 2. the imported list versions: the newest version dated on or before the date that lacks
-//!    the listing, after one that had it → **delisted** (removed); lacking it and never having
-//!    had it before → **listed later**, unless a start date says otherwise;
-//! 3. its start date: on or before the date → **listed at ship date**, after → **listed later**;
-//! 4. without a start date: a version dated on or before the date that has it covers the date
-//!    → listed at ship date; a later version without it → listed later; otherwise **listed,
-//!    start date unknown**.
-//!
-//! Versions are compared by their `as_of` date; versions without one cannot be placed in time
-//! and are ignored. Links to entries of listings that were removed are kept (see `db::link`),
-//! so a party of a delisted company still shows its past listing.
-
-use std::collections::HashMap;
+//! A listing's history (its entries in every version and dataset, and the dated versions that
+//! had or lacked it) and its status at a date, by the rules in the module above.
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use rusqlite::Connection;
 
+use super::AsOfStatus;
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum AsOfStatus {
-    /// Listed on the date (the strongest flag, first in order).
-    ListedAtDate,
-    /// Listed, but when it started is unknown (no start date, no dated version covering it).
-    StartUnknown,
-    /// Off the list on the date: its end date passed, or a list version dropped it.
-    Delisted,
-    /// Listed only after the date.
-    ListedLater,
-}
-
-impl AsOfStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            AsOfStatus::ListedAtDate => "listed at ship date",
-            AsOfStatus::StartUnknown => "listed, start date unknown",
-            AsOfStatus::Delisted => "delisted",
-            AsOfStatus::ListedLater => "listed later",
-        }
-    }
-
-    /// Short form for table columns.
-    pub fn short(self) -> &'static str {
-        match self {
-            AsOfStatus::ListedAtDate => "LISTED",
-            AsOfStatus::StartUnknown => "LISTED?",
-            AsOfStatus::Delisted => "DELISTED",
-            AsOfStatus::ListedLater => "LATER",
-        }
-    }
-}
+/// A date range [from, until) in which a listing was in force (None: open end).
+pub type Range = (Option<String>, Option<String>);
 
 /// One entry of a listing's history.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +43,7 @@ pub struct History {
 pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.id, e.list_code, e.current, e.name, e.start_date, e.end_date, s.dataset,
-            s.as_of, e.source_id
+            e.source_id
          FROM list_entry e JOIN source s ON s.id = e.source_id
          WHERE e.listing_key = ?1 ORDER BY e.current DESC, e.id DESC",
     )?;
@@ -102,7 +55,6 @@ pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
         Option<String>,
         Option<String>,
         String,
-        Option<String>,
         i64,
     );
     let rows: Vec<Row> = stmt
@@ -116,7 +68,6 @@ pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
                 r.get(5)?,
                 r.get(6)?,
                 r.get(7)?,
-                r.get(8)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -131,7 +82,7 @@ pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
     };
     let mut datasets: Vec<String> = Vec::new();
     let mut present_sources: Vec<i64> = Vec::new();
-    for (id, list, current, _, start, _, dataset, as_of, source_id) in &rows {
+    for (id, list, current, _, start, _, dataset, source_id) in &rows {
         h.entries.push(EntryInfo {
             id: *id,
             list: list.clone(),
@@ -146,7 +97,6 @@ pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
             datasets.push(dataset.clone());
         }
         present_sources.push(*source_id);
-        let _ = as_of;
     }
     // Every dated version of those datasets: present if it has an entry of the listing.
     let mut stmt = conn.prepare_cached(
@@ -229,7 +179,11 @@ impl History {
             (None, None) => match self.events.get(upto) {
                 Some(next) if !next.present => (
                     AsOfStatus::ListedLater,
-                    format!("not in the {} as of {}", list_name(&next.dataset), next.date),
+                    format!(
+                        "not in the {} as of {}",
+                        list_name(&next.dataset),
+                        next.date
+                    ),
                 ),
                 Some(next) => (
                     AsOfStatus::StartUnknown,
@@ -250,13 +204,13 @@ impl History {
     /// The date ranges [from, until) in which the listing was listed at the date (None: open
     /// end). Status only changes at a start date, the day after an end date and version dates,
     /// so it is evaluated there.
-    pub fn listed_intervals(&self) -> Vec<(Option<String>, Option<String>)> {
+    pub fn listed_intervals(&self) -> Vec<Range> {
         let mut points: Vec<String> = self.events.iter().map(|e| e.date.clone()).collect();
         points.extend(self.start_date.clone());
         points.extend(self.end_date.as_deref().and_then(day_after));
         points.sort();
         points.dedup();
-        let mut out: Vec<(Option<String>, Option<String>)> = Vec::new();
+        let mut out: Vec<Range> = Vec::new();
         let mut open: Option<Option<String>> = None;
         let listed = |d: &str| self.status_at(d).0 == AsOfStatus::ListedAtDate;
         if listed("0000-01-01") {
@@ -279,7 +233,7 @@ impl History {
     }
 
     /// A current entry of the listing (else the newest) and the list codes it is on now.
-    fn representative(&self) -> (i64, Vec<String>) {
+    pub(super) fn representative(&self) -> (i64, Vec<String>) {
         let current: Vec<&EntryInfo> = self.entries.iter().filter(|e| e.current).collect();
         let pool: Vec<&EntryInfo> = if current.is_empty() {
             self.entries.iter().take(1).collect()
@@ -295,200 +249,6 @@ impl History {
         let id = pool.iter().map(|e| e.id).min().unwrap_or_default();
         (id, lists)
     }
-}
-
-/// A party's listing screened at a date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AsOfFlag {
-    /// shipper | consignee | notify
-    pub role: String,
-    pub party_id: i64,
-    /// A current entry of the listing (else its newest entry).
-    pub entity_id: i64,
-    pub lists: Vec<String>,
-    pub name: String,
-    pub listing_key: String,
-    pub status: AsOfStatus,
-    /// "listed at ship date" | "listed later" | "delisted" | "listed, start date unknown"
-    pub label: String,
-    pub reason: String,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
-}
-
-/// Screens parties at dates, reading each listing's history once.
-#[derive(Default)]
-pub struct Screener {
-    listings_of: HashMap<i64, Vec<String>>,
-    histories: HashMap<String, History>,
-}
-
-impl Screener {
-    pub fn new() -> Self {
-        Screener::default()
-    }
-
-    /// Listing keys linked (not rejected) to a party.
-    fn listings(&mut self, conn: &Connection, party_id: i64) -> Result<Vec<String>> {
-        if let Some(k) = self.listings_of.get(&party_id) {
-            return Ok(k.clone());
-        }
-        let mut stmt = conn.prepare_cached(
-            "SELECT DISTINCT e.listing_key FROM link_party l JOIN list_entry e ON e.id = l.entry_id
-             WHERE l.party_id = ?1 AND l.status <> 'rejected' ORDER BY e.listing_key",
-        )?;
-        let keys: Vec<String> = stmt
-            .query_map([party_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        self.listings_of.insert(party_id, keys.clone());
-        Ok(keys)
-    }
-
-    fn history(&mut self, conn: &Connection, key: &str) -> Result<&History> {
-        if !self.histories.contains_key(key) {
-            let h = history(conn, key)?;
-            self.histories.insert(key.to_string(), h);
-        }
-        Ok(&self.histories[key])
-    }
-
-    /// One flag per listing linked to the party, best status first. Without a date every
-    /// listing is "listed, start date unknown" for the date.
-    pub fn party(
-        &mut self,
-        conn: &Connection,
-        party_id: i64,
-        role: &str,
-        date: Option<&str>,
-    ) -> Result<Vec<AsOfFlag>> {
-        let mut out = Vec::new();
-        for key in self.listings(conn, party_id)? {
-            let h = self.history(conn, &key)?;
-            let (status, reason) = match date {
-                Some(d) => h.status_at(d),
-                None => (AsOfStatus::StartUnknown, "the shipment has no date".into()),
-            };
-            let (entity_id, lists) = h.representative();
-            out.push(AsOfFlag {
-                role: role.to_string(),
-                party_id,
-                entity_id,
-                lists,
-                name: h.name.clone(),
-                listing_key: key,
-                status,
-                label: status.label().to_string(),
-                reason,
-                start_date: h.start_date.clone(),
-                end_date: h.end_date.clone(),
-            });
-        }
-        out.sort_by(|a, b| a.status.cmp(&b.status).then(a.entity_id.cmp(&b.entity_id)));
-        Ok(out)
-    }
-
-    /// The strongest status of a shipment's shipper and consignee at its date (None: neither
-    /// is linked to a listing).
-    pub fn row_status(
-        &mut self,
-        conn: &Connection,
-        date: Option<&str>,
-        parties: &[Option<i64>],
-    ) -> Result<Option<AsOfStatus>> {
-        let mut best: Option<AsOfStatus> = None;
-        for p in parties.iter().flatten() {
-            for f in self.party(conn, *p, "", date)? {
-                best = Some(best.map_or(f.status, |b| b.min(f.status)));
-            }
-        }
-        Ok(best)
-    }
-}
-
-/// A shipment screened against the lists as they stood on its date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ShipmentAsOf {
-    pub ship_date: Option<String>,
-    pub shipper: Vec<AsOfFlag>,
-    pub consignee: Vec<AsOfFlag>,
-    pub notify: Vec<AsOfFlag>,
-    /// The strongest flag over the parties, e.g. "shipper listed at ship date".
-    pub summary: Option<String>,
-}
-
-pub fn shipment(conn: &Connection, shipment_id: i64) -> Result<ShipmentAsOf> {
-    type Parties = (Option<String>, Option<i64>, Option<i64>, Option<i64>);
-    let row: Option<Parties> = conn
-        .query_row(
-            "SELECT ship_date, shipper_id, consignee_id, notify_id FROM shipment WHERE id = ?1",
-            [shipment_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((date, shipper, consignee, notify)) = row else {
-        return Err(crate::error::Error::NotFound(format!(
-            "no shipment with id {shipment_id}"
-        )));
-    };
-    let mut s = Screener::new();
-    let mut flags = |p: Option<i64>, role: &str| -> Result<Vec<AsOfFlag>> {
-        match p {
-            Some(p) => s.party(conn, p, role, date.as_deref()),
-            None => Ok(Vec::new()),
-        }
-    };
-    let shipper = flags(shipper, "shipper")?;
-    let consignee = flags(consignee, "consignee")?;
-    let notify = flags(notify, "notify")?;
-    let summary = shipper
-        .iter()
-        .chain(&consignee)
-        .chain(&notify)
-        .min_by_key(|f| f.status)
-        .map(|f| {
-            let role = if f.role == "notify" {
-                "notify party"
-            } else {
-                f.role.as_str()
-            };
-            format!("{role} {}", f.label)
-        });
-    Ok(ShipmentAsOf {
-        ship_date: date,
-        shipper,
-        consignee,
-        notify,
-        summary,
-    })
-}
-
-/// For the shipment filter: `[[party_id, from, until], …]` as JSON — every linked party's
-/// listed-at-date ranges ([from, until), null = open).
-pub fn listed_ranges_json(conn: &Connection) -> Result<(String, Vec<i64>)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT l.party_id, e.listing_key FROM link_party l
-         JOIN list_entry e ON e.id = l.entry_id WHERE l.status <> 'rejected'
-         ORDER BY l.party_id, e.listing_key",
-    )?;
-    let pairs: Vec<(i64, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut histories: HashMap<String, Vec<(Option<String>, Option<String>)>> = HashMap::new();
-    let mut ranges = Vec::new();
-    let mut parties: Vec<i64> = Vec::new();
-    for (party, key) in pairs {
-        if !histories.contains_key(&key) {
-            let iv = history(conn, &key)?.listed_intervals();
-            histories.insert(key.clone(), iv);
-        }
-        for (from, until) in &histories[&key] {
-            ranges.push(serde_json::json!([party, from, until]));
-            if parties.last() != Some(&party) {
-                parties.push(party);
-            }
-        }
-    }
-    Ok((serde_json::Value::Array(ranges).to_string(), parties))
 }
 
 #[cfg(test)]
@@ -538,7 +298,11 @@ mod tests {
         let x = h(
             None,
             None,
-            &[("2019-06-05", false), ("2021-12-16", true), ("2022-04-21", false)],
+            &[
+                ("2019-06-05", false),
+                ("2021-12-16", true),
+                ("2022-04-21", false),
+            ],
         );
         assert_eq!(x.status_at("2019-01-01").0, AsOfStatus::ListedLater);
         assert_eq!(x.status_at("2020-06-01").0, AsOfStatus::ListedLater);
