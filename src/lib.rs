@@ -11,6 +11,10 @@
 //!   one file per real published format, reading records through `import::records` (file:line:
 //!   field errors, quote/size guards); every import is one transaction. `db::link` stores
 //!   matcher-made links.
+//!   Investigations (docs/investigations.md): `db::intersect` (listed companies with CET
+//!   patents and shipments), `db::trail` (transshipment trail), `db::asof` (screening at the
+//!   ship date), `db::products` (stored brand/model detection), `db::covered` (NDAA §889 / FCC
+//!   Covered List), `db::cases` (marked records with provenance), `db::audit` (hash chain).
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
@@ -18,6 +22,9 @@
 //! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
 //!   through `db::import::trade::TradeWriter` like the shipment importers.
 //! - [`country`]: country names → ISO codes. [`progress`]: progress reporting without a terminal.
+//! - [`products`]: brand and model-number patterns (pure detector); [`evidence`]: do two
+//!   shipments carry the same goods; [`export`]: case exports as CSV/JSON/Markdown;
+//!   [`osc52`]: clipboard copy through the terminal (works over SSH and in tmux).
 //! - [`text`]: sanitizing untrusted text before it reaches the terminal (escape sequences,
 //!   controls, bidi and zero-width characters removed with a visible marker), display widths
 //!   and grapheme-safe truncation. See docs/hardening.md.

@@ -129,7 +129,7 @@ pub fn trail(conn: &Connection, entity_id: i64, opts: TrailOptions) -> Result<Tr
     let mut by_consignee: BTreeMap<i64, Hop> = BTreeMap::new();
     for &root in &roots {
         let rp = w.party(root)?;
-        let sent = ships(conn, "shipper_id = ?1", &[root.into()])?;
+        let sent = ships(conn, "s.shipper_id = ?1", &[root.into()])?;
         if sent.is_empty() {
             continue;
         }

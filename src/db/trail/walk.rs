@@ -58,40 +58,44 @@ fn party_ref(conn: &Connection, id: i64) -> Result<PartyRef> {
 
 /// Read shipments by a WHERE clause, with their HS codes and model numbers (batched).
 pub(super) fn ships(conn: &Connection, where_sql: &str, p: &[Value]) -> Result<Vec<Ship>> {
+    // HS codes and model numbers come with each row (correlated lookups on their primary
+    // keys inside SQLite), not one statement per shipment from here. Codes and keys are
+    // digits and letters only, so a space separates them safely.
     let sql = format!(
-        "SELECT id, ship_date, shipper_id, consignee_id, dest_country, description
-         FROM shipment WHERE {where_sql} ORDER BY ship_date, id"
+        "SELECT s.id, s.ship_date, s.shipper_id, s.consignee_id, s.dest_country, s.description,
+           (SELECT group_concat(h.hs_code, ' ' ORDER BY h.seq) FROM shipment_hs h
+             WHERE h.shipment_id = s.id),
+           (SELECT group_concat(sp.model_key, ' ') FROM shipment_product sp
+             JOIN product_pattern pp ON pp.id = sp.pattern_id
+             WHERE sp.shipment_id = s.id AND pp.kind = 'model')
+         FROM shipment s WHERE {where_sql} ORDER BY s.ship_date, s.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut out: Vec<Ship> = stmt
-        .query_map(params_from_iter(p.iter()), |r| {
-            Ok(Ship {
-                id: r.get(0)?,
-                date: r.get(1)?,
-                shipper: r.get(2)?,
-                consignee: r.get(3)?,
-                dest_country: r.get(4)?,
-                description: r.get(5)?,
-                goods: Goods::default(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut hs_stmt =
-        conn.prepare_cached("SELECT hs_code FROM shipment_hs WHERE shipment_id = ?1 ORDER BY seq")?;
-    let mut model_stmt = conn.prepare_cached(
-        "SELECT sp.model_key FROM shipment_product sp JOIN product_pattern p ON p.id = sp.pattern_id
-         WHERE sp.shipment_id = ?1 AND p.kind = 'model'",
-    )?;
-    for s in &mut out {
-        s.goods.hs = hs_stmt
-            .query_map([s.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        s.goods.models = model_stmt
-            .query_map([s.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        s.goods.terms = s.description.as_deref().map(terms).unwrap_or_default();
-    }
-    Ok(out)
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
+        let description: Option<String> = r.get(5)?;
+        let hs: Option<String> = r.get(6)?;
+        let models: Option<String> = r.get(7)?;
+        Ok(Ship {
+            id: r.get(0)?,
+            date: r.get(1)?,
+            shipper: r.get(2)?,
+            consignee: r.get(3)?,
+            dest_country: r.get(4)?,
+            goods: Goods {
+                hs: hs
+                    .as_deref()
+                    .map(|h| h.split_whitespace().map(str::to_string).collect())
+                    .unwrap_or_default(),
+                models: models
+                    .as_deref()
+                    .map(|m| m.split_whitespace().map(str::to_string).collect())
+                    .unwrap_or_default(),
+                terms: description.as_deref().map(terms).unwrap_or_default(),
+            },
+            description,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) struct Walker<'c> {
@@ -233,7 +237,7 @@ impl Walker<'_> {
         };
         let out = ships(
             self.conn,
-            "shipper_id = ?1 AND ship_date >= ?2 AND ship_date <= ?3",
+            "s.shipper_id = ?1 AND s.ship_date >= ?2 AND s.ship_date <= ?3",
             &[party.into(), from.into(), to.into()],
         )?;
         // Each onward shipment, matched to the received shipment it best continues.
