@@ -1,5 +1,7 @@
 //! `tradescope audit …`, and the helper every auditable command calls.
 
+use std::io::IsTerminal;
+
 use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
@@ -64,11 +66,17 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             if format == "json" {
                 json(&rows)?;
             } else {
-                let mut w = csv::Writer::from_writer(std::io::stdout());
+                let mut w = csv::Writer::from_writer(Vec::new());
                 for r in &rows {
                     w.serialize(r)?;
                 }
-                w.flush()?;
+                let text = String::from_utf8(w.into_inner()?)?;
+                // Queries are user input: on a terminal, no escape sequence reaches it.
+                if std::io::stdout().is_terminal() {
+                    print!("{}", crate::text::sanitize_multiline(&text));
+                } else {
+                    print!("{text}");
+                }
             }
             // The export itself goes on the log, after the rows it wrote.
             record(

@@ -1,6 +1,7 @@
 //! `tradescope patterns|cet|covered export|import`: the editable reference tables. Exports and
 //! imports are recorded in the audit log (an auditor must know which table a result used).
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -89,7 +90,13 @@ pub(super) fn write_export(
             p.display().to_string()
         }
         _ => {
-            print!("{text}");
+            // Exported text holds names from the database: on a terminal, escape sequences in
+            // them must not reach it (a pipe or a file gets the bytes as they are).
+            if std::io::stdout().is_terminal() {
+                print!("{}", crate::text::sanitize_multiline(text));
+            } else {
+                print!("{text}");
+            }
             "stdout".to_string()
         }
     };
