@@ -289,3 +289,74 @@ CREATE TABLE audit_log (
     prev_hash        TEXT NOT NULL,
     hash             TEXT NOT NULL
 );
+
+-- Investigations (issue 8): product patterns, covered equipment, cases.
+
+-- Finding a listing's history by key (as-of screening reads the added/removed rows of a listing).
+CREATE INDEX list_change_listing ON list_change(listing_key);
+
+-- Brand names and model-number patterns of listed or covered makers. Editable data:
+-- `tradescope patterns export|import`; the bundled table is data/reference/product_patterns.tsv.
+CREATE TABLE product_pattern (
+    id          INTEGER PRIMARY KEY,
+    maker_group TEXT NOT NULL,     -- e.g. Hikvision (a maker and its affiliates)
+    maker       TEXT NOT NULL,     -- the maker's legal name, matched to list entries by name
+    kind        TEXT NOT NULL CHECK (kind IN ('brand', 'model')),
+    pattern     TEXT NOT NULL,     -- Rust regex, matched case-insensitively
+    example     TEXT
+);
+
+-- Brands and model numbers found in a shipment's description by the patterns above; written
+-- for new shipments at import and rebuilt for all shipments after a pattern import.
+CREATE TABLE shipment_product (
+    shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
+    pattern_id  INTEGER NOT NULL REFERENCES product_pattern(id) ON DELETE CASCADE,
+    matched     TEXT NOT NULL,     -- the text as written in the description
+    model_key   TEXT NOT NULL,     -- upper-case letters and digits of `matched`: "IDS2CD7A46G0IZHS"
+    PRIMARY KEY (shipment_id, pattern_id, matched)
+) WITHOUT ROWID;
+CREATE INDEX shipment_product_pattern ON shipment_product(pattern_id, shipment_id);
+
+-- Which list entries a product maker is: matcher links by name (maker → entry), refreshed when
+-- patterns or lists are imported.
+CREATE TABLE maker_entry (
+    maker        TEXT NOT NULL,
+    entry_id     INTEGER NOT NULL REFERENCES list_entry(id) ON DELETE CASCADE,
+    score        REAL NOT NULL,
+    explanation  TEXT NOT NULL,
+    PRIMARY KEY (maker, entry_id)
+) WITHOUT ROWID;
+
+-- Covered telecommunications and video-surveillance equipment makers (NDAA FY2019 §889, FCC
+-- Covered List) for procurement audits. Editable data: `tradescope covered export|import`; the
+-- bundled table is data/reference/covered_equipment.tsv.
+CREATE TABLE covered_maker (
+    id          INTEGER PRIMARY KEY,
+    maker_group TEXT NOT NULL,     -- Huawei | ZTE | Hytera | Hikvision | Dahua
+    maker       TEXT NOT NULL,
+    relation    TEXT NOT NULL,     -- named | subsidiary | affiliate
+    basis       TEXT NOT NULL,     -- the legal basis, e.g. "NDAA FY2019 §889(f)(3)(B); FCC Covered List 2021-03-12"
+    source_url  TEXT
+);
+
+-- A case: a named set of records an analyst marked during an investigation, exported with
+-- provenance (`tradescope case add|list|export`).
+CREATE TABLE case_file (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,     -- UTC timestamp
+    created_by  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX case_file_name ON case_file(name);
+
+-- The records of a case; `id` keeps the order they were added in.
+CREATE TABLE case_item (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES case_file(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('entity', 'party', 'shipment', 'patent', 'assignee')),
+    record_id   INTEGER NOT NULL,
+    note        TEXT,
+    added_at    TEXT NOT NULL,     -- UTC timestamp
+    added_by    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX case_item_record ON case_item(case_id, kind, record_id);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::db::import::{self, Format, ImportOptions, ImportReport, Input};
-use crate::db::{self, cet, stats};
+use crate::db::{self, cet, covered, products, stats};
 use crate::demo;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -141,6 +141,23 @@ pub fn init(path: &Path, force: bool, progress: &dyn Progress) -> Result<InitRep
 
 fn build(tmp: &Path, progress: &dyn Progress) -> Result<Vec<ImportReport>> {
     let mut conn = db::open_rw(tmp)?;
+    // Reference tables first: shipments are scanned for products as they are imported, and
+    // each list import links the pattern makers to its entries.
+    progress.stage("reference tables", None);
+    {
+        let tx = conn.transaction()?;
+        products::load_tsv(
+            &tx,
+            "data/reference/product_patterns.tsv",
+            crate::products::DEFAULT_TSV,
+        )?;
+        covered::load_tsv(
+            &tx,
+            "data/reference/covered_equipment.tsv",
+            covered::DEFAULT_TSV,
+        )?;
+        tx.commit()?;
+    }
     let mut reports = Vec::new();
     for step in steps() {
         let inputs: Vec<Input> = step

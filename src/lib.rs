@@ -16,6 +16,10 @@
 //! - [`rank`]: ranked fuzzy search over a million names per keystroke (prefilter, all cores,
 //!   reuse of the previous result, cancellation).
 //! - [`bench`]: `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
+//!   Investigations (docs/investigations.md): `db::intersect` (listed companies with CET
+//!   patents and shipments), `db::trail` (transshipment trail), `db::asof` (screening at the
+//!   ship date), `db::products` (stored brand/model detection), `db::covered` (NDAA §889 / FCC
+//!   Covered List), `db::cases` (marked records with provenance), `db::audit` (hash chain).
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
 //! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
@@ -32,6 +36,9 @@
 //! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
 //!   rayon, cancellable, narrowing the previous matches as the query grows).
 //! - [`terminal`]: raw mode + alternate screen, restored on drop, panic and signals.
+//! - [`products`]: brand and model-number patterns (pure detector); [`evidence`]: do two
+//!   shipments carry the same goods; [`export`]: case exports as CSV/JSON/Markdown;
+//!   [`osc52`]: clipboard copy through the terminal (works over SSH and in tmux).
 //! - [`text`]: sanitizing untrusted text before it reaches the terminal (escape sequences,
 //!   controls, bidi and zero-width characters removed with a visible marker), display widths
 //!   and grapheme-safe truncation. See docs/hardening.md.
@@ -48,9 +55,12 @@ pub mod country;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod evidence;
+pub mod export;
 pub mod gen;
 pub mod matching;
 pub mod model;
+pub mod osc52;
 pub mod products;
 pub mod progress;
 pub mod rank;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::db::covered::{Covered, CoveredFlag};
 use crate::db::entities;
 use crate::error::Result;
 use crate::matching::{self, Hit, NameIndex, SearchOptions};
@@ -34,6 +35,8 @@ pub struct ListingHit {
     /// Other datasets that carry the same listing (e.g. the CMIC entry in both the CSL and the
     /// OFAC non-SDN file), as "LIST (dataset) #id".
     pub also_in: Vec<String>,
+    /// Set when the listed company is a covered equipment maker (NDAA §889, FCC Covered List).
+    pub covered: Option<CoveredFlag>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -46,6 +49,7 @@ fn round(x: f64, places: i32) -> f64 {
 pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<ListingHit>> {
     let mut out: Vec<ListingHit> = Vec::new();
     let mut by_listing: HashMap<String, usize> = HashMap::new();
+    let covered = Covered::load(conn)?;
     for h in hits {
         let e = entities::get(conn, h.id)?;
         if let Some(&i) = by_listing.get(&e.listing_key) {
@@ -58,6 +62,8 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             continue;
         }
         by_listing.insert(e.listing_key.clone(), out.len());
+        let flag = covered
+            .flag_any(std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)));
         out.push(ListingHit {
             id: e.id,
             list: e.list,
@@ -72,6 +78,7 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             end_date: e.end_date,
             dataset: e.dataset,
             also_in: Vec::new(),
+            covered: flag,
         });
     }
     Ok(out)

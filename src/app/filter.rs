@@ -198,6 +198,8 @@ pub fn merge_shipments(base: &ShipmentFilter, typed: ShipmentFilter) -> Shipment
         date_from: typed.date_from.or(b.date_from),
         date_to: typed.date_to.or(b.date_to),
         text: typed.text.or(b.text),
+        listed_at_date: typed.listed_at_date.or(b.listed_at_date),
+        carries_listed_products: typed.carries_listed_products || b.carries_listed_products,
         synthetic: typed.synthetic.or(b.synthetic),
     }
 }

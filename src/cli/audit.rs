@@ -1,5 +1,7 @@
 //! `tradescope audit …`, and the helper every auditable command calls.
 
+use std::io::IsTerminal;
+
 use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
@@ -60,14 +62,36 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
         }
         AuditAction::Export { format } => {
             let rows = audit::all(&conn)?;
+            drop(conn);
             if format == "json" {
-                return json(&rows);
+                json(&rows)?;
+            } else {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                for r in &rows {
+                    w.serialize(r)?;
+                }
+                let text = String::from_utf8(w.into_inner()?)?;
+                // Queries are user input: on a terminal, no escape sequence reaches it.
+                if std::io::stdout().is_terminal() {
+                    print!("{}", crate::text::sanitize_multiline(&text));
+                } else {
+                    print!("{text}");
+                }
             }
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            for r in &rows {
-                w.serialize(r)?;
-            }
-            w.flush()?;
+            // The export itself goes on the log, after the rows it wrote.
+            record(
+                db,
+                &audit::NewRecord {
+                    action: "export".into(),
+                    query: Some(format!("audit log as {format} to stdout")),
+                    results: serde_json::json!({
+                        "what": "audit log",
+                        "rows": rows.len(),
+                        "head": rows.last().map(|r| r.hash.clone()),
+                    }),
+                    ..Default::default()
+                },
+            );
             Ok(())
         }
     }

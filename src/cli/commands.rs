@@ -8,11 +8,11 @@ use super::output::{json, thousands};
 use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
+use crate::db::covered::Covered;
 use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, audit, entities, links, parties, patents, shipments, stats, Integrity};
+use crate::db::{self, audit, entities, stats, Integrity};
 use crate::error::Error;
 use crate::matching::NameIndex;
-use crate::model::RecordKind;
 use crate::search;
 use crate::text::{sanitize, truncate_to_width};
 
@@ -50,10 +50,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             kind,
             id,
             json: as_json,
-        } => cmd_show(db, &kind, id, as_json),
+        } => super::show::cmd_show(db, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(db, as_json),
         Command::Audit { action } => super::audit::run(db, action),
         Command::Screen(args) => super::screen::run_screen(db, args),
+        Command::Intersect(args) => super::invest::run_intersect(db, args),
+        Command::Trail(args) => super::invest::run_trail(db, args),
+        Command::Shipments(args) => super::invest::run_shipments(db, args),
+        Command::Patterns { action } => {
+            super::reference::run_table(db, super::reference::Table::Patterns, action)
+        }
+        Command::Cet { action } => {
+            super::reference::run_table(db, super::reference::Table::Cet, action)
+        }
+        Command::Covered { action } => super::reference::run_covered(db, action),
+        Command::Case { action } => super::case::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
         Command::Bench {
             quick,
@@ -227,11 +238,24 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
                 .collect::<Vec<_>>()),
         },
     );
+    let checks = Covered::load(&conn)?.check(&index, query);
     if as_json {
+        // The JSON stays an array of hits; a covered maker that is on no list is said on stderr
+        // (and by `tradescope covered check NAME --json`).
+        for c in &checks {
+            if let Some(n) = &c.note {
+                eprintln!("note: {}", sanitize(n));
+            }
+        }
         return json(&hits);
     }
+    for c in &checks {
+        if c.note.is_some() {
+            super::reference::print_check(c);
+        }
+    }
     if hits.is_empty() {
-        println!("no list entry matches {query:?}");
+        println!("no list entry matches {:?}", sanitize(query));
         return Ok(());
     }
     for h in &hits {
@@ -247,6 +271,14 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
                 .unwrap_or_default(),
             h.programs.as_deref().map(sanitize).unwrap_or_default(),
         );
+        if let Some(c) = &h.covered {
+            println!(
+                "        covered equipment: {} ({}) — {}",
+                sanitize(&c.group),
+                sanitize(&c.relation),
+                sanitize(&c.basis)
+            );
+        }
     }
     Ok(())
 }
@@ -263,51 +295,6 @@ fn cmd_init(db_path: &Path, force: bool, as_json: bool) -> anyhow::Result<()> {
     for (t, n) in &report.stats.tables {
         if *n > 0 {
             println!("  {t:<14} {:>10}", thousands(*n));
-        }
-    }
-    Ok(())
-}
-
-fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
-    let kind = RecordKind::parse(kind)
-        .ok_or_else(|| Error::User(format!("unknown record kind {kind}")))?;
-    let record = match kind {
-        RecordKind::Entity => serde_json::to_value(entities::get(&conn, id)?)?,
-        RecordKind::Party => serde_json::to_value(parties::get(&conn, id)?)?,
-        RecordKind::Shipment => serde_json::to_value(shipments::get(&conn, id)?)?,
-        RecordKind::Patent => serde_json::to_value(patents::get(&conn, id)?)?,
-        RecordKind::Assignee => serde_json::to_value(patents::get_assignee(&conn, id)?)?,
-    };
-    let links = links::links(&conn, kind, id)?;
-    if as_json {
-        return json(&serde_json::json!({ "record": record, "links": links }));
-    }
-    println!("{} #{id}", kind.as_str());
-    if let Some(obj) = record.as_object() {
-        for (k, v) in obj {
-            let text = match v {
-                serde_json::Value::Null => continue,
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Array(a) if a.is_empty() => continue,
-                other => other.to_string(),
-            };
-            println!("  {k:<24} {}", sanitize(&text));
-        }
-    }
-    if !links.is_empty() {
-        println!("links:");
-        for l in &links {
-            let count = l
-                .count
-                .map(|n| format!(" ({})", thousands(n)))
-                .unwrap_or_default();
-            let target = match (l.id, &l.filter) {
-                (Some(id), _) => format!("{} #{id}", l.kind),
-                (None, Some(f)) => format!("{} {f}", l.kind),
-                (None, None) => l.kind.clone(),
-            };
-            println!("  {}{count}  → {target}", sanitize(&l.label));
         }
     }
     Ok(())

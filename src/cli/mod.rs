@@ -3,11 +3,15 @@
 
 mod audit;
 mod bench;
+mod case;
 mod commands;
 mod gen;
+mod invest;
 mod output;
 pub mod progress;
+mod reference;
 mod screen;
+mod show;
 
 use std::path::PathBuf;
 
@@ -144,6 +148,32 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Listed companies with patents in critical and emerging technology areas AND shipments
+    Intersect(invest::IntersectArgs),
+    /// Transshipment trail of a listed shipper: consignees abroad and their onward shipments
+    Trail(invest::TrailArgs),
+    /// Shipments, filtered (an entity's, listed at ship date or not, carrying listed makers' products)
+    Shipments(invest::ShipmentsArgs),
+    /// Brand and model-number patterns used to find listed makers' products in descriptions
+    Patterns {
+        #[command(subcommand)]
+        action: reference::TableAction,
+    },
+    /// Covered equipment makers (NDAA §889, FCC Covered List)
+    Covered {
+        #[command(subcommand)]
+        action: reference::CoveredAction,
+    },
+    /// Critical and emerging technology areas and their CPC prefixes
+    Cet {
+        #[command(subcommand)]
+        action: reference::TableAction,
+    },
+    /// Cases: marked records, exported with provenance
+    Case {
+        #[command(subcommand)]
+        action: case::CaseAction,
     },
 }
 

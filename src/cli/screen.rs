@@ -14,6 +14,7 @@ use super::commands::Db;
 use super::output::json;
 use super::progress::Bar;
 use crate::db::audit::NewRecord;
+use crate::db::covered::{Covered, CoveredFlag};
 use crate::db::entities;
 use crate::db::import::input::{decode, hex};
 use crate::error::Error;
@@ -130,8 +131,21 @@ fn screen_one(
                 .collect::<Vec<_>>()),
         },
     );
+    let checks = Covered::load(conn)?.check(index, name);
     if args.json {
+        // The JSON stays an array of hits (each with its `covered` flag); a covered maker that
+        // is on no list is said on stderr.
+        for c in &checks {
+            if let Some(n) = &c.note {
+                eprintln!("note: {}", sanitize(n));
+            }
+        }
         return json(&hits);
+    }
+    for c in &checks {
+        if c.note.is_some() {
+            super::reference::print_check(c);
+        }
     }
     if hits.is_empty() {
         println!(
@@ -156,6 +170,14 @@ fn screen_one(
             println!("        matched {:?}", sanitize(&h.matched_name));
         }
         println!("        {}", sanitize(&h.explanation));
+        if let Some(c) = &h.covered {
+            println!(
+                "        covered equipment: {} ({}) — {}",
+                sanitize(&c.group),
+                sanitize(&c.relation),
+                sanitize(&c.basis)
+            );
+        }
     }
     Ok(())
 }
@@ -211,14 +233,15 @@ fn screen_file(
     let bar = Bar::new("screen");
     bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
     bar.rows_style();
-    let hits: Vec<Option<Hit>> = rows
+    let covered = Covered::load(conn)?;
+    let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
         .par_iter()
         .map(|r| {
             let name = r.get(col).unwrap_or("").trim();
             let h = if name.is_empty() {
-                None
+                (None, None)
             } else {
-                best_hit(index, name, &country)
+                (best_hit(index, name, &country), covered.flag(name))
             };
             bar.inc(1);
             h
@@ -240,12 +263,14 @@ fn screen_file(
         "explanation",
         "threshold",
         "matcher",
+        "covered",
     ] {
         header.push(h.to_string());
     }
     w.write_record(&header)?;
     let (mut matched, mut total) = (0usize, 0usize);
-    for (r, hit) in rows.iter().zip(&hits) {
+    let mut n_covered = 0usize;
+    for (r, (hit, flag)) in rows.iter().zip(&hits) {
         total += 1;
         let mut rec: Vec<String> = (0..headers.len())
             .map(|i| r.get(i).unwrap_or("").to_string())
@@ -281,6 +306,15 @@ fn screen_file(
         }
         rec.push(format!("{}", args.threshold));
         rec.push(matching::MATCHER_VERSION.to_string());
+        // The screened name itself may be a covered maker, listed or not (ZTE Corporation).
+        rec.push(
+            flag.as_ref()
+                .map(|c| {
+                    n_covered += 1;
+                    format!("{} ({}): {}", c.group, c.relation, c.basis)
+                })
+                .unwrap_or_default(),
+        );
         w.write_record(&rec)?;
     }
     w.flush()?;
@@ -296,7 +330,7 @@ fn screen_file(
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
-            results: serde_json::json!({ "rows": total, "matches": matched }),
+            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
         },
     );
     eprintln!(

@@ -15,6 +15,8 @@ use crate::progress::Progress;
 pub struct LinkReport {
     pub party_links: u64,
     pub assignee_links: u64,
+    /// Product makers (pattern table) linked to list entries, after a list import.
+    pub maker_links: u64,
 }
 
 /// Which target table a link goes to.
@@ -121,16 +123,22 @@ pub fn link_source_entries(
     let report = LinkReport {
         party_links: link_targets(tx, &index, Target::Party, &parties)?,
         assignee_links: link_targets(tx, &index, Target::Assignee, &assignees)?,
+        maker_links: 0,
     };
     if let Some(old) = replaced {
         for t in [Target::Party, Target::Assignee] {
             carry_decisions(tx, t, old, source_id)?;
+            // The new version's entries carry these links now. Links of listings the new
+            // version dropped are kept: they are how as-of screening knows that a party's
+            // company was listed before (db::asof).
             tx.execute(
                 &format!(
-                    "DELETE FROM {} WHERE entry_id IN (SELECT id FROM list_entry WHERE source_id = ?1)",
+                    "DELETE FROM {} WHERE entry_id IN (SELECT o.id FROM list_entry o
+                       WHERE o.source_id = ?1 AND EXISTS (SELECT 1 FROM list_entry n
+                         WHERE n.source_id = ?2 AND n.listing_key = o.listing_key))",
                     t.table()
                 ),
-                [old],
+                params![old, source_id],
             )?;
         }
     }
@@ -171,10 +179,19 @@ pub fn link_new_records(tx: &Transaction, source_id: i64) -> Result<LinkReport> 
     if parties.is_empty() && assignees.is_empty() {
         return Ok(LinkReport::default());
     }
-    let index = entry_index(tx, "e.current = ?1", 1)?;
+    // Current entries, and the newest entry of each listing no longer on any list: a party
+    // named like a delisted company is linked to it, for as-of screening (db::asof).
+    let index = entry_index(
+        tx,
+        "e.current = ?1 OR (e.current = 0
+           AND NOT EXISTS (SELECT 1 FROM list_entry c WHERE c.listing_key = e.listing_key AND c.current = 1)
+           AND e.id = (SELECT max(o.id) FROM list_entry o WHERE o.listing_key = e.listing_key))",
+        1,
+    )?;
     Ok(LinkReport {
         party_links: link_targets(tx, &index, Target::Party, &parties)?,
         assignee_links: link_targets(tx, &index, Target::Assignee, &assignees)?,
+        maker_links: 0,
     })
 }
 

@@ -6,23 +6,29 @@
 //! schema objects are not exactly tradescope's, and run `PRAGMA quick_check` when the file
 //! comes from elsewhere or `--check` asks (see [`safety`]). Only `open_rw` migrates.
 
+pub mod asof;
 pub mod audit;
 pub mod bench;
 pub mod bulk;
+pub mod cases;
 pub mod cet;
+pub mod covered;
 pub mod entities;
 pub mod import;
+pub mod intersect;
 pub mod link;
 pub mod links;
 mod migrate;
 pub mod names;
 pub mod parties;
 pub mod patents;
+pub mod products;
 pub mod safety;
 pub mod shipments;
 pub mod sources;
 mod sql_text;
 pub mod stats;
+pub mod trail;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -38,6 +38,12 @@ pub struct ShipmentFilter {
     pub text: Option<String>,
     /// Only synthetic (Some(true)) or only real (Some(false)) records.
     pub synthetic: Option<bool>,
+    /// As-of screening (db::asof): only shipments whose shipper or consignee was listed at the
+    /// ship date (Some(true)), or only shipments where neither was (Some(false): e.g. an
+    /// entity's shipments that predate its listing).
+    pub listed_at_date: Option<bool>,
+    /// Only shipments whose description carries brands or model numbers of a listed maker.
+    pub carries_listed_products: bool,
 }
 
 impl ShipmentFilter {
@@ -162,8 +168,9 @@ fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
     })
 }
 
-/// WHERE clauses and parameters for a filter, without the party-set part.
-fn conditions(f: &ShipmentFilter) -> (Vec<String>, Vec<Value>) {
+/// WHERE clauses and parameters for a filter, without the party-set part. `listed` holds the
+/// listed-at-date ranges when the filter asks for them.
+fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<String>, Vec<Value>) {
     let mut w = Vec::new();
     let mut p: Vec<Value> = Vec::new();
     let eq = |col: &str, v: Value, w: &mut Vec<String>, p: &mut Vec<Value>| {
@@ -251,7 +258,33 @@ fn conditions(f: &ShipmentFilter) -> (Vec<String>, Vec<Value>) {
         p.push(i64::from(syn).into());
         w.push(format!("s.synthetic = ?{}", p.len()));
     }
+    if let (Some(want), Some(ranges)) = (f.listed_at_date, listed) {
+        p.push(ranges.to_string().into());
+        let exists = format!(
+            "EXISTS (SELECT 1 FROM json_each(?{}) j
+               WHERE j.value ->> 0 IN (s.shipper_id, s.consignee_id)
+                 AND (j.value ->> 1 IS NULL OR s.ship_date >= j.value ->> 1)
+                 AND (j.value ->> 2 IS NULL OR s.ship_date < j.value ->> 2))",
+            p.len()
+        );
+        w.push(if want {
+            exists
+        } else {
+            format!("NOT {exists}")
+        });
+    }
+    if f.carries_listed_products {
+        w.push(crate::db::products::CARRIES_LISTED_SQL.to_string());
+    }
     (w, p)
+}
+
+/// The listed-at-date ranges (JSON) and their parties, when the filter needs them.
+fn listed_ranges(conn: &Connection, f: &ShipmentFilter) -> Result<Option<(String, Vec<i64>)>> {
+    match f.listed_at_date {
+        Some(_) => Ok(Some(crate::db::asof::listed_ranges_json(conn)?)),
+        None => Ok(None),
+    }
 }
 
 /// One index run: rows with `column = value`, read newest first through the composite index
@@ -270,8 +303,24 @@ const MAX_EXPANSION: usize = 64;
 /// Runs a filter restricts to. Party and entity filters always use runs (they are the drill
 /// paths); country, HS prefix and port become runs only for the date sort, the one the
 /// composite indexes serve.
-fn runs(conn: &Connection, f: &ShipmentFilter, sort: Sort) -> Result<Option<Vec<Run>>> {
+fn runs(
+    conn: &Connection,
+    f: &ShipmentFilter,
+    sort: Sort,
+    listed: Option<&(String, Vec<i64>)>,
+) -> Result<Option<Vec<Run>>> {
     let mut runs: Vec<Run> = Vec::new();
+    // Listed at the ship date, and nothing narrower: the listed parties' runs, so that their
+    // indexes are used instead of a scan.
+    if f.party_id.is_none() && f.entity_id.is_none() && f.listed_at_date == Some(true) {
+        if let Some((_, parties)) = listed {
+            for pid in parties {
+                runs.push(("shipper_id", (*pid).into()));
+                runs.push(("consignee_id", (*pid).into()));
+            }
+            return Ok(Some(runs));
+        }
+    }
     if f.party_id.is_some() || f.entity_id.is_some() {
         if let Some(pid) = f.party_id {
             for col in ["shipper_id", "consignee_id", "notify_id"] {
@@ -368,7 +417,8 @@ pub fn page(
     after: Option<&Cursor>,
     limit: usize,
 ) -> Result<Page> {
-    let (mut w, mut p) = conditions(f);
+    let listed = listed_ranges(conn, f)?;
+    let (mut w, mut p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
     let dir = if sort.desc { "DESC" } else { "ASC" };
     let cmp = if sort.desc { "<" } else { ">" };
     let key = sort.key.sql();
@@ -388,7 +438,7 @@ pub fn page(
         });
     }
     let fetch = limit + 1;
-    let rows = match runs(conn, f, sort)? {
+    let rows = match runs(conn, f, sort, listed.as_ref())? {
         Some(runs) => {
             let mut all = Vec::new();
             if sort.key == SortKey::Date {
@@ -551,9 +601,10 @@ pub fn page_plan(
     sort: Sort,
     limit: usize,
 ) -> Result<Vec<String>> {
-    let (w, p) = conditions(f);
+    let listed = listed_ranges(conn, f)?;
+    let (w, p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
     let dir = if sort.desc { "DESC" } else { "ASC" };
-    let (sql, p) = match runs(conn, f, sort)? {
+    let (sql, p) = match runs(conn, f, sort, listed.as_ref())? {
         Some(runs) if sort.key == SortKey::Date => {
             let n = runs.len().min(RUNS_PER_QUERY);
             merged_sql(&w, &p, &runs[..n], dir, limit + 1)
@@ -594,7 +645,8 @@ pub fn count(
     f: &ShipmentFilter,
     cap: i64,
 ) -> Result<std::result::Result<i64, i64>> {
-    let (w, p) = conditions(f);
+    let listed = listed_ranges(conn, f)?;
+    let (w, p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
     let capped = |n: i64| if n > cap { Err(cap) } else { Ok(n) };
     // One party in one role and nothing else: the party's counter is the answer.
     for (id, col) in [
@@ -609,7 +661,7 @@ pub fn count(
             }
         }
     }
-    let n = match runs(conn, f, Sort::default())? {
+    let n = match runs(conn, f, Sort::default(), listed.as_ref())? {
         Some(runs) if runs.is_empty() => 0,
         Some(runs) => {
             if w.is_empty() {

@@ -318,6 +318,7 @@ fn import_list(
     if version.became_current {
         progress.stage("linking names", None);
         report.links = link::link_source_entries(tx, source_id, version.replaced)?;
+        report.links.maker_links = crate::db::products::link_makers(tx)?;
     }
     report.version = Some(version);
     Ok(())

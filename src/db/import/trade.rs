@@ -4,12 +4,14 @@
 //! Built for bulk loads: statements are prepared once per writer, parties are deduplicated in
 //! memory, and the work that does not need to happen per row (description search index, party
 //! shipment counts) is done once in [`TradeWriter::finish`]. Per shipment the writer runs only
-//! inserts.
+//! inserts, and one pass of the product patterns (a RegexSet) over the description, so that
+//! brands and model numbers are known for every shipment from the moment it is imported.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection, Statement};
 
+use crate::db::products::{ProductWriter, StoredDetector};
 use crate::error::Result;
 use crate::matching;
 
@@ -91,6 +93,8 @@ pub struct TradeWriter<'c> {
     last_shipment: i64,
     /// CREATE statements of the shipment indexes dropped by `defer_indexes`.
     deferred: Vec<String>,
+    /// Brand and model-number detection with the database's pattern table (None: no patterns).
+    products: Option<(StoredDetector, ProductWriter<'c>)>,
     stats: TradeStats,
 }
 
@@ -145,6 +149,10 @@ impl<'c> TradeWriter<'c> {
             first_shipment: None,
             last_shipment: 0,
             deferred: Vec::new(),
+            products: match StoredDetector::load(conn)? {
+                Some(d) => Some((d, ProductWriter::new(conn)?)),
+                None => None,
+            },
             stats: TradeStats::default(),
         })
     }
@@ -227,6 +235,12 @@ impl<'c> TradeWriter<'c> {
         let id = self.conn.last_insert_rowid();
         for (seq, code) in s.hs_codes.iter().enumerate() {
             self.insert_hs.execute(params![id, seq as i64 + 1, code])?;
+        }
+        if let (Some((detector, writer)), Some(d)) = (&mut self.products, &s.description) {
+            let hits = detector.detect(d);
+            if !hits.is_empty() {
+                writer.write(id, &hits)?;
+            }
         }
         for (role, party) in [s.shipper_id, s.consignee_id, s.notify_id]
             .into_iter()

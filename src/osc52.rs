@@ -1,0 +1,85 @@
+//! OSC 52 clipboard copy: the terminal (not the server) puts text on the user's clipboard, so
+//! it works over SSH. Inside tmux the sequence is wrapped in tmux's DCS passthrough, which
+//! forwards it to the outer terminal (tmux needs `set -g allow-passthrough on`, or
+//! `set-clipboard on`, which handles the unwrapped form itself).
+
+use base64::Engine;
+
+/// Largest text copied: many terminals drop longer OSC 52 payloads (xterm's default limit is
+/// about 100 KB of base64).
+pub const MAX_BYTES: usize = 74_994;
+
+/// `ESC ] 52 ; c ; <base64> BEL` for `text` (cut at a character boundary to MAX_BYTES), wrapped
+/// for tmux when `tmux` is true.
+pub fn encode(text: &str, tmux: bool) -> String {
+    let mut end = text.len().min(MAX_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let payload = base64::engine::general_purpose::STANDARD.encode(&text.as_bytes()[..end]);
+    let seq = format!("\x1b]52;c;{payload}\x07");
+    if tmux {
+        // DCS tmux; <sequence with every ESC doubled> ST
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else {
+        seq
+    }
+}
+
+/// `encode` for the current environment: wrapped when running inside tmux ($TMUX set).
+pub fn encode_for_env(text: &str) -> String {
+    encode(
+        text,
+        std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_sequence_carries_base64_of_the_text() {
+        assert_eq!(encode("hello", false), "\x1b]52;c;aGVsbG8=\x07");
+        let s = encode("Hangzhou Hikvision 海康威视", false);
+        let b64 = s
+            .strip_prefix("\x1b]52;c;")
+            .and_then(|r| r.strip_suffix('\x07'))
+            .unwrap();
+        let back = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(back).unwrap(),
+            "Hangzhou Hikvision 海康威视"
+        );
+    }
+
+    #[test]
+    fn tmux_passthrough_doubles_escapes() {
+        assert_eq!(
+            encode("hello", true),
+            "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x07\x1b\\"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_the_text_cannot_escape_the_sequence() {
+        let s = encode("a\x07b\x1b]0;title\x07", false);
+        // One ESC and one BEL only: the ones of the sequence itself.
+        assert_eq!(s.matches('\x1b').count(), 1);
+        assert_eq!(s.matches('\x07').count(), 1);
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_character_boundary() {
+        let text = "é".repeat(MAX_BYTES);
+        let s = encode(&text, false);
+        let b64 = &s[7..s.len() - 1];
+        let back = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert!(back.len() <= MAX_BYTES);
+        assert!(String::from_utf8(back).is_ok());
+    }
+}
