@@ -13,8 +13,8 @@ use crate::progress::{NoProgress, Progress};
 
 use super::fields::{self, opt, split_multi, Header};
 use super::input::{decode, Input};
-use super::records::Records;
 use super::patent_writer::{normalize_cpc, parse_number, NewPatent, PatentWriter};
+use super::records::Records;
 
 /// Import one patent-records file; returns the number of patents read.
 pub fn import(

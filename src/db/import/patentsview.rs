@@ -13,8 +13,8 @@ use crate::progress::{NoProgress, Progress};
 
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};
-use super::records::Records;
 use super::patent_writer::{normalize_cpc, parse_number, NewPatent, PatentNumber, PatentWriter};
+use super::records::Records;
 
 /// The PatentsView tables read, in the order they are imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -205,11 +205,7 @@ fn assignee_name(
     })
 }
 
-fn assignees(
-    f: &mut File,
-    w: &mut PatentWriter,
-    skipped: &mut Skipped,
-) -> Result<u64> {
+fn assignees(f: &mut File, w: &mut PatentWriter, skipped: &mut Skipped) -> Result<u64> {
     let c_id = f.col(&["assignee_id", "id"]);
     let c_type = f.col(&["type", "assignee_type"]);
     let c_org = f.col(&["organization", "disambig_assignee_organization"]);
@@ -277,12 +273,7 @@ fn patents(
 struct LastPatent(Option<(String, i64)>);
 
 impl LastPatent {
-    fn resolve(
-        &mut self,
-        f: &File,
-        c_id: usize,
-        w: &mut PatentWriter,
-    ) -> Result<i64> {
+    fn resolve(&mut self, f: &File, c_id: usize, w: &mut PatentWriter) -> Result<i64> {
         let pid = f.get(Some(c_id)).unwrap_or_default();
         if let Some((p, id)) = &self.0 {
             if *p == pid {
@@ -338,11 +329,7 @@ fn patent_assignees(
     Ok(n)
 }
 
-fn cpcs(
-    f: &mut File,
-    w: &mut PatentWriter,
-    withdrawn: &HashSet<String>,
-) -> Result<u64> {
+fn cpcs(f: &mut File, w: &mut PatentWriter, withdrawn: &HashSet<String>) -> Result<u64> {
     let c_id = f.h.require(&["patent_id"])?;
     let c_group = f.col(&["cpc_group"]);
     let c_subclass = f.col(&["cpc_subclass"]);
