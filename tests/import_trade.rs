@@ -300,7 +300,7 @@ fn ragged_row_is_rejected_with_its_line() {
         .expect_err("ragged row")
         .to_string();
     assert!(
-        err.contains(&format!("{}:3: field `(row)`", bad.display())),
+        err.contains(&format!("{}:3: field `consignee`", bad.display())),
         "{err}"
     );
     assert_eq!(

@@ -168,21 +168,31 @@ impl Out {
         let flag = first == Some(BLACK_FLAG);
         let mut kept = 0;
         let mut prev_visible = false;
+        // Inside a run 🏴 tag tag …: tags are kept only there, and only unbroken — a tag after
+        // a removal would start a new cluster of its own on a second pass and be removed then
+        // (sanitizing must be idempotent).
+        let mut in_tag_run = false;
         let mut chars = g.chars().peekable();
         while let Some(c) = chars.next() {
             let invisible = is_invisible(c);
+            // A kept ZWJ needs room for the emoji after it, or the cap would leave it dangling.
             let keep = kept < MAX_CLUSTER_CHARS
                 && (!invisible
-                    || (c == ZWJ && emoji && chars.peek().is_some_and(|&n| is_pictographic(n)))
-                    || (is_tag(c) && flag)
+                    || (c == ZWJ
+                        && emoji
+                        && kept + 1 < MAX_CLUSTER_CHARS
+                        && chars.peek().is_some_and(|&n| is_pictographic(n)))
+                    || (is_tag(c) && flag && in_tag_run)
                     || (is_variation_selector(c) && prev_visible));
             if keep {
                 self.push(c);
                 kept += 1;
                 prev_visible = !invisible;
+                in_tag_run = c == BLACK_FLAG || (in_tag_run && is_tag(c));
             } else {
                 self.removed();
                 prev_visible = false;
+                in_tag_run = false;
             }
         }
     }

@@ -47,14 +47,6 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
     Ok(())
 }
 
-pub fn csv_error(name: &str, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::file(name, io.to_string()),
-        kind => Error::input(name, line, "(row)", format!("malformed CSV: {kind:?}")),
-    }
-}
-
 struct Columns {
     id: Option<usize>,
     source: usize,

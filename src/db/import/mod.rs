@@ -9,6 +9,7 @@ pub mod ams;
 pub mod csl;
 pub mod dpl;
 pub mod fields;
+mod generated;
 mod guard;
 pub mod input;
 pub mod lists;
@@ -22,13 +23,13 @@ pub mod trade;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
-use sha2::Digest;
 
 use crate::db::link::{self, LinkReport};
 use crate::db::now_utc;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
+pub use generated::import_generated;
 pub use input::Input;
 pub use lists::{NewEntry, VersionReport};
 
@@ -181,6 +182,36 @@ pub fn import(
     opts: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
+    run(conn, format, inputs, opts, progress, Finish::Commit)
+}
+
+/// Everything `import` does — read, check, write, link — inside a transaction that is then
+/// rolled back: the report (or the error) an import would give, and the database unchanged.
+/// Used by the fuzz targets, which feed each importer thousands of files a second.
+pub fn dry_run(
+    conn: &mut Connection,
+    format: Format,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    run(conn, format, inputs, opts, progress, Finish::RollBack)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Finish {
+    Commit,
+    RollBack,
+}
+
+fn run(
+    conn: &mut Connection,
+    format: Format,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    finish: Finish,
+) -> Result<ImportReport> {
     if inputs.is_empty() {
         return Err(Error::User("no input files given".into()));
     }
@@ -274,7 +305,10 @@ pub fn import(
         params![report.rows as i64, report.as_of, source_id],
     )?;
     crate::db::safety::stamp(&tx)?;
-    tx.commit()?;
+    match finish {
+        Finish::Commit => tx.commit()?,
+        Finish::RollBack => tx.rollback()?,
+    }
     Ok(report)
 }
 
@@ -350,62 +384,4 @@ fn import_records(
             Err(Error::User(format!("{} is a list format", format.as_str())))
         }
     }
-}
-
-/// Records made by a program rather than read from a file (the demo data): stored like an
-/// import, as one synthetic source in one transaction, and linked. `fingerprint` identifies the
-/// generated content (generator version and seed): the same fingerprint is not generated twice.
-/// `generate` gets the transaction and the new source id and returns the number of records.
-pub fn import_generated(
-    conn: &mut Connection,
-    dataset: &str,
-    name: &str,
-    fingerprint: &str,
-    progress: &dyn Progress,
-    generate: impl FnOnce(&Transaction, i64) -> Result<u64>,
-) -> Result<ImportReport> {
-    let sha = input::hex(&sha2::Sha256::digest(fingerprint.as_bytes()));
-    let mut report = ImportReport {
-        format: dataset.into(),
-        dataset: dataset.into(),
-        files: vec![name.into()],
-        sha256: sha.clone(),
-        source_id: None,
-        already_imported: false,
-        rows: 0,
-        as_of: None,
-        version: None,
-        links: LinkReport::default(),
-        warnings: Vec::new(),
-    };
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM source WHERE dataset = ?1 AND sha256 = ?2",
-            params![dataset, sha],
-            |r| r.get(0),
-        )
-        .ok();
-    if let Some(id) = existing {
-        report.source_id = Some(id);
-        report.already_imported = true;
-        return Ok(report);
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute(
-        "INSERT INTO source (dataset, format, path, sha256, imported_at, current, synthetic, note)
-         VALUES (?1, 'generated', ?2, ?3, ?4, 1, 1, ?5)",
-        params![dataset, name, sha, now_utc(), fingerprint],
-    )?;
-    let source_id = tx.last_insert_rowid();
-    report.source_id = Some(source_id);
-    progress.stage("generating", None);
-    report.rows = generate(&tx, source_id)?;
-    progress.stage("linking names", None);
-    report.links = link::link_new_records(&tx, source_id)?;
-    tx.execute(
-        "UPDATE source SET row_count = ?1 WHERE id = ?2",
-        params![report.rows as i64, source_id],
-    )?;
-    tx.commit()?;
-    Ok(report)
 }

@@ -11,10 +11,10 @@ use std::io::Read;
 use crate::error::{Error, Result};
 use crate::progress::{NoProgress, Progress};
 
-use super::csl::csv_error;
 use super::fields::{self, opt, split_multi, Header};
 use super::input::{decode, Input};
 use super::patent_writer::{normalize_cpc, parse_number, NewPatent, PatentWriter};
+use super::records::Records;
 
 /// Import one patent-records file; returns the number of patents read.
 pub fn import(
@@ -27,22 +27,18 @@ pub fn import(
 ) -> Result<u64> {
     let name = &input.name;
     let delimiter = sniff_delimiter(input)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input.open(progress)?);
-    let mut rec = csv::ByteRecord::new();
-    if !rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
+    let mut records = Records::new(name, input.open(progress)?, delimiter);
+    if !records.read_next()? {
         return Err(Error::file(
             name,
             "the file is empty (expected a header row with publication_number, title, assignee, …)",
         ));
     }
-    let h = Header::new(name, rec.iter().map(|f| decode(f).into_owned()).collect())?;
+    records.check_fields(&|i| format!("(header column {})", i + 1))?;
+    let h = Header::new(
+        name,
+        records.rec.iter().map(|f| decode(f).into_owned()).collect(),
+    )?;
     let c_number = h.require(&[
         "publication_number",
         "number",
@@ -58,25 +54,16 @@ pub fn import(
     let c_cpc = h.find(&["cpc", "cpc_codes", "classification", "ipc"]);
     let c_abstract = h.find(&["abstract"]);
     let c_url = h.find(&["source_url", "url"]);
-    let width = h.names.len();
+    records.set_columns(&h.names);
     let mut w = PatentWriter::new(conn, source_id, synthetic)?;
     let mut n = 0;
-    while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+    while records.read_next()? {
+        if records.rec.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
-        if rec.len() != width {
-            return Err(Error::input(
-                name,
-                line,
-                "(row)",
-                format!("{} fields where the header has {width}", rec.len()),
-            ));
-        }
+        records.check_row(&h)?;
+        let line = records.line();
+        let rec = &records.rec;
         let get = |c: Option<usize>| -> String {
             c.and_then(|i| rec.get(i))
                 .map(|f| decode(f).into_owned())

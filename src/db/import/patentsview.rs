@@ -11,10 +11,10 @@ use std::collections::HashSet;
 use crate::error::{Error, Result};
 use crate::progress::{NoProgress, Progress};
 
-use super::csl::csv_error;
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};
 use super::patent_writer::{normalize_cpc, parse_number, NewPatent, PatentNumber, PatentWriter};
+use super::records::Records;
 
 /// The PatentsView tables read, in the order they are imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,30 +45,22 @@ fn detect(h: &Header) -> Option<Table> {
     }
 }
 
-fn reader<'p>(
-    input: &Input,
-    progress: &'p dyn Progress,
-) -> Result<csv::Reader<Box<dyn std::io::Read + Send + 'p>>> {
+fn reader<'p>(input: &Input, progress: &'p dyn Progress) -> Result<Records<'p>> {
     // PatentsView quotes fields that contain tabs, quotes or newlines.
-    Ok(csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input.open(progress)?))
+    Ok(Records::new(&input.name, input.open(progress)?, b'\t'))
 }
 
-fn header(input: &Input, rdr: &mut csv::Reader<impl std::io::Read>) -> Result<Header> {
-    let mut rec = csv::ByteRecord::new();
-    if !rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(&input.name, e))?
-    {
+fn header(input: &Input, records: &mut Records) -> Result<Header> {
+    if !records.read_next()? {
         return Err(Error::file(&input.name, "the file is empty"));
     }
-    Header::new(
+    records.check_fields(&|i| format!("(header column {})", i + 1))?;
+    let h = Header::new(
         &input.name,
-        rec.iter().map(|f| decode(f).into_owned()).collect(),
-    )
+        records.rec.iter().map(|f| decode(f).into_owned()).collect(),
+    )?;
+    records.set_columns(&h.names);
+    Ok(h)
 }
 
 /// What was skipped, for the report.
@@ -108,13 +100,12 @@ pub fn import(
     let mut withdrawn: HashSet<String> = HashSet::new();
     let mut skipped = Skipped::default();
     for (table, input) in plan {
-        let mut rdr = reader(input, progress)?;
-        let h = header(input, &mut rdr)?;
+        let mut records = reader(input, progress)?;
+        let h = header(input, &mut records)?;
         let mut file = File {
             name: &input.name,
             h: &h,
-            rdr,
-            rec: csv::ByteRecord::new(),
+            records,
             line: 0,
         };
         rows += match table {
@@ -148,40 +139,25 @@ pub fn import(
 }
 
 /// One open table file, read row by row.
-struct File<'a, R: std::io::Read> {
+struct File<'a, 'r> {
     name: &'a str,
     h: &'a Header,
-    rdr: csv::Reader<R>,
-    rec: csv::ByteRecord,
+    records: Records<'r>,
     line: u64,
 }
 
-impl<R: std::io::Read> File<'_, R> {
+impl File<'_, '_> {
     /// Advance to the next data row; false at the end.
     fn next(&mut self) -> Result<bool> {
-        loop {
-            if !self
-                .rdr
-                .read_byte_record(&mut self.rec)
-                .map_err(|e| csv_error(self.name, e))?
-            {
-                return Ok(false);
-            }
-            self.line = self.rec.position().map(|p| p.line()).unwrap_or(0);
-            if self.rec.len() == 1 && self.rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+        while self.records.read_next()? {
+            self.line = self.records.line();
+            if self.records.is_blank() {
                 continue;
             }
-            let width = self.h.names.len();
-            if self.rec.len() != width {
-                return Err(Error::input(
-                    self.name,
-                    self.line,
-                    "(row)",
-                    format!("{} fields where the header has {width}", self.rec.len()),
-                ));
-            }
+            self.records.check_row(self.h)?;
             return Ok(true);
         }
+        Ok(false)
     }
 
     fn col(&self, aliases: &[&str]) -> Option<usize> {
@@ -189,7 +165,7 @@ impl<R: std::io::Read> File<'_, R> {
     }
 
     fn get(&self, col: Option<usize>) -> Option<String> {
-        col.and_then(|i| self.rec.get(i))
+        col.and_then(|i| self.records.rec.get(i))
             .and_then(|f| opt(&decode(f)))
     }
 
@@ -215,7 +191,7 @@ impl<R: std::io::Read> File<'_, R> {
 }
 
 fn assignee_name(
-    file: &File<impl std::io::Read>,
+    file: &File,
     org: Option<usize>,
     first: Option<usize>,
     last: Option<usize>,
@@ -229,11 +205,7 @@ fn assignee_name(
     })
 }
 
-fn assignees(
-    f: &mut File<impl std::io::Read>,
-    w: &mut PatentWriter,
-    skipped: &mut Skipped,
-) -> Result<u64> {
+fn assignees(f: &mut File, w: &mut PatentWriter, skipped: &mut Skipped) -> Result<u64> {
     let c_id = f.col(&["assignee_id", "id"]);
     let c_type = f.col(&["type", "assignee_type"]);
     let c_org = f.col(&["organization", "disambig_assignee_organization"]);
@@ -255,7 +227,7 @@ fn assignees(
 }
 
 fn patents(
-    f: &mut File<impl std::io::Read>,
+    f: &mut File,
     w: &mut PatentWriter,
     withdrawn: &mut HashSet<String>,
     skipped: &mut Skipped,
@@ -301,12 +273,7 @@ fn patents(
 struct LastPatent(Option<(String, i64)>);
 
 impl LastPatent {
-    fn resolve(
-        &mut self,
-        f: &File<impl std::io::Read>,
-        c_id: usize,
-        w: &mut PatentWriter,
-    ) -> Result<i64> {
+    fn resolve(&mut self, f: &File, c_id: usize, w: &mut PatentWriter) -> Result<i64> {
         let pid = f.get(Some(c_id)).unwrap_or_default();
         if let Some((p, id)) = &self.0 {
             if *p == pid {
@@ -321,7 +288,7 @@ impl LastPatent {
 }
 
 fn patent_assignees(
-    f: &mut File<impl std::io::Read>,
+    f: &mut File,
     w: &mut PatentWriter,
     withdrawn: &HashSet<String>,
     skipped: &mut Skipped,
@@ -362,11 +329,7 @@ fn patent_assignees(
     Ok(n)
 }
 
-fn cpcs(
-    f: &mut File<impl std::io::Read>,
-    w: &mut PatentWriter,
-    withdrawn: &HashSet<String>,
-) -> Result<u64> {
+fn cpcs(f: &mut File, w: &mut PatentWriter, withdrawn: &HashSet<String>) -> Result<u64> {
     let c_id = f.h.require(&["patent_id"])?;
     let c_group = f.col(&["cpc_group"]);
     let c_subclass = f.col(&["cpc_subclass"]);

@@ -5,9 +5,9 @@ use crate::country;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
-use super::csl::csv_error;
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};
+use super::records::Records;
 use super::trade::{hs_digits, worth_deferring, NewParty, NewShipment, TradeWriter};
 
 /// Every column of the format with its accepted aliases; the first name is the documented one.
@@ -108,22 +108,17 @@ pub fn import(
     warnings: &mut Vec<String>,
 ) -> Result<u64> {
     let name = &input.name;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input.open(progress)?);
-    let mut rec = csv::ByteRecord::new();
-    if !rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
+    let mut records = Records::new(name, input.open(progress)?, b',');
+    if !records.read_next()? {
         return Err(Error::file(
             name,
             "the file is empty (expected a header row: record_id,date,shipper,…; see docs/formats.md)",
         ));
     }
+    records.check_fields(&|i| format!("(header column {})", i + 1))?;
     // "Shipper Country" and "shipper-country" mean shipper_country.
-    let names: Vec<String> = rec
+    let names: Vec<String> = records
+        .rec
         .iter()
         .map(|f| decode(f).trim().replace([' ', '-'], "_"))
         .collect();
@@ -193,27 +188,17 @@ pub fn import(
     if worth_deferring(conn, input.len()? / 200)? {
         writer.defer_indexes()?;
     }
-    let width = h.names.len();
-    while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+    records.set_columns(&h.names);
+    while records.read_next()? {
+        if records.rec.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
-        if rec.len() != width {
-            return Err(Error::input(
-                name,
-                line,
-                "(row)",
-                format!("{} fields where the header has {width}", rec.len()),
-            ));
-        }
+        records.check_row(&h)?;
+        let line = records.line();
         let row = Row {
             file: name,
             line,
-            rec: &rec,
+            rec: &records.rec,
             header: &h,
         };
         let date = fields::date_at(name, line, &h.names[date_col], &row.text(Some(date_col)))?

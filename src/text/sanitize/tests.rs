@@ -80,6 +80,33 @@ fn zwj_emoji_stay_whole() {
 }
 
 #[test]
+fn tags_after_a_removal_go_too() {
+    // Found by proptest: the ZWJ went, the tag stayed, and a second pass (where the tag
+    // follows the marker, not the flag) removed the tag: not idempotent.
+    let s = "\u{1f3f4}\u{200d}\u{e0041}";
+    assert_eq!(sanitize(s), "\u{1f3f4}\u{fffd}");
+    assert_eq!(sanitize(&sanitize(s)), sanitize(s));
+    assert_eq!(
+        sanitize_multiline(&sanitize_multiline(s)),
+        sanitize_multiline(s)
+    );
+}
+
+#[test]
+fn a_capped_cluster_never_ends_in_a_zwj() {
+    // Emoji joined past the cluster cap: the cut must not leave a ZWJ with nothing after it.
+    let long: String =
+        std::iter::repeat_n("\u{1f468}\u{200d}", 12).collect::<String>() + "\u{1f468}";
+    let once = sanitize(&long).into_owned();
+    assert!(once.chars().filter(|&c| c != REMOVED).count() <= MAX_CLUSTER_CHARS);
+    assert!(
+        !once.trim_end_matches(REMOVED).ends_with('\u{200d}'),
+        "{once:?}"
+    );
+    assert_eq!(sanitize(&once), once.as_str());
+}
+
+#[test]
 fn cjk_width_and_truncation() {
     assert!(matches!(sanitize("中文"), Cow::Borrowed(_)));
     assert_eq!(display_width("中文"), 4);

@@ -6,9 +6,9 @@ use rusqlite::Statement;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
-use crate::db::import::csl::csv_error;
 use crate::db::import::fields::{self, opt, Header};
 use crate::db::import::input::{decode, Input};
+use crate::db::import::records::Records;
 
 /// The tables of the extract that tradescope reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -229,21 +229,18 @@ pub(super) fn stage_file(
     warnings: &mut Vec<String>,
 ) -> Result<Option<Table>> {
     let name = &input.name;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input.open(progress)?);
-    let mut rec = csv::ByteRecord::new();
-    if !rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
+    let mut records = Records::new(name, input.open(progress)?, b',');
+    if !records.read_next()? {
         return Err(Error::file(
             name,
             "the file is empty (expected an AMS header row)",
         ));
     }
-    let h = Header::new(name, rec.iter().map(|f| decode(f).into_owned()).collect())?;
+    records.check_fields(&|i| format!("(header column {})", i + 1))?;
+    let h = Header::new(
+        name,
+        records.rec.iter().map(|f| decode(f).into_owned()).collect(),
+    )?;
     let table = match detect(&h) {
         Some(Detected::Table(t)) => t,
         Some(Detected::Ignored(t)) => {
@@ -268,23 +265,14 @@ pub(super) fn stage_file(
         .iter()
         .map(|(aliases, check)| (h.find(aliases), aliases[0], *check))
         .collect();
-    let width = h.names.len();
-    while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(name, e))?
-    {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+    records.set_columns(&h.names);
+    while records.read_next()? {
+        if records.is_blank() {
             continue;
         }
-        if rec.len() != width {
-            return Err(Error::input(
-                name,
-                line,
-                "(row)",
-                format!("{} fields where the header has {width}", rec.len()),
-            ));
-        }
+        records.check_row(&h)?;
+        let line = records.line();
+        let rec = &records.rec;
         let get = |i: usize| decode(rec.get(i).unwrap_or_default()).into_owned();
         let identifier = get(c_id).trim().to_string();
         if identifier.is_empty() {
