@@ -354,4 +354,14 @@ fn match_pairs_scores_every_pair() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A quoted name spanning two lines: the bad row after it is on line 4, not record 3.
+    let bad = write(
+        dir.path(),
+        "bad2.csv",
+        "name1,name2,schema\n\"ACME\nTRADING\",ACME,company\nA,B,planet\n",
+    );
+    let out = tradescope(&["match", "--pairs", &bad.to_string_lossy()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("bad2.csv:4") && err.contains("schema"), "{err}");
 }

@@ -239,20 +239,9 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
         },
     );
     let checks = Covered::load(&conn)?.check(&index, query);
+    super::reference::say_unlisted_covered(&checks, as_json);
     if as_json {
-        // The JSON stays an array of hits; a covered maker that is on no list is said on stderr
-        // (and by `tradescope covered check NAME --json`).
-        for c in &checks {
-            if let Some(n) = &c.note {
-                eprintln!("note: {}", sanitize(n));
-            }
-        }
         return json(&hits);
-    }
-    for c in &checks {
-        if c.note.is_some() {
-            super::reference::print_check(c);
-        }
     }
     if hits.is_empty() {
         println!("no list entry matches {:?}", sanitize(query));

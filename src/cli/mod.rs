@@ -5,6 +5,7 @@ mod audit;
 mod bench;
 mod case;
 mod commands;
+mod csv_input;
 mod gen;
 mod invest;
 mod output;

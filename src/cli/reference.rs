@@ -281,6 +281,17 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
 }
 
 /// One covered maker a name is, in words.
+/// Say the "covered but on no screening list" notes next to a search or screen result: on
+/// stderr under `--json` (the JSON stays an array of hits), on stdout otherwise.
+pub(super) fn say_unlisted_covered(checks: &[covered::CoveredCheck], as_json: bool) {
+    for c in checks.iter().filter(|c| c.note.is_some()) {
+        match (&c.note, as_json) {
+            (Some(n), true) => eprintln!("note: {}", sanitize(n)),
+            _ => print_check(c),
+        }
+    }
+}
+
 pub(super) fn print_check(c: &covered::CoveredCheck) {
     match &c.note {
         Some(note) => println!("note: {}", sanitize(note)),

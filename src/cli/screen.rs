@@ -5,18 +5,17 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Args;
 use rayon::prelude::*;
 
 use super::audit;
 use super::commands::Db;
+use super::csv_input::CsvInput;
 use super::output::json;
 use super::progress::Bar;
 use crate::db::audit::NewRecord;
 use crate::db::covered::{Covered, CoveredFlag};
 use crate::db::entities;
-use crate::db::import::input::{decode, hex};
 use crate::error::Error;
 use crate::matching::{self, Hit, NameIndex, Schema, SearchOptions};
 use crate::progress::Progress;
@@ -132,20 +131,9 @@ fn screen_one(
         },
     );
     let checks = Covered::load(conn)?.check(index, name);
+    super::reference::say_unlisted_covered(&checks, args.json);
     if args.json {
-        // The JSON stays an array of hits (each with its `covered` flag); a covered maker that
-        // is on no list is said on stderr.
-        for c in &checks {
-            if let Some(n) = &c.note {
-                eprintln!("note: {}", sanitize(n));
-            }
-        }
         return json(&hits);
-    }
-    for c in &checks {
-        if c.note.is_some() {
-            super::reference::print_check(c);
-        }
     }
     if hits.is_empty() {
         println!(
@@ -202,34 +190,20 @@ fn screen_file(
     args: &ScreenArgs,
     country: Option<String>,
 ) -> anyhow::Result<()> {
-    let shown = file.display().to_string();
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
-    let text = decode(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::file(&shown, format!("cannot read the header row: {e}")))?
-        .clone();
-    let col = headers
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(args.column.trim()))
-        .ok_or_else(|| {
-            Error::file(
-                &shown,
-                format!(
-                    "no column {:?}; the columns are: {} (choose one with --column)",
-                    args.column,
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            )
-        })?;
-    let mut rows = Vec::new();
-    for (i, r) in rdr.records().enumerate() {
-        let r = r.map_err(|e| Error::input(&shown, i as u64 + 2, &args.column, e.to_string()))?;
-        rows.push(r);
-    }
+    let input = CsvInput::read(file, &args.column)?;
+    let shown = input.shown.clone();
+    let col = input.column(&args.column).ok_or_else(|| {
+        Error::file(
+            &shown,
+            format!(
+                "no column {:?}; the columns are: {} (choose one with --column)",
+                args.column,
+                input.headers.iter().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })?;
+    let (headers, sha256) = (input.headers, input.sha256);
+    let rows: Vec<csv::StringRecord> = input.rows.into_iter().map(|(_, r)| r).collect();
     let bar = Bar::new("screen");
     bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
     bar.rows_style();
@@ -324,8 +298,7 @@ fn screen_file(
             action: "batch_screen".into(),
             query: Some(format!(
                 "{shown} (column {:?}, SHA-256 {})",
-                args.column,
-                sha256_hex(&bytes)
+                args.column, sha256
             )),
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
@@ -342,35 +315,20 @@ fn screen_file(
 }
 
 pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
-    let shown = args.pairs.display().to_string();
-    let bytes = std::fs::read(&args.pairs).with_context(|| format!("cannot read {shown}"))?;
-    let text = decode(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::file(&shown, format!("cannot read the header row: {e}")))?
-        .clone();
-    let find = |n: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    let input = CsvInput::read(&args.pairs, "name1")?;
+    let shown = &input.shown;
+    let (Some(c1), Some(c2)) = (input.column("name1"), input.column("name2")) else {
+        return Err(Error::file(shown, "the header must have columns name1 and name2").into());
     };
-    let (Some(c1), Some(c2)) = (find("name1"), find("name2")) else {
-        return Err(Error::file(&shown, "the header must have columns name1 and name2").into());
-    };
-    let cs = find("schema");
+    let cs = input.column("schema");
     let mut pairs: Vec<(String, String, Schema)> = Vec::new();
-    for (i, r) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let r = r.map_err(|e| Error::input(&shown, line, "name1", e.to_string()))?;
+    for (line, r) in &input.rows {
         let schema = match cs.and_then(|c| r.get(c)).map(str::trim) {
             None | Some("") => Schema::Unknown,
             Some(s) => Schema::parse(s).ok_or_else(|| {
                 Error::input(
-                    &shown,
-                    line,
+                    shown,
+                    *line,
                     "schema",
                     format!("{s:?} is not one of company, person, vessel, aircraft"),
                 )
@@ -407,9 +365,4 @@ pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
     drop(w);
     out.flush()?;
     Ok(())
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, Transaction};
 
-use crate::db::import::fields::Header;
 use crate::db::import::patent_writer::normalize_cpc;
+use crate::db::reference_tsv;
 use crate::error::{Error, Result};
 
 /// The bundled mapping.
@@ -28,18 +28,7 @@ pub struct CetReport {
 
 /// Replace the CET tables with the mapping in `text` (named `file` in error messages).
 pub fn load_tsv(tx: &Transaction, file: &str, text: &str) -> Result<CetReport> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i as u64 + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let Some((_, head)) = lines.next() else {
-        return Err(Error::file(
-            file,
-            "no header row (area_code, area_name, cpc_prefix, note)",
-        ));
-    };
-    let h = Header::new(file, head.split('\t').map(str::to_string).collect())?;
+    let (h, rows) = reference_tsv::read(file, text, "area_code, area_name, cpc_prefix, note")?;
     let c_code = h.require(&["area_code", "area"])?;
     let c_name = h.find(&["area_name", "name"]);
     let c_prefix = h.require(&["cpc_prefix", "cpc", "prefix"])?;
@@ -50,13 +39,8 @@ pub fn load_tsv(tx: &Transaction, file: &str, text: &str) -> Result<CetReport> {
         areas: 0,
         prefixes: 0,
     };
-    for (line, l) in lines {
-        let cols: Vec<&str> = l.split('\t').collect();
-        let get = |c: Option<usize>| {
-            c.and_then(|i| cols.get(i))
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-        };
+    for row in &rows {
+        let (line, get) = (row.line, |c| row.get(c));
         let code = get(Some(c_code))
             .ok_or_else(|| Error::input(file, line, "area_code", "empty area code"))?
             .to_ascii_uppercase();

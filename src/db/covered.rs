@@ -6,7 +6,7 @@
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use crate::db::import::fields::Header;
+use crate::db::reference_tsv;
 use crate::error::{Error, Result};
 use crate::matching::{self, NameIndex, NameRecord, Schema, SearchOptions};
 
@@ -49,18 +49,7 @@ pub struct CoveredReport {
 
 /// Replace the table with the TSV `text` (named `file` in error messages).
 pub fn load_tsv(tx: &Transaction, file: &str, text: &str) -> Result<CoveredReport> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i as u64 + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let Some((_, head)) = lines.next() else {
-        return Err(Error::file(
-            file,
-            "no header row (group, maker, relation, basis, source_url)",
-        ));
-    };
-    let h = Header::new(file, head.split('\t').map(str::to_string).collect())?;
+    let (h, rows) = reference_tsv::read(file, text, "group, maker, relation, basis, source_url")?;
     let c_group = h.require(&["group", "maker_group"])?;
     let c_maker = h.require(&["maker", "name"])?;
     let c_relation = h.find(&["relation"]);
@@ -72,16 +61,9 @@ pub fn load_tsv(tx: &Transaction, file: &str, text: &str) -> Result<CoveredRepor
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     let mut n = 0;
-    for (line, l) in lines {
-        let cols: Vec<&str> = l.split('\t').collect();
-        let get = |c: Option<usize>| {
-            c.and_then(|i| cols.get(i))
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-        };
-        let need = |c: usize, field: &str| {
-            get(Some(c)).ok_or_else(|| Error::input(file, line, field, "empty"))
-        };
+    for row in &rows {
+        let (line, get) = (row.line, |c| row.get(c));
+        let need = |c: usize, field: &str| row.need(file, c, field);
         let maker = need(c_maker, "maker")?;
         if matching::normalize_key(maker).is_empty() {
             return Err(Error::input(

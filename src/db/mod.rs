@@ -23,6 +23,7 @@ pub mod names;
 pub mod parties;
 pub mod patents;
 pub mod products;
+mod reference_tsv;
 pub mod safety;
 pub mod shipments;
 pub mod sources;
