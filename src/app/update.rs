@@ -6,6 +6,7 @@ use crate::db::shipments::SortKey;
 use super::action::{Action, Follow, Pane};
 use super::command::Command;
 use super::detail_text;
+use super::invest;
 use super::jump;
 use super::load::{self, ensure_loaded, load_view};
 use super::model::{Data, Mode, Model, Names};
@@ -85,8 +86,8 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             }
         }
         Action::Pane(p) => switch_pane(m, p),
-        Action::NextPane => switch_pane(m, Pane::ALL[(m.pane().index() + 1) % 3]),
-        Action::PrevPane => switch_pane(m, Pane::ALL[(m.pane().index() + 2) % 3]),
+        Action::NextPane => switch_pane(m, Pane::ALL[(m.pane().index() + 1) % Pane::ALL.len()]),
+        Action::PrevPane => switch_pane(m, Pane::ALL[(m.pane().index() + Pane::ALL.len() - 1) % Pane::ALL.len()]),
         Action::EditFilter => {
             begin_input(m);
             Vec::new()
@@ -123,6 +124,24 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Loaded { generation, data } => load::apply(m, generation, data),
+        Action::Intersect => invest::intersect(m),
+        Action::Trail => invest::trail(m),
+        Action::AuditLog => invest::audit_log(m),
+        Action::Left => invest::horizontal(m, false),
+        Action::Right => invest::horizontal(m, true),
+        Action::Toggle => invest::toggle(m),
+        Action::Mark => invest::mark(m),
+        Action::ExportCase => invest::export_case(m),
+        Action::Copy => invest::copy(m),
+        Action::ToggleScreening => invest::toggle_screening(m),
+        Action::Threshold(n) => invest::threshold(m, n),
+        Action::Written(r) => {
+            match r {
+                Ok(msg) if msg.is_empty() => {}
+                Ok(msg) | Err(msg) => m.message = Some(msg),
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -135,6 +154,7 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesReady { .. }
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
+            | Action::Written(_)
     )
 }
 
@@ -221,6 +241,9 @@ fn top(m: &mut Model) -> Vec<Command> {
 }
 
 fn open(m: &mut Model) -> Vec<Command> {
+    if let Some(cmds) = invest::open_cell(m) {
+        return cmds;
+    }
     if let Data::Detail(d) = &m.screen().data {
         let Some(link) = d.links.get(m.route().cursor) else {
             return Vec::new();
@@ -293,7 +316,7 @@ fn escape(m: &mut Model) -> Vec<Command> {
     if m.mode == Mode::Input {
         m.mode = Mode::Normal;
         m.input_error = None;
-        return Vec::new();
+        return invest::audit_search(m);
     }
     let Some(q) = m.screen_mut().route.query_mut() else {
         return Vec::new();
@@ -334,9 +357,11 @@ fn submit(m: &mut Model) -> Vec<Command> {
         View::Patents { .. } => super::filter::parse_patents(&input).map(|_| ()),
         View::Entities { .. } => {
             m.mode = Mode::Normal;
-            return open(m);
+            let mut cmds = invest::audit_search(m);
+            cmds.extend(open(m));
+            return cmds;
         }
-        View::Detail { .. } => Ok(()),
+        _ => Ok(()),
     };
     if let Err(e) = check {
         m.input_error = Some(e);
@@ -367,8 +392,13 @@ fn follow(m: &mut Model, f: Follow) -> Vec<Command> {
 }
 
 fn sort(m: &mut Model, reverse: bool) -> Vec<Command> {
+    if !reverse {
+        if let Some(cmds) = invest::sort_intersect(m) {
+            return cmds;
+        }
+    }
     let View::Shipments { sort, .. } = &mut m.screen_mut().route.view else {
-        m.message = Some("Sorting applies to the Shipments pane".into());
+        m.message = Some("Sorting applies to the Shipments pane and the intersection (o)".into());
         return Vec::new();
     };
     if reverse {

@@ -29,6 +29,18 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         }
         Names::Failed(e) => format!("names could not be loaded: {e}"),
     };
+    if m.screening {
+        let hint = format!("type a name to screen (threshold {:.2})", m.threshold);
+        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint);
+        match &m.screen().data {
+            Data::Screening(s) => super::screening::draw(m, s, f, body, t),
+            _ => {
+                let text = super::placeholder_text(m, "");
+                f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+            }
+        }
+        return;
+    }
     super::draw_filter_line(m, f, line, t, "Search:", query, &hint);
 
     let hits = match &m.screen().data {

@@ -58,7 +58,7 @@ pub fn showing(m: &Model) -> String {
                 )
             }
         }
-        Data::Shipments { page, count } => {
+        Data::Shipments { page, count, .. } => {
             format!(
                 "{} of {}",
                 range(s.route.page, page.rows.len()),
@@ -72,6 +72,31 @@ pub fn showing(m: &Model) -> String {
                 count_text(*count)
             )
         }
+        Data::Intersect(rows) => format!(
+            "{} listed companies with CET patents and shipments",
+            rows.len()
+        ),
+        Data::Trail(t) => format!(
+            "Line {} of {} │ {} parties reached, onward within {} days{}",
+            s.route.cursor + 1,
+            m.row_count(),
+            t.nodes,
+            t.options.days,
+            if t.truncated { " (cut at the bounds)" } else { "" }
+        ),
+        Data::Audit(a) => format!(
+            "{} records │ chain {}",
+            a.verification.rows,
+            if a.verification.ok { "verified OK" } else { "FAILED verification" }
+        ),
+        Data::Screening(r) if r.query.trim().is_empty() => {
+            format!("screening at threshold {:.2}", m.threshold)
+        }
+        Data::Screening(r) => format!(
+            "{} hits at threshold {:.2} (+/- change it)",
+            r.hits.len(),
+            r.threshold
+        ),
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
         Data::Failed(_) => "error".into(),
