@@ -2,7 +2,7 @@
 //! score, OFAC SLS-style score, the covered-equipment flag and the explanation of each hit.
 
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::Text;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
@@ -32,7 +32,7 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
             text
         };
         f.render_widget(
-            Paragraph::new(Span::styled(
+            Paragraph::new(Text::styled(
                 crate::text::sanitize::sanitize_multiline(&text).into_owned(),
                 t.dim(),
             ))
