@@ -51,7 +51,7 @@ fn panel_value(r: &IntersectRow, col: usize) -> String {
         ),
         4 => format!("{} shipments while listed", r.shipments_while_listed),
         8 => match &r.covered {
-            Some(c) => format!("{} ({}) — {}", c.maker, c.relation, c.basis),
+            Some(c) => format!("{} ({}) — {}", c.group, c.relation, c.basis),
             None => "no".into(),
         },
         _ => cell_text(r, col),

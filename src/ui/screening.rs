@@ -46,9 +46,9 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
         Constraint::Length(5),
         Constraint::Length(5),
         Constraint::Length(6),
-        Constraint::Fill(3),
+        Constraint::Fill(if wide { 3 } else { 2 }),
         Constraint::Length(if wide { 24 } else { 7 }),
-        Constraint::Fill(if wide { 4 } else { 2 }),
+        Constraint::Fill(if wide { 4 } else { 3 }),
     ];
     let cols = column_widths(body.width, &widths);
     let rows = s.hits.iter().map(|h| row(h, &cols, wide));
