@@ -126,7 +126,9 @@ fn intersection_cells_drill_and_back_restores_row_and_column() {
         panic!("no detail")
     };
     assert!(
-        d.fields.iter().any(|(l, v)| l == "Covered equipment" && v.contains("889")),
+        d.fields
+            .iter()
+            .any(|(l, v)| l == "Covered equipment" && v.contains("889")),
         "covered flag next to the list status: {:?}",
         d.fields
     );
@@ -164,8 +166,7 @@ fn trail_walks_to_a_us_importer_and_back_keeps_the_tree() {
     };
     assert_eq!(*entity_id, fixture().hik_el);
     let line_names = |m: &Model| -> Vec<(usize, String, Option<String>)> {
-        let (Data::Trail(t), View::Trail { open, .. }) = (&m.screen().data, &m.route().view)
-        else {
+        let (Data::Trail(t), View::Trail { open, .. }) = (&m.screen().data, &m.route().view) else {
             panic!("trail not loaded")
         };
         lines(t, open)
@@ -228,7 +229,11 @@ fn trail_needs_a_list_entry() {
     press(&mut m, &mut w, Action::Pane(Pane::Shipments));
     press(&mut m, &mut w, Action::Trail);
     assert!(matches!(m.route().view, View::Shipments { .. }));
-    assert!(m.message.as_deref().unwrap_or("").contains("listed company"));
+    assert!(m
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains("listed company"));
 }
 
 #[test]
@@ -282,7 +287,11 @@ fn as_of_flags_and_filters_in_shipments() {
     press(&mut m, &mut w, Action::Pane(Pane::Shipments));
     assert!(m.route().is_home());
     press(&mut m, &mut w, Action::EditFilter);
-    type_text(&mut m, &mut w, "products:listed party:\"pinnacle technology\"");
+    type_text(
+        &mut m,
+        &mut w,
+        "products:listed party:\"pinnacle technology\"",
+    );
     press(&mut m, &mut w, Action::Submit);
     let (consignees, _) = shipment_rows(&m);
     assert!(
@@ -301,7 +310,10 @@ fn mark_export_and_the_audit_log() {
     m.export_dir = dir.path().to_path_buf();
     press(&mut m, &mut w, Action::ExportCase);
     assert!(
-        m.message.as_deref().unwrap_or("").contains("no records yet"),
+        m.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("no records yet"),
         "{:?}",
         m.message
     );
@@ -326,10 +338,7 @@ fn mark_export_and_the_audit_log() {
         panic!("audit log not shown")
     };
     assert!(a.verification.ok, "{:?}", a.verification);
-    assert!(
-        a.rows.windows(2).all(|p| p[0].id > p[1].id),
-        "newest first"
-    );
+    assert!(a.rows.windows(2).all(|p| p[0].id > p[1].id), "newest first");
     let export = a
         .rows
         .iter()
@@ -369,8 +378,14 @@ fn screening_mode_scores_explains_and_moves_the_threshold() {
         panic!("not screening: {:?}", m.screen().data)
     };
     let lists: Vec<&str> = s.hits.iter().map(|h| h.list.as_str()).collect();
-    assert!(lists.contains(&"EL") && lists.contains(&"CMIC"), "{lists:?}");
-    assert!(s.hits.iter().all(|h| h.score >= 0.9 && !h.explanation.is_empty()));
+    assert!(
+        lists.contains(&"EL") && lists.contains(&"CMIC"),
+        "{lists:?}"
+    );
+    assert!(s
+        .hits
+        .iter()
+        .all(|h| h.score >= 0.9 && !h.explanation.is_empty()));
     let n = s.hits.len();
     press(&mut m, &mut w, Action::Escape);
     press(&mut m, &mut w, Action::Threshold(1));
@@ -383,7 +398,10 @@ fn screening_mode_scores_explains_and_moves_the_threshold() {
     let Data::Screening(s) = &m.screen().data else {
         panic!("not screening")
     };
-    assert!(s.hits.len() >= n, "a lower threshold finds at least as much");
+    assert!(
+        s.hits.len() >= n,
+        "a lower threshold finds at least as much"
+    );
     // Typeahead again when the mode is off.
     press(&mut m, &mut w, Action::ToggleScreening);
     assert!(matches!(m.screen().data, Data::Entities(_)));
@@ -440,7 +458,15 @@ fn keys_reach_the_new_actions() {
         .into_iter()
         .flat_map(|(_, rows)| rows.into_iter().map(|(k, _)| k))
         .collect();
-    for want in ["listed:yes  listed:no", "products:listed", "i", "t", "m", "x", "y"] {
+    for want in [
+        "listed:yes  listed:no",
+        "products:listed",
+        "i",
+        "t",
+        "m",
+        "x",
+        "y",
+    ] {
         assert!(help.iter().any(|k| k == want), "{want} not in the help");
     }
 }

@@ -7,8 +7,8 @@ mod workbench;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tradescope::app::model::{Data, Model};
-use tradescope::app::trail_view::{lines, Item};
 use tradescope::app::nav::View;
+use tradescope::app::trail_view::{lines, Item};
 use tradescope::app::{Action, Worker};
 use workbench::{press, start, type_text};
 
@@ -45,8 +45,7 @@ fn trail(w: u16, h: u16) -> (Model, Worker) {
     let (mut m, mut wk) = intersection(w, h, 0);
     press(&mut m, &mut wk, Action::Trail);
     let at = |m: &Model, pred: &dyn Fn(usize, &str, Option<&str>) -> bool| {
-        let (Data::Trail(t), View::Trail { open, .. }) = (&m.screen().data, &m.route().view)
-        else {
+        let (Data::Trail(t), View::Trail { open, .. }) = (&m.screen().data, &m.route().view) else {
             panic!("no trail")
         };
         lines(t, open)
@@ -73,8 +72,14 @@ fn trail(w: u16, h: u16) -> (Model, Worker) {
 fn intersection_view() {
     let (m, _) = intersection(80, 24, 3);
     let s = screen(&m);
-    assert!(s.contains("Hangzhou Hikvis") && s.contains("PHUONG VIET"), "{s}");
-    assert!(s.contains("→ shipments"), "the drill of the selected column: {s}");
+    assert!(
+        s.contains("Hangzhou Hikvis") && s.contains("PHUONG VIET"),
+        "{s}"
+    );
+    assert!(
+        s.contains("→ shipments"),
+        "the drill of the selected column: {s}"
+    );
     insta::assert_snapshot!(s);
 }
 
@@ -101,7 +106,10 @@ fn wide_trail_tree() {
     let (mut m, mut w) = trail(200, 50);
     press(&mut m, &mut w, Action::Right);
     let s = screen(&m);
-    assert!(s.contains(" days): models "), "evidence of the onward hop: {s}");
+    assert!(
+        s.contains(" days): models "),
+        "evidence of the onward hop: {s}"
+    );
     insta::assert_snapshot!(s);
 }
 
@@ -124,7 +132,10 @@ fn screening_mode() {
     press(&mut m, &mut w, Action::ToggleScreening);
     type_text(&mut m, &mut w, "Hikvision");
     let s = screen(&m);
-    assert!(s.contains("Screen: Hikvision") && s.contains("Score"), "{s}");
+    assert!(
+        s.contains("Screen: Hikvision") && s.contains("Score"),
+        "{s}"
+    );
     assert!(s.contains("threshold 0.75"), "{s}");
     insta::assert_snapshot!(s);
 }

@@ -24,8 +24,8 @@ use crate::db::intersect::SortKey as IntersectSort;
 use crate::matching::NameIndex;
 
 use super::action::{Action, Count, Follow, Loaded};
-use super::write::Write;
 use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::write::Write;
 use super::{detail, jump};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,9 +128,7 @@ impl Command {
 
     fn lane(&self) -> Lane {
         match self {
-            Command::LoadNames | Command::Search { .. } | Command::Screen { .. } => {
-                Lane::Typeahead
-            }
+            Command::LoadNames | Command::Search { .. } | Command::Screen { .. } => Lane::Typeahead,
             Command::Write(_) => Lane::Write,
             Command::CountShipments { .. } | Command::CountPatents { .. } => Lane::Count,
             _ => Lane::Db,

@@ -14,7 +14,11 @@ fn covered_text(c: &CoveredFlag) -> String {
 }
 
 /// Fields to insert after the record's first field (its list, or its date).
-pub fn fields(conn: &Connection, r: RecordRef, links: &[LinkItem]) -> Result<Vec<(String, String)>> {
+pub fn fields(
+    conn: &Connection,
+    r: RecordRef,
+    links: &[LinkItem],
+) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     match r.kind {
         RecordKind::Entity => {
@@ -70,4 +74,3 @@ pub fn fields(conn: &Connection, r: RecordRef, links: &[LinkItem]) -> Result<Vec
     }
     Ok(out)
 }
-

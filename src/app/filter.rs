@@ -262,7 +262,10 @@ mod tests {
         let f = parse_shipments("listed:no products:listed hs:8525").unwrap();
         assert_eq!(f.listed_at_date, Some(false));
         assert!(f.carries_listed_products);
-        assert_eq!(parse_shipments("listed:YES").unwrap().listed_at_date, Some(true));
+        assert_eq!(
+            parse_shipments("listed:YES").unwrap().listed_at_date,
+            Some(true)
+        );
         assert!(parse_shipments("listed:maybe")
             .unwrap_err()
             .contains("listed:yes or listed:no"));

@@ -21,7 +21,13 @@ pub fn as_of_statuses(conn: &Connection, page: &Page) -> Result<Vec<Option<AsOfS
     let mut s = Screener::new();
     page.rows
         .iter()
-        .map(|r| s.row_status(conn, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
+        .map(|r| {
+            s.row_status(
+                conn,
+                r.ship_date.as_deref(),
+                &[r.shipper_id, r.consignee_id],
+            )
+        })
         .collect()
 }
 

@@ -318,7 +318,9 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
 /// keymap and the filter syntax.
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
-    for ctx in [Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input] {
+    for ctx in [
+        Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input,
+    ] {
         let rows = KEYMAP
             .iter()
             .filter(|b| b.ctx == ctx)
@@ -345,7 +347,9 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 /// The key reference as Markdown table rows (for the README), context by context.
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
-    let order = [Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input];
+    let order = [
+        Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input,
+    ];
     for bind in order
         .iter()
         .flat_map(|c| KEYMAP.iter().filter(move |b| b.ctx == *c))

@@ -199,15 +199,7 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
         }
         Loaded::Shipments(page, as_of) => {
             let count = old_count(m);
-            set_view(
-                m,
-                generation,
-                Data::Shipments {
-                    page,
-                    count,
-                    as_of,
-                },
-            );
+            set_view(m, generation, Data::Shipments { page, count, as_of });
         }
         Loaded::Intersect(rows) => {
             if set_view(m, generation, Data::Intersect(rows)) {

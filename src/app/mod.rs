@@ -13,10 +13,10 @@ pub mod detail;
 mod detail_flags;
 pub mod detail_text;
 pub mod filter;
+pub mod intersect_view;
 mod invest;
 pub mod invest_data;
 mod invest_run;
-pub mod intersect_view;
 pub mod jump;
 pub mod keymap;
 mod load;
@@ -87,7 +87,10 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     );
     // The case `m` marks into and where `x` writes it (defaults: "workbench", the current
     // directory).
-    if let Some(c) = std::env::var("TRADESCOPE_CASE").ok().filter(|c| !c.trim().is_empty()) {
+    if let Some(c) = std::env::var("TRADESCOPE_CASE")
+        .ok()
+        .filter(|c| !c.trim().is_empty())
+    {
         model.case_name = c;
     }
     if let Some(d) = std::env::var_os("TRADESCOPE_EXPORT_DIR").filter(|d| !d.is_empty()) {

@@ -11,8 +11,8 @@ use crate::typeahead::{Kind, Results};
 use super::action::{Count, Pane};
 use super::detail::DetailData;
 use super::invest_data::{AuditData, Screening, DEFAULT_CASE};
-use super::trail_view;
 use super::nav::{History, Route, View};
+use super::trail_view;
 
 /// Rows per keyset page of shipments and patents.
 pub const PAGE_SIZE: usize = 50;
@@ -242,9 +242,12 @@ impl Model {
                 .get(cur)
                 .map(|r| (RecordRef::new(RecordKind::Patent, r.id), r.number.clone())),
             Data::Detail(d) => Some((d.record, d.title.clone())),
-            Data::Intersect(rows) => rows
-                .get(cur)
-                .map(|r| (RecordRef::new(RecordKind::Entity, r.entity_id), r.name.clone())),
+            Data::Intersect(rows) => rows.get(cur).map(|r| {
+                (
+                    RecordRef::new(RecordKind::Entity, r.entity_id),
+                    r.name.clone(),
+                )
+            }),
             Data::Trail(t) => match &self.route().view {
                 View::Trail { open, .. } => trail_view::lines(t, open)
                     .get(cur)

@@ -87,7 +87,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         }
         Action::Pane(p) => switch_pane(m, p),
         Action::NextPane => switch_pane(m, Pane::ALL[(m.pane().index() + 1) % Pane::ALL.len()]),
-        Action::PrevPane => switch_pane(m, Pane::ALL[(m.pane().index() + Pane::ALL.len() - 1) % Pane::ALL.len()]),
+        Action::PrevPane => switch_pane(
+            m,
+            Pane::ALL[(m.pane().index() + Pane::ALL.len() - 1) % Pane::ALL.len()],
+        ),
         Action::EditFilter => {
             begin_input(m);
             Vec::new()

@@ -15,9 +15,15 @@ use crate::model::RecordRef;
 pub enum Write {
     Audit(AuditEntry),
     /// Add a record to a case (created on first use).
-    Mark { case: String, record: RecordRef },
+    Mark {
+        case: String,
+        record: RecordRef,
+    },
     /// Export a case as Markdown with provenance into `dir`.
-    Export { case: String, dir: PathBuf },
+    Export {
+        case: String,
+        dir: PathBuf,
+    },
 }
 
 /// What an audit record says (the list versions, time and user are added when it is written).
@@ -52,12 +58,7 @@ pub fn run(db_path: &Path, w: Write) -> std::result::Result<String, String> {
     match w {
         Write::Audit(e) => append(db_path, &e.record())
             .map(|_| String::new())
-            .map_err(|err| {
-                format!(
-                    "this {} was NOT recorded in the audit log: {err}",
-                    e.action
-                )
-            }),
+            .map_err(|err| format!("this {} was NOT recorded in the audit log: {err}", e.action)),
         Write::Mark { case, record } => mark(db_path, &case, record).map_err(|e| e.to_string()),
         Write::Export { case, dir } => export_case(db_path, &case, &dir).map_err(|e| e.to_string()),
     }

@@ -30,7 +30,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
             t.bold(),
         ),
         Some((id, what)) => Span::styled(
-            format!("chain FAILED verification at record {id}: {}", sanitize(what)),
+            format!(
+                "chain FAILED verification at record {id}: {}",
+                sanitize(what)
+            ),
             t.error(),
         ),
     };
@@ -64,8 +67,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let rows = a.rows.iter().map(|r| row(r, &cols));
     let table = Table::new(rows, widths)
         .header(
-            Row::new(vec!["#", "At (UTC)", "User", "Action", "Query", "Results"])
-                .style(t.header()),
+            Row::new(vec!["#", "At (UTC)", "User", "Action", "Query", "Results"]).style(t.header()),
         )
         .column_spacing(1)
         .row_highlight_style(t.selected());
@@ -83,7 +85,10 @@ fn row<'a>(r: &Record, cols: &[usize]) -> Row<'a> {
         Cell::from(cell(Some(&r.at), w(1))),
         Cell::from(cell(Some(&sanitize(&r.user)), w(2))),
         Cell::from(cell(Some(&r.action), w(3))),
-        Cell::from(cell(Some(&sanitize(r.query.as_deref().unwrap_or(""))), w(4))),
+        Cell::from(cell(
+            Some(&sanitize(r.query.as_deref().unwrap_or(""))),
+            w(4),
+        )),
         Cell::from(cell(Some(&sanitize(&r.results)), w(5))),
     ])
 }

@@ -9,10 +9,10 @@ mod intersect;
 mod patents;
 mod screening;
 mod shipments;
-mod trail;
 mod statusbar;
 pub mod text;
 pub mod theme;
+mod trail;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

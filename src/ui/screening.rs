@@ -53,9 +53,7 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
     let cols = column_widths(body.width, &widths);
     let rows = s.hits.iter().map(|h| row(h, &cols, wide));
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(vec!["Score", "SLS", "List", "Name", "Covered", "Why"]).style(t.header()),
-        )
+        .header(Row::new(vec!["Score", "SLS", "List", "Name", "Covered", "Why"]).style(t.header()))
         .column_spacing(1)
         .row_highlight_style(t.selected());
     let r = m.route();

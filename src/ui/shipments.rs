@@ -98,9 +98,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         }),
         widths,
     )
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(t.selected());
+    .header(header)
+    .column_spacing(1)
+    .row_highlight_style(t.selected());
     let r = m.route();
     let mut state = TableState::new()
         .with_offset(r.scroll)

@@ -82,12 +82,20 @@ pub fn showing(m: &Model) -> String {
             m.row_count(),
             t.nodes,
             t.options.days,
-            if t.truncated { " (cut at the bounds)" } else { "" }
+            if t.truncated {
+                " (cut at the bounds)"
+            } else {
+                ""
+            }
         ),
         Data::Audit(a) => format!(
             "{} records │ chain {}",
             a.verification.rows,
-            if a.verification.ok { "verified OK" } else { "FAILED verification" }
+            if a.verification.ok {
+                "verified OK"
+            } else {
+                "FAILED verification"
+            }
         ),
         Data::Screening(r) if r.query.trim().is_empty() => {
             format!("screening at threshold {:.2}", m.threshold)

@@ -18,8 +18,7 @@ use crate::text::width::truncate_to_width;
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
-    let (Data::Trail(trail), View::Trail { open, .. }) = (&m.screen().data, &m.route().view)
-    else {
+    let (Data::Trail(trail), View::Trail { open, .. }) = (&m.screen().data, &m.route().view) else {
         let text = super::placeholder_text(m, "");
         f.render_widget(Paragraph::new(Span::styled(text, t.dim())), area);
         return;
@@ -35,11 +34,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Paragraph::new(Line::from(vec![
             Span::styled(
                 truncate_to_width(
-                    &format!(
-                        "Trail of {} ({})",
-                        sanitize(&trail.entity_name),
-                        trail.list
-                    ),
+                    &format!("Trail of {} ({})", sanitize(&trail.entity_name), trail.list),
                     width.saturating_sub(40),
                 )
                 .into_owned(),
