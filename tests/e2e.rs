@@ -306,14 +306,10 @@ fn hikvision_intersection_trail_case_export_audit() {
     let t = Tmux::start(120, 40, shared_db());
     t.wait_ready();
     t.keys(&["Escape", "i"]);
-    let s = t.wait_for("Listed companies with CET patents AND shipments", 60);
-    let s = t
-        .wait_until("intersection rows", 60, |s| {
-            s.contains("Hangzhou Hikvis") && !s.contains("loading")
-        })
-        .to_string();
-    let _ = s;
-    let s = t.screen();
+    t.wait_for("Listed companies with CET patents AND shipments", 60);
+    let s = t.wait_until("intersection rows", 60, |s| {
+        s.contains("Hangzhou Hikvis") && !s.contains("loading")
+    });
     // Rows start under the title and the header (screen row 4).
     let row = t.row_of(&s, "Hangzhou Hikvis") - 4;
     for _ in 0..row {
