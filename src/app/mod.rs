@@ -13,6 +13,7 @@ pub mod detail;
 mod detail_flags;
 pub mod detail_text;
 pub mod filter;
+mod input;
 pub mod intersect_view;
 mod invest;
 pub mod invest_data;

@@ -6,6 +6,7 @@ use crate::db::shipments::SortKey;
 use super::action::{Action, Follow, Pane};
 use super::command::Command;
 use super::detail_text;
+use super::input::{begin_input, edit, escape, submit};
 use super::invest;
 use super::jump;
 use super::load::{self, ensure_loaded, load_view};
@@ -243,7 +244,7 @@ fn top(m: &mut Model) -> Vec<Command> {
     Vec::new()
 }
 
-fn open(m: &mut Model) -> Vec<Command> {
+pub(super) fn open(m: &mut Model) -> Vec<Command> {
     if let Some(cmds) = invest::open_cell(m) {
         return cmds;
     }
@@ -296,88 +297,6 @@ fn switch_pane(m: &mut Model, p: Pane) -> Vec<Command> {
         begin_input(m);
     }
     cmds
-}
-
-fn begin_input(m: &mut Model) {
-    match m.route().query() {
-        Some(q) => {
-            m.input = q.to_string();
-            m.input_error = None;
-            m.mode = Mode::Input;
-        }
-        None => {
-            m.message = Some("No filter here: press 1, 2 or 3 for a pane, ⌫ to go back".into());
-        }
-    }
-}
-
-fn escape(m: &mut Model) -> Vec<Command> {
-    if m.help {
-        m.help = false;
-        return Vec::new();
-    }
-    if m.mode == Mode::Input {
-        m.mode = Mode::Normal;
-        m.input_error = None;
-        return invest::audit_search(m);
-    }
-    let Some(q) = m.screen_mut().route.query_mut() else {
-        return Vec::new();
-    };
-    if q.is_empty() {
-        return Vec::new();
-    }
-    q.clear();
-    m.screen_mut().route.reset_position();
-    load_view(m, false)
-}
-
-fn edit(m: &mut Model, f: impl FnOnce(&mut String)) -> Vec<Command> {
-    if m.mode != Mode::Input {
-        return Vec::new();
-    }
-    f(&mut m.input);
-    m.input_error = None;
-    // The Entities pane searches as you type; the others apply the filter on Enter.
-    let input = m.input.clone();
-    if let View::Entities { query } = &mut m.screen_mut().route.view {
-        if *query != input {
-            *query = input;
-            m.screen_mut().route.reset_position();
-            return load_view(m, false);
-        }
-    }
-    Vec::new()
-}
-
-fn submit(m: &mut Model) -> Vec<Command> {
-    if m.mode != Mode::Input {
-        return open(m);
-    }
-    let input = m.input.clone();
-    let check = match &m.route().view {
-        View::Shipments { .. } => super::filter::parse_shipments(&input).map(|_| ()),
-        View::Patents { .. } => super::filter::parse_patents(&input).map(|_| ()),
-        View::Entities { .. } => {
-            m.mode = Mode::Normal;
-            let mut cmds = invest::audit_search(m);
-            cmds.extend(open(m));
-            return cmds;
-        }
-        _ => Ok(()),
-    };
-    if let Err(e) = check {
-        m.input_error = Some(e);
-        return Vec::new();
-    }
-    m.mode = Mode::Normal;
-    let r = &mut m.screen_mut().route;
-    match r.query_mut() {
-        Some(q) if *q != input => *q = input,
-        _ => return Vec::new(),
-    }
-    r.reset_position();
-    load_view(m, false)
 }
 
 fn follow(m: &mut Model, f: Follow) -> Vec<Command> {
