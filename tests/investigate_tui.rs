@@ -404,7 +404,7 @@ fn screening_mode_scores_explains_and_moves_the_threshold() {
     );
     // Typeahead again when the mode is off.
     press(&mut m, &mut w, Action::ToggleScreening);
-    assert!(matches!(m.screen().data, Data::Entities(_)));
+    assert!(matches!(m.screen().data, Data::Entities(..)));
     press(&mut m, &mut w, Action::ToggleScreening);
     press(&mut m, &mut w, Action::EditFilter);
     press(&mut m, &mut w, Action::ClearInput);
@@ -469,4 +469,22 @@ fn keys_reach_the_new_actions() {
     ] {
         assert!(help.iter().any(|k| k == want), "{want} not in the help");
     }
+}
+
+#[test]
+fn typeahead_rows_carry_the_covered_flag() {
+    let (mut m, mut w) = start(80, 24);
+    type_text(&mut m, &mut w, "hikvision");
+    let Data::Entities(r, covered) = &m.screen().data else {
+        panic!("no results")
+    };
+    let flag_of = |badge: &str| {
+        r.hits
+            .iter()
+            .position(|h| &*h.record.badge == badge)
+            .and_then(|i| covered.get(i).cloned().flatten())
+    };
+    assert_eq!(flag_of("EL").as_deref(), Some("Hikvision"));
+    assert_eq!(flag_of("PARTY").as_deref(), Some("Hikvision"));
+    assert_eq!(flag_of("ASSIGNEE"), None, "assignees are not flagged");
 }

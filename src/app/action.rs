@@ -139,7 +139,8 @@ pub enum Action {
 /// A worker's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
-    Entities(Results),
+    /// Typeahead results with the covered-equipment group of the first hits.
+    Entities(Results, Vec<Option<String>>),
     /// A page and the as-of status of each row (shipper or consignee listed at its date…).
     Shipments(Page, Vec<Option<AsOfStatus>>),
     Intersect(Vec<IntersectRow>),

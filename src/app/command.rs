@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::model::RecordRef;
 use crate::typeahead::{Corpus, Engine};
 
+use crate::db::covered::Covered;
 use crate::db::intersect::SortKey as IntersectSort;
 use crate::matching::NameIndex;
 
@@ -144,6 +145,8 @@ pub struct Worker {
     engine: Option<Engine>,
     /// The screening matcher's index of current list names (built on first screen).
     index: Option<NameIndex>,
+    /// The covered-equipment makers (flags next to the typeahead's list entries and parties).
+    covered: Option<Covered>,
 }
 
 impl Worker {
@@ -153,6 +156,7 @@ impl Worker {
             conn: None,
             engine: None,
             index: None,
+            covered: None,
         }
     }
 
@@ -200,10 +204,22 @@ impl Worker {
                 let Some(engine) = self.engine.as_mut() else {
                     return Ok(None);
                 };
-                match engine.search(&query, TYPEAHEAD_LIMIT, cancelled) {
-                    Some(r) => loaded(generation, Loaded::Entities(r)),
-                    None => None,
+                let Some(r) = engine.search(&query, TYPEAHEAD_LIMIT, cancelled) else {
+                    return Ok(None);
+                };
+                if self.covered.is_none() {
+                    let c = match self.conn.take() {
+                        Some(c) => c,
+                        None => db::open_ro(&self.path)?,
+                    };
+                    self.covered = Some(Covered::load(&c)?);
+                    self.conn = Some(c);
                 }
+                let flags = match &self.covered {
+                    Some(c) => super::invest_run::covered_flags(c, &r),
+                    None => Vec::new(),
+                };
+                loaded(generation, Loaded::Entities(r, flags))
             }
             Command::Shipments {
                 filter,

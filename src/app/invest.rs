@@ -286,7 +286,7 @@ pub fn audit_search(m: &Model) -> Vec<Command> {
                 .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
                 .collect::<Vec<_>>(),
         ),
-        Data::Entities(r) => (
+        Data::Entities(r, _) => (
             "search",
             None,
             r.hits

@@ -9,8 +9,24 @@ use crate::db::shipments::Page;
 use crate::error::Result;
 use crate::matching::{NameIndex, Schema, SearchOptions};
 use crate::search;
+use crate::typeahead::{Kind, Results};
 
 use super::invest_data::{AuditData, Screening, AUDIT_ROWS};
+
+/// Typeahead hits that get a covered-equipment flag (the first screens of results).
+pub const COVERED_FLAGGED: usize = 60;
+
+/// The covered-equipment group of each of the first hits that is a list entry or trade party.
+pub fn covered_flags(c: &Covered, r: &Results) -> Vec<Option<String>> {
+    r.hits
+        .iter()
+        .take(COVERED_FLAGGED)
+        .map(|h| match h.record.kind {
+            Kind::Entity | Kind::Party => c.flag(&h.record.name).map(|f| f.group),
+            Kind::Assignee => None,
+        })
+        .collect()
+}
 
 /// Hits the screening mode shows.
 pub const SCREEN_LIMIT: usize = 50;

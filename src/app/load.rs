@@ -48,7 +48,7 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
         }
         View::Entities { query } => {
             if query.trim().is_empty() {
-                screen.data = Data::Entities(Results::default());
+                screen.data = Data::Entities(Results::default(), Vec::new());
                 screen.loading = false;
                 return cmds;
             }
@@ -146,7 +146,7 @@ pub fn ensure_loaded(m: &mut Model) -> Vec<Command> {
     // The Entities pane's results were made by the other mode (typeahead vs screening).
     let other_mode = matches!(
         (&m.screen().data, m.screening),
-        (Data::Entities(_), true) | (Data::Screening(_), false)
+        (Data::Entities(..), true) | (Data::Screening(_), false)
     );
     let needs_view = matches!(m.screen().data, Data::Empty | Data::Failed(_))
         || m.screen().loading
@@ -192,9 +192,9 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
                 m.message = Some(msg);
             }
         }
-        Loaded::Entities(r) => {
+        Loaded::Entities(r, covered) => {
             if !m.screening {
-                set_view(m, generation, Data::Entities(r));
+                set_view(m, generation, Data::Entities(r, covered));
             }
         }
         Loaded::Shipments(page, as_of) => {

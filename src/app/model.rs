@@ -43,7 +43,9 @@ pub enum Names {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
     Empty,
-    Entities(Results),
+    /// Typeahead results and, per hit, the covered-equipment group of a list entry or trade
+    /// party (NDAA §889 / FCC Covered List), for the first `COVERED_FLAGGED` hits.
+    Entities(Results, Vec<Option<String>>),
     Shipments {
         page: Page,
         count: Option<Count>,
@@ -183,7 +185,7 @@ impl Model {
     /// Rows (or links, in the detail view) the cursor moves over.
     pub fn row_count(&self) -> usize {
         match &self.screen().data {
-            Data::Entities(r) => r.hits.len(),
+            Data::Entities(r, _) => r.hits.len(),
             Data::Shipments { page, .. } => page.rows.len(),
             Data::Patents { page, .. } => page.rows.len(),
             Data::Detail(d) => d.links.len(),
@@ -221,7 +223,7 @@ impl Model {
     pub fn selected_record(&self) -> Option<(RecordRef, String)> {
         let cur = self.route().cursor;
         match &self.screen().data {
-            Data::Entities(r) => r.hits.get(cur).map(|h| {
+            Data::Entities(r, _) => r.hits.get(cur).map(|h| {
                 let kind = match h.record.kind {
                     Kind::Entity => RecordKind::Entity,
                     Kind::Party => RecordKind::Party,

@@ -38,12 +38,12 @@ pub fn showing(m: &Model) -> String {
         }
     };
     match &s.data {
-        Data::Entities(r) if r.query.trim().is_empty() => match &m.names {
+        Data::Entities(r, _) if r.query.trim().is_empty() => match &m.names {
             Names::Loading => "loading names…".into(),
             Names::Ready { names, .. } => format!("{} names to search", thousands(*names as i64)),
             Names::Failed(_) => "names could not be loaded".into(),
         },
-        Data::Entities(r) => {
+        Data::Entities(r, _) => {
             let v = m.visible_rows();
             let first = m.route().scroll;
             let last = (first + v).min(r.hits.len());
@@ -153,7 +153,7 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
 /// Whether a synthetic record is on screen (so the legend explains the ◆).
 fn synthetic_on_screen(m: &Model) -> bool {
     match &m.screen().data {
-        Data::Entities(r) => r.hits.iter().any(|h| h.record.synthetic),
+        Data::Entities(r, _) => r.hits.iter().any(|h| h.record.synthetic),
         Data::Shipments { page, .. } => page.rows.iter().any(|r| r.synthetic),
         Data::Patents { page, .. } => page.rows.iter().any(|r| r.synthetic),
         Data::Detail(d) => d.synthetic,
