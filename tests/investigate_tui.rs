@@ -488,3 +488,37 @@ fn typeahead_rows_carry_the_covered_flag() {
     assert_eq!(flag_of("PARTY").as_deref(), Some("Hikvision"));
     assert_eq!(flag_of("ASSIGNEE"), None, "assignees are not flagged");
 }
+
+#[test]
+fn searches_and_screenings_are_audited_once() {
+    let (mut m, mut w) = start(80, 24);
+    type_text(&mut m, &mut w, "dahua technology");
+    press(&mut m, &mut w, Action::Escape);
+    press(&mut m, &mut w, Action::EditFilter);
+    press(&mut m, &mut w, Action::Escape);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    press(&mut m, &mut w, Action::EditFilter);
+    press(&mut m, &mut w, Action::Escape);
+    press(&mut m, &mut w, Action::AuditLog);
+    let Data::Audit(a) = &m.screen().data else {
+        panic!("audit log not shown")
+    };
+    let count = |action: &str| {
+        a.rows
+            .iter()
+            .filter(|r| {
+                r.action == action
+                    && r.query.as_deref() == Some(&format!("workbench {action}: dahua technology"))
+            })
+            .count()
+    };
+    assert_eq!(count("search"), 1, "leaving the line twice logs once");
+    assert_eq!(count("screen"), 1, "the screening is logged too");
+    let screen = a
+        .rows
+        .iter()
+        .find(|r| r.action == "screen" && r.results.contains("Dahua"))
+        .expect("the screening's hits are in the record");
+    assert!(screen.matcher_version.is_some() && screen.threshold.is_some());
+    assert!(screen.normalized_query.is_some());
+}

@@ -269,8 +269,9 @@ pub fn threshold(m: &mut Model, steps: i32) -> Vec<Command> {
 }
 
 /// The audit record of what the Entities pane shows now (a search or a screening), written
-/// when the user acts on the results: Enter, or leaving the search line.
-pub fn audit_search(m: &Model) -> Vec<Command> {
+/// when the user acts on the results: Enter, or leaving the search line — once per query, mode
+/// and threshold.
+pub fn audit_search(m: &mut Model) -> Vec<Command> {
     let View::Entities { query } = &m.route().view else {
         return Vec::new();
     };
@@ -297,10 +298,16 @@ pub fn audit_search(m: &Model) -> Vec<Command> {
         ),
         _ => return Vec::new(),
     };
+    let key = format!("{action} {threshold:?} {query}");
+    if m.last_audited.as_deref() == Some(key.as_str()) {
+        return Vec::new();
+    }
+    let query = query.clone();
+    m.last_audited = Some(key);
     vec![Command::Write(Write::Audit(AuditEntry {
         action: action.into(),
         query: Some(format!("workbench {action}: {query}")),
-        normalized_query: Some(matching::normalize_key(query)),
+        normalized_query: Some(matching::normalize_key(&query)),
         matcher: action == "screen",
         threshold,
         results: serde_json::json!(results),

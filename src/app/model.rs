@@ -126,6 +126,8 @@ pub struct Model {
     pub case_name: String,
     /// Text `y` copied, for the run loop to send to the terminal (OSC 52); taken once sent.
     pub clipboard: Option<String>,
+    /// The last search or screening written to the audit log (not written twice in a row).
+    pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
 }
@@ -154,6 +156,7 @@ impl Model {
             case_name: DEFAULT_CASE.to_string(),
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),
+            last_audited: None,
         }
     }
 
