@@ -31,11 +31,11 @@ pub const SHIPMENT_KEYS: &[(&str, &str)] = &[
     ),
     (
         "listed:yes  listed:no",
-        "shipper or consignee listed at the ship date (no: neither was, e.g. before the listing)",
+        "a party listed at the ship date (no: not listed)",
     ),
     (
         "products:listed",
-        "description carries brands or model numbers of a listed maker",
+        "carries a listed maker's brands / model numbers",
     ),
     (
         "other words",

@@ -117,7 +117,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Input, &[key(BackTab)], Action::PrevPane, "previous pane", None),
     b(Input, &[alt(Left)], Action::Back, "back", None),
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
-    b(Input, &[ctrl('s')], Action::ToggleScreening, "Entities: screening mode on/off (screening matcher)", None),
+    b(Input, &[ctrl('s')], Action::ToggleScreening, "Entities: screening mode on/off", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
     // The help overlay.
     b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
@@ -133,15 +133,15 @@ pub static KEYMAP: &[Binding] = &[
     // Intersection.
     b(Intersect, &[key(Right)], Action::Right, "next column", Some("column")),
     b(Intersect, &[key(Left)], Action::Left, "previous column", None),
-    b(Intersect, &[key(Enter), ch('l')], Action::Open, "drill into the cell: company, patents in the area, shipments (all, while listed, to the destination), the consignee's shipments", Some("drill")),
-    b(Intersect, &[ch('o')], Action::SortNext, "sort by the next key (shipments, patents, areas, while listed, last, first, name)", Some("sort")),
+    b(Intersect, &[key(Enter), ch('l')], Action::Open, "drill into the cell (detail, patents, shipments)", Some("drill")),
+    b(Intersect, &[ch('o')], Action::SortNext, "sort: shipments, patents, areas, listed, dates, name", Some("sort")),
     // Trail.
-    b(Trail, &[key(Right)], Action::Right, "expand the node (again: to its first line)", Some("expand")),
-    b(Trail, &[key(Left)], Action::Left, "collapse the node (again: to its parent)", Some("collapse")),
+    b(Trail, &[key(Right)], Action::Right, "expand (again: to the first line below)", Some("expand")),
+    b(Trail, &[key(Left)], Action::Left, "collapse (again: to the parent)", Some("collapse")),
     b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
     b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
     // Entities pane.
-    b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off: the screening matcher with score and explanation", Some("screening")),
+    b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off (score, explanation)", Some("screening")),
     b(Entities, &[ch('+'), ch('=')], Action::Threshold(1), "screening threshold up by 0.05", None),
     b(Entities, &[ch('-')], Action::Threshold(-1), "screening threshold down by 0.05", None),
     // Shipments pane.
@@ -169,13 +169,13 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[ch('3')], Action::Pane(Pane::Patents), "Patents pane (again: all patents)", None),
     b(Global, &[key(Tab)], Action::NextPane, "next pane", None),
     b(Global, &[key(BackTab)], Action::PrevPane, "previous pane", None),
-    b(Global, &[ch('i')], Action::Intersect, "intersection: listed companies with CET patents and shipments", Some("intersect")),
-    b(Global, &[ch('t')], Action::Trail, "transshipment trail of the selected listed company", None),
+    b(Global, &[ch('i')], Action::Intersect, "intersection: listed + CET patents + shipments", Some("intersect")),
+    b(Global, &[ch('t')], Action::Trail, "transshipment trail of the selected list entry", None),
     b(Global, &[ch('A')], Action::AuditLog, "audit log (newest first, chain verified)", None),
     b(Global, &[ch('m')], Action::Mark, "mark the selected record into the current case", None),
-    b(Global, &[ch('x')], Action::ExportCase, "export the current case (Markdown with provenance) to a file", None),
-    b(Global, &[ch('y')], Action::Copy, "copy the selected value to the clipboard (OSC 52)", None),
-    b(Global, &[ch('4')], Action::Pane(Pane::Investigate), "Investigate pane (intersection, trails, audit log)", None),
+    b(Global, &[ch('x')], Action::ExportCase, "export the case (Markdown, provenance) to a file", None),
+    b(Global, &[ch('y')], Action::Copy, "copy the selected value (OSC 52 clipboard)", None),
+    b(Global, &[ch('4')], Action::Pane(Pane::Investigate), "Investigate pane (intersection, trails, audit)", None),
     b(Global, &[ch('?')], Action::ToggleHelp, "help (this screen)", Some("help")),
     b(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];
