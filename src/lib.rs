@@ -31,7 +31,9 @@
 //!   happen), `update` (the pure transition), `keymap` (bindings as data; the help is generated
 //!   from it), `nav` (History of routes: back/forward restore the exact position), `command`
 //!   (worker threads with their own read-only connections; answers carry a generation and
-//!   stale ones are dropped).
+//!   stale ones are dropped), `write` (the TUI's audit records, case marks and exports on a
+//!   write lane), `intersect_view`/`trail_view` (the investigation views' cells and tree lines,
+//!   pure), `invest` (their `update` handlers).
 //! - [`ui`]: `draw(&Model, &mut Frame)`, one file per pane, `theme` (NO_COLOR respected).
 //! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
 //!   rayon, cancellable, narrowing the previous matches as the query grows).

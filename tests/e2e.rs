@@ -42,6 +42,9 @@ impl Tmux {
         let cols = cols.to_string();
         let rows = rows.to_string();
         let env = format!("TRADESCOPE_DB={}", db.display());
+        let exports = t.export_dir();
+        std::fs::create_dir_all(&exports).expect("export directory");
+        let export_env = format!("TRADESCOPE_EXPORT_DIR={}", exports.display());
         let status = t.status_file();
         let status = status.to_str().expect("temporary paths are UTF-8");
         // The exit status goes through a file: tmux sometimes leaves an exited pane process
@@ -52,10 +55,24 @@ impl Tmux {
             "-f", "/dev/null", "start-server", ";",
             "set-option", "-g", "remain-on-exit", "on", ";",
             "new-session", "-d", "-s", "e2e", "-x", &cols, "-y", &rows, "-e", &env,
+            "-e", &export_env,
             "sh", "-c", "\"$0\"; echo $? > \"$1\"", bin, status,
         ]);
         assert!(out.status.success(), "tmux new-session failed: {out:?}");
         t
+    }
+
+    /// Where `x` writes case exports in this session.
+    fn export_dir(&self) -> PathBuf {
+        self._dir.path().join("exports")
+    }
+
+    /// The screen row (0-based) of the first line containing `text`.
+    fn row_of(&self, screen: &str, text: &str) -> usize {
+        screen
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("no line with {text:?}:\n{screen}"))
     }
 
     fn status_file(&self) -> PathBuf {
@@ -278,4 +295,98 @@ fn not_a_terminal_is_a_clear_error_and_builds_nothing() {
         !db.exists(),
         "no database is built for a workbench that cannot start"
     );
+}
+
+/// Issue 8's "done when", in the real terminal: find the Hikvision row in the intersection,
+/// walk its transshipment trail to a US importer, see which shipments predate the listing
+/// (as-of flags), mark records into a case and export it with provenance, see the export on
+/// the verified audit log, quit cleanly.
+#[test]
+fn hikvision_intersection_trail_case_export_audit() {
+    let t = Tmux::start(120, 40, shared_db());
+    t.wait_ready();
+    t.keys(&["Escape", "i"]);
+    t.wait_for("Listed companies with CET patents AND shipments", 60);
+    let s = t.wait_until("intersection rows", 60, |s| {
+        s.contains("Hangzhou Hikvis") && !s.contains("loading")
+    });
+    // Rows start under the title and the header (screen row 4).
+    let row = t.row_of(&s, "Hangzhou Hikvis") - 4;
+    for _ in 0..row {
+        t.keys(&["Down"]);
+    }
+    t.wait_for(
+        "Hangzhou Hikvision Digital Technology Co., Ltd. — cells",
+        30,
+    );
+
+    // The trail: expand the Vietnamese distributor, reach a US importer.
+    t.keys(&["t"]);
+    let s = t.wait_for("▸ PHUONG VIET DISTRIBUTION (VN)", 60);
+    // Tree lines start under the title and the "shipped as" line (screen row 4).
+    let pv = t.row_of(&s, "▸ PHUONG VIET DISTRIBUTION (VN)") - 4;
+    for _ in 0..pv {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Right"]);
+    let s = t.wait_for("▾ PHUONG VIET DISTRIBUTION (VN)", 30);
+    // Which shipments predate the listing: the distributor's evidence says so.
+    assert!(s.contains("[listed later]"), "{s}");
+    assert!(s.contains("[listed at ship date]"), "{s}");
+    let open = t.row_of(&s, "▾ PHUONG VIET DISTRIBUTION (VN)");
+    let us = s
+        .lines()
+        .enumerate()
+        .skip(open)
+        .find(|(_, l)| l.starts_with("  ▸ ") && l.contains("(US)"))
+        .map(|(i, l)| (i, l.to_string()))
+        .unwrap_or_else(|| panic!("no US importer under the distributor:\n{s}"));
+    let name =
+        us.1.trim_start_matches("  ▸ ")
+            .split(" (US)")
+            .next()
+            .unwrap()
+            .to_string();
+    for _ in open..us.0 {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Trade party:", 30);
+    assert!(s.contains(&name) && s.contains("US (United States"), "{s}");
+    t.keys(&["m"]);
+    t.wait_for("marked party", 30);
+
+    // Back in the tree, open a shipment that predates the listing.
+    t.keys(&["BSpace"]);
+    let s = t.wait_for("▾ PHUONG VIET DISTRIBUTION (VN)", 30);
+    let cursor = us.0;
+    let later = t.row_of(&s, "[listed later]");
+    for _ in later..cursor {
+        t.keys(&["Up"]);
+    }
+    t.keys(&["Enter"]);
+    let s = t.wait_for("As of ship date", 30);
+    assert!(s.contains("listed later"), "{s}");
+    t.keys(&["m"]);
+    t.wait_for("marked shipment", 30);
+
+    // Export the case with provenance; the path is in the status line.
+    t.keys(&["x"]);
+    t.wait_for("exported case", 30);
+    let files: Vec<PathBuf> = std::fs::read_dir(t.export_dir())
+        .expect("export directory")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).expect("export file");
+    assert!(text.contains(&name) && text.contains("SHA-256"), "{text}");
+
+    // The audit log has the export, and its chain verifies.
+    t.keys(&["A"]);
+    let s = t.wait_for("chain verified OK", 30);
+    assert!(s.contains("export"), "{s}");
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
 }

@@ -16,7 +16,7 @@ use workbench::{fixture, press, settle, start, type_text};
 
 fn hits(m: &Model) -> Vec<(String, i64)> {
     match &m.screen().data {
-        Data::Entities(r) => r
+        Data::Entities(r, _) => r
             .hits
             .iter()
             .map(|h| (h.record.badge.to_string(), h.record.id))
@@ -203,7 +203,7 @@ fn stale_answers_are_dropped() {
     settle(&mut m, &mut w, first);
     assert_eq!(hits(&m), shown);
     match &m.screen().data {
-        Data::Entities(r) => assert_eq!(r.query, "zt"),
+        Data::Entities(r, _) => assert_eq!(r.query, "zt"),
         _ => unreachable!(),
     }
     // An answer for a screen the user already left is dropped too.

@@ -26,7 +26,7 @@ fn screen(m: &Model) -> String {
 fn hikvision_detail(w: u16, h: u16) -> (Model, Worker) {
     let (mut m, mut wk) = start(w, h);
     type_text(&mut m, &mut wk, "hikvision");
-    let Data::Entities(r) = &m.screen().data else {
+    let Data::Entities(r, _) = &m.screen().data else {
         panic!("no results")
     };
     let el = r

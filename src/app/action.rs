@@ -1,11 +1,15 @@
 //! Everything that can happen to the workbench: what the user asked for (from the keymap) and
 //! what a worker finished (`Loaded`, tagged with the generation of the command it answers).
 
+use crate::db::asof::AsOfStatus;
+use crate::db::intersect::IntersectRow;
 use crate::db::patents::PatentPage;
 use crate::db::shipments::Page;
+use crate::db::trail::Trail;
 use crate::typeahead::Results;
 
 use super::detail::DetailData;
+use super::invest_data::{AuditData, Screening};
 use super::jump::Target;
 
 /// The three panes.
@@ -14,16 +18,24 @@ pub enum Pane {
     Entities,
     Shipments,
     Patents,
+    /// The investigations: intersection, transshipment trails, the audit log.
+    Investigate,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Entities, Pane::Shipments, Pane::Patents];
+    pub const ALL: [Pane; 4] = [
+        Pane::Entities,
+        Pane::Shipments,
+        Pane::Patents,
+        Pane::Investigate,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Entities => "Entities",
             Pane::Shipments => "Shipments",
             Pane::Patents => "Patents",
+            Pane::Investigate => "Investigate",
         }
     }
 
@@ -32,6 +44,7 @@ impl Pane {
             Pane::Entities => 0,
             Pane::Shipments => 1,
             Pane::Patents => 2,
+            Pane::Investigate => 3,
         }
     }
 }
@@ -98,13 +111,42 @@ pub enum Action {
         generation: u64,
         data: Loaded,
     },
+    /// `i`: the intersection view (listed companies with CET patents and shipments).
+    Intersect,
+    /// `t`: the transshipment trail of the selected listed company.
+    Trail,
+    /// `A`: the audit log.
+    AuditLog,
+    /// ← / →: the column cursor (intersection) or collapse / expand (trail).
+    Left,
+    Right,
+    /// Space: expand or collapse the selected trail node.
+    Toggle,
+    /// `m`: add the selected record to the current case.
+    Mark,
+    /// `x`: export the current case (Markdown with provenance) to a file.
+    ExportCase,
+    /// `y`: copy the selected value to the clipboard (OSC 52).
+    Copy,
+    /// Entities pane: screening mode (the screening matcher) on or off.
+    ToggleScreening,
+    /// Screening threshold up (+1) or down (-1) by `THRESHOLD_STEP`.
+    Threshold(i32),
+    /// A write (case mark, export, audit record) finished: a message for the status line.
+    Written(Result<String, String>),
 }
 
 /// A worker's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
-    Entities(Results),
-    Shipments(Page),
+    /// Typeahead results with the covered-equipment group of the first hits.
+    Entities(Results, Vec<Option<String>>),
+    /// A page and the as-of status of each row (shipper or consignee listed at its date…).
+    Shipments(Page, Vec<Option<AsOfStatus>>),
+    Intersect(Vec<IntersectRow>),
+    Trail(Box<Trail>),
+    Audit(Box<AuditData>),
+    Screening(Screening),
     ShipmentCount(Count),
     Patents(PatentPage),
     PatentCount(Count),

@@ -1,6 +1,7 @@
 //! Work the UI thread hands off: database queries and typeahead searches. `update` returns
 //! `Command`s; the `Executor` runs them on worker threads (one for the typeahead, one for pages
-//! and details, one for counts, each with its own read-only connection) and sends the answers
+//! and details, one for counts, each with its own read-only connection, and one for the few
+//! writes — audit records, case marks and exports — on a short read-write connection each) and sends the answers
 //! back as `Action`s. A command whose generation is no longer the latest for its slot is skipped,
 //! and a running typeahead scan stops when a newer query arrives.
 
@@ -19,8 +20,13 @@ use crate::error::Result;
 use crate::model::RecordRef;
 use crate::typeahead::{Corpus, Engine};
 
+use crate::db::covered::Covered;
+use crate::db::intersect::SortKey as IntersectSort;
+use crate::matching::NameIndex;
+
 use super::action::{Action, Count, Follow, Loaded};
 use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::write::Write;
 use super::{detail, jump};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +68,25 @@ pub enum Command {
         follow: Follow,
         generation: u64,
     },
+    Intersect {
+        sort: IntersectSort,
+        generation: u64,
+    },
+    Trail {
+        entity_id: i64,
+        generation: u64,
+    },
+    Audit {
+        generation: u64,
+    },
+    /// The screening matcher over the current list names (Entities pane, screening mode).
+    Screen {
+        query: String,
+        threshold: f64,
+        generation: u64,
+    },
+    /// Writes (audit records, case marks, case exports) on a short read-write connection.
+    Write(Write),
 }
 
 /// Which answers supersede each other: a newer command in the same slot makes older ones stale.
@@ -73,22 +98,29 @@ enum Slot {
     Sources = 3,
 }
 
+const SLOTS: usize = 4;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lane {
     Typeahead,
     Db,
     Count,
+    Write,
 }
 
 impl Command {
     fn slot(&self) -> Option<(Slot, u64)> {
         match *self {
-            Command::LoadNames => None,
+            Command::LoadNames | Command::Write(_) => None,
             Command::Sources { generation } => Some((Slot::Sources, generation)),
             Command::Search { generation, .. }
             | Command::Shipments { generation, .. }
             | Command::Patents { generation, .. }
-            | Command::Detail { generation, .. } => Some((Slot::View, generation)),
+            | Command::Detail { generation, .. }
+            | Command::Intersect { generation, .. }
+            | Command::Trail { generation, .. }
+            | Command::Audit { generation }
+            | Command::Screen { generation, .. } => Some((Slot::View, generation)),
             Command::CountShipments { generation, .. }
             | Command::CountPatents { generation, .. } => Some((Slot::Count, generation)),
             Command::Resolve { generation, .. } => Some((Slot::Jump, generation)),
@@ -97,7 +129,8 @@ impl Command {
 
     fn lane(&self) -> Lane {
         match self {
-            Command::LoadNames | Command::Search { .. } => Lane::Typeahead,
+            Command::LoadNames | Command::Search { .. } | Command::Screen { .. } => Lane::Typeahead,
+            Command::Write(_) => Lane::Write,
             Command::CountShipments { .. } | Command::CountPatents { .. } => Lane::Count,
             _ => Lane::Db,
         }
@@ -110,6 +143,10 @@ pub struct Worker {
     path: PathBuf,
     conn: Option<Connection>,
     engine: Option<Engine>,
+    /// The screening matcher's index of current list names (built on first screen).
+    index: Option<NameIndex>,
+    /// The covered-equipment makers (flags next to the typeahead's list entries and parties).
+    covered: Option<Covered>,
 }
 
 impl Worker {
@@ -118,6 +155,8 @@ impl Worker {
             path: path.to_path_buf(),
             conn: None,
             engine: None,
+            index: None,
+            covered: None,
         }
     }
 
@@ -165,10 +204,22 @@ impl Worker {
                 let Some(engine) = self.engine.as_mut() else {
                     return Ok(None);
                 };
-                match engine.search(&query, TYPEAHEAD_LIMIT, cancelled) {
-                    Some(r) => loaded(generation, Loaded::Entities(r)),
-                    None => None,
+                let Some(r) = engine.search(&query, TYPEAHEAD_LIMIT, cancelled) else {
+                    return Ok(None);
+                };
+                if self.covered.is_none() {
+                    let c = match self.conn.take() {
+                        Some(c) => c,
+                        None => db::open_ro(&self.path)?,
+                    };
+                    self.covered = Some(Covered::load(&c)?);
+                    self.conn = Some(c);
                 }
+                let flags = match &self.covered {
+                    Some(c) => super::invest_run::covered_flags(c, &r),
+                    None => Vec::new(),
+                };
+                loaded(generation, Loaded::Entities(r, flags))
             }
             Command::Shipments {
                 filter,
@@ -176,8 +227,10 @@ impl Worker {
                 after,
                 generation,
             } => {
-                let page = shipments::page(self.conn()?, &filter, sort, after.as_ref(), PAGE_SIZE)?;
-                loaded(generation, Loaded::Shipments(page))
+                let conn = self.conn()?;
+                let page = shipments::page(conn, &filter, sort, after.as_ref(), PAGE_SIZE)?;
+                let as_of = super::invest_run::as_of_statuses(conn, &page)?;
+                loaded(generation, Loaded::Shipments(page, as_of))
             }
             Command::CountShipments { filter, generation } => {
                 let n = match shipments::count(self.conn()?, &filter, SHIPMENT_COUNT_CAP)? {
@@ -210,20 +263,51 @@ impl Worker {
                 let t = jump::resolve(self.conn()?, record, follow)?;
                 loaded(generation, Loaded::Jump(t))
             }
+            Command::Intersect { sort, generation } => loaded(
+                generation,
+                Loaded::Intersect(crate::db::intersect::intersect(self.conn()?, sort)?),
+            ),
+            Command::Trail {
+                entity_id,
+                generation,
+            } => {
+                let t = crate::db::trail::trail(self.conn()?, entity_id, Default::default())?;
+                loaded(generation, Loaded::Trail(Box::new(t)))
+            }
+            Command::Audit { generation } => loaded(
+                generation,
+                Loaded::Audit(Box::new(super::invest_run::audit(self.conn()?)?)),
+            ),
+            Command::Screen {
+                query,
+                threshold,
+                generation,
+            } => {
+                if self.index.is_none() {
+                    let names = crate::db::entities::current_names(self.conn()?)?;
+                    self.index = Some(NameIndex::build(names));
+                }
+                let (Some(index), Some(conn)) = (self.index.as_ref(), self.conn.as_ref()) else {
+                    return Ok(None);
+                };
+                let s = super::invest_run::screen(conn, index, &query, threshold)?;
+                loaded(generation, Loaded::Screening(s))
+            }
+            Command::Write(w) => Some(Action::Written(super::write::run(&self.path, w))),
         })
     }
 }
 
 /// The worker threads. Dropping it lets them end once their queues are empty.
 pub struct Executor {
-    lanes: [Sender<Command>; 3],
-    latest: Arc<[AtomicU64; 4]>,
+    lanes: [Sender<Command>; 4],
+    latest: Arc<[AtomicU64; SLOTS]>,
 }
 
 impl Executor {
     /// Start the threads; `out` receives every answer.
     pub fn start(path: &Path, out: impl Fn(Action) + Send + Clone + 'static) -> Executor {
-        let latest: Arc<[AtomicU64; 4]> = Arc::new(Default::default());
+        let latest: Arc<[AtomicU64; SLOTS]> = Arc::new(Default::default());
         let lane = |name: &str| {
             let (tx, rx) = channel::<Command>();
             let mut worker = Worker::new(path);
@@ -253,7 +337,7 @@ impl Executor {
             }
             tx
         };
-        let lanes = [lane("typeahead"), lane("db"), lane("count")];
+        let lanes = [lane("typeahead"), lane("db"), lane("count"), lane("write")];
         Executor { lanes, latest }
     }
 
@@ -266,6 +350,7 @@ impl Executor {
                 Lane::Typeahead => 0,
                 Lane::Db => 1,
                 Lane::Count => 2,
+                Lane::Write => 3,
             };
             // A lane whose thread is gone has already reported why.
             let _ = self.lanes[lane].send(cmd);

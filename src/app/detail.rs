@@ -33,6 +33,9 @@ pub fn load(conn: &Connection, r: RecordRef) -> Result<DetailData> {
         RecordKind::Assignee => assignee(&patents::get_assignee(conn, r.id)?),
     };
     d.links = links::links(conn, r.kind, r.id)?;
+    let extra = super::detail_flags::fields(conn, r, &d.links)?;
+    let at = d.fields.len().min(1);
+    d.fields.splice(at..at, extra);
     Ok(d)
 }
 

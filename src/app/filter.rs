@@ -3,7 +3,9 @@
 //! Shipments: `party:NAME` (shipper, consignee or notify party whose name contains NAME),
 //! `country:CC` (origin or destination; a code or a name), `origin:CC`, `dest:CC`,
 //! `port:TEXT` (port of lading or unlading contains TEXT), `hs:8525` (HS code prefix),
-//! `from:DATE` `to:DATE` (YYYY, YYYY-MM or YYYY-MM-DD, inclusive); other words: description
+//! `from:DATE` `to:DATE` (YYYY, YYYY-MM or YYYY-MM-DD, inclusive), `listed:yes|no` (as-of
+//! screening: a party listed at the ship date), `products:listed` (carries a listed maker's
+//! brands or model numbers); other words: description
 //! contains them (as one phrase). Patents: `cet:AI` plus a number, title words or an assignee.
 //! Values with spaces go in double quotes: `party:"phuong viet"`.
 
@@ -26,6 +28,14 @@ pub const SHIPMENT_KEYS: &[(&str, &str)] = &[
     (
         "from:DATE  to:DATE",
         "date range, inclusive (2020, 2020-05 or 2020-05-31)",
+    ),
+    (
+        "listed:yes  listed:no",
+        "a party listed at the ship date (no: not listed)",
+    ),
+    (
+        "products:listed",
+        "carries a listed maker's brands / model numbers",
     ),
     (
         "other words",
@@ -139,10 +149,25 @@ pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
             }
             "from" => f.date_from = Some(date_bound(&k, v, false)?),
             "to" => f.date_to = Some(date_bound(&k, v, true)?),
+            "listed" => {
+                f.listed_at_date = Some(match v.to_ascii_lowercase().as_str() {
+                    "yes" | "y" | "true" => true,
+                    "no" | "n" | "false" => false,
+                    _ => return Err(format!("listed:{v} — use listed:yes or listed:no")),
+                })
+            }
+            "products" => {
+                if !v.eq_ignore_ascii_case("listed") {
+                    return Err(format!(
+                        "products:{v} — use products:listed (carries a listed maker's products)"
+                    ));
+                }
+                f.carries_listed_products = true;
+            }
             _ => {
                 return Err(format!(
                     "unknown filter {k}: — use party: country: origin: dest: port: hs: from: to: \
-                     (quote text with a colon: \"{}\")",
+                     listed: products: (quote text with a colon: \"{}\")",
                     w.0
                 ))
             }
@@ -230,6 +255,21 @@ mod tests {
         assert_eq!(f.date_from.as_deref(), Some("2020-01-01"));
         assert_eq!(f.date_to.as_deref(), Some("2020-02-29"));
         assert_eq!(f.text.as_deref(), Some("camera IDS"));
+    }
+
+    #[test]
+    fn as_of_and_product_filters() {
+        let f = parse_shipments("listed:no products:listed hs:8525").unwrap();
+        assert_eq!(f.listed_at_date, Some(false));
+        assert!(f.carries_listed_products);
+        assert_eq!(
+            parse_shipments("listed:YES").unwrap().listed_at_date,
+            Some(true)
+        );
+        assert!(parse_shipments("listed:maybe")
+            .unwrap_err()
+            .contains("listed:yes or listed:no"));
+        assert!(parse_shipments("products:all").is_err());
     }
 
     #[test]

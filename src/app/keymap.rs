@@ -15,6 +15,12 @@ pub enum Ctx {
     /// The Entities, Shipments and Patents lists.
     Lists,
     Shipments,
+    /// The Entities pane, not typing (screening mode keys).
+    Entities,
+    /// The intersection view (column cursor, cell drill).
+    Intersect,
+    /// The transshipment trail tree.
+    Trail,
     Detail,
     /// Typing into the search or filter line.
     Input,
@@ -28,6 +34,9 @@ impl Ctx {
             Ctx::Global => "Browsing (not typing)",
             Ctx::Lists => "In lists",
             Ctx::Shipments => "Shipments pane",
+            Ctx::Entities => "Entities pane",
+            Ctx::Intersect => "Intersection (i)",
+            Ctx::Trail => "Transshipment trail (t)",
             Ctx::Detail => "Detail view",
             Ctx::Input => "Typing a search or filter",
             Ctx::Help => "Help",
@@ -108,6 +117,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Input, &[key(BackTab)], Action::PrevPane, "previous pane", None),
     b(Input, &[alt(Left)], Action::Back, "back", None),
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
+    b(Input, &[ctrl('s')], Action::ToggleScreening, "Entities: screening mode on/off", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
     // The help overlay.
     b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
@@ -120,6 +130,20 @@ pub static KEYMAP: &[Binding] = &[
     b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
     b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
     b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
+    // Intersection.
+    b(Intersect, &[key(Right)], Action::Right, "next column", Some("column")),
+    b(Intersect, &[key(Left)], Action::Left, "previous column", None),
+    b(Intersect, &[key(Enter), ch('l')], Action::Open, "drill into the cell (detail, patents, shipments)", Some("drill")),
+    b(Intersect, &[ch('o')], Action::SortNext, "sort: shipments, patents, areas, listed, dates, name", Some("sort")),
+    // Trail.
+    b(Trail, &[key(Right)], Action::Right, "expand (again: to the first line below)", Some("expand")),
+    b(Trail, &[key(Left)], Action::Left, "collapse (again: to the parent)", Some("collapse")),
+    b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
+    b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
+    // Entities pane.
+    b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off (score, explanation)", Some("screening")),
+    b(Entities, &[ch('+'), ch('=')], Action::Threshold(1), "screening threshold up by 0.05", None),
+    b(Entities, &[ch('-')], Action::Threshold(-1), "screening threshold down by 0.05", None),
     // Shipments pane.
     b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
     b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
@@ -145,6 +169,13 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[ch('3')], Action::Pane(Pane::Patents), "Patents pane (again: all patents)", None),
     b(Global, &[key(Tab)], Action::NextPane, "next pane", None),
     b(Global, &[key(BackTab)], Action::PrevPane, "previous pane", None),
+    b(Global, &[ch('i')], Action::Intersect, "intersection: listed + CET patents + shipments", Some("intersect")),
+    b(Global, &[ch('t')], Action::Trail, "transshipment trail of the selected list entry", None),
+    b(Global, &[ch('A')], Action::AuditLog, "audit log (newest first, chain verified)", None),
+    b(Global, &[ch('m')], Action::Mark, "mark the selected record into the current case", None),
+    b(Global, &[ch('x')], Action::ExportCase, "export the case (Markdown, provenance) to a file", None),
+    b(Global, &[ch('y')], Action::Copy, "copy the selected value (OSC 52 clipboard)", None),
+    b(Global, &[ch('4')], Action::Pane(Pane::Investigate), "Investigate pane (intersection, trails, audit)", None),
     b(Global, &[ch('?')], Action::ToggleHelp, "help (this screen)", Some("help")),
     b(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];
@@ -160,6 +191,9 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
     match &m.route().view {
         View::Detail { .. } => vec![Detail, Global],
         View::Shipments { .. } => vec![Shipments, Lists, Global],
+        View::Entities { .. } => vec![Entities, Lists, Global],
+        View::Intersect { .. } => vec![Intersect, Lists, Global],
+        View::Trail { .. } => vec![Trail, Lists, Global],
         _ => vec![Lists, Global],
     }
 }
@@ -261,15 +295,17 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
                 continue;
             }
             if let Some(label) = bind.bar {
-                if !out.iter().any(|(_, l)| *l == label) {
-                    let keys = match bind.keys.first() {
-                        Some(Key {
-                            code: Backspace,
-                            mods,
-                        }) if mods.is_empty() => "Bksp".to_string(),
-                        Some(k) => key_name(k),
-                        None => String::new(),
-                    };
+                let keys = match bind.keys.first() {
+                    Some(Key {
+                        code: Backspace,
+                        mods,
+                    }) if mods.is_empty() => "Bksp".to_string(),
+                    Some(k) => key_name(k),
+                    None => String::new(),
+                };
+                // A key already shown (Enter "drill" before the lists' Enter "open") is not
+                // shown again.
+                if !out.iter().any(|(k, l)| *l == label || *k == keys) {
                     out.push((keys, label));
                 }
             }
@@ -282,7 +318,9 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
 /// keymap and the filter syntax.
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
-    for ctx in [Global, Lists, Shipments, Detail, Input] {
+    for ctx in [
+        Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input,
+    ] {
         let rows = KEYMAP
             .iter()
             .filter(|b| b.ctx == ctx)
@@ -309,7 +347,9 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 /// The key reference as Markdown table rows (for the README), context by context.
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
-    let order = [Global, Lists, Shipments, Detail, Input];
+    let order = [
+        Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input,
+    ];
     for bind in order
         .iter()
         .flat_map(|c| KEYMAP.iter().filter(move |b| b.ctx == *c))

@@ -4,6 +4,7 @@
 use super::action::{Count, Loaded};
 use super::command::Command;
 use super::filter;
+use super::invest_data::Screening;
 use super::model::{Data, Model, Names};
 use super::nav::{PageKey, View};
 use crate::typeahead::Results;
@@ -22,12 +23,32 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
     m.expect.view = g;
     let mut cmds = Vec::new();
     let names_ready = matches!(m.names, Names::Ready { .. });
+    let (screening, threshold) = (m.screening, m.threshold);
     let screen = m.screen_mut();
     let route = &screen.route;
     match &route.view {
+        View::Entities { query } if screening => {
+            if query.trim().is_empty() {
+                screen.data = Data::Screening(Screening {
+                    query: String::new(),
+                    threshold,
+                    hits: Vec::new(),
+                    notes: Vec::new(),
+                });
+                screen.loading = false;
+                return cmds;
+            }
+            cmds.push(Command::Screen {
+                query: query.clone(),
+                threshold,
+                generation: g,
+            });
+            screen.loading = true;
+            return cmds;
+        }
         View::Entities { query } => {
             if query.trim().is_empty() {
-                screen.data = Data::Entities(Results::default());
+                screen.data = Data::Entities(Results::default(), Vec::new());
                 screen.loading = false;
                 return cmds;
             }
@@ -97,6 +118,15 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
             record: *record,
             generation: g,
         }),
+        View::Intersect { sort, .. } => cmds.push(Command::Intersect {
+            sort: *sort,
+            generation: g,
+        }),
+        View::Trail { entity_id, .. } => cmds.push(Command::Trail {
+            entity_id: *entity_id,
+            generation: g,
+        }),
+        View::Audit => cmds.push(Command::Audit { generation: g }),
     }
     screen.loading = true;
     if !keep_count {
@@ -113,7 +143,14 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
 /// After going back or forward: reload only what the cached screen lacks.
 pub fn ensure_loaded(m: &mut Model) -> Vec<Command> {
     invalidate(m);
-    let needs_view = matches!(m.screen().data, Data::Empty | Data::Failed(_)) || m.screen().loading;
+    // The Entities pane's results were made by the other mode (typeahead vs screening).
+    let other_mode = matches!(
+        (&m.screen().data, m.screening),
+        (Data::Entities(..), true) | (Data::Screening(_), false)
+    );
+    let needs_view = matches!(m.screen().data, Data::Empty | Data::Failed(_))
+        || m.screen().loading
+        || other_mode;
     let missing_count = matches!(
         m.screen().data,
         Data::Shipments { count: None, .. } | Data::Patents { count: None, .. }
@@ -155,21 +192,46 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
                 m.message = Some(msg);
             }
         }
-        Loaded::Entities(r) => set_view(m, generation, Data::Entities(r)),
-        Loaded::Shipments(page) => {
+        Loaded::Entities(r, covered) => {
+            if !m.screening {
+                set_view(m, generation, Data::Entities(r, covered));
+            }
+        }
+        Loaded::Shipments(page, as_of) => {
             let count = old_count(m);
-            set_view(m, generation, Data::Shipments { page, count })
+            set_view(m, generation, Data::Shipments { page, count, as_of });
+        }
+        Loaded::Intersect(rows) => {
+            if set_view(m, generation, Data::Intersect(rows)) {
+                return super::invest::audit_loaded(m);
+            }
+        }
+        Loaded::Trail(t) => {
+            if set_view(m, generation, Data::Trail(t)) {
+                return super::invest::audit_loaded(m);
+            }
+        }
+        Loaded::Audit(a) => {
+            set_view(m, generation, Data::Audit(a));
+        }
+        Loaded::Screening(s) => {
+            if let Some(n) = s.notes.first().filter(|_| generation == m.expect.view) {
+                m.message = Some(format!("note: {n}"));
+            }
+            if m.screening {
+                set_view(m, generation, Data::Screening(s));
+            }
         }
         Loaded::Patents(page) => {
             let count = old_count(m);
-            set_view(m, generation, Data::Patents { page, count })
+            set_view(m, generation, Data::Patents { page, count });
         }
         Loaded::Detail(d) => {
             if generation == m.expect.view {
                 let crumb = short(&d.crumb, 32);
                 m.screen_mut().route.crumb = crumb;
             }
-            set_view(m, generation, Data::Detail(d))
+            set_view(m, generation, Data::Detail(d));
         }
     }
     Vec::new()
@@ -204,6 +266,7 @@ fn pending_count(m: &mut Model, c: Count) {
                 next: None,
             },
             count: Some(c),
+            as_of: Vec::new(),
         },
         View::Patents { .. } => Data::Patents {
             page: crate::db::patents::PatentPage {
@@ -216,9 +279,10 @@ fn pending_count(m: &mut Model, c: Count) {
     };
 }
 
-fn set_view(m: &mut Model, generation: u64, data: Data) {
+/// Apply a view's data if it is the expected answer; true if it was applied.
+fn set_view(m: &mut Model, generation: u64, data: Data) -> bool {
     if generation != m.expect.view {
-        return;
+        return false;
     }
     let s = m.screen_mut();
     s.data = data;
@@ -228,6 +292,7 @@ fn set_view(m: &mut Model, generation: u64, data: Data) {
     let r = &mut m.screen_mut().route;
     r.cursor = r.cursor.min(n.saturating_sub(1));
     super::update::fix_scroll(r, v);
+    true
 }
 
 /// Cut a label to `max` characters with an ellipsis.

@@ -10,14 +10,22 @@
 pub mod action;
 pub mod command;
 pub mod detail;
+mod detail_flags;
 pub mod detail_text;
 pub mod filter;
+mod input;
+pub mod intersect_view;
+mod invest;
+pub mod invest_data;
+mod invest_run;
 pub mod jump;
 pub mod keymap;
 mod load;
 pub mod model;
 pub mod nav;
+pub mod trail_view;
 pub mod update;
+pub mod write;
 
 use std::io;
 use std::path::Path;
@@ -78,6 +86,17 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
         size.height,
         color,
     );
+    // The case `m` marks into and where `x` writes it (defaults: "workbench", the current
+    // directory).
+    if let Some(c) = std::env::var("TRADESCOPE_CASE")
+        .ok()
+        .filter(|c| !c.trim().is_empty())
+    {
+        model.case_name = c;
+    }
+    if let Some(d) = std::env::var_os("TRADESCOPE_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        model.export_dir = d.into();
+    }
 
     let input_tx = tx.clone();
     thread::Builder::new()
@@ -148,6 +167,9 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
             }
             if model.quit {
                 return Ok(Exit::Quit);
+            }
+            if let Some(text) = model.clipboard.take() {
+                terminal::copy_to_clipboard(term.backend_mut(), &text)?;
             }
             next = rx.try_recv().ok();
         }

@@ -1,13 +1,18 @@
 //! The workbench's whole state. Plain data: `update` changes it, `ui::draw` reads it.
 
+use crate::db::asof::AsOfStatus;
+use crate::db::intersect::IntersectRow;
 use crate::db::patents::PatentPage;
 use crate::db::shipments::Page;
+use crate::db::trail::Trail;
 use crate::model::{RecordKind, RecordRef};
 use crate::typeahead::{Kind, Results};
 
 use super::action::{Count, Pane};
 use super::detail::DetailData;
+use super::invest_data::{AuditData, Screening, DEFAULT_CASE};
 use super::nav::{History, Route, View};
+use super::trail_view;
 
 /// Rows per keyset page of shipments and patents.
 pub const PAGE_SIZE: usize = 50;
@@ -38,16 +43,24 @@ pub enum Names {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
     Empty,
-    Entities(Results),
+    /// Typeahead results and, per hit, the covered-equipment group of a list entry or trade
+    /// party (NDAA §889 / FCC Covered List), for the first `COVERED_FLAGGED` hits.
+    Entities(Results, Vec<Option<String>>),
     Shipments {
         page: Page,
         count: Option<Count>,
+        /// Per row: the strongest as-of status of its shipper and consignee at its date.
+        as_of: Vec<Option<AsOfStatus>>,
     },
     Patents {
         page: PatentPage,
         count: Option<Count>,
     },
     Detail(Box<DetailData>),
+    Intersect(Vec<IntersectRow>),
+    Trail(Box<Trail>),
+    Audit(Box<AuditData>),
+    Screening(Screening),
     Failed(String),
 }
 
@@ -104,6 +117,19 @@ pub struct Model {
     pub color: bool,
     pub(crate) generation: u64,
     pub expect: Expect,
+    /// Entities pane: the screening matcher (with scores and explanations) instead of the
+    /// typeahead.
+    pub screening: bool,
+    /// The screening threshold (0–1).
+    pub threshold: f64,
+    /// The case `m` marks records into and `x` exports.
+    pub case_name: String,
+    /// Text `y` copied, for the run loop to send to the terminal (OSC 52); taken once sent.
+    pub clipboard: Option<String>,
+    /// The last search or screening written to the audit log (not written twice in a row).
+    pub last_audited: Option<String>,
+    /// Where `x` writes case exports.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Model {
@@ -125,6 +151,12 @@ impl Model {
             color,
             generation: 0,
             expect: Expect::default(),
+            screening: false,
+            threshold: crate::matching::DEFAULT_THRESHOLD,
+            case_name: DEFAULT_CASE.to_string(),
+            clipboard: None,
+            export_dir: std::path::PathBuf::from("."),
+            last_audited: None,
         }
     }
 
@@ -156,10 +188,17 @@ impl Model {
     /// Rows (or links, in the detail view) the cursor moves over.
     pub fn row_count(&self) -> usize {
         match &self.screen().data {
-            Data::Entities(r) => r.hits.len(),
+            Data::Entities(r, _) => r.hits.len(),
             Data::Shipments { page, .. } => page.rows.len(),
             Data::Patents { page, .. } => page.rows.len(),
             Data::Detail(d) => d.links.len(),
+            Data::Intersect(rows) => rows.len(),
+            Data::Trail(t) => match &self.route().view {
+                View::Trail { open, .. } => trail_view::lines(t, open).len(),
+                _ => 0,
+            },
+            Data::Audit(a) => a.rows.len(),
+            Data::Screening(s) => s.hits.len(),
             Data::Empty | Data::Failed(_) => 0,
         }
     }
@@ -187,7 +226,7 @@ impl Model {
     pub fn selected_record(&self) -> Option<(RecordRef, String)> {
         let cur = self.route().cursor;
         match &self.screen().data {
-            Data::Entities(r) => r.hits.get(cur).map(|h| {
+            Data::Entities(r, _) => r.hits.get(cur).map(|h| {
                 let kind = match h.record.kind {
                     Kind::Entity => RecordKind::Entity,
                     Kind::Party => RecordKind::Party,
@@ -208,6 +247,23 @@ impl Model {
                 .get(cur)
                 .map(|r| (RecordRef::new(RecordKind::Patent, r.id), r.number.clone())),
             Data::Detail(d) => Some((d.record, d.title.clone())),
+            Data::Intersect(rows) => rows.get(cur).map(|r| {
+                (
+                    RecordRef::new(RecordKind::Entity, r.entity_id),
+                    r.name.clone(),
+                )
+            }),
+            Data::Trail(t) => match &self.route().view {
+                View::Trail { open, .. } => trail_view::lines(t, open)
+                    .get(cur)
+                    .map(|l| (l.record(), l.label())),
+                _ => None,
+            },
+            Data::Screening(s) => s
+                .hits
+                .get(cur)
+                .map(|h| (RecordRef::new(RecordKind::Entity, h.id), h.name.clone())),
+            Data::Audit(_) => None,
             Data::Empty | Data::Failed(_) => match &self.route().view {
                 View::Detail { record } => Some((*record, self.route().crumb.clone())),
                 _ => None,

@@ -2,6 +2,9 @@
 //! sort, page, cursor and scroll) and `History` is a back/forward stack of them. Going back
 //! restores the route exactly, so the user lands on the same row of the same page.
 
+use std::collections::BTreeSet;
+
+use crate::db::intersect::SortKey as IntersectSort;
 use crate::db::patents::{PatentCursor, PatentFilter};
 use crate::db::shipments::{Cursor, ShipmentFilter, Sort};
 use crate::model::{RecordKind, RecordRef};
@@ -99,6 +102,17 @@ pub enum View {
     },
     /// One record: its fields and links.
     Detail { record: RecordRef },
+    /// Listed companies with CET patents and shipments; `col` is the column cursor (Enter
+    /// drills into that cell).
+    Intersect { sort: IntersectSort, col: usize },
+    /// The transshipment trail of a list entry as a tree; `open` holds the paths (child
+    /// indices from the roots) of the expanded nodes.
+    Trail {
+        entity_id: i64,
+        open: BTreeSet<Vec<usize>>,
+    },
+    /// The audit log, newest first, with the hash chain's verification.
+    Audit,
 }
 
 /// Where a keyset page starts.
@@ -174,6 +188,30 @@ impl Route {
         Route::new(View::Detail { record }, crumb)
     }
 
+    pub fn intersect() -> Self {
+        Route::new(
+            View::Intersect {
+                sort: IntersectSort::default(),
+                col: 0,
+            },
+            "Intersection",
+        )
+    }
+
+    pub fn trail(entity_id: i64, crumb: impl Into<String>) -> Self {
+        Route::new(
+            View::Trail {
+                entity_id,
+                open: BTreeSet::new(),
+            },
+            crumb,
+        )
+    }
+
+    pub fn audit() -> Self {
+        Route::new(View::Audit, "Audit log")
+    }
+
     /// The pane a route belongs to (the highlighted tab).
     pub fn pane(&self) -> Pane {
         match &self.view {
@@ -185,6 +223,7 @@ impl Route {
                 RecordKind::Party | RecordKind::Shipment => Pane::Shipments,
                 RecordKind::Patent | RecordKind::Assignee => Pane::Patents,
             },
+            View::Intersect { .. } | View::Trail { .. } | View::Audit => Pane::Investigate,
         }
     }
 
@@ -194,6 +233,7 @@ impl Route {
             Pane::Entities => Route::entities(""),
             Pane::Shipments => Route::shipments(ShipmentFilter::default(), None),
             Pane::Patents => Route::patents(PatentFilter::default(), None),
+            Pane::Investigate => Route::intersect(),
         }
     }
 
@@ -205,7 +245,8 @@ impl Route {
             View::Patents { base, query, .. } => {
                 **base == PatentFilter::default() && query.is_empty()
             }
-            View::Detail { .. } => false,
+            View::Intersect { .. } => true,
+            View::Detail { .. } | View::Trail { .. } | View::Audit => false,
         }
     }
 
@@ -215,7 +256,7 @@ impl Route {
             View::Entities { query }
             | View::Shipments { query, .. }
             | View::Patents { query, .. } => Some(query),
-            View::Detail { .. } => None,
+            _ => None,
         }
     }
 
@@ -224,7 +265,7 @@ impl Route {
             View::Entities { query }
             | View::Shipments { query, .. }
             | View::Patents { query, .. } => Some(query),
-            View::Detail { .. } => None,
+            _ => None,
         }
     }
 

@@ -6,6 +6,8 @@ use crate::db::shipments::SortKey;
 use super::action::{Action, Follow, Pane};
 use super::command::Command;
 use super::detail_text;
+use super::input::{begin_input, edit, escape, submit};
+use super::invest;
 use super::jump;
 use super::load::{self, ensure_loaded, load_view};
 use super::model::{Data, Mode, Model, Names};
@@ -85,8 +87,11 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             }
         }
         Action::Pane(p) => switch_pane(m, p),
-        Action::NextPane => switch_pane(m, Pane::ALL[(m.pane().index() + 1) % 3]),
-        Action::PrevPane => switch_pane(m, Pane::ALL[(m.pane().index() + 2) % 3]),
+        Action::NextPane => switch_pane(m, Pane::ALL[(m.pane().index() + 1) % Pane::ALL.len()]),
+        Action::PrevPane => switch_pane(
+            m,
+            Pane::ALL[(m.pane().index() + Pane::ALL.len() - 1) % Pane::ALL.len()],
+        ),
         Action::EditFilter => {
             begin_input(m);
             Vec::new()
@@ -123,6 +128,24 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Loaded { generation, data } => load::apply(m, generation, data),
+        Action::Intersect => invest::intersect(m),
+        Action::Trail => invest::trail(m),
+        Action::AuditLog => invest::audit_log(m),
+        Action::Left => invest::horizontal(m, false),
+        Action::Right => invest::horizontal(m, true),
+        Action::Toggle => invest::toggle(m),
+        Action::Mark => invest::mark(m),
+        Action::ExportCase => invest::export_case(m),
+        Action::Copy => invest::copy(m),
+        Action::ToggleScreening => invest::toggle_screening(m),
+        Action::Threshold(n) => invest::threshold(m, n),
+        Action::Written(r) => {
+            match r {
+                Ok(msg) if msg.is_empty() => {}
+                Ok(msg) | Err(msg) => m.message = Some(msg),
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -135,6 +158,7 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesReady { .. }
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
+            | Action::Written(_)
     )
 }
 
@@ -220,7 +244,10 @@ fn top(m: &mut Model) -> Vec<Command> {
     Vec::new()
 }
 
-fn open(m: &mut Model) -> Vec<Command> {
+pub(super) fn open(m: &mut Model) -> Vec<Command> {
+    if let Some(cmds) = invest::open_cell(m) {
+        return cmds;
+    }
     if let Data::Detail(d) = &m.screen().data {
         let Some(link) = d.links.get(m.route().cursor) else {
             return Vec::new();
@@ -272,86 +299,6 @@ fn switch_pane(m: &mut Model, p: Pane) -> Vec<Command> {
     cmds
 }
 
-fn begin_input(m: &mut Model) {
-    match m.route().query() {
-        Some(q) => {
-            m.input = q.to_string();
-            m.input_error = None;
-            m.mode = Mode::Input;
-        }
-        None => {
-            m.message = Some("No filter here: press 1, 2 or 3 for a pane, ⌫ to go back".into());
-        }
-    }
-}
-
-fn escape(m: &mut Model) -> Vec<Command> {
-    if m.help {
-        m.help = false;
-        return Vec::new();
-    }
-    if m.mode == Mode::Input {
-        m.mode = Mode::Normal;
-        m.input_error = None;
-        return Vec::new();
-    }
-    let Some(q) = m.screen_mut().route.query_mut() else {
-        return Vec::new();
-    };
-    if q.is_empty() {
-        return Vec::new();
-    }
-    q.clear();
-    m.screen_mut().route.reset_position();
-    load_view(m, false)
-}
-
-fn edit(m: &mut Model, f: impl FnOnce(&mut String)) -> Vec<Command> {
-    if m.mode != Mode::Input {
-        return Vec::new();
-    }
-    f(&mut m.input);
-    m.input_error = None;
-    // The Entities pane searches as you type; the others apply the filter on Enter.
-    let input = m.input.clone();
-    if let View::Entities { query } = &mut m.screen_mut().route.view {
-        if *query != input {
-            *query = input;
-            m.screen_mut().route.reset_position();
-            return load_view(m, false);
-        }
-    }
-    Vec::new()
-}
-
-fn submit(m: &mut Model) -> Vec<Command> {
-    if m.mode != Mode::Input {
-        return open(m);
-    }
-    let input = m.input.clone();
-    let check = match &m.route().view {
-        View::Shipments { .. } => super::filter::parse_shipments(&input).map(|_| ()),
-        View::Patents { .. } => super::filter::parse_patents(&input).map(|_| ()),
-        View::Entities { .. } => {
-            m.mode = Mode::Normal;
-            return open(m);
-        }
-        View::Detail { .. } => Ok(()),
-    };
-    if let Err(e) = check {
-        m.input_error = Some(e);
-        return Vec::new();
-    }
-    m.mode = Mode::Normal;
-    let r = &mut m.screen_mut().route;
-    match r.query_mut() {
-        Some(q) if *q != input => *q = input,
-        _ => return Vec::new(),
-    }
-    r.reset_position();
-    load_view(m, false)
-}
-
 fn follow(m: &mut Model, f: Follow) -> Vec<Command> {
     let Some((record, _)) = m.selected_record() else {
         m.message = Some("Nothing selected".into());
@@ -367,8 +314,13 @@ fn follow(m: &mut Model, f: Follow) -> Vec<Command> {
 }
 
 fn sort(m: &mut Model, reverse: bool) -> Vec<Command> {
+    if !reverse {
+        if let Some(cmds) = invest::sort_intersect(m) {
+            return cmds;
+        }
+    }
     let View::Shipments { sort, .. } = &mut m.screen_mut().route.view else {
-        m.message = Some("Sorting applies to the Shipments pane".into());
+        m.message = Some("Sorting applies to the Shipments pane and the intersection (o)".into());
         return Vec::new();
     };
     if reverse {

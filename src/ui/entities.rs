@@ -29,11 +29,23 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         }
         Names::Failed(e) => format!("names could not be loaded: {e}"),
     };
+    if m.screening {
+        let hint = format!("type a name to screen (threshold {:.2})", m.threshold);
+        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint);
+        match &m.screen().data {
+            Data::Screening(s) => super::screening::draw(m, s, f, body, t),
+            _ => {
+                let text = super::placeholder_text(m, "");
+                f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+            }
+        }
+        return;
+    }
     super::draw_filter_line(m, f, line, t, "Search:", query, &hint);
 
-    let hits = match &m.screen().data {
-        Data::Entities(r) if !r.hits.is_empty() => &r.hits,
-        Data::Entities(r) if r.query.trim().is_empty() && !m.screen().loading => {
+    let (hits, covered) = match &m.screen().data {
+        Data::Entities(r, covered) if !r.hits.is_empty() => (&r.hits, covered),
+        Data::Entities(r, _) if r.query.trim().is_empty() && !m.screen().loading => {
             let text = match &m.names {
                 Names::Loading => "loading names…",
                 _ => {
@@ -66,13 +78,22 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Constraint::Fill(1),
         Constraint::Length(10),
     ];
-    let mut header = vec!["", "Kind", "Name", "Ctry", "Programs", "Listed"];
+    // The covered-equipment flag next to the list status.
+    widths.push(Constraint::Length(9));
+    let mut header = vec!["", "Kind", "Name", "Ctry", "Programs", "Listed", "Covered"];
     if wide {
         widths.push(Constraint::Length(10));
         header.push("Until");
     }
     let cols = column_widths(body.width, &widths);
-    let rows: Vec<Row> = hits.iter().map(|h| row(h, t, wide, &cols)).collect();
+    let rows: Vec<Row> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let flag = covered.get(i).and_then(Option::as_deref);
+            row(h, flag, t, wide, &cols)
+        })
+        .collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.header()))
         .column_spacing(1)
@@ -84,7 +105,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(h: &'a Hit, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+fn row<'a>(h: &'a Hit, covered: Option<&str>, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
     let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let rec = &h.record;
     let base = if rec.synthetic {
@@ -115,9 +136,10 @@ fn row<'a>(h: &'a Hit, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
         Cell::from(cell(rec.country.as_deref(), w(3))),
         Cell::from(cell(Some(&programs), w(4))),
         Cell::from(cell(rec.start_date.as_deref(), w(5))),
+        Cell::from(Span::styled(cell(covered, w(6)), t.notice())),
     ];
     if wide {
-        cells.push(Cell::from(cell(rec.end_date.as_deref(), w(6))));
+        cells.push(Cell::from(cell(rec.end_date.as_deref(), w(7))));
     }
     Row::new(cells)
 }

@@ -1,14 +1,18 @@
 //! Drawing: `draw(&Model, &mut Frame)` and nothing else. One file per pane; every string that
 //! came from data is sanitized before it is drawn.
 
+mod audit;
 mod detail;
 mod entities;
 mod help;
+mod intersect;
 mod patents;
+mod screening;
 mod shipments;
 mod statusbar;
 pub mod text;
 pub mod theme;
+mod trail;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -41,6 +45,9 @@ pub fn draw(m: &Model, f: &mut Frame) {
         View::Shipments { .. } => shipments::draw(m, f, body, &t),
         View::Patents { .. } => patents::draw(m, f, body, &t),
         View::Detail { .. } => detail::draw(m, f, body, &t),
+        View::Intersect { .. } => intersect::draw(m, f, body, &t),
+        View::Trail { .. } => trail::draw(m, f, body, &t),
+        View::Audit => audit::draw(m, f, body, &t),
     }
     statusbar::draw_status(m, f, status, &t);
     statusbar::draw_bar(m, f, bar, &t);

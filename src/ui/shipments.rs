@@ -8,6 +8,7 @@ use ratatui::Frame;
 
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
+use crate::db::asof::AsOfStatus;
 use crate::db::shipments::{ShipmentRow, SortKey};
 use crate::text::sanitize::sanitize;
 
@@ -36,10 +37,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         t,
         &label,
         query,
-        "/ party: country: port: hs: from: to: or words",
+        "/ party: country: hs: from: to: listed: products: or words",
     );
-    let rows = match &m.screen().data {
-        Data::Shipments { page, .. } if !page.rows.is_empty() => &page.rows,
+    let (rows, as_of) = match &m.screen().data {
+        Data::Shipments { page, as_of, .. } if !page.rows.is_empty() => (&page.rows, as_of),
         _ => {
             let text = super::placeholder_text(m, "No shipments match");
             f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
@@ -59,6 +60,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let header = Row::new(vec![
         String::new(),
         title(SortKey::Date, "Date"),
+        "As of".to_string(),
         title(SortKey::Shipper, "Shipper"),
         title(SortKey::Consignee, "Consignee"),
         if wide {
@@ -77,6 +79,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let widths = [
         Constraint::Length(1),
         Constraint::Length(10),
+        Constraint::Length(8),
         Constraint::Fill(3),
         Constraint::Fill(3),
         if wide {
@@ -88,10 +91,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Constraint::Fill(4),
     ];
     let cols = column_widths(body.width, &widths);
-    let table = Table::new(rows.iter().map(|r| row(r, t, wide, &cols)), widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(t.selected());
+    let table = Table::new(
+        rows.iter().enumerate().map(|(i, r)| {
+            let status = as_of.get(i).copied().flatten();
+            row(r, status, t, wide, &cols)
+        }),
+        widths,
+    )
+    .header(header)
+    .column_spacing(1)
+    .row_highlight_style(t.selected());
     let r = m.route();
     let mut state = TableState::new()
         .with_offset(r.scroll)
@@ -99,7 +108,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+fn row<'a>(
+    r: &'a ShipmentRow,
+    as_of: Option<AsOfStatus>,
+    t: &Theme,
+    wide: bool,
+    cols: &[usize],
+) -> Row<'a> {
     let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let (from, to) = if wide {
         (
@@ -123,14 +138,22 @@ fn row<'a>(r: &'a ShipmentRow, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a>
             t.synthetic(),
         )),
         Cell::from(cell(r.ship_date.as_deref(), w(1))),
-        Cell::from(cell(r.shipper.as_deref(), w(2))),
-        Cell::from(cell(r.consignee.as_deref(), w(3))),
+        Cell::from(Span::styled(
+            as_of.map(AsOfStatus::short).unwrap_or(""),
+            match as_of {
+                Some(AsOfStatus::ListedAtDate | AsOfStatus::StartUnknown) => t.error(),
+                Some(_) => t.notice(),
+                None => Style::new(),
+            },
+        )),
+        Cell::from(cell(r.shipper.as_deref(), w(3))),
+        Cell::from(cell(r.consignee.as_deref(), w(4))),
         Cell::from(cell(
             Some(&format!("{} → {}", clean(from), clean(to))),
-            w(4),
+            w(5),
         )),
-        Cell::from(cell(r.hs_code.as_deref(), w(5))),
-        Cell::from(cell(r.description.as_deref(), w(6))),
+        Cell::from(cell(r.hs_code.as_deref(), w(6))),
+        Cell::from(cell(r.description.as_deref(), w(7))),
     ])
     .style(style)
 }

@@ -38,12 +38,12 @@ pub fn showing(m: &Model) -> String {
         }
     };
     match &s.data {
-        Data::Entities(r) if r.query.trim().is_empty() => match &m.names {
+        Data::Entities(r, _) if r.query.trim().is_empty() => match &m.names {
             Names::Loading => "loading names…".into(),
             Names::Ready { names, .. } => format!("{} names to search", thousands(*names as i64)),
             Names::Failed(_) => "names could not be loaded".into(),
         },
-        Data::Entities(r) => {
+        Data::Entities(r, _) => {
             let v = m.visible_rows();
             let first = m.route().scroll;
             let last = (first + v).min(r.hits.len());
@@ -58,7 +58,7 @@ pub fn showing(m: &Model) -> String {
                 )
             }
         }
-        Data::Shipments { page, count } => {
+        Data::Shipments { page, count, .. } => {
             format!(
                 "{} of {}",
                 range(s.route.page, page.rows.len()),
@@ -72,6 +72,39 @@ pub fn showing(m: &Model) -> String {
                 count_text(*count)
             )
         }
+        Data::Intersect(rows) => format!(
+            "{} listed companies with CET patents and shipments",
+            rows.len()
+        ),
+        Data::Trail(t) => format!(
+            "Line {} of {} │ {} parties reached, onward within {} days{}",
+            s.route.cursor + 1,
+            m.row_count(),
+            t.nodes,
+            t.options.days,
+            if t.truncated {
+                " (cut at the bounds)"
+            } else {
+                ""
+            }
+        ),
+        Data::Audit(a) => format!(
+            "{} records │ chain {}",
+            a.verification.rows,
+            if a.verification.ok {
+                "verified OK"
+            } else {
+                "FAILED verification"
+            }
+        ),
+        Data::Screening(r) if r.query.trim().is_empty() => {
+            format!("screening at threshold {:.2}", m.threshold)
+        }
+        Data::Screening(r) => format!(
+            "{} hits at threshold {:.2} (+/- change it)",
+            r.hits.len(),
+            r.threshold
+        ),
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
         Data::Failed(_) => "error".into(),
@@ -120,7 +153,7 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
 /// Whether a synthetic record is on screen (so the legend explains the ◆).
 fn synthetic_on_screen(m: &Model) -> bool {
     match &m.screen().data {
-        Data::Entities(r) => r.hits.iter().any(|h| h.record.synthetic),
+        Data::Entities(r, _) => r.hits.iter().any(|h| h.record.synthetic),
         Data::Shipments { page, .. } => page.rows.iter().any(|r| r.synthetic),
         Data::Patents { page, .. } => page.rows.iter().any(|r| r.synthetic),
         Data::Detail(d) => d.synthetic,

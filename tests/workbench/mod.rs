@@ -1,5 +1,6 @@
 //! The workbench tests' fixture: a database built with the real importers from the bundled
-//! files — the CSL list, the curated patent records, the seed case (Hikvision's shipments to its
+//! files as `init` does — the reference tables (product patterns, covered equipment), the OFAC,
+//! DPL and CSL lists, the curated patent records, the seed case (Hikvision's shipments to its
 //! trade partners), the CET table and the deterministic demo shipments; only the 47,000
 //! PatentsView assignees of the default database are left out, to keep the build fast.
 //! Also a synchronous driver: run `update`'s commands on a `Worker` in this thread until
@@ -26,15 +27,6 @@ pub fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(build)
 }
 
-macro_rules! bundled {
-    ($p:literal) => {
-        Input::embedded(
-            concat!("data/", $p),
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/", $p)),
-        )
-    };
-}
-
 fn build() -> Fixture {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     // One file per test binary (they run one after the other), rebuilt on every run.
@@ -49,28 +41,42 @@ fn build() -> Fixture {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let mut conn = tradescope::db::open_rw(&path).expect("fixture database");
+    // Reference tables first, as `init` does: shipments are scanned for products as they are
+    // imported, and list imports link the pattern makers to their entries.
+    let tx = conn.transaction().expect("transaction");
+    tradescope::db::products::load_tsv(
+        &tx,
+        "data/reference/product_patterns.tsv",
+        tradescope::products::DEFAULT_TSV,
+    )
+    .expect("product patterns");
+    tradescope::db::covered::load_tsv(
+        &tx,
+        "data/reference/covered_equipment.tsv",
+        tradescope::db::covered::DEFAULT_TSV,
+    )
+    .expect("covered equipment");
+    tx.commit().expect("commit");
     // Embedded under their repository paths, so the "Source" shown does not depend on the
     // checkout's location.
-    let steps = [
-        (
-            Format::Csl,
-            bundled!("lists/csl_consolidated_2022-05.csv.gz"),
-            false,
-        ),
-        (
-            Format::Patents,
-            bundled!("patents/curated_us_patents.tsv"),
-            false,
-        ),
-        (Format::Shipments, bundled!("demo/seed_shipments.csv"), true),
-    ];
-    for (format, input, synthetic) in steps {
+    // The default database's imports (real lists, curated patents, the seed case) without
+    // the 47,000 PatentsView assignees.
+    for step in tradescope::bundle::steps() {
+        if step.format == Format::Patentsview {
+            continue;
+        }
+        let inputs: Vec<Input> = step
+            .files
+            .iter()
+            .map(|b| Input::embedded(format!("data/{}", b.path), b.bytes))
+            .collect();
         let opts = ImportOptions {
-            synthetic,
+            as_of: step.as_of.map(str::to_string),
+            synthetic: step.synthetic,
             ..Default::default()
         };
-        import::import(&mut conn, format, &[input], &opts, &NoProgress)
-            .unwrap_or_else(|e| panic!("import {format:?}: {e}"));
+        import::import(&mut conn, step.format, &inputs, &opts, &NoProgress)
+            .unwrap_or_else(|e| panic!("import {:?}: {e}", step.format));
     }
     let tx = conn.transaction().expect("transaction");
     tradescope::db::cet::load_tsv(

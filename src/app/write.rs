@@ -1,0 +1,156 @@
+//! The workbench's writes: audit records (searches, screenings, intersections, trails and
+//! exports, as the CLI records them), case marks and case exports. The workbench browses on
+//! read-only connections; each write opens a short read-write one on the write lane.
+
+use std::path::{Path, PathBuf};
+
+use sha2::Digest;
+
+use crate::db::{self, audit, cases};
+use crate::error::{Error, Result};
+use crate::export::{self, Format};
+use crate::model::RecordRef;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    Audit(AuditEntry),
+    /// Add a record to a case (created on first use).
+    Mark {
+        case: String,
+        record: RecordRef,
+    },
+    /// Export a case as Markdown with provenance into `dir`.
+    Export {
+        case: String,
+        dir: PathBuf,
+    },
+}
+
+/// What an audit record says (the list versions, time and user are added when it is written).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditEntry {
+    pub action: String,
+    pub query: Option<String>,
+    pub normalized_query: Option<String>,
+    /// Whether the name matcher's version applies (searches, screenings).
+    pub matcher: bool,
+    pub threshold: Option<f64>,
+    pub results: serde_json::Value,
+}
+
+impl AuditEntry {
+    fn record(&self) -> audit::NewRecord {
+        audit::NewRecord {
+            action: self.action.clone(),
+            query: self.query.clone(),
+            normalized_query: self.normalized_query.clone(),
+            matcher_version: self
+                .matcher
+                .then(|| crate::matching::MATCHER_VERSION.to_string()),
+            threshold: self.threshold,
+            results: self.results.clone(),
+        }
+    }
+}
+
+/// Run a write; the answer is the status line's message (empty: nothing to say).
+pub fn run(db_path: &Path, w: Write) -> std::result::Result<String, String> {
+    match w {
+        Write::Audit(e) => append(db_path, &e.record())
+            .map(|_| String::new())
+            .map_err(|err| format!("this {} was NOT recorded in the audit log: {err}", e.action)),
+        Write::Mark { case, record } => mark(db_path, &case, record).map_err(|e| e.to_string()),
+        Write::Export { case, dir } => export_case(db_path, &case, &dir).map_err(|e| e.to_string()),
+    }
+}
+
+fn append(db_path: &Path, rec: &audit::NewRecord) -> Result<()> {
+    let mut conn = db::open_rw(db_path)?;
+    audit::append(&mut conn, rec)?;
+    Ok(())
+}
+
+fn mark(db_path: &Path, case: &str, r: RecordRef) -> Result<String> {
+    let mut conn = db::open_rw(db_path)?;
+    let n = cases::add(&mut conn, case, r.kind, r.id, None)?;
+    Ok(format!(
+        "marked {} #{} into case “{case}” ({n} records; x exports it)",
+        r.kind.as_str(),
+        r.id
+    ))
+}
+
+/// A file name part from a case name: letters, digits, '-' and '_' only.
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(40)
+        .collect();
+    if s.is_empty() {
+        "case".into()
+    } else {
+        s
+    }
+}
+
+fn export_case(db_path: &Path, case: &str, dir: &Path) -> Result<String> {
+    let conn = db::open_ro(db_path)?;
+    if !cases::exists(&conn, case)? {
+        return Err(Error::User(format!(
+            "case “{case}” has no records yet: mark some with m first"
+        )));
+    }
+    let e = cases::export(&conn, case)?;
+    drop(conn);
+    let text = export::render(&e, Format::Markdown)?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let path = dir.join(format!("case-{}-{stamp}.md", slug(case)));
+    std::fs::write(&path, &text)
+        .map_err(|err| Error::User(format!("cannot write {}: {err}", path.display())))?;
+    let dest = path.display().to_string();
+    let sha: String = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // As `tradescope case export` records it.
+    append(
+        db_path,
+        &audit::NewRecord {
+            action: "export".into(),
+            query: Some(format!("case {:?} as md to {dest}", e.case)),
+            results: serde_json::json!({
+                "case": e.case,
+                "format": "md",
+                "items": e.items.len(),
+                "records": e.items.iter().map(|i| format!("{} #{}", i.kind, i.record_id)).collect::<Vec<_>>(),
+                "destination": dest,
+                "bytes": text.len(),
+                "sha256": sha,
+            }),
+            ..Default::default()
+        },
+    )?;
+    Ok(format!(
+        "exported case “{case}” ({} records, with provenance) to {dest}",
+        e.items.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_names_make_safe_file_names() {
+        assert_eq!(slug("hikvision VN/US"), "hikvision-VN-US");
+        assert_eq!(slug("../../etc"), "------etc");
+        assert_eq!(slug(""), "case");
+    }
+}
