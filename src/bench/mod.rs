@@ -198,6 +198,13 @@ pub struct Results {
     pub markdown: String,
 }
 
+/// Build the benchmark database if it does not exist yet (the generator's report), else check
+/// that it has the benchmark's size (None).
+pub fn build(opts: &BenchOptions, progress: &dyn Progress) -> Result<Option<GenReport>> {
+    let (report, built_now) = ensure_db(&opts.db, opts.size(), progress)?;
+    Ok(report.filter(|_| built_now))
+}
+
 pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     let size = opts.size();
     let t0 = Instant::now();

@@ -6,13 +6,21 @@ use super::output::json;
 use super::progress::Bar;
 use crate::bench::{self, report, BenchOptions};
 
+/// What `bench` does besides the full run.
+pub struct What {
+    /// Internal: the memory probe in a fresh process.
+    pub probe_rss: bool,
+    /// Build (or check) the database only.
+    pub build_only: bool,
+}
+
 pub fn cmd_bench(
     db: Option<PathBuf>,
     quick: bool,
     out: Option<PathBuf>,
     no_cold: bool,
     shipments: Option<u64>,
-    probe_rss: bool,
+    what: What,
 ) -> anyhow::Result<()> {
     let size = shipments.map(|n| bench::Size {
         shipments: n,
@@ -25,7 +33,7 @@ pub fn cmd_bench(
         }
         None => bench::default_db(quick),
     });
-    if probe_rss {
+    if what.probe_rss {
         return json(&bench::rss_probe(&db)?);
     }
     let out = out.or_else(|| (!quick && size.is_none()).then(|| PathBuf::from("BENCHMARKS.md")));
@@ -37,6 +45,19 @@ pub fn cmd_bench(
         size,
     };
     let bar = Bar::new("bench");
+    if what.build_only {
+        let built = bench::build(&opts, &bar);
+        bar.finish();
+        match built? {
+            Some(report) => println!(
+                "built {}: {}",
+                opts.db.display(),
+                serde_json::to_string(&report)?
+            ),
+            None => println!("{} exists and has the benchmark's size", opts.db.display()),
+        }
+        return Ok(());
+    }
     let results = bench::run(&opts, &bar);
     bar.finish();
     let results = results?;

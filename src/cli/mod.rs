@@ -138,6 +138,10 @@ pub enum Command {
         /// Internal: measure memory in this fresh process and print it as JSON
         #[arg(long, hide = true)]
         probe_rss: bool,
+        /// Only build (or check) the benchmark database, measure nothing: the one-time build of
+        /// the 10M database takes about an hour, best started on its own
+        #[arg(long)]
+        build_only: bool,
     },
     /// Counts per table and per source, with each source's SHA-256
     Stats {

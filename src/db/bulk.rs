@@ -252,8 +252,11 @@ where
         [FTS_BULK_HASH],
     )?;
     tx.execute(
-        "INSERT INTO shipment_fts (rowid, description)
-         SELECT id, description FROM shipment WHERE id >= ?1 AND description IS NOT NULL",
+        &format!(
+            "INSERT INTO shipment_fts (rowid, description)
+             SELECT {}, description FROM shipment WHERE id >= ?1 AND description IS NOT NULL",
+            crate::db::fts::key_sql("")
+        ),
         [first_shipment_id],
     )?;
     tx.execute(

@@ -283,12 +283,16 @@ impl<'c> TradeWriter<'c> {
     /// rebuild deferred indexes.
     pub fn finish(self) -> Result<TradeStats> {
         if let Some(first) = self.first_shipment {
-            // External-content FTS: the index holds only what is inserted here. One statement
-            // over the id range this writer produced is far cheaper than one insert per row.
+            // Contentless FTS keyed by date key (db::fts): the index holds only what is inserted
+            // here. One statement over the id range this writer produced is far cheaper than one
+            // insert per row.
             self.conn.execute(
-                "INSERT INTO shipment_fts (rowid, description)
-                 SELECT id, description FROM shipment
-                 WHERE id BETWEEN ?1 AND ?2 AND source_id = ?3 AND description IS NOT NULL",
+                &format!(
+                    "INSERT INTO shipment_fts (rowid, description)
+                     SELECT {}, description FROM shipment
+                     WHERE id BETWEEN ?1 AND ?2 AND source_id = ?3 AND description IS NOT NULL",
+                    crate::db::fts::key_sql("")
+                ),
                 params![first, self.last_shipment, self.source_id],
             )?;
         }
