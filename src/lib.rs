@@ -13,8 +13,6 @@
 //!   matcher-made links.
 //! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
 //!   written by `db::bulk`.
-//! - [`rank`]: ranked fuzzy search over a million names per keystroke (prefilter, all cores,
-//!   reuse of the previous result, cancellation).
 //! - [`bench`]: `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
 //!   Investigations (docs/investigations.md): `db::intersect` (listed companies with CET
 //!   patents and shipments), `db::trail` (transshipment trail), `db::asof` (screening at the
@@ -63,7 +61,6 @@ pub mod model;
 pub mod osc52;
 pub mod products;
 pub mod progress;
-pub mod rank;
 pub mod search;
 pub mod terminal;
 pub mod text;
