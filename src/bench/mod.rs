@@ -188,6 +188,12 @@ pub struct Results {
     pub markdown: String,
 }
 
+/// The import figure alone: `shipments` generated rows over `parties` parties, from a CSV in
+/// `dir`.
+pub fn import_figure(dir: &Path, shipments: u64, parties: u64) -> Result<Figure> {
+    import::measure(dir, shipments, parties)
+}
+
 /// Build the benchmark database if it does not exist yet (the generator's report), else check
 /// that it has the benchmark's size (None).
 pub fn build(opts: &BenchOptions, progress: &dyn Progress) -> Result<Option<GenReport>> {
@@ -242,7 +248,12 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     let words: &[&str] = if opts.quick {
         &["hikvision", "aero"]
     } else {
-        &["hikvision digital", "shenzhen huaxin", "aero", "pacific trading"]
+        &[
+            "hikvision digital",
+            "shenzhen huaxin",
+            "aero",
+            "pacific trading",
+        ]
     };
     let k = tui::keystrokes(&opts.db, words, std::time::Duration::from_millis(25))?;
     let mut keystroke = Figure::new("keystroke → frame while a search runs", "p99 ≤ 16 ms", "ms");
@@ -325,7 +336,10 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
         "≤ 200 ms",
         "ms",
     );
-    first.ours = Some(Stat::of(tui::first_frame(&opts.db, if opts.quick { 5 } else { 20 })?));
+    first.ours = Some(Stat::of(tui::first_frame(
+        &opts.db,
+        if opts.quick { 5 } else { 20 },
+    )?));
     first.met = first.ours.map(|s| s.p99 <= 200.0);
     first.note = "as `app::run`: open the database read-only (schema and safety checks), make \
                   the model, draw the first frame (names and data load in the background \

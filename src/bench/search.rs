@@ -46,13 +46,21 @@ pub fn measure(conn: &Connection, reps: usize) -> Result<SearchFigures> {
     let corpus = load_corpus(conn)?;
     let engine = Engine::new(corpus);
     let load_ms = t.elapsed().as_secs_f64() * 1000.0;
-    Ok(measure_engine_set(engine, load_ms, reps, "the workbench's loader (Corpus::load)"))
+    Ok(measure_engine_set(
+        engine,
+        load_ms,
+        reps,
+        "the workbench's loader (Corpus::load)",
+    ))
 }
 
 /// The search figures over `engine`'s corpus (loaded in `load_ms`).
 fn measure_engine_set(engine: Engine, load_ms: f64, reps: usize, how: &str) -> SearchFigures {
     let mut load = Figure::new(
-        &format!("load {} names into the search engine", engine.corpus().len()),
+        &format!(
+            "load {} names into the search engine",
+            engine.corpus().len()
+        ),
         "off the UI thread",
         "ms",
     );

@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-
 /// A writer that only counts.
 #[derive(Clone, Default)]
 pub struct Counter(pub Arc<AtomicUsize>);

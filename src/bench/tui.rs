@@ -179,7 +179,9 @@ pub fn selection_move_bytes(db: &Path, moves: usize) -> Result<(Vec<f64>, Vec<f6
             let fresh = Counter::default();
             let mut t2 = terminal(&fresh)?;
             t2.draw(|f| crate::ui::draw(&m, f))?;
-            full.push((fresh.0.load(std::sync::atomic::Ordering::Relaxed) + b"\x1b[2J".len()) as f64);
+            full.push(
+                (fresh.0.load(std::sync::atomic::Ordering::Relaxed) + b"\x1b[2J".len()) as f64,
+            );
         }
     }
     Ok((per_move, full))

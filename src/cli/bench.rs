@@ -85,3 +85,16 @@ pub fn cmd_search_names(db: &std::path::Path, parties: u64) -> anyhow::Result<()
     println!("{}", report::notes(&figures));
     Ok(())
 }
+
+/// `bench --import-only N`: the import figure alone (N shipments over N/100 parties), in the
+/// benchmark directory.
+pub fn cmd_import_only(n: u64) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let f = bench::import_figure(&dir, n, (n / 100).max(1))?;
+    println!("{}", report::table(std::slice::from_ref(&f)));
+    println!("{}", report::notes(std::slice::from_ref(&f)));
+    Ok(())
+}

@@ -74,9 +74,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             search_names,
             probe_rss,
             build_only,
+            import_only,
         } => {
             if let Some(n) = search_names {
                 return super::bench::cmd_search_names(&db_path, n);
+            }
+            if let Some(n) = import_only {
+                return super::bench::cmd_import_only(n);
             }
             let what = super::bench::What {
                 probe_rss,

@@ -142,6 +142,9 @@ pub enum Command {
         /// the 10M database takes about an hour, best started on its own
         #[arg(long)]
         build_only: bool,
+        /// Only the import figure: import N generated shipments from a CSV (for profiling)
+        #[arg(long, value_name = "N")]
+        import_only: Option<u64>,
     },
     /// Counts per table and per source, with each source's SHA-256
     Stats {

@@ -21,8 +21,6 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 
 /// FTS5's in-memory buffer during a bulk load, and its default (restored after).
-const FTS_BULK_HASH: i64 = 128 * 1024 * 1024;
-const FTS_DEFAULT_HASH: i64 = 1024 * 1024;
 
 /// A party to insert. Parties are deduplicated on (norm, country): the caller guarantees it.
 #[derive(Debug, Clone)]
@@ -247,10 +245,7 @@ where
     progress.stage("full-text index", None);
     // A large in-memory buffer for the FTS build: fewer, larger segments to merge and to search
     // (the default 1 MiB flushes thousands of small segments at 10M rows). Restored after.
-    tx.execute(
-        "INSERT INTO shipment_fts (shipment_fts, rank) VALUES ('hashsize', ?1)",
-        [FTS_BULK_HASH],
-    )?;
+    crate::db::fts::set_hash(&tx, crate::db::fts::BULK_HASH)?;
     tx.execute(
         &format!(
             "INSERT INTO shipment_fts (rowid, description)
@@ -259,10 +254,7 @@ where
         ),
         [first_shipment_id],
     )?;
-    tx.execute(
-        "INSERT INTO shipment_fts (shipment_fts, rank) VALUES ('hashsize', ?1)",
-        [FTS_DEFAULT_HASH],
-    )?;
+    crate::db::fts::set_hash(&tx, crate::db::fts::DEFAULT_HASH)?;
     t.lap("full-text index");
 
     progress.stage("party counters", None);

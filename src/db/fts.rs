@@ -8,6 +8,21 @@
 //! whatever order the shipments were imported in. The shipment id is the key's low 32 bits
 //! (ids stay below 2^32: 4 billion shipments per database).
 
+/// FTS5's in-memory buffer for bulk loads: fewer, larger segments to merge and to search (the
+/// default 1 MiB flushes thousands of small segments at millions of rows). Restored after.
+pub const BULK_HASH: i64 = 128 * 1024 * 1024;
+/// FTS5's default buffer.
+pub const DEFAULT_HASH: i64 = 1024 * 1024;
+
+/// Set the index's buffer size (`hashsize`); it lasts for this connection's FTS5 handle.
+pub fn set_hash(conn: &rusqlite::Connection, bytes: i64) -> crate::error::Result<()> {
+    conn.execute(
+        "INSERT INTO shipment_fts (shipment_fts, rank) VALUES ('hashsize', ?1)",
+        [bytes],
+    )?;
+    Ok(())
+}
+
 /// SQL: the date key of the shipment row aliased `s` (or of the bare table when `s` is "").
 pub fn key_sql(alias: &str) -> String {
     let p = if alias.is_empty() {
