@@ -126,7 +126,7 @@ pub enum Command {
         /// Where to write the report [default: BENCHMARKS.md; with --quick: stdout only]
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
-        /// Skip cold-cache timings (they drop the whole machine's page cache; root only)
+        /// Skip cold-cache timings (they evict the database file from the page cache)
         #[arg(long)]
         no_cold: bool,
         /// Another database size, for growth measurements: shipments (names = shipments / 10)

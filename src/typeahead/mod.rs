@@ -209,8 +209,20 @@ impl Engine {
             (std::cmp::Reverse(score), r.kind, s.len, slot)
         };
         if quick.len() > window {
-            quick.select_nth_unstable_by_key(window, key);
-            quick.truncate(window);
+            // Best quick scores first, then slot order: one packed u64 per candidate, so the
+            // selection over a million candidates compares integers instead of looking up
+            // records (the quick score already prefers short names).
+            let packed = |&(score, slot): &(i64, u32)| {
+                let s = u64::try_from(score.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
+                ((u64::from(u32::MAX) - s) << 32) | u64::from(slot)
+            };
+            let mut keys: Vec<u64> = quick.iter().map(packed).collect();
+            keys.select_nth_unstable(window);
+            keys.truncate(window);
+            quick = keys
+                .into_iter()
+                .map(|k| (i64::from(u32::MAX) - (k >> 32) as i64, k as u32))
+                .collect();
         }
         let pattern = self.scorer.pattern(q);
         let rescore = |st: &mut scorer::State, &(_, slot): &(i64, u32)| {
