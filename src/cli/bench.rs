@@ -98,3 +98,15 @@ pub fn cmd_import_only(n: u64) -> anyhow::Result<()> {
     println!("{}", report::notes(std::slice::from_ref(&f)));
     Ok(())
 }
+
+/// `bench --workbench-only`: the workbench figures on any database.
+pub fn cmd_workbench_only(db: &std::path::Path) -> anyhow::Result<()> {
+    let bar = Bar::new("bench");
+    let figures = bench::workbench_figures(db, false, &bar);
+    bar.finish();
+    let figures = figures?;
+    println!("- load average: {}", bench::machine::load_average());
+    println!("{}", report::table(&figures));
+    println!("{}", report::notes(&figures));
+    Ok(())
+}

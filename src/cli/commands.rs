@@ -75,7 +75,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             probe_rss,
             build_only,
             import_only,
+            workbench_only,
         } => {
+            if workbench_only {
+                return super::bench::cmd_workbench_only(&db_path);
+            }
             if let Some(n) = search_names {
                 return super::bench::cmd_search_names(&db_path, n);
             }

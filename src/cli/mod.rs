@@ -145,6 +145,10 @@ pub enum Command {
         /// Only the import figure: import N generated shipments from a CSV (for profiling)
         #[arg(long, value_name = "N")]
         import_only: Option<u64>,
+        /// Only the workbench figures (keystroke → frame, first frame, memory, bytes per move)
+        /// on the database given by --db, whatever its size
+        #[arg(long)]
+        workbench_only: bool,
     },
     /// Counts per table and per source, with each source's SHA-256
     Stats {

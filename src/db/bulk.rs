@@ -20,8 +20,6 @@ use crate::db::now_utc;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
-/// FTS5's in-memory buffer during a bulk load, and its default (restored after).
-
 /// A party to insert. Parties are deduplicated on (norm, country): the caller guarantees it.
 #[derive(Debug, Clone)]
 pub struct BulkParty {
