@@ -166,6 +166,12 @@ impl Corpus {
             }
         })?;
         drop(seen);
+        // Parties and assignees are most of the names: room for them up front, so the vectors
+        // are not grown by doubling (and copied) on the way to a million, and `shrink` below
+        // has nothing to copy.
+        let (parties, assignees) = names::other_counts(conn)?;
+        c.records.reserve_exact(parties + assignees);
+        c.slots.reserve_exact(parties + assignees);
         for (kind, badge) in [(Kind::Party, "PARTY"), (Kind::Assignee, "ASSIGNEE")] {
             let mut add = |o: names::OtherRecord| {
                 let rec = c.add_record(Record {
