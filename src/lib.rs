@@ -31,8 +31,10 @@
 //!   (worker threads with their own read-only connections; answers carry a generation and
 //!   stale ones are dropped).
 //! - [`ui`]: `draw(&Model, &mut Frame)`, one file per pane, `theme` (NO_COLOR respected).
-//! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
-//!   rayon, cancellable, narrowing the previous matches as the query grows).
+//! - [`typeahead`]: the one ranked name search of the program: the Entities pane's
+//!   search-as-you-type over every name (character masks, a quick byte pass, skim scoring of
+//!   the best candidates, rayon, cancellable, narrowing the previous matches as the query
+//!   grows), also what `bench` measures (with nucleo-matcher side by side).
 //! - [`terminal`]: raw mode + alternate screen, restored on drop, panic and signals.
 //! - [`products`]: brand and model-number patterns (pure detector); [`evidence`]: do two
 //!   shipments carry the same goods; [`export`]: case exports as CSV/JSON/Markdown;
