@@ -452,7 +452,11 @@ fn render(
          Synthetic data (`tradescope gen`, seed 1): {} shipments, {} names (real list names + \
          generated trade parties).\n",
         if opts.quick { " (quick)" } else { "" },
-        if opts.quick { " --quick" } else { "" },
+        match (opts.quick, opts.size) {
+            (true, _) => " --quick".to_string(),
+            (false, Some(s)) => format!(" --shipments {}", s.shipments),
+            (false, None) => String::new(),
+        },
         size.shipments,
         size.names
     );
