@@ -168,9 +168,13 @@ CREATE TABLE shipment_hs (
     PRIMARY KEY (shipment_id, seq)
 ) WITHOUT ROWID;
 
--- Substring search over descriptions (model numbers such as "2CD7A46").
+-- Substring search over descriptions (model numbers such as "2CD7A46"). Contentless: the
+-- rowid is not the shipment id but its date key, (day number of ship_date << 32) | id (see
+-- src/db/fts.rs), so the index's own rowid order is newest-first order and a first page of
+-- matches stops after 50 rows instead of reading every match's date. Shipments are never
+-- deleted, so no delete support is needed.
 CREATE VIRTUAL TABLE shipment_fts USING fts5(
-    description, content='shipment', content_rowid='id', tokenize='trigram'
+    description, content='', tokenize='trigram'
 );
 
 -- A patent document: a grant or a published application.

@@ -13,8 +13,6 @@
 //!   matcher-made links.
 //! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
 //!   written by `db::bulk`.
-//! - [`rank`]: ranked fuzzy search over a million names per keystroke (prefilter, all cores,
-//!   reuse of the previous result, cancellation).
 //! - [`bench`]: `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
 //!   Investigations (docs/investigations.md): `db::intersect` (listed companies with CET
 //!   patents and shipments), `db::trail` (transshipment trail), `db::asof` (screening at the
@@ -35,8 +33,10 @@
 //!   write lane), `intersect_view`/`trail_view` (the investigation views' cells and tree lines,
 //!   pure), `invest` (their `update` handlers).
 //! - [`ui`]: `draw(&Model, &mut Frame)`, one file per pane, `theme` (NO_COLOR respected).
-//! - [`typeahead`]: the Entities pane's search-as-you-type over every name (skim scoring,
-//!   rayon, cancellable, narrowing the previous matches as the query grows).
+//! - [`typeahead`]: the one ranked name search of the program: the Entities pane's
+//!   search-as-you-type over every name (character masks, a quick byte pass, skim scoring of
+//!   the best candidates, rayon, cancellable, narrowing the previous matches as the query
+//!   grows), also what `bench` measures (with nucleo-matcher side by side).
 //! - [`terminal`]: raw mode + alternate screen, restored on drop, panic and signals.
 //! - [`products`]: brand and model-number patterns (pure detector); [`evidence`]: do two
 //!   shipments carry the same goods; [`export`]: case exports as CSV/JSON/Markdown;
@@ -65,7 +65,6 @@ pub mod model;
 pub mod osc52;
 pub mod products;
 pub mod progress;
-pub mod rank;
 pub mod search;
 pub mod terminal;
 pub mod text;

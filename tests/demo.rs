@@ -146,7 +146,9 @@ fn hikvision_to_phuong_viet_to_a_us_importer() {
     // Both legs are found by a model-number fragment.
     let hits: Vec<i64> = t
         .conn
-        .prepare("SELECT rowid FROM shipment_fts WHERE shipment_fts MATCH '\"2CD7A46G0\"'")
+        .prepare(
+            "SELECT rowid & 4294967295 FROM shipment_fts WHERE shipment_fts MATCH '\"2CD7A46G0\"'",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

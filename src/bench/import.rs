@@ -99,6 +99,15 @@ pub fn measure(dir: &Path, shipments: u64, parties: u64) -> Result<Figure> {
     }
     let mut conn = db::open_rw(&db_path)?;
     super::import_lists(&mut conn, &NoProgress)?;
+    // The brand/model patterns `init` loads: every imported description is checked against
+    // them (stored product detection), as in a real database.
+    let tx = conn.transaction()?;
+    crate::db::products::load_tsv(
+        &tx,
+        "data/reference/product_patterns.tsv",
+        crate::products::DEFAULT_TSV,
+    )?;
+    tx.commit()?;
     let t = Instant::now();
     let report = import::import(
         &mut conn,
@@ -129,8 +138,8 @@ pub fn measure(dir: &Path, shipments: u64, parties: u64) -> Result<Figure> {
     f.note = format!(
         "`import shipments` of a {csv_mib:.0} MiB CSV of {rows} generated shipments over {parties} \
          parties into a database with the lists: {:.1} s end to end (hash, parse, write, \
-         full-text index, counters, link {} new parties with the current matcher: {} links). \
-         One run.",
+         full-text index, stored brand/model detection, counters, link {} new parties with the \
+         current matcher: {} links). One run.",
         secs, parties, report.links.party_links
     );
     Ok(f)

@@ -74,11 +74,26 @@ pub fn db_size(db: &Path) -> String {
     format!("{:.0} MiB", total as f64 / 1024.0 / 1024.0)
 }
 
-/// Drop the OS page cache (root only). True if it worked.
-pub fn drop_caches() -> bool {
-    // Dirty pages first, or they stay cached.
-    let _ = Command::new("sync").status();
-    std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
+/// Evict the database file (and its WAL) from the OS page cache, and nothing else:
+/// `posix_fadvise(POSIX_FADV_DONTNEED)` on each file, after flushing it. A cold read of this
+/// database without dropping the whole machine's cache (which other jobs on a shared machine
+/// depend on) and without root. True if it worked.
+pub fn evict(db: &Path) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut ok = false;
+    for suffix in ["", "-wal"] {
+        let mut p = db.as_os_str().to_os_string();
+        p.push(suffix);
+        let Ok(file) = std::fs::File::open(&p) else {
+            continue;
+        };
+        // Dirty pages are not dropped: write them first.
+        let _ = file.sync_data();
+        // SAFETY: a valid open descriptor; offset 0 and length 0 mean the whole file.
+        let rc = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+        ok |= suffix.is_empty() && rc == 0;
+    }
+    ok
 }
 
 /// Peak and current resident set size of this process, in MiB.
@@ -95,13 +110,13 @@ pub fn rss_mib() -> Option<(f64, f64)> {
     Some((kb("VmHWM:")? / 1024.0, kb("VmRSS:")? / 1024.0))
 }
 
-/// Latency of random 4 KiB reads from `path` with a cold page cache (ms, as a Stat), so cold
-/// figures can be judged against what the disk itself delivers. None without root.
+/// Latency of random 4 KiB reads from `path` with the file evicted from the page cache (ms, as
+/// a Stat), so cold figures can be judged against what the disk itself delivers.
 pub fn random_read_ms(path: &Path, n: usize) -> Option<super::timing::Stat> {
     use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path).ok()?;
     let pages = file.metadata().ok()?.len() / 4096;
-    if pages == 0 || !drop_caches() {
+    if pages == 0 || !evict(path) {
         return None;
     }
     let mut rng = fastrand::Rng::with_seed(9);

@@ -6,13 +6,21 @@ use super::output::json;
 use super::progress::Bar;
 use crate::bench::{self, report, BenchOptions};
 
+/// What `bench` does besides the full run.
+pub struct What {
+    /// Internal: the memory probe in a fresh process.
+    pub probe_rss: bool,
+    /// Build (or check) the database only.
+    pub build_only: bool,
+}
+
 pub fn cmd_bench(
     db: Option<PathBuf>,
     quick: bool,
     out: Option<PathBuf>,
     no_cold: bool,
     shipments: Option<u64>,
-    probe_rss: bool,
+    what: What,
 ) -> anyhow::Result<()> {
     let size = shipments.map(|n| bench::Size {
         shipments: n,
@@ -25,7 +33,7 @@ pub fn cmd_bench(
         }
         None => bench::default_db(quick),
     });
-    if probe_rss {
+    if what.probe_rss {
         return json(&bench::rss_probe(&db)?);
     }
     let out = out.or_else(|| (!quick && size.is_none()).then(|| PathBuf::from("BENCHMARKS.md")));
@@ -37,6 +45,19 @@ pub fn cmd_bench(
         size,
     };
     let bar = Bar::new("bench");
+    if what.build_only {
+        let built = bench::build(&opts, &bar);
+        bar.finish();
+        match built? {
+            Some(report) => println!(
+                "built {}: {}",
+                opts.db.display(),
+                serde_json::to_string(&report)?
+            ),
+            None => println!("{} exists and has the benchmark's size", opts.db.display()),
+        }
+        return Ok(());
+    }
     let results = bench::run(&opts, &bar);
     bar.finish();
     let results = results?;
@@ -60,6 +81,31 @@ pub fn cmd_search_names(db: &std::path::Path, parties: u64) -> anyhow::Result<()
         figures.push(full);
         figures.push(typing);
     }
+    println!("{}", report::table(&figures));
+    println!("{}", report::notes(&figures));
+    Ok(())
+}
+
+/// `bench --import-only N`: the import figure alone (N shipments over N/100 parties), in the
+/// benchmark directory.
+pub fn cmd_import_only(n: u64) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let f = bench::import_figure(&dir, n, (n / 100).max(1))?;
+    println!("{}", report::table(std::slice::from_ref(&f)));
+    println!("{}", report::notes(std::slice::from_ref(&f)));
+    Ok(())
+}
+
+/// `bench --workbench-only`: the workbench figures on any database.
+pub fn cmd_workbench_only(db: &std::path::Path) -> anyhow::Result<()> {
+    let bar = Bar::new("bench");
+    let figures = bench::workbench_figures(db, false, &bar);
+    bar.finish();
+    let figures = figures?;
+    println!("- load average: {}", bench::machine::load_average());
     println!("{}", report::table(&figures));
     println!("{}", report::notes(&figures));
     Ok(())

@@ -73,11 +73,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             shipments,
             search_names,
             probe_rss,
+            build_only,
+            import_only,
+            workbench_only,
         } => {
+            if workbench_only {
+                return super::bench::cmd_workbench_only(&db_path);
+            }
             if let Some(n) = search_names {
                 return super::bench::cmd_search_names(&db_path, n);
             }
-            super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, probe_rss)
+            if let Some(n) = import_only {
+                return super::bench::cmd_import_only(n);
+            }
+            let what = super::bench::What {
+                probe_rss,
+                build_only,
+            };
+            super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, what)
         }
         Command::Gen {
             shipments,

@@ -127,7 +127,7 @@ pub enum Command {
         /// Where to write the report [default: BENCHMARKS.md; with --quick: stdout only]
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
-        /// Skip cold-cache timings (they drop the whole machine's page cache; root only)
+        /// Skip cold-cache timings (they evict the database file from the page cache)
         #[arg(long)]
         no_cold: bool,
         /// Another database size, for growth measurements: shipments (names = shipments / 10)
@@ -139,6 +139,17 @@ pub enum Command {
         /// Internal: measure memory in this fresh process and print it as JSON
         #[arg(long, hide = true)]
         probe_rss: bool,
+        /// Only build (or check) the benchmark database, measure nothing: the one-time build of
+        /// the 10M database takes about an hour, best started on its own
+        #[arg(long)]
+        build_only: bool,
+        /// Only the import figure: import N generated shipments from a CSV (for profiling)
+        #[arg(long, value_name = "N")]
+        import_only: Option<u64>,
+        /// Only the workbench figures (keystroke → frame, first frame, memory, bytes per move)
+        /// on the database given by --db, whatever its size
+        #[arg(long)]
+        workbench_only: bool,
     },
     /// Counts per table and per source, with each source's SHA-256
     Stats {

@@ -135,7 +135,7 @@ pub fn naive_substring_page(
 pub fn fts_count(conn: &Connection, text: &str) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM shipment_fts WHERE shipment_fts MATCH ?1",
-        [format!("\"{}\"", text.replace('"', "\"\""))],
+        [crate::db::fts::phrase(text)],
         |r| r.get(0),
     )?)
 }

@@ -20,10 +20,6 @@ use crate::db::now_utc;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
-/// FTS5's in-memory buffer during a bulk load, and its default (restored after).
-const FTS_BULK_HASH: i64 = 128 * 1024 * 1024;
-const FTS_DEFAULT_HASH: i64 = 1024 * 1024;
-
 /// A party to insert. Parties are deduplicated on (norm, country): the caller guarantees it.
 #[derive(Debug, Clone)]
 pub struct BulkParty {
@@ -247,19 +243,16 @@ where
     progress.stage("full-text index", None);
     // A large in-memory buffer for the FTS build: fewer, larger segments to merge and to search
     // (the default 1 MiB flushes thousands of small segments at 10M rows). Restored after.
+    crate::db::fts::set_hash(&tx, crate::db::fts::BULK_HASH)?;
     tx.execute(
-        "INSERT INTO shipment_fts (shipment_fts, rank) VALUES ('hashsize', ?1)",
-        [FTS_BULK_HASH],
-    )?;
-    tx.execute(
-        "INSERT INTO shipment_fts (rowid, description)
-         SELECT id, description FROM shipment WHERE id >= ?1 AND description IS NOT NULL",
+        &format!(
+            "INSERT INTO shipment_fts (rowid, description)
+             SELECT {}, description FROM shipment WHERE id >= ?1 AND description IS NOT NULL",
+            crate::db::fts::key_sql("")
+        ),
         [first_shipment_id],
     )?;
-    tx.execute(
-        "INSERT INTO shipment_fts (shipment_fts, rank) VALUES ('hashsize', ?1)",
-        [FTS_DEFAULT_HASH],
-    )?;
+    crate::db::fts::set_hash(&tx, crate::db::fts::DEFAULT_HASH)?;
     t.lap("full-text index");
 
     progress.stage("party counters", None);

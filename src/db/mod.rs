@@ -14,6 +14,7 @@ pub mod cases;
 pub mod cet;
 pub mod covered;
 pub mod entities;
+pub mod fts;
 pub mod import;
 pub mod intersect;
 pub mod link;

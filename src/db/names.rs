@@ -70,6 +70,19 @@ pub struct OtherRecord {
     pub weight: i64,
 }
 
+/// Number of trade parties and patent assignees: what the typeahead reserves room for, so a
+/// million names load without growing (and copying) their vectors.
+pub fn other_counts(conn: &Connection) -> Result<(usize, usize)> {
+    let n = |sql: &str| -> Result<usize> {
+        let v: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+        Ok(usize::try_from(v).unwrap_or(0))
+    };
+    Ok((
+        n("SELECT count(*) FROM party")?,
+        n("SELECT count(*) FROM assignee")?,
+    ))
+}
+
 pub fn parties(conn: &Connection, f: &mut dyn FnMut(OtherRecord)) -> Result<()> {
     other(
         conn,

@@ -244,9 +244,10 @@ fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<String>, Vec<Val
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if t.chars().count() >= 3 {
             // FTS5 trigram: a quoted phrase is a case-insensitive substring match.
-            p.push(format!("\"{}\"", t.replace('"', "\"\"")).into());
+            p.push(crate::db::fts::phrase(t).into());
             w.push(format!(
-                "s.id IN (SELECT rowid FROM shipment_fts WHERE shipment_fts MATCH ?{})",
+                "s.id IN (SELECT {} FROM shipment_fts WHERE shipment_fts MATCH ?{})",
+                crate::db::fts::id_of("rowid"),
                 p.len()
             ));
         } else {
@@ -418,6 +419,14 @@ pub fn page(
     limit: usize,
 ) -> Result<Page> {
     let listed = listed_ranges(conn, f)?;
+    let runs = runs(conn, f, sort, listed.as_ref())?;
+    if let (None, SortKey::Date, Some(text)) = (&runs, sort.key, fts_text(f)) {
+        let listed = listed.as_ref().map(|l| l.0.as_str());
+        let (sql, p) = fts_date_sql(f, text, listed, sort.desc, after, limit + 1);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(p.iter()), row)?;
+        return finish_page(rows.collect::<rusqlite::Result<_>>()?, sort, limit);
+    }
     let (mut w, mut p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
     let dir = if sort.desc { "DESC" } else { "ASC" };
     let cmp = if sort.desc { "<" } else { ">" };
@@ -438,7 +447,7 @@ pub fn page(
         });
     }
     let fetch = limit + 1;
-    let rows = match runs(conn, f, sort, listed.as_ref())? {
+    let rows = match runs {
         Some(runs) => {
             let mut all = Vec::new();
             if sort.key == SortKey::Date {
@@ -475,7 +484,11 @@ pub fn page(
         }
         None => select(conn, &w, &p, key, dir, fetch)?,
     };
-    let mut rows = rows;
+    finish_page(rows, sort, limit)
+}
+
+/// Cut `rows` (up to `limit + 1`) to a page and its cursor.
+fn finish_page(mut rows: Vec<ShipmentRow>, sort: Sort, limit: usize) -> Result<Page> {
     let more = rows.len() > limit;
     rows.truncate(limit);
     let next = if more {
@@ -487,6 +500,55 @@ pub fn page(
         None
     };
     Ok(Page { rows, next })
+}
+
+/// The description text of `f` when it goes through the trigram index (3 characters or more).
+fn fts_text(f: &ShipmentFilter) -> Option<&str> {
+    f.text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| t.chars().count() >= 3)
+}
+
+/// A description search in date order: the index's rowids are date keys (db::fts), so the
+/// matches come out of FTS5 already in (ship_date, id) order; each is joined to its shipment
+/// and checked against the other filters, and the query stops after `limit` rows. No match's
+/// date is read unless its row is on the page (or fails another filter).
+fn fts_date_sql(
+    f: &ShipmentFilter,
+    text: &str,
+    listed: Option<&str>,
+    desc: bool,
+    after: Option<&Cursor>,
+    limit: usize,
+) -> (String, Vec<Value>) {
+    let others = ShipmentFilter {
+        text: None,
+        ..f.clone()
+    };
+    let (mut w, mut p) = conditions(&others, listed);
+    p.push(crate::db::fts::phrase(text).into());
+    w.insert(0, format!("shipment_fts MATCH ?{}", p.len()));
+    let dir = if desc { "DESC" } else { "ASC" };
+    if let Some(c) = after {
+        p.push(c.value.clone().map(Value::Text).unwrap_or(Value::Null));
+        p.push(c.id.into());
+        let cmp = if desc { "<" } else { ">" };
+        w.push(format!(
+            "shipment_fts.rowid {cmp} {}",
+            crate::db::fts::key_of_params(p.len() - 1, p.len())
+        ));
+    }
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM shipment_fts
+         CROSS JOIN shipment s ON s.id = {}
+         LEFT JOIN party sp ON sp.id = s.shipper_id
+         LEFT JOIN party cp ON cp.id = s.consignee_id
+         WHERE {} ORDER BY shipment_fts.rowid {dir} LIMIT {limit}",
+        crate::db::fts::id_of("shipment_fts.rowid"),
+        w.join(" AND ")
+    );
+    (sql, p)
 }
 
 fn select_sql(w: &[String], key: &str, dir: &str, limit: usize) -> String {
@@ -604,7 +666,13 @@ pub fn page_plan(
     let listed = listed_ranges(conn, f)?;
     let (w, p) = conditions(f, listed.as_ref().map(|l| l.0.as_str()));
     let dir = if sort.desc { "DESC" } else { "ASC" };
-    let (sql, p) = match runs(conn, f, sort, listed.as_ref())? {
+    let runs = runs(conn, f, sort, listed.as_ref())?;
+    if let (None, SortKey::Date, Some(text)) = (&runs, sort.key, fts_text(f)) {
+        let listed = listed.as_ref().map(|l| l.0.as_str());
+        let (sql, p) = fts_date_sql(f, text, listed, sort.desc, None, limit + 1);
+        return crate::db::explain(conn, &sql, &p);
+    }
+    let (sql, p) = match runs {
         Some(runs) if sort.key == SortKey::Date => {
             let n = runs.len().min(RUNS_PER_QUERY);
             merged_sql(&w, &p, &runs[..n], dir, limit + 1)

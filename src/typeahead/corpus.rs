@@ -101,6 +101,26 @@ impl Corpus {
         &self.records[i as usize]
     }
 
+    /// Bytes held (text, slots, records and their strings), for memory reports.
+    pub fn heap_bytes(&self) -> usize {
+        let opt = |s: &Option<Box<str>>| s.as_ref().map_or(0, |s| s.len());
+        self.text.capacity()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.records.capacity() * std::mem::size_of::<Record>()
+            + self
+                .records
+                .iter()
+                .map(|r| {
+                    r.name.len()
+                        + r.badge.len()
+                        + opt(&r.country)
+                        + opt(&r.programs)
+                        + opt(&r.start_date)
+                        + opt(&r.end_date)
+                })
+                .sum::<usize>()
+    }
+
     pub fn shrink(&mut self) {
         self.text.shrink_to_fit();
         self.slots.shrink_to_fit();
@@ -146,6 +166,12 @@ impl Corpus {
             }
         })?;
         drop(seen);
+        // Parties and assignees are most of the names: room for them up front, so the vectors
+        // are not grown by doubling (and copied) on the way to a million, and `shrink` below
+        // has nothing to copy.
+        let (parties, assignees) = names::other_counts(conn)?;
+        c.records.reserve_exact(parties + assignees);
+        c.slots.reserve_exact(parties + assignees);
         for (kind, badge) in [(Kind::Party, "PARTY"), (Kind::Assignee, "ASSIGNEE")] {
             let mut add = |o: names::OtherRecord| {
                 let rec = c.add_record(Record {

@@ -1,25 +1,29 @@
 //! The Entities pane's search-as-you-type: fuzzy subsequence matching (skim's V2 scorer) over
 //! every list name and alias, trade party and patent assignee.
 //!
-//! Built for typing speed over a million names: names are stored once ([`Corpus`]); a cheap
-//! byte-level pass ([`quick`]) rejects names that cannot match and roughly ranks the rest, and
-//! only the best few thousand are scored by skim; the scan runs on all cores (rayon) and checks
-//! a cancel flag every few thousand names so a newer keystroke stops it; and when the query
-//! grows, only the previous query's matches are rescanned (any name that contains the longer
-//! query as a subsequence contains the shorter one too).
+//! Built for typing speed over a million names: names are stored once ([`Corpus`]); a 64-bit
+//! character mask per name rejects most names with one AND ([`mask`]); a cheap byte-level pass
+//! ([`quick`]) rejects the rest that cannot match and roughly ranks the survivors, and only the
+//! best few thousand are scored by skim; the scan runs on all cores (rayon) and checks a cancel
+//! flag every few thousand names so a newer keystroke stops it; and when the query grows, only
+//! the previous query's matches are rescanned (any name that contains the longer query as a
+//! subsequence contains the shorter one too). This is the one search engine of the program:
+//! the workbench runs it and `tradescope bench` measures it (with nucleo-matcher as the final
+//! scorer side by side, [`Scorer`]).
 
 mod corpus;
+mod mask;
 mod quick;
+mod scorer;
 
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 
 pub use corpus::{Corpus, Kind, Record};
+pub use scorer::Scorer;
 
 /// Names scanned between two looks at the cancel flag.
 const CHUNK: usize = 4096;
-/// Names (best by the quick score) that skim scores for the final ranking.
+/// Names (best by the quick score) that the scorer ranks for the final result.
 const RERANK: usize = 4000;
 
 /// One result row: the best-matching name of a record.
@@ -42,25 +46,64 @@ pub struct Results {
     pub matched_names: usize,
 }
 
-/// The engine: a corpus plus the previous query's matches for incremental narrowing.
+/// The engine: a corpus, a character mask per name, and the previous query's matches for
+/// incremental narrowing.
 pub struct Engine {
     corpus: Corpus,
-    matcher: SkimMatcherV2,
+    /// Letters and digits each name contains (mask::of): one AND rejects most names.
+    masks: Vec<u64>,
+    scorer: Scorer,
     /// Previous completed query (lower-cased) and the slots it matched.
     last: Option<(String, Vec<u32>)>,
 }
 
 impl Engine {
+    /// The workbench's engine: fuzzy-matcher's skim ranks the final candidates.
     pub fn new(corpus: Corpus) -> Self {
+        Engine::with_scorer(corpus, Scorer::Skim)
+    }
+
+    /// An engine whose final ranking is done by `scorer` (nucleo-matcher: benchmarked side by
+    /// side with skim).
+    pub fn with_scorer(corpus: Corpus, scorer: Scorer) -> Self {
+        let masks = corpus
+            .slots
+            .par_iter()
+            .map(|s| mask::of(corpus.name(s).as_bytes()))
+            .collect();
         Engine {
             corpus,
-            matcher: SkimMatcherV2::default().ignore_case(),
+            masks,
+            scorer,
             last: None,
         }
     }
 
     pub fn corpus(&self) -> &Corpus {
         &self.corpus
+    }
+
+    pub fn scorer(&self) -> Scorer {
+        self.scorer
+    }
+
+    /// The same corpus and masks with another final scorer.
+    pub fn rescored(self, scorer: Scorer) -> Engine {
+        Engine {
+            scorer,
+            last: None,
+            ..self
+        }
+    }
+
+    /// Forget the previous query: the next search scans every name.
+    pub fn forget(&mut self) {
+        self.last = None;
+    }
+
+    /// Bytes held by the corpus and the masks, for memory reports.
+    pub fn heap_bytes(&self) -> usize {
+        self.corpus.heap_bytes() + self.masks.len() * 8
     }
 
     /// Rank names against `query`, best `limit` records first. Returns None when `cancelled()`
@@ -86,13 +129,25 @@ impl Engine {
         };
         let matched_names = scored.len();
         let slots: Vec<u32> = scored.iter().map(|&(_, s)| s).collect();
-        let hits = self.top(&q, scored, limit);
+        let hits = self.top(&q, scored, limit, RERANK.max(limit.saturating_mul(4)), true);
         self.last = Some((q, slots));
         Some(Results {
             query: query.to_string(),
             hits,
             matched_names,
         })
+    }
+
+    /// The naive baseline: one thread, the scorer on every name, no prefilter, no cut.
+    pub fn search_naive(&self, query: &str, limit: usize) -> Results {
+        let q = query.trim().to_ascii_lowercase();
+        let all: Vec<(i64, u32)> = (0..self.corpus.len() as u32).map(|s| (0, s)).collect();
+        let hits = self.top(&q, all, limit, usize::MAX, false);
+        Results {
+            query: query.to_string(),
+            hits,
+            matched_names: 0,
+        }
     }
 
     /// Quick-score every candidate slot (all, or the previous matches); (score, slot) of the
@@ -104,7 +159,11 @@ impl Engine {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<(i64, u32)>> {
         let qb = q.as_bytes();
+        let qmask = mask::of_query(qb);
         let score = |slot: u32| -> Option<(i64, u32)> {
+            if self.masks[slot as usize] & qmask != qmask {
+                return None;
+            }
             let name = self.corpus.name(&self.corpus.slots[slot as usize]);
             quick::score(qb, name.as_bytes()).map(|s| (s, slot))
         };
@@ -134,25 +193,52 @@ impl Engine {
         Some(all)
     }
 
-    /// Best `limit` records: the best quick scores, re-scored by skim, one row per record.
-    fn top(&self, q: &str, mut quick: Vec<(i64, u32)>, limit: usize) -> Vec<Hit> {
+    /// Best `limit` records: the best `window` quick scores, re-scored by the scorer, one row
+    /// per record.
+    fn top(
+        &self,
+        q: &str,
+        mut quick: Vec<(i64, u32)>,
+        limit: usize,
+        window: usize,
+        parallel: bool,
+    ) -> Vec<Hit> {
         let key = |&(score, slot): &(i64, u32)| {
             let s = &self.corpus.slots[slot as usize];
             let r = self.corpus.record(s.record);
             (std::cmp::Reverse(score), r.kind, s.len, slot)
         };
-        let window = RERANK.max(limit.saturating_mul(4));
         if quick.len() > window {
-            quick.select_nth_unstable_by_key(window, key);
-            quick.truncate(window);
+            // Best quick scores first, then slot order: one packed u64 per candidate, so the
+            // selection over a million candidates compares integers instead of looking up
+            // records (the quick score already prefers short names).
+            let packed = |&(score, slot): &(i64, u32)| {
+                let s = u64::try_from(score.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
+                ((u64::from(u32::MAX) - s) << 32) | u64::from(slot)
+            };
+            let mut keys: Vec<u64> = quick.iter().map(packed).collect();
+            keys.select_nth_unstable(window);
+            keys.truncate(window);
+            quick = keys
+                .into_iter()
+                .map(|k| (i64::from(u32::MAX) - (k >> 32) as i64, k as u32))
+                .collect();
         }
-        let mut scored: Vec<(i64, u32)> = quick
-            .par_iter()
-            .filter_map(|&(_, slot)| {
-                let name = self.corpus.name(&self.corpus.slots[slot as usize]);
-                self.matcher.fuzzy_match(name, q).map(|s| (s, slot))
-            })
-            .collect();
+        let pattern = self.scorer.pattern(q);
+        let rescore = |st: &mut scorer::State, &(_, slot): &(i64, u32)| {
+            let name = self.corpus.name(&self.corpus.slots[slot as usize]);
+            st.score(&pattern, name, q).map(|s| (s, slot))
+        };
+        let mut scored: Vec<(i64, u32)> = if parallel {
+            quick
+                .par_iter()
+                .map_init(|| self.scorer.state(), rescore)
+                .flatten()
+                .collect()
+        } else {
+            let mut st = self.scorer.state();
+            quick.iter().filter_map(|c| rescore(&mut st, c)).collect()
+        };
         scored.sort_unstable_by_key(key);
         // Scattered subsequence matches well below the best one are noise ("hikvision" inside a
         // long Russian bank name); keep them only when nothing matches well.
@@ -162,6 +248,7 @@ impl Engine {
         };
         let mut seen = std::collections::HashSet::new();
         let mut hits = Vec::with_capacity(limit.min(scored.len()));
+        let skim = scorer::skim();
         for (score, slot) in scored {
             if hits.len() >= limit || score < floor {
                 break;
@@ -171,9 +258,7 @@ impl Engine {
                 continue;
             }
             let name = self.corpus.name(&s);
-            let positions = self
-                .matcher
-                .fuzzy_indices(name, q)
+            let positions = fuzzy_matcher::FuzzyMatcher::fuzzy_indices(&skim, name, q)
                 .map(|(_, p)| p)
                 .unwrap_or_default();
             hits.push(Hit {

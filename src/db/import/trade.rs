@@ -276,19 +276,30 @@ impl<'c> TradeWriter<'c> {
                 .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             self.deferred.push(sql);
         }
+        // A big load: a 256 MiB page cache for the inserts and the index sorts (restored in
+        // `finish`).
+        self.conn.execute_batch("PRAGMA cache_size = -262144;")?;
         Ok(())
     }
 
     /// Index this writer's descriptions for search, add its shipments to the party counts and
     /// rebuild deferred indexes.
     pub fn finish(self) -> Result<TradeStats> {
+        let big = !self.deferred.is_empty();
+        if big {
+            crate::db::fts::set_hash(self.conn, crate::db::fts::BULK_HASH)?;
+        }
         if let Some(first) = self.first_shipment {
-            // External-content FTS: the index holds only what is inserted here. One statement
-            // over the id range this writer produced is far cheaper than one insert per row.
+            // Contentless FTS keyed by date key (db::fts): the index holds only what is inserted
+            // here. One statement over the id range this writer produced is far cheaper than one
+            // insert per row.
             self.conn.execute(
-                "INSERT INTO shipment_fts (rowid, description)
-                 SELECT id, description FROM shipment
-                 WHERE id BETWEEN ?1 AND ?2 AND source_id = ?3 AND description IS NOT NULL",
+                &format!(
+                    "INSERT INTO shipment_fts (rowid, description)
+                     SELECT {}, description FROM shipment
+                     WHERE id BETWEEN ?1 AND ?2 AND source_id = ?3 AND description IS NOT NULL",
+                    crate::db::fts::key_sql("")
+                ),
                 params![first, self.last_shipment, self.source_id],
             )?;
         }
@@ -303,6 +314,10 @@ impl<'c> TradeWriter<'c> {
         }
         for sql in &self.deferred {
             self.conn.execute_batch(sql)?;
+        }
+        if big {
+            crate::db::fts::set_hash(self.conn, crate::db::fts::DEFAULT_HASH)?;
+            self.conn.execute_batch("PRAGMA cache_size = -2000;")?;
         }
         Ok(TradeStats {
             parties_touched: counts.len() as u64,
