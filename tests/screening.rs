@@ -363,5 +363,8 @@ fn match_pairs_scores_every_pair() {
     let out = tradescope(&["match", "--pairs", &bad.to_string_lossy()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("bad2.csv:4") && err.contains("schema"), "{err}");
+    assert!(
+        err.contains("bad2.csv:4") && err.contains("schema"),
+        "{err}"
+    );
 }

@@ -203,11 +203,6 @@ impl Engine {
         window: usize,
         parallel: bool,
     ) -> Vec<Hit> {
-        let key = |&(score, slot): &(i64, u32)| {
-            let s = &self.corpus.slots[slot as usize];
-            let r = self.corpus.record(s.record);
-            (std::cmp::Reverse(score), r.kind, s.len, slot)
-        };
         if quick.len() > window {
             // Best quick scores first, then slot order: one packed u64 per candidate, so the
             // selection over a million candidates compares integers instead of looking up
@@ -229,7 +224,7 @@ impl Engine {
             let name = self.corpus.name(&self.corpus.slots[slot as usize]);
             st.score(&pattern, name, q).map(|s| (s, slot))
         };
-        let mut scored: Vec<(i64, u32)> = if parallel {
+        let scored: Vec<(i64, u32)> = if parallel {
             quick
                 .par_iter()
                 .map_init(|| self.scorer.state(), rescore)
@@ -239,19 +234,52 @@ impl Engine {
             let mut st = self.scorer.state();
             quick.iter().filter_map(|c| rescore(&mut st, c)).collect()
         };
-        scored.sort_unstable_by_key(key);
-        // Scattered subsequence matches well below the best one are noise ("hikvision" inside a
-        // long Russian bank name); keep them only when nothing matches well.
-        let floor = match scored.first() {
-            Some(&(s, _)) if s > 0 => s * 2 / 3,
-            _ => i64::MIN,
+        // Names that contain the query as typed come first (at a word start, then inside a
+        // word), then scattered subsequence matches; the fuzzy score orders each tier. Without
+        // the tiers skim ranks "Dalian HUArui" above "DAHUA ELECTRONICS" for `dahua`.
+        let qb = q.as_bytes();
+        let mut tiered: Vec<(quick::Tier, i64, u32)> = scored
+            .into_iter()
+            .map(|(score, slot)| {
+                let name = self.corpus.name(&self.corpus.slots[slot as usize]);
+                (quick::tier(qb, name.as_bytes()), score, slot)
+            })
+            .collect();
+        tiered.sort_unstable_by_key(|&(tier, score, slot)| {
+            let s = &self.corpus.slots[slot as usize];
+            let r = self.corpus.record(s.record);
+            (tier, std::cmp::Reverse(score), r.kind, s.len, slot)
+        });
+        // A one-word query found as typed somewhere makes its scattered matches noise
+        // ("THINK AND VISION" for `hikvision`); a typo or a several-word query keeps them.
+        let as_typed = tiered
+            .first()
+            .is_some_and(|&(t, _, _)| t != quick::Tier::Scattered);
+        let drop_scattered = as_typed && !q.contains(char::is_whitespace);
+        // Within the tier, matches far below the best are noise too.
+        let best = |tier| {
+            tiered
+                .iter()
+                .find(|&&(t, _, _)| t == tier)
+                .map_or(
+                    i64::MIN,
+                    |&(_, s, _)| if s > 0 { s * 2 / 3 } else { i64::MIN },
+                )
         };
+        let floors = [
+            best(quick::Tier::WordStart),
+            best(quick::Tier::Inside),
+            best(quick::Tier::Scattered),
+        ];
         let mut seen = std::collections::HashSet::new();
-        let mut hits = Vec::with_capacity(limit.min(scored.len()));
+        let mut hits = Vec::with_capacity(limit.min(tiered.len()));
         let skim = scorer::skim();
-        for (score, slot) in scored {
-            if hits.len() >= limit || score < floor {
+        for (tier, score, slot) in tiered {
+            if hits.len() >= limit || (drop_scattered && tier == quick::Tier::Scattered) {
                 break;
+            }
+            if score < floors[tier as usize] {
+                continue;
             }
             let s = self.corpus.slots[slot as usize];
             if !seen.insert(s.record) {
@@ -331,6 +359,50 @@ mod tests {
         // A different query after narrowing still sees the whole corpus.
         let other = e.search("phuong", 10, &|| false).unwrap();
         assert_eq!(other.hits[0].record.id, 7);
+    }
+
+    fn engine_of(names: &[(&str, &str)]) -> Engine {
+        let mut c = Corpus::new();
+        for (i, (name, badge)) in names.iter().enumerate() {
+            let r = c.add_record(rec(Kind::Entity, i as i64 + 1, name, badge));
+            c.add_name(r, name);
+        }
+        Engine::new(c)
+    }
+
+    fn names(r: &Results) -> Vec<&str> {
+        r.hits.iter().map(|h| &*h.record.name).collect()
+    }
+
+    #[test]
+    fn names_containing_the_query_outrank_scattered_matches() {
+        let mut e = engine_of(&[
+            ("Dalian Huarui Heavy Industry Goup Co., Ltd.", "ASSIGNEE"),
+            ("DAHUA ELECTRONICS CORPORATION", "DPL"),
+            ("ZHEJIANG DAHUA TECHNOLOGY CO., LTD.", "PARTY"),
+            ("THINK AND VISION GMBH", "ASSIGNEE"),
+            ("Hikvision", "EL"),
+        ]);
+        let r = e.search("dahua", 10, &|| false).unwrap();
+        assert_eq!(
+            names(&r),
+            [
+                "DAHUA ELECTRONICS CORPORATION",
+                "ZHEJIANG DAHUA TECHNOLOGY CO., LTD."
+            ],
+            "a one-word query found as typed drops the scattered Dalian HUArui"
+        );
+        let r = e.search("hikvision", 10, &|| false).unwrap();
+        assert_eq!(names(&r), ["Hikvision"], "no THINK AND VISION");
+        // A typo is found only scattered: then scattered matches are the results.
+        let r = e.search("hikvson", 10, &|| false).unwrap();
+        assert_eq!(names(&r).first(), Some(&"Hikvision"));
+        // Several words keep scattered matches, after the ones found as typed.
+        let r = e.search("dahua tech", 10, &|| false).unwrap();
+        assert_eq!(
+            names(&r).first(),
+            Some(&"ZHEJIANG DAHUA TECHNOLOGY CO., LTD.")
+        );
     }
 
     #[test]

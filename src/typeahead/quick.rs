@@ -41,6 +41,50 @@ pub fn score(q: &[u8], name: &[u8]) -> Option<i64> {
     }
 }
 
+/// How a name contains the query, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// As typed, starting a word.
+    WordStart = 0,
+    /// As typed, inside a word.
+    Inside = 1,
+    /// Only as a scattered subsequence.
+    Scattered = 2,
+}
+
+/// The tier of `name` for the lower-case query `q`. Spaces and punctuation do not count on
+/// either side, so `hikvision` is "as typed" in HIK-VISION and `dahua tech` in DAHUA TECHNOLOGY.
+pub fn tier(q: &[u8], name: &[u8]) -> Tier {
+    // Bytes of non-ASCII characters count as word characters.
+    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let qn: Vec<u8> = q.iter().copied().filter(|&b| word(b)).collect();
+    let Some((&q0, rest)) = qn.split_first() else {
+        return Tier::Scattered;
+    };
+    let mut best = Tier::Scattered;
+    for p in 0..name.len() {
+        if name[p].to_ascii_lowercase() != q0 {
+            continue;
+        }
+        let mut k = p + 1;
+        let found = rest.iter().all(|&b| {
+            while k < name.len() && !word(name[k]) {
+                k += 1;
+            }
+            let ok = k < name.len() && name[k].to_ascii_lowercase() == b;
+            k += 1;
+            ok
+        });
+        if found {
+            if p == 0 || !word(name[p - 1]) {
+                return Tier::WordStart;
+            }
+            best = Tier::Inside;
+        }
+    }
+    best
+}
+
 /// First contiguous (ASCII-case-insensitive) occurrence of `q` in `name`, preferring one that
 /// starts a word: (position, at a word start).
 fn find(q: &[u8], name: &[u8]) -> Option<(usize, bool)> {
@@ -77,6 +121,18 @@ mod tests {
         assert!(is_subsequence(b"hkv", b"HiKVision"));
         assert!(!is_subsequence(b"hkvz", b"HiKVision"));
         assert!(is_subsequence(b"", b"x"));
+    }
+
+    #[test]
+    fn tiers_ignore_separators() {
+        assert_eq!(tier(b"hikvision", b"HANGZHOU HIK-VISION"), Tier::WordStart);
+        assert_eq!(
+            tier(b"dahua tech", b"ZHEJIANG DAHUA TECHNOLOGY"),
+            Tier::WordStart
+        );
+        assert_eq!(tier(b"vision", b"HIKVISION"), Tier::Inside);
+        assert_eq!(tier(b"dahua", b"Dalian Huarui"), Tier::Scattered);
+        assert_eq!(tier(b"-", b"A-B"), Tier::Scattered);
     }
 
     #[test]
