@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread;
 
-use crossterm::event::{self, Event};
+use crossterm::event::Event;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
@@ -82,18 +82,9 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     let input_tx = tx.clone();
     thread::Builder::new()
         .name("tradescope-input".into())
-        .spawn(move || loop {
-            match event::read() {
-                Ok(ev) => {
-                    if input_tx.send(Msg::Event(ev)).is_err() {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let _ = input_tx.send(Msg::InputClosed(e.to_string()));
-                    return;
-                }
-            }
+        .spawn(move || {
+            let closed = terminal::input::read_events(|ev| input_tx.send(Msg::Event(ev)).is_ok());
+            let _ = input_tx.send(Msg::InputClosed(closed.to_string()));
         })?;
     let out_tx = tx.clone();
     let executor = Executor::start(db_path, move |a| {
@@ -105,6 +96,7 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     term.draw(|f| crate::ui::draw(&model, f))?;
     executor.dispatch(update(&mut model, Action::Start));
     term.draw(|f| crate::ui::draw(&model, f))?;
+    test_hooks::after_first_frame();
 
     loop {
         let Ok(first) = rx.recv() else {
@@ -155,4 +147,26 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
             term.draw(|f| crate::ui::draw(&model, f))?;
         }
     }
+}
+
+/// Faults the end-to-end tests trigger on purpose, to check the terminal is given back.
+/// Compiled only into debug builds: a release binary has no way to reach them.
+mod test_hooks {
+    /// `TRADESCOPE_TEST_PANIC=main` panics on the UI thread once the first frame is up;
+    /// `=worker` panics on a new thread (as a worker would).
+    #[cfg(debug_assertions)]
+    pub fn after_first_frame() {
+        match std::env::var("TRADESCOPE_TEST_PANIC").as_deref() {
+            Ok("main") => panic!("test panic requested by TRADESCOPE_TEST_PANIC=main"),
+            Ok("worker") => {
+                let _ = std::thread::Builder::new()
+                    .name("tradescope-test-worker".into())
+                    .spawn(|| panic!("test panic requested by TRADESCOPE_TEST_PANIC=worker"));
+            }
+            _ => {}
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn after_first_frame() {}
 }
