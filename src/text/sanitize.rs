@@ -175,11 +175,14 @@ impl Out {
         let mut chars = g.chars().peekable();
         while let Some(c) = chars.next() {
             let invisible = is_invisible(c);
-            // A kept ZWJ needs room for the emoji after it, or the cap would leave it dangling.
+            // A kept ZWJ needs room for the emoji after it, or the cap would leave it dangling;
+            // and it must follow kept text directly: after a removal's marker it would join
+            // the marker on a second pass and be removed then (fuzzing found 😴 TAG ZWJ 👍).
             let keep = kept < MAX_CLUSTER_CHARS
                 && (!invisible
                     || (c == ZWJ
                         && emoji
+                        && !self.removal_pending
                         && kept + 1 < MAX_CLUSTER_CHARS
                         && chars.peek().is_some_and(|&n| is_pictographic(n)))
                     || (is_tag(c) && flag && in_tag_run)

@@ -93,6 +93,21 @@ fn tags_after_a_removal_go_too() {
 }
 
 #[test]
+fn a_zwj_after_a_removal_goes_too() {
+    // Found by the `sanitize` fuzz target: in 😴 TAG ZWJ 👍 the tag went and the ZWJ stayed,
+    // after the marker; a second pass joined the ZWJ to the marker and removed it.
+    let s = "\u{1f634}\u{e0068}\u{200d}\u{1f44d}";
+    assert_eq!(sanitize(s), "\u{1f634}\u{fffd}\u{1f44d}");
+    assert_eq!(sanitize(&sanitize(s)), sanitize(s));
+    let fuzz = "\u{1f3f4}\u{e0068}\u{200d}\u{1f44d}\u{10}\u{7}\u{1f634}\u{e0068}\u{200d}\u{1f44d}";
+    assert_eq!(sanitize(&sanitize(fuzz)), sanitize(fuzz));
+    assert_eq!(
+        sanitize_multiline(&sanitize_multiline(fuzz)),
+        sanitize_multiline(fuzz)
+    );
+}
+
+#[test]
 fn a_capped_cluster_never_ends_in_a_zwj() {
     // Emoji joined past the cluster cap: the cut must not leave a ZWJ with nothing after it.
     let long: String =

@@ -1,0 +1,38 @@
+//! The query parsers on arbitrary text: the workbench's Shipments and Patents filter lines
+//! (`party:"phuong viet" hs:8525 from:2020`, `cet:AI face`) and the patent-number readers used
+//! by search and the importers. None may panic; a parsed filter must run as SQL (on an empty
+//! database: every value is bound, never spliced), and number parsing is stable.
+#![no_main]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use tradescope::app::filter::{parse_patents, parse_shipments};
+use tradescope::db::import::patent_writer::parse_number;
+use tradescope::db::patents::{self, number_digits};
+use tradescope::db::shipments::{self, Sort};
+
+fuzz_target!(|data: &[u8]| {
+    let q = String::from_utf8_lossy(data);
+    if let Ok(f) = parse_shipments(&q) {
+        common::with_db(|conn| {
+            shipments::page(conn, &f, Sort::default(), None, 5).expect("shipments query runs");
+            let _ = shipments::count(conn, &f, 100).expect("shipments count runs");
+        });
+    }
+    if let Ok(f) = parse_patents(&q) {
+        common::with_db(|conn| {
+            patents::page(conn, &f, None, 5).expect("patents query runs");
+            patents::count(conn, &f).expect("patents count runs");
+        });
+    }
+    if let Some(d) = number_digits(&q) {
+        assert!(d.len() >= 6 && d.bytes().all(|b| b.is_ascii_digit()), "{q:?} -> {d:?}");
+    }
+    if let Some(n) = parse_number(&q) {
+        // The key is canonical: parsing it again gives the same key.
+        let again = parse_number(&n.key).expect("a parsed key parses again");
+        assert_eq!(again.key, n.key, "{q:?}");
+    }
+});
