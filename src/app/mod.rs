@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread;
 
-use crossterm::event::Event;
+use crossterm::event::{self, Event};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
@@ -82,10 +82,23 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     let input_tx = tx.clone();
     thread::Builder::new()
         .name("tradescope-input".into())
-        .spawn(move || {
-            let closed = terminal::input::read_events(|ev| input_tx.send(Msg::Event(ev)).is_ok());
-            let _ = input_tx.send(Msg::InputClosed(closed.to_string()));
+        .spawn(move || loop {
+            match event::read() {
+                Ok(ev) => {
+                    if input_tx.send(Msg::Event(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = input_tx.send(Msg::InputClosed(e.to_string()));
+                    return;
+                }
+            }
         })?;
+    let hangup_tx = tx.clone();
+    terminal::input::watch_hangup(move || {
+        let _ = hangup_tx.send(Msg::InputClosed("the terminal hung up".into()));
+    })?;
     let out_tx = tx.clone();
     let executor = Executor::start(db_path, move |a| {
         let _ = out_tx.send(Msg::Action(a));

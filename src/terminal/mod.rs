@@ -3,7 +3,7 @@
 //! `Guard::enter` switches in; the terminal is restored when the guard drops, when any thread
 //! panics (a panic hook restores first, so the message lands on the normal screen), and on
 //! SIGTERM, SIGHUP, SIGINT and SIGQUIT (see `watch_signals`). Restoring is idempotent.
-//! `input::read_events` reads keys and resizes and stops when the tty hangs up.
+//! `input::watch_hangup` notices a dead terminal (crossterm alone would spin on it).
 
 pub mod input;
 
