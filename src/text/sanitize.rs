@@ -164,7 +164,9 @@ impl Out {
 
     fn cluster(&mut self, g: &str) {
         let first = g.chars().next();
-        let emoji = first.is_some_and(is_pictographic);
+        // Cleared by the first removal: after a removal's marker, the rest of the cluster
+        // (modifiers, ZWJ…) joins the marker's cluster on a second pass, which is no emoji.
+        let mut emoji = first.is_some_and(is_pictographic);
         let flag = first == Some(BLACK_FLAG);
         let mut kept = 0;
         let mut prev_visible = false;
@@ -176,13 +178,12 @@ impl Out {
         while let Some(c) = chars.next() {
             let invisible = is_invisible(c);
             // A kept ZWJ needs room for the emoji after it, or the cap would leave it dangling;
-            // and it must follow kept text directly: after a removal's marker it would join
-            // the marker on a second pass and be removed then (fuzzing found 😴 TAG ZWJ 👍).
+            // and nothing in its cluster may have been removed before it (`emoji` is cleared):
+            // fuzzing found 😴 TAG ZWJ 👍 and 🏴 ZWSP 🏿 ZWJ 🏿 not idempotent.
             let keep = kept < MAX_CLUSTER_CHARS
                 && (!invisible
                     || (c == ZWJ
                         && emoji
-                        && !self.removal_pending
                         && kept + 1 < MAX_CLUSTER_CHARS
                         && chars.peek().is_some_and(|&n| is_pictographic(n)))
                     || (is_tag(c) && flag && in_tag_run)
@@ -196,6 +197,7 @@ impl Out {
                 self.removed();
                 prev_visible = false;
                 in_tag_run = false;
+                emoji = false;
             }
         }
     }

@@ -108,6 +108,24 @@ fn a_zwj_after_a_removal_goes_too() {
 }
 
 #[test]
+fn nothing_after_a_removal_in_an_emoji_cluster_keeps_a_zwj() {
+    // Found by the `sanitize` fuzz target (second run): in 🏴 VS VS 🏿 ZWJ 🏿 the second
+    // variation selector went, and the ZWJ stayed two characters later; on a second pass the
+    // marker starts a cluster with 🏿 ZWJ 🏿 (modifiers extend anything), no emoji, and the
+    // ZWJ went then.
+    let s = "\u{1f3f4}\u{fe0f}\u{fe0f}\u{1f3ff}\u{200d}\u{1f3ff}";
+    assert_eq!(
+        sanitize(s),
+        "\u{1f3f4}\u{fe0f}\u{fffd}\u{1f3ff}\u{fffd}\u{1f3ff}"
+    );
+    assert_eq!(sanitize(&sanitize(s)), sanitize(s));
+    assert_eq!(
+        sanitize_multiline(&sanitize_multiline(s)),
+        sanitize_multiline(s)
+    );
+}
+
+#[test]
 fn a_capped_cluster_never_ends_in_a_zwj() {
     // Emoji joined past the cluster cap: the cut must not leave a ZWJ with nothing after it.
     let long: String =
