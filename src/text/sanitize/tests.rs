@@ -126,6 +126,29 @@ fn nothing_after_a_removal_in_an_emoji_cluster_keeps_a_zwj() {
 }
 
 #[test]
+fn a_modifier_after_a_removed_control_or_a_line_break_starts_no_emoji() {
+    // Found by the same run: BEL 🏿 ZWJ 🏿 — the BEL ends a cluster, so 🏿 ZWJ 🏿 looked like
+    // an emoji sequence; in the output the marker stands there and the modifier extends it.
+    for s in [
+        "\u{7}\u{1f3ff}\u{200d}\u{1f3ff}",
+        "\n\u{1f3ff}\u{200d}\u{1f3ff}",
+        "\u{1f3ff}\u{200d}\u{1f3ff}",
+    ] {
+        assert_eq!(sanitize(&sanitize(s)), sanitize(s), "{s:?}");
+        assert_eq!(
+            sanitize_multiline(&sanitize_multiline(s)),
+            sanitize_multiline(s),
+            "{s:?}"
+        );
+    }
+    // A modifier on its base is untouched.
+    let thumbs = "\u{1f44d}\u{1f3ff}";
+    assert!(matches!(sanitize(thumbs), Cow::Borrowed(_)));
+    let family = "\u{1f468}\u{1f3ff}\u{200d}\u{1f469}\u{1f3fb}";
+    assert_eq!(sanitize(family), family);
+}
+
+#[test]
 fn a_capped_cluster_never_ends_in_a_zwj() {
     // Emoji joined past the cluster cap: the cut must not leave a ZWJ with nothing after it.
     let long: String =
