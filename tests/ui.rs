@@ -164,3 +164,42 @@ fn first_frame_shows_loading_names_before_anything_loaded() {
     assert!(s.contains("loading names…"), "{s}");
     assert!(s.contains("Search:"), "{s}");
 }
+
+/// Sizes from 1×1 to 500×200, reached through resize events (as a terminal sends them) in
+/// every pane and view, with keys pressed at each size: the model adapts (page sizes, scroll
+/// positions) and every frame draws without panicking.
+#[test]
+fn resizes_from_1x1_to_500x200_never_panic() {
+    use tradescope::app::action::Pane;
+    let (mut m, mut w) = hikvision_detail(80, 24);
+    let mut states = vec![m.clone()];
+    press(&mut m, &mut w, Action::Follow(Follow::Shipments));
+    states.push(m.clone());
+    press(&mut m, &mut w, Action::Open);
+    states.push(m.clone());
+    press(&mut m, &mut w, Action::ToggleHelp);
+    states.push(m.clone());
+    let (mut p, mut wp) = start(80, 24);
+    press(&mut p, &mut wp, Action::Pane(Pane::Patents));
+    states.push(p.clone());
+    press(&mut p, &mut wp, Action::Pane(Pane::Shipments));
+    press(&mut p, &mut wp, Action::EditFilter);
+    type_text(&mut p, &mut wp, "party:\"phuong");
+    states.push(p);
+    let widths = [1u16, 2, 3, 7, 19, 40, 80, 133, 250, 499, 500];
+    let heights = [1u16, 2, 3, 5, 9, 24, 60, 120, 199, 200];
+    for s in &mut states {
+        let (_, mut wk) = start(1, 1);
+        for &wd in &widths {
+            for &ht in &heights {
+                press(s, &mut wk, Action::Resize(wd, ht));
+                assert_eq!((s.width, s.height), (wd, ht));
+                render(s);
+                for a in [Action::PageDown, Action::Down, Action::Bottom, Action::Top] {
+                    press(s, &mut wk, a);
+                    render(s);
+                }
+            }
+        }
+    }
+}

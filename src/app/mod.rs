@@ -114,6 +114,10 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
                 }
             }
         })?;
+    let hangup_tx = tx.clone();
+    terminal::input::watch_hangup(move || {
+        let _ = hangup_tx.send(Msg::InputClosed("the terminal hung up".into()));
+    })?;
     let out_tx = tx.clone();
     let executor = Executor::start(db_path, move |a| {
         let _ = out_tx.send(Msg::Action(a));
@@ -124,6 +128,7 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     term.draw(|f| crate::ui::draw(&model, f))?;
     executor.dispatch(update(&mut model, Action::Start));
     term.draw(|f| crate::ui::draw(&model, f))?;
+    test_hooks::after_first_frame();
 
     loop {
         let Ok(first) = rx.recv() else {
@@ -177,4 +182,26 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
             term.draw(|f| crate::ui::draw(&model, f))?;
         }
     }
+}
+
+/// Faults the end-to-end tests trigger on purpose, to check the terminal is given back.
+/// Compiled only into debug builds: a release binary has no way to reach them.
+mod test_hooks {
+    /// `TRADESCOPE_TEST_PANIC=main` panics on the UI thread once the first frame is up;
+    /// `=worker` panics on a new thread (as a worker would).
+    #[cfg(debug_assertions)]
+    pub fn after_first_frame() {
+        match std::env::var("TRADESCOPE_TEST_PANIC").as_deref() {
+            Ok("main") => panic!("test panic requested by TRADESCOPE_TEST_PANIC=main"),
+            Ok("worker") => {
+                let _ = std::thread::Builder::new()
+                    .name("tradescope-test-worker".into())
+                    .spawn(|| panic!("test panic requested by TRADESCOPE_TEST_PANIC=worker"));
+            }
+            _ => {}
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn after_first_frame() {}
 }

@@ -241,7 +241,10 @@ fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<String>, Vec<Val
         p.push(d.clone().into());
         w.push(format!("s.ship_date <= ?{}", p.len()));
     }
-    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    // An FTS5 query string ends at a NUL ("unterminated string"); stored text never holds one
+    // (the importers refuse NUL bytes), so dropping them loses nothing. Found by fuzzing.
+    let text = f.text.as_deref().map(|t| t.replace('\0', ""));
+    if let Some(t) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if t.chars().count() >= 3 {
             // FTS5 trigram: a quoted phrase is a case-insensitive substring match.
             p.push(crate::db::fts::phrase(t).into());

@@ -33,6 +33,11 @@ pub fn is_tag(c: char) -> bool {
 
 pub const BLACK_FLAG: char = '\u{1f3f4}';
 
+/// Skin-tone modifiers: emoji, but grapheme extenders (they join whatever precedes them).
+pub fn is_emoji_modifier(c: char) -> bool {
+    ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)
+}
+
 /// Emoji that can take part in ZWJ sequences (an over-approximation of Extended_Pictographic
 /// by block; a ZWJ wrongly judged here is merely removed, which is safe).
 pub fn is_pictographic(c: char) -> bool {

@@ -24,7 +24,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::escape;
 use super::invisible::{
-    is_invisible, is_pictographic, is_tag, is_variation_selector, BLACK_FLAG, ZWJ,
+    is_emoji_modifier, is_invisible, is_pictographic, is_tag, is_variation_selector, BLACK_FLAG,
+    ZWJ,
 };
 
 /// Shown once where one or more characters or sequences were removed.
@@ -164,7 +165,12 @@ impl Out {
 
     fn cluster(&mut self, g: &str) {
         let first = g.chars().next();
-        let emoji = first.is_some_and(is_pictographic);
+        // Cleared by the first removal: after a removal's marker, the rest of the cluster
+        // (modifiers, ZWJ…) joins the marker's cluster on a second pass, which is no emoji.
+        // A cluster that starts with a skin-tone modifier is no emoji either: it starts one
+        // only because something removed (a control) or replaced (a line break) ended the
+        // cluster before it; in the output the modifier extends that marker or ` ↵ `.
+        let mut emoji = first.is_some_and(|c| is_pictographic(c) && !is_emoji_modifier(c));
         let flag = first == Some(BLACK_FLAG);
         let mut kept = 0;
         let mut prev_visible = false;
@@ -175,7 +181,9 @@ impl Out {
         let mut chars = g.chars().peekable();
         while let Some(c) = chars.next() {
             let invisible = is_invisible(c);
-            // A kept ZWJ needs room for the emoji after it, or the cap would leave it dangling.
+            // A kept ZWJ needs room for the emoji after it, or the cap would leave it dangling;
+            // and nothing in its cluster may have been removed before it (`emoji` is cleared):
+            // fuzzing found 😴 TAG ZWJ 👍, 🏴 VS VS 🏿 ZWJ 🏿 and BEL 🏿 ZWJ 🏿 not idempotent.
             let keep = kept < MAX_CLUSTER_CHARS
                 && (!invisible
                     || (c == ZWJ
@@ -193,6 +201,7 @@ impl Out {
                 self.removed();
                 prev_visible = false;
                 in_tag_run = false;
+                emoji = false;
             }
         }
     }

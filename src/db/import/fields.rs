@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Result};
 
@@ -101,8 +101,13 @@ pub fn date(s: &str) -> std::result::Result<Option<String>, String> {
     };
     for f in formats {
         let candidate = if f.contains(' ') { t } else { day };
-        if let Ok(d) = NaiveDate::parse_from_str(candidate, f) {
-            return Ok(Some(d.format("%Y-%m-%d").to_string()));
+        // Years outside 0–9999 (chrono reads `-2021-01-16` as 2021 BC) would be stored with
+        // a sign or a fifth digit and break the text order dates are compared in.
+        match NaiveDate::parse_from_str(candidate, f) {
+            Ok(d) if (0..=9999).contains(&d.year()) => {
+                return Ok(Some(d.format("%Y-%m-%d").to_string()))
+            }
+            _ => {}
         }
     }
     Err(format!(
@@ -141,6 +146,16 @@ mod tests {
         assert_eq!(date(" ").unwrap(), None);
         assert!(date("31/02/2020").is_err());
         assert!(date("02/31/2020").is_err());
+    }
+
+    #[test]
+    fn years_outside_0_to_9999_are_not_dates() {
+        // Found by the `query` fuzz target: chrono read `-2021-01-16` as 2021 BC, stored as an
+        // 11-character date that sorts before every real one.
+        assert!(date("-2021-01-16").is_err());
+        assert!(date("+12021-01-16").is_err());
+        assert_eq!(date("0001-01-01").unwrap().as_deref(), Some("0001-01-01"));
+        assert_eq!(date("9999-12-31").unwrap().as_deref(), Some("9999-12-31"));
     }
 
     #[test]

@@ -297,6 +297,14 @@ fn run(
             source_id,
             &mut report.warnings,
         )?;
+        // As for lists: a file with a header and nothing else (an empty export) is refused
+        // rather than recorded as a source that added nothing.
+        if report.rows == 0 {
+            return Err(Error::file(
+                &inputs[0].name,
+                "no records found in this file (only a header?)",
+            ));
+        }
         progress.stage("linking names", None);
         report.links = link::link_new_records(&tx, source_id)?;
     }
@@ -377,9 +385,7 @@ fn import_records(
         Format::Patentsview => {
             patentsview::import(tx, inputs, source_id, synthetic, progress, warnings)
         }
-        Format::Patents => {
-            patents::import(tx, &inputs[0], source_id, synthetic, progress, warnings)
-        }
+        Format::Patents => patents::import(tx, &inputs[0], source_id, synthetic, progress),
         Format::Csl | Format::Ofac | Format::Dpl => {
             Err(Error::User(format!("{} is a list format", format.as_str())))
         }

@@ -23,7 +23,6 @@ pub fn import(
     source_id: i64,
     synthetic: bool,
     progress: &dyn Progress,
-    warnings: &mut Vec<String>,
 ) -> Result<u64> {
     let name = &input.name;
     let delimiter = sniff_delimiter(input)?;
@@ -128,9 +127,6 @@ pub fn import(
             }
         }
         n += 1;
-    }
-    if n == 0 {
-        warnings.push(format!("{name}: no patent records found"));
     }
     w.finish()?;
     Ok(n)

@@ -93,6 +93,62 @@ fn tags_after_a_removal_go_too() {
 }
 
 #[test]
+fn a_zwj_after_a_removal_goes_too() {
+    // Found by the `sanitize` fuzz target: in 😴 TAG ZWJ 👍 the tag went and the ZWJ stayed,
+    // after the marker; a second pass joined the ZWJ to the marker and removed it.
+    let s = "\u{1f634}\u{e0068}\u{200d}\u{1f44d}";
+    assert_eq!(sanitize(s), "\u{1f634}\u{fffd}\u{1f44d}");
+    assert_eq!(sanitize(&sanitize(s)), sanitize(s));
+    let fuzz = "\u{1f3f4}\u{e0068}\u{200d}\u{1f44d}\u{10}\u{7}\u{1f634}\u{e0068}\u{200d}\u{1f44d}";
+    assert_eq!(sanitize(&sanitize(fuzz)), sanitize(fuzz));
+    assert_eq!(
+        sanitize_multiline(&sanitize_multiline(fuzz)),
+        sanitize_multiline(fuzz)
+    );
+}
+
+#[test]
+fn nothing_after_a_removal_in_an_emoji_cluster_keeps_a_zwj() {
+    // Found by the `sanitize` fuzz target (second run): in 🏴 VS VS 🏿 ZWJ 🏿 the second
+    // variation selector went, and the ZWJ stayed two characters later; on a second pass the
+    // marker starts a cluster with 🏿 ZWJ 🏿 (modifiers extend anything), no emoji, and the
+    // ZWJ went then.
+    let s = "\u{1f3f4}\u{fe0f}\u{fe0f}\u{1f3ff}\u{200d}\u{1f3ff}";
+    assert_eq!(
+        sanitize(s),
+        "\u{1f3f4}\u{fe0f}\u{fffd}\u{1f3ff}\u{fffd}\u{1f3ff}"
+    );
+    assert_eq!(sanitize(&sanitize(s)), sanitize(s));
+    assert_eq!(
+        sanitize_multiline(&sanitize_multiline(s)),
+        sanitize_multiline(s)
+    );
+}
+
+#[test]
+fn a_modifier_after_a_removed_control_or_a_line_break_starts_no_emoji() {
+    // Found by the same run: BEL 🏿 ZWJ 🏿 — the BEL ends a cluster, so 🏿 ZWJ 🏿 looked like
+    // an emoji sequence; in the output the marker stands there and the modifier extends it.
+    for s in [
+        "\u{7}\u{1f3ff}\u{200d}\u{1f3ff}",
+        "\n\u{1f3ff}\u{200d}\u{1f3ff}",
+        "\u{1f3ff}\u{200d}\u{1f3ff}",
+    ] {
+        assert_eq!(sanitize(&sanitize(s)), sanitize(s), "{s:?}");
+        assert_eq!(
+            sanitize_multiline(&sanitize_multiline(s)),
+            sanitize_multiline(s),
+            "{s:?}"
+        );
+    }
+    // A modifier on its base is untouched.
+    let thumbs = "\u{1f44d}\u{1f3ff}";
+    assert!(matches!(sanitize(thumbs), Cow::Borrowed(_)));
+    let family = "\u{1f468}\u{1f3ff}\u{200d}\u{1f469}\u{1f3fb}";
+    assert_eq!(sanitize(family), family);
+}
+
+#[test]
 fn a_capped_cluster_never_ends_in_a_zwj() {
     // Emoji joined past the cluster cap: the cut must not leave a ZWJ with nothing after it.
     let long: String =

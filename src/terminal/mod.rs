@@ -3,6 +3,9 @@
 //! `Guard::enter` switches in; the terminal is restored when the guard drops, when any thread
 //! panics (a panic hook restores first, so the message lands on the normal screen), and on
 //! SIGTERM, SIGHUP, SIGINT and SIGQUIT (see `watch_signals`). Restoring is idempotent.
+//! `input::watch_hangup` notices a dead terminal (crossterm alone would spin on it).
+
+pub mod input;
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
