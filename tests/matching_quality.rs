@@ -140,6 +140,7 @@ fn bench_report() {
                 name: n.clone(),
                 schema: Schema::Unknown,
                 country: None,
+                dob: None,
             })
             .collect()
     };

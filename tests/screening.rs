@@ -148,6 +148,7 @@ fn zte_parsian_is_not_zte_corporation() {
         name: "ZTE Parsian".into(),
         schema: Schema::Company,
         country: Some("IR".into()),
+        dob: None,
     }]);
     let opts = SearchOptions {
         threshold: LINK_THRESHOLD,
@@ -256,6 +257,105 @@ fn screen_rejects_bad_threshold_and_country() {
     let out = tradescope(&["screen", "Hikvision", "--country", "Atlantis"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("country"));
+}
+
+/// Score and explanation of the PUTIN hit of `screen "Vladimir Putin" --json [extra…]`.
+fn putin_hit(extra: &[&str]) -> (f64, String) {
+    let mut args = vec!["screen", "Vladimir Putin", "--json", "--threshold", "0.5"];
+    args.extend_from_slice(extra);
+    let out = tradescope(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let hit = v
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|h| h["name"] == "PUTIN, Vladimir Vladimirovich")
+                .cloned()
+        })
+        .unwrap_or_else(|| panic!("no PUTIN hit: {v:#}"));
+    (
+        hit["score"].as_f64().unwrap_or(0.0),
+        hit["explanation"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+#[test]
+fn date_of_birth_is_evidence_for_or_against_a_person() {
+    // The SDN entry's date of birth in the bundled CSL is 1952-10-07.
+    let (plain, plain_why) = putin_hit(&[]);
+    assert!(!plain_why.contains("date of birth"), "{plain_why}");
+    let (same, why) = putin_hit(&["--dob", "1952-10-07"]);
+    assert!(why.contains("same date of birth"), "{why}");
+    assert!(same >= plain, "{same} < {plain}");
+    let (year, why) = putin_hit(&["--dob", "1952"]);
+    assert!(why.contains("same year of birth"), "{why}");
+    assert!(year >= plain && year <= same, "{year}");
+    let (far, why) = putin_hit(&["--dob", "1990-01-01"]);
+    assert!(
+        why.contains("different date of birth (list: 1952-10-07)"),
+        "{why}"
+    );
+    assert!(far < plain, "{far} >= {plain}");
+    for bad in ["07/10/1952", "1952-13-01", "soon"] {
+        let out = tradescope(&["screen", "Vladimir Putin", "--dob", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--dob"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn batch_screen_reads_a_dob_column() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write(
+        dir.path(),
+        "people.csv",
+        "name,dob\nVladimir Putin,1952-10-07\nVladimir Putin,1990\nVladimir Putin,\n",
+    );
+    let f = file.to_string_lossy().to_string();
+    let out = tradescope(&["screen", "--file", &f]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rdr = csv::Reader::from_reader(&out.stdout[..]);
+    let header = rdr.headers().expect("header").clone();
+    let pos = |c: &str| header.iter().position(|h| h == c).unwrap_or(0);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 3);
+    let score = |r: &csv::StringRecord| r[pos("score")].parse::<f64>().unwrap_or(0.0);
+    assert!(
+        rows[0][pos("explanation")].contains("same date of birth"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1][pos("explanation")].contains("different date of birth"),
+        "{rows:?}"
+    );
+    assert!(
+        !rows[2][pos("explanation")].contains("date of birth"),
+        "{rows:?}"
+    );
+    assert!(score(&rows[0]) >= score(&rows[2]) && score(&rows[2]) > score(&rows[1]));
+    // A bad date stops the batch at its line, naming the column.
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "name,born\nVladimir Putin,1952\nX,13/13/13\n",
+    );
+    let b = bad.to_string_lossy().to_string();
+    let out = tradescope(&["screen", "--file", &b, "--dob-column", "born"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":3") && err.contains("born"), "{err}");
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

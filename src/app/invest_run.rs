@@ -76,6 +76,7 @@ pub fn screen(
         limit: SCREEN_LIMIT,
         schema: Schema::Unknown,
         country: None,
+        dob: None,
     };
     let hits = search::screen(conn, index, q, &opts)?;
     let notes = Covered::load(conn)?

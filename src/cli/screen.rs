@@ -36,6 +36,13 @@ pub struct ScreenArgs {
     /// Country of the screened party (name or ISO code): weak evidence for or against a hit
     #[arg(long, value_name = "CC")]
     pub country: Option<String>,
+    /// Date of birth of the screened person (YYYY or YYYY-MM-DD): evidence for or against a hit
+    #[arg(long, value_name = "DATE", conflicts_with = "file")]
+    pub dob: Option<String>,
+    /// Column of --file that holds dates of birth (YYYY or YYYY-MM-DD; default: a "dob" column
+    /// if there is one)
+    #[arg(long, value_name = "COLUMN", requires = "file")]
+    pub dob_column: Option<String>,
     /// Lowest score reported as a match (0–1)
     #[arg(long, default_value_t = matching::DEFAULT_THRESHOLD, value_name = "T")]
     pub threshold: f64,
@@ -77,6 +84,14 @@ fn country_code(c: &Option<String>) -> Result<Option<String>, Error> {
     }
 }
 
+/// A query date of birth, checked: the matcher ignores what it cannot read, the user must not.
+fn check_dob(d: &str) -> Result<String, String> {
+    let d = d.trim();
+    matching::dob::parse_query(d)
+        .map(|_| d.to_string())
+        .ok_or_else(|| format!("{d:?} is not a date of birth as YYYY or YYYY-MM-DD"))
+}
+
 fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameIndex> {
     let names = entities::current_names(conn)?;
     if names.is_empty() {
@@ -92,11 +107,15 @@ fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameIndex> {
 pub fn run_screen(db: Db, args: ScreenArgs) -> anyhow::Result<()> {
     check_threshold(args.threshold)?;
     let country = country_code(&args.country)?;
+    let dob = match &args.dob {
+        Some(d) => Some(check_dob(d).map_err(|e| Error::User(format!("--dob {e}")))?),
+        None => None,
+    };
     let conn = db.open_ro()?;
     let index = load_index(&conn)?;
     match (&args.file, &args.name) {
         (Some(file), _) => screen_file(db, &conn, &index, file, &args, country),
-        (None, Some(name)) => screen_one(db, &conn, &index, name, &args, country),
+        (None, Some(name)) => screen_one(db, &conn, &index, name, &args, country, dob),
         (None, None) => Err(Error::User("give a NAME or --file CSV".into()).into()),
     }
 }
@@ -108,12 +127,14 @@ fn screen_one(
     name: &str,
     args: &ScreenArgs,
     country: Option<String>,
+    dob: Option<String>,
 ) -> anyhow::Result<()> {
     let opts = SearchOptions {
         threshold: args.threshold,
         limit: args.limit,
         schema: Schema::Unknown,
         country,
+        dob,
     };
     let hits = search::screen(conn, index, name, &opts)?;
     audit::record(
@@ -172,12 +193,18 @@ fn screen_one(
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
 /// report shows the near miss) or none.
-fn best_hit(index: &NameIndex, name: &str, country: &Option<String>) -> Option<Hit> {
+fn best_hit(
+    index: &NameIndex,
+    name: &str,
+    country: &Option<String>,
+    dob: Option<String>,
+) -> Option<Hit> {
     let opts = SearchOptions {
         threshold: 0.5,
         limit: 1,
         schema: Schema::Unknown,
         country: country.clone(),
+        dob,
     };
     index.search(name, &opts).into_iter().next()
 }
@@ -202,6 +229,29 @@ fn screen_file(
             ),
         )
     })?;
+    let dob_col = match &args.dob_column {
+        Some(c) => Some(input.column(c).ok_or_else(|| {
+            Error::file(
+                &shown,
+                format!(
+                    "no column {c:?} for --dob-column; the columns are: {}",
+                    input.headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?),
+        None => input.column("dob"),
+    };
+    // Every row's date of birth, checked before screening so a typo stops the audit early.
+    let mut dobs: Vec<Option<String>> = Vec::with_capacity(input.rows.len());
+    for (line, r) in &input.rows {
+        let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
+        dobs.push(if d.is_empty() {
+            None
+        } else {
+            let field = dob_col.and_then(|c| input.headers.get(c)).unwrap_or("dob");
+            Some(check_dob(d).map_err(|e| Error::input(&shown, *line, field, e))?)
+        });
+    }
     let (headers, sha256) = (input.headers, input.sha256);
     let rows: Vec<csv::StringRecord> = input.rows.into_iter().map(|(_, r)| r).collect();
     let bar = Bar::new("screen");
@@ -210,12 +260,13 @@ fn screen_file(
     let covered = Covered::load(conn)?;
     let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
         .par_iter()
-        .map(|r| {
+        .zip(dobs)
+        .map(|(r, dob)| {
             let name = r.get(col).unwrap_or("").trim();
             let h = if name.is_empty() {
                 (None, None)
             } else {
-                (best_hit(index, name, &country), covered.flag(name))
+                (best_hit(index, name, &country, dob), covered.flag(name))
             };
             bar.inc(1);
             h

@@ -148,6 +148,7 @@ impl Covered {
                     name: m.maker.clone(),
                     schema: Schema::Company,
                     country: None,
+                    dob: None,
                 })
                 .collect(),
         );
@@ -169,6 +170,7 @@ impl Covered {
             limit: 1,
             schema: Schema::Company,
             country: None,
+            dob: None,
         };
         let hit = self.index.search(name, &opts).into_iter().next()?;
         let m = self.makers.get(hit.id as usize)?;
@@ -221,6 +223,7 @@ impl Covered {
             limit: 20,
             schema: Schema::Company,
             country: None,
+            dob: None,
         };
         let listed: Vec<i64> = entries
             .search(&flag.maker, &opts)

@@ -84,7 +84,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Entity> {
 /// Every name (primary and aliases) of the current entries, for the matcher's index.
 pub fn current_names(conn: &Connection) -> Result<Vec<NameRecord>> {
     let mut stmt = conn.prepare(
-        "SELECT e.id, n.name, e.entity_type, e.country FROM entry_name n
+        "SELECT e.id, n.name, e.entity_type, e.country, e.dates_of_birth FROM entry_name n
          JOIN list_entry e ON e.id = n.entry_id WHERE e.current = 1 ORDER BY n.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -93,6 +93,7 @@ pub fn current_names(conn: &Connection) -> Result<Vec<NameRecord>> {
             name: r.get(1)?,
             schema: Schema::from_entity_type(&r.get::<_, String>(2)?),
             country: r.get(3)?,
+            dob: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

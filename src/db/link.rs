@@ -44,7 +44,7 @@ impl Target {
 /// Names of list entries to match against, restricted by a WHERE clause on `list_entry e`.
 fn entry_index(tx: &Transaction, where_sql: &str, arg: i64) -> Result<NameIndex> {
     let sql = format!(
-        "SELECT e.id, n.name, e.entity_type, e.country FROM entry_name n
+        "SELECT e.id, n.name, e.entity_type, e.country, e.dates_of_birth FROM entry_name n
          JOIN list_entry e ON e.id = n.entry_id WHERE {where_sql}"
     );
     let mut stmt = tx.prepare(&sql)?;
@@ -54,6 +54,7 @@ fn entry_index(tx: &Transaction, where_sql: &str, arg: i64) -> Result<NameIndex>
             name: r.get(1)?,
             schema: Schema::from_entity_type(&r.get::<_, String>(2)?),
             country: r.get(3)?,
+            dob: r.get(4)?,
         })
     })?;
     let records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -85,6 +86,7 @@ fn link_targets(
                 limit: 50,
                 schema: Schema::Unknown,
                 country: country.clone(),
+                dob: None,
             };
             index.search(name, &opts).into_iter().map(move |h| (*id, h))
         })

@@ -216,6 +216,7 @@ pub fn link_makers(tx: &Transaction) -> Result<u64> {
         limit: 50,
         schema: matching::Schema::Company,
         country: None,
+        dob: None,
     };
     let mut ins = tx.prepare(
         "INSERT OR REPLACE INTO maker_entry (maker, entry_id, score, explanation)

@@ -17,6 +17,7 @@
 //!
 //! See docs/matching.md for the thresholds and measured quality.
 
+pub mod dob;
 pub mod eval;
 mod explain;
 mod index;
@@ -106,6 +107,8 @@ pub struct NameRecord {
     pub name: String,
     pub schema: Schema,
     pub country: Option<String>,
+    /// The list's date-of-birth text, as written ("1973-03-25", "1967; 1966", "circa 1960").
+    pub dob: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +119,8 @@ pub struct SearchOptions {
     pub schema: Schema,
     /// Country evidence for the query (ISO alpha-2), if known.
     pub country: Option<String>,
+    /// Date-of-birth evidence for the query (YYYY or YYYY-MM-DD), if known.
+    pub dob: Option<String>,
 }
 
 impl Default for SearchOptions {
@@ -125,6 +130,7 @@ impl Default for SearchOptions {
             limit: 20,
             schema: Schema::Unknown,
             country: None,
+            dob: None,
         }
     }
 }

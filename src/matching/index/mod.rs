@@ -14,6 +14,7 @@ mod lookup;
 
 use flat::{trigrams_of, Csr, Vocab};
 
+use super::dob::{self, Dob, Evidence};
 use super::normalize::VariantKind;
 use super::prepared::{self, Prepared};
 use super::score::{self, Aligned, Params, STok};
@@ -32,6 +33,8 @@ struct Record {
     schema: Schema,
     hint: Schema,
     country: Option<[u8; 2]>,
+    /// The record's dates of birth: `dobs[dob_at.0..dob_at.1]`.
+    dob_at: (u32, u32),
     notes: super::normalize::Notes,
 }
 
@@ -39,6 +42,7 @@ struct Record {
 pub struct NameIndex {
     records: Vec<Record>,
     names: String,
+    dobs: Vec<Dob>,
     var_record: Vec<u32>,
     var_kind: Vec<VariantKind>,
     /// Tokens of each variant: `var_toks.row(v)` token ids, classes alongside.
@@ -69,6 +73,7 @@ impl NameIndex {
     pub fn build(records: Vec<NameRecord>) -> NameIndex {
         let prepared: Vec<Prepared> = records.par_iter().map(|r| Prepared::new(&r.name)).collect();
         let mut names = String::new();
+        let mut dobs = Vec::new();
         let mut recs = Vec::with_capacity(records.len());
         let mut vocab = Vocab::default();
         let mut var_record = Vec::new();
@@ -78,12 +83,17 @@ impl NameIndex {
         for (ri, (r, p)) in records.iter().zip(&prepared).enumerate() {
             let start = names.len() as u32;
             names.push_str(&r.name);
+            let dob_start = dobs.len() as u32;
+            if let Some(text) = &r.dob {
+                dobs.extend(dob::parse_list(text));
+            }
             recs.push(Record {
                 id: r.id,
                 name_at: (start, names.len() as u32),
                 schema: r.schema,
                 hint: p.hint,
                 country: country_code(&r.country),
+                dob_at: (dob_start, dobs.len() as u32),
                 notes: p.notes,
             });
             for v in &p.variants {
@@ -150,6 +160,7 @@ impl NameIndex {
         NameIndex {
             records: recs,
             names,
+            dobs,
             var_record,
             var_kind,
             var_toks,
@@ -182,6 +193,7 @@ impl NameIndex {
         let csr = |c: &Csr| (c.starts.capacity() + c.items.capacity()) * 4;
         self.records.capacity() * std::mem::size_of::<Record>()
             + self.names.capacity()
+            + self.dobs.capacity() * std::mem::size_of::<Dob>()
             + self.var_record.capacity() * 4
             + self.var_kind.capacity()
             + csr(&self.var_toks)
@@ -206,6 +218,14 @@ impl NameIndex {
 
     fn record_name(&self, r: &Record) -> &str {
         &self.names[r.name_at.0 as usize..r.name_at.1 as usize]
+    }
+
+    fn record_dobs(&self, r: &Record) -> &[Dob] {
+        &self.dobs[r.dob_at.0 as usize..r.dob_at.1 as usize]
+    }
+
+    fn dob_evidence(&self, query: Option<Dob>, r: &Record) -> Option<Evidence> {
+        Evidence::of(query?, self.record_dobs(r))
     }
 
     fn rarity_of(&self, text: &str) -> f32 {
@@ -260,6 +280,8 @@ impl NameIndex {
         let query_schema = prepared::resolve(opts.schema, q.hint, Schema::Unknown);
         let query_params = Params::for_schema(query_schema);
         let country = country_code(&opts.country);
+        // An unreadable query date is no evidence (callers validate it for the user).
+        let query_dob = opts.dob.as_deref().and_then(dob::parse_query);
         // Best (score, variant, query variant, alignment) per record.
         let mut best: HashMap<u32, (f64, usize, usize, Aligned)> = HashMap::new();
         for v in self.candidates(&q_views, &query_params, opts.threshold >= STRICT_THRESHOLD) {
@@ -285,6 +307,9 @@ impl NameIndex {
                     } else {
                         s * 0.97
                     };
+                }
+                if let Some(ev) = self.dob_evidence(query_dob, rec) {
+                    s = ev.apply(s);
                 }
                 if s < opts.threshold {
                     continue;
@@ -336,6 +361,9 @@ impl NameIndex {
                         "; different country"
                     });
                 }
+                if let Some(ev) = self.dob_evidence(query_dob, rec) {
+                    explanation.push_str(&ev.describe(self.record_dobs(rec)));
+                }
                 Hit {
                     id,
                     matched_name: name.to_string(),
@@ -370,6 +398,7 @@ mod tests {
             name: name.to_string(),
             schema: Schema::Unknown,
             country: None,
+            dob: None,
         }
     }
 
@@ -408,6 +437,35 @@ mod tests {
             },
         );
         assert_eq!(one.len(), 1);
+    }
+
+    #[test]
+    fn date_of_birth_moves_the_score_and_says_why() {
+        let mut putin = rec(1, "PUTIN, Vladimir Vladimirovich");
+        putin.dob = Some("1952-10-07".into());
+        let idx = NameIndex::build(vec![putin, rec(2, "PUTIN, Vladimir")]);
+        let with = |dob: Option<&str>| SearchOptions {
+            dob: dob.map(str::to_string),
+            threshold: 0.5,
+            ..SearchOptions::default()
+        };
+        let hit = |dob, id| {
+            idx.search("Vladimir Putin", &with(dob))
+                .into_iter()
+                .find(|h| h.id == id)
+        };
+        let plain = hit(None, 1).map_or(0.0, |h| h.score);
+        let same = hit(Some("1952-10-07"), 1).expect("same");
+        assert!(same.score > plain && same.explanation.ends_with("; same date of birth"));
+        let far = hit(Some("1980"), 1).expect("far");
+        assert!(far.score < plain, "{far:?}");
+        assert!(far
+            .explanation
+            .contains("different date of birth (list: 1952-10-07)"));
+        // No date on the record: no evidence either way.
+        let none = hit(Some("1980"), 2).expect("no dob");
+        assert!(!none.explanation.contains("date of birth"));
+        assert_eq!(Some(none.score), hit(None, 2).map(|h| h.score));
     }
 
     #[test]
