@@ -79,10 +79,7 @@ pub(super) fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<Strin
         p.push(d.clone().into());
         w.push(format!("s.ship_date <= ?{}", p.len()));
     }
-    // An FTS5 query string ends at a NUL ("unterminated string"); stored text never holds one
-    // (the importers refuse NUL bytes), so dropping them loses nothing. Found by fuzzing.
-    let text = f.text.as_deref().map(|t| t.replace('\0', ""));
-    if let Some(t) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(t) = search_text(f).as_deref() {
         if t.chars().count() >= 3 {
             // FTS5 trigram: a quoted phrase is a case-insensitive substring match.
             p.push(crate::db::fts::phrase(t).into());
@@ -132,10 +129,16 @@ pub(super) fn listed_ranges(
     }
 }
 
+/// The description text of `f`, trimmed. An FTS5 query string ends at a NUL ("unterminated
+/// string"); stored text never holds one (the importers refuse NUL bytes), so dropping them
+/// loses nothing. Found by fuzzing.
+pub(super) fn search_text(f: &ShipmentFilter) -> Option<String> {
+    let t = f.text.as_deref()?.replace('\0', "");
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 /// The description text of `f` when it goes through the trigram index (3 characters or more).
-pub(super) fn fts_text(f: &ShipmentFilter) -> Option<&str> {
-    f.text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| t.chars().count() >= 3)
+pub(super) fn fts_text(f: &ShipmentFilter) -> Option<String> {
+    search_text(f).filter(|t| t.chars().count() >= 3)
 }

@@ -20,7 +20,7 @@ pub fn page(
     let runs = runs(conn, f, sort, listed.as_ref())?;
     if let (None, SortKey::Date, Some(text)) = (&runs, sort.key, fts_text(f)) {
         let listed = listed.as_ref().map(|l| l.0.as_str());
-        let (sql, p) = fts_date_sql(f, text, listed, sort.desc, after, limit + 1);
+        let (sql, p) = fts_date_sql(f, &text, listed, sort.desc, after, limit + 1);
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(p.iter()), row)?;
         return finish_page(rows.collect::<rusqlite::Result<_>>()?, sort, limit);
@@ -156,9 +156,7 @@ pub(super) fn select_sql(w: &[String], key: &str, dir: &str, limit: usize) -> St
 /// date): then only (id, sort value) of the matches are sorted, and the joins and the wide
 /// columns are read for the one page that is shown.
 pub(super) fn narrow_sort(f: &ShipmentFilter, key: SortKey) -> bool {
-    f.text
-        .as_deref()
-        .is_some_and(|t| t.trim().chars().count() >= 3)
+    fts_text(f).is_some()
         && matches!(
             key,
             SortKey::Date | SortKey::Hs | SortKey::Origin | SortKey::Destination
@@ -208,7 +206,7 @@ pub fn page_plan(
     let runs = runs(conn, f, sort, listed.as_ref())?;
     if let (None, SortKey::Date, Some(text)) = (&runs, sort.key, fts_text(f)) {
         let listed = listed.as_ref().map(|l| l.0.as_str());
-        let (sql, p) = fts_date_sql(f, text, listed, sort.desc, None, limit + 1);
+        let (sql, p) = fts_date_sql(f, &text, listed, sort.desc, None, limit + 1);
         return crate::db::explain(conn, &sql, &p);
     }
     let (sql, p) = match runs {
