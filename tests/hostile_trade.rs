@@ -11,6 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use cases::{Expect, Stored, CASES};
+use common::verdict::{verdict, Expected};
 use common::{content_digest, data, import_files};
 use rusqlite::{Connection, OpenFlags};
 use tradescope::db::import::{Format, ImportOptions};
@@ -75,38 +76,14 @@ fn run_case(
     std::fs::copy(template, &db).unwrap();
     let before = content_digest(&db);
     let result = import_files(&db, format, files, &ImportOptions::default());
-    match (expect, result) {
-        (Expect::Imported(check), Ok(report)) => {
-            let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-            let stored = Stored {
-                conn,
-                source: report.source_id.unwrap(),
-            };
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&stored)))
-                .err()
-                .map(|_| format!("{name}: imported, but the stored rows are wrong (see above)"))
-        }
-        (Expect::Imported(_), Err(e)) => Some(format!("{name}: expected an import, got: {e}")),
-        (Expect::Rejected(want), Ok(_)) => Some(format!(
-            "{name}: expected rejection ({want}), but it imported"
-        )),
-        (Expect::Rejected(want), Err(e)) => {
-            let msg = e.to_string();
-            if !msg.contains(want) {
-                Some(format!(
-                    "{name}: error should contain {want:?}, got {msg:?}"
-                ))
-            } else if content_digest(&db) != before {
-                Some(format!(
-                    "{name}: rejected, but the database content changed"
-                ))
-            } else if msg.len() > 2000 {
-                Some(format!("{name}: error message of {} bytes", msg.len()))
-            } else {
-                None
-            }
-        }
-    }
+    let expected = match expect {
+        Expect::Imported(check) => Expected::Imported(check),
+        Expect::Rejected(want) => Expected::Rejected(want),
+    };
+    verdict(name, &db, &before, result, expected, |source| Stored {
+        conn: Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap(),
+        source,
+    })
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! of repository files, row counts and content digests to prove a failed import changed nothing.
 #![allow(dead_code)]
 
+pub mod verdict;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::ValueRef;
