@@ -285,6 +285,33 @@ fn putin_hit(extra: &[&str]) -> (f64, String) {
 }
 
 #[test]
+fn the_audit_log_records_the_evidence_a_screen_used() {
+    let out = tradescope(&[
+        "screen",
+        "Vladimir Putin",
+        "--country",
+        "RU",
+        "--dob",
+        "1952-10-07",
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let out = tradescope(&["audit", "show", "--limit", "200", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("audit JSON");
+    let queries: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["action"] == "screen")
+        .filter_map(|r| r["query"].as_str())
+        .collect();
+    assert!(
+        queries.contains(&"Vladimir Putin (country RU; date of birth 1952-10-07)"),
+        "{queries:?}"
+    );
+}
+
+#[test]
 fn date_of_birth_is_evidence_for_or_against_a_person() {
     // The SDN entry's date of birth in the bundled CSL is 1952-10-07.
     let (plain, plain_why) = putin_hit(&[]);

@@ -141,7 +141,7 @@ fn screen_one(
         db,
         &NewRecord {
             action: "screen".into(),
-            query: Some(name.to_string()),
+            query: Some(with_evidence(name, &opts.country, &opts.dob)),
             normalized_query: Some(matching::normalize_key(name)),
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
@@ -347,9 +347,10 @@ fn screen_file(
         db,
         &NewRecord {
             action: "batch_screen".into(),
-            query: Some(format!(
-                "{shown} (column {:?}, SHA-256 {})",
-                args.column, sha256
+            query: Some(with_evidence(
+                &format!("{shown} (column {:?}, SHA-256 {})", args.column, sha256),
+                &country,
+                &dob_col.map(|c| format!("from column {:?}", headers.get(c).unwrap_or(""))),
             )),
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
@@ -416,4 +417,21 @@ pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
     drop(w);
     out.flush()?;
     Ok(())
+}
+
+/// The screened name (or file) as the audit log records it, with the evidence that changed
+/// the scores: "PUTIN, Vladimir (country RU; date of birth 1952-10-07)".
+fn with_evidence(query: &str, country: &Option<String>, dob: &Option<String>) -> String {
+    let parts: Vec<String> = [
+        country.as_ref().map(|c| format!("country {c}")),
+        dob.as_ref().map(|d| format!("date of birth {d}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        query.to_string()
+    } else {
+        format!("{query} ({})", parts.join("; "))
+    }
 }
