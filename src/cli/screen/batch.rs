@@ -1,0 +1,188 @@
+//! `tradescope screen --file`: batch screening for audits, one output row per input row.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::*;
+use crate::cli::csv_input::CsvInput;
+use crate::db::covered::{Covered, CoveredFlag};
+use crate::db::entities;
+use crate::error::Error;
+use crate::matching::{self, Hit, NameIndex, SearchOptions};
+
+/// Best candidate for one name of a batch: the best hit (even under the threshold, so the
+/// report shows the near miss) or none.
+fn best_hit(
+    index: &NameIndex,
+    name: &str,
+    country: &Option<String>,
+    dob: Option<String>,
+) -> Option<Hit> {
+    let opts = SearchOptions {
+        threshold: 0.5,
+        limit: 1,
+        schema: Schema::Unknown,
+        country: country.clone(),
+        dob,
+    };
+    index.search(name, &opts).into_iter().next()
+}
+
+pub(super) fn screen_file(
+    db: Db,
+    conn: &rusqlite::Connection,
+    index: &NameIndex,
+    file: &Path,
+    args: &ScreenArgs,
+    country: Option<String>,
+) -> anyhow::Result<()> {
+    let input = CsvInput::read(file, &args.column)?;
+    let shown = input.shown.clone();
+    let col = input.column(&args.column).ok_or_else(|| {
+        Error::file(
+            &shown,
+            format!(
+                "no column {:?}; the columns are: {} (choose one with --column)",
+                args.column,
+                input.headers.iter().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })?;
+    let dob_col = match &args.dob_column {
+        Some(c) => Some(input.column(c).ok_or_else(|| {
+            Error::file(
+                &shown,
+                format!(
+                    "no column {c:?} for --dob-column; the columns are: {}",
+                    input.headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?),
+        None => input.column("dob"),
+    };
+    // Every row's date of birth, checked before screening so a typo stops the audit early.
+    let mut dobs: Vec<Option<String>> = Vec::with_capacity(input.rows.len());
+    for (line, r) in &input.rows {
+        let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
+        dobs.push(if d.is_empty() {
+            None
+        } else {
+            let field = dob_col.and_then(|c| input.headers.get(c)).unwrap_or("dob");
+            Some(check_dob(d).map_err(|e| Error::input(&shown, *line, field, e))?)
+        });
+    }
+    let (headers, sha256) = (input.headers, input.sha256);
+    let rows: Vec<csv::StringRecord> = input.rows.into_iter().map(|(_, r)| r).collect();
+    let bar = Bar::new("screen");
+    bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
+    bar.rows_style();
+    let covered = Covered::load(conn)?;
+    let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
+        .par_iter()
+        .zip(dobs)
+        .map(|(r, dob)| {
+            let name = r.get(col).unwrap_or("").trim();
+            let h = if name.is_empty() {
+                (None, None)
+            } else {
+                (best_hit(index, name, &country, dob), covered.flag(name))
+            };
+            bar.inc(1);
+            h
+        })
+        .collect();
+    bar.finish();
+    let mut details: HashMap<i64, (String, String)> = HashMap::new();
+    let stdout = std::io::stdout();
+    let mut w = csv::Writer::from_writer(stdout.lock());
+    let mut header: Vec<String> = headers.iter().map(str::to_string).collect();
+    for h in [
+        "match",
+        "score",
+        "sls_score",
+        "list",
+        "entity_id",
+        "entity_name",
+        "matched_name",
+        "explanation",
+        "threshold",
+        "matcher",
+        "covered",
+    ] {
+        header.push(h.to_string());
+    }
+    w.write_record(&header)?;
+    let (mut matched, mut total) = (0usize, 0usize);
+    let mut n_covered = 0usize;
+    for (r, (hit, flag)) in rows.iter().zip(&hits) {
+        total += 1;
+        let mut rec: Vec<String> = (0..headers.len())
+            .map(|i| r.get(i).unwrap_or("").to_string())
+            .collect();
+        match hit {
+            Some(h) => {
+                let (list, name) = match details.get(&h.id) {
+                    Some(d) => d.clone(),
+                    None => {
+                        let e = entities::get(conn, h.id)?;
+                        details.insert(h.id, (e.list.clone(), e.name.clone()));
+                        (e.list, e.name)
+                    }
+                };
+                let is_match = h.score >= args.threshold;
+                matched += usize::from(is_match);
+                rec.extend([
+                    if is_match { "match" } else { "no match" }.to_string(),
+                    format!("{:.3}", h.score),
+                    format!("{:.1}", h.sls_score),
+                    list,
+                    h.id.to_string(),
+                    name,
+                    h.matched_name.clone(),
+                    h.explanation.clone(),
+                ]);
+            }
+            None => rec.extend(
+                ["no match", "", "", "", "", "", "", ""]
+                    .iter()
+                    .map(|s| s.to_string()),
+            ),
+        }
+        rec.push(format!("{}", args.threshold));
+        rec.push(matching::MATCHER_VERSION.to_string());
+        // The screened name itself may be a covered maker, listed or not (ZTE Corporation).
+        rec.push(
+            flag.as_ref()
+                .map(|c| {
+                    n_covered += 1;
+                    format!("{} ({}): {}", c.group, c.relation, c.basis)
+                })
+                .unwrap_or_default(),
+        );
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    audit::record(
+        db,
+        &NewRecord {
+            action: "batch_screen".into(),
+            query: Some(with_evidence(
+                &format!("{shown} (column {:?}, SHA-256 {})", args.column, sha256),
+                &country,
+                &dob_col.map(|c| format!("from column {:?}", headers.get(c).unwrap_or(""))),
+            )),
+            normalized_query: None,
+            matcher_version: Some(matching::MATCHER_VERSION.into()),
+            threshold: Some(args.threshold),
+            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
+        },
+    );
+    eprintln!(
+        "screened {total} names against {} list names: {matched} at or above {:.2}",
+        index.len(),
+        args.threshold
+    );
+    Ok(())
+}

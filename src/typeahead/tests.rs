@@ -1,0 +1,110 @@
+//! The engine's own tests: ranking tiers, narrowing, cancellation.
+
+use super::*;
+
+fn rec(kind: Kind, id: i64, name: &str, badge: &str) -> Record {
+    Record {
+        kind,
+        id,
+        name: name.into(),
+        badge: badge.into(),
+        country: None,
+        programs: None,
+        start_date: None,
+        end_date: None,
+        synthetic: false,
+        weight: 0,
+    }
+}
+
+fn engine() -> Engine {
+    let mut c = Corpus::new();
+    let hik = c.add_record(rec(
+        Kind::Entity,
+        1,
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "EL",
+    ));
+    c.add_name(hik, "Hangzhou Hikvision Digital Technology Co., Ltd.");
+    c.add_name(hik, "Hikvision");
+    let dahua = c.add_record(rec(Kind::Entity, 2, "Zhejiang Dahua Technology", "EL"));
+    c.add_name(dahua, "Zhejiang Dahua Technology");
+    let p = c.add_record(rec(Kind::Party, 7, "PHUONG VIET DISTRIBUTION", "PARTY"));
+    c.add_name(p, "PHUONG VIET DISTRIBUTION");
+    Engine::new(c)
+}
+
+#[test]
+fn alias_ranks_the_record_once_with_highlights() {
+    let mut e = engine();
+    let r = e.search("hikvision", 10, &|| false).unwrap();
+    assert_eq!(r.hits.len(), 1, "one row per record, not per alias");
+    assert_eq!(r.matched_names, 2);
+    let h = &r.hits[0];
+    assert_eq!(h.record.id, 1);
+    assert_eq!(h.positions.len(), "hikvision".len());
+}
+
+#[test]
+fn growing_query_narrows_the_previous_matches() {
+    let mut e = engine();
+    let broad = e.search("t", 10, &|| false).unwrap();
+    assert!(broad.hits.len() >= 2);
+    let narrow = e.search("tech", 10, &|| false).unwrap();
+    let ids: Vec<i64> = narrow.hits.iter().map(|h| h.record.id).collect();
+    assert!(ids.contains(&1) && ids.contains(&2));
+    assert!(!ids.contains(&7), "PHUONG VIET has no 'tech'");
+    // A different query after narrowing still sees the whole corpus.
+    let other = e.search("phuong", 10, &|| false).unwrap();
+    assert_eq!(other.hits[0].record.id, 7);
+}
+
+fn engine_of(names: &[(&str, &str)]) -> Engine {
+    let mut c = Corpus::new();
+    for (i, (name, badge)) in names.iter().enumerate() {
+        let r = c.add_record(rec(Kind::Entity, i as i64 + 1, name, badge));
+        c.add_name(r, name);
+    }
+    Engine::new(c)
+}
+
+fn names(r: &Results) -> Vec<&str> {
+    r.hits.iter().map(|h| &*h.record.name).collect()
+}
+
+#[test]
+fn names_containing_the_query_outrank_scattered_matches() {
+    let mut e = engine_of(&[
+        ("Dalian Huarui Heavy Industry Goup Co., Ltd.", "ASSIGNEE"),
+        ("DAHUA ELECTRONICS CORPORATION", "DPL"),
+        ("ZHEJIANG DAHUA TECHNOLOGY CO., LTD.", "PARTY"),
+        ("THINK AND VISION GMBH", "ASSIGNEE"),
+        ("Hikvision", "EL"),
+    ]);
+    let r = e.search("dahua", 10, &|| false).unwrap();
+    assert_eq!(
+        names(&r),
+        [
+            "DAHUA ELECTRONICS CORPORATION",
+            "ZHEJIANG DAHUA TECHNOLOGY CO., LTD."
+        ],
+        "a one-word query found as typed drops the scattered Dalian HUArui"
+    );
+    let r = e.search("hikvision", 10, &|| false).unwrap();
+    assert_eq!(names(&r), ["Hikvision"], "no THINK AND VISION");
+    // A typo is found only scattered: then scattered matches are the results.
+    let r = e.search("hikvson", 10, &|| false).unwrap();
+    assert_eq!(names(&r).first(), Some(&"Hikvision"));
+    // Several words keep scattered matches, after the ones found as typed.
+    let r = e.search("dahua tech", 10, &|| false).unwrap();
+    assert_eq!(
+        names(&r).first(),
+        Some(&"ZHEJIANG DAHUA TECHNOLOGY CO., LTD.")
+    );
+}
+
+#[test]
+fn cancelled_scan_returns_nothing() {
+    let mut e = engine();
+    assert!(e.search("hik", 10, &|| true).is_none());
+}
