@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::Digest;
 
 use crate::db::{self, audit, cases};
 use crate::error::{Error, Result};
@@ -115,27 +114,20 @@ fn export_case(db_path: &Path, case: &str, dir: &Path) -> Result<String> {
     std::fs::write(&path, &text)
         .map_err(|err| Error::User(format!("cannot write {}: {err}", path.display())))?;
     let dest = path.display().to_string();
-    let sha: String = sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     // As `tradescope case export` records it.
     append(
         db_path,
-        &audit::NewRecord {
-            action: "export".into(),
-            query: Some(format!("case {:?} as md to {dest}", e.case)),
-            results: serde_json::json!({
+        &audit::export_record(
+            &format!("case {:?} as md", e.case),
+            &dest,
+            &text,
+            serde_json::json!({
                 "case": e.case,
                 "format": "md",
                 "items": e.items.len(),
                 "records": e.items.iter().map(|i| format!("{} #{}", i.kind, i.record_id)).collect::<Vec<_>>(),
-                "destination": dest,
-                "bytes": text.len(),
-                "sha256": sha,
             }),
-            ..Default::default()
-        },
+        ),
     )?;
     Ok(format!(
         "exported case “{case}” ({} records, with provenance) to {dest}",

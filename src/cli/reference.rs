@@ -100,23 +100,9 @@ pub(super) fn write_export(
             "stdout".to_string()
         }
     };
-    let mut results = results;
-    if let Some(obj) = results.as_object_mut() {
-        obj.insert("destination".into(), dest.clone().into());
-        obj.insert("bytes".into(), text.len().into());
-        obj.insert(
-            "sha256".into(),
-            hex(&sha2::Sha256::digest(text.as_bytes())).into(),
-        );
-    }
     record(
         db,
-        &NewRecord {
-            action: "export".into(),
-            query: Some(format!("{what} to {dest}")),
-            results,
-            ..Default::default()
-        },
+        &crate::db::audit::export_record(what, &dest, text, results),
     );
     if dest != "stdout" {
         eprintln!("wrote {what} to {}", sanitize(&dest));

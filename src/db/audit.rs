@@ -67,6 +67,30 @@ impl Record {
     }
 }
 
+/// The audit record of an export (CLI or workbench): what was exported where, with the size
+/// and SHA-256 of the exported text added to `results`.
+pub fn export_record(
+    what: &str,
+    dest: &str,
+    text: &str,
+    mut results: serde_json::Value,
+) -> NewRecord {
+    if let Some(obj) = results.as_object_mut() {
+        obj.insert("destination".into(), dest.into());
+        obj.insert("bytes".into(), text.len().into());
+        obj.insert(
+            "sha256".into(),
+            hex(&Sha256::digest(text.as_bytes())).into(),
+        );
+    }
+    NewRecord {
+        action: "export".into(),
+        query: Some(format!("{what} to {dest}")),
+        results,
+        ..Default::default()
+    }
+}
+
 /// The login name of whoever runs the program.
 pub fn current_user() -> String {
     std::env::var("USER")
