@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use crate::db::{self, audit, cases};
 use crate::error::{Error, Result};
 use crate::export::{self, Format};
