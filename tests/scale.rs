@@ -112,6 +112,17 @@ fn generated_data_is_consistent_and_every_drill_path_pages_like_a_full_sort() {
     let fts = bench::fts_count(&conn, model).expect("fts");
     assert!(fts > 0);
     assert_eq!(fts, bench::naive_count(&conn, model).expect("like"));
+    // The bulk load's FTS5 settings (big buffer, no incremental merging) did not outlive it.
+    let config = |k: &str| {
+        one(
+            &conn,
+            &format!("SELECT v FROM shipment_fts_config WHERE k = '{k}'"),
+        )
+    };
+    assert_eq!(
+        (config("automerge"), config("crisismerge"), config("hashsize")),
+        (4, 16, 1024 * 1024)
+    );
     // Links were made for the busiest parties.
     assert!(one(&conn, "SELECT count(*) FROM link_party") > 0);
 

@@ -241,18 +241,7 @@ where
     t.lap("create indexes");
 
     progress.stage("full-text index", None);
-    // A large in-memory buffer for the FTS build: fewer, larger segments to merge and to search
-    // (the default 1 MiB flushes thousands of small segments at 10M rows). Restored after.
-    crate::db::fts::set_hash(&tx, crate::db::fts::BULK_HASH)?;
-    tx.execute(
-        &format!(
-            "INSERT INTO shipment_fts (rowid, description)
-             SELECT {}, description FROM shipment WHERE id >= ?1 AND description IS NOT NULL",
-            crate::db::fts::key_sql("")
-        ),
-        [first_shipment_id],
-    )?;
-    crate::db::fts::set_hash(&tx, crate::db::fts::DEFAULT_HASH)?;
+    crate::db::fts::bulk_index(&tx, "id >= ?1", [first_shipment_id])?;
     t.lap("full-text index");
 
     progress.stage("party counters", None);

@@ -286,20 +286,12 @@ impl<'c> TradeWriter<'c> {
     /// rebuild deferred indexes.
     pub fn finish(self) -> Result<TradeStats> {
         let big = !self.deferred.is_empty();
-        if big {
-            crate::db::fts::set_hash(self.conn, crate::db::fts::BULK_HASH)?;
-        }
         if let Some(first) = self.first_shipment {
             // Contentless FTS keyed by date key (db::fts): the index holds only what is inserted
-            // here. One statement over the id range this writer produced is far cheaper than one
-            // insert per row.
-            self.conn.execute(
-                &format!(
-                    "INSERT INTO shipment_fts (rowid, description)
-                     SELECT {}, description FROM shipment
-                     WHERE id BETWEEN ?1 AND ?2 AND source_id = ?3 AND description IS NOT NULL",
-                    crate::db::fts::key_sql("")
-                ),
+            // here, in one statement over the id range this writer produced.
+            crate::db::fts::bulk_index(
+                self.conn,
+                "id BETWEEN ?1 AND ?2 AND source_id = ?3",
                 params![first, self.last_shipment, self.source_id],
             )?;
         }
@@ -316,7 +308,6 @@ impl<'c> TradeWriter<'c> {
             self.conn.execute_batch(sql)?;
         }
         if big {
-            crate::db::fts::set_hash(self.conn, crate::db::fts::DEFAULT_HASH)?;
             self.conn.execute_batch("PRAGMA cache_size = -2000;")?;
         }
         Ok(TradeStats {
