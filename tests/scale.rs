@@ -120,7 +120,11 @@ fn generated_data_is_consistent_and_every_drill_path_pages_like_a_full_sort() {
         )
     };
     assert_eq!(
-        (config("automerge"), config("crisismerge"), config("hashsize")),
+        (
+            config("automerge"),
+            config("crisismerge"),
+            config("hashsize")
+        ),
         (4, 16, 1024 * 1024)
     );
     // Links were made for the busiest parties.

@@ -162,8 +162,9 @@ pub struct RssProbe {
 /// Run in a fresh process by `bench`: do what the workbench does on start (names into the
 /// typeahead engine, a search, the Shipments screen, a frame) and report memory.
 pub fn rss_probe(path: &Path) -> Result<RssProbe> {
-    let names = tui::open_like_the_workbench(path)?;
-    let (peak_mib, rss_mib) = machine::rss_mib().unwrap_or_default();
+    let (names, (peak_mib, rss_mib)) = tui::open_like_the_workbench(path, |names| {
+        (names, machine::rss_mib().unwrap_or_default())
+    })?;
     Ok(RssProbe {
         peak_mib,
         rss_mib,

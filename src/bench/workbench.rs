@@ -75,8 +75,8 @@ pub fn workbench_figures(db: &Path, quick: bool, progress: &dyn Progress) -> Res
         rss.note = format!(
             "peak (VmHWM) of a fresh process that does what the workbench does: its worker \
              opens the database and loads all {} names into the typeahead engine, a search is \
-             typed, the Shipments screen's first page is loaded and a frame drawn; VmRSS after: \
-             {:.0} MiB.",
+             typed, the Shipments screen's first page is loaded and a frame drawn; VmRSS then, \
+             with all of it still in memory: {:.0} MiB.",
             p.names, p.rss_mib
         );
     }

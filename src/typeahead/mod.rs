@@ -247,8 +247,13 @@ impl Engine {
             .collect();
         tiered.sort_unstable_by_key(|&(tier, score, slot)| {
             let s = &self.corpus.slots[slot as usize];
-            let r = self.corpus.record(s.record);
-            (tier, std::cmp::Reverse(score), r.kind, s.len, slot)
+            (
+                tier,
+                std::cmp::Reverse(score),
+                self.corpus.kind(s.record),
+                s.len,
+                slot,
+            )
         });
         // A one-word query found as typed somewhere makes its scattered matches noise
         // ("THINK AND VISION" for `hikvision`); a typo or a several-word query keeps them.
@@ -290,7 +295,7 @@ impl Engine {
                 .map(|(_, p)| p)
                 .unwrap_or_default();
             hits.push(Hit {
-                record: self.corpus.record(s.record).clone(),
+                record: self.corpus.record(s.record),
                 matched: name.to_string(),
                 positions,
                 score,

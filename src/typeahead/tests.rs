@@ -108,3 +108,55 @@ fn cancelled_scan_returns_nothing() {
     let mut e = engine();
     assert!(e.search("hik", 10, &|| true).is_none());
 }
+
+/// Packed records give back every field as added; a name equal to the record's own shares its
+/// text; badges and countries are stored once.
+#[test]
+fn packed_records_round_trip_and_share_text() {
+    let mut c = Corpus::new();
+    let full = Record {
+        kind: Kind::Entity,
+        id: 7,
+        name: "ZTE Corporation".into(),
+        badge: "EL".into(),
+        country: Some("CN".into()),
+        programs: Some("EAR".into()),
+        start_date: Some("2016-03-08".into()),
+        end_date: None,
+        synthetic: true,
+        weight: 0,
+    };
+    let a = c.add_record(full.clone());
+    c.add_name(a, "ZTE Corporation");
+    c.add_name(a, "ZTE Kangxun");
+    let party = Record {
+        weight: 12,
+        ..rec(Kind::Party, 9, "ZTE CORP", "PARTY")
+    };
+    let b = c.add_record(Record {
+        country: Some("CN".into()),
+        ..party.clone()
+    });
+    c.add_name(b, "  ZTE CORP ");
+    assert_eq!(c.record(a), full);
+    assert_eq!(
+        c.record(b),
+        Record {
+            country: Some("CN".into()),
+            ..party
+        }
+    );
+    assert_eq!(c.kind(b), Kind::Party);
+    assert_eq!(c.len(), 3);
+    let names: Vec<&str> = c.slots.iter().map(|s| c.name(s)).collect();
+    assert_eq!(names, ["ZTE Corporation", "ZTE Kangxun", "ZTE CORP"]);
+    // Text holds each distinct string once: the two shared names are not repeated.
+    let text = "ZTE Corporation".len()
+        + "EAR".len()
+        + "2016-03-08".len()
+        + "ZTE Kangxun".len()
+        + "ZTE CORP".len();
+    assert!(c.heap_bytes() >= text);
+    assert_eq!(c.slots[0].start, 0);
+    assert_eq!(c.slots[2].start as usize, text - "ZTE CORP".len());
+}
