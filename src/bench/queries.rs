@@ -129,6 +129,7 @@ pub fn drill(conn: &Connection, path: &Path, reps: &Reps) -> Result<Vec<Figure>>
 /// Every drill path's first page (warm), with the plan SQLite chooses.
 pub fn drill_paths(conn: &Connection, reps: usize) -> Result<(Vec<Figure>, String)> {
     let parties = q::parties_by_activity(conn, 10)?;
+    let shippers = q::shippers_by_activity(conn, 10)?;
     let ents = q::linked_entities(conn, 5)?;
     let mut paths: Vec<(String, Vec<ShipmentFilter>)> = vec![
         (
@@ -143,7 +144,7 @@ pub fn drill_paths(conn: &Connection, reps: usize) -> Result<(Vec<Figure>, Strin
         ),
         (
             "shipper".into(),
-            parties
+            shippers
                 .iter()
                 .map(|(p, _)| ShipmentFilter {
                     shipper_id: Some(*p),
@@ -298,7 +299,7 @@ pub fn substring(conn: &Connection, reps: &Reps) -> Result<Vec<Figure>> {
     })?);
     all.met = all.ours.map(|s| s.median <= 5.0);
     all.note = format!(
-        "{n} matching shipments (LIKE finds {n_naive}); FTS5 trigram index (external content), \
+        "{n} matching shipments (LIKE finds {n_naive}); contentless FTS5 trigram index keyed by date key, \
          quoted phrase = case-insensitive substring. Baseline run once (a full table scan)."
     );
     page.note = format!(
@@ -311,7 +312,7 @@ pub fn substring(conn: &Connection, reps: &Reps) -> Result<Vec<Figure>> {
 
 /// Counts shown before a jump ("Shipments (1,204)"): never a scan past the cap.
 pub fn counts(conn: &Connection, reps: usize) -> Result<Vec<Figure>> {
-    let parties = q::parties_by_activity(conn, 5)?;
+    let shippers = q::shippers_by_activity(conn, 5)?;
     let ents = q::linked_entities(conn, 5)?;
     let mut cases: Vec<(String, Vec<ShipmentFilter>, i64)> = vec![
         (
@@ -329,7 +330,7 @@ pub fn counts(conn: &Connection, reps: usize) -> Result<Vec<Figure>> {
         ),
         (
             "shipper (precomputed counter)".into(),
-            parties
+            shippers
                 .iter()
                 .map(|(p, _)| ShipmentFilter {
                     shipper_id: Some(*p),

@@ -56,10 +56,20 @@ pub fn linked_entities(conn: &Connection, n: usize) -> Result<Vec<(i64, i64)>> {
 
 /// Parties spread over the range of activity, with their shipment count in any role.
 pub fn parties_by_activity(conn: &Connection, n: usize) -> Result<Vec<(i64, i64)>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, n_shipped + n_received + n_notified AS a FROM party WHERE a > 0
-         ORDER BY a DESC, id LIMIT 20000",
-    )?;
+    spread_by(conn, "n_shipped + n_received + n_notified", n)
+}
+
+/// Shippers spread over the range of their shipped count (the busiest parties overall are
+/// mostly consignees, whose shipper drill would be empty).
+pub fn shippers_by_activity(conn: &Connection, n: usize) -> Result<Vec<(i64, i64)>> {
+    spread_by(conn, "n_shipped", n)
+}
+
+/// Parties spread over the range of `activity` (an expression over party counters).
+fn spread_by(conn: &Connection, activity: &str, n: usize) -> Result<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, {activity} AS a FROM party WHERE a > 0 ORDER BY a DESC, id LIMIT 20000"
+    ))?;
     let all: Vec<(i64, i64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -75,44 +85,20 @@ fn spread<T: Clone>(all: Vec<T>, n: usize) -> Vec<T> {
         .collect()
 }
 
-const ROW: &str = "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
-    s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
-    substr(s.description, 1, 300), s.synthetic";
-const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
-    LEFT JOIN party cp ON cp.id = s.consignee_id";
-
-fn row(r: &rusqlite::Row) -> rusqlite::Result<ShipmentRow> {
-    Ok(ShipmentRow {
-        id: r.get(0)?,
-        ship_date: r.get(1)?,
-        shipper_id: r.get(2)?,
-        shipper: r.get(3)?,
-        consignee_id: r.get(4)?,
-        consignee: r.get(5)?,
-        origin: r.get(6)?,
-        origin_country: r.get(7)?,
-        destination: r.get(8)?,
-        dest_country: r.get(9)?,
-        hs_code: r.get(10)?,
-        description: r.get(11)?,
-        synthetic: r.get(12)?,
-    })
-}
+// The row the Shipments pane shows, as `db::shipments` reads it: the baselines return the
+// same rows as the real queries.
+use crate::db::shipments::{row, FROM, ROW_COLUMNS as ROW};
 
 /// The naive drill query: the entity's parties' shipments in one WHERE, sorted by date. The
 /// party columns are found through an index, but the date order is not taken from one: every
 /// matching row is read and sorted (what a single-column index on the party gives).
-pub const NAIVE_ENTITY_PAGE: &str = "SELECT s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id,
-    cp.name, s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
-    substr(s.description, 1, 300), s.synthetic
-    FROM shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
-    LEFT JOIN party cp ON cp.id = s.consignee_id
-    WHERE s.shipper_id IN (SELECT party_id FROM link_party WHERE entry_id = ?1 AND status <> 'rejected')
+pub const NAIVE_ENTITY_WHERE: &str = "s.shipper_id IN (SELECT party_id FROM link_party WHERE entry_id = ?1 AND status <> 'rejected')
        OR s.consignee_id IN (SELECT party_id FROM link_party WHERE entry_id = ?1 AND status <> 'rejected')
     ORDER BY +s.ship_date DESC, s.id DESC LIMIT ?2";
 
 pub fn naive_entity_page(conn: &Connection, entity: i64, limit: usize) -> Result<Vec<ShipmentRow>> {
-    let mut stmt = conn.prepare_cached(NAIVE_ENTITY_PAGE)?;
+    let sql = format!("SELECT {ROW} FROM {FROM} WHERE {NAIVE_ENTITY_WHERE}");
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![entity, limit as i64], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -142,15 +142,15 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-pub(super) const ROW_COLUMNS: &str =
+pub(in crate::db) const ROW_COLUMNS: &str =
     "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
     s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
     substr(s.description, 1, 300), s.synthetic";
 
-pub(super) const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
+pub(in crate::db) const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
     LEFT JOIN party cp ON cp.id = s.consignee_id";
 
-pub(super) fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
+pub(in crate::db) fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
     Ok(ShipmentRow {
         id: r.get(0)?,
         ship_date: r.get(1)?,
