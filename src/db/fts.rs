@@ -8,9 +8,10 @@
 //! whatever order the shipments were imported in. The shipment id is the key's low 32 bits
 //! (ids stay below 2^32: 4 billion shipments per database).
 
-/// FTS5's in-memory buffer for bulk loads: fewer, larger segments (the default 1 MiB flushes
-/// thousands of small segments at millions of rows).
-const BULK_HASH: i64 = 512 * 1024 * 1024;
+/// FTS5's in-memory buffer for bulk loads: fewer, larger segments than the default 1 MiB's
+/// thousands at millions of rows, yet small enough to stay cache-friendly. Measured on 3M
+/// descriptions with the final merge: 32 MiB 74 s / 330 MB RSS, 512 MiB 89 s / 880 MB.
+const BULK_HASH: i64 = 32 * 1024 * 1024;
 /// FTS5's defaults, restored after a bulk load.
 const DEFAULT_HASH: i64 = 1024 * 1024;
 const DEFAULT_AUTOMERGE: i64 = 4;
