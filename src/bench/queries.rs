@@ -157,49 +157,46 @@ pub fn drill_paths(conn: &Connection, reps: usize) -> Result<(Vec<Figure>, Strin
             ents.iter().map(|(e, _)| entity_filter(*e)).collect(),
         ),
     ];
-    let simple = |f: fn(&str) -> ShipmentFilter, vals: &[&str]| -> Vec<ShipmentFilter> {
-        vals.iter().map(|v| f(v)).collect()
-    };
-    paths.push((
-        "destination country".into(),
-        simple(
-            |v| ShipmentFilter {
-                dest_country: Some(v.into()),
-                ..Default::default()
-            },
+    // Paths filtered by one value: (name, the field it sets, the values measured).
+    type Set = fn(&mut ShipmentFilter, String);
+    let by_value: [(&str, Set, &[&str]); 5] = [
+        (
+            "destination country",
+            |f, v| f.dest_country = Some(v),
             &["US", "PR"],
         ),
-    ));
-    paths.push((
-        "country (origin or destination)".into(),
-        simple(
-            |v| ShipmentFilter {
-                country: Some(v.into()),
-                ..Default::default()
-            },
+        (
+            "country (origin or destination)",
+            |f, v| f.country = Some(v),
             &["CN", "VN", "MX", "LK"],
         ),
-    ));
-    paths.push((
-        "HS prefix".into(),
-        simple(
-            |v| ShipmentFilter {
-                hs_prefix: Some(v.into()),
-                ..Default::default()
-            },
+        (
+            "HS prefix",
+            |f, v| f.hs_prefix = Some(v),
             &["852589", "8525", "85", "940360"],
         ),
-    ));
-    paths.push((
-        "port (name contains)".into(),
-        simple(
-            |v| ShipmentFilter {
-                port: Some(v.into()),
-                ..Default::default()
-            },
+        (
+            "port (name contains)",
+            |f, v| f.port = Some(v),
             &["haiphong", "long beach", "colombo"],
         ),
-    ));
+        (
+            "model number in description",
+            |f, v| f.text = Some(v),
+            &[MODEL_QUERY],
+        ),
+    ];
+    for (name, set, values) in by_value {
+        let filters = values
+            .iter()
+            .map(|v| {
+                let mut f = ShipmentFilter::default();
+                set(&mut f, (*v).to_string());
+                f
+            })
+            .collect();
+        paths.push((name.into(), filters));
+    }
     paths.push((
         "party + date range".into(),
         parties
@@ -211,16 +208,6 @@ pub fn drill_paths(conn: &Connection, reps: usize) -> Result<(Vec<Figure>, Strin
                 ..Default::default()
             })
             .collect(),
-    ));
-    paths.push((
-        "model number in description".into(),
-        simple(
-            |v| ShipmentFilter {
-                text: Some(v.into()),
-                ..Default::default()
-            },
-            &[MODEL_QUERY],
-        ),
     ));
     let mut figures = Vec::new();
     let mut plans = String::new();

@@ -118,7 +118,7 @@ pub enum Command {
     },
     /// Measure every scale figure against its naive baseline and write BENCHMARKS.md
     ///
-    /// Builds a 10M-shipment / 1M-name database on first run (once; about 20 minutes and
+    /// Builds a 10M-shipment / 1M-name database on first run (once; about 10 minutes and
     /// 9.5 GiB on 2 cores) under $TRADESCOPE_BENCH_DIR or the temp dir, unless --db names one.
     Bench {
         /// Scaled down (200K shipments, 100K names): about a minute
@@ -140,7 +140,7 @@ pub enum Command {
         #[arg(long, hide = true)]
         probe_rss: bool,
         /// Only build (or check) the benchmark database, measure nothing: the one-time build of
-        /// the 10M database takes about 20 minutes, best started on its own
+        /// the 10M database takes about 10 minutes, best started on its own
         #[arg(long)]
         build_only: bool,
         /// Only the import figure: import N generated shipments from a CSV (for profiling)

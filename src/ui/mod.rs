@@ -118,6 +118,16 @@ fn draw_filter_line(
 }
 
 /// Body text when a list has nothing to show (yet).
+/// What an empty list says: which record's drill came back empty, not just "no match" (a party
+/// with no linked patents is a finding, not a failed search).
+fn empty_text(what: &str, base_label: Option<&str>, query: &str) -> String {
+    match (base_label, query.trim()) {
+        (Some(l), "") => format!("No {what} linked to {}", sanitize(l)),
+        (Some(l), q) => format!("No {what} of {} match \"{}\"", sanitize(l), sanitize(q)),
+        (None, _) => format!("No {what} match"),
+    }
+}
+
 fn placeholder_text(m: &Model, empty: &str) -> String {
     let s = m.screen();
     match &s.data {
@@ -132,4 +142,22 @@ fn placeholder_text(m: &Model, empty: &str) -> String {
 fn list_areas(area: Rect) -> (Rect, Rect) {
     let [line, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     (line, table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::empty_text;
+
+    #[test]
+    fn an_empty_drill_names_its_record() {
+        assert_eq!(
+            empty_text("patents", Some("ACME TRADING"), ""),
+            "No patents linked to ACME TRADING"
+        );
+        // The label and the query are untrusted text: sanitized like every other string.
+        let s = empty_text("shipments", Some("ACME\x1b[2J TRADING"), " cn ");
+        assert!(s.starts_with("No shipments of ACME") && s.ends_with(" TRADING match \"cn\""));
+        assert!(!s.contains('\x1b'), "{s:?}");
+        assert_eq!(empty_text("patents", None, "zzz"), "No patents match");
+    }
 }

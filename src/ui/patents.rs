@@ -38,7 +38,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let rows = match &m.screen().data {
         Data::Patents { page, .. } if !page.rows.is_empty() => &page.rows,
         _ => {
-            let text = super::placeholder_text(m, "No patents match");
+            let text = super::placeholder_text(
+                m,
+                &super::empty_text("patents", base_label.as_deref(), query),
+            );
             f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
             return;
         }

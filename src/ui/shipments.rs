@@ -42,7 +42,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let (rows, as_of) = match &m.screen().data {
         Data::Shipments { page, as_of, .. } if !page.rows.is_empty() => (&page.rows, as_of),
         _ => {
-            let text = super::placeholder_text(m, "No shipments match");
+            let text = super::placeholder_text(
+                m,
+                &super::empty_text("shipments", base_label.as_deref(), query),
+            );
             f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
             return;
         }
