@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use sha2::Digest;
 
 use super::{input, ImportReport};
-use crate::db::link::{self, LinkReport};
+use crate::db::link;
 use crate::db::now_utc;
 use crate::error::Result;
 use crate::progress::Progress;
@@ -23,29 +23,9 @@ pub fn import_generated(
     generate: impl FnOnce(&Transaction, i64) -> Result<u64>,
 ) -> Result<ImportReport> {
     let sha = input::hex(&sha2::Sha256::digest(fingerprint.as_bytes()));
-    let mut report = ImportReport {
-        format: dataset.into(),
-        dataset: dataset.into(),
-        files: vec![name.into()],
-        sha256: sha.clone(),
-        source_id: None,
-        already_imported: false,
-        rows: 0,
-        as_of: None,
-        version: None,
-        links: LinkReport::default(),
-        warnings: Vec::new(),
-    };
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM source WHERE dataset = ?1 AND sha256 = ?2",
-            params![dataset, sha],
-            |r| r.get(0),
-        )
-        .ok();
-    if let Some(id) = existing {
-        report.source_id = Some(id);
-        report.already_imported = true;
+    let mut report =
+        ImportReport::start(conn, dataset, dataset, vec![name.into()], sha.clone(), None);
+    if report.already_imported {
         return Ok(report);
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

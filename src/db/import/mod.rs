@@ -111,6 +111,41 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
 }
 
+impl ImportReport {
+    /// The report of an import not run yet; `source_id` is already set (and
+    /// `already_imported` true) when `conn` holds a source with the same dataset and SHA-256,
+    /// so the caller can return it as is.
+    fn start(
+        conn: &Connection,
+        format: &str,
+        dataset: &str,
+        files: Vec<String>,
+        sha256: String,
+        as_of: Option<String>,
+    ) -> ImportReport {
+        let existing: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM source WHERE dataset = ?1 AND sha256 = ?2",
+                params![dataset, sha256],
+                |r| r.get(0),
+            )
+            .ok();
+        ImportReport {
+            format: format.into(),
+            dataset: dataset.into(),
+            files,
+            sha256,
+            source_id: existing,
+            already_imported: existing.is_some(),
+            rows: 0,
+            as_of,
+            version: None,
+            links: LinkReport::default(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Receives parsed list entries (the database writer, or a Vec in tests and fuzzing).
 pub trait ListSink {
     fn entry(&mut self, e: NewEntry) -> Result<()>;
@@ -232,29 +267,15 @@ fn run(
         progress.inc(i.len().unwrap_or(0));
     }
     let sha = input::set_sha256(&hashes);
-    let mut report = ImportReport {
-        format: format.as_str().into(),
-        dataset: dataset.into(),
-        files: inputs.iter().map(|i| i.name.clone()).collect(),
-        sha256: sha.clone(),
-        source_id: None,
-        already_imported: false,
-        rows: 0,
-        as_of: opts.as_of.clone(),
-        version: None,
-        links: LinkReport::default(),
-        warnings: Vec::new(),
-    };
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM source WHERE dataset = ?1 AND sha256 = ?2",
-            params![dataset, sha],
-            |r| r.get(0),
-        )
-        .ok();
-    if let Some(id) = existing {
-        report.source_id = Some(id);
-        report.already_imported = true;
+    let mut report = ImportReport::start(
+        conn,
+        format.as_str(),
+        dataset,
+        inputs.iter().map(|i| i.name.clone()).collect(),
+        sha.clone(),
+        opts.as_of.clone(),
+    );
+    if report.already_imported {
         return Ok(report);
     }
 
