@@ -147,3 +147,70 @@ fn substring_score(query: &str, name: &str) -> f64 {
     }
     0.5 + 0.5 * (query.len() as f64 / name.len() as f64).min(1.0)
 }
+
+/// A screening line as typed in the workbench: the name, plus the evidence qualifiers
+/// `dob:YYYY[-MM-DD]` and `country:CC` (or a country name without spaces) anywhere in it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScreenQuery {
+    pub name: String,
+    pub dob: Option<String>,
+    /// ISO alpha-2.
+    pub country: Option<String>,
+    /// Qualifiers that could not be read, said to the user (the name is still screened).
+    pub problems: Vec<String>,
+}
+
+impl ScreenQuery {
+    pub fn parse(line: &str) -> ScreenQuery {
+        let mut q = ScreenQuery::default();
+        let mut words = Vec::new();
+        for w in line.split_whitespace() {
+            let lower = w.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("dob:") {
+                match crate::matching::dob::parse_query(v) {
+                    Some(_) => q.dob = Some(v.to_string()),
+                    None => q.problems.push(format!(
+                        "{w} ignored: a date of birth is YYYY or YYYY-MM-DD"
+                    )),
+                }
+            } else if let Some(v) = w.get(8..).filter(|_| lower.starts_with("country:")) {
+                match crate::country::code(v) {
+                    Some(c) => q.country = Some(c.to_string()),
+                    None => q
+                        .problems
+                        .push(format!("{w} ignored: not a country code or name")),
+                }
+            } else {
+                words.push(w);
+            }
+        }
+        q.name = words.join(" ");
+        q
+    }
+}
+
+#[cfg(test)]
+mod screen_query_tests {
+    use super::ScreenQuery;
+
+    #[test]
+    fn qualifiers_anywhere_the_rest_is_the_name() {
+        let q = ScreenQuery::parse("putin dob:1952-10-07 vladimir country:RU");
+        assert_eq!(q.name, "putin vladimir");
+        assert_eq!(q.dob.as_deref(), Some("1952-10-07"));
+        assert_eq!(q.country.as_deref(), Some("RU"));
+        assert!(q.problems.is_empty());
+        let q = ScreenQuery::parse("ZTE country:china DOB:2016");
+        assert_eq!((q.name.as_str(), q.dob.as_deref()), ("ZTE", Some("2016")));
+        assert_eq!(q.country.as_deref(), Some("CN"));
+    }
+
+    #[test]
+    fn unreadable_qualifiers_are_said_not_guessed() {
+        let q = ScreenQuery::parse("acme dob:1952-13-01 country:atlantis");
+        assert_eq!(q.name, "acme");
+        assert_eq!((q.dob.clone(), q.country.clone()), (None, None));
+        assert_eq!(q.problems.len(), 2, "{:?}", q.problems);
+        assert!(q.problems[0].contains("dob:1952-13-01"));
+    }
+}

@@ -420,6 +420,31 @@ fn screening_mode_scores_explains_and_moves_the_threshold() {
 }
 
 #[test]
+fn screening_line_takes_date_of_birth_and_country_evidence() {
+    let (mut m, mut w) = start(80, 24);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Vladimir Putin dob:1952-10-07 country:RU");
+    let Data::Screening(s) = &m.screen().data else {
+        panic!("not screening: {:?}", m.screen().data)
+    };
+    let hit = s
+        .hits
+        .iter()
+        .find(|h| h.explanation.contains("same date of birth"))
+        .unwrap_or_else(|| panic!("no hit used the date of birth: {:?}", s.hits));
+    assert!(hit.score >= 0.9, "{}", hit.score);
+    // A qualifier that cannot be read is said in the status line, and the name still screened.
+    press(&mut m, &mut w, Action::ClearInput);
+    type_text(&mut m, &mut w, "Vladimir Putin dob:1952-13-40");
+    let message = m.message.clone().unwrap_or_default();
+    assert!(message.contains("dob:1952-13-40 ignored"), "{message}");
+    let Data::Screening(s) = &m.screen().data else {
+        panic!("not screening")
+    };
+    assert!(!s.hits.is_empty());
+}
+
+#[test]
 fn keys_reach_the_new_actions() {
     let (mut m, mut w) = start(80, 24);
     let key = |c: KeyCode, mods| KeyEvent::new(c, mods);

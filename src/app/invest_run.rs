@@ -62,7 +62,8 @@ pub fn screen(
     query: &str,
     threshold: f64,
 ) -> Result<Screening> {
-    let q = query.trim();
+    let parsed = search::ScreenQuery::parse(query);
+    let q = parsed.name.as_str();
     if q.is_empty() {
         return Ok(Screening {
             query: query.to_string(),
@@ -75,15 +76,18 @@ pub fn screen(
         threshold,
         limit: SCREEN_LIMIT,
         schema: Schema::Unknown,
-        country: None,
-        dob: None,
+        country: parsed.country.clone(),
+        dob: parsed.dob.clone(),
     };
     let hits = search::screen(conn, index, q, &opts)?;
-    let notes = Covered::load(conn)?
-        .check(index, q)
-        .into_iter()
-        .filter_map(|c| c.note)
-        .collect();
+    // Unread qualifiers first: the first note becomes the status message.
+    let mut notes = parsed.problems;
+    notes.extend(
+        Covered::load(conn)?
+            .check(index, q)
+            .into_iter()
+            .filter_map(|c| c.note),
+    );
     Ok(Screening {
         query: query.to_string(),
         threshold,

@@ -18,7 +18,8 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
         let text = if s.query.trim().is_empty() {
             format!(
                 "Screening mode (S toggles): type a name to screen it against the current lists \
-                 with the screening matcher, at threshold {:.2} (+/- change it after Esc). Every \
+                 with the screening matcher, at threshold {:.2} (+/- change it after Esc). Add \
+                 evidence anywhere in the line: dob:1952-10-07 (or a year), country:RU. Every \
                  hit shows its score, the OFAC SLS-style score and why it matched.",
                 m.threshold
             )
