@@ -62,8 +62,13 @@ pub fn screen(
     query: &str,
     threshold: f64,
 ) -> Result<Screening> {
-    let parsed = search::ScreenQuery::parse(query);
-    let q = parsed.name.as_str();
+    let search::ScreenQuery {
+        name,
+        dob,
+        country,
+        problems,
+    } = search::ScreenQuery::parse(query);
+    let q = name.as_str();
     if q.is_empty() {
         return Ok(Screening {
             query: query.to_string(),
@@ -76,12 +81,12 @@ pub fn screen(
         threshold,
         limit: SCREEN_LIMIT,
         schema: Schema::Unknown,
-        country: parsed.country.clone(),
-        dob: parsed.dob.clone(),
+        country,
+        dob,
     };
     let hits = search::screen(conn, index, q, &opts)?;
     // Unread qualifiers first: the first note becomes the status message.
-    let mut notes = parsed.problems;
+    let mut notes = problems;
     notes.extend(
         Covered::load(conn)?
             .check(index, q)

@@ -241,7 +241,7 @@ where
     t.lap("create indexes");
 
     progress.stage("full-text index", None);
-    crate::db::fts::bulk_index(&tx, "id >= ?1", [first_shipment_id])?;
+    crate::db::fts::bulk_index(&tx, "id >= ?1", [first_shipment_id], first_shipment_id)?;
     t.lap("full-text index");
 
     progress.stage("party counters", None);

@@ -293,6 +293,7 @@ impl<'c> TradeWriter<'c> {
                 self.conn,
                 "id BETWEEN ?1 AND ?2 AND source_id = ?3",
                 params![first, self.last_shipment, self.source_id],
+                first,
             )?;
         }
         let mut stmt = self.conn.prepare(
