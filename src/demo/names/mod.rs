@@ -6,6 +6,9 @@ use std::collections::BTreeSet;
 
 use fastrand::Rng;
 
+mod words;
+use words::*;
+
 /// The consignees of the published analysis, with their countries.
 pub const SEED_CONSIGNEES: &[(&str, &str)] = &[
     (
@@ -47,76 +50,6 @@ pub struct Company {
     pub city: &'static str,
     pub address: String,
 }
-
-const VN_WORDS: &[&str] = &[
-    "SAO VIET",
-    "AN PHAT",
-    "MINH KHANG",
-    "HOANG LONG",
-    "DAI THANH",
-    "TAN PHU",
-    "KIM NGAN",
-    "THIEN AN",
-    "NAM VIET",
-    "PHU THINH",
-    "QUANG MINH",
-    "HUNG THINH",
-];
-const VN_CITIES: &[&str] = &[
-    "Ho Chi Minh City",
-    "Hanoi",
-    "Da Nang",
-    "Hai Phong",
-    "Binh Duong",
-];
-const IN_WORDS: &[&str] = &[
-    "SHREE GANESH",
-    "TRINETRA",
-    "OMKAR",
-    "SAI VISION",
-    "MAHALAXMI",
-    "NAVKAR",
-    "SURAKSHA",
-    "VEDANT",
-    "SIDDHI",
-    "ARIHANT",
-];
-const IN_CITIES: &[&str] = &[
-    "Mumbai",
-    "New Delhi",
-    "Pune",
-    "Chennai",
-    "Bengaluru",
-    "Ahmedabad",
-];
-const EC_WORDS: &[&str] = &[
-    "ANDINA",
-    "PACIFICO SUR",
-    "TECNOSEGURIDAD",
-    "COMPUEQUIP",
-    "AUSTRO",
-    "LITORAL",
-    "SEGURIMAX",
-    "ECUAVISION",
-];
-const EC_CITIES: &[&str] = &["Guayaquil", "Quito", "Cuenca", "Manta"];
-const MX_WORDS: &[&str] = &[
-    "VIDEOVIGILANCIA DEL NORTE",
-    "SEGURIDAD INTEGRAL",
-    "TECNOLOGIAS AZTECA",
-    "SISTEMAS BAJIO",
-    "REDES Y ENLACES",
-    "PROTECCION TOTAL",
-    "CONTROL Y ACCESO",
-    "MONITOREO OCCIDENTE",
-];
-const MX_CITIES: &[&str] = &[
-    "Guadalajara",
-    "Monterrey",
-    "Ciudad de Mexico",
-    "Tijuana",
-    "Queretaro",
-];
 
 /// Security and telecom distributors of a transshipment country.
 pub fn distributor(rng: &mut Rng, used: &mut BTreeSet<String>, country: &str) -> Company {
