@@ -118,6 +118,15 @@ fn draw_filter_line(
 }
 
 /// Body text when a list has nothing to show (yet).
+/// A list's input label, prefixed with the link that scoped the list ("[Shipments of linked
+/// trade parties] Filter:").
+fn scoped_label(base_label: Option<&str>, label: &str) -> String {
+    match base_label {
+        Some(l) => format!("[{}] {label}", sanitize(l)),
+        None => label.to_string(),
+    }
+}
+
 /// What an empty list says: which record's drill came back empty, not just "no match" (a party
 /// with no linked patents is a finding, not a failed search).
 fn empty_text(what: &str, base_label: Option<&str>, query: &str) -> String {

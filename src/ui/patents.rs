@@ -9,7 +9,6 @@ use ratatui::Frame;
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
 use crate::db::patents::PatentRow;
-use crate::text::sanitize::sanitize;
 
 use super::text::{cell, column_widths};
 use super::theme::Theme;
@@ -22,10 +21,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     else {
         return;
     };
-    let label = match base_label {
-        Some(l) => format!("[{}] Lookup:", sanitize(l)),
-        None => "Lookup:".to_string(),
-    };
+    let label = super::scoped_label(base_label.as_deref(), "Lookup:");
     super::draw_filter_line(
         m,
         f,

@@ -10,7 +10,6 @@ use crate::app::model::{Data, Model};
 use crate::app::nav::View;
 use crate::db::asof::AsOfStatus;
 use crate::db::shipments::{ShipmentRow, SortKey};
-use crate::text::sanitize::sanitize;
 
 use super::text::{cell, clean, column_widths};
 use super::theme::Theme;
@@ -26,10 +25,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     else {
         return;
     };
-    let label = match base_label {
-        Some(l) => format!("[{}] Filter:", sanitize(l)),
-        None => "Filter:".to_string(),
-    };
+    let label = super::scoped_label(base_label.as_deref(), "Filter:");
     super::draw_filter_line(
         m,
         f,
