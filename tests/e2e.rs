@@ -90,9 +90,15 @@ fn hikvision_intersection_trail_case_export_audit() {
         t.keys(&["Down"]);
     }
     t.keys(&["Right"]);
-    let s = t.wait_for("▾ PHUONG VIET DISTRIBUTION (VN)", 30);
-    // Which shipments predate the listing: the distributor's evidence says so.
-    assert!(s.contains("[listed later]"), "{s}");
+    // Which shipments predate the listing: the distributor's evidence says so. Waited for as a
+    // whole (a capture can fall between two lines of one frame's redraw).
+    let expanded =
+        |s: &str| s.contains("▾ PHUONG VIET DISTRIBUTION (VN)") && s.contains("[listed later]");
+    let s = t.wait_until(
+        "the expanded distributor with a shipment listed later",
+        30,
+        expanded,
+    );
     assert!(s.contains("[listed at ship date]"), "{s}");
     let open = t.row_of(&s, "▾ PHUONG VIET DISTRIBUTION (VN)");
     let us = s
@@ -119,7 +125,7 @@ fn hikvision_intersection_trail_case_export_audit() {
 
     // Back in the tree, open a shipment that predates the listing.
     t.keys(&["BSpace"]);
-    let s = t.wait_for("▾ PHUONG VIET DISTRIBUTION (VN)", 30);
+    let s = t.wait_until("the tree again", 30, expanded);
     let cursor = us.0;
     let later = t.row_of(&s, "[listed later]");
     for _ in later..cursor {
