@@ -16,6 +16,20 @@ pub fn of(name: &[u8]) -> u64 {
     name.iter().fold(0, |m, &b| m | bit(b))
 }
 
+/// Bit position of the record kind stored above the character bits (the scan reads it with
+/// the mask it already loaded instead of looking the record up).
+const KIND_SHIFT: u32 = 60;
+
+/// A name's mask with its record's kind rank stored in the top bits.
+pub fn with_kind(mask: u64, kind: u8) -> u64 {
+    mask | (u64::from(kind) << KIND_SHIFT)
+}
+
+/// The kind rank stored by [`with_kind`].
+pub fn kind(mask: u64) -> u8 {
+    (mask >> KIND_SHIFT) as u8
+}
+
 /// The bits every matching name must have: the query's letters and digits (other bytes are
 /// checked by the subsequence pass).
 pub fn of_query(q: &[u8]) -> u64 {
@@ -32,5 +46,12 @@ mod tests {
         assert_eq!(name & of_query(b"hkv"), of_query(b"hkv"));
         assert_ne!(name & of_query(b"hkz"), of_query(b"hkz"));
         assert_eq!(of_query("société".as_bytes()), of_query(b"socit"));
+    }
+
+    #[test]
+    fn the_kind_rides_above_the_characters() {
+        let m = with_kind(of(b"zz99"), 2);
+        assert_eq!(kind(m), 2);
+        assert_eq!(m & of_query(b"z9"), of_query(b"z9"));
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Built for typing speed over a million names: names are stored once ([`Corpus`]); a 64-bit
 //! character mask per name rejects most names with one AND ([`mask`]); a cheap byte-level pass
-//! ([`quick`]) rejects the rest that cannot match and roughly ranks the survivors, and only the
-//! best few thousand are scored by skim; the scan runs on all cores (rayon) and checks a cancel
+//! ([`quick`]) rejects the rest that cannot match and ranks the survivors the way the final
+//! ranking will as far as bytes tell, and only the best few thousand are scored by skim (the
+//! result is the naive full scan's: a test and the benchmark compare them); the scan runs on all cores (rayon) and checks a cancel
 //! flag every few thousand names so a newer keystroke stops it; and when the query grows, only
 //! the previous query's matches are rescanned (any name that contains the longer query as a
 //! subsequence contains the shorter one too). This is the one search engine of the program:
@@ -24,7 +25,10 @@ pub use scorer::Scorer;
 /// Names scanned between two looks at the cancel flag.
 const CHUNK: usize = 4096;
 /// Names (best by the quick score) that the scorer ranks for the final result.
-const RERANK: usize = 4000;
+pub const RERANK: usize = 4000;
+/// Scattered candidates the scorer ranks when they reach the result (fewer than a page of
+/// names contain the query as typed).
+pub const SCATTERED: usize = 10_000;
 
 /// One result row: the best-matching name of a record.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +54,8 @@ pub struct Results {
 /// incremental narrowing.
 pub struct Engine {
     corpus: Corpus,
-    /// Letters and digits each name contains (mask::of): one AND rejects most names.
+    /// Letters and digits each name contains (mask::of): one AND rejects most names; the
+    /// record kind in the top bits (mask::with_kind).
     masks: Vec<u64>,
     scorer: Scorer,
     /// Previous completed query (lower-cased) and the slots it matched.
@@ -69,7 +74,10 @@ impl Engine {
         let masks = corpus
             .slots
             .par_iter()
-            .map(|s| mask::of(corpus.name(s).as_bytes()))
+            .map(|s| {
+                let m = mask::of(corpus.name(s).as_bytes());
+                mask::with_kind(m, corpus.kind(s.record) as u8)
+            })
             .collect();
         Engine {
             corpus,
@@ -159,13 +167,15 @@ impl Engine {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<(i64, u32)>> {
         let qb = q.as_bytes();
+        let qw = quick::words(qb);
         let qmask = mask::of_query(qb);
         let score = |slot: u32| -> Option<(i64, u32)> {
-            if self.masks[slot as usize] & qmask != qmask {
+            let m = self.masks[slot as usize];
+            if m & qmask != qmask {
                 return None;
             }
             let name = self.corpus.name(&self.corpus.slots[slot as usize]);
-            quick::score(qb, name.as_bytes()).map(|s| (s, slot))
+            quick::score(qb, &qw, name.as_bytes(), mask::kind(m)).map(|s| (s, slot))
         };
         let chunks: Option<Vec<Vec<(i64, u32)>>> = match reuse {
             Some(slots) => slots
@@ -194,7 +204,11 @@ impl Engine {
     }
 
     /// Best `limit` records: the best `window` quick scores, re-scored by the scorer, one row
-    /// per record.
+    /// per record. The quick score orders matches as typed the way the final ranking does, so
+    /// when at least `limit` names contain the query as typed the window holds the answer (they
+    /// all rank above every scattered match); when fewer do, scattered matches reach the result, and skim scores those by letters landing
+    /// on word starts, which no byte pass predicts well: then every scattered candidate is
+    /// scored (up to [`SCATTERED`]).
     fn top(
         &self,
         q: &str,
@@ -203,21 +217,29 @@ impl Engine {
         window: usize,
         parallel: bool,
     ) -> Vec<Hit> {
+        let as_typed = quick.iter().filter(|&&(s, _)| s >= quick::AS_TYPED).count();
+        let window = if as_typed < limit {
+            if quick.len() - as_typed > SCATTERED {
+                // Too many to score all: rank the scattered ones by the estimate first.
+                let qw = quick::words(q.as_bytes());
+                quick.par_iter_mut().for_each(|(score, slot)| {
+                    if *score < quick::AS_TYPED {
+                        let name = self.corpus.name(&self.corpus.slots[*slot as usize]);
+                        let kind = mask::kind(self.masks[*slot as usize]);
+                        *score = quick::scattered(&qw, name.as_bytes(), kind);
+                    }
+                });
+            }
+            window.max(as_typed.saturating_add(SCATTERED))
+        } else {
+            window
+        };
         if quick.len() > window {
-            // Best quick scores first, then slot order: one packed u64 per candidate, so the
-            // selection over a million candidates compares integers instead of looking up
-            // records (the quick score already prefers short names).
-            let packed = |&(score, slot): &(i64, u32)| {
-                let s = u64::try_from(score.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
-                ((u64::from(u32::MAX) - s) << 32) | u64::from(slot)
-            };
-            let mut keys: Vec<u64> = quick.iter().map(packed).collect();
-            keys.select_nth_unstable(window);
-            keys.truncate(window);
-            quick = keys
-                .into_iter()
-                .map(|k| (i64::from(u32::MAX) - (k >> 32) as i64, k as u32))
-                .collect();
+            // Best quick scores first, then slot order, selected without a full sort.
+            quick.select_nth_unstable_by_key(window, |&(score, slot)| {
+                (std::cmp::Reverse(score), slot)
+            });
+            quick.truncate(window);
         }
         let pattern = self.scorer.pattern(q);
         let rescore = |st: &mut scorer::State, &(_, slot): &(i64, u32)| {
@@ -237,12 +259,12 @@ impl Engine {
         // Names that contain the query as typed come first (at a word start, then inside a
         // word), then scattered subsequence matches; the fuzzy score orders each tier. Without
         // the tiers skim ranks "Dalian HUArui" above "DAHUA ELECTRONICS" for `dahua`.
-        let qb = q.as_bytes();
+        let qw = quick::words(q.as_bytes());
         let mut tiered: Vec<(quick::Tier, i64, u32)> = scored
             .into_iter()
             .map(|(score, slot)| {
                 let name = self.corpus.name(&self.corpus.slots[slot as usize]);
-                (quick::tier(qb, name.as_bytes()), score, slot)
+                (quick::tier(&qw, name.as_bytes()), score, slot)
             })
             .collect();
         tiered.sort_unstable_by_key(|&(tier, score, slot)| {

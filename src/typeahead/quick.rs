@@ -23,22 +23,18 @@ pub fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
     true
 }
 
-/// Rough score of `name` for the lower-case query `q`; None if it cannot match.
-pub fn score(q: &[u8], name: &[u8]) -> Option<i64> {
-    let len_penalty = name.len().min(2000) as i64;
-    match find(q, name) {
-        Some((pos, boundary)) => {
-            let mut s = 100_000 - (pos.min(1000) as i64) * 10 - len_penalty;
-            if boundary {
-                s += 50_000;
-            }
-            if pos == 0 {
-                s += 20_000;
-            }
-            Some(s)
-        }
-        None => is_subsequence(q, name).then_some(10_000 - len_penalty),
-    }
+/// A byte of a word: ASCII letters and digits, and every byte of a non-ASCII character.
+fn word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// The query as [`score`] and [`tier`] compare it: lower case, its spaces and punctuation
+/// removed (they do not count on either side).
+pub fn words(q: &[u8]) -> Vec<u8> {
+    q.iter()
+        .map(u8::to_ascii_lowercase)
+        .filter(|&b| word(b))
+        .collect()
 }
 
 /// How a name contains the query, best first.
@@ -52,64 +48,161 @@ pub enum Tier {
     Scattered = 2,
 }
 
-/// The tier of `name` for the lower-case query `q`. Spaces and punctuation do not count on
-/// either side, so `hikvision` is "as typed" in HIK-VISION and `dahua tech` in DAHUA TECHNOLOGY.
-pub fn tier(q: &[u8], name: &[u8]) -> Tier {
-    // Bytes of non-ASCII characters count as word characters.
-    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-    let qn: Vec<u8> = q.iter().copied().filter(|&b| word(b)).collect();
-    let Some((&q0, rest)) = qn.split_first() else {
-        return Tier::Scattered;
-    };
-    let mut best = Tier::Scattered;
-    for p in 0..name.len() {
-        if name[p].to_ascii_lowercase() != q0 {
-            continue;
-        }
+/// The best place where `name` contains the query words `qw` as typed (separators in the name
+/// skipped), in skim's order of preference: tier first, then at the name's start, then without
+/// a separator inside the match. None: only scattered, if at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Found {
+    tier: Tier,
+    not_first: bool,
+    separated: bool,
+}
+
+fn found(qw: &[u8], name: &[u8]) -> Option<Found> {
+    let (&q0, rest) = qw.split_first()?;
+    let (l, u) = cases(q0);
+    let mut best: Option<Found> = None;
+    let mut start = 0;
+    while let Some(i) = memchr2(l, u, &name[start..]) {
+        let p = start + i;
+        start = p + 1;
         let mut k = p + 1;
-        let found = rest.iter().all(|&b| {
+        let mut separated = false;
+        let all = rest.iter().all(|&b| {
             while k < name.len() && !word(name[k]) {
                 k += 1;
+                separated = true;
             }
             let ok = k < name.len() && name[k].to_ascii_lowercase() == b;
             k += 1;
             ok
         });
-        if found {
-            if p == 0 || !word(name[p - 1]) {
-                return Tier::WordStart;
-            }
-            best = Tier::Inside;
+        if !all {
+            continue;
+        }
+        let here = Found {
+            tier: if p == 0 || !word(name[p - 1]) {
+                Tier::WordStart
+            } else {
+                Tier::Inside
+            },
+            not_first: p != 0,
+            separated,
+        };
+        if best.is_none_or(|b| here < b) {
+            best = Some(here);
+        }
+        // Occurrences are met left to right, so only the first can be at the name's start:
+        // past it, a word start without a separator cannot be beaten.
+        if here.tier == Tier::WordStart && !here.separated {
+            break;
         }
     }
     best
 }
 
-/// First contiguous (ASCII-case-insensitive) occurrence of `q` in `name`, preferring one that
-/// starts a word: (position, at a word start).
-fn find(q: &[u8], name: &[u8]) -> Option<(usize, bool)> {
-    let (&q0, rest) = q.split_first()?;
+/// The tier of `name` for the query words `qw` ([`words`]): `hikvision` is "as typed" in
+/// HIK-VISION and `dahua tech` in DAHUA TECHNOLOGY.
+pub fn tier(qw: &[u8], name: &[u8]) -> Tier {
+    found(qw, name).map_or(Tier::Scattered, |f| f.tier)
+}
+
+/// Quick scores of the two contiguous tiers are at least this; scattered matches score below.
+pub const AS_TYPED: i64 = 1 << 40;
+
+/// Rough score of `name` (of a record of kind rank `kind`) for the lower-case query `q` (with
+/// its words `qw`); None if it cannot match. It orders candidates the way the final ranking
+/// will as far as a byte pass can tell: skim scores a match as typed by where it lies (tier,
+/// start of the name, separators inside), not by the name's length or how far in it is, and
+/// ties then go to the record kind and the shorter name, so the quick score does the same.
+/// Scattered matches score below [`AS_TYPED`], by kind and length only; [`scattered`] ranks
+/// them when they matter.
+pub fn score(q: &[u8], qw: &[u8], name: &[u8], kind: u8) -> Option<i64> {
+    let tie = tie(name, kind);
+    match found(qw, name) {
+        // Without spaces or punctuation in the query, a match as typed is a subsequence.
+        Some(f) if q.len() == qw.len() || is_subsequence(q, name) => {
+            let class = match (f.tier, f.not_first, f.separated) {
+                (Tier::WordStart, false, false) => 6,
+                (Tier::WordStart, false, true) => 5,
+                (Tier::WordStart, true, false) => 4,
+                (Tier::WordStart, true, true) => 3,
+                (_, _, false) => 2,
+                _ => 1,
+            };
+            Some(AS_TYPED * class - tie)
+        }
+        _ => is_subsequence(q, name).then_some(-tie),
+    }
+}
+
+/// The quick score of a scattered match, by an estimate of what skim rewards (letters landing
+/// on word starts and in runs): the longest run of the query as typed at a word start and the
+/// query letters found in order among the words' initials, then kind and length. Computed only
+/// when scattered matches reach the result and are too many to score them all.
+pub fn scattered(qw: &[u8], name: &[u8], kind: u8) -> i64 {
+    (2 * longest_run(qw, name) + initials(qw, name)) as i64 * 100_000 - tie(name, kind)
+}
+
+/// The tie-break part of a quick score: record kind, then the shorter name.
+fn tie(name: &[u8], kind: u8) -> i64 {
+    i64::from(kind) * 10_000 + name.len().min(9_999) as i64
+}
+
+/// How many letters of `qw`, in order, are initials of the name's words (query letters that
+/// are no initial are skipped).
+fn initials(qw: &[u8], name: &[u8]) -> usize {
+    let mut hits = 0;
+    let mut q = qw.iter().peekable();
+    for (i, &b) in name.iter().enumerate() {
+        let Some(&&c) = q.peek() else {
+            break;
+        };
+        if (i == 0 || !word(name[i - 1])) && word(b) {
+            let b = b.to_ascii_lowercase();
+            // Skip query letters until one equals this initial, if any does.
+            if let Some(k) = q.clone().position(|&x| x == b) {
+                hits += 1;
+                for _ in 0..=k {
+                    q.next();
+                }
+            } else if c == b {
+                q.next();
+            }
+        }
+    }
+    hits
+}
+
+/// Length of the longest prefix of `qw` found as typed (separators skipped) at a word start.
+fn longest_run(qw: &[u8], name: &[u8]) -> usize {
+    let Some(&q0) = qw.first() else {
+        return 0;
+    };
     let (l, u) = cases(q0);
-    let mut first = None;
+    let mut best = 0;
     let mut start = 0;
     while let Some(i) = memchr2(l, u, &name[start..]) {
         let p = start + i;
-        if p + q.len() > name.len() {
-            break;
-        }
-        if name[p + 1..p + q.len()]
-            .iter()
-            .zip(rest)
-            .all(|(a, b)| a.to_ascii_lowercase() == *b)
-        {
-            if p == 0 || !name[p - 1].is_ascii_alphanumeric() {
-                return Some((p, true));
-            }
-            first.get_or_insert((p, false));
-        }
         start = p + 1;
+        if p > 0 && word(name[p - 1]) {
+            continue;
+        }
+        let mut k = p;
+        let mut n = 0;
+        for &b in qw {
+            while k < name.len() && !word(name[k]) {
+                k += 1;
+            }
+            if k >= name.len() || name[k].to_ascii_lowercase() != b {
+                break;
+            }
+            n += 1;
+            k += 1;
+        }
+        best = best.max(n);
     }
-    first
+    best
 }
 
 #[cfg(test)]
@@ -125,25 +218,48 @@ mod tests {
 
     #[test]
     fn tiers_ignore_separators() {
-        assert_eq!(tier(b"hikvision", b"HANGZHOU HIK-VISION"), Tier::WordStart);
+        let t = |q: &str, name: &str| tier(&words(q.as_bytes()), name.as_bytes());
+        assert_eq!(t("hikvision", "HANGZHOU HIK-VISION"), Tier::WordStart);
         assert_eq!(
-            tier(b"dahua tech", b"ZHEJIANG DAHUA TECHNOLOGY"),
+            t("dahua tech", "ZHEJIANG DAHUA TECHNOLOGY"),
             Tier::WordStart
         );
-        assert_eq!(tier(b"vision", b"HIKVISION"), Tier::Inside);
-        assert_eq!(tier(b"dahua", b"Dalian Huarui"), Tier::Scattered);
-        assert_eq!(tier(b"-", b"A-B"), Tier::Scattered);
+        assert_eq!(t("vision", "HIKVISION"), Tier::Inside);
+        assert_eq!(t("dahua", "Dalian Huarui"), Tier::Scattered);
+        assert_eq!(t("-", "A-B"), Tier::Scattered);
     }
 
     #[test]
     fn word_start_beats_inside_a_word_beats_scattered() {
-        let start = score(b"hik", b"Hangzhou Hikvision").unwrap();
-        let inside = score(b"hik", b"SHIKOKU TRADING").unwrap();
-        let scattered = score(b"hik", b"HANGZHOU INKJET").unwrap();
+        let sc =
+            |q: &str, name: &str| score(q.as_bytes(), &words(q.as_bytes()), name.as_bytes(), 1);
+        let start = sc("hik", "Hangzhou Hikvision").unwrap();
+        let inside = sc("hik", "SHIKOKU TRADING").unwrap();
+        let scattered = sc("hik", "HANGZHOU INKJET").unwrap();
         assert!(
             start > inside && inside > scattered,
             "{start} {inside} {scattered}"
         );
-        assert_eq!(score(b"xyz", b"Hikvision"), None);
+        assert_eq!(sc("xyz", "Hikvision"), None);
+    }
+
+    #[test]
+    fn as_typed_ties_go_to_kind_then_length_not_to_how_far_in() {
+        // skim scores both later word-start matches alike; the final ranking then prefers the
+        // entity, then the shorter name, so the quick score must too (or the best few thousand
+        // it keeps for skim are not the ones the full ranking would show).
+        let sc = |name: &str, kind| score(b"hk", b"hk", name.as_bytes(), kind).unwrap();
+        assert!(sc("A VERY LONG NAME HK", 0) > sc("ABC HK", 1));
+        assert!(sc("ABC HK TRADING", 1) > sc("AB HK TRADING LIMITED", 1));
+        assert!(sc("HK TRADING LIMITED", 2) > sc("AB HK", 0));
+        assert!(sc("HKT", 1) > sc("H-K", 1));
+    }
+
+    #[test]
+    fn scattered_matches_with_a_longer_run_at_a_word_start_come_first() {
+        let sc = |name: &str| scattered(b"sinopec", name.as_bytes(), 1);
+        assert!(sc("Hebei Sinopack Electronics Co") > sc("SRI IVANOV OPTOELEC"));
+        assert!(sc("SHREE IVANOV PRECISION INSTRUMENTS") > sc("SHENGXING OPTOELECTRONICS"));
+        assert!(score(b"sinopec", b"sinopec", b"A Sinopack Electronics", 0).unwrap() < AS_TYPED);
     }
 }

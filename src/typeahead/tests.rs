@@ -160,3 +160,71 @@ fn packed_records_round_trip_and_share_text() {
     assert_eq!(c.slots[0].start, 0);
     assert_eq!(c.slots[2].start as usize, text - "ZTE CORP".len());
 }
+
+/// A corpus past both windows: 40,000 names built from syllables, so short queries have tens
+/// of thousands of matches as typed and longer ones thousands of scattered matches.
+fn big_engine() -> Engine {
+    const SYLLABLES: [&str; 16] = [
+        "sin", "o", "pec", "ro", "so", "bor", "hik", "vi", "sion", "tech", "ka", "hua", "zhen",
+        "an", "li", "ne",
+    ];
+    const WORDS: [&str; 6] = ["TRADING", "CO", "LTD", "ELECTRONICS", "GROUP", "IMPORT"];
+    let mut rng = fastrand::Rng::with_seed(6);
+    let mut c = Corpus::new();
+    for i in 0..40_000 {
+        let mut name = String::new();
+        for w in 0..rng.usize(1..4) {
+            if w > 0 {
+                name.push(' ');
+            }
+            for _ in 0..rng.usize(1..4) {
+                name.push_str(SYLLABLES[rng.usize(..SYLLABLES.len())]);
+            }
+        }
+        for _ in 0..rng.usize(0..3) {
+            name.push(' ');
+            name.push_str(WORDS[rng.usize(..WORDS.len())]);
+        }
+        let kind = [Kind::Entity, Kind::Party, Kind::Assignee][i % 3];
+        let r = c.add_record(rec(kind, i as i64, &name.to_uppercase(), "X"));
+        c.add_name(r, &name.to_uppercase());
+    }
+    Engine::new(c)
+}
+
+#[test]
+fn fast_search_returns_the_naive_full_scans_top_records() {
+    let mut e = big_engine();
+    // "so", "oro": tens of thousands as typed (past RERANK); "sinopec", "tecro": fewer than a
+    // page as typed, thousands scattered; "oeo", "nio": over 11,000 scattered (past SCATTERED).
+    let queries = [
+        "so",
+        "hik",
+        "oro",
+        "sinopec",
+        "rosobor",
+        "hikvision tech",
+        "kahua li",
+        "tecro",
+        "ioe",
+        "oeo",
+        "nio",
+    ];
+    for q in queries {
+        e.forget();
+        let fast = e.search(q, 50, &|| false).unwrap();
+        let naive = e.search_naive(q, 50);
+        let ids = |r: &Results| -> Vec<(Kind, i64)> {
+            r.hits
+                .iter()
+                .map(|h| (h.record.kind, h.record.id))
+                .collect()
+        };
+        assert_eq!(
+            ids(&fast),
+            ids(&naive),
+            "{q}: {} names matched",
+            fast.matched_names
+        );
+    }
+}
