@@ -127,13 +127,12 @@ impl Engine {
             return Some(Results::default());
         }
         let scored = {
+            let gate = quick::Gate::of(self.scorer, &q);
             let reuse = match &self.last {
-                Some((prev, slots)) if quick::is_subsequence(prev.as_bytes(), q.as_bytes()) => {
-                    Some(slots.as_slice())
-                }
+                Some((prev, slots)) if gate.narrows(prev, &q) => Some(slots.as_slice()),
                 _ => None,
             };
-            self.scan(&q, reuse, cancelled)?
+            self.scan(&q, &gate, reuse, cancelled)?
         };
         let matched_names = scored.len();
         let slots: Vec<u32> = scored.iter().map(|&(_, s)| s).collect();
@@ -163,6 +162,7 @@ impl Engine {
     fn scan(
         &self,
         q: &str,
+        gate: &quick::Gate,
         reuse: Option<&[u32]>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<(i64, u32)>> {
@@ -175,7 +175,7 @@ impl Engine {
                 return None;
             }
             let name = self.corpus.name(&self.corpus.slots[slot as usize]);
-            quick::score(qb, &qw, name.as_bytes(), mask::kind(m)).map(|s| (s, slot))
+            quick::score(gate, &qw, name.as_bytes(), mask::kind(m)).map(|s| (s, slot))
         };
         let chunks: Option<Vec<Vec<(i64, u32)>>> = match reuse {
             Some(slots) => slots

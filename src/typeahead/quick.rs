@@ -110,18 +110,66 @@ pub fn tier(qw: &[u8], name: &[u8]) -> Tier {
 /// Quick scores of the two contiguous tiers are at least this; scattered matches score below.
 pub const AS_TYPED: i64 = 1 << 40;
 
-/// Rough score of `name` (of a record of kind rank `kind`) for the lower-case query `q` (with
-/// its words `qw`); None if it cannot match. It orders candidates the way the final ranking
-/// will as far as a byte pass can tell: skim scores a match as typed by where it lies (tier,
-/// start of the name, separators inside), not by the name's length or how far in it is, and
-/// ties then go to the record kind and the shorter name, so the quick score does the same.
-/// Scattered matches score below [`AS_TYPED`], by kind and length only; [`scattered`] ranks
-/// them when they matter.
-pub fn score(q: &[u8], qw: &[u8], name: &[u8], kind: u8) -> Option<i64> {
+/// What a name must contain to be scored at all: the final scorer's own rule, so the byte
+/// pass drops only names the scorer would drop too.
+pub enum Gate {
+    /// skim: the query's bytes in order (ASCII case ignored).
+    Ordered(Vec<u8>),
+    /// nucleo-matcher: each whitespace-separated word, in any order.
+    Words(Vec<Vec<u8>>),
+}
+
+impl Gate {
+    /// The gate of `scorer` for the lower-case query `q`.
+    pub fn of(scorer: super::Scorer, q: &str) -> Gate {
+        match scorer {
+            super::Scorer::Skim => Gate::Ordered(q.as_bytes().to_vec()),
+            super::Scorer::Nucleo => Gate::Words(
+                q.split_whitespace()
+                    .map(|w| w.as_bytes().to_vec())
+                    .collect(),
+            ),
+        }
+    }
+
+    pub fn passes(&self, name: &[u8]) -> bool {
+        match self {
+            Gate::Ordered(q) => is_subsequence(q, name),
+            Gate::Words(ws) => ws.iter().all(|w| is_subsequence(w, name)),
+        }
+    }
+
+    /// Whether every name that passes for `q` passed for the earlier query `prev`, so the
+    /// scan may look only at `prev`'s matches.
+    pub fn narrows(&self, prev: &str, q: &str) -> bool {
+        match self {
+            Gate::Ordered(_) => is_subsequence(prev.as_bytes(), q.as_bytes()),
+            // Appending keeps every earlier word or extends the last one.
+            Gate::Words(_) => q.starts_with(prev),
+        }
+    }
+
+    /// Whether a match of the query words as typed implies passing (no spaces or punctuation
+    /// in the query, which the as-typed match skips).
+    fn implied_by_words(&self, qw: &[u8]) -> bool {
+        match self {
+            Gate::Ordered(q) => q.len() == qw.len(),
+            Gate::Words(ws) => ws.iter().map(Vec::len).sum::<usize>() == qw.len(),
+        }
+    }
+}
+
+/// Rough score of `name` (of a record of kind rank `kind`) for the query words `qw` (the
+/// query as [`words`] gives it), if the name passes `gate`. It orders candidates the way the
+/// final ranking will as far as a byte pass can tell: skim scores a match as typed by where it
+/// lies (tier, start of the name, separators inside), not by the name's length or how far in
+/// it is, and ties then go to the record kind and the shorter name, so the quick score does
+/// the same. Scattered matches score below [`AS_TYPED`], by kind and length only;
+/// [`scattered`] ranks them when they matter.
+pub fn score(gate: &Gate, qw: &[u8], name: &[u8], kind: u8) -> Option<i64> {
     let tie = tie(name, kind);
     match found(qw, name) {
-        // Without spaces or punctuation in the query, a match as typed is a subsequence.
-        Some(f) if q.len() == qw.len() || is_subsequence(q, name) => {
+        Some(f) if gate.implied_by_words(qw) || gate.passes(name) => {
             let class = match (f.tier, f.not_first, f.separated) {
                 (Tier::WordStart, false, false) => 6,
                 (Tier::WordStart, false, true) => 5,
@@ -132,7 +180,7 @@ pub fn score(q: &[u8], qw: &[u8], name: &[u8], kind: u8) -> Option<i64> {
             };
             Some(AS_TYPED * class - tie)
         }
-        _ => is_subsequence(q, name).then_some(-tie),
+        _ => gate.passes(name).then_some(-tie),
     }
 }
 
@@ -231,8 +279,10 @@ mod tests {
 
     #[test]
     fn word_start_beats_inside_a_word_beats_scattered() {
-        let sc =
-            |q: &str, name: &str| score(q.as_bytes(), &words(q.as_bytes()), name.as_bytes(), 1);
+        let sc = |q: &str, name: &str| {
+            let gate = Gate::of(crate::typeahead::Scorer::Skim, q);
+            score(&gate, &words(q.as_bytes()), name.as_bytes(), 1)
+        };
         let start = sc("hik", "Hangzhou Hikvision").unwrap();
         let inside = sc("hik", "SHIKOKU TRADING").unwrap();
         let scattered = sc("hik", "HANGZHOU INKJET").unwrap();
@@ -248,7 +298,8 @@ mod tests {
         // skim scores both later word-start matches alike; the final ranking then prefers the
         // entity, then the shorter name, so the quick score must too (or the best few thousand
         // it keeps for skim are not the ones the full ranking would show).
-        let sc = |name: &str, kind| score(b"hk", b"hk", name.as_bytes(), kind).unwrap();
+        let gate = Gate::of(crate::typeahead::Scorer::Skim, "hk");
+        let sc = |name: &str, kind| score(&gate, b"hk", name.as_bytes(), kind).unwrap();
         assert!(sc("A VERY LONG NAME HK", 0) > sc("ABC HK", 1));
         assert!(sc("ABC HK TRADING", 1) > sc("AB HK TRADING LIMITED", 1));
         assert!(sc("HK TRADING LIMITED", 2) > sc("AB HK", 0));
@@ -256,10 +307,25 @@ mod tests {
     }
 
     #[test]
+    fn nucleos_gate_takes_the_words_in_any_order() {
+        let skim = Gate::of(crate::typeahead::Scorer::Skim, "mahan air");
+        let nucleo = Gate::of(crate::typeahead::Scorer::Nucleo, "mahan air");
+        assert!(!skim.passes(b"AIR MAHAN"));
+        assert!(nucleo.passes(b"AIR MAHAN"));
+        assert!(nucleo.narrows("mahan ai", "mahan air"));
+        assert!(
+            !nucleo.narrows("ab", "a b"),
+            "a re-split word is not a narrowing"
+        );
+        assert!(skim.narrows("ab", "a b"));
+    }
+
+    #[test]
     fn scattered_matches_with_a_longer_run_at_a_word_start_come_first() {
         let sc = |name: &str| scattered(b"sinopec", name.as_bytes(), 1);
         assert!(sc("Hebei Sinopack Electronics Co") > sc("SRI IVANOV OPTOELEC"));
         assert!(sc("SHREE IVANOV PRECISION INSTRUMENTS") > sc("SHENGXING OPTOELECTRONICS"));
-        assert!(score(b"sinopec", b"sinopec", b"A Sinopack Electronics", 0).unwrap() < AS_TYPED);
+        let gate = Gate::of(crate::typeahead::Scorer::Skim, "sinopec");
+        assert!(score(&gate, b"sinopec", b"A Sinopack Electronics", 0).unwrap() < AS_TYPED);
     }
 }

@@ -195,6 +195,13 @@ fn big_engine() -> Engine {
 #[test]
 fn fast_search_returns_the_naive_full_scans_top_records() {
     let mut e = big_engine();
+    for scorer in [Scorer::Skim, Scorer::Nucleo] {
+        e = e.rescored(scorer);
+        same_top_as_the_naive_scan(&mut e);
+    }
+}
+
+fn same_top_as_the_naive_scan(e: &mut Engine) {
     // "so", "oro": tens of thousands as typed (past RERANK); "sinopec", "tecro": fewer than a
     // page as typed, thousands scattered; "oeo", "nio": over 11,000 scattered (past SCATTERED).
     let queries = [
