@@ -227,12 +227,19 @@ impl Route {
         }
     }
 
-    /// The pane's starting route: empty search, all shipments, all patents.
+    /// The pane's starting route: empty search, all shipments, all patents. Their crumbs say
+    /// "All": after a record in the breadcrumb, a bare "Patents" reads as that record's.
     pub fn home(pane: Pane) -> Self {
         match pane {
             Pane::Entities => Route::entities(""),
-            Pane::Shipments => Route::shipments(ShipmentFilter::default(), None),
-            Pane::Patents => Route::patents(PatentFilter::default(), None),
+            Pane::Shipments => Route {
+                crumb: "All shipments".into(),
+                ..Route::shipments(ShipmentFilter::default(), None)
+            },
+            Pane::Patents => Route {
+                crumb: "All patents".into(),
+                ..Route::patents(PatentFilter::default(), None)
+            },
             Pane::Investigate => Route::intersect(),
         }
     }
