@@ -301,6 +301,7 @@ impl Engine {
         let mut seen = std::collections::HashSet::new();
         let mut hits = Vec::with_capacity(limit.min(tiered.len()));
         let skim = scorer::skim();
+        let mut lower = String::new();
         for (tier, score, slot) in tiered {
             if hits.len() >= limit || (drop_scattered && tier == quick::Tier::Scattered) {
                 break;
@@ -313,7 +314,8 @@ impl Engine {
                 continue;
             }
             let name = self.corpus.name(&s);
-            let positions = fuzzy_matcher::FuzzyMatcher::fuzzy_indices(&skim, name, q)
+            let lower = scorer::lowered(name, &mut lower);
+            let positions = fuzzy_matcher::FuzzyMatcher::fuzzy_indices(&skim, lower, q)
                 .map(|(_, p)| p)
                 .unwrap_or_default();
             hits.push(Hit {

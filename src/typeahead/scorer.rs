@@ -21,11 +21,24 @@ pub fn skim() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case()
 }
 
+/// `name` with ASCII letters lowered into `buf`: what skim is given. Even ignoring case, skim
+/// scores an ALL-CAPS name below the same name in mixed case (HIKVISION 173, Hikvision 189 for
+/// `hikvision`), and the lists differ by convention (SDN and manifests upper case, the CSL
+/// mixed), so unlowered the ranking would follow the source's capitals, not the match. ASCII
+/// lowering keeps every character where it was, so match positions still index `name`.
+pub fn lowered<'a>(name: &str, buf: &'a mut String) -> &'a str {
+    buf.clear();
+    buf.push_str(name);
+    buf.make_ascii_lowercase();
+    buf
+}
+
 /// Per-thread scoring state (nucleo's matcher is not shareable between threads).
 pub struct State {
     skim: SkimMatcherV2,
     nucleo: Option<Matcher>,
     buf: Vec<char>,
+    lower: String,
 }
 
 impl Scorer {
@@ -46,6 +59,7 @@ impl Scorer {
             skim: skim(),
             nucleo: (self == Scorer::Nucleo).then(|| Matcher::new(Config::DEFAULT)),
             buf: Vec::new(),
+            lower: String::new(),
         }
     }
 }
@@ -57,7 +71,7 @@ impl State {
             (Some(p), Some(m)) => p
                 .score(Utf32Str::new(name, &mut self.buf), m)
                 .map(i64::from),
-            _ => self.skim.fuzzy_match(name, q),
+            _ => self.skim.fuzzy_match(lowered(name, &mut self.lower), q),
         }
     }
 }

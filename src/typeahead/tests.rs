@@ -235,3 +235,19 @@ fn same_top_as_the_naive_scan(e: &mut Engine) {
         );
     }
 }
+
+#[test]
+fn capitals_do_not_decide_the_ranking() {
+    // The same name in the SDN's capitals and the CSL's mixed case ties on the match; the
+    // entity (kind) and then the shorter name break the tie, not the letters' case.
+    let mut c = Corpus::new();
+    let party = c.add_record(rec(Kind::Party, 1, "Mahan Air Cargo", "PARTY"));
+    c.add_name(party, "Mahan Air Cargo");
+    let sdn = c.add_record(rec(Kind::Entity, 2, "MAHAN AIR", "SDN"));
+    c.add_name(sdn, "MAHAN AIR");
+    let mut e = Engine::new(c);
+    let r = e.search("mahan air", 10, &|| false).unwrap();
+    assert_eq!(r.hits[0].record.id, 2, "{:?}", names(&r));
+    assert_eq!(r.hits[0].score, r.hits[1].score);
+    assert_eq!(r.hits[0].positions, (0..9).collect::<Vec<_>>());
+}
