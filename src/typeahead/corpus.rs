@@ -219,6 +219,19 @@ impl Corpus {
         self.records[i as usize].kind
     }
 
+    /// Where record `i` goes among equal matches: list entries, then trade parties, then patent
+    /// assignees, then parties and assignees with nothing linked here (an assignee of the
+    /// PatentsView table none of whose patents is in this database leads nowhere).
+    pub fn rank(&self, i: u32) -> u8 {
+        let p = &self.records[i as usize];
+        match p.kind {
+            Kind::Entity => 0,
+            _ if p.weight == 0 => 3,
+            Kind::Party => 1,
+            Kind::Assignee => 2,
+        }
+    }
+
     /// Record `i` with every field a result row shows (built on demand: only shown rows need it).
     pub fn record(&self, i: u32) -> Record {
         let p = self.records[i as usize];

@@ -16,18 +16,19 @@ pub fn of(name: &[u8]) -> u64 {
     name.iter().fold(0, |m, &b| m | bit(b))
 }
 
-/// Bit position of the record kind stored above the character bits (the scan reads it with
+/// Bit position of the record rank stored above the character bits (the scan reads it with
 /// the mask it already loaded instead of looking the record up).
-const KIND_SHIFT: u32 = 60;
+const RANK_SHIFT: u32 = 60;
 
-/// A name's mask with its record's kind rank stored in the top bits.
-pub fn with_kind(mask: u64, kind: u8) -> u64 {
-    mask | (u64::from(kind) << KIND_SHIFT)
+/// A name's mask with its record's rank among equal matches (0–3, `Corpus::rank`) stored
+/// in the top bits.
+pub fn with_rank(mask: u64, rank: u8) -> u64 {
+    mask | (u64::from(rank) << RANK_SHIFT)
 }
 
-/// The kind rank stored by [`with_kind`].
-pub fn kind(mask: u64) -> u8 {
-    (mask >> KIND_SHIFT) as u8
+/// The rank stored by [`with_rank`].
+pub fn rank(mask: u64) -> u8 {
+    (mask >> RANK_SHIFT) as u8
 }
 
 /// The bits every matching name must have: the query's letters and digits (other bytes are
@@ -49,9 +50,9 @@ mod tests {
     }
 
     #[test]
-    fn the_kind_rides_above_the_characters() {
-        let m = with_kind(of(b"zz99"), 2);
-        assert_eq!(kind(m), 2);
+    fn the_rank_rides_above_the_characters() {
+        let m = with_rank(of(b"zz99"), 3);
+        assert_eq!(rank(m), 3);
         assert_eq!(m & of_query(b"z9"), of_query(b"z9"));
     }
 }

@@ -55,7 +55,7 @@ pub struct Results {
 pub struct Engine {
     corpus: Corpus,
     /// Letters and digits each name contains (mask::of): one AND rejects most names; the
-    /// record kind in the top bits (mask::with_kind).
+    /// record kind in the top bits (mask::with_rank).
     masks: Vec<u64>,
     scorer: Scorer,
     /// Previous completed query (lower-cased) and the slots it matched.
@@ -76,7 +76,7 @@ impl Engine {
             .par_iter()
             .map(|s| {
                 let m = mask::of(corpus.name(s).as_bytes());
-                mask::with_kind(m, corpus.kind(s.record) as u8)
+                mask::with_rank(m, corpus.rank(s.record))
             })
             .collect();
         Engine {
@@ -175,7 +175,7 @@ impl Engine {
                 return None;
             }
             let name = self.corpus.name(&self.corpus.slots[slot as usize]);
-            quick::score(gate, &qw, name.as_bytes(), mask::kind(m)).map(|s| (s, slot))
+            quick::score(gate, &qw, name.as_bytes(), mask::rank(m)).map(|s| (s, slot))
         };
         let chunks: Option<Vec<Vec<(i64, u32)>>> = match reuse {
             Some(slots) => slots
@@ -225,8 +225,8 @@ impl Engine {
                 quick.par_iter_mut().for_each(|(score, slot)| {
                     if *score < quick::AS_TYPED {
                         let name = self.corpus.name(&self.corpus.slots[*slot as usize]);
-                        let kind = mask::kind(self.masks[*slot as usize]);
-                        *score = quick::scattered(&qw, name.as_bytes(), kind);
+                        let rank = mask::rank(self.masks[*slot as usize]);
+                        *score = quick::scattered(&qw, name.as_bytes(), rank);
                     }
                 });
             }
@@ -272,7 +272,7 @@ impl Engine {
             (
                 tier,
                 std::cmp::Reverse(score),
-                self.corpus.kind(s.record),
+                self.corpus.rank(s.record),
                 s.len,
                 slot,
             )

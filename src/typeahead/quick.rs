@@ -159,15 +159,15 @@ impl Gate {
     }
 }
 
-/// Rough score of `name` (of a record of kind rank `kind`) for the query words `qw` (the
+/// Rough score of `name` (of a record of rank `rank`, `Corpus::rank`) for the query words `qw` (the
 /// query as [`words`] gives it), if the name passes `gate`. It orders candidates the way the
 /// final ranking will as far as a byte pass can tell: skim scores a match as typed by where it
 /// lies (tier, start of the name, separators inside), not by the name's length or how far in
-/// it is, and ties then go to the record kind and the shorter name, so the quick score does
-/// the same. Scattered matches score below [`AS_TYPED`], by kind and length only;
+/// it is, and ties then go to the record rank (kind; dead ends last) and the shorter name, so the quick score does
+/// the same. Scattered matches score below [`AS_TYPED`], by rank and length only;
 /// [`scattered`] ranks them when they matter.
-pub fn score(gate: &Gate, qw: &[u8], name: &[u8], kind: u8) -> Option<i64> {
-    let tie = tie(name, kind);
+pub fn score(gate: &Gate, qw: &[u8], name: &[u8], rank: u8) -> Option<i64> {
+    let tie = tie(name, rank);
     match found(qw, name) {
         Some(f) if gate.implied_by_words(qw) || gate.passes(name) => {
             let class = match (f.tier, f.not_first, f.separated) {
@@ -186,15 +186,15 @@ pub fn score(gate: &Gate, qw: &[u8], name: &[u8], kind: u8) -> Option<i64> {
 
 /// The quick score of a scattered match, by an estimate of what skim rewards (letters landing
 /// on word starts and in runs): the longest run of the query as typed at a word start and the
-/// query letters found in order among the words' initials, then kind and length. Computed only
+/// query letters found in order among the words' initials, then rank and length. Computed only
 /// when scattered matches reach the result and are too many to score them all.
-pub fn scattered(qw: &[u8], name: &[u8], kind: u8) -> i64 {
-    (2 * longest_run(qw, name) + initials(qw, name)) as i64 * 100_000 - tie(name, kind)
+pub fn scattered(qw: &[u8], name: &[u8], rank: u8) -> i64 {
+    (2 * longest_run(qw, name) + initials(qw, name)) as i64 * 100_000 - tie(name, rank)
 }
 
-/// The tie-break part of a quick score: record kind, then the shorter name.
-fn tie(name: &[u8], kind: u8) -> i64 {
-    i64::from(kind) * 10_000 + name.len().min(9_999) as i64
+/// The tie-break part of a quick score: record rank, then the shorter name.
+fn tie(name: &[u8], rank: u8) -> i64 {
+    i64::from(rank) * 10_000 + name.len().min(9_999) as i64
 }
 
 /// How many letters of `qw`, in order, are initials of the name's words (query letters that

@@ -251,3 +251,18 @@ fn capitals_do_not_decide_the_ranking() {
     assert_eq!(r.hits[0].score, r.hits[1].score);
     assert_eq!(r.hits[0].positions, (0..9).collect::<Vec<_>>());
 }
+
+#[test]
+fn an_assignee_with_no_patents_here_comes_after_one_with_patents() {
+    let mut c = Corpus::new();
+    let none = c.add_record(rec(Kind::Assignee, 1, "Hikvision Digital", "ASSIGNEE"));
+    c.add_name(none, "Hikvision Digital");
+    let some = c.add_record(Record {
+        weight: 4,
+        ..rec(Kind::Assignee, 2, "Hikvision Digital Technology", "ASSIGNEE")
+    });
+    c.add_name(some, "Hikvision Digital Technology");
+    let mut e = Engine::new(c);
+    let r = e.search("hikvision", 10, &|| false).unwrap();
+    assert_eq!(names(&r), ["Hikvision Digital Technology", "Hikvision Digital"]);
+}
