@@ -259,10 +259,18 @@ fn an_assignee_with_no_patents_here_comes_after_one_with_patents() {
     c.add_name(none, "Hikvision Digital");
     let some = c.add_record(Record {
         weight: 4,
-        ..rec(Kind::Assignee, 2, "Hikvision Digital Technology", "ASSIGNEE")
+        ..rec(
+            Kind::Assignee,
+            2,
+            "Hikvision Digital Technology",
+            "ASSIGNEE",
+        )
     });
     c.add_name(some, "Hikvision Digital Technology");
     let mut e = Engine::new(c);
     let r = e.search("hikvision", 10, &|| false).unwrap();
-    assert_eq!(names(&r), ["Hikvision Digital Technology", "Hikvision Digital"]);
+    assert_eq!(
+        names(&r),
+        ["Hikvision Digital Technology", "Hikvision Digital"]
+    );
 }
