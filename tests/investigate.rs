@@ -76,7 +76,9 @@ fn hikvision_is_one_intersection_row_with_its_lists_patents_and_shipments() {
         text: Some("US11321963".into()),
         ..Default::default()
     };
-    let face = patents::page(&conn, &f, None, 5).expect("patents").rows;
+    let face = patents::page(&conn, &f, Default::default(), None, 5)
+        .expect("patents")
+        .rows;
     assert_eq!(face.len(), 1);
     let face = patents::get(&conn, face[0].id).expect("patent");
     assert!(!face.cet_areas.is_empty());
@@ -372,4 +374,42 @@ fn covered_but_not_listed_zte_corporation_and_the_look_alikes() {
     assert!(covered
         .flag("Zhejiang Dahua Technology Co., Ltd.")
         .is_some());
+}
+
+/// Every order of the Patents list, paged 7 at a time, lists each patent once, in the order a
+/// plain sort of all of them gives (missing dates as the oldest).
+#[test]
+fn patent_orders_page_through_every_patent_once_in_order() {
+    use patents::{PatentSort, PatentSortKey};
+    let conn = conn();
+    let all = patents::PatentFilter::default();
+    let total = patents::count(&conn, &all).expect("count") as usize;
+    assert!(total > 14, "{total} patents: too few to page");
+    for key in PatentSortKey::ALL {
+        for desc in [true, false] {
+            let sort = PatentSort { key, desc };
+            let mut got = Vec::new();
+            let mut after = None;
+            loop {
+                let page = patents::page(&conn, &all, sort, after.as_ref(), 7).expect("page");
+                got.extend(page.rows);
+                match page.next {
+                    Some(c) => after = Some(c),
+                    None => break,
+                }
+            }
+            let value = |r: &patents::PatentRow| match key {
+                PatentSortKey::Date => r.publication_date.clone(),
+                PatentSortKey::Number => Some(r.number.clone()),
+            };
+            let mut want = got.clone();
+            want.sort_by_key(|r| (value(r), r.id));
+            if desc {
+                want.reverse();
+            }
+            let ids = |v: &[patents::PatentRow]| v.iter().map(|r| r.id).collect::<Vec<_>>();
+            assert_eq!(got.len(), total, "{sort:?}");
+            assert_eq!(ids(&got), ids(&want), "{sort:?}");
+        }
+    }
 }

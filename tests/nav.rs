@@ -350,3 +350,37 @@ fn esc_then_a_key_in_one_read_is_esc_then_the_key() {
     let alt_left = KeyEvent::new(KeyCode::Left, KeyModifiers::ALT);
     assert_eq!(keymap::split_alt(&m, alt_left), None);
 }
+
+#[test]
+fn patents_sort_by_number_and_reverse_from_the_top() {
+    let (mut m, mut w) = start(80, 24);
+    press(&mut m, &mut w, Action::Pane(Pane::Patents));
+    let numbers = |m: &Model| -> Vec<String> {
+        match &m.screen().data {
+            Data::Patents { page, .. } => page.rows.iter().map(|r| r.number.clone()).collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let dates = |m: &Model| -> Vec<Option<String>> {
+        match &m.screen().data {
+            Data::Patents { page, .. } => page
+                .rows
+                .iter()
+                .map(|r| r.publication_date.clone())
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let newest = dates(&m);
+    assert!(newest.windows(2).all(|p| p[0] >= p[1]), "{newest:?}");
+    press(&mut m, &mut w, Action::Down);
+    press(&mut m, &mut w, Action::SortNext);
+    assert_eq!(m.route().cursor, 0, "a new order starts at the top");
+    let by_number = numbers(&m);
+    assert!(by_number.windows(2).all(|p| p[0] <= p[1]), "{by_number:?}");
+    press(&mut m, &mut w, Action::SortReverse);
+    let reversed = numbers(&m);
+    assert!(reversed.windows(2).all(|p| p[0] >= p[1]), "{reversed:?}");
+    press(&mut m, &mut w, Action::SortNext);
+    assert_eq!(dates(&m), newest, "round to newest first");
+}

@@ -13,7 +13,7 @@ use std::thread;
 
 use rusqlite::Connection;
 
-use crate::db::patents::{self, PatentCursor, PatentFilter};
+use crate::db::patents::{self, PatentCursor, PatentFilter, PatentSort};
 use crate::db::shipments::{self, Cursor, ShipmentFilter, Sort};
 use crate::db::{self, sources};
 use crate::error::Result;
@@ -52,6 +52,7 @@ pub enum Command {
     },
     Patents {
         filter: PatentFilter,
+        sort: PatentSort,
         after: Option<PatentCursor>,
         generation: u64,
     },
@@ -241,10 +242,11 @@ impl Worker {
             }
             Command::Patents {
                 filter,
+                sort,
                 after,
                 generation,
             } => {
-                let page = patents::page(self.conn()?, &filter, after.as_ref(), PAGE_SIZE)?;
+                let page = patents::page(self.conn()?, &filter, sort, after.as_ref(), PAGE_SIZE)?;
                 loaded(generation, Loaded::Patents(page))
             }
             Command::CountPatents { filter, generation } => {

@@ -15,6 +15,7 @@ pub enum Ctx {
     /// The Entities, Shipments and Patents lists.
     Lists,
     Shipments,
+    Patents,
     /// The Entities pane, not typing (screening mode keys).
     Entities,
     /// The intersection view (column cursor, cell drill).
@@ -34,6 +35,7 @@ impl Ctx {
             Ctx::Global => "Browsing (not typing)",
             Ctx::Lists => "In lists",
             Ctx::Shipments => "Shipments pane",
+            Ctx::Patents => "Patents pane",
             Ctx::Entities => "Entities pane",
             Ctx::Intersect => "Intersection (i)",
             Ctx::Trail => "Transshipment trail (t)",
@@ -147,6 +149,9 @@ pub static KEYMAP: &[Binding] = &[
     // Shipments pane.
     b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
     b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
+    // Patents pane.
+    b(Patents, &[ch('o')], Action::SortNext, "sort by date / number", Some("sort")),
+    b(Patents, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
     // Lists.
     b(Lists, &[key(Enter), ch('l')], Action::Open, "open the selected record", Some("open")),
     b(Lists, &[ch('h')], Action::Back, "back", None),
@@ -191,6 +196,7 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
     match &m.route().view {
         View::Detail { .. } => vec![Detail, Global],
         View::Shipments { .. } => vec![Shipments, Lists, Global],
+        View::Patents { .. } => vec![Patents, Lists, Global],
         View::Entities { .. } => vec![Entities, Lists, Global],
         View::Intersect { .. } => vec![Intersect, Lists, Global],
         View::Trail { .. } => vec![Trail, Lists, Global],
@@ -319,7 +325,7 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     for ctx in [
-        Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input,
     ] {
         let rows = KEYMAP
             .iter()
@@ -348,7 +354,7 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     let order = [
-        Global, Lists, Shipments, Entities, Intersect, Trail, Detail, Input,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input,
     ];
     for bind in order
         .iter()

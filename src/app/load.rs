@@ -89,7 +89,9 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
                 });
             }
         }
-        View::Patents { base, query, .. } => {
+        View::Patents {
+            base, query, sort, ..
+        } => {
             let typed = match filter::parse_patents(query) {
                 Ok(f) => f,
                 Err(e) => {
@@ -104,6 +106,7 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
             };
             cmds.push(Command::Patents {
                 filter: f.clone(),
+                sort: *sort,
                 after,
                 generation: g,
             });

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::db::intersect::SortKey as IntersectSort;
-use crate::db::patents::{PatentCursor, PatentFilter};
+use crate::db::patents::{PatentCursor, PatentFilter, PatentSort};
 use crate::db::shipments::{Cursor, ShipmentFilter, Sort};
 use crate::model::{RecordKind, RecordRef};
 
@@ -99,6 +99,7 @@ pub enum View {
         base: Box<PatentFilter>,
         base_label: Option<String>,
         query: String,
+        sort: PatentSort,
     },
     /// One record: its fields and links.
     Detail { record: RecordRef },
@@ -179,6 +180,7 @@ impl Route {
                 base: Box::new(base),
                 base_label,
                 query: String::new(),
+                sort: PatentSort::default(),
             },
             "Patents",
         )

@@ -1,6 +1,7 @@
 //! `update`: the only place the model changes. Pure: no I/O, no clock, no threads; anything slow
 //! becomes a `Command` for the workers.
 
+use crate::db::patents::PatentSortKey;
 use crate::db::shipments::SortKey;
 
 use super::action::{Action, Follow, Pane};
@@ -319,23 +320,40 @@ fn sort(m: &mut Model, reverse: bool) -> Vec<Command> {
             return cmds;
         }
     }
-    let View::Shipments { sort, .. } = &mut m.screen_mut().route.view else {
-        m.message = Some("Sorting applies to the Shipments pane and the intersection (o)".into());
-        return Vec::new();
-    };
-    if reverse {
-        sort.desc = !sort.desc;
-    } else {
-        let i = SortKey::ALL
-            .iter()
-            .position(|k| *k == sort.key)
-            .unwrap_or(0);
-        sort.key = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
-        // Dates read newest first; names and codes A→Z.
-        sort.desc = sort.key == SortKey::Date;
+    match &mut m.screen_mut().route.view {
+        View::Shipments { sort, .. } => {
+            if reverse {
+                sort.desc = !sort.desc;
+            } else {
+                sort.key = next(&SortKey::ALL, sort.key);
+                // Dates read newest first; names and codes A→Z.
+                sort.desc = sort.key == SortKey::Date;
+            }
+        }
+        View::Patents { sort, .. } => {
+            if reverse {
+                sort.desc = !sort.desc;
+            } else {
+                sort.key = next(&PatentSortKey::ALL, sort.key);
+                sort.desc = sort.key == PatentSortKey::Date;
+            }
+        }
+        _ => {
+            m.message = Some(
+                "Sorting applies to the Shipments and Patents panes and the intersection (o)"
+                    .into(),
+            );
+            return Vec::new();
+        }
     }
     m.screen_mut().route.reset_position();
     load_view(m, false)
+}
+
+/// The key after `k` in `all`, round.
+fn next<K: Copy + PartialEq>(all: &[K], k: K) -> K {
+    let i = all.iter().position(|x| *x == k).unwrap_or(0);
+    all[(i + 1) % all.len()]
 }
 
 fn scroll_fields(m: &mut Model, n: i32) {

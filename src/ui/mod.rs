@@ -153,6 +153,15 @@ fn list_areas(area: Rect) -> (Rect, Rect) {
     (line, table)
 }
 
+/// A column title, with the sort direction's arrow when the list is sorted by it.
+fn sorted_title(name: &str, sorted: bool, desc: bool) -> String {
+    match (sorted, desc) {
+        (false, _) => name.to_string(),
+        (true, true) => format!("{name}▼"),
+        (true, false) => format!("{name}▲"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::empty_text;

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
-use crate::db::patents::PatentRow;
+use crate::db::patents::{PatentRow, PatentSortKey};
 
 use super::text::{cell, column_widths};
 use super::theme::Theme;
@@ -16,7 +16,10 @@ use super::theme::Theme;
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let (line, body) = super::list_areas(area);
     let View::Patents {
-        base_label, query, ..
+        base_label,
+        query,
+        sort,
+        ..
     } = &m.route().view
     else {
         return;
@@ -42,8 +45,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
             return;
         }
     };
+    let title = |k: PatentSortKey, name: &str| super::sorted_title(name, k == sort.key, sort.desc);
     let header = Row::new(vec![
-        "", "Number", "Date", "Title", "Assignee", "CPC", "CET",
+        String::new(),
+        title(PatentSortKey::Number, "Number"),
+        title(PatentSortKey::Date, "Date"),
+        "Title".into(),
+        "Assignee".into(),
+        "CPC".into(),
+        "CET".into(),
     ])
     .style(t.header());
     let widths = [

@@ -48,14 +48,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     };
     // Ports at full width; at 80 columns the countries ("CN → VN") leave room for the names.
     let wide = area.width >= 120;
-    let arrow = if sort.desc { "▼" } else { "▲" };
-    let title = |k: SortKey, name: &str| {
-        if sort.key == k {
-            format!("{name}{arrow}")
-        } else {
-            name.to_string()
-        }
-    };
+    let title = |k: SortKey, name: &str| super::sorted_title(name, k == sort.key, sort.desc);
     let header = Row::new(vec![
         String::new(),
         title(SortKey::Date, "Date"),

@@ -8,6 +8,10 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::{Assignee, Patent, SourceRef};
 
+mod order;
+
+pub use order::{PatentCursor, PatentSort, PatentSortKey};
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct PatentFilter {
     /// A publication number ("US 2020/0334450", "11321963"), title words, or an assignee name.
@@ -29,13 +33,6 @@ pub struct PatentRow {
     pub cpc: Option<String>,
     pub cet: Option<String>,
     pub synthetic: bool,
-}
-
-/// Cursor after the last row: (publication_date, id), newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct PatentCursor {
-    pub date: Option<String>,
-    pub id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,28 +111,17 @@ fn conditions(conn: &Connection, f: &PatentFilter) -> Result<(Vec<String>, Vec<V
     Ok((w, p))
 }
 
-/// One page of patents, newest publication first.
+/// One page of patents in `sort` order (newest publication first by default).
 pub fn page(
     conn: &Connection,
     f: &PatentFilter,
+    sort: PatentSort,
     after: Option<&PatentCursor>,
     limit: usize,
 ) -> Result<PatentPage> {
     let (mut w, mut p) = conditions(conn, f)?;
     if let Some(c) = after {
-        p.push(c.id.into());
-        let i = p.len();
-        match &c.date {
-            Some(d) => {
-                p.push(d.clone().into());
-                let v = p.len();
-                w.push(format!(
-                    "(p.publication_date < ?{v} OR p.publication_date IS NULL
-                      OR (p.publication_date = ?{v} AND p.id < ?{i}))"
-                ));
-            }
-            None => w.push(format!("(p.publication_date IS NULL AND p.id < ?{i})")),
-        }
+        w.push(sort.after(c, &mut p));
     }
     let where_sql = if w.is_empty() {
         String::new()
@@ -148,7 +134,8 @@ pub fn page(
            (SELECT group_concat(cpc, '; ') FROM patent_cpc WHERE patent_id = p.id),
            {CET_OF_PATENT}, p.synthetic
          FROM patent p {where_sql}
-         ORDER BY p.publication_date DESC, p.id DESC LIMIT {}",
+         ORDER BY {} LIMIT {}",
+        sort.order_by(),
         limit + 1
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -168,10 +155,10 @@ pub fn page(
         .collect::<rusqlite::Result<_>>()?;
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next = more.then(|| rows.last()).flatten().map(|r| PatentCursor {
-        date: r.publication_date.clone(),
-        id: r.id,
-    });
+    let next = more
+        .then(|| rows.last())
+        .flatten()
+        .map(|r| sort.cursor(&r.publication_date, &r.number, r.id));
     Ok(PatentPage { rows, next })
 }
 

@@ -1,0 +1,87 @@
+//! The orders of the Patents list and their keyset conditions: a page starts after the last
+//! row of the previous one, so paging stays an index range however deep it goes.
+
+use rusqlite::types::Value;
+use serde::Serialize;
+
+/// The column a patent list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub enum PatentSortKey {
+    /// Publication date (patents without one sort as the oldest).
+    #[default]
+    Date,
+    /// Publication number as published.
+    Number,
+}
+
+impl PatentSortKey {
+    pub const ALL: [PatentSortKey; 2] = [PatentSortKey::Date, PatentSortKey::Number];
+
+    fn column(self) -> &'static str {
+        match self {
+            PatentSortKey::Date => "p.publication_date",
+            PatentSortKey::Number => "p.number",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct PatentSort {
+    pub key: PatentSortKey,
+    pub desc: bool,
+}
+
+impl Default for PatentSort {
+    /// Newest first.
+    fn default() -> Self {
+        PatentSort {
+            key: PatentSortKey::Date,
+            desc: true,
+        }
+    }
+}
+
+/// Position after the last row of a page: its sort value and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct PatentCursor {
+    pub value: Option<String>,
+    pub id: i64,
+}
+
+impl PatentSort {
+    /// `ORDER BY` of the sort (id breaks ties the same way).
+    pub fn order_by(self) -> String {
+        let dir = if self.desc { "DESC" } else { "ASC" };
+        format!("{} {dir}, p.id {dir}", self.key.column())
+    }
+
+    /// The condition for rows after `c`, its values appended to `p`. SQLite sorts NULL below
+    /// every value: last when descending, first when ascending.
+    pub fn after(self, c: &PatentCursor, p: &mut Vec<Value>) -> String {
+        let col = self.key.column();
+        p.push(c.id.into());
+        let i = p.len();
+        match (&c.value, self.desc) {
+            (Some(v), desc) => {
+                p.push(v.clone().into());
+                let v = p.len();
+                if desc {
+                    format!("({col} < ?{v} OR {col} IS NULL OR ({col} = ?{v} AND p.id < ?{i}))")
+                } else {
+                    format!("({col} > ?{v} OR ({col} = ?{v} AND p.id > ?{i}))")
+                }
+            }
+            (None, true) => format!("({col} IS NULL AND p.id < ?{i})"),
+            (None, false) => format!("({col} IS NOT NULL OR p.id > ?{i})"),
+        }
+    }
+
+    /// The cursor after a row with this sort value and id.
+    pub fn cursor(self, date: &Option<String>, number: &str, id: i64) -> PatentCursor {
+        let value = match self.key {
+            PatentSortKey::Date => date.clone(),
+            PatentSortKey::Number => Some(number.to_string()),
+        };
+        PatentCursor { value, id }
+    }
+}
