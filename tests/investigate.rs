@@ -398,9 +398,19 @@ fn patent_orders_page_through_every_patent_once_in_order() {
                     None => break,
                 }
             }
+            // Numbers: numeric within a country (shorter digits first), kind codes ignored.
             let value = |r: &patents::PatentRow| match key {
                 PatentSortKey::Date => r.publication_date.clone(),
-                PatentSortKey::Number => Some(r.number.clone()),
+                PatentSortKey::Number => {
+                    let key: String = conn
+                        .query_row("SELECT number_key FROM patent WHERE id = ?1", [r.id], |x| {
+                            x.get(0)
+                        })
+                        .expect("number key");
+                    let digits = key.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+                    let country = &key[..key.len() - digits.len()];
+                    Some(format!("{country}{:0>20}", digits))
+                }
             };
             let mut want = got.clone();
             want.sort_by_key(|r| (value(r), r.id));

@@ -132,16 +132,18 @@ pub fn page(
         "SELECT p.id, p.number, p.publication_date, p.title,
            (SELECT group_concat(name_as_published, '; ') FROM patent_assignee WHERE patent_id = p.id),
            (SELECT group_concat(cpc, '; ') FROM patent_cpc WHERE patent_id = p.id),
-           {CET_OF_PATENT}, p.synthetic
+           {CET_OF_PATENT}, p.synthetic, {}
          FROM patent p {where_sql}
          ORDER BY {} LIMIT {}",
+        sort.value(),
         sort.order_by(),
         limit + 1
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<PatentRow> = stmt
+    // Each row with its sort value: the last one's is the next page's cursor.
+    let mut rows: Vec<(PatentRow, Option<String>)> = stmt
         .query_map(params_from_iter(p.iter()), |r| {
-            Ok(PatentRow {
+            let row = PatentRow {
                 id: r.get(0)?,
                 number: r.get(1)?,
                 publication_date: r.get(2)?,
@@ -150,7 +152,8 @@ pub fn page(
                 cpc: r.get(5)?,
                 cet: r.get(6)?,
                 synthetic: r.get(7)?,
-            })
+            };
+            Ok((row, r.get(8)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let more = rows.len() > limit;
@@ -158,8 +161,14 @@ pub fn page(
     let next = more
         .then(|| rows.last())
         .flatten()
-        .map(|r| sort.cursor(&r.publication_date, &r.number, r.id));
-    Ok(PatentPage { rows, next })
+        .map(|(r, v)| PatentCursor {
+            value: v.clone(),
+            id: r.id,
+        });
+    Ok(PatentPage {
+        rows: rows.into_iter().map(|(r, _)| r).collect(),
+        next,
+    })
 }
 
 pub fn count(conn: &Connection, f: &PatentFilter) -> Result<i64> {

@@ -10,17 +10,20 @@ pub enum PatentSortKey {
     /// Publication date (patents without one sort as the oldest).
     #[default]
     Date,
-    /// Publication number as published.
+    /// Publication number, in numeric order within a country (US9905060 before US10326917;
+    /// grants before the longer application numbers), kind codes ignored.
     Number,
 }
 
 impl PatentSortKey {
     pub const ALL: [PatentSortKey; 2] = [PatentSortKey::Date, PatentSortKey::Number];
 
+    /// The SQL value sorted on. Numbers are compared as their key (country and digits)
+    /// right-aligned, so a shorter number sorts first, as it would as a number.
     fn column(self) -> &'static str {
         match self {
             PatentSortKey::Date => "p.publication_date",
-            PatentSortKey::Number => "p.number",
+            PatentSortKey::Number => "printf('%24s', p.number_key)",
         }
     }
 }
@@ -76,12 +79,8 @@ impl PatentSort {
         }
     }
 
-    /// The cursor after a row with this sort value and id.
-    pub fn cursor(self, date: &Option<String>, number: &str, id: i64) -> PatentCursor {
-        let value = match self.key {
-            PatentSortKey::Date => date.clone(),
-            PatentSortKey::Number => Some(number.to_string()),
-        };
-        PatentCursor { value, id }
+    /// The SQL value sorted on (selected with each row: the cursor's value).
+    pub fn value(self) -> &'static str {
+        self.key.column()
     }
 }
