@@ -205,10 +205,10 @@ impl Engine {
 
     /// Best `limit` records: the best `window` quick scores, re-scored by the scorer, one row
     /// per record. The quick score orders matches as typed the way the final ranking does, so
-    /// when at least `limit` names contain the query as typed the window holds the answer (they
-    /// all rank above every scattered match); when fewer do, scattered matches reach the result, and skim scores those by letters landing
-    /// on word starts, which no byte pass predicts well: then every scattered candidate is
-    /// scored (up to [`SCATTERED`]).
+    /// when at least `limit` names contain the query as typed the window holds the answer
+    /// (they all rank above every scattered match). When fewer do, scattered matches reach the
+    /// result, and skim scores those by letters landing on word starts, which no byte pass
+    /// predicts well: then every scattered candidate is scored (up to [`SCATTERED`]).
     fn top(
         &self,
         q: &str,
@@ -218,9 +218,16 @@ impl Engine {
         parallel: bool,
     ) -> Vec<Hit> {
         let as_typed = quick.iter().filter(|&&(s, _)| s >= quick::AS_TYPED).count();
-        let window = if as_typed < limit {
-            if quick.len() - as_typed > SCATTERED {
-                // Too many to score all: rank the scattered ones by the estimate first.
+        // Fewer than a page as typed: scattered matches reach the result.
+        let scattered_reach = as_typed < limit;
+        let window = if scattered_reach {
+            window.max(as_typed.saturating_add(SCATTERED))
+        } else {
+            window
+        };
+        if quick.len() > window {
+            if scattered_reach {
+                // Too many scattered matches to score them all: rank them by the estimate.
                 let qw = quick::words(q.as_bytes());
                 quick.par_iter_mut().for_each(|(score, slot)| {
                     if *score < quick::AS_TYPED {
@@ -230,11 +237,6 @@ impl Engine {
                     }
                 });
             }
-            window.max(as_typed.saturating_add(SCATTERED))
-        } else {
-            window
-        };
-        if quick.len() > window {
             // Best quick scores first, then slot order, selected without a full sort.
             quick.select_nth_unstable_by_key(window, |&(score, slot)| {
                 (std::cmp::Reverse(score), slot)
