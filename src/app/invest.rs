@@ -169,11 +169,7 @@ pub fn sort_intersect(m: &mut Model) -> Option<Vec<Command>> {
     let View::Intersect { sort, .. } = &mut m.screen_mut().route.view else {
         return None;
     };
-    let i = IntersectSort::ALL
-        .iter()
-        .position(|k| k == sort)
-        .unwrap_or(0);
-    *sort = IntersectSort::ALL[(i + 1) % IntersectSort::ALL.len()];
+    *sort = super::update::next(&IntersectSort::ALL, *sort);
     let key = *sort;
     if let Data::Intersect(rows) = &mut m.screen_mut().data {
         crate::db::intersect::sort(rows, key);

@@ -350,8 +350,8 @@ fn sort(m: &mut Model, reverse: bool) -> Vec<Command> {
     load_view(m, false)
 }
 
-/// The key after `k` in `all`, round.
-fn next<K: Copy + PartialEq>(all: &[K], k: K) -> K {
+/// The key after `k` in `all`, round (the `o` keys of the sortable views).
+pub(super) fn next<K: Copy + PartialEq>(all: &[K], k: K) -> K {
     let i = all.iter().position(|x| *x == k).unwrap_or(0);
     all[(i + 1) % all.len()]
 }

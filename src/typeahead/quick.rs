@@ -1,6 +1,7 @@
-//! The first, cheap pass over every name: is the query a subsequence at all, and if so a rough
-//! score (contiguous match at a word start ≫ contiguous ≫ scattered; shorter names first). Only
-//! the best few thousand by this score are scored by skim, which is ~50× slower per name.
+//! The first, cheap pass over every name: does it pass the final scorer's gate at all, and if
+//! so a rough score that orders candidates the way the final ranking will as far as bytes tell
+//! (as typed at the name's start ≫ at a word start ≫ inside a word ≫ scattered; then record
+//! rank and length). Only the best few thousand are scored by skim, ~50× slower per name.
 
 use memchr::memchr2;
 
@@ -58,26 +59,37 @@ struct Found {
     separated: bool,
 }
 
-fn found(qw: &[u8], name: &[u8]) -> Option<Found> {
-    let (&q0, rest) = qw.split_first()?;
-    let (l, u) = cases(q0);
-    let mut best: Option<Found> = None;
-    let mut start = 0;
-    while let Some(i) = memchr2(l, u, &name[start..]) {
-        let p = start + i;
-        start = p + 1;
-        let mut k = p + 1;
-        let mut separated = false;
-        let all = rest.iter().all(|&b| {
-            while k < name.len() && !word(name[k]) {
-                k += 1;
-                separated = true;
-            }
-            let ok = k < name.len() && name[k].to_ascii_lowercase() == b;
+/// How many leading bytes of `qw` match `name` from position `p` on, separators in the name
+/// skipped, and whether any separator was skipped between two matched bytes.
+fn run_from(qw: &[u8], name: &[u8], p: usize) -> (usize, bool) {
+    let mut k = p;
+    let mut separated = false;
+    for (n, &b) in qw.iter().enumerate() {
+        let skipped = k;
+        while k < name.len() && !word(name[k]) {
             k += 1;
-            ok
-        });
-        if !all {
+        }
+        if k >= name.len() || name[k].to_ascii_lowercase() != b {
+            return (n, separated);
+        }
+        separated |= n > 0 && k > skipped;
+        k += 1;
+    }
+    (qw.len(), separated)
+}
+
+/// Positions where `q0` occurs in `name` (either ASCII case), left to right.
+fn occurrences(q0: u8, name: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let (l, u) = cases(q0);
+    memchr::memchr2_iter(l, u, name)
+}
+
+fn found(qw: &[u8], name: &[u8]) -> Option<Found> {
+    let &q0 = qw.first()?;
+    let mut best: Option<Found> = None;
+    for p in occurrences(q0, name) {
+        let (n, separated) = run_from(qw, name, p);
+        if n < qw.len() {
             continue;
         }
         let here = Found {
@@ -159,13 +171,12 @@ impl Gate {
     }
 }
 
-/// Rough score of `name` (of a record of rank `rank`, `Corpus::rank`) for the query words `qw` (the
-/// query as [`words`] gives it), if the name passes `gate`. It orders candidates the way the
-/// final ranking will as far as a byte pass can tell: skim scores a match as typed by where it
-/// lies (tier, start of the name, separators inside), not by the name's length or how far in
-/// it is, and ties then go to the record rank (kind; dead ends last) and the shorter name, so the quick score does
-/// the same. Scattered matches score below [`AS_TYPED`], by rank and length only;
-/// [`scattered`] ranks them when they matter.
+/// Rough score of `name` (of a record of rank `rank`, `Corpus::rank`) for the query words `qw`
+/// (the query as [`words`] gives it), if the name passes `gate`. skim scores a match as typed
+/// by where it lies (tier, start of the name, separators inside), not by the name's length or
+/// how far in it is, and the final ranking breaks its ties by record rank (kind; dead ends
+/// last), then the shorter name: the quick score does the same. Scattered matches score below
+/// [`AS_TYPED`], by rank and length only; [`scattered`] ranks them when they matter.
 pub fn score(gate: &Gate, qw: &[u8], name: &[u8], rank: u8) -> Option<i64> {
     let tie = tie(name, rank);
     match found(qw, name) {
@@ -201,21 +212,16 @@ fn tie(name: &[u8], rank: u8) -> i64 {
 /// are no initial are skipped).
 fn initials(qw: &[u8], name: &[u8]) -> usize {
     let mut hits = 0;
-    let mut q = qw.iter().peekable();
+    let mut rest = qw;
     for (i, &b) in name.iter().enumerate() {
-        let Some(&&c) = q.peek() else {
+        if rest.is_empty() {
             break;
-        };
+        }
         if (i == 0 || !word(name[i - 1])) && word(b) {
-            let b = b.to_ascii_lowercase();
-            // Skip query letters until one equals this initial, if any does.
-            if let Some(k) = q.clone().position(|&x| x == b) {
+            // Skip query letters up to the one equal to this initial, if any is.
+            if let Some(k) = rest.iter().position(|&x| x == b.to_ascii_lowercase()) {
                 hits += 1;
-                for _ in 0..=k {
-                    q.next();
-                }
-            } else if c == b {
-                q.next();
+                rest = &rest[k + 1..];
             }
         }
     }
@@ -227,30 +233,11 @@ fn longest_run(qw: &[u8], name: &[u8]) -> usize {
     let Some(&q0) = qw.first() else {
         return 0;
     };
-    let (l, u) = cases(q0);
-    let mut best = 0;
-    let mut start = 0;
-    while let Some(i) = memchr2(l, u, &name[start..]) {
-        let p = start + i;
-        start = p + 1;
-        if p > 0 && word(name[p - 1]) {
-            continue;
-        }
-        let mut k = p;
-        let mut n = 0;
-        for &b in qw {
-            while k < name.len() && !word(name[k]) {
-                k += 1;
-            }
-            if k >= name.len() || name[k].to_ascii_lowercase() != b {
-                break;
-            }
-            n += 1;
-            k += 1;
-        }
-        best = best.max(n);
-    }
-    best
+    occurrences(q0, name)
+        .filter(|&p| p == 0 || !word(name[p - 1]))
+        .map(|p| run_from(qw, name, p).0)
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
