@@ -214,11 +214,6 @@ impl Corpus {
         })
     }
 
-    /// The kind of record `i` (for ranking, without building the record).
-    pub fn kind(&self, i: u32) -> Kind {
-        self.records[i as usize].kind
-    }
-
     /// Where record `i` goes among equal matches: list entries, then trade parties, then patent
     /// assignees, then parties and assignees with nothing linked here (an assignee of the
     /// PatentsView table none of whose patents is in this database leads nowhere).

@@ -146,7 +146,7 @@ fn packed_records_round_trip_and_share_text() {
             ..party
         }
     );
-    assert_eq!(c.kind(b), Kind::Party);
+    assert_eq!(c.record(b).kind, Kind::Party);
     assert_eq!(c.len(), 3);
     let names: Vec<&str> = c.slots.iter().map(|s| c.name(s)).collect();
     assert_eq!(names, ["ZTE Corporation", "ZTE Kangxun", "ZTE CORP"]);
