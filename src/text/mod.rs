@@ -8,5 +8,10 @@ mod invisible;
 pub mod sanitize;
 pub mod width;
 
-pub use sanitize::{sanitize, sanitize_multiline, LINE_BREAK, REMOVED};
+pub mod markdown;
+pub mod spreadsheet;
+
+pub use sanitize::{
+    sanitize, sanitize_data, sanitize_for_clipboard, sanitize_multiline, LINE_BREAK, REMOVED,
+};
 pub use width::{display_width, fit_to_width, truncate_to_width, ELLIPSIS};
