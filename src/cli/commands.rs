@@ -153,6 +153,12 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
     }
 }
 
+/// Widest name shown in an import report, in columns (the longest real list names are ~300).
+const REPORT_NAME_WIDTH: usize = 120;
+
+/// Widest warning line of an import report: warnings quote names and file contents.
+const REPORT_WARNING_WIDTH: usize = 1000;
+
 fn cmd_import(
     db: Db,
     format: import::Format,
@@ -214,16 +220,17 @@ fn cmd_import(
                 thousands(v.added as i64),
                 thousands(v.removed as i64)
             );
+            // Names as published can be 10,000 characters long: one line each, cut.
             for n in &v.added_examples {
-                outln!("  + {}", sanitize(n));
+                outln!("  + {}", truncate_to_width(n, REPORT_NAME_WIDTH));
             }
             for n in &v.removed_examples {
-                outln!("  - {}", sanitize(n));
+                outln!("  - {}", truncate_to_width(n, REPORT_NAME_WIDTH));
             }
         }
     }
     for w in &report.warnings {
-        errln!("warning: {}", sanitize(w));
+        errln!("warning: {}", truncate_to_width(w, REPORT_WARNING_WIDTH));
     }
     outln!(
         "links: {} to trade parties, {} to patent assignees",

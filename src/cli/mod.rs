@@ -220,7 +220,10 @@ pub fn main() -> i32 {
             let code = if e.use_stderr() { 1 } else { 0 };
             // `--help > /dev/full` must not claim success.
             if let Err(io) = e.print() {
-                errln!("error: cannot write the help: {io}");
+                errln!(
+                    "error: cannot write the help: {io}{}",
+                    crate::error::io_hint(&io)
+                );
                 return 2;
             }
             return code;
