@@ -490,6 +490,21 @@ fn item3_text_output_is_sanitized_in_a_pipe_and_json_stays_faithful() {
     assert_eq!(hits[0]["name"], HOSTILE[2]);
 }
 
+#[test]
+fn item3_messages_quoting_arguments_or_files_are_sanitized() {
+    let db = copy();
+    // A usage error quotes the argument; an input error quotes the file name.
+    let out = db.run(&["show", "entity", "\x1b]0;pwned\x07\u{9b}2J"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_terminal_safe(&out.stderr, "usage error");
+    let name = "evil\x1b]0;pwned\x07.csv";
+    let f = db.file(name, b"name\n\"OPEN\n");
+    let out = db.run(&["screen", "--file", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_terminal_safe(&out.stderr, "input error");
+    assert!(stderr(&out).contains("never closed"), "{}", stderr(&out));
+}
+
 /// Run the binary with stdout on a pseudo-terminal; all it wrote there.
 fn on_a_terminal(mut cmd: Command) -> (i32, Vec<u8>) {
     use std::os::fd::{FromRawFd, OwnedFd};

@@ -6,13 +6,14 @@
 //! file and where it was found) before anything is screened. A lenient reader here would
 //! screen one merged name for a dozen rows and report "no match".
 //!
-//! Read once, as a stream: a pipe or `<(…)` works (hashed as it is read), and reading is
-//! bounded — at most [`MAX_TEXT_BYTES`] of text and [`MAX_ROWS`] rows, lines and fields as the
-//! record reader bounds them. Fields are UTF-8, else Windows-1252, as the importers decode them;
-//! a `.gz` file is read through gzip. Header names are looked up case-insensitively; each record
-//! keeps the line it starts on (a quoted field may span lines).
+//! Read whole first, bounded ([`read_whole`]: at most [`MAX_BATCH_BYTES`]; a pipe or `<(…)`
+//! works, read once; devices and directories are refused), then parsed from memory: at most
+//! [`MAX_TEXT_BYTES`] of text once gunzipped and [`MAX_ROWS`] rows, lines and fields as the
+//! record reader bounds them. Fields are UTF-8, else Windows-1252, as the importers decode
+//! them; a `.gz` file is read through gzip. Header names are looked up case-insensitively; each
+//! record keeps the line it starts on (a quoted field may span lines).
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 
 use csv::StringRecord;
@@ -23,8 +24,10 @@ use crate::db::import::input::{decode, gzip_damage, hex, text_stream, with_sympt
 use crate::db::import::records::Records;
 use crate::error::Error;
 
-/// Most text read from one file (after gunzipping): far beyond any vendor list, and a bound on
-/// memory for an endless stream (`/dev/zero`, a pipe that never ends).
+/// Most bytes read from one file (as stored: compressed if it is a .gz).
+pub const MAX_BATCH_BYTES: u64 = 256 << 20;
+
+/// Most text parsed from one file once gunzipped: a bound on memory for a gzip bomb.
 pub const MAX_TEXT_BYTES: u64 = 512 << 20;
 
 /// Most rows read from one file.
@@ -44,54 +47,10 @@ impl CsvInput {
     /// Read `path`, a CSV with a header row that should have a `first_field` column.
     pub fn read(path: &Path, first_field: &str) -> anyhow::Result<Self> {
         let shown = path.display().to_string();
-        let cannot = |e: std::io::Error| Error::file(&shown, format!("cannot read it: {e}"));
-        let meta = std::fs::metadata(path).map_err(cannot)?;
-        if meta.is_dir() {
-            return Err(Error::file(&shown, "is a directory, not a CSV file").into());
-        }
-        let file = std::fs::File::open(path).map_err(cannot)?;
-        let mut hashing = Hashing {
-            inner: std::io::BufReader::with_capacity(1 << 16, file),
-            hash: Sha256::new(),
-        };
-        // Looked at without reading it (the buffer is filled, not consumed).
-        let gzip = hashing
-            .inner
-            .fill_buf()
-            .map_err(cannot)?
-            .starts_with(&[0x1f, 0x8b]);
-        let (headers, rows) = {
-            let text = text_stream(&shown, Box::new(&mut hashing))?;
-            let limited = Limited {
-                inner: text,
-                left: MAX_TEXT_BYTES,
-            };
-            let mut records = Records::new(&shown, Box::new(limited), b',');
-            match read_records(&shown, first_field, &mut records) {
-                Ok(read) => read,
-                Err(e) => {
-                    // A damaged .gz breaks some row first: name the damage, not the row.
-                    return Err(
-                        match gzip.then(|| gzip_damage(records.into_reader())).flatten() {
-                            Some(d) => match e.downcast_ref::<Error>() {
-                                Some(symptom) => Error::file(&shown, with_symptom(d, symptom)),
-                                None => Error::file(&shown, d),
-                            }
-                            .into(),
-                            None => e,
-                        },
-                    );
-                }
-            }
-        };
-        // Records stop at the end of the text; anything after it still counts in the hash.
-        std::io::copy(
-            &mut (&mut hashing).take(MAX_TEXT_BYTES),
-            &mut std::io::sink(),
-        )
-        .map_err(cannot)?;
+        let bytes = read_whole(path, &shown)?;
+        let (headers, rows) = parse(&shown, first_field, &bytes)?;
         Ok(CsvInput {
-            sha256: hex(&hashing.hash.finalize()),
+            sha256: hex(&Sha256::digest(&bytes)),
             shown,
             headers,
             rows,
@@ -103,6 +62,66 @@ impl CsvInput {
         self.headers
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// The file's bytes: a regular file or a pipe, at most [`MAX_BATCH_BYTES`].
+fn read_whole(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| Error::file(shown, format!("cannot read it: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    #[cfg(unix)]
+    let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
+    #[cfg(not(unix))]
+    let pipe = false;
+    if meta.is_dir() {
+        return Err(Error::file(shown, "is a directory, not a CSV file").into());
+    }
+    if !meta.is_file() && !pipe {
+        return Err(
+            Error::file(shown, "is a device, not a CSV file (give a file or a pipe)").into(),
+        );
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BATCH_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_BATCH_BYTES {
+        return Err(Error::file(
+            shown,
+            format!(
+                "the file is larger than {} MiB, the most one batch may hold: split it",
+                MAX_BATCH_BYTES >> 20
+            ),
+        )
+        .into());
+    }
+    Ok(bytes)
+}
+
+/// The header and rows of a CSV file's `bytes`, read strictly (see the module documentation).
+fn parse(
+    shown: &str,
+    first_field: &str,
+    bytes: &[u8],
+) -> anyhow::Result<(StringRecord, Vec<(u64, StringRecord)>)> {
+    let text = text_stream(shown, Box::new(bytes))?;
+    let limited = Limited {
+        inner: text,
+        left: MAX_TEXT_BYTES,
+    };
+    let mut records = Records::new(shown, Box::new(limited), b',');
+    match read_records(shown, first_field, &mut records) {
+        Ok(read) => Ok(read),
+        // A damaged .gz breaks some row first: name the damage, not the row.
+        Err(e) if bytes.starts_with(&[0x1f, 0x8b]) => match gzip_damage(records.into_reader()) {
+            Some(d) => Err(match e.downcast_ref::<Error>() {
+                Some(symptom) => Error::file(shown, with_symptom(d, symptom)),
+                None => Error::file(shown, d),
+            }
+            .into()),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
     }
 }
 
@@ -144,20 +163,6 @@ fn read_records(
         return Err(Error::file(shown, "no rows after the header: nothing to read").into());
     }
     Ok((header.names.iter().collect(), rows))
-}
-
-/// The raw bytes, hashed as they pass.
-struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// Text up to a bound; past it, an error.

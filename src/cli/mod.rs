@@ -216,9 +216,14 @@ pub enum AuditAction {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // Usage errors quote the arguments, which may come from a file: sanitized, as
+            // every message (clap's colours are dropped with the escape sequences).
+            output::err_text(&e.render().to_string());
+            return 1;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 1 } else { 0 };
-            // `--help > /dev/full` must not claim success.
+            // --help, --version. `--help > /dev/full` must not claim success.
             if let Err(io) = e.print() {
                 errln!(
                     "error: cannot write the help: {io}{}",
@@ -226,7 +231,7 @@ pub fn main() -> i32 {
                 );
                 return 2;
             }
-            return code;
+            return 0;
         }
     };
     let result = commands::run(cli);
@@ -304,5 +309,24 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("wait for it to finish"), "{m}");
+    }
+
+    #[test]
+    fn item9_a_full_disk_is_said_once_with_what_to_do() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let err = anyhow::Error::from(Error::from(sqlite)).context("import ams failed");
+        let m = message(&err);
+        assert_eq!(
+            m.matches("is full").count(),
+            2,
+            "the error, then the hint: {m}"
+        );
+        assert!(m.contains("free some space"), "{m}");
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let m = message(&anyhow::Error::from(Error::from(io)));
+        assert!(m.contains("the disk is full: free some space"), "{m}");
     }
 }

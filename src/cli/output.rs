@@ -121,6 +121,13 @@ pub fn err_line(args: fmt::Arguments) {
     let _ = io::stderr().lock().write_all(clean.as_bytes());
 }
 
+/// A multi-line message on stderr (a usage error), sanitized; write errors ignored.
+pub fn err_text(text: &str) {
+    let _ = io::stderr()
+        .lock()
+        .write_all(sanitize_data(text).as_bytes());
+}
+
 /// Several lines of text the program made (a report) and a line break, as `println!("{text}")`
 /// would write them, but sanitized (tabs kept).
 pub fn lines(text: &str) {
