@@ -87,6 +87,11 @@ fn item9_sigusr1_sigalrm_and_the_other_terminating_signals_restore_the_terminal(
         ("USR2", "140"),
         ("PIPE", "141"),
         ("RTMIN+1", "163"),
+        // The faults: restored in the handler, then ended by the signal itself.
+        ("SEGV", "139"),
+        ("BUS", "135"),
+        ("FPE", "136"),
+        ("ILL", "132"),
     ] {
         let t = Tmux::start(80, 24, db());
         t.wait_ready();

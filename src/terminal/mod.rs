@@ -3,10 +3,12 @@
 //! `Guard::enter` switches in; the terminal is restored when the guard drops, when any thread
 //! panics (a panic hook restores first, so the message lands on the normal screen), and on
 //! every catchable signal that would end the program — SIGTERM, SIGHUP, SIGINT, SIGQUIT,
-//! SIGUSR1, SIGALRM and the rest (see `terminating_signals`, `watch_signals`). Restoring is
-//! idempotent.
+//! SIGUSR1, SIGALRM and the rest (see `terminating_signals`, `watch_signals`), and on the
+//! fault signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE: `fault`). Restoring is idempotent.
 //! `input::watch_hangup` notices a dead terminal (crossterm alone would spin on it).
 
+#[cfg(unix)]
+mod fault;
 pub mod input;
 
 use std::io::{self, Write};
@@ -33,6 +35,8 @@ pub struct Guard {
 impl Guard {
     pub fn enter() -> io::Result<Guard> {
         install_panic_hook();
+        #[cfg(unix)]
+        fault::prepare();
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = Guard { _private: () };
@@ -85,9 +89,8 @@ fn install_panic_hook() {
 /// Every catchable signal whose default action ends the program (POSIX "T" and "A" actions,
 /// plus Linux's SIGSTKFLT, SIGPWR and the real-time signals): SIGUSR1 or SIGALRM from a stray
 /// `kill` must give the terminal back as SIGTERM does. Not here: SIGKILL and SIGSTOP (cannot
-/// be caught), and the faults SIGSEGV, SIGBUS, SIGILL and SIGFPE — the run loop cannot be
-/// trusted to stop cleanly after one, and the standard library's stack-overflow report owns
-/// them; a panic (the faults Rust code can cause) restores through the panic hook.
+/// be caught), and the faults SIGSEGV, SIGBUS, SIGILL and SIGFPE, after which the run loop
+/// cannot be trusted to stop cleanly: those restore in the signal handler itself (`fault`).
 pub fn terminating_signals() -> Vec<i32> {
     use libc::*;
     #[allow(unused_mut)]
