@@ -120,7 +120,7 @@ const SNIFF_BYTES: usize = 64 * 1024;
 
 /// A raw stream (a file, a pipe) made the text the record reader reads, in one pass:
 /// gunzipped when it starts with the gzip magic bytes (a corrupt or truncated stream is
-/// reported as such, see [`GzCorrupt`]); a UTF-8 byte-order mark dropped (before it glues
+/// reported as such, see `GzCorrupt`); a UTF-8 byte-order mark dropped (before it glues
 /// itself to the first field and hides a quote: `\u{feff}"Name"`); and refused, saying what
 /// to do, when it is text tradescope would misread: UTF-16 with or without a byte-order mark
 /// (what some spreadsheet programs save as "Unicode text"; it would read as NUL-riddled
