@@ -26,10 +26,37 @@ pub enum Error {
     /// The database file is not one tradescope can trust or use.
     #[error("database {path}: {message}")]
     Database { path: PathBuf, message: String },
-    #[error("SQLite: {0}{hint}", hint = corruption_hint(.0))]
+    #[error("SQLite: {0}{hint}", hint = sqlite_hint(.0))]
     Sqlite(#[from] rusqlite::Error),
-    #[error("I/O: {0}")]
+    #[error("I/O: {0}{hint}", hint = io_hint(.0))]
     Io(#[from] std::io::Error),
+}
+
+/// What to do about an SQLite error the user can act on: corruption, a full disk, a lock.
+fn sqlite_hint(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(DiskFull) => {
+            " (the disk holding the database, or SQLite's temporary directory, is full: free \
+             some space — or point SQLITE_TMPDIR at a disk with room — and run the command \
+             again)"
+        }
+        Some(DatabaseBusy | DatabaseLocked) => {
+            " (another tradescope — an import, or a workbench writing — holds the database: \
+             wait for it to finish and run the command again)"
+        }
+        _ => corruption_hint(e),
+    }
+}
+
+/// What to do about an I/O error the user can act on (a full disk, a read-only filesystem).
+pub fn io_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull | QuotaExceeded => " (the disk is full: free some space and try again)",
+        ReadOnlyFilesystem => " (the filesystem is read-only)",
+        _ => "",
+    }
 }
 
 /// A corruption error met after opening (a damaged page read by a query) says what to do.

@@ -1,8 +1,71 @@
-//! Rendering a case export (db::cases::CaseExport) as CSV, JSON or Markdown. Every format
-//! carries the provenance of every record, the list versions and the matcher version.
+//! Rendering a case export (db::cases::CaseExport) as CSV, JSON or Markdown, and writing export
+//! files. Every format carries the provenance of every record, the list versions and the
+//! matcher version. CSV is spreadsheet-safe and Markdown inert (`text::spreadsheet`,
+//! `text::markdown`); export files are created exclusively ([`write_new`], [`write_unique`]).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::db::cases::CaseExport;
 use crate::error::{Error, Result};
+
+/// Write `text` to a new file at `path`, created exclusively (`O_CREAT | O_EXCL`): an existing
+/// file is never replaced, and a symlink planted at `path` (even a dangling one) is never
+/// followed. A write that fails part-way (a full disk) removes the partial file.
+pub fn write_new(path: &Path, text: &str) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "it already exists (exports never replace a file nor write through a link): \
+                 choose another name, or remove it first"
+                    .to_string()
+            } else {
+                e.to_string()
+            };
+            Error::User(format!("cannot write {}: {why}", path.display()))
+        })?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(Error::User(format!(
+            "cannot write {}: {e}{}; nothing was kept",
+            path.display(),
+            crate::error::io_hint(&e)
+        )));
+    }
+    Ok(())
+}
+
+/// Write `text` to a new file in `dir` named `{stem}.{ext}`, or `{stem}-2.{ext}`, `-3`, … —
+/// the first name not taken (two exports in the same second get two files). Created
+/// exclusively, as [`write_new`]. Returns the path written.
+pub fn write_unique(dir: &Path, stem: &str, ext: &str, text: &str) -> Result<PathBuf> {
+    const TRIES: u32 = 1000;
+    for n in 1..=TRIES {
+        let name = if n == 1 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem}-{n}.{ext}")
+        };
+        let path = dir.join(name);
+        match write_new(&path, text) {
+            Ok(()) => return Ok(path),
+            // Taken (a file, a link): try the next name.
+            Err(_) if std::fs::symlink_metadata(&path).is_ok() => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::User(format!(
+        "cannot write {stem}.{ext} in {}: {TRIES} files of that name exist already",
+        dir.display()
+    )))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -72,9 +135,8 @@ pub fn render(e: &CaseExport, format: Format) -> Result<String> {
 }
 
 fn csv_text(e: &CaseExport) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |err: csv::Error| Error::User(format!("cannot write CSV: {err}"));
-    w.write_record([
+    // Spreadsheet-safe: names and notes are written by anyone (see text::spreadsheet).
+    let mut rows: Vec<Vec<String>> = vec![[
         "case",
         "kind",
         "record_id",
@@ -94,8 +156,9 @@ fn csv_text(e: &CaseExport) -> Result<String> {
         "matcher_version",
         "exported_at",
         "exported_by",
-    ])
-    .map_err(io)?;
+    ]
+    .map(String::from)
+    .to_vec()];
     let versions = versions_line(&e.list_versions);
     for i in &e.items {
         let covered = i
@@ -103,60 +166,62 @@ fn csv_text(e: &CaseExport) -> Result<String> {
             .as_ref()
             .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
             .unwrap_or_default();
-        w.write_record([
-            e.case.as_str(),
-            &i.kind,
-            &i.record_id.to_string(),
-            &i.label,
-            &facts_line(&i.facts),
-            &covered,
-            i.note.as_deref().unwrap_or(""),
-            &i.added_at,
-            &i.added_by,
-            &i.provenance.dataset,
-            &i.provenance.path,
-            &i.provenance.line.to_string(),
-            &i.provenance.sha256,
-            i.provenance.as_of.as_deref().unwrap_or(""),
-            if i.provenance.synthetic { "1" } else { "0" },
-            &versions,
-            &e.matcher_version,
-            &e.exported_at,
-            &e.exported_by,
-        ])
-        .map_err(io)?;
+        rows.push(vec![
+            e.case.clone(),
+            i.kind.clone(),
+            i.record_id.to_string(),
+            i.label.clone(),
+            facts_line(&i.facts),
+            covered,
+            i.note.clone().unwrap_or_default(),
+            i.added_at.clone(),
+            i.added_by.clone(),
+            i.provenance.dataset.clone(),
+            i.provenance.path.clone(),
+            i.provenance.line.to_string(),
+            i.provenance.sha256.clone(),
+            i.provenance.as_of.clone().unwrap_or_default(),
+            if i.provenance.synthetic { "1" } else { "0" }.into(),
+            versions.clone(),
+            e.matcher_version.clone(),
+            e.exported_at.clone(),
+            e.exported_by.clone(),
+        ]);
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|err| Error::User(format!("cannot write CSV: {err}")))?;
-    String::from_utf8(bytes).map_err(|err| Error::User(format!("cannot write CSV: {err}")))
+    Ok(crate::text::spreadsheet::csv_text(rows))
 }
 
-/// Markdown table cells: no pipes or line breaks inside.
+/// Untrusted text in Markdown: sanitized and inert (no link, image, HTML or table break can
+/// come from it; see text::markdown).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    crate::text::markdown::inline(s)
+}
+
+/// A hash or other token as a code span that nothing inside can close.
+fn code(s: &str) -> String {
+    crate::text::markdown::code(s)
 }
 
 fn markdown(e: &CaseExport) -> String {
     let mut s = format!("# Case: {}\n\n", cell(&e.case));
     s.push_str(&format!(
         "- Created {} by {}\n- Exported {} by {} with tradescope {} (matcher {})\n",
-        e.created_at,
+        cell(&e.created_at),
         cell(&e.created_by),
-        e.exported_at,
+        cell(&e.exported_at),
         cell(&e.exported_by),
-        e.tradescope_version,
-        e.matcher_version
+        cell(&e.tradescope_version),
+        cell(&e.matcher_version)
     ));
     s.push_str("- List versions at export:\n");
     if let Some(a) = e.list_versions.as_array() {
         for x in a {
             s.push_str(&format!(
-                "  - {} (source #{}, as of {}), SHA-256 `{}`\n",
-                x["dataset"].as_str().unwrap_or("?"),
+                "  - {} (source #{}, as of {}), SHA-256 {}\n",
+                cell(x["dataset"].as_str().unwrap_or("?")),
                 x["source_id"].as_i64().unwrap_or_default(),
-                x["as_of"].as_str().unwrap_or("unknown"),
-                x["sha256"].as_str().unwrap_or("?")
+                cell(x["as_of"].as_str().unwrap_or("unknown")),
+                code(x["sha256"].as_str().unwrap_or("?"))
             ));
         }
     }
@@ -165,9 +230,9 @@ fn markdown(e: &CaseExport) -> String {
     s.push_str("|---|---|---|---|---|---|---|\n");
     for (n, i) in e.items.iter().enumerate() {
         s.push_str(&format!(
-            "| {} | {} | {} | {}{} | {} | {}:{} | `{}` |\n",
+            "| {} | {} | {} | {}{} | {} | {}:{} | {} |\n",
             n + 1,
-            i.kind,
+            cell(&i.kind),
             i.record_id,
             cell(&i.label),
             if i.provenance.synthetic {
@@ -178,19 +243,19 @@ fn markdown(e: &CaseExport) -> String {
             cell(i.note.as_deref().unwrap_or("")),
             cell(&i.provenance.path),
             i.provenance.line,
-            i.provenance.sha256
+            code(&i.provenance.sha256)
         ));
     }
     for (n, i) in e.items.iter().enumerate() {
         s.push_str(&format!(
             "\n### {}. {} #{}: {}\n\n",
             n + 1,
-            i.kind,
+            cell(&i.kind),
             i.record_id,
             cell(&i.label)
         ));
         for (k, v) in &i.facts {
-            s.push_str(&format!("- {k}: {}\n", cell(v)));
+            s.push_str(&format!("- {}: {}\n", cell(k), cell(v)));
         }
         if let Some(c) = &i.covered {
             s.push_str(&format!(
@@ -201,13 +266,13 @@ fn markdown(e: &CaseExport) -> String {
             ));
         }
         s.push_str(&format!(
-            "- source: {} (dataset {}, source #{}, as of {}), line {}, SHA-256 `{}`{}\n",
+            "- source: {} (dataset {}, source #{}, as of {}), line {}, SHA-256 {}{}\n",
             cell(&i.provenance.path),
-            i.provenance.dataset,
+            cell(&i.provenance.dataset),
             i.provenance.source_id,
-            i.provenance.as_of.as_deref().unwrap_or("unknown"),
+            cell(i.provenance.as_of.as_deref().unwrap_or("unknown")),
             i.provenance.line,
-            i.provenance.sha256,
+            code(&i.provenance.sha256),
             if i.provenance.synthetic {
                 " — SYNTHETIC demo data"
             } else {
@@ -216,7 +281,7 @@ fn markdown(e: &CaseExport) -> String {
         ));
         s.push_str(&format!(
             "- added {} by {}\n",
-            i.added_at,
+            cell(&i.added_at),
             cell(&i.added_by)
         ));
     }

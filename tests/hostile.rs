@@ -223,7 +223,7 @@ const CASES: &[Case] = &[
         name: "csl_truncated_gzip",
         format: Format::Csl,
         files: &["csl/truncated.csv.gz"],
-        expect: Expect::Rejected("truncated.csv.gz: reading stopped at line"),
+        expect: Expect::Rejected("truncated.csv.gz: the gzip stream ends early, near byte"),
     },
     // --- DPL ---
     Case {
@@ -309,7 +309,7 @@ const CASES: &[Case] = &[
         name: "dpl_truncated_gzip",
         format: Format::Dpl,
         files: &["dpl/truncated.txt.gz"],
-        expect: Expect::Rejected("truncated.txt.gz: reading stopped at line"),
+        expect: Expect::Rejected("truncated.txt.gz: the gzip stream ends early, near byte"),
     },
     // --- OFAC legacy sets ---
     Case {
@@ -420,7 +420,7 @@ const CASES: &[Case] = &[
         name: "ofac_truncated_gzip",
         format: Format::Ofac,
         files: &["ofac/truncated_gz/sdn.csv.gz"],
-        expect: Expect::Rejected("sdn.csv.gz: reading stopped at line"),
+        expect: Expect::Rejected("sdn.csv.gz: the gzip stream ends early, near byte"),
     },
 ];
 

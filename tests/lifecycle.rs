@@ -78,6 +78,41 @@ fn signals_restore_the_terminal_and_exit_as_a_shell_reports_them() {
 }
 
 #[test]
+fn item9_sigusr1_sigalrm_and_the_other_terminating_signals_restore_the_terminal() {
+    // Default action "terminate": before, these left raw mode and the alternate screen on.
+    // (Numbers as on Linux x86-64/arm64; the rest of the list is in `terminating_signals`.)
+    for (sig, code) in [
+        ("USR1", "138"),
+        ("ALRM", "142"),
+        ("USR2", "140"),
+        ("PIPE", "141"),
+        ("RTMIN+1", "163"),
+        // The faults: restored in the handler, then ended by the signal itself.
+        ("SEGV", "139"),
+        ("BUS", "135"),
+        ("FPE", "136"),
+        ("ILL", "132"),
+    ] {
+        let t = Tmux::start(80, 24, db());
+        t.wait_ready();
+        signal(t.program_pid(), sig);
+        let (status, alternate) = t.wait_exit(30);
+        assert_eq!(status, code, "SIG{sig}: 128 + signal number");
+        assert_restored(&t, &alternate, &format!("SIG{sig}"));
+    }
+    let caught = tradescope::terminal::terminating_signals();
+    for sig in [
+        libc::SIGVTALRM,
+        libc::SIGPROF,
+        libc::SIGXCPU,
+        libc::SIGXFSZ,
+        libc::SIGIO,
+    ] {
+        assert!(caught.contains(&sig), "signal {sig} is watched");
+    }
+}
+
+#[test]
 fn a_panic_restores_the_terminal_then_prints_its_message() {
     // TRADESCOPE_TEST_PANIC exists only in debug builds (the binary under test).
     for place in ["main", "worker"] {

@@ -397,7 +397,7 @@ fn batch_screen_writes_one_row_per_input_row() {
     let names = [
         "HIKVISION DIGITAL TECHNOLOGY CO.,LTD.",
         "Acme Plumbing Supplies",
-        "",
+        // (An empty name is an input error on its line: tests/hardening_io.rs.)
         "Zhejiang Dahua Technology Co., Ltd.",
         "PUTIN, Vladimir",
     ];
@@ -432,7 +432,7 @@ fn batch_screen_writes_one_row_per_input_row() {
     }
     let pos = |c: &str| header.iter().position(|h| h == c).unwrap_or(0);
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 20);
+    assert_eq!(rows.len(), 16);
     for r in &rows {
         let expect = match &r[pos("vendor")] {
             "HIKVISION DIGITAL TECHNOLOGY CO.,LTD." | "Zhejiang Dahua Technology Co., Ltd." => {

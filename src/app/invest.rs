@@ -217,7 +217,11 @@ pub fn selected_value(m: &Model) -> Option<String> {
 }
 
 pub fn copy(m: &mut Model) -> Vec<Command> {
-    match selected_value(m).filter(|s| !s.is_empty()) {
+    // The clipboard gets the text as the screen shows it: a listed name holding `ESC[201~`
+    // and a line break would end a bracketed paste and run a command in the shell it is
+    // pasted into.
+    let value = selected_value(m).map(|s| crate::text::sanitize_for_clipboard(&s).into_owned());
+    match value.filter(|s| !s.trim().is_empty()) {
         Some(text) => {
             m.message = Some(format!(
                 "copied “{}” to the clipboard",

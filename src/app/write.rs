@@ -109,9 +109,9 @@ fn export_case(db_path: &Path, case: &str, dir: &Path) -> Result<String> {
     drop(conn);
     let text = export::render(&e, Format::Markdown)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let path = dir.join(format!("case-{}-{stamp}.md", slug(case)));
-    std::fs::write(&path, &text)
-        .map_err(|err| Error::User(format!("cannot write {}: {err}", path.display())))?;
+    // Created exclusively under the first free name (`…-2.md` for a second export in the same
+    // second): a symlink planted at the predictable name is never followed, nothing replaced.
+    let path = export::write_unique(dir, &format!("case-{}-{stamp}", slug(case)), "md", &text)?;
     let dest = path.display().to_string();
     // As `tradescope case export` records it.
     append(

@@ -1,7 +1,5 @@
 //! `tradescope audit …`, and the helper every auditable command calls.
 
-use std::io::IsTerminal;
-
 use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
@@ -15,7 +13,7 @@ pub fn record(db: Db, rec: &audit::NewRecord) {
         .open_rw()
         .and_then(|mut conn| audit::append(&mut conn, rec));
     if let Err(e) = result {
-        eprintln!(
+        errln!(
             "warning: this {} was NOT recorded in the audit log: {e}",
             rec.action
         );
@@ -30,7 +28,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             if as_json {
                 json(&v)?;
             } else if v.ok {
-                println!("audit log OK: {} rows, head hash {}", v.rows, v.head);
+                outln!("audit log OK: {} rows, head hash {}", v.rows, v.head);
             }
             match &v.problem {
                 None => Ok(()),
@@ -49,7 +47,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
                 return json(&rows);
             }
             for r in rows.iter().rev() {
-                println!(
+                outln!(
                     "#{:<5} {} {:<10} {:<13} {}",
                     r.id,
                     r.at,
@@ -66,17 +64,13 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             if format == "json" {
                 json(&rows)?;
             } else {
-                let mut w = csv::Writer::from_writer(Vec::new());
+                // Spreadsheet-safe cells (queries are user input); on a terminal, no escape
+                // sequence reaches it (`output::data`).
+                let mut w = crate::text::spreadsheet::CsvWriter::new(super::output::data());
                 for r in &rows {
                     w.serialize(r)?;
                 }
-                let text = String::from_utf8(w.into_inner()?)?;
-                // Queries are user input: on a terminal, no escape sequence reaches it.
-                if std::io::stdout().is_terminal() {
-                    print!("{}", crate::text::sanitize_multiline(&text));
-                } else {
-                    print!("{text}");
-                }
+                w.flush()?;
             }
             // The export itself goes on the log, after the rows it wrote.
             record(

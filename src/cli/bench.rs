@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::output::json;
+use super::output::{self, json};
 use super::progress::Bar;
 use crate::bench::{self, report, BenchOptions};
 
@@ -49,12 +49,12 @@ pub fn cmd_bench(
         let built = bench::build(&opts, &bar);
         bar.finish();
         match built? {
-            Some(report) => println!(
+            Some(report) => outln!(
                 "built {}: {}",
                 opts.db.display(),
                 serde_json::to_string(&report)?
             ),
-            None => println!("{} exists and has the benchmark's size", opts.db.display()),
+            None => outln!("{} exists and has the benchmark's size", opts.db.display()),
         }
         return Ok(());
     }
@@ -62,11 +62,11 @@ pub fn cmd_bench(
     bar.finish();
     let results = results?;
     if quick && out.is_none() {
-        println!("{}", results.markdown);
+        output::lines(&results.markdown);
     } else {
-        println!("{}", report::table(&results.figures));
+        output::lines(&report::table(&results.figures));
         if let Some(o) = &out {
-            println!("wrote {}", o.display());
+            outln!("wrote {}", o.display());
         }
     }
     Ok(())
@@ -81,8 +81,8 @@ pub fn cmd_search_names(db: &std::path::Path, parties: u64) -> anyhow::Result<()
         figures.push(full);
         figures.push(typing);
     }
-    println!("{}", report::table(&figures));
-    println!("{}", report::notes(&figures));
+    output::lines(&report::table(&figures));
+    output::lines(&report::notes(&figures));
     Ok(())
 }
 
@@ -94,8 +94,8 @@ pub fn cmd_import_only(n: u64) -> anyhow::Result<()> {
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
     let f = bench::import_figure(&dir, n, (n / 100).max(1))?;
-    println!("{}", report::table(std::slice::from_ref(&f)));
-    println!("{}", report::notes(std::slice::from_ref(&f)));
+    output::lines(&report::table(std::slice::from_ref(&f)));
+    output::lines(&report::notes(std::slice::from_ref(&f)));
     Ok(())
 }
 
@@ -105,8 +105,8 @@ pub fn cmd_workbench_only(db: &std::path::Path) -> anyhow::Result<()> {
     let figures = bench::workbench_figures(db, false, &bar);
     bar.finish();
     let figures = figures?;
-    println!("- load average: {}", bench::machine::load_average());
-    println!("{}", report::table(&figures));
-    println!("{}", report::notes(&figures));
+    outln!("- load average: {}", bench::machine::load_average());
+    output::lines(&report::table(&figures));
+    output::lines(&report::notes(&figures));
     Ok(())
 }

@@ -70,7 +70,7 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
         } => {
             let mut conn = db.open_rw()?;
             let n = cases::add(&mut conn, &name, kind(&k)?, id, note.as_deref())?;
-            println!("{k} #{id} is in case {:?} ({n} records)", sanitize(&name));
+            outln!("{k} #{id} is in case {:?} ({n} records)", sanitize(&name));
             Ok(())
         }
         CaseAction::Remove { name, kind: k, id } => {
@@ -82,7 +82,7 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            println!("removed {k} #{id} from case {:?}", sanitize(&name));
+            outln!("removed {k} #{id} from case {:?}", sanitize(&name));
             Ok(())
         }
         CaseAction::List { json: as_json } => {
@@ -92,10 +92,10 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
                 return json(&list);
             }
             if list.is_empty() {
-                println!("no cases yet: mark a record with `tradescope case add NAME KIND ID`");
+                outln!("no cases yet: mark a record with `tradescope case add NAME KIND ID`");
             }
             for c in list {
-                println!(
+                outln!(
                     "{:<30} {:>5} records  created {} by {}",
                     sanitize(&c.name),
                     c.items,
@@ -115,7 +115,7 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
                 return json(&items);
             }
             for i in items {
-                println!(
+                outln!(
                     "{:<9} #{:<8} added {} by {}  {}",
                     i.kind,
                     i.record_id,

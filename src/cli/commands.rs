@@ -137,7 +137,7 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
         .into());
     }
     if !db_path.exists() {
-        eprintln!(
+        errln!(
             "building the database at {} from the bundled data (first start)…",
             db_path.display()
         );
@@ -152,6 +152,12 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
         crate::app::Exit::Signal(s) => std::process::exit(128 + s),
     }
 }
+
+/// Widest name shown in an import report, in columns (the longest real list names are ~300).
+const REPORT_NAME_WIDTH: usize = 120;
+
+/// Widest warning line of an import report: warnings quote names and file contents.
+const REPORT_WARNING_WIDTH: usize = 1000;
 
 fn cmd_import(
     db: Db,
@@ -186,7 +192,7 @@ fn cmd_import(
         return json(&report);
     }
     if report.already_imported {
-        println!(
+        outln!(
             "{}: already imported as source #{} (SHA-256 {}); nothing changed",
             sanitize(&report.files.join(", ")),
             report.source_id.unwrap_or_default(),
@@ -194,7 +200,7 @@ fn cmd_import(
         );
         return Ok(());
     }
-    println!(
+    outln!(
         "imported {} rows from {} as source #{} ({}, as of {})",
         thousands(report.rows as i64),
         sanitize(&report.files.join(", ")),
@@ -204,28 +210,29 @@ fn cmd_import(
     );
     if let Some(v) = &report.version {
         if !v.became_current {
-            println!(
+            outln!(
                 "older than the current version of {}: kept as history",
                 report.dataset
             );
         } else if let Some(old) = v.replaced {
-            println!(
+            outln!(
                 "replaces source #{old}: {} added, {} removed",
                 thousands(v.added as i64),
                 thousands(v.removed as i64)
             );
+            // Names as published can be 10,000 characters long: one line each, cut.
             for n in &v.added_examples {
-                println!("  + {}", sanitize(n));
+                outln!("  + {}", truncate_to_width(n, REPORT_NAME_WIDTH));
             }
             for n in &v.removed_examples {
-                println!("  - {}", sanitize(n));
+                outln!("  - {}", truncate_to_width(n, REPORT_NAME_WIDTH));
             }
         }
     }
     for w in &report.warnings {
-        eprintln!("warning: {}", sanitize(w));
+        errln!("warning: {}", truncate_to_width(w, REPORT_WARNING_WIDTH));
     }
-    println!(
+    outln!(
         "links: {} to trade parties, {} to patent assignees",
         thousands(report.links.party_links as i64),
         thousands(report.links.assignee_links as i64)
@@ -257,11 +264,11 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
         return json(&hits);
     }
     if hits.is_empty() {
-        println!("no list entry matches {:?}", sanitize(query));
+        outln!("no list entry matches {:?}", sanitize(query));
         return Ok(());
     }
     for h in &hits {
-        println!(
+        outln!(
             "{:>6}  {:<6} {:.2}  {}{}  [{}]",
             h.id,
             sanitize(&h.list),
@@ -274,7 +281,7 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
             h.programs.as_deref().map(sanitize).unwrap_or_default(),
         );
         if let Some(c) = &h.covered {
-            println!(
+            outln!(
                 "        covered equipment: {} ({}) — {}",
                 sanitize(&c.group),
                 sanitize(&c.relation),
@@ -293,10 +300,10 @@ fn cmd_init(db_path: &Path, force: bool, as_json: bool) -> anyhow::Result<()> {
     if as_json {
         return json(&report);
     }
-    println!("built {}", report.path.display());
+    outln!("built {}", report.path.display());
     for (t, n) in &report.stats.tables {
         if *n > 0 {
-            println!("  {t:<14} {:>10}", thousands(*n));
+            outln!("  {t:<14} {:>10}", thousands(*n));
         }
     }
     Ok(())
@@ -309,17 +316,17 @@ fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
         return json(&s);
     }
     // Everything below comes from the database file, which may come from elsewhere.
-    println!("database: {}", sanitize(&db.path.display().to_string()));
+    outln!("database: {}", sanitize(&db.path.display().to_string()));
     for (t, n) in &s.tables {
-        println!("  {t:<14} {:>12}", thousands(*n));
+        outln!("  {t:<14} {:>12}", thousands(*n));
     }
-    println!("current list entries:");
+    outln!("current list entries:");
     for (l, n) in &s.lists {
-        println!("  {:<8} {:>8}", sanitize(l), thousands(*n));
+        outln!("  {:<8} {:>8}", sanitize(l), thousands(*n));
     }
-    println!("sources:");
+    outln!("sources:");
     for src in &s.sources {
-        println!(
+        outln!(
             "  #{:<3} {:<16} {:>9} rows  as of {:<10} {}{}  {}",
             src.id,
             sanitize(&src.dataset),

@@ -33,7 +33,7 @@ pub fn cmd_gen(
         return json(&report);
     }
     let l = &report.load;
-    println!(
+    outln!(
         "generated {} parties and {} shipments ({} HS rows) as source #{} (synthetic)",
         thousands(l.parties as i64),
         thousands(l.shipments as i64),
@@ -41,9 +41,9 @@ pub fn cmd_gen(
         l.source_id
     );
     for p in &l.phases {
-        println!("  {:<20} {:>8.2} s", p.name, p.seconds);
+        outln!("  {:<20} {:>8.2} s", p.name, p.seconds);
     }
-    println!(
+    outln!(
         "  {:<20} {:>8.2} s  ({} shipments/s, {} rows/s)",
         "generate + load",
         report.seconds_generate_parties + report.seconds_load,
@@ -51,7 +51,7 @@ pub fn cmd_gen(
         thousands(report.rows_per_second as i64)
     );
     if let Some(n) = report.links {
-        println!(
+        outln!(
             "  {:<20} {:>8.2} s  ({} links for {} parties, {} parties/s)",
             "link parties",
             report.seconds_link,

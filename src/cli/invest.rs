@@ -103,16 +103,17 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
         return json(&rows);
     }
     if rows.is_empty() {
-        println!("no listed company has both CET patents and shipments in this database");
+        outln!("no listed company has both CET patents and shipments in this database");
         return Ok(());
     }
-    println!(
+    outln!(
         "{total} listed companies with CET patents and shipments (sorted by {})",
         key.label()
     );
     for r in &rows {
-        println!(
-            "\n#{:<6} {}  [{}]{}",
+        outln!();
+        outln!(
+            "#{:<6} {}  [{}]{}",
             r.entity_id,
             sanitize(&r.name),
             sanitize(&r.lists.join(", ")),
@@ -122,7 +123,7 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
                 .unwrap_or_default()
         );
         if let Some(c) = &r.covered {
-            println!(
+            outln!(
                 "        covered equipment: {} ({}) — {}",
                 sanitize(&c.group),
                 sanitize(&c.relation),
@@ -134,12 +135,12 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
             .iter()
             .map(|a| format!("{} {}", a.code, a.patents))
             .collect();
-        println!(
+        outln!(
             "        CET patents {}: {}",
             r.cet_patents,
             sanitize(&areas.join(", "))
         );
-        println!(
+        outln!(
             "        shipments {} ({} while listed), {} … {}",
             thousands(r.shipments),
             thousands(r.shipments_while_listed),
@@ -159,7 +160,7 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
             })
             .collect();
         if !top.is_empty() {
-            println!("        top consignees: {}", top.join("; "));
+            outln!("        top consignees: {}", top.join("; "));
         }
         let dest: Vec<String> = r
             .top_destinations
@@ -167,7 +168,7 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
             .map(|d| format!("{} {}", d.country, d.shipments))
             .collect();
         if !dest.is_empty() {
-            println!("        destinations: {}", dest.join(", "));
+            outln!("        destinations: {}", dest.join(", "));
         }
     }
     Ok(())
@@ -176,7 +177,7 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
 fn print_node(n: &TrailNode, prefix: &str, last: bool) {
     let branch = if last { "└─ " } else { "├─ " };
     let models: Vec<&str> = n.models.iter().map(String::as_str).take(4).collect();
-    println!(
+    outln!(
         "{prefix}{branch}{} ({}) — {} shipment{} {} … {}{}{}",
         sanitize(&n.name),
         n.country.as_deref().unwrap_or("?"),
@@ -219,7 +220,7 @@ fn print_node(n: &TrailNode, prefix: &str, last: bool) {
                 )
             })
             .unwrap_or_default();
-        println!(
+        outln!(
             "{inner}  · #{} {} HS {}{}{}",
             e.shipment_id,
             e.ship_date.as_deref().unwrap_or("undated"),
@@ -268,7 +269,7 @@ pub fn run_trail(db: Db, args: TrailArgs) -> anyhow::Result<()> {
     if args.json {
         return json(&t);
     }
-    println!(
+    outln!(
         "transshipment trail of #{} {} ({}), onward shipments within {} days",
         t.entity_id,
         sanitize(&t.entity_name),
@@ -280,15 +281,15 @@ pub fn run_trail(db: Db, args: TrailArgs) -> anyhow::Result<()> {
         .iter()
         .map(|p| format!("{} #{}", sanitize(&p.name), p.party_id))
         .collect();
-    println!("shipped as: {}", names.join("; "));
+    outln!("shipped as: {}", names.join("; "));
     if t.children.is_empty() {
-        println!("no consignees in other countries");
+        outln!("no consignees in other countries");
     }
     for (i, c) in t.children.iter().enumerate() {
         print_node(c, "", i + 1 == t.children.len());
     }
     if t.truncated {
-        println!("(cut at the bounds: use --json for all kept nodes, --depth for more hops)");
+        outln!("(cut at the bounds: use --json for all kept nodes, --depth for more hops)");
     }
     Ok(())
 }
@@ -348,7 +349,7 @@ pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
     }
     for s in &out {
         let r = &s.row;
-        println!(
+        outln!(
             "#{:<6} {} {:<9} {} → {}  HS {}  {}",
             r.id,
             r.ship_date.as_deref().unwrap_or("undated  "),
@@ -366,7 +367,7 @@ pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
         );
     }
     if page.next.is_some() {
-        println!("(more: raise --limit)");
+        outln!("(more: raise --limit)");
     }
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! The command line: argument definitions (clap) and dispatch. Thin: every command is a few
 //! calls into the library plus output formatting (text for people, `--json` for scripts).
 
+// First: its macros (`outln!`, `errln!`) are used by every module after it.
+#[macro_use]
+mod output;
 mod audit;
 mod bench;
 mod case;
@@ -8,7 +11,6 @@ mod commands;
 mod csv_input;
 mod gen;
 mod invest;
-mod output;
 pub mod progress;
 mod reference;
 mod screen;
@@ -214,22 +216,117 @@ pub enum AuditAction {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // Usage errors quote the arguments, which may come from a file: sanitized, as
+            // every message (clap's colours are dropped with the escape sequences).
+            output::err_text(&e.render().to_string());
+            return 1;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 1 } else { 0 };
-            let _ = e.print();
-            return code;
+            // --help, --version. `--help > /dev/full` must not claim success.
+            if let Err(io) = e.print() {
+                errln!(
+                    "error: cannot write the help: {io}{}",
+                    crate::error::io_hint(&io)
+                );
+                return 2;
+            }
+            return 0;
         }
     };
-    match commands::run(cli) {
-        Ok(()) => 0,
-        Err(err) => {
+    let result = commands::run(cli);
+    let output = output::finish();
+    match (result, output) {
+        // The reader went away (`| head`): end quietly, as a filter killed by SIGPIPE would.
+        (_, Some(o)) if o.is_broken_pipe() => 128 + 13,
+        (result, Some(o)) => {
+            errln!("error: {o}");
+            if let Err(err) = result {
+                // Unless it is the same failure, seen by the command.
+                let same = err.chain().any(|c| {
+                    c.downcast_ref::<output::OutputError>().is_some()
+                        || c.downcast_ref::<std::io::Error>()
+                            .is_some_and(|e| e.kind() == o.error.kind())
+                });
+                if !same {
+                    errln!("error: {}", message(&err));
+                }
+            }
+            2
+        }
+        (Ok(()), None) => 0,
+        (Err(err), None) => {
             let code = match err.downcast_ref::<Error>() {
                 Some(e) => e.exit_code(),
                 None => 2,
             };
-            // Messages quote file contents and names: sanitize before they reach the terminal.
-            eprintln!("error: {}", crate::text::sanitize(&format!("{err:#}")));
+            // Messages quote file contents and names: `errln!` sanitizes them.
+            errln!("error: {}", message(&err));
             code
         }
+    }
+}
+
+/// The error and its causes, `: `-joined, each said once: a cause whose text the message
+/// already holds is left out (an SQLite error's message, its code's description and our
+/// wrapper all say "database is locked"; the user is told once).
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        // The SQLite code's description ("Error code 5: The database file is locked") under
+        // a rusqlite error, which has said it already.
+        if cause.downcast_ref::<rusqlite::ffi::Error>().is_some() && !out.is_empty() {
+            continue;
+        }
+        let text = cause.to_string();
+        let core = text.trim();
+        if core.is_empty() || out.contains(core) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(core);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item9_a_cause_already_said_is_not_repeated() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        let err = anyhow::Error::from(Error::from(sqlite)).context("import csl failed");
+        let m = message(&err);
+        assert_eq!(m.matches("database is locked").count(), 1, "{m}");
+        assert!(
+            m.starts_with("import csl failed: SQLite: database is locked"),
+            "{m}"
+        );
+        assert!(m.contains("wait for it to finish"), "{m}");
+    }
+
+    #[test]
+    fn item9_a_full_disk_is_said_once_with_what_to_do() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let err = anyhow::Error::from(Error::from(sqlite)).context("import ams failed");
+        let m = message(&err);
+        assert_eq!(
+            m.matches("is full").count(),
+            2,
+            "the error, then the hint: {m}"
+        );
+        assert!(m.contains("free some space"), "{m}");
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let m = message(&anyhow::Error::from(Error::from(io)));
+        assert!(m.contains("the disk is full: free some space"), "{m}");
     }
 }

@@ -1,10 +1,8 @@
 //! `tradescope patterns|cet|covered export|import`: the editable reference tables. Exports and
 //! imports are recorded in the audit log (an auditor must know which table a result used).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Subcommand;
 use sha2::Digest;
 
@@ -86,17 +84,14 @@ pub(super) fn write_export(
 ) -> anyhow::Result<()> {
     let dest = match file {
         Some(p) if p.as_os_str() != "-" => {
-            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?;
+            // Created exclusively: never replaces a file, never follows a planted link.
+            crate::export::write_new(p, text)?;
             p.display().to_string()
         }
         _ => {
             // Exported text holds names from the database: on a terminal, escape sequences in
             // them must not reach it (a pipe or a file gets the bytes as they are).
-            if std::io::stdout().is_terminal() {
-                print!("{}", crate::text::sanitize_multiline(text));
-            } else {
-                print!("{text}");
-            }
+            super::output::data_text(text)?;
             "stdout".to_string()
         }
     };
@@ -105,13 +100,15 @@ pub(super) fn write_export(
         &crate::db::audit::export_record(what, &dest, text, results),
     );
     if dest != "stdout" {
-        eprintln!("wrote {what} to {}", sanitize(&dest));
+        errln!("wrote {what} to {}", sanitize(&dest));
     }
     Ok(())
 }
 
 fn read_text(file: &Path) -> anyhow::Result<(String, String)> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        crate::error::Error::file(file.display().to_string(), format!("cannot read it: {e}"))
+    })?;
     let sha = hex(&sha2::Sha256::digest(&bytes));
     Ok((decode(&bytes).into_owned(), sha))
 }
@@ -171,7 +168,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
                 return json(&report);
             }
             match table {
-                Table::Patterns => println!(
+                Table::Patterns => outln!(
                     "loaded {} patterns from {}: products found in {} of {} shipment descriptions; {} maker–entry links",
                     report["patterns"],
                     sanitize(&shown),
@@ -179,7 +176,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
                     report["shipments_scanned"],
                     report["maker_links"]
                 ),
-                Table::Cet => println!(
+                Table::Cet => outln!(
                     "loaded {} CET areas with {} CPC prefixes from {}",
                     report["areas"],
                     report["prefixes"],
@@ -221,7 +218,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
             if as_json {
                 return json(&report);
             }
-            println!(
+            outln!(
                 "loaded {} covered makers from {}",
                 report.makers,
                 sanitize(&shown)
@@ -235,7 +232,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
                 return json(&rows);
             }
             for m in rows {
-                println!(
+                outln!(
                     "{:<10} {:<11} {}  [{}]",
                     sanitize(&m.group),
                     sanitize(&m.relation),
@@ -256,7 +253,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
                 return json(&checks);
             }
             if checks.is_empty() {
-                println!("{:?} is not a covered equipment maker", sanitize(&name));
+                outln!("{:?} is not a covered equipment maker", sanitize(&name));
             }
             for c in &checks {
                 print_check(c);
@@ -272,7 +269,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
 pub(super) fn say_unlisted_covered(checks: &[covered::CoveredCheck], as_json: bool) {
     for c in checks.iter().filter(|c| c.note.is_some()) {
         match (&c.note, as_json) {
-            (Some(n), true) => eprintln!("note: {}", sanitize(n)),
+            (Some(n), true) => errln!("note: {}", sanitize(n)),
             _ => print_check(c),
         }
     }
@@ -280,8 +277,8 @@ pub(super) fn say_unlisted_covered(checks: &[covered::CoveredCheck], as_json: bo
 
 pub(super) fn print_check(c: &covered::CoveredCheck) {
     match &c.note {
-        Some(note) => println!("note: {}", sanitize(note)),
-        None => println!(
+        Some(note) => outln!("note: {}", sanitize(note)),
+        None => outln!(
             "covered: {} ({}, {}: {}); listed as entries {}",
             sanitize(&c.flag.maker),
             sanitize(&c.flag.group),

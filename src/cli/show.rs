@@ -30,7 +30,7 @@ pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()
         }
         return json(&out);
     }
-    println!("{} #{id}", kind.as_str());
+    outln!("{} #{id}", kind.as_str());
     if let Some(obj) = record.as_object() {
         for (k, v) in obj {
             let text = match v {
@@ -39,12 +39,12 @@ pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()
                 serde_json::Value::Array(a) if a.is_empty() => continue,
                 other => other.to_string(),
             };
-            println!("  {k:<24} {}", sanitize(&text));
+            outln!("  {k:<24} {}", sanitize(&text));
         }
     }
     print_investigation(&extra);
     if !links.is_empty() {
-        println!("links:");
+        outln!("links:");
         for l in &links {
             let count = l
                 .count
@@ -55,7 +55,7 @@ pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()
                 (None, Some(f)) => format!("{} {f}", l.kind),
                 (None, None) => l.kind.clone(),
             };
-            println!("  {}{count}  → {target}", sanitize(&l.label));
+            outln!("  {}{count}  → {target}", sanitize(&l.label));
         }
     }
     Ok(())
@@ -126,13 +126,13 @@ fn print_investigation(extra: &serde_json::Value) {
     match extra.get("covered") {
         Some(c) if c.get("group").is_some() => {
             if let Some(f) = flag(c) {
-                println!("  covered equipment        {}", sanitize(&f));
+                outln!("  covered equipment        {}", sanitize(&f));
             }
         }
         Some(c) => {
             for role in ["shipper", "consignee"] {
                 if let Some(f) = c.get(role).and_then(flag) {
-                    println!("  {role} covered equipment {}", sanitize(&f));
+                    outln!("  {role} covered equipment {}", sanitize(&f));
                 }
             }
         }
@@ -140,11 +140,11 @@ fn print_investigation(extra: &serde_json::Value) {
     }
     if let Some(a) = extra.get("as_of") {
         if let Some(s) = a.get("summary").and_then(|s| s.as_str()) {
-            println!("  as of ship date          {}", sanitize(s));
+            outln!("  as of ship date          {}", sanitize(s));
         }
         for role in ["shipper", "consignee", "notify"] {
             for f in a.get(role).and_then(|v| v.as_array()).into_iter().flatten() {
-                println!(
+                outln!(
                     "    {role}: {} #{} {} — {} ({})",
                     f["lists"]
                         .as_array()
@@ -167,7 +167,7 @@ fn print_investigation(extra: &serde_json::Value) {
         .and_then(|v| v.as_array())
     {
         for g in l.iter().filter_map(|x| x.as_str()) {
-            println!("  carries products of listed maker: {}", sanitize(g));
+            outln!("  carries products of listed maker: {}", sanitize(g));
         }
     }
     if let Some(p) = extra.get("products").and_then(|v| v.as_array()) {
@@ -183,7 +183,7 @@ fn print_investigation(extra: &serde_json::Value) {
             })
             .collect();
         if !found.is_empty() {
-            println!("  products found           {}", sanitize(&found.join("; ")));
+            outln!("  products found           {}", sanitize(&found.join("; ")));
         }
     }
 }

@@ -2,9 +2,13 @@
 //!
 //! `Guard::enter` switches in; the terminal is restored when the guard drops, when any thread
 //! panics (a panic hook restores first, so the message lands on the normal screen), and on
-//! SIGTERM, SIGHUP, SIGINT and SIGQUIT (see `watch_signals`). Restoring is idempotent.
+//! every catchable signal that would end the program — SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+//! SIGUSR1, SIGALRM and the rest (see `terminating_signals`, `watch_signals`), and on the
+//! fault signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE: `fault`). Restoring is idempotent.
 //! `input::watch_hangup` notices a dead terminal (crossterm alone would spin on it).
 
+#[cfg(unix)]
+mod fault;
 pub mod input;
 
 use std::io::{self, Write};
@@ -31,6 +35,8 @@ pub struct Guard {
 impl Guard {
     pub fn enter() -> io::Result<Guard> {
         install_panic_hook();
+        #[cfg(unix)]
+        fault::prepare();
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = Guard { _private: () };
@@ -80,12 +86,31 @@ fn install_panic_hook() {
     });
 }
 
-/// On SIGTERM, SIGHUP, SIGINT or SIGQUIT: call `notify(signal)` so the run loop can stop
-/// cleanly; if the program is still running a moment later, restore the terminal and exit with
+/// Every catchable signal whose default action ends the program (POSIX "T" and "A" actions,
+/// plus Linux's SIGSTKFLT, SIGPWR and the real-time signals): SIGUSR1 or SIGALRM from a stray
+/// `kill` must give the terminal back as SIGTERM does. Not here: SIGKILL and SIGSTOP (cannot
+/// be caught), and the faults SIGSEGV, SIGBUS, SIGILL and SIGFPE, after which the run loop
+/// cannot be trusted to stop cleanly: those restore in the signal handler itself (`fault`).
+pub fn terminating_signals() -> Vec<i32> {
+    use libc::*;
+    #[allow(unused_mut)]
+    let mut signals = vec![
+        SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGPIPE,
+        SIGXCPU, SIGXFSZ, SIGIO, SIGSYS, SIGTRAP, SIGABRT,
+    ];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        signals.extend([SIGSTKFLT, SIGPWR]);
+        signals.extend(SIGRTMIN()..=SIGRTMAX());
+    }
+    signals
+}
+
+/// On any of [`terminating_signals`]: call `notify(signal)` so the run loop can stop cleanly;
+/// if the program is still running a moment later, restore the terminal and exit with
 /// 128 + signal, as a shell would report it.
 pub fn watch_signals(notify: impl Fn(i32) + Send + 'static) -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    let mut signals = signal_hook::iterator::Signals::new(terminating_signals())?;
     thread::Builder::new()
         .name("tradescope-signals".into())
         .spawn(move || {

@@ -50,10 +50,29 @@ pub fn sanitize_multiline(s: &str) -> Cow<'_, str> {
     clean(s, Lines::Keep)
 }
 
+/// Like [`sanitize_multiline`], but tabs are kept: for data (CSV, TSV, Markdown) written to a
+/// terminal, where a tab is harmless and part of the format.
+pub fn sanitize_data(s: &str) -> Cow<'_, str> {
+    clean(s, Lines::KeepTabs)
+}
+
+/// Text for the clipboard (OSC 52 copy): as [`sanitize`] shows it, with line breaks as one
+/// space. Nothing that could drive a terminal or a shell survives a paste: no ESC (a pasted
+/// `ESC[201~` would end bracketed paste and run what follows), no C0/C1 control, no line break
+/// (which would run a command in a shell without bracketed paste), no bidi control.
+pub fn sanitize_for_clipboard(s: &str) -> Cow<'_, str> {
+    match sanitize(s) {
+        Cow::Borrowed(b) => Cow::Borrowed(b),
+        Cow::Owned(o) => Cow::Owned(o.replace(LINE_BREAK, " ")),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lines {
     Join,
     Keep,
+    /// Keep, and keep tabs.
+    KeepTabs,
 }
 
 fn clean(s: &str, lines: Lines) -> Cow<'_, str> {
@@ -86,7 +105,7 @@ fn clean(s: &str, lines: Lines) -> Cow<'_, str> {
                 c.len_utf8()
             }
             '\t' => {
-                out.text(" ");
+                out.text(if lines == Lines::KeepTabs { "\t" } else { " " });
                 1
             }
             c if escape::starts_sequence(c) => {
@@ -134,7 +153,7 @@ impl Out {
     fn line_break(&mut self) {
         self.flush_marker();
         match self.lines {
-            Lines::Keep => self.buf.push('\n'),
+            Lines::Keep | Lines::KeepTabs => self.buf.push('\n'),
             Lines::Join if !self.after_break => self.buf.push_str(LINE_BREAK),
             Lines::Join => {}
         }

@@ -7,10 +7,12 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::cli::csv_input::CsvInput;
+use crate::cli::output;
 use crate::db::covered::{Covered, CoveredFlag};
 use crate::db::entities;
 use crate::error::Error;
 use crate::matching::{self, Hit, NameIndex, SearchOptions};
+use crate::text::spreadsheet::CsvWriter;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
 /// report shows the near miss) or none.
@@ -65,6 +67,17 @@ pub(super) fn screen_file(
     // Every row's date of birth, checked before screening so a typo stops the audit early.
     let mut dobs: Vec<Option<String>> = Vec::with_capacity(input.rows.len());
     for (line, r) in &input.rows {
+        // A row without a name would be reported "no match": an empty cell is an input error.
+        if r.get(col).unwrap_or("").trim().is_empty() {
+            let field = input.headers.get(col).unwrap_or(&args.column);
+            return Err(Error::input(
+                &shown,
+                *line,
+                field,
+                "empty name: every row needs a name to screen (fill it in, or remove the row)",
+            )
+            .into());
+        }
         let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
         dobs.push(if d.is_empty() {
             None
@@ -95,8 +108,8 @@ pub(super) fn screen_file(
         .collect();
     bar.finish();
     let mut details: HashMap<i64, (String, String)> = HashMap::new();
-    let stdout = std::io::stdout();
-    let mut w = csv::Writer::from_writer(stdout.lock());
+    // Spreadsheet-safe cells; sanitized on a terminal (names from the file and the lists).
+    let mut w = CsvWriter::new(output::data());
     let mut header: Vec<String> = headers.iter().map(str::to_string).collect();
     for h in [
         "match",
@@ -179,7 +192,7 @@ pub(super) fn screen_file(
             results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
         },
     );
-    eprintln!(
+    errln!(
         "screened {total} names against {} list names: {matched} at or above {:.2}",
         index.len(),
         args.threshold

@@ -1,7 +1,6 @@
 //! `tradescope screen` (one name, or a CSV file of names for audits) and `tradescope match`
 //! (score pairs of names from a CSV file).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -158,7 +157,7 @@ fn screen_one(
         return json(&hits);
     }
     if hits.is_empty() {
-        println!(
+        outln!(
             "no match for {:?} at threshold {:.2} ({} names screened, matcher {})",
             sanitize(name),
             args.threshold,
@@ -168,7 +167,7 @@ fn screen_one(
         return Ok(());
     }
     for h in &hits {
-        println!(
+        outln!(
             "{:.3}  SLS {:>5.1}  {:<6} #{:<6} {}",
             h.score,
             h.sls_score,
@@ -177,11 +176,11 @@ fn screen_one(
             sanitize(&h.name)
         );
         if h.matched_name != h.name {
-            println!("        matched {:?}", sanitize(&h.matched_name));
+            outln!("        matched {:?}", sanitize(&h.matched_name));
         }
-        println!("        {}", sanitize(&h.explanation));
+        outln!("        {}", sanitize(&h.explanation));
         if let Some(c) = &h.covered {
-            println!(
+            outln!(
                 "        covered equipment: {} ({}) — {}",
                 sanitize(&c.group),
                 sanitize(&c.relation),
@@ -222,9 +221,8 @@ pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
         .par_iter()
         .map(|(a, b, s)| matching::score_pair(a, b, *s))
         .collect();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut w = csv::Writer::from_writer(&mut out);
+    // Spreadsheet-safe cells; sanitized on a terminal.
+    let mut w = crate::text::spreadsheet::CsvWriter::new(super::output::data());
     w.write_record(["name1", "name2", "score", "sls_score", "match"])?;
     for ((a, b, _), s) in pairs.iter().zip(&scores) {
         w.write_record([
@@ -240,8 +238,6 @@ pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
         ])?;
     }
     w.flush()?;
-    drop(w);
-    out.flush()?;
     Ok(())
 }
 

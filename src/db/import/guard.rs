@@ -70,6 +70,11 @@ impl<R> Guard<R> {
         }
     }
 
+    /// The reader guarded, as far as it was read.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+
     fn fail(&self, line: u64, column: usize, message: String) -> GuardError {
         GuardError {
             line,

@@ -99,57 +99,119 @@ impl Input {
         Ok(hex(&h.finalize()))
     }
 
-    /// The file's content, gunzipped when it starts with the gzip magic bytes. Raw bytes read
-    /// are reported to `progress`.
+    /// The file's content, gunzipped when it starts with the gzip magic bytes (see
+    /// [`text_stream`]). Raw bytes read are reported to `progress`. The file is opened once
+    /// and read as a stream.
     pub fn open<'p>(&self, progress: &'p dyn Progress) -> Result<Box<dyn Read + Send + 'p>> {
-        let mut head = [0u8; 2];
-        let n = {
-            let mut r = self.raw()?;
-            read_up_to(&mut r, &mut head).map_err(|e| self.io(e))?
-        };
         let counted = Counting {
             inner: self.raw()?,
             progress,
         };
-        let text: Box<dyn Read + Send + 'p> = if n == 2 && head == [0x1f, 0x8b] {
-            Box::new(GzErrors {
-                inner: MultiGzDecoder::new(counted),
-            })
-        } else {
-            Box::new(counted)
-        };
-        self.text_start(text)
-    }
-
-    /// Drop a UTF-8 byte-order mark (before it glues itself to the first field and hides a
-    /// quote: `\u{feff}"Name"`), and refuse UTF-16 text (what some spreadsheet programs save
-    /// as "Unicode text"), which would otherwise read as NUL-riddled fields.
-    fn text_start<'p>(
-        &self,
-        mut text: Box<dyn Read + Send + 'p>,
-    ) -> Result<Box<dyn Read + Send + 'p>> {
-        let mut head = [0u8; 3];
-        let n = read_up_to(&mut text, &mut head).map_err(|e| self.io(e))?;
-        if n >= 2 && (head[..2] == [0xff, 0xfe] || head[..2] == [0xfe, 0xff]) {
-            return Err(Error::file(
-                &self.name,
-                "the file is UTF-16 text; tradescope reads UTF-8 (or Windows-1252): \
-                 save or export it as UTF-8 CSV",
-            ));
-        }
-        let keep = if head[..n] == [0xef, 0xbb, 0xbf] {
-            0
-        } else {
-            n
-        };
-        Ok(Box::new(
-            std::io::Cursor::new(head[..keep].to_vec()).chain(text),
-        ))
+        text_stream(&self.name, Box::new(counted))
     }
 
     fn io(&self, e: std::io::Error) -> Error {
         Error::file(&self.name, e.to_string())
     }
+}
+
+/// How much of the start of a text is looked at to recognise its encoding and line endings.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// A raw stream (a file, a pipe) made the text the record reader reads, in one pass:
+/// gunzipped when it starts with the gzip magic bytes (a corrupt or truncated stream is
+/// reported as such, see `GzCorrupt`); a UTF-8 byte-order mark dropped (before it glues
+/// itself to the first field and hides a quote: `\u{feff}"Name"`); and refused, saying what
+/// to do, when it is text tradescope would misread: UTF-16 with or without a byte-order mark
+/// (what some spreadsheet programs save as "Unicode text"; it would read as NUL-riddled
+/// fields), binary data, or lines ended by CR alone (old Mac; read as one endless line, it
+/// would be reported as duplicate columns or ragged rows).
+pub fn text_stream<'p>(
+    name: &str,
+    mut raw: Box<dyn Read + Send + 'p>,
+) -> Result<Box<dyn Read + Send + 'p>> {
+    let mut magic = [0u8; 2];
+    let n = read_up_to(&mut raw, &mut magic).map_err(|e| Error::file(name, e.to_string()))?;
+    let raw: Box<dyn Read + Send + 'p> =
+        Box::new(std::io::Cursor::new(magic[..n].to_vec()).chain(raw));
+    let mut text: Box<dyn Read + Send + 'p> = if n == 2 && magic == [0x1f, 0x8b] {
+        Box::new(GzErrors::new(raw))
+    } else {
+        raw
+    };
+    let mut head = vec![0u8; SNIFF_BYTES];
+    let n = read_up_to(&mut text, &mut head).map_err(|e| read_error(name, e))?;
+    head.truncate(n);
+    if let Some(problem) = sniff(&head) {
+        return Err(Error::file(name, problem));
+    }
+    let bom = if head.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    Ok(Box::new(
+        std::io::Cursor::new(head.split_off(bom)).chain(text),
+    ))
+}
+
+/// An error reading the text: a corrupt gzip stream says so, anything else is the I/O error.
+fn read_error(name: &str, e: std::io::Error) -> Error {
+    match e.get_ref().and_then(|g| g.downcast_ref::<GzCorrupt>()) {
+        Some(g) => Error::file(name, g.to_string()),
+        None => Error::file(name, e.to_string()),
+    }
+}
+
+/// What is wrong with a text starting with `head`, if it cannot be read as lines of UTF-8 or
+/// Windows-1252.
+fn sniff(head: &[u8]) -> Option<String> {
+    const SAVE: &str = "tradescope reads UTF-8 (or Windows-1252): save or export it as UTF-8 CSV";
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Some(format!("the file is UTF-16 text; {SAVE}"));
+    }
+    let pairs = head.len() / 2;
+    if pairs >= 2 {
+        let zeros = |parity: usize| {
+            head.iter()
+                .skip(parity)
+                .step_by(2)
+                .take(pairs)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let (even, odd) = (zeros(0), zeros(1));
+        // Latin text in UTF-16: every other byte is NUL, and the others almost never are.
+        let order = if odd * 10 >= pairs * 3 && even * 20 <= pairs {
+            Some("little-endian")
+        } else if even * 10 >= pairs * 3 && odd * 20 <= pairs {
+            Some("big-endian")
+        } else {
+            None
+        };
+        if let Some(order) = order {
+            return Some(format!(
+                "the file is UTF-16 text ({order}, without a byte-order mark: every other byte \
+                 is NUL); {SAVE}"
+            ));
+        }
+        if (even + odd) * 4 >= head.len() {
+            return Some(
+                "the file is not text: a quarter or more of its first bytes are NUL (binary \
+                 data, or a damaged file)"
+                    .to_string(),
+            );
+        }
+    }
+    if !head.contains(&b'\n') && head.contains(&b'\r') {
+        return Some(
+            "line endings are CR only (old Mac): tradescope reads lines ended by LF or CRLF; \
+             save the file again with Windows or Unix line endings, or convert it \
+             (tr '\\r' '\\n' < in.csv > out.csv)"
+                .to_string(),
+        );
+    }
+    None
 }
 
 fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -193,21 +255,148 @@ impl Read for Counting<'_> {
     }
 }
 
-/// Names a truncated gzip stream for what it is instead of a bare "unexpected end of file".
-struct GzErrors<R> {
+/// A gzip stream that cannot be read to its end: truncated, or corrupt (bad deflate data, a
+/// checksum mismatch, garbage after a member). Carried as the payload of an I/O error.
+#[derive(Debug, Clone)]
+pub(super) struct GzCorrupt {
+    /// Compressed bytes read when the problem showed (the decoder reads ahead up to 32 KiB).
+    byte: u64,
+    /// Lines of text decoded before it.
+    line: u64,
+    truncated: bool,
+    detail: String,
+}
+
+impl std::fmt::Display for GzCorrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.truncated {
+            write!(
+                f,
+                "the gzip stream ends early, near byte {} of the file (after line {} of its \
+                 text): the file is truncated (an interrupted download?); download it again",
+                self.byte, self.line
+            )
+        } else {
+            write!(
+                f,
+                "the gzip data is corrupt (found at byte {} of the file, line {} of its text: \
+                 {}): the file is damaged; download it again",
+                self.byte, self.line, self.detail
+            )
+        }
+    }
+}
+
+impl std::error::Error for GzCorrupt {}
+
+/// Counts the compressed bytes read, for [`GzCorrupt`]'s position.
+struct Tally<R> {
     inner: R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Gunzips (every member) and names a truncated or corrupt stream for what it is
+/// ([`GzCorrupt`]) instead of a bare "unexpected end of file".
+struct GzErrors<R: Read> {
+    inner: MultiGzDecoder<Tally<R>>,
+    lines: u64,
+    error: Option<GzCorrupt>,
+}
+
+impl<R: Read> GzErrors<R> {
+    fn new(raw: R) -> Self {
+        GzErrors {
+            inner: MultiGzDecoder::new(Tally {
+                inner: raw,
+                bytes: 0,
+            }),
+            lines: 0,
+            error: None,
+        }
+    }
 }
 
 impl<R: Read> Read for GzErrors<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                std::io::Error::new(e.kind(), "the gzip stream ends early (truncated download?)")
-            } else {
-                e
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.error.is_none() {
+            match self.inner.read(out) {
+                Ok(n) => {
+                    self.lines += memchr::memchr_iter(b'\n', &out[..n]).count() as u64;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Err(e),
+                Err(e) => {
+                    self.error = Some(GzCorrupt {
+                        byte: self.inner.get_ref().bytes,
+                        line: self.lines,
+                        truncated: e.kind() == std::io::ErrorKind::UnexpectedEof,
+                        detail: e.to_string(),
+                    })
+                }
             }
-        })
+        }
+        let g = self.error.clone().unwrap_or_else(|| unreachable!());
+        Err(std::io::Error::new(std::io::ErrorKind::InvalidData, g))
     }
+}
+
+/// Whether the stream is a gzip file that cannot be read to its end, and how: a damaged
+/// member decodes to garbage the record reader reports as a ragged row or a stray quote, and
+/// only its checksum at the end says what happened. Read to the end to find out; used on the
+/// error path only.
+pub fn gzip_damage(mut rest: impl Read) -> Option<String> {
+    match std::io::copy(&mut rest, &mut std::io::sink()) {
+        Ok(_) => None,
+        Err(e) => e
+            .get_ref()
+            .and_then(|g| g.downcast_ref::<GzCorrupt>())
+            .map(GzCorrupt::to_string),
+    }
+}
+
+impl Input {
+    /// Whether the file is gzip and damaged (see [`gzip_damage`]): decoded whole, from the
+    /// start. None for a plain file (nothing is read past its first two bytes).
+    pub fn gzip_damage(&self) -> Option<String> {
+        let mut raw = self.raw().ok()?;
+        let mut magic = [0u8; 2];
+        let n = read_up_to(&mut raw, &mut magic).ok()?;
+        if n < 2 || magic != [0x1f, 0x8b] {
+            return None;
+        }
+        gzip_damage(GzErrors::new(std::io::Cursor::new(magic).chain(raw)))
+    }
+}
+
+/// A gzip damage report, with the row error it caused (where to look).
+pub fn with_symptom(damage: String, symptom: &Error) -> String {
+    match symptom {
+        Error::Input { line, .. } => format!("{damage} (its garbage first broke line {line})"),
+        _ => damage,
+    }
+}
+
+/// An error met while parsing `inputs`, or — when one of them is a damaged gzip file, whose
+/// garbage is what the parser stumbled on — that damage, named.
+pub fn damage_or(inputs: &[Input], e: Error) -> Error {
+    if !matches!(e, Error::Input { .. } | Error::File { .. }) {
+        return e;
+    }
+    inputs
+        .iter()
+        .find_map(|i| {
+            i.gzip_damage()
+                .map(|d| Error::file(&i.name, with_symptom(d, &e)))
+        })
+        .unwrap_or(e)
 }
 
 /// Text of a field as published: UTF-8 when valid, otherwise Windows-1252 (what US government

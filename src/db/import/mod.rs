@@ -266,7 +266,9 @@ fn run(
             progress,
             source_id,
             &mut report.warnings,
-        )?;
+        )
+        // A damaged .gz breaks some row first: name the damage, not the row.
+        .map_err(|e| input::damage_or(inputs, e))?;
         // As for lists: a file with a header and nothing else (an empty export) is refused
         // rather than recorded as a source that added nothing.
         if report.rows == 0 {
@@ -302,7 +304,7 @@ fn import_list(
     report: &mut ImportReport,
 ) -> Result<()> {
     let mut writer = lists::EntryWriter::new(tx, source_id, dataset);
-    parse_list(format, inputs, progress, &mut writer)?;
+    parse_list(format, inputs, progress, &mut writer).map_err(|e| input::damage_or(inputs, e))?;
     report.rows = writer.count;
     report.warnings.append(&mut writer.warnings);
     if report.rows == 0 {

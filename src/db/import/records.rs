@@ -9,6 +9,7 @@ use csv::ByteRecord;
 
 use super::fields::Header;
 use super::guard::{Guard, GuardError};
+use super::input::GzCorrupt;
 use crate::error::{Error, Result};
 
 /// Longest field accepted, in bytes. The longest field in the real lists is about 8 KiB
@@ -45,6 +46,11 @@ impl<'r> Records<'r> {
         }
     }
 
+    /// The rest of the text, unread (for [`super::input::gzip_damage`] after an error).
+    pub fn into_reader(self) -> Box<dyn Read + Send + 'r> {
+        self.rdr.into_inner().into_inner()
+    }
+
     /// Name the columns (from the header, or the format's documentation) for errors.
     pub fn set_columns(&mut self, names: &[String]) {
         self.columns = names.to_vec();
@@ -69,6 +75,10 @@ impl<'r> Records<'r> {
                                 column_name(&self.columns, g.column),
                                 g.message.clone(),
                             ));
+                        }
+                        // A damaged .gz: the file's fault, not a row's.
+                        if let Some(g) = io.get_ref().and_then(|e| e.downcast_ref::<GzCorrupt>()) {
+                            return Err(Error::file(&self.file, g.to_string()));
                         }
                         Err(Error::file(
                             &self.file,
