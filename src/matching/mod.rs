@@ -72,16 +72,27 @@ impl Schema {
         }
     }
 
+    /// A schema name as written in a pairs file or on the command line, case-insensitively:
+    /// ours (company, person, vessel, aircraft) and the FollowTheMoney schemata every
+    /// OpenSanctions-based dataset uses (Person, Company, Organization, LegalEntity, Vessel,
+    /// Airplane, PublicBody). `LegalEntity` may be a person or a company, so it leaves the
+    /// schema to the names (`Unknown`).
     pub fn parse(s: &str) -> Option<Schema> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
-            "company" | "entity" | "organization" | "org" => Schema::Company,
+            "company" | "entity" | "organization" | "organisation" | "org" | "publicbody" => {
+                Schema::Company
+            }
             "person" | "individual" => Schema::Person,
             "vessel" => Schema::Vessel,
-            "aircraft" => Schema::Aircraft,
-            "" | "unknown" => Schema::Unknown,
+            "aircraft" | "airplane" => Schema::Aircraft,
+            "" | "unknown" | "legalentity" | "thing" => Schema::Unknown,
             _ => return None,
         })
     }
+
+    /// The schema names [`Schema::parse`] accepts, for error messages.
+    pub const ACCEPTED: &'static str = "person, company, organization, legalentity, vessel, \
+        airplane (FollowTheMoney names), or aircraft, entity, individual";
 }
 
 /// Canonical text of a name for exact-duplicate detection (party dedupe, assignee resolution,
