@@ -7,7 +7,10 @@
 //!   canonicalized.
 //! - `variants`: a published name parsed into variants (aliases in parentheses or after
 //!   a.k.a., Entity List affiliates, location suffixes marked as places).
-//! - `tables`: the word tables (legal forms, generic words, places, particles) as data.
+//! - `tables`: the word tables (legal forms, generic words, places, countries, legal-form
+//!   families, abbreviations, number words, ordinals, particles) as data (`tables.txt`).
+//! - `translit`: folding any script to ASCII (any_ascii, and `translit.txt` for abjads).
+//! - `romanize`: sound keys for Wade-Giles / pinyin and for loose transcriptions (kana, Han).
 //! - `tokensim`: how two tokens correspond (exact, plural, joined, skeleton, fuzzy, initial).
 //! - `score`: best alignment of two names' tokens and the weighted score (formula there).
 //! - [`sls`]: the OFAC Sanctions List Search style score (formula there).
@@ -23,11 +26,13 @@ mod explain;
 mod index;
 pub mod normalize;
 mod prepared;
+mod romanize;
 mod score;
 pub mod sls;
 mod tables;
 mod textsim;
 mod tokensim;
+mod translit;
 mod variants;
 
 pub use index::NameIndex;

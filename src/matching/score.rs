@@ -19,9 +19,11 @@
 //! vs ZTE CORPORATION). Extra distinctive words cost less in person names, where middle names
 //! and patronymics are often left out, and extra numbers cost more in vessel names.
 
-use super::tables::Class;
+use super::romanize::coarse_key;
+use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
-use super::tokensim::fuzzy_at_least;
+use super::tokensim::{fuzzy_at_least, same_chinese};
+use super::translit::Script;
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
 
 /// One aligned correspondence between token spans: `(first, Some(last))` is a run of joined
@@ -40,7 +42,28 @@ pub struct Aligned {
     pub pairs: Vec<Pair>,
     pub q_matched: u64,
     pub c_matched: u64,
+    /// Which evidence-against rules lowered the score (`CAP_*` bits), for the explanation.
+    pub caps: u8,
 }
+
+/// Each side has a number the other lacks (FUND XII / FUND XIII, TRUST 2004-1 / 2004-2).
+pub const CAP_NUMBER: u8 = 1;
+/// Two different countries left unmatched in a company name ("(Sweden) AB" / "(Finland) AB").
+pub const CAP_COUNTRY: u8 = 2;
+/// The same two names around BIN / IBN in the other order (father and son swapped).
+pub const CAP_PATRONYMIC: u8 = 4;
+/// Legal forms of different families (AG / GMBH): weak evidence against.
+pub const CAP_LEGAL: u8 = 8;
+/// Distinctive words agree only approximately and other words differ.
+pub const CAP_APPROXIMATE: u8 = 16;
+/// Matched only through an acronym alias (set by the caller).
+pub const CAP_ACRONYM: u8 = 32;
+
+/// Highest score when a cap rule of evidence against applies: below the default threshold.
+pub const EVIDENCE_AGAINST_MAX: f64 = 0.7;
+
+/// Score factor for legal forms of different families.
+pub const LEGAL_FAMILY_FACTOR: f64 = 0.85;
 
 /// Most tokens of a name the scorer looks at (the rest of a very long name is ignored).
 pub const MAX_TOKENS: usize = 48;
@@ -126,20 +149,112 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
                 kind,
             });
         }
-        compounds(q, c, &mut out, false, pass_sure);
-        compounds(c, q, &mut out, true, pass_sure);
+        compounds(q, c, &mut out, false, pass_sure, p);
+        compounds(c, q, &mut out, true, pass_sure, p);
     }
     out.score = weigh(q, c, &out, p);
     let legal = |t: &[STok]| t.iter().any(|t| t.class == Class::Legal);
     if p.craft && legal(q) != legal(c) {
         out.score *= 0.8;
     }
+    evidence_against(q, c, &mut out, p);
     out
+}
+
+/// Rules of evidence against (docs/matching.md, "Evidence against"): each caps or lowers the
+/// score and sets its bit in `caps` for the explanation.
+fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
+    let unmatched = |toks: &'_ [STok], m: u64| -> Vec<usize> {
+        (0..toks.len()).filter(|&i| m & bit(i) == 0).collect()
+    };
+    let uq = unmatched(q, out.q_matched);
+    let uc = unmatched(c, out.c_matched);
+    let t = &*TABLES_DATA;
+    let number = |toks: &[STok], u: &[usize]| u.iter().any(|&i| toks[i].class == Class::Number);
+    if number(q, &uq) && number(c, &uc) {
+        out.caps |= CAP_NUMBER;
+    }
+    let country = |toks: &[STok], u: &[usize]| {
+        u.iter()
+            .any(|&i| toks[i].class == Class::Place && t.is_country(toks[i].text))
+    };
+    if !p.person && country(q, &uq) && country(c, &uc) {
+        out.caps |= CAP_COUNTRY;
+    }
+    if p.person && patronymics_swapped(q, c) {
+        out.caps |= CAP_PATRONYMIC;
+    }
+    let mut factor = 1.0;
+    for pair in &out.pairs {
+        if pair.kind == SimKind::Legal {
+            let fa = t.legal_family(q[pair.q.0 as usize].text);
+            let fb = t.legal_family(c[pair.c.0 as usize].text);
+            if let (Some(a), Some(b)) = (fa, fb) {
+                if a != b {
+                    out.caps |= CAP_LEGAL;
+                    factor = LEGAL_FAMILY_FACTOR;
+                }
+            }
+        }
+    }
+    out.score *= factor;
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && !corroborated(q, out, p) {
+        // A company name whose distinctive words agree only approximately, and something
+        // else differs (a word or descriptive word on one side only, legal forms of different
+        // kinds): a look-alike (SIONYX INC / SONEX INVESTMENTS LIMITED), not a misspelling of
+        // the same name. A person's names vary too much in transliteration for this rule.
+        let content = |toks: &[STok], u: &[usize]| {
+            u.iter().any(|&i| {
+                matches!(
+                    effective(toks[i].class, p),
+                    Class::Word | Class::Generic | Class::Number
+                )
+            })
+        };
+        if content(q, &uq) || content(c, &uc) || out.caps & CAP_LEGAL != 0 {
+            out.caps |= CAP_APPROXIMATE;
+        }
+    }
+    if out.caps & (CAP_NUMBER | CAP_COUNTRY | CAP_APPROXIMATE) != 0 {
+        out.score = out.score.min(EVIDENCE_AGAINST_MAX);
+    }
+    if out.caps & CAP_PATRONYMIC != 0 {
+        out.score = out.score.min(0.6);
+    }
+}
+
+/// BIN, IBN, BEN, BINT: "X BIN Y" names X as the child of Y.
+fn is_patronymic_particle(t: &[u8]) -> bool {
+    matches!(t, b"BIN" | b"IBN" | b"BEN" | b"BINT" | b"BINTI" | b"BENT")
+}
+
+/// Whether the two names put the same two names around a BIN particle in opposite orders.
+fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
+    let around = |toks: &[STok]| -> Vec<(Vec<u8>, Vec<u8>)> {
+        (1..toks.len().saturating_sub(1))
+            .filter(|&i| is_patronymic_particle(toks[i].text))
+            .map(|i| (toks[i - 1].text.to_vec(), toks[i + 1].text.to_vec()))
+            .collect()
+    };
+    let a = around(q);
+    if a.is_empty() {
+        return false;
+    }
+    let b = around(c);
+    a.iter()
+        .any(|(x, y)| x != y && b.iter().any(|(u, v)| u == y && v == x))
 }
 
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
 /// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
-fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_only: bool) {
+fn compounds(
+    a: &[STok],
+    b: &[STok],
+    out: &mut Aligned,
+    swapped: bool,
+    exact_only: bool,
+    p: &Params,
+) {
     let mut buf: Vec<u8> = Vec::new();
     let mut sk_a: Vec<u8> = Vec::new();
     for span in [3usize, 2] {
@@ -153,7 +268,10 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_onl
                 (out.q_matched, out.c_matched)
             };
             let mask = (i..i + span).fold(0u64, |m, k| m | bit(k));
-            if ma & mask != 0 || a[i..i + span].iter().any(|t| t.class == Class::Legal) {
+            // A legal form joins only exactly and only at the end (SIEMENSAG = SIEMENS AG).
+            let legal_inside = a[i..i + span - 1].iter().any(|t| t.class == Class::Legal);
+            let legal_last = a[i + span - 1].class == Class::Legal;
+            if ma & mask != 0 || legal_inside || (legal_last && !exact_only) {
                 continue;
             }
             buf.clear();
@@ -168,8 +286,18 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_onl
                 }
                 let s = if t.text == &buf[..] {
                     0.97
-                } else if exact_only {
+                } else if exact_only || legal_last {
                     0.0
+                } else if p.chinese && same_chinese(&buf, t.text) {
+                    0.9
+                } else if a[i].script.is_loose() != t.script.is_loose() && {
+                    let mut ka = Vec::new();
+                    coarse_key(&buf, a[i].script == Script::Kana, &mut ka);
+                    let mut kb = Vec::new();
+                    coarse_key(t.text, t.script == Script::Kana, &mut kb);
+                    ka.len() >= 2 && ka == kb
+                } {
+                    0.85
                 } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
@@ -331,12 +459,14 @@ pub const UNCORROBORATED_MAX: f64 = 0.87;
 /// Whether the pair has a distinctive word in common exactly (or as a plural or joined form),
 /// or at least two other words in common exactly. Without that, a fuzzy or transliterated
 /// single word (RYADON / RADIN) or one descriptive word is all that connects the names.
-fn corroborated(q: &[STok], a: &Aligned, p: &Params) -> bool {
+pub fn corroborated(q: &[STok], a: &Aligned, p: &Params) -> bool {
     let distinctive = |t: &STok| matches!(effective(t.class, p), Class::Word | Class::Number);
     let mut exact_others = 0;
     for pair in &a.pairs {
-        let exact = matches!(pair.kind, SimKind::Exact | SimKind::Stem)
-            || (pair.kind == SimKind::Compound && pair.sim >= 0.97);
+        let exact = matches!(
+            pair.kind,
+            SimKind::Exact | SimKind::Stem | SimKind::Romanization
+        ) || (pair.kind == SimKind::Compound && pair.sim >= 0.97);
         if !exact {
             continue;
         }
