@@ -104,6 +104,9 @@ fn evidence(x: &Context) -> Vec<String> {
     if a.caps & score::CAP_APPROXIMATE != 0 {
         out.push("distinctive words agree only approximately and other words differ".into());
     }
+    if a.caps & score::CAP_COMMON != 0 {
+        out.push("all they share are ordinary words or a short acronym, and other words differ".into());
+    }
     if a.caps & score::CAP_ACRONYM != 0 {
         out.push("matched only through an acronym of a longer name".into());
     }

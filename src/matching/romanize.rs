@@ -106,6 +106,11 @@ fn syllables(t: &[u8], out: &mut Vec<u8>, depth: usize) -> bool {
             continue;
         };
         for &(fin, key) in FINALS {
+            // Without an initial, pinyin writes only A, E and O finals (AN, ER, OU …); I and
+            // U start with Y and W (YI, WU).
+            if class.is_none() && !matches!(fin[0], b'A' | b'E' | b'O') {
+                continue;
+            }
             let Some(after) = rest.strip_prefix(fin) else {
                 continue;
             };

@@ -58,6 +58,8 @@ pub const CAP_LEGAL: u8 = 8;
 pub const CAP_APPROXIMATE: u8 = 16;
 /// Matched only through an acronym alias (set by the caller).
 pub const CAP_ACRONYM: u8 = 32;
+/// All the company names share exactly are ordinary words ([common]) and descriptive words.
+pub const CAP_COMMON: u8 = 64;
 
 /// Highest score when a cap rule of evidence against applies: below the default threshold.
 pub const EVIDENCE_AGAINST_MAX: f64 = 0.7;
@@ -211,16 +213,73 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
                 )
             })
         };
-        if content(q, &uq) || content(c, &uc) || out.caps & CAP_LEGAL != 0 {
+        // Short words one letter apart are different words (IMEC / EMEC, OPEX / APEX).
+        let short = out.pairs.iter().any(|x| {
+            !matches!(x.kind, SimKind::Exact | SimKind::Legal)
+                && x.q.1.is_none()
+                && x.c.1.is_none()
+                && matches!(effective(q[x.q.0 as usize].class, p), Class::Word)
+                && q[x.q.0 as usize].text.len().min(c[x.c.0 as usize].text.len()) < 6
+        });
+        if short || content(q, &uq) || content(c, &uc) || out.caps & CAP_LEGAL != 0 {
             out.caps |= CAP_APPROXIMATE;
         }
     }
-    if out.caps & (CAP_NUMBER | CAP_COUNTRY | CAP_APPROXIMATE) != 0 {
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, &uq, &uc) {
+        out.caps |= CAP_COMMON;
+    }
+    if out.caps & (CAP_NUMBER | CAP_COUNTRY | CAP_APPROXIMATE | CAP_COMMON) != 0 {
         out.score = out.score.min(EVIDENCE_AGAINST_MAX);
     }
     if out.caps & CAP_PATRONYMIC != 0 {
         out.score = out.score.min(0.6);
     }
+}
+
+/// Whether every distinctive word the names share is an ordinary word ([common]) or an acronym
+/// of three letters or fewer (with no descriptive word shared besides), while either name has a
+/// word or descriptive word the other lacks.
+fn common_only(
+    q: &[STok],
+    c: &[STok],
+    out: &Aligned,
+    p: &Params,
+    uq: &[usize],
+    uc: &[usize],
+) -> bool {
+    let t = &*TABLES_DATA;
+    let mut shared_common = false;
+    let mut shared_short = false;
+    let mut shared_descriptive = false;
+    for x in &out.pairs {
+        if x.q.1.is_some() || x.c.1.is_some() {
+            return false;
+        }
+        let a = &q[x.q.0 as usize];
+        match effective(a.class, p) {
+            Class::Word | Class::Number | Class::Patronymic => {
+                if t.is_common(a.text) || t.is_common(c[x.c.0 as usize].text) {
+                    shared_common = true;
+                } else if x.kind == SimKind::Exact && a.text.len() <= 3 {
+                    // A word of three letters or fewer is an acronym: many unrelated companies
+                    // share one (ECI TELECOM / ECI).
+                    shared_short = true;
+                } else {
+                    return false;
+                }
+            }
+            Class::Generic | Class::Place if x.kind == SimKind::Exact => {
+                shared_descriptive = true;
+            }
+            _ => {}
+        }
+    }
+    let shared = shared_common || (shared_short && !shared_descriptive);
+    let content = |toks: &[STok], u: &[usize]| {
+        u.iter()
+            .any(|&i| matches!(toks[i].class, Class::Word | Class::Generic | Class::Number))
+    };
+    shared && (content(q, uq) || content(c, uc))
 }
 
 /// BIN, IBN, BEN, BINT: "X BIN Y" names X as the child of Y.

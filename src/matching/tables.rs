@@ -62,6 +62,8 @@ pub struct Tables {
     pub longest: usize,
     /// Countries and jurisdictions ([country]).
     countries: HashSet<&'static str>,
+    /// Ordinary words used in many company names ([common]).
+    common: HashSet<&'static str>,
     /// Canonical legal form -> family ([legal-family]).
     legal_family: HashMap<&'static str, LegalFamily>,
     /// Abbreviation -> expansion words ([abbrev]).
@@ -78,6 +80,7 @@ fn parse(text: &'static str) -> Tables {
     let mut by_first: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
     let mut generic_prefixes = Vec::new();
     let mut countries = HashSet::new();
+    let mut common = HashSet::new();
     let mut legal_family = HashMap::new();
     let mut abbrev = HashMap::new();
     let mut numbers = HashMap::new();
@@ -128,6 +131,9 @@ fn parse(text: &'static str) -> Tables {
                         add(vec![w], class, None);
                     }
                 }
+            }
+            "common" => {
+                common.extend(line.split([' ', '|']).filter(|w| !w.is_empty()));
             }
             "country" => {
                 for w in line.split([' ', '|']).filter(|w| !w.is_empty()) {
@@ -189,6 +195,7 @@ fn parse(text: &'static str) -> Tables {
         generic_prefixes,
         longest,
         countries,
+        common,
         legal_family,
         abbrev,
         numbers,
@@ -212,6 +219,10 @@ impl Tables {
 
     pub fn is_country(&self, w: &[u8]) -> bool {
         std::str::from_utf8(w).is_ok_and(|w| self.countries.contains(w))
+    }
+
+    pub fn is_common(&self, w: &[u8]) -> bool {
+        std::str::from_utf8(w).is_ok_and(|w| self.common.contains(w))
     }
 
     pub fn legal_family(&self, canonical: &[u8]) -> Option<LegalFamily> {

@@ -262,8 +262,9 @@ pub fn parse(name: &str) -> Parsed {
         );
     }
     notes.chinese = variants.iter().any(|v| {
+        // At least two words (a surname and a given name), every one of them syllables.
         let words: Vec<&Tok> = v.toks.iter().filter(|t| t.class == Class::Word).collect();
-        !words.is_empty() && words.iter().all(|t| is_chinese(t.text.as_bytes()))
+        words.len() >= 2 && words.iter().all(|t| is_chinese(t.text.as_bytes()))
     });
     Parsed { variants, notes }
 }
