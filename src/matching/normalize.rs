@@ -163,9 +163,53 @@ const LEGAL_WORDS: &[&str] = &[
     "CORPORATION",
     "INCORPORATED",
     "LIMITADA",
+    "LIABILITY",
     "AKTIENGESELLSCHAFT",
     "GESELLSCHAFT",
+    "OBSHCHESTVO",
+    "OGRANICHENNOI",
+    "OGRANICHENNOY",
+    "OTVETSTVENNOSTYU",
+    "AKTSIONERNOE",
+    "ZAKRYTOE",
+    "OTKRYTOE",
+    "PUBLICHNOE",
+    "SOCIEDAD",
+    "RESPONSABILIDAD",
 ];
+
+/// Short legal forms whose slips at the end of a name (LD, COO, AOO, GBMH, ZAAO) are still read
+/// as legal forms: a doubled or dropped letter, or two letters swapped.
+const SHORT_LEGAL: &[&str] = &[
+    "LTD", "CO", "AO", "OOO", "ZAO", "OAO", "PAO", "GMBH", "LLC", "INC", "CORP", "JSC", "PJSC",
+    "CJSC", "OJSC", "SRL", "PLC", "PTY", "PVT", "DOO", "LLP",
+];
+
+/// The short legal form `w` is a slip of, if any (never a word that is itself a legal form).
+fn short_legal_typo(w: &str) -> Option<&'static str> {
+    if !(2..=5).contains(&w.len()) || SHORT_LEGAL.contains(&w) {
+        return None;
+    }
+    SHORT_LEGAL
+        .iter()
+        .find(|l| {
+            let (a, b) = (w.as_bytes(), l.as_bytes());
+            let swapped = a.len() == b.len()
+                && a.len() >= 3
+                && (0..a.len() - 1).any(|i| {
+                    let mut t = a.to_vec();
+                    t.swap(i, i + 1);
+                    t == b
+                });
+            // A doubled letter (AOO, ZAAO, COO) or one dropped (LD): same first letter.
+            let one_off = a.len().abs_diff(b.len()) == 1
+                && a[0] == b[0]
+                && osa_distance(a, b) == 1
+                && (a.len() > b.len() || b.len() >= 3);
+            swapped || one_off
+        })
+        .copied()
+}
 
 /// The legal word `w` is a typo of, if any.
 fn legal_typo(w: &str) -> Option<&'static str> {
@@ -260,8 +304,24 @@ pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
     let note_at = |i: usize| rewritten.as_ref().and_then(|r| r[i].2.clone());
     let ordinal = |w: &str| TABLES_DATA.ordinals.values().any(|o| *o == w);
     let mut fixed: Vec<(String, u16)> = Vec::new();
-    let ws = if ws.iter().any(|(w, _)| legal_typo(w).is_some()) {
-        fixed.extend(ws.iter().map(|(w, s)| match legal_typo(w) {
+    // The last word of the name (or of its first comma segment, "NPF TRANSNEFT, AOO").
+    let at_end = |i: usize| i + 1 == ws.len() || ws.get(i + 1).is_some_and(|n| n.1 != ws[i].1);
+    // Not a word that is a legal form already (PT), nor the end of a spaced-out one (SP Z OO).
+    let legal_already = |w: &str| {
+        matches!(TABLES_DATA.phrase_at(&[w]), Some((_, Class::Legal, _)))
+    };
+    let slip = |i: usize, w: &str| {
+        legal_typo(w).or_else(|| {
+            let spaced = i > 0 && ws[i - 1].0.len() == 1;
+            if at_end(i) && i > 0 && !spaced && !legal_already(w) {
+                short_legal_typo(w)
+            } else {
+                None
+            }
+        })
+    };
+    let ws = if ws.iter().enumerate().any(|(i, (w, _))| slip(i, w).is_some()) {
+        fixed.extend(ws.iter().enumerate().map(|(i, (w, s))| match slip(i, w) {
             Some(l) => (l.to_string(), *s),
             None => (w.clone(), *s),
         }));

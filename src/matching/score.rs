@@ -213,13 +213,14 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
                 )
             })
         };
-        // Short words one letter apart are different words (IMEC / EMEC, OPEX / APEX).
+        // Words of four letters or fewer one letter apart are different words (IMEC / EMEC,
+        // OPEX / APEX).
         let short = out.pairs.iter().any(|x| {
             !matches!(x.kind, SimKind::Exact | SimKind::Legal)
                 && x.q.1.is_none()
                 && x.c.1.is_none()
                 && matches!(effective(q[x.q.0 as usize].class, p), Class::Word)
-                && q[x.q.0 as usize].text.len().min(c[x.c.0 as usize].text.len()) < 6
+                && q[x.q.0 as usize].text.len().min(c[x.c.0 as usize].text.len()) < 5
         });
         if short || content(q, &uq) || content(c, &uc) || out.caps & CAP_LEGAL != 0 {
             out.caps |= CAP_APPROXIMATE;
@@ -338,16 +339,18 @@ fn compounds(
                 buf.extend_from_slice(t.text);
             }
             skeleton(&buf, &mut sk_a);
-            let mut best: Option<(usize, f64)> = None;
+            let mut best: Option<(usize, f64, SimKind)> = None;
             for (j, t) in b.iter().enumerate() {
                 if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
                     continue;
                 }
+                let mut kind = SimKind::Compound;
                 let s = if t.text == &buf[..] {
                     0.97
                 } else if exact_only || legal_last {
                     0.0
                 } else if p.chinese && same_chinese(&buf, t.text) {
+                    kind = SimKind::Romanization;
                     0.9
                 } else if a[i].script.is_loose() != t.script.is_loose() && {
                     let mut ka = Vec::new();
@@ -356,17 +359,18 @@ fn compounds(
                     coarse_key(t.text, t.script == Script::Kana, &mut kb);
                     ka.len() >= 2 && ka == kb
                 } {
+                    kind = SimKind::Transcription;
                     0.85
                 } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)
                 };
-                if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
-                    best = Some((j, s));
+                if s > 0.0 && best.is_none_or(|(_, bs, _)| s > bs) {
+                    best = Some((j, s, kind));
                 }
             }
-            let Some((j, s)) = best else {
+            let Some((j, s, kind)) = best else {
                 continue;
             };
             let first = i as u8;
@@ -378,7 +382,7 @@ fn compounds(
                     q: (j as u8, None),
                     c: (first, Some(second)),
                     sim: s as f32,
-                    kind: SimKind::Compound,
+                    kind,
                 }
             } else {
                 out.q_matched |= mask;
@@ -387,7 +391,7 @@ fn compounds(
                     q: (first, Some(second)),
                     c: (j as u8, None),
                     sim: s as f32,
-                    kind: SimKind::Compound,
+                    kind,
                 }
             };
             out.pairs.push(pair);

@@ -169,6 +169,19 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     }
     let longest = la.max(lb);
     if longest <= 3 {
+        // Short words (acronyms) correspond only through a slip that keeps their letters: two
+        // swapped (DJI / DIJ) or one letter romanizations confuse (VTB / WTB). Weak (0.76
+        // after stretching): such a word counts only next to words that agree exactly.
+        let swapped = la == lb
+            && (0..la - 1).any(|i| {
+                a.text[i] == b.text[i + 1]
+                    && a.text[i + 1] == b.text[i]
+                    && a.text[..i] == b.text[..i]
+                    && a.text[i + 2..] == b.text[i + 2..]
+            });
+        if la == lb && la >= 2 && (swapped || (a.skel == b.skel && a.text[1..] == b.text[1..])) {
+            return (0.88, SimKind::Fuzzy);
+        }
         return (0.0, SimKind::Fuzzy);
     }
     if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {

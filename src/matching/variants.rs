@@ -282,7 +282,7 @@ fn is_acronym_of(alias: &[Tok], name: &[Tok]) -> bool {
     }
     let initials: Vec<u8> = name
         .iter()
-        .filter(|t| t.class != Class::Legal)
+        .filter(|t| !matches!(t.class, Class::Legal | Class::Particle))
         .filter_map(|t| t.text.bytes().next())
         .collect();
     if initials.len() < letters.len() || initials.first() != letters.first() {
