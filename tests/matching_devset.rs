@@ -112,12 +112,7 @@ fn numbers_and_ordinals() {
         Company,
         "FORTY 4=44 (number words)",
     );
-    matches(
-        "Brigade Forty-Four",
-        "Brigade 44",
-        Company,
-        "FORTY FOUR=44",
-    );
+    matches("Brigade Forty-Four", "Brigade 44", Company, "FORTY FOUR=44");
     matches("Ig0r Sech1n", "Igor Sechin", Person, "IGOR=IGOR");
     apart(
         "KKR North America Fund XII L.P.",
@@ -136,8 +131,18 @@ fn numbers_and_ordinals() {
 #[test]
 fn compounds_spacing_and_abbreviations() {
     use Schema::*;
-    matches("SiemensAG", "Siemens AG", Company, "SIEMENSAG~SIEMENS AG (joined)");
-    matches("faberlick", "FABERLIC EUROPE Sp. z o.o.", Company, "FABERLICK~FABERLIC");
+    matches(
+        "SiemensAG",
+        "Siemens AG",
+        Company,
+        "SIEMENSAG~SIEMENS AG (joined)",
+    );
+    matches(
+        "faberlick",
+        "FABERLIC EUROPE Sp. z o.o.",
+        Company,
+        "FABERLICK~FABERLIC",
+    );
     matches(
         "Siemens Aktiengeselschaft",
         "Siemens AG",
@@ -155,8 +160,18 @@ fn compounds_spacing_and_abbreviations() {
 #[test]
 fn romanization_systems_and_scripts() {
     use Schema::*;
-    matches("Mao Tse-tung", "Mao Zedong", Person, "(Wade-Giles / pinyin)");
-    matches("Hsi Chin-ping", "Xi Jinping", Person, "(Wade-Giles / pinyin)");
+    matches(
+        "Mao Tse-tung",
+        "Mao Zedong",
+        Person,
+        "(Wade-Giles / pinyin)",
+    );
+    matches(
+        "Hsi Chin-ping",
+        "Xi Jinping",
+        Person,
+        "(Wade-Giles / pinyin)",
+    );
     matches(
         "فلاديمير بوتين",
         "PUTIN, Vladimir Vladimirovich",
@@ -175,7 +190,12 @@ fn romanization_systems_and_scripts() {
         Person,
         "(transcription)",
     );
-    matches("Barack Obama", "바락 오바마", Person, "transliterated to Latin");
+    matches(
+        "Barack Obama",
+        "바락 오바마",
+        Person,
+        "transliterated to Latin",
+    );
     matches("고석", "고석", Person, "compared in the original script");
     apart(
         "高石早苗",
@@ -183,7 +203,12 @@ fn romanization_systems_and_scripts() {
         Person,
         "compared in the original script",
     );
-    apart("김종은", "김정은", Person, "compared in the original script");
+    apart(
+        "김종은",
+        "김정은",
+        Person,
+        "compared in the original script",
+    );
 }
 
 #[test]

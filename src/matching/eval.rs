@@ -266,7 +266,12 @@ pub fn ofac_agreement(rows: &[OfacScore]) -> (f64, usize, usize, usize) {
             }
         }
     }
-    (if n == 0 { 0.0 } else { err / n as f64 }, n, below, below_total)
+    (
+        if n == 0 { 0.0 } else { err / n as f64 },
+        n,
+        below,
+        below_total,
+    )
 }
 
 /// Pair scores per second on the calling thread: scores `pairs` round after round until at

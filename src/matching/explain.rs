@@ -94,7 +94,13 @@ fn evidence(x: &Context) -> Vec<String> {
             .pairs
             .iter()
             .filter(|p| p.kind == SimKind::Legal)
-            .map(|p| format!("{} vs {}", text(&x.q[p.q.0 as usize]), text(&x.c[p.c.0 as usize])))
+            .map(|p| {
+                format!(
+                    "{} vs {}",
+                    text(&x.q[p.q.0 as usize]),
+                    text(&x.c[p.c.0 as usize])
+                )
+            })
             .collect();
         out.push(format!(
             "different kinds of legal form: {} (weak evidence against)",
@@ -105,7 +111,9 @@ fn evidence(x: &Context) -> Vec<String> {
         out.push("distinctive words agree only approximately and other words differ".into());
     }
     if a.caps & score::CAP_COMMON != 0 {
-        out.push("all they share are ordinary words or a short acronym, and other words differ".into());
+        out.push(
+            "all they share are ordinary words or a short acronym, and other words differ".into(),
+        );
     }
     if a.caps & score::CAP_ACRONYM != 0 {
         out.push("matched only through an acronym of a longer name".into());

@@ -3,8 +3,8 @@
 //! (parenthesized and "a.k.a." aliases, Entity List affiliate names, location suffixes).
 
 use super::tables::{Class, TABLES_DATA};
-pub use super::translit::Script;
 use super::textsim::osa_distance;
+pub use super::translit::Script;
 pub use super::variants::parse;
 
 /// One token of a name: folded text and what kind of word it is.
@@ -151,7 +151,11 @@ fn unleet(w: &str) -> String {
         return w.to_string();
     }
     w.bytes()
-        .map(|c| letter(c).filter(|_| c.is_ascii_digit()).unwrap_or(c as char))
+        .map(|c| {
+            letter(c)
+                .filter(|_| c.is_ascii_digit())
+                .unwrap_or(c as char)
+        })
         .collect()
 }
 
@@ -227,10 +231,13 @@ fn legal_typo(w: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// A word, its comma segment, and what it was rewritten from (for the explanation).
+type Rewritten = (String, u16, Option<Box<str>>);
+
 /// Number words, ordinals and abbreviations rewritten (tables [number], [ordinal], [abbrev]):
 /// FORTY FOUR / FORTY-FOUR / FORTY 4 -> 44, FIRST / 1ST -> 1ST, U.S. -> UNITED STATES. Each
 /// rewritten word carries what it was, for the explanation.
-fn rewrite(ws: &[(String, u16)]) -> Option<Vec<(String, u16, Option<Box<str>>)>> {
+fn rewrite(ws: &[(String, u16)]) -> Option<Vec<Rewritten>> {
     let t = &*TABLES_DATA;
     let hit = |w: &str| {
         t.numbers.contains_key(w) || t.ordinals.contains_key(w) || t.abbrev.contains_key(w)
@@ -290,7 +297,6 @@ fn rewrite(ws: &[(String, u16)]) -> Option<Vec<(String, u16, Option<Box<str>>)>>
 
 /// Tokens with classes; legal-form phrases rewritten to their canonical form. Each token keeps
 /// the comma segment of its first word.
-
 pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
     let rewritten = rewrite(ws);
     let rewritten_ws: Vec<(String, u16)>;
@@ -307,9 +313,7 @@ pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
     // The last word of the name (or of its first comma segment, "NPF TRANSNEFT, AOO").
     let at_end = |i: usize| i + 1 == ws.len() || ws.get(i + 1).is_some_and(|n| n.1 != ws[i].1);
     // Not a word that is a legal form already (PT), nor the end of a spaced-out one (SP Z OO).
-    let legal_already = |w: &str| {
-        matches!(TABLES_DATA.phrase_at(&[w]), Some((_, Class::Legal, _)))
-    };
+    let legal_already = |w: &str| matches!(TABLES_DATA.phrase_at(&[w]), Some((_, Class::Legal, _)));
     let slip = |i: usize, w: &str| {
         legal_typo(w).or_else(|| {
             let spaced = i > 0 && ws[i - 1].0.len() == 1;
@@ -320,7 +324,11 @@ pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
             }
         })
     };
-    let ws = if ws.iter().enumerate().any(|(i, (w, _))| slip(i, w).is_some()) {
+    let ws = if ws
+        .iter()
+        .enumerate()
+        .any(|(i, (w, _))| slip(i, w).is_some())
+    {
         fixed.extend(ws.iter().enumerate().map(|(i, (w, s))| match slip(i, w) {
             Some(l) => (l.to_string(), *s),
             None => (w.clone(), *s),

@@ -112,14 +112,12 @@ pub fn acronym_rule(
     let all_exact = a.pairs.iter().all(|p| p.kind == SimKind::Exact);
     let only_acronym = |toks: &[STok], m: u64| {
         toks.iter().enumerate().all(|(i, t)| {
-            m & (1u64 << i.min(63)) != 0 || matches!(t.class, Class::Legal | Class::Place | Class::Particle)
+            m & (1u64 << i.min(63)) != 0
+                || matches!(t.class, Class::Legal | Class::Place | Class::Particle)
         })
     };
     let both_acronyms = q_kind == VariantKind::Acronym && c_kind == VariantKind::Acronym;
-    if both_acronyms
-        || !all_exact
-        || !only_acronym(q, a.q_matched)
-        || !only_acronym(c, a.c_matched)
+    if both_acronyms || !all_exact || !only_acronym(q, a.q_matched) || !only_acronym(c, a.c_matched)
     {
         a.caps |= score::CAP_ACRONYM;
         a.score = a.score.min(score::EVIDENCE_AGAINST_MAX);

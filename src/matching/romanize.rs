@@ -101,7 +101,11 @@ fn syllables(t: &[u8], out: &mut Vec<u8>, depth: usize) -> bool {
     }
     let mark = out.len();
     // An initial (or none), then a final.
-    for (ini, class) in INITIALS.iter().map(|&(i, c)| (i, Some(c))).chain([(&b""[..], None)]) {
+    for (ini, class) in INITIALS
+        .iter()
+        .map(|&(i, c)| (i, Some(c)))
+        .chain([(&b""[..], None)])
+    {
         let Some(rest) = t.strip_prefix(ini) else {
             continue;
         };

@@ -23,8 +23,8 @@ use super::romanize::coarse_key;
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
 use super::tokensim::{fuzzy_at_least, same_chinese};
-use super::translit::Script;
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
+use super::translit::Script;
 
 /// One aligned correspondence between token spans: `(first, Some(last))` is a run of joined
 /// tokens, `(i, None)` a single token.
@@ -166,21 +166,19 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
 /// Rules of evidence against (docs/matching.md, "Evidence against"): each caps or lowers the
 /// score and sets its bit in `caps` for the explanation.
 fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
-    let unmatched = |toks: &'_ [STok], m: u64| -> Vec<usize> {
-        (0..toks.len()).filter(|&i| m & bit(i) == 0).collect()
-    };
-    let uq = unmatched(q, out.q_matched);
-    let uc = unmatched(c, out.c_matched);
+    // Unmatched positions as masks: this runs for every candidate, so nothing is allocated.
+    let uq = Unmatched(!out.q_matched, q.len());
+    let uc = Unmatched(!out.c_matched, c.len());
     let t = &*TABLES_DATA;
-    let number = |toks: &[STok], u: &[usize]| u.iter().any(|&i| toks[i].class == Class::Number);
-    if number(q, &uq) && number(c, &uc) {
+    let number = |toks: &[STok], u: Unmatched| u.iter().any(|i| toks[i].class == Class::Number);
+    if number(q, uq) && number(c, uc) {
         out.caps |= CAP_NUMBER;
     }
-    let country = |toks: &[STok], u: &[usize]| {
+    let country = |toks: &[STok], u: Unmatched| {
         u.iter()
-            .any(|&i| toks[i].class == Class::Place && t.is_country(toks[i].text))
+            .any(|i| toks[i].class == Class::Place && t.is_country(toks[i].text))
     };
-    if !p.person && country(q, &uq) && country(c, &uc) {
+    if !p.person && country(q, uq) && country(c, uc) {
         out.caps |= CAP_COUNTRY;
     }
     if p.person && patronymics_swapped(q, c) {
@@ -205,8 +203,8 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         // else differs (a word or descriptive word on one side only, legal forms of different
         // kinds): a look-alike (SIONYX INC / SONEX INVESTMENTS LIMITED), not a misspelling of
         // the same name. A person's names vary too much in transliteration for this rule.
-        let content = |toks: &[STok], u: &[usize]| {
-            u.iter().any(|&i| {
+        let content = |toks: &[STok], u: Unmatched| {
+            u.iter().any(|i| {
                 matches!(
                     effective(toks[i].class, p),
                     Class::Word | Class::Generic | Class::Number
@@ -220,13 +218,17 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
                 && x.q.1.is_none()
                 && x.c.1.is_none()
                 && matches!(effective(q[x.q.0 as usize].class, p), Class::Word)
-                && q[x.q.0 as usize].text.len().min(c[x.c.0 as usize].text.len()) < 5
+                && q[x.q.0 as usize]
+                    .text
+                    .len()
+                    .min(c[x.c.0 as usize].text.len())
+                    < 5
         });
-        if short || content(q, &uq) || content(c, &uc) || out.caps & CAP_LEGAL != 0 {
+        if short || content(q, uq) || content(c, uc) || out.caps & CAP_LEGAL != 0 {
             out.caps |= CAP_APPROXIMATE;
         }
     }
-    if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, &uq, &uc) {
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, uq, uc) {
         out.caps |= CAP_COMMON;
     }
     if out.caps & (CAP_NUMBER | CAP_COUNTRY | CAP_APPROXIMATE | CAP_COMMON) != 0 {
@@ -245,8 +247,8 @@ fn common_only(
     c: &[STok],
     out: &Aligned,
     p: &Params,
-    uq: &[usize],
-    uc: &[usize],
+    uq: Unmatched,
+    uc: Unmatched,
 ) -> bool {
     let t = &*TABLES_DATA;
     let mut shared_common = false;
@@ -276,11 +278,21 @@ fn common_only(
         }
     }
     let shared = shared_common || (shared_short && !shared_descriptive);
-    let content = |toks: &[STok], u: &[usize]| {
+    let content = |toks: &[STok], u: Unmatched| {
         u.iter()
-            .any(|&i| matches!(toks[i].class, Class::Word | Class::Generic | Class::Number))
+            .any(|i| matches!(toks[i].class, Class::Word | Class::Generic | Class::Number))
     };
     shared && (content(q, uq) || content(c, uc))
+}
+
+/// The unmatched positions of one side: a mask of bits and the side's length.
+#[derive(Clone, Copy)]
+struct Unmatched(u64, usize);
+
+impl Unmatched {
+    fn iter(self) -> impl Iterator<Item = usize> {
+        (0..self.1.min(64)).filter(move |&i| self.0 & bit(i) != 0)
+    }
 }
 
 /// BIN, IBN, BEN, BINT: "X BIN Y" names X as the child of Y.
@@ -296,10 +308,10 @@ fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
             .map(|i| (toks[i - 1].text.to_vec(), toks[i + 1].text.to_vec()))
             .collect()
     };
-    let a = around(q);
-    if a.is_empty() {
+    if !q.iter().any(|t| is_patronymic_particle(t.text)) {
         return false;
     }
+    let a = around(q);
     let b = around(c);
     a.iter()
         .any(|(x, y)| x != y && b.iter().any(|(u, v)| u == y && v == x))

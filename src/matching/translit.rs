@@ -39,9 +39,11 @@ impl Script {
             0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
             0x0400..=0x052F => Script::Cyrillic,
             0x0590..=0x05FF => Script::Hebrew,
-            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-                Script::Arabic
-            }
+            0x0600..=0x06FF
+            | 0x0750..=0x077F
+            | 0x08A0..=0x08FF
+            | 0xFB50..=0xFDFF
+            | 0xFE70..=0xFEFF => Script::Arabic,
             0x0700..=0x074F => Script::Arabic,
             0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Kana,
             0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
@@ -73,7 +75,10 @@ pub fn is_han(c: char) -> bool {
 
 /// Middle dots that separate the parts of a foreign name in Chinese and Japanese.
 fn is_name_dot(c: char) -> bool {
-    matches!(c, '\u{00B7}' | '\u{30FB}' | '\u{2027}' | '\u{FF65}' | '\u{2022}')
+    matches!(
+        c,
+        '\u{00B7}' | '\u{30FB}' | '\u{2027}' | '\u{FF65}' | '\u{2022}'
+    )
 }
 
 struct Table {
@@ -164,8 +169,10 @@ pub fn fold(s: &str) -> (String, bool, Script) {
         let lower = c.to_lowercase().next().unwrap_or(c);
         if let Some(&next) = chars.get(i + 1) {
             let next = next.to_lowercase().next().unwrap_or(next);
-            if let Some(&(_, _, start, rest)) =
-                t.digraphs.iter().find(|(a, b, ..)| *a == lower && *b == next)
+            if let Some(&(_, _, start, rest)) = t
+                .digraphs
+                .iter()
+                .find(|(a, b, ..)| *a == lower && *b == next)
             {
                 out.push_str(if word_start { start } else { rest });
                 i += 2;
@@ -232,6 +239,9 @@ mod tests {
 
     #[test]
     fn latin_with_diacritics_is_latin() {
-        assert_eq!(fold("Société Générale"), ("SOCIETE GENERALE".into(), true, Script::Latin));
+        assert_eq!(
+            fold("Société Générale"),
+            ("SOCIETE GENERALE".into(), true, Script::Latin)
+        );
     }
 }

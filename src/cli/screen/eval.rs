@@ -67,7 +67,10 @@ fn row(label: &str, m: &Metrics) -> String {
         n,
         f(m.precision, m.true_pos + m.false_pos > 0),
         f(m.recall, m.true_pos + m.false_neg > 0),
-        f(m.f1, m.true_pos + m.false_pos > 0 && m.true_pos + m.false_neg > 0),
+        f(
+            m.f1,
+            m.true_pos + m.false_pos > 0 && m.true_pos + m.false_neg > 0
+        ),
         m.true_pos,
         m.false_pos,
         m.true_neg,

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use super::flat::trigrams_of;
 use super::{indexable, NameIndex, MAX_CANDIDATES};
+use crate::matching::romanize::coarse_key;
 use crate::matching::score::{self, Params, STok};
 use crate::matching::tables::Class;
-use crate::matching::romanize::coarse_key;
 use crate::matching::textsim::skeleton;
 use crate::matching::translit::Script;
 

@@ -295,7 +295,10 @@ impl NameIndex {
     /// Position of variant `v` among its record's variants (they are stored together).
     fn variant_rank(&self, v: usize) -> usize {
         let r = self.var_record[v];
-        (0..v).rev().take_while(|&u| self.var_record[u] == r).count()
+        (0..v)
+            .rev()
+            .take_while(|&u| self.var_record[u] == r)
+            .count()
     }
 
     /// Best hit per record id at or above `opts.threshold`, best first, at most `opts.limit`.
