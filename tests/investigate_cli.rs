@@ -177,7 +177,10 @@ fn case_export_carries_provenance_and_is_audited() {
     assert_eq!(&rows[0][col("source_sha256")], csl_sha);
     for r in &rows {
         assert!(r[col("list_versions")].contains(&csl_sha));
-        assert_eq!(&r[col("matcher_version")], "name:1");
+        assert_eq!(
+            &r[col("matcher_version")],
+            tradescope::matching::MATCHER_VERSION
+        );
         assert_eq!(r[col("source_sha256")].len(), 64);
     }
     assert_eq!(&rows[1][col("synthetic")], "1", "demo shipments say so");

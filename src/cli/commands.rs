@@ -66,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Covered { action } => super::reference::run_covered(db, action),
         Command::Case { action } => super::case::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
+        Command::Eval(args) => super::screen::run_eval(args),
         Command::Bench {
             quick,
             out,

@@ -98,6 +98,8 @@ pub enum Command {
     Screen(screen::ScreenArgs),
     /// Score pairs of names from a CSV file (name1,name2[,schema]); CSV on stdout
     Match(screen::MatchArgs),
+    /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category
+    Eval(screen::EvalArgs),
     /// Fill the database with synthetic trade data at scale (parties, shipments, links), marked synthetic
     Gen {
         /// Number of shipments to generate

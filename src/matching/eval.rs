@@ -15,6 +15,10 @@ pub struct LabelledPair {
     pub is_match: bool,
     /// Free-text category of the case (typo, legal form, near miss …), for breakdowns.
     pub kind: String,
+    /// The schema as written in the file (`LegalEntity`, `company` …), for breakdowns.
+    pub schema_label: String,
+    /// Where the pair comes from (a public project's file), if the file says.
+    pub source: String,
 }
 
 /// Confusion counts and the figures derived from them.
@@ -97,26 +101,86 @@ pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Metrics {
     metrics(&score_all(pairs), threshold)
 }
 
-/// Parse a labelled CSV (header `name1,name2,schema,match[,kind]`; match is 1/0, yes/no or
-/// true/false; schema may be empty). Errors name the 1-based line.
+/// Figures overall and per group (schema as written, category), at one threshold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Breakdown {
+    pub overall: Metrics,
+    pub by_schema: Vec<(String, Metrics)>,
+    pub by_category: Vec<(String, Metrics)>,
+}
+
+fn grouped<'a>(
+    scored: &[Scored<'a>],
+    threshold: f64,
+    key: impl Fn(&LabelledPair) -> &str,
+) -> Vec<(String, Metrics)> {
+    let mut keys: Vec<String> = scored.iter().map(|s| key(s.pair).to_string()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| {
+            let part: Vec<Scored> = scored
+                .iter()
+                .filter(|s| key(s.pair) == k)
+                .cloned()
+                .collect();
+            (k, metrics(&part, threshold))
+        })
+        .collect()
+}
+
+/// Precision, recall and F1 overall, by schema and by category.
+pub fn breakdown(scored: &[Scored], threshold: f64) -> Breakdown {
+    Breakdown {
+        overall: metrics(scored, threshold),
+        by_schema: grouped(scored, threshold, |p| p.schema_label.as_str()),
+        by_category: grouped(scored, threshold, |p| p.kind.as_str()),
+    }
+}
+
+/// Parse a labelled CSV: header with `name1`, `name2`, `match` (1/0, yes/no, true/false,
+/// `is_match` also accepted) and optionally `schema` (ours or FollowTheMoney names, see
+/// [`Schema::parse`]), `category` (or `kind`) and `source`. Lines starting with `#` are
+/// comments. Errors name the 1-based line of the file.
 pub fn parse_labelled(text: &str) -> Result<Vec<LabelledPair>, String> {
+    // Comment lines are dropped before parsing; line numbers count them.
+    let mut line_of: Vec<usize> = Vec::new();
+    let mut body = String::with_capacity(text.len());
+    let mut in_quote = false;
+    for (i, line) in text.lines().enumerate() {
+        if !in_quote && line.starts_with('#') {
+            continue;
+        }
+        if !in_quote {
+            line_of.push(i + 1);
+        }
+        in_quote ^= line.bytes().filter(|&b| b == b'"').count() % 2 == 1;
+        body.push_str(line);
+        body.push('\n');
+    }
+    let at = |record: usize| line_of.get(record).copied().unwrap_or(0);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(body.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
-    let col = |name: &str| {
+    let col = |names: &[&str]| {
         headers
             .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
     };
-    let (Some(c1), Some(c2), Some(cm)) = (col("name1"), col("name2"), col("match")) else {
+    let (Some(c1), Some(c2), Some(cm)) = (
+        col(&["name1"]),
+        col(&["name2"]),
+        col(&["match", "is_match"]),
+    ) else {
         return Err("header must have name1, name2 and match columns".into());
     };
-    let cs = col("schema");
-    let ck = col("kind");
+    let cs = col(&["schema"]);
+    let ck = col(&["category", "kind"]);
+    let csrc = col(&["source"]);
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
+        let line = at(i + 1);
         let rec = rec.map_err(|e| format!("line {line}: {e}"))?;
         let get = |c: usize| rec.get(c).unwrap_or("").trim();
         let is_match = match get(cm).to_ascii_lowercase().as_str() {
@@ -124,21 +188,90 @@ pub fn parse_labelled(text: &str) -> Result<Vec<LabelledPair>, String> {
             "0" | "no" | "false" | "n" => false,
             other => return Err(format!("line {line}: match must be 1 or 0, not {other:?}")),
         };
-        let schema = match cs.map(get) {
-            None | Some("") => Schema::Unknown,
-            Some(s) => {
-                Schema::parse(s).ok_or_else(|| format!("line {line}: unknown schema {s:?}"))?
-            }
-        };
+        let label = cs.map(get).unwrap_or("");
+        let schema = Schema::parse(label).ok_or_else(|| {
+            format!(
+                "line {line}: unknown schema {label:?} (one of {})",
+                Schema::ACCEPTED
+            )
+        })?;
         out.push(LabelledPair {
             name1: get(c1).to_string(),
             name2: get(c2).to_string(),
             schema,
             is_match,
             kind: ck.map(get).unwrap_or("").to_string(),
+            schema_label: if label.is_empty() {
+                "(none)".to_string()
+            } else {
+                label.to_string()
+            },
+            source: csrc.map(get).unwrap_or("").to_string(),
         });
     }
     Ok(out)
+}
+
+/// One OFAC Sanctions List Search score as OFAC's public tool showed it (`None`: the result did
+/// not appear at the tool's slider 80, i.e. below 80).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfacScore {
+    pub query: String,
+    pub result: String,
+    pub score: Option<f64>,
+}
+
+/// Parse `query_name,result_name,ofac_score` (-1 = below 80); `#` lines are comments.
+pub fn parse_ofac_scores(text: &str) -> Result<Vec<OfacScore>, String> {
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("record {}: {e}", i + 1))?;
+        let score: f64 = rec
+            .get(2)
+            .unwrap_or("")
+            .trim()
+            .parse()
+            .map_err(|_| format!("record {}: ofac_score is not a number", i + 1))?;
+        out.push(OfacScore {
+            query: rec.get(0).unwrap_or("").to_string(),
+            result: rec.get(1).unwrap_or("").to_string(),
+            score: (score >= 0.0).then_some(score),
+        });
+    }
+    Ok(out)
+}
+
+/// Mean absolute error of the SLS-style score against OFAC's published scores (rows with a
+/// score), and how many of the below-80 rows the SLS-style score also puts below 80.
+pub fn ofac_agreement(rows: &[OfacScore]) -> (f64, usize, usize, usize) {
+    let mut err = 0.0;
+    let mut n = 0usize;
+    let (mut below, mut below_total) = (0usize, 0usize);
+    for r in rows {
+        let ours = super::sls_score(&r.query, &r.result);
+        match r.score {
+            Some(s) => {
+                err += (ours - s).abs();
+                n += 1;
+            }
+            None => {
+                below_total += 1;
+                below += usize::from(ours < 80.0);
+            }
+        }
+    }
+    (
+        if n == 0 { 0.0 } else { err / n as f64 },
+        n,
+        below,
+        below_total,
+    )
 }
 
 /// Pair scores per second on the calling thread: scores `pairs` round after round until at

@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::normalize::{Notes, VariantKind};
-use super::score::{Aligned, STok, SimKind};
-use super::tables::Class;
+use super::score::{self, Aligned, STok, SimKind};
+use super::tables::{Class, TABLES_DATA};
 
 fn text(t: &STok) -> String {
     String::from_utf8_lossy(t.text).into_owned()
@@ -44,6 +44,7 @@ fn variant_label(kind: VariantKind, toks: &[STok]) -> Option<String> {
         VariantKind::Name => None,
         VariantKind::Parenthesized => Some(format!("alias in parentheses \"{}\"", words.join(" "))),
         VariantKind::Aka => Some(format!("a.k.a. \"{}\"", words.join(" "))),
+        VariantKind::Acronym => Some(format!("acronym \"{}\"", words.join(" "))),
     }
 }
 
@@ -55,6 +56,69 @@ pub struct Context<'a> {
     pub q_notes: Notes,
     pub c_notes: Notes,
     pub aligned: &'a Aligned,
+}
+
+fn unmatched_texts(toks: &[STok], matched: u64, keep: impl Fn(&STok) -> bool) -> String {
+    toks.iter()
+        .enumerate()
+        .filter(|(i, t)| *i < 64 && matched & (1u64 << i) == 0 && keep(t))
+        .map(|(_, t)| text(t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The rules of evidence against that lowered the score, in words.
+fn evidence(x: &Context) -> Vec<String> {
+    let a = x.aligned;
+    let mut out = Vec::new();
+    let both = |keep: &dyn Fn(&STok) -> bool| {
+        (
+            unmatched_texts(x.q, a.q_matched, keep),
+            unmatched_texts(x.c, a.c_matched, keep),
+        )
+    };
+    if a.caps & score::CAP_NUMBER != 0 {
+        let (q, c) = both(&|t| t.class == Class::Number);
+        out.push(format!("different number: {q} vs {c}"));
+    }
+    if a.caps & score::CAP_COUNTRY != 0 {
+        let t = &*TABLES_DATA;
+        let (q, c) = both(&|s| s.class == Class::Place && t.is_country(s.text));
+        out.push(format!("different country: {q} vs {c}"));
+    }
+    if a.caps & score::CAP_PATRONYMIC != 0 {
+        out.push("the names around BIN are in the other order (father and son differ)".into());
+    }
+    if a.caps & score::CAP_LEGAL != 0 {
+        let forms: Vec<String> = a
+            .pairs
+            .iter()
+            .filter(|p| p.kind == SimKind::Legal)
+            .map(|p| {
+                format!(
+                    "{} vs {}",
+                    text(&x.q[p.q.0 as usize]),
+                    text(&x.c[p.c.0 as usize])
+                )
+            })
+            .collect();
+        out.push(format!(
+            "different kinds of legal form: {} (weak evidence against)",
+            forms.join(", ")
+        ));
+    }
+    if a.caps & score::CAP_APPROXIMATE != 0 {
+        out.push("distinctive words agree only approximately and other words differ".into());
+    }
+    if a.caps & score::CAP_COMMON != 0 {
+        out.push(
+            "all they share are ordinary words or a short acronym, and other words differ".into(),
+        );
+    }
+    if a.caps & score::CAP_ACRONYM != 0 {
+        out.push("matched only through an acronym of a longer name".into());
+    }
+    out
 }
 
 /// The explanation line.
@@ -78,8 +142,21 @@ pub fn describe(x: &Context) -> String {
     for p in &x.aligned.pairs {
         let a = side(x.q, p.q.0, p.q.1);
         let b = side(x.c, p.c.0, p.c.1);
+        // A rewritten token says what it was: "1ST=FIRST (ordinal)", "US=UNITED STATES
+        // (abbreviation)"; the later words of one rewrite ("STATES") say nothing more.
+        let orig = x.q[p.q.0 as usize].orig.or(x.c[p.c.0 as usize].orig);
+        if p.kind == SimKind::Exact && p.q.1.is_none() && p.c.1.is_none() {
+            if let Some(o) = orig {
+                if !o.is_empty() {
+                    aligned.push(o.to_string());
+                }
+                continue;
+            }
+        }
         let s = match p.kind {
             SimKind::Exact => format!("{a}={b}"),
+            SimKind::Romanization => format!("{a}~{b} (Wade-Giles / pinyin)"),
+            SimKind::Transcription => format!("{a}~{b} (transcription)"),
             SimKind::Legal => {
                 legal.push(format!("{a}≈{b}"));
                 continue;
@@ -111,6 +188,9 @@ pub fn describe(x: &Context) -> String {
     }
     if !c_left.is_empty() {
         let _ = write!(out, "; only in list name: {c_left}");
+    }
+    for note in evidence(x) {
+        let _ = write!(out, "; {note}");
     }
     let mut norm: Vec<&str> = Vec::new();
     let both = |f: fn(&Notes) -> bool| f(&x.q_notes) || f(&x.c_notes);

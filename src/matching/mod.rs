@@ -7,7 +7,10 @@
 //!   canonicalized.
 //! - `variants`: a published name parsed into variants (aliases in parentheses or after
 //!   a.k.a., Entity List affiliates, location suffixes marked as places).
-//! - `tables`: the word tables (legal forms, generic words, places, particles) as data.
+//! - `tables`: the word tables (legal forms, generic words, places, countries, legal-form
+//!   families, abbreviations, number words, ordinals, particles) as data (`tables.txt`).
+//! - `translit`: folding any script to ASCII (any_ascii, and `translit.txt` for abjads).
+//! - `romanize`: sound keys for Wade-Giles / pinyin and for loose transcriptions (kana, Han).
 //! - `tokensim`: how two tokens correspond (exact, plural, joined, skeleton, fuzzy, initial).
 //! - `score`: best alignment of two names' tokens and the weighted score (formula there).
 //! - [`sls`]: the OFAC Sanctions List Search style score (formula there).
@@ -23,18 +26,20 @@ mod explain;
 mod index;
 pub mod normalize;
 mod prepared;
+mod romanize;
 mod score;
 pub mod sls;
 mod tables;
 mod textsim;
 mod tokensim;
+mod translit;
 mod variants;
 
 pub use index::NameIndex;
 pub use sls::sls_score;
 
 /// Identifies the matcher in stored links and audit records; bump when scores change.
-pub const MATCHER_VERSION: &str = "name:1";
+pub const MATCHER_VERSION: &str = "name:2";
 
 /// Default screening threshold: hits at or above it are reported as matches. Chosen for recall
 /// (a missed listed party is the worst failure): on the labelled set in
@@ -72,16 +77,27 @@ impl Schema {
         }
     }
 
+    /// A schema name as written in a pairs file or on the command line, case-insensitively:
+    /// ours (company, person, vessel, aircraft) and the FollowTheMoney schemata every
+    /// OpenSanctions-based dataset uses (Person, Company, Organization, LegalEntity, Vessel,
+    /// Airplane, PublicBody). `LegalEntity` may be a person or a company, so it leaves the
+    /// schema to the names (`Unknown`).
     pub fn parse(s: &str) -> Option<Schema> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
-            "company" | "entity" | "organization" | "org" => Schema::Company,
+            "company" | "entity" | "organization" | "organisation" | "org" | "publicbody" => {
+                Schema::Company
+            }
             "person" | "individual" => Schema::Person,
             "vessel" => Schema::Vessel,
-            "aircraft" => Schema::Aircraft,
-            "" | "unknown" => Schema::Unknown,
+            "aircraft" | "airplane" => Schema::Aircraft,
+            "" | "unknown" | "legalentity" | "thing" => Schema::Unknown,
             _ => return None,
         })
     }
+
+    /// The schema names [`Schema::parse`] accepts, for error messages.
+    pub const ACCEPTED: &'static str = "person, company, organization, legalentity, vessel, \
+        airplane (FollowTheMoney names), or aircraft, entity, individual";
 }
 
 /// Canonical text of a name for exact-duplicate detection (party dedupe, assignee resolution,

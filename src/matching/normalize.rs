@@ -2,10 +2,9 @@
 //! legal-form canonicalization, and parsing a published name into the variants it contains
 //! (parenthesized and "a.k.a." aliases, Entity List affiliate names, location suffixes).
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::osa_distance;
+pub use super::translit::Script;
 pub use super::variants::parse;
 
 /// One token of a name: folded text and what kind of word it is.
@@ -13,6 +12,19 @@ pub use super::variants::parse;
 pub struct Tok {
     pub text: String,
     pub class: Class,
+    /// How the token was rewritten, for explanations ("1ST=FIRST (ordinal)"); `Some("")` for
+    /// the second and later words of one rewrite (UNITED STATES from U.S.).
+    pub orig: Option<Box<str>>,
+}
+
+impl Tok {
+    pub fn new(text: String, class: Class) -> Tok {
+        Tok {
+            text,
+            class,
+            orig: None,
+        }
+    }
 }
 
 /// Where a variant of a name came from.
@@ -24,6 +36,9 @@ pub enum VariantKind {
     Parenthesized,
     /// An alias after a.k.a. / f.k.a. / d.b.a.
     Aka,
+    /// An alias in parentheses that is the initials of the name ("… Development Center
+    /// (CARDC)"): it matches only exactly, and only a name that is that acronym.
+    Acronym,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +57,10 @@ pub struct Notes {
     pub affiliate: bool,
     /// Written "SURNAME, Given names".
     pub comma_order: bool,
+    /// The script the name was written in.
+    pub script: Script,
+    /// Every distinctive word reads as romanized Chinese syllables (pinyin or Wade-Giles).
+    pub chinese: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -58,32 +77,11 @@ impl Parsed {
     }
 }
 
-/// NFKC, transliteration of any script to ASCII (Cyrillic, Greek, Arabic, CJK … via any_ascii,
-/// which also strips diacritics), upper case. Returns whether anything non-ASCII was folded.
+/// NFKC, transliteration of any script to ASCII (see `translit`: any_ascii, with tables for
+/// abjads), upper case. Returns whether anything non-ASCII was folded.
 pub fn fold(s: &str) -> (String, bool) {
-    if s.is_ascii() {
-        return (s.to_ascii_uppercase(), false);
-    }
-    let mut ascii = String::with_capacity(s.len() * 2);
-    for c in s.nfkc() {
-        if c.is_ascii() {
-            ascii.push(c);
-        } else if is_cjk(c) {
-            // One syllable per character, as separate words: 杭州 → HANG ZHOU (which the
-            // scorer joins again to match HANGZHOU).
-            ascii.push(' ');
-            ascii.push_str(any_ascii::any_ascii_char(c));
-            ascii.push(' ');
-        } else {
-            ascii.push_str(any_ascii::any_ascii_char(c));
-        }
-    }
-    ascii.make_ascii_uppercase();
-    (ascii, true)
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
+    let (f, t, _) = super::translit::fold(s);
+    (f, t)
 }
 
 /// Words of folded text with the comma-segment each belongs to. Apostrophes and `?` (a
@@ -102,7 +100,7 @@ pub(super) fn words(folded: &str) -> Vec<(String, u16)> {
             out.push((parts.concat(), seg));
         } else {
             for p in parts {
-                out.push((p.to_string(), seg));
+                out.push((unleet(p), seg));
             }
         }
         chunk.clear();
@@ -127,18 +125,97 @@ pub(super) fn words(folded: &str) -> Vec<(String, u16)> {
     out
 }
 
-/// Tokens with classes; legal-form phrases rewritten to their canonical form. Each token keeps
-/// the comma segment of its first word.
-/// Long legal-form words whose one-letter typos ("LIMITD") are still read as legal forms.
+/// Digits written for the letters they look like inside a word (IG0R, SECH1N, I9OR): the rule
+/// "digit for letter" applies only to digits with letters on both sides, so series and unit
+/// markers (AHL1, 2004, A380) keep their digits.
+fn unleet(w: &str) -> String {
+    let b = w.as_bytes();
+    let inside = |i: usize| {
+        i > 0 && i + 1 < b.len() && b[i - 1].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic()
+    };
+    let letter = |d: u8| match d {
+        b'0' => Some('O'),
+        b'1' => Some('I'),
+        b'3' => Some('E'),
+        b'4' => Some('A'),
+        b'5' => Some('S'),
+        b'7' => Some('T'),
+        b'9' => Some('G'),
+        _ => None,
+    };
+    let digits: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit()).collect();
+    if digits.is_empty()
+        || b.iter().filter(|c| c.is_ascii_alphabetic()).count() < 3
+        || !digits.iter().all(|&i| inside(i) && letter(b[i]).is_some())
+    {
+        return w.to_string();
+    }
+    w.bytes()
+        .map(|c| {
+            letter(c)
+                .filter(|_| c.is_ascii_digit())
+                .unwrap_or(c as char)
+        })
+        .collect()
+}
+
+/// Long legal-form words whose typos ("LIMITD", "AKTIENGESELSCHAFT") are still read as legal
+/// forms: one letter off, or two in a word of 12 letters or more.
 const LEGAL_WORDS: &[&str] = &[
     "LIMITED",
     "COMPANY",
     "CORPORATION",
     "INCORPORATED",
     "LIMITADA",
+    "LIABILITY",
+    "AKTIENGESELLSCHAFT",
+    "GESELLSCHAFT",
+    "OBSHCHESTVO",
+    "OGRANICHENNOI",
+    "OGRANICHENNOY",
+    "OTVETSTVENNOSTYU",
+    "AKTSIONERNOE",
+    "ZAKRYTOE",
+    "OTKRYTOE",
+    "PUBLICHNOE",
+    "SOCIEDAD",
+    "RESPONSABILIDAD",
 ];
 
-/// The legal word `w` is a one-letter typo of, if any.
+/// Short legal forms whose slips at the end of a name (LD, COO, AOO, GBMH, ZAAO) are still read
+/// as legal forms: a doubled or dropped letter, or two letters swapped.
+const SHORT_LEGAL: &[&str] = &[
+    "LTD", "CO", "AO", "OOO", "ZAO", "OAO", "PAO", "GMBH", "LLC", "INC", "CORP", "JSC", "PJSC",
+    "CJSC", "OJSC", "SRL", "PLC", "PTY", "PVT", "DOO", "LLP",
+];
+
+/// The short legal form `w` is a slip of, if any (never a word that is itself a legal form).
+fn short_legal_typo(w: &str) -> Option<&'static str> {
+    if !(2..=5).contains(&w.len()) || SHORT_LEGAL.contains(&w) {
+        return None;
+    }
+    SHORT_LEGAL
+        .iter()
+        .find(|l| {
+            let (a, b) = (w.as_bytes(), l.as_bytes());
+            let swapped = a.len() == b.len()
+                && a.len() >= 3
+                && (0..a.len() - 1).any(|i| {
+                    let mut t = a.to_vec();
+                    t.swap(i, i + 1);
+                    t == b
+                });
+            // A doubled letter (AOO, ZAAO, COO) or one dropped (LD): same first letter.
+            let one_off = a.len().abs_diff(b.len()) == 1
+                && a[0] == b[0]
+                && osa_distance(a, b) == 1
+                && (a.len() > b.len() || b.len() >= 3);
+            swapped || one_off
+        })
+        .copied()
+}
+
+/// The legal word `w` is a typo of, if any.
 fn legal_typo(w: &str) -> Option<&'static str> {
     if w.len() < 6 {
         return None;
@@ -146,17 +223,113 @@ fn legal_typo(w: &str) -> Option<&'static str> {
     LEGAL_WORDS
         .iter()
         .find(|l| {
-            l.len().abs_diff(w.len()) <= 1
+            let allowed = if l.len() >= 12 { 2 } else { 1 };
+            l.len().abs_diff(w.len()) <= allowed
                 && l.as_bytes()[0] == w.as_bytes()[0]
-                && osa_distance(w.as_bytes(), l.as_bytes()) == 1
+                && (1..=allowed).contains(&osa_distance(w.as_bytes(), l.as_bytes()))
         })
         .copied()
 }
 
+/// A word, its comma segment, and what it was rewritten from (for the explanation).
+type Rewritten = (String, u16, Option<Box<str>>);
+
+/// Number words, ordinals and abbreviations rewritten (tables [number], [ordinal], [abbrev]):
+/// FORTY FOUR / FORTY-FOUR / FORTY 4 -> 44, FIRST / 1ST -> 1ST, U.S. -> UNITED STATES. Each
+/// rewritten word carries what it was, for the explanation.
+fn rewrite(ws: &[(String, u16)]) -> Option<Vec<Rewritten>> {
+    let t = &*TABLES_DATA;
+    let hit = |w: &str| {
+        t.numbers.contains_key(w) || t.ordinals.contains_key(w) || t.abbrev.contains_key(w)
+    };
+    if !ws.iter().any(|(w, _)| hit(w)) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(ws.len() + 2);
+    let mut i = 0;
+    while i < ws.len() {
+        let (w, seg) = (&ws[i].0, ws[i].1);
+        if let Some(&n) = t.numbers.get(w.as_str()) {
+            // A tens word and a following unit (word or digit): one number.
+            let unit = ws.get(i + 1).and_then(|(u, _)| {
+                t.numbers
+                    .get(u.as_str())
+                    .copied()
+                    .or_else(|| u.parse::<u32>().ok().filter(|_| u.len() == 1))
+                    .filter(|&u| u < 10)
+            });
+            let (value, used) = match unit {
+                Some(u) if n >= 20 && n % 10 == 0 && n < 100 => (n + u, 2),
+                _ => (n, 1),
+            };
+            let words = ws[i..i + used]
+                .iter()
+                .map(|(w, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push((
+                value.to_string(),
+                seg,
+                Some(format!("{words}={value} (number words)").into()),
+            ));
+            i += used;
+        } else if let Some(&o) = t.ordinals.get(w.as_str()) {
+            let note = (o != w.as_str()).then(|| format!("{o}={w} (ordinal)").into());
+            out.push((o.to_string(), seg, note));
+            i += 1;
+        } else if let Some(exp) = t.abbrev.get(w.as_str()) {
+            for (k, e) in exp.iter().enumerate() {
+                let note: Box<str> = if k == 0 {
+                    format!("{w}={} (abbreviation)", exp.join(" ")).into()
+                } else {
+                    "".into()
+                };
+                out.push((e.to_string(), seg, Some(note)));
+            }
+            i += 1;
+        } else {
+            out.push((w.clone(), seg, None));
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// Tokens with classes; legal-form phrases rewritten to their canonical form. Each token keeps
+/// the comma segment of its first word.
 pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
+    let rewritten = rewrite(ws);
+    let rewritten_ws: Vec<(String, u16)>;
+    let ws = match &rewritten {
+        Some(r) => {
+            rewritten_ws = r.iter().map(|(w, s, _)| (w.clone(), *s)).collect();
+            &rewritten_ws[..]
+        }
+        None => ws,
+    };
+    let note_at = |i: usize| rewritten.as_ref().and_then(|r| r[i].2.clone());
+    let ordinal = |w: &str| TABLES_DATA.ordinals.values().any(|o| *o == w);
     let mut fixed: Vec<(String, u16)> = Vec::new();
-    let ws = if ws.iter().any(|(w, _)| legal_typo(w).is_some()) {
-        fixed.extend(ws.iter().map(|(w, s)| match legal_typo(w) {
+    // The last word of the name (or of its first comma segment, "NPF TRANSNEFT, AOO").
+    let at_end = |i: usize| i + 1 == ws.len() || ws.get(i + 1).is_some_and(|n| n.1 != ws[i].1);
+    // Not a word that is a legal form already (PT), nor the end of a spaced-out one (SP Z OO).
+    let legal_already = |w: &str| matches!(TABLES_DATA.phrase_at(&[w]), Some((_, Class::Legal, _)));
+    let slip = |i: usize, w: &str| {
+        legal_typo(w).or_else(|| {
+            let spaced = i > 0 && ws[i - 1].0.len() == 1;
+            if at_end(i) && i > 0 && !spaced && !legal_already(w) {
+                short_legal_typo(w)
+            } else {
+                None
+            }
+        })
+    };
+    let ws = if ws
+        .iter()
+        .enumerate()
+        .any(|(i, (w, _))| slip(i, w).is_some())
+    {
+        fixed.extend(ws.iter().enumerate().map(|(i, (w, s))| match slip(i, w) {
             Some(l) => (l.to_string(), *s),
             None => (w.clone(), *s),
         }));
@@ -183,18 +356,38 @@ pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
                 None if n == 1 => ws[i].0.clone(),
                 None => window[..n].join(" "),
             };
-            out.push((Tok { text, class }, ws[i].1));
+            out.push((
+                Tok {
+                    text,
+                    class,
+                    orig: if n == 1 { note_at(i) } else { None },
+                },
+                ws[i].1,
+            ));
             i += n;
         } else {
             let w = &ws[i].0;
+            // Ordinals weigh as the descriptive word FIRST always did; 1ST is not a number.
+            let class = if ordinal(w) {
+                Class::Generic
+            } else {
+                t.word_class(w)
+            };
             out.push((
                 Tok {
                     text: w.clone(),
-                    class: t.word_class(w),
+                    class,
+                    orig: note_at(i),
                 },
                 ws[i].1,
             ));
             i += 1;
+        }
+    }
+    // A roman numeral that opens a name is a word (XI JINPING), not a series number.
+    if let Some((first, _)) = out.first_mut() {
+        if first.class == Class::Number && first.text.bytes().all(|b| b.is_ascii_alphabetic()) {
+            first.class = Class::Word;
         }
     }
     (out, legal_rewritten)

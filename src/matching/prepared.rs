@@ -2,7 +2,7 @@
 //! and the schema its form suggests.
 
 use super::normalize::{self, Notes, VariantKind};
-use super::score::{self, Aligned, Params, STok};
+use super::score::{self, Aligned, Params, STok, SimKind};
 use super::tables::Class;
 use super::textsim::skeleton;
 use super::{explain, Schema};
@@ -11,6 +11,7 @@ pub struct PTok {
     pub text: Box<str>,
     pub skel: Box<[u8]>,
     pub class: Class,
+    pub orig: Option<Box<str>>,
 }
 
 pub struct PVariant {
@@ -24,6 +25,9 @@ pub struct Prepared {
     /// Schema suggested by the name's form (legal form or generic words → company; "SURNAME,
     /// Given" → person).
     pub hint: Schema,
+    /// A name written in Han, kana or Hangul: its characters, for comparing with another such
+    /// name character by character.
+    pub native: Option<PVariant>,
 }
 
 impl Prepared {
@@ -51,20 +55,76 @@ impl Prepared {
                             skel: sk.as_slice().into(),
                             text: t.text.into_boxed_str(),
                             class: t.class,
+                            orig: t.orig,
                         }
                     })
                     .collect(),
             })
             .collect();
+        let native = parsed.notes.script.is_cjk().then(|| native_variant(name));
         Prepared {
             variants,
             notes: parsed.notes,
             hint,
+            native,
         }
     }
 }
 
-pub fn view(v: &PVariant, translit: bool) -> Vec<STok<'_>> {
+/// The characters of a CJK name as tokens in their original script.
+pub fn native_variant(name: &str) -> PVariant {
+    PVariant {
+        kind: VariantKind::Name,
+        toks: super::translit::cjk_chars(name)
+            .into_iter()
+            .map(|c| PTok {
+                skel: c.as_bytes().into(),
+                text: c.into_boxed_str(),
+                class: Class::Word,
+                orig: None,
+            })
+            .collect(),
+    }
+}
+
+/// Score of the original-script characters of two CJK names (both `native`).
+pub fn native_align(a: &PVariant, b: &PVariant, notes_a: Notes, notes_b: Notes) -> Aligned {
+    let params = Params {
+        native: true,
+        ..Params::for_schema(Schema::Unknown)
+    };
+    score::align(&view(a, notes_a), &view(b, notes_b), &params)
+}
+
+/// The acronym rule: a variant that is an acronym alias matches only exactly, and only a name
+/// that is the acronym alone (legal forms and places aside). Otherwise the score is capped
+/// below the threshold ("Kai Motors Corporation" is not "Korea Automation Industry (KAI)").
+pub fn acronym_rule(
+    q_kind: VariantKind,
+    c_kind: VariantKind,
+    q: &[STok],
+    c: &[STok],
+    a: &mut Aligned,
+) {
+    if q_kind != VariantKind::Acronym && c_kind != VariantKind::Acronym {
+        return;
+    }
+    let all_exact = a.pairs.iter().all(|p| p.kind == SimKind::Exact);
+    let only_acronym = |toks: &[STok], m: u64| {
+        toks.iter().enumerate().all(|(i, t)| {
+            m & (1u64 << i.min(63)) != 0
+                || matches!(t.class, Class::Legal | Class::Place | Class::Particle)
+        })
+    };
+    let both_acronyms = q_kind == VariantKind::Acronym && c_kind == VariantKind::Acronym;
+    if both_acronyms || !all_exact || !only_acronym(q, a.q_matched) || !only_acronym(c, a.c_matched)
+    {
+        a.caps |= score::CAP_ACRONYM;
+        a.score = a.score.min(score::EVIDENCE_AGAINST_MAX);
+    }
+}
+
+pub fn view(v: &PVariant, notes: Notes) -> Vec<STok<'_>> {
     v.toks
         .iter()
         .map(|t| STok {
@@ -72,7 +132,8 @@ pub fn view(v: &PVariant, translit: bool) -> Vec<STok<'_>> {
             skel: &t.skel,
             class: t.class,
             rarity: 1.0,
-            translit,
+            script: notes.script,
+            orig: t.orig.as_deref(),
         })
         .collect()
 }
@@ -93,21 +154,32 @@ pub fn resolve(given: Schema, a: Schema, b: Schema) -> Schema {
 
 /// Best-scoring variant pair of two prepared names, with its explanation.
 pub fn best(a: &Prepared, b: &Prepared, schema: Schema) -> (f64, String) {
-    let params = Params::for_schema(resolve(schema, a.hint, b.hint));
-    let views_a: Vec<Vec<STok>> = a
-        .variants
-        .iter()
-        .map(|v| view(v, a.notes.transliterated))
-        .collect();
-    let views_b: Vec<Vec<STok>> = b
-        .variants
-        .iter()
-        .map(|v| view(v, b.notes.transliterated))
-        .collect();
+    if let (Some(na), Some(nb)) = (&a.native, &b.native) {
+        // Both written in Han, kana or Hangul: the characters themselves are compared.
+        let r = native_align(na, nb, a.notes, b.notes);
+        let (va, vb) = (view(na, a.notes), view(nb, b.notes));
+        let text = explain::describe(&explain::Context {
+            q: &va,
+            c: &vb,
+            q_kind: VariantKind::Name,
+            c_kind: VariantKind::Name,
+            q_notes: a.notes,
+            c_notes: b.notes,
+            aligned: &r,
+        });
+        return (r.score, format!("{text}; compared in the original script"));
+    }
+    let params = Params {
+        chinese: a.notes.chinese && b.notes.chinese,
+        ..Params::for_schema(resolve(schema, a.hint, b.hint))
+    };
+    let views_a: Vec<Vec<STok>> = a.variants.iter().map(|v| view(v, a.notes)).collect();
+    let views_b: Vec<Vec<STok>> = b.variants.iter().map(|v| view(v, b.notes)).collect();
     let mut top: Option<(usize, usize, Aligned)> = None;
     for (i, va) in views_a.iter().enumerate() {
         for (j, vb) in views_b.iter().enumerate() {
-            let r = score::align(va, vb, &params);
+            let mut r = score::align(va, vb, &params);
+            acronym_rule(a.variants[i].kind, b.variants[j].kind, va, vb, &mut r);
             if top.as_ref().is_none_or(|(_, _, t)| r.score > t.score) {
                 top = Some((i, j, r));
             }

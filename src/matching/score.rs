@@ -19,10 +19,12 @@
 //! vs ZTE CORPORATION). Extra distinctive words cost less in person names, where middle names
 //! and patronymics are often left out, and extra numbers cost more in vessel names.
 
-use super::tables::Class;
+use super::romanize::coarse_key;
+use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
-use super::tokensim::fuzzy_at_least;
+use super::tokensim::{fuzzy_at_least, same_chinese};
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
+use super::translit::Script;
 
 /// One aligned correspondence between token spans: `(first, Some(last))` is a run of joined
 /// tokens, `(i, None)` a single token.
@@ -40,7 +42,30 @@ pub struct Aligned {
     pub pairs: Vec<Pair>,
     pub q_matched: u64,
     pub c_matched: u64,
+    /// Which evidence-against rules lowered the score (`CAP_*` bits), for the explanation.
+    pub caps: u8,
 }
+
+/// Each side has a number the other lacks (FUND XII / FUND XIII, TRUST 2004-1 / 2004-2).
+pub const CAP_NUMBER: u8 = 1;
+/// Two different countries left unmatched in a company name ("(Sweden) AB" / "(Finland) AB").
+pub const CAP_COUNTRY: u8 = 2;
+/// The same two names around BIN / IBN in the other order (father and son swapped).
+pub const CAP_PATRONYMIC: u8 = 4;
+/// Legal forms of different families (AG / GMBH): weak evidence against.
+pub const CAP_LEGAL: u8 = 8;
+/// Distinctive words agree only approximately and other words differ.
+pub const CAP_APPROXIMATE: u8 = 16;
+/// Matched only through an acronym alias (set by the caller).
+pub const CAP_ACRONYM: u8 = 32;
+/// All the company names share exactly are ordinary words ([common]) and descriptive words.
+pub const CAP_COMMON: u8 = 64;
+
+/// Highest score when a cap rule of evidence against applies: below the default threshold.
+pub const EVIDENCE_AGAINST_MAX: f64 = 0.7;
+
+/// Score factor for legal forms of different families.
+pub const LEGAL_FAMILY_FACTOR: f64 = 0.85;
 
 /// Most tokens of a name the scorer looks at (the rest of a very long name is ignored).
 pub const MAX_TOKENS: usize = 48;
@@ -126,20 +151,182 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
                 kind,
             });
         }
-        compounds(q, c, &mut out, false, pass_sure);
-        compounds(c, q, &mut out, true, pass_sure);
+        compounds(q, c, &mut out, false, pass_sure, p);
+        compounds(c, q, &mut out, true, pass_sure, p);
     }
     out.score = weigh(q, c, &out, p);
     let legal = |t: &[STok]| t.iter().any(|t| t.class == Class::Legal);
     if p.craft && legal(q) != legal(c) {
         out.score *= 0.8;
     }
+    evidence_against(q, c, &mut out, p);
     out
+}
+
+/// Rules of evidence against (docs/matching.md, "Evidence against"): each caps or lowers the
+/// score and sets its bit in `caps` for the explanation.
+fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
+    // Unmatched positions as masks: this runs for every candidate, so nothing is allocated.
+    let uq = Unmatched(!out.q_matched, q.len());
+    let uc = Unmatched(!out.c_matched, c.len());
+    let t = &*TABLES_DATA;
+    let number = |toks: &[STok], u: Unmatched| u.iter().any(|i| toks[i].class == Class::Number);
+    if number(q, uq) && number(c, uc) {
+        out.caps |= CAP_NUMBER;
+    }
+    let country = |toks: &[STok], u: Unmatched| {
+        u.iter()
+            .any(|i| toks[i].class == Class::Place && t.is_country(toks[i].text))
+    };
+    if !p.person && country(q, uq) && country(c, uc) {
+        out.caps |= CAP_COUNTRY;
+    }
+    if p.person && patronymics_swapped(q, c) {
+        out.caps |= CAP_PATRONYMIC;
+    }
+    let mut factor = 1.0;
+    for pair in &out.pairs {
+        if pair.kind == SimKind::Legal {
+            let fa = t.legal_family(q[pair.q.0 as usize].text);
+            let fb = t.legal_family(c[pair.c.0 as usize].text);
+            if let (Some(a), Some(b)) = (fa, fb) {
+                if a != b {
+                    out.caps |= CAP_LEGAL;
+                    factor = LEGAL_FAMILY_FACTOR;
+                }
+            }
+        }
+    }
+    out.score *= factor;
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && !corroborated(q, out, p) {
+        // A company name whose distinctive words agree only approximately, and something
+        // else differs (a word or descriptive word on one side only, legal forms of different
+        // kinds): a look-alike (SIONYX INC / SONEX INVESTMENTS LIMITED), not a misspelling of
+        // the same name. A person's names vary too much in transliteration for this rule.
+        let content = |toks: &[STok], u: Unmatched| {
+            u.iter().any(|i| {
+                matches!(
+                    effective(toks[i].class, p),
+                    Class::Word | Class::Generic | Class::Number
+                )
+            })
+        };
+        // Words of four letters or fewer one letter apart are different words (IMEC / EMEC,
+        // OPEX / APEX).
+        let short = out.pairs.iter().any(|x| {
+            !matches!(x.kind, SimKind::Exact | SimKind::Legal)
+                && x.q.1.is_none()
+                && x.c.1.is_none()
+                && matches!(effective(q[x.q.0 as usize].class, p), Class::Word)
+                && q[x.q.0 as usize]
+                    .text
+                    .len()
+                    .min(c[x.c.0 as usize].text.len())
+                    < 5
+        });
+        if short || content(q, uq) || content(c, uc) || out.caps & CAP_LEGAL != 0 {
+            out.caps |= CAP_APPROXIMATE;
+        }
+    }
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, uq, uc) {
+        out.caps |= CAP_COMMON;
+    }
+    if out.caps & (CAP_NUMBER | CAP_COUNTRY | CAP_APPROXIMATE | CAP_COMMON) != 0 {
+        out.score = out.score.min(EVIDENCE_AGAINST_MAX);
+    }
+    if out.caps & CAP_PATRONYMIC != 0 {
+        out.score = out.score.min(0.6);
+    }
+}
+
+/// Whether every distinctive word the names share is an ordinary word ([common]) or an acronym
+/// of three letters or fewer (with no descriptive word shared besides), while either name has a
+/// word or descriptive word the other lacks.
+fn common_only(
+    q: &[STok],
+    c: &[STok],
+    out: &Aligned,
+    p: &Params,
+    uq: Unmatched,
+    uc: Unmatched,
+) -> bool {
+    let t = &*TABLES_DATA;
+    let mut shared_common = false;
+    let mut shared_short = false;
+    let mut shared_descriptive = false;
+    for x in &out.pairs {
+        if x.q.1.is_some() || x.c.1.is_some() {
+            return false;
+        }
+        let a = &q[x.q.0 as usize];
+        match effective(a.class, p) {
+            Class::Word | Class::Number | Class::Patronymic => {
+                if t.is_common(a.text) || t.is_common(c[x.c.0 as usize].text) {
+                    shared_common = true;
+                } else if x.kind == SimKind::Exact && a.text.len() <= 3 {
+                    // A word of three letters or fewer is an acronym: many unrelated companies
+                    // share one (ECI TELECOM / ECI).
+                    shared_short = true;
+                } else {
+                    return false;
+                }
+            }
+            Class::Generic | Class::Place if x.kind == SimKind::Exact => {
+                shared_descriptive = true;
+            }
+            _ => {}
+        }
+    }
+    let shared = shared_common || (shared_short && !shared_descriptive);
+    let content = |toks: &[STok], u: Unmatched| {
+        u.iter()
+            .any(|i| matches!(toks[i].class, Class::Word | Class::Generic | Class::Number))
+    };
+    shared && (content(q, uq) || content(c, uc))
+}
+
+/// The unmatched positions of one side: a mask of bits and the side's length.
+#[derive(Clone, Copy)]
+struct Unmatched(u64, usize);
+
+impl Unmatched {
+    fn iter(self) -> impl Iterator<Item = usize> {
+        (0..self.1.min(64)).filter(move |&i| self.0 & bit(i) != 0)
+    }
+}
+
+/// BIN, IBN, BEN, BINT: "X BIN Y" names X as the child of Y.
+fn is_patronymic_particle(t: &[u8]) -> bool {
+    matches!(t, b"BIN" | b"IBN" | b"BEN" | b"BINT" | b"BINTI" | b"BENT")
+}
+
+/// Whether the two names put the same two names around a BIN particle in opposite orders.
+fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
+    let around = |toks: &[STok]| -> Vec<(Vec<u8>, Vec<u8>)> {
+        (1..toks.len().saturating_sub(1))
+            .filter(|&i| is_patronymic_particle(toks[i].text))
+            .map(|i| (toks[i - 1].text.to_vec(), toks[i + 1].text.to_vec()))
+            .collect()
+    };
+    if !q.iter().any(|t| is_patronymic_particle(t.text)) {
+        return false;
+    }
+    let a = around(q);
+    let b = around(c);
+    a.iter()
+        .any(|(x, y)| x != y && b.iter().any(|(u, v)| u == y && v == x))
 }
 
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
 /// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
-fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_only: bool) {
+fn compounds(
+    a: &[STok],
+    b: &[STok],
+    out: &mut Aligned,
+    swapped: bool,
+    exact_only: bool,
+    p: &Params,
+) {
     let mut buf: Vec<u8> = Vec::new();
     let mut sk_a: Vec<u8> = Vec::new();
     for span in [3usize, 2] {
@@ -153,7 +340,10 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_onl
                 (out.q_matched, out.c_matched)
             };
             let mask = (i..i + span).fold(0u64, |m, k| m | bit(k));
-            if ma & mask != 0 || a[i..i + span].iter().any(|t| t.class == Class::Legal) {
+            // A legal form joins only exactly and only at the end (SIEMENSAG = SIEMENS AG).
+            let legal_inside = a[i..i + span - 1].iter().any(|t| t.class == Class::Legal);
+            let legal_last = a[i + span - 1].class == Class::Legal;
+            if ma & mask != 0 || legal_inside || (legal_last && !exact_only) {
                 continue;
             }
             buf.clear();
@@ -161,25 +351,38 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_onl
                 buf.extend_from_slice(t.text);
             }
             skeleton(&buf, &mut sk_a);
-            let mut best: Option<(usize, f64)> = None;
+            let mut best: Option<(usize, f64, SimKind)> = None;
             for (j, t) in b.iter().enumerate() {
                 if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
                     continue;
                 }
+                let mut kind = SimKind::Compound;
                 let s = if t.text == &buf[..] {
                     0.97
-                } else if exact_only {
+                } else if exact_only || legal_last {
                     0.0
+                } else if p.chinese && same_chinese(&buf, t.text) {
+                    kind = SimKind::Romanization;
+                    0.9
+                } else if a[i].script.is_loose() != t.script.is_loose() && {
+                    let mut ka = Vec::new();
+                    coarse_key(&buf, a[i].script == Script::Kana, &mut ka);
+                    let mut kb = Vec::new();
+                    coarse_key(t.text, t.script == Script::Kana, &mut kb);
+                    ka.len() >= 2 && ka == kb
+                } {
+                    kind = SimKind::Transcription;
+                    0.85
                 } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)
                 };
-                if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
-                    best = Some((j, s));
+                if s > 0.0 && best.is_none_or(|(_, bs, _)| s > bs) {
+                    best = Some((j, s, kind));
                 }
             }
-            let Some((j, s)) = best else {
+            let Some((j, s, kind)) = best else {
                 continue;
             };
             let first = i as u8;
@@ -191,7 +394,7 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_onl
                     q: (j as u8, None),
                     c: (first, Some(second)),
                     sim: s as f32,
-                    kind: SimKind::Compound,
+                    kind,
                 }
             } else {
                 out.q_matched |= mask;
@@ -200,7 +403,7 @@ fn compounds(a: &[STok], b: &[STok], out: &mut Aligned, swapped: bool, exact_onl
                     q: (first, Some(second)),
                     c: (j as u8, None),
                     sim: s as f32,
-                    kind: SimKind::Compound,
+                    kind,
                 }
             };
             out.pairs.push(pair);
@@ -331,12 +534,14 @@ pub const UNCORROBORATED_MAX: f64 = 0.87;
 /// Whether the pair has a distinctive word in common exactly (or as a plural or joined form),
 /// or at least two other words in common exactly. Without that, a fuzzy or transliterated
 /// single word (RYADON / RADIN) or one descriptive word is all that connects the names.
-fn corroborated(q: &[STok], a: &Aligned, p: &Params) -> bool {
+pub fn corroborated(q: &[STok], a: &Aligned, p: &Params) -> bool {
     let distinctive = |t: &STok| matches!(effective(t.class, p), Class::Word | Class::Number);
     let mut exact_others = 0;
     for pair in &a.pairs {
-        let exact = matches!(pair.kind, SimKind::Exact | SimKind::Stem)
-            || (pair.kind == SimKind::Compound && pair.sim >= 0.97);
+        let exact = matches!(
+            pair.kind,
+            SimKind::Exact | SimKind::Stem | SimKind::Romanization
+        ) || (pair.kind == SimKind::Compound && pair.sim >= 0.97);
         if !exact {
             continue;
         }

@@ -27,7 +27,8 @@ impl Owned {
                 skel: s,
                 class: *c,
                 rarity: 1.0,
-                translit: false,
+                script: super::super::translit::Script::Latin,
+                orig: None,
             })
             .collect()
     }

@@ -1,7 +1,7 @@
 //! The word tables (legal forms, generic words, places, particles) parsed from the embedded
 //! data file `tables.txt`, and the token classes they assign.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 const TABLES: &str = include_str!("tables.txt");
@@ -46,12 +46,32 @@ pub struct Phrase {
     pub canonical: Option<&'static str>,
 }
 
+/// What kind of entity a legal form makes (for "different legal forms" evidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalFamily {
+    Stock,
+    Limited,
+    Partnership,
+}
+
 pub struct Tables {
     /// Phrases by first word, longest first.
     by_first: HashMap<&'static str, Vec<Phrase>>,
     /// Generic words given as prefixes (TECHNOLOG*).
     generic_prefixes: Vec<&'static str>,
     pub longest: usize,
+    /// Countries and jurisdictions ([country]).
+    countries: HashSet<&'static str>,
+    /// Ordinary words used in many company names ([common]).
+    common: HashSet<&'static str>,
+    /// Canonical legal form -> family ([legal-family]).
+    legal_family: HashMap<&'static str, LegalFamily>,
+    /// Abbreviation -> expansion words ([abbrev]).
+    pub abbrev: HashMap<&'static str, Vec<&'static str>>,
+    /// Number word -> value ([number]).
+    pub numbers: HashMap<&'static str, u32>,
+    /// Ordinal in words or digits -> canonical form ([ordinal]).
+    pub ordinals: HashMap<&'static str, &'static str>,
 }
 
 pub static TABLES_DATA: LazyLock<Tables> = LazyLock::new(|| parse(TABLES));
@@ -59,6 +79,12 @@ pub static TABLES_DATA: LazyLock<Tables> = LazyLock::new(|| parse(TABLES));
 fn parse(text: &'static str) -> Tables {
     let mut by_first: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
     let mut generic_prefixes = Vec::new();
+    let mut countries = HashSet::new();
+    let mut common = HashSet::new();
+    let mut legal_family = HashMap::new();
+    let mut abbrev = HashMap::new();
+    let mut numbers = HashMap::new();
+    let mut ordinals = HashMap::new();
     let mut section = "";
     let mut add = |words: Vec<&'static str>, class: Class, canonical: Option<&'static str>| {
         if let Some(first) = words.first().copied() {
@@ -106,6 +132,46 @@ fn parse(text: &'static str) -> Tables {
                     }
                 }
             }
+            "common" => {
+                common.extend(line.split([' ', '|']).filter(|w| !w.is_empty()));
+            }
+            "country" => {
+                for w in line.split([' ', '|']).filter(|w| !w.is_empty()) {
+                    countries.insert(w);
+                    add(vec![w], Class::Place, None);
+                }
+            }
+            "legal-family" => {
+                let Some((family, forms)) = line.split_once('\t') else {
+                    continue;
+                };
+                let f = match family {
+                    "STOCK" => LegalFamily::Stock,
+                    "LIMITED" => LegalFamily::Limited,
+                    _ => LegalFamily::Partnership,
+                };
+                for form in forms.split('|').filter(|v| !v.is_empty()) {
+                    legal_family.insert(form, f);
+                }
+            }
+            "abbrev" | "number" | "ordinal" => {
+                let Some((word, value)) = line.split_once('\t') else {
+                    continue;
+                };
+                match section {
+                    "abbrev" => {
+                        abbrev.insert(word, value.split(' ').collect());
+                    }
+                    "number" => {
+                        if let Ok(n) = value.parse() {
+                            numbers.insert(word, n);
+                        }
+                    }
+                    _ => {
+                        ordinals.insert(word, value);
+                    }
+                }
+            }
             "place" => {
                 // Each word is a place on its own: HONG and KONG both are, so "HONG KONG"
                 // reads as two place words without a phrase table.
@@ -128,6 +194,12 @@ fn parse(text: &'static str) -> Tables {
         by_first,
         generic_prefixes,
         longest,
+        countries,
+        common,
+        legal_family,
+        abbrev,
+        numbers,
+        ordinals,
     }
 }
 
@@ -143,6 +215,19 @@ impl Tables {
             }
         }
         None
+    }
+
+    pub fn is_country(&self, w: &[u8]) -> bool {
+        std::str::from_utf8(w).is_ok_and(|w| self.countries.contains(w))
+    }
+
+    pub fn is_common(&self, w: &[u8]) -> bool {
+        std::str::from_utf8(w).is_ok_and(|w| self.common.contains(w))
+    }
+
+    pub fn legal_family(&self, canonical: &[u8]) -> Option<LegalFamily> {
+        let w = std::str::from_utf8(canonical).ok()?;
+        self.legal_family.get(w).copied()
     }
 
     /// Class of a single word that no phrase covered.
@@ -176,10 +261,11 @@ impl Tables {
     }
 }
 
-/// Digits, or a roman numeral up to XXX (vessel names: BICENTENARIO II).
+/// Digits (or a token with digits in it), or a roman numeral up to XX (vessel names: BICENTENARIO II).
+/// A token with a digit in it (2004, AHL1, AR16: series and unit markers) is a number too.
 pub fn is_number(w: &str) -> bool {
-    if w.bytes().all(|b| b.is_ascii_digit()) {
-        return !w.is_empty();
+    if w.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
     }
     matches!(
         w,

@@ -1,8 +1,10 @@
 //! Token similarity: how closely two tokens of two names correspond (exact, plural, joined,
 //! transliteration skeleton, fuzzy, initial), and the per-schema parameters scoring uses.
 
+use super::romanize::{chinese_key, coarse_key};
 use super::tables::Class;
 use super::textsim::{edit_similarity, jaro_winkler, same_stem};
+use super::translit::Script;
 use super::Schema;
 
 /// A token as the scorer sees it.
@@ -13,9 +15,11 @@ pub struct STok<'a> {
     pub class: Class,
     /// Rarity factor from the indexed corpus, 0.5–1 (1 without a corpus).
     pub rarity: f32,
-    /// The name was written in another script and transliterated (vowel-less Arabic
-    /// transliterations are compared by consonants alone).
-    pub translit: bool,
+    /// The script the name was written in (transliterations of abjads and of loose scripts
+    /// are compared by their consonants).
+    pub script: Script,
+    /// How normalization rewrote the token, for explanations ("1ST=FIRST (ordinal)").
+    pub orig: Option<&'a str>,
 }
 
 /// How two tokens were found to correspond.
@@ -28,6 +32,10 @@ pub enum SimKind {
     Initial,
     Legal,
     Compound,
+    /// Same word in two romanizations of Chinese (TSE TUNG ~ ZEDONG).
+    Romanization,
+    /// A loose transcription (Han, kana, Hangul …) with the consonants of a Latin word.
+    Transcription,
 }
 
 /// Scoring parameters for a schema.
@@ -43,6 +51,10 @@ pub struct Params {
     /// Neither name has a distinctive word (BEIJING INSTITUTE OF TECHNOLOGY): its descriptive
     /// words and places are its identity and weigh as words. Set per pair by [`align`].
     pub descriptive_only: bool,
+    /// Both names read as romanized Chinese: Wade-Giles and pinyin spellings correspond.
+    pub chinese: bool,
+    /// Tokens are characters in their original script (CJK against CJK): exact only.
+    pub native: bool,
 }
 
 impl Params {
@@ -55,6 +67,8 @@ impl Params {
                 extra_number: 0.5,
                 craft: false,
                 descriptive_only: false,
+                chinese: false,
+                native: false,
             },
             Schema::Person => Params {
                 person: true,
@@ -63,6 +77,8 @@ impl Params {
                 extra_number: 0.5,
                 craft: false,
                 descriptive_only: false,
+                chinese: false,
+                native: false,
             },
             Schema::Vessel | Schema::Aircraft => Params {
                 person: false,
@@ -71,6 +87,8 @@ impl Params {
                 extra_number: 0.9,
                 craft: true,
                 descriptive_only: false,
+                chinese: false,
+                native: false,
             },
             Schema::Unknown => Params {
                 person: false,
@@ -79,6 +97,8 @@ impl Params {
                 extra_number: 0.6,
                 craft: false,
                 descriptive_only: false,
+                chinese: false,
+                native: false,
             },
         }
     }
@@ -100,6 +120,13 @@ pub fn token_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
 }
 
 fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
+    if p.native {
+        return if a.text == b.text {
+            (1.0, SimKind::Exact)
+        } else {
+            (0.0, SimKind::Fuzzy)
+        };
+    }
     let a_legal = a.class == Class::Legal;
     let b_legal = b.class == Class::Legal;
     if a_legal || b_legal {
@@ -125,6 +152,12 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     if same_stem(a.text, b.text) {
         return (0.97, SimKind::Stem);
     }
+    if p.chinese && same_chinese(a.text, b.text) {
+        return (0.9, SimKind::Romanization);
+    }
+    if a.script.is_loose() != b.script.is_loose() && same_coarse(a, b) {
+        return (0.85, SimKind::Transcription);
+    }
     // Abbreviated descriptive words: INST / INSTITUTE, TECH / TECHNOLOGY, MFG is not handled.
     let (short, long) = if la < lb { (a, b) } else { (b, a) };
     if short.text.len() >= 3
@@ -136,6 +169,19 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     }
     let longest = la.max(lb);
     if longest <= 3 {
+        // Short words (acronyms) correspond only through a slip that keeps their letters: two
+        // swapped (DJI / DIJ) or one letter romanizations confuse (VTB / WTB). Weak (0.76
+        // after stretching): such a word counts only next to words that agree exactly.
+        let swapped = la == lb
+            && (0..la - 1).any(|i| {
+                a.text[i] == b.text[i + 1]
+                    && a.text[i + 1] == b.text[i]
+                    && a.text[..i] == b.text[..i]
+                    && a.text[i + 2..] == b.text[i + 2..]
+            });
+        if la == lb && la >= 2 && (swapped || (a.skel == b.skel && a.text[1..] == b.text[1..])) {
+            return (0.88, SimKind::Fuzzy);
+        }
         return (0.0, SimKind::Fuzzy);
     }
     if a.skel == b.skel && la.min(lb) * 5 >= longest * 3 {
@@ -145,7 +191,7 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
             0.5 * jaro_winkler(a.text, b.text) + 0.5 * edit_similarity(a.text, b.text) + 0.15;
         // Abjad transliterations carry no vowels (محمد → MHMD): the skeleton is all there is.
         let abjad = |t: &STok, o: &STok| {
-            t.translit
+            matches!(t.script, Script::Arabic | Script::Hebrew)
                 && t.text.len() >= 3
                 && o.text.len() >= t.text.len() + 2
                 && !t.text.iter().any(|c| b"AEIOU".contains(c))
@@ -174,6 +220,20 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
         Some(s) => (s, SimKind::Fuzzy),
         None => (0.0, SimKind::Fuzzy),
     }
+}
+
+/// Same Chinese syllables in pinyin or Wade-Giles (see `romanize`).
+pub fn same_chinese(a: &[u8], b: &[u8]) -> bool {
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    chinese_key(a, &mut ka) && chinese_key(b, &mut kb) && ka == kb
+}
+
+/// Same coarse consonant key, at least two consonants (see `romanize`).
+pub fn same_coarse(a: &STok, b: &STok) -> bool {
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    coarse_key(a.text, a.script == Script::Kana, &mut ka);
+    coarse_key(b.text, b.script == Script::Kana, &mut kb);
+    ka.len() >= 2 && ka == kb
 }
 
 /// Blend of Jaro-Winkler (forgiving of typos late in a word) and edit similarity (which keeps

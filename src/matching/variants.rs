@@ -2,7 +2,8 @@
 //! a.k.a. / f.k.a. / d.b.a., Entity List affiliate names, and location suffixes marked as
 //! places ("…, Chengdu, Sichuan").
 
-use super::normalize::{classify, fold, words, Notes, Parsed, Tok, Variant, VariantKind};
+use super::normalize::{classify, words, Notes, Parsed, Tok, Variant, VariantKind};
+use super::romanize::is_chinese;
 use super::tables::{Class, TABLES_DATA};
 
 const ALIAS_MARKERS: &[&str] = &[
@@ -180,9 +181,10 @@ fn tokens_with_locations(text: &str, notes: &mut Notes) -> Vec<Tok> {
 
 /// Parse a published name into its variants.
 pub fn parse(name: &str) -> Parsed {
-    let (folded, transliterated) = fold(name);
+    let (folded, transliterated, script) = super::translit::fold(name);
     let mut notes = Notes {
         transliterated,
+        script,
         ..Notes::default()
     };
     let mut text: &str = &folded;
@@ -233,10 +235,12 @@ pub fn parse(name: &str) -> Parsed {
         }
         notes.legal_form |= n2.legal_form;
         notes.aliases = true;
-        variants.push(Variant {
-            kind: VariantKind::Parenthesized,
-            toks,
-        });
+        let kind = if is_acronym_of(&toks, &main_toks) {
+            VariantKind::Acronym
+        } else {
+            VariantKind::Parenthesized
+        };
+        variants.push(Variant { kind, toks });
     }
     for a in &akas {
         let toks = tokens_with_locations(a, &mut Notes::default());
@@ -257,5 +261,33 @@ pub fn parse(name: &str) -> Parsed {
             },
         );
     }
+    notes.chinese = variants.iter().any(|v| {
+        // At least two words (a surname and a given name), every one of them syllables.
+        let words: Vec<&Tok> = v.toks.iter().filter(|t| t.class == Class::Word).collect();
+        words.len() >= 2 && words.iter().all(|t| is_chinese(t.text.as_bytes()))
+    });
     Parsed { variants, notes }
+}
+
+/// Whether `alias` is one word of 2–6 letters made of the initials of `name`'s words, in order
+/// (CARDC for China Aerodynamics Research and Development Center; IRB for Institute for
+/// Research in Biomedicine, skipping FOR and IN).
+fn is_acronym_of(alias: &[Tok], name: &[Tok]) -> bool {
+    let [a] = alias else {
+        return false;
+    };
+    let letters = a.text.as_bytes();
+    if !(2..=6).contains(&letters.len()) || !letters.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let initials: Vec<u8> = name
+        .iter()
+        .filter(|t| !matches!(t.class, Class::Legal | Class::Particle))
+        .filter_map(|t| t.text.bytes().next())
+        .collect();
+    if initials.len() < letters.len() || initials.first() != letters.first() {
+        return false;
+    }
+    let mut it = initials.iter();
+    letters.iter().all(|l| it.any(|i| i == l))
 }

@@ -7,6 +7,9 @@ use clap::Args;
 use rayon::prelude::*;
 
 mod batch;
+mod eval;
+
+pub use eval::{run_eval, EvalArgs};
 
 use super::audit;
 use super::commands::Db;
@@ -55,7 +58,8 @@ pub struct ScreenArgs {
 
 #[derive(Debug, Args)]
 pub struct MatchArgs {
-    /// CSV with columns name1,name2 and optionally schema (company, person, vessel, aircraft)
+    /// CSV with columns name1,name2 and optionally schema (person, company, organization,
+    /// legalentity, vessel, airplane — FollowTheMoney names, any case — or aircraft)
     #[arg(long, value_name = "CSV")]
     pub pairs: PathBuf,
 }
@@ -207,7 +211,7 @@ pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
                     shown,
                     *line,
                     "schema",
-                    format!("{s:?} is not one of company, person, vessel, aircraft"),
+                    format!("{s:?} is not a schema: one of {}", Schema::ACCEPTED),
                 )
             })?,
         };

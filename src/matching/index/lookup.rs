@@ -6,9 +6,11 @@ use std::collections::HashMap;
 
 use super::flat::trigrams_of;
 use super::{indexable, NameIndex, MAX_CANDIDATES};
+use crate::matching::romanize::coarse_key;
 use crate::matching::score::{self, Params, STok};
 use crate::matching::tables::Class;
 use crate::matching::textsim::skeleton;
+use crate::matching::translit::Script;
 
 thread_local! {
     /// Per-thread counters over the vocabulary for trigram overlap (reset after each use).
@@ -43,7 +45,8 @@ impl NameIndex {
                 skel: self.vocab.skel(id),
                 class: base,
                 rarity: 1.0,
-                translit: false,
+                script: Script::Latin,
+                orig: None,
             };
             let (s, _) = score::token_sim(t, &other, params);
             if s > 0.0 {
@@ -54,6 +57,19 @@ impl NameIndex {
             if let Some(ids) = self.by_skel.get(t.skel) {
                 for &id in ids.iter().take(200) {
                     consider(id, out);
+                }
+            }
+        }
+        if t.script.is_loose() {
+            // A loose transcription (普京 PUJING, プーチン PUCHIN) finds the Latin words with
+            // its consonants.
+            let mut key = Vec::new();
+            coarse_key(t.text, t.script == Script::Kana, &mut key);
+            if key.len() >= 2 {
+                if let Some(ids) = self.by_coarse.get(&super::pack_coarse(&key)) {
+                    for &id in ids.iter().take(200) {
+                        consider(id, out);
+                    }
                 }
             }
         }
@@ -167,7 +183,8 @@ impl NameIndex {
                         skel: &sk,
                         class: Class::Word,
                         rarity: 1.0,
-                        translit: false,
+                        script: t.script,
+                        orig: None,
                     };
                     self.similar_tokens(&jt, params, false, &mut sim);
                     for &(id, s) in &sim {

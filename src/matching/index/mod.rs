@@ -57,6 +57,29 @@ pub struct NameIndex {
     trigram_rows: Csr,
     /// Tokens by transliteration skeleton.
     by_skel: HashMap<Box<[u8]>, Vec<u32>>,
+    /// Tokens by coarse consonant key (`romanize::coarse_key`), packed: loose transcriptions
+    /// (Han, kana, Hangul …) find their Latin spellings through it.
+    by_coarse: HashMap<u64, Vec<u32>>,
+}
+
+/// A coarse key packed four bits a letter (keys of 2–16 letters), 0 if it does not fit.
+pub(super) fn pack_coarse(key: &[u8]) -> u64 {
+    if key.len() < 2 || key.len() > 16 {
+        return 0;
+    }
+    key.iter().fold(0u64, |acc, &c| {
+        let v = match c {
+            b'P' => 1,
+            b'T' => 2,
+            b'K' => 3,
+            b'R' => 4,
+            b'S' => 5,
+            b'M' => 6,
+            b'N' => 7,
+            _ => 8,
+        };
+        acc << 4 | v
+    })
 }
 
 /// Tokens that say nothing about which entity a name belongs to: not used to find candidates.
@@ -137,7 +160,9 @@ impl NameIndex {
         let mut trigram_ids: HashMap<u32, u32> = HashMap::new();
         let mut tri_pairs: Vec<(u32, u32)> = Vec::new();
         let mut by_skel: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
+        let mut by_coarse: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut buf = Vec::new();
+        let mut ck = Vec::new();
         for t in 0..ntok as u32 {
             if postings.row(t as usize).is_empty() {
                 continue;
@@ -155,6 +180,13 @@ impl NameIndex {
             if sk.len() >= 3 {
                 by_skel.entry(sk.into()).or_default().push(t);
             }
+            if (3..=16).contains(&text.len()) && text.iter().all(u8::is_ascii_alphabetic) {
+                crate::matching::romanize::coarse_key(text, false, &mut ck);
+                let packed = pack_coarse(&ck);
+                if packed != 0 {
+                    by_coarse.entry(packed).or_default().push(t);
+                }
+            }
         }
         let trigram_rows = Csr::build(trigram_ids.len(), &tri_pairs);
         NameIndex {
@@ -171,6 +203,7 @@ impl NameIndex {
             trigrams: trigram_ids,
             trigram_rows,
             by_skel,
+            by_coarse,
         }
     }
 
@@ -214,6 +247,12 @@ impl NameIndex {
                 .iter()
                 .map(|(k, v)| k.len() + v.capacity() * 4)
                 .sum::<usize>()
+            + self.by_coarse.capacity() * 40
+            + self
+                .by_coarse
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
     }
 
     fn record_name(&self, r: &Record) -> &str {
@@ -237,9 +276,7 @@ impl NameIndex {
 
     fn variant_view(&self, v: usize) -> Vec<STok<'_>> {
         let base = self.var_toks.starts[v] as usize;
-        let translit = self.records[self.var_record[v] as usize]
-            .notes
-            .transliterated;
+        let script = self.records[self.var_record[v] as usize].notes.script;
         self.var_toks
             .row(v)
             .iter()
@@ -249,9 +286,19 @@ impl NameIndex {
                 skel: self.vocab.skel(id),
                 class: self.var_class[base + k],
                 rarity: self.rarity[id as usize],
-                translit,
+                script,
+                orig: None,
             })
             .collect()
+    }
+
+    /// Position of variant `v` among its record's variants (they are stored together).
+    fn variant_rank(&self, v: usize) -> usize {
+        let r = self.var_record[v];
+        (0..v)
+            .rev()
+            .take_while(|&u| self.var_record[u] == r)
+            .count()
     }
 
     /// Best hit per record id at or above `opts.threshold`, best first, at most `opts.limit`.
@@ -264,7 +311,7 @@ impl NameIndex {
             .variants
             .iter()
             .map(|v| {
-                prepared::view(v, q.notes.transliterated)
+                prepared::view(v, q.notes)
                     .into_iter()
                     .map(|mut t| {
                         t.rarity = self.rarity_of(std::str::from_utf8(t.text).unwrap_or_default());
@@ -293,10 +340,27 @@ impl NameIndex {
             } else {
                 prepared::resolve(opts.schema, q.hint, rec.hint)
             };
-            let params = Params::for_schema(schema);
+            let params = Params {
+                chinese: q.notes.chinese && rec.notes.chinese,
+                ..Params::for_schema(schema)
+            };
             let cv = self.variant_view(v);
+            // Both written in Han, kana or Hangul: compare the characters (rare in the lists).
+            let native = match &q.native {
+                Some(nq) if rec.notes.script.is_cjk() => Some(prepared::native_align(
+                    nq,
+                    &prepared::native_variant(self.record_name(rec)),
+                    q.notes,
+                    rec.notes,
+                )),
+                _ => None,
+            };
             for (qi, qv) in q_views.iter().enumerate() {
-                let a = score::align(qv, &cv, &params);
+                let mut a = match &native {
+                    Some(n) => n.clone(),
+                    None => score::align(qv, &cv, &params),
+                };
+                prepared::acronym_rule(q.variants[qi].kind, self.var_kind[v], qv, &cv, &mut a);
                 let mut s = a.score;
                 if rec.schema != Schema::Unknown && schema_conflict(query_schema, rec.schema) {
                     s *= 0.85;
@@ -344,9 +408,26 @@ impl NameIndex {
             .map(|(id, s, ri, v, qi, a)| {
                 let rec = &self.records[ri as usize];
                 let name = self.record_name(rec);
-                let cv = self.variant_view(v);
+                // The list name prepared again, for what normalization rewrote (the index keeps
+                // only the tokens); the same tokens in the same places.
+                let listed = Prepared::new(name);
+                let native = q.native.is_some() && rec.notes.script.is_cjk();
+                let (qv, cv) = match (&q.native, &listed.native) {
+                    (Some(nq), Some(nc)) if native => (
+                        prepared::view(nq, q.notes),
+                        prepared::view(nc, listed.notes),
+                    ),
+                    _ => (
+                        q_views[qi].clone(),
+                        listed
+                            .variants
+                            .get(self.variant_rank(v))
+                            .map(|pv| prepared::view(pv, listed.notes))
+                            .unwrap_or_else(|| self.variant_view(v)),
+                    ),
+                };
                 let mut explanation = explain::describe(&explain::Context {
-                    q: &q_views[qi],
+                    q: &qv,
                     c: &cv,
                     q_kind: q.variants[qi].kind,
                     c_kind: self.var_kind[v],
@@ -354,6 +435,9 @@ impl NameIndex {
                     c_notes: rec.notes,
                     aligned: &a,
                 });
+                if native {
+                    explanation.push_str("; compared in the original script");
+                }
                 if let (Some(qc), Some(rc)) = (country, rec.country) {
                     explanation.push_str(if qc == rc {
                         "; same country"
