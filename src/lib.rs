@@ -49,26 +49,17 @@
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
-pub mod app;
-pub mod bench;
 pub mod bundle;
 pub mod cli;
-pub mod country;
-pub mod db;
 pub mod demo;
-pub mod error;
-pub mod evidence;
-pub mod export;
-pub mod gen;
-pub mod matching;
-pub mod model;
-pub mod osc52;
-pub mod products;
-pub mod progress;
-pub mod search;
-pub mod terminal;
-pub mod text;
-pub mod typeahead;
-pub mod ui;
+
+// The crates under their historical module names, so `tradescope::db::…` and the like keep
+// naming what they named before the workspace split.
+pub use tradescope_core::{country, evidence, model, products, progress, text};
+pub use tradescope_matching as matching;
+pub use tradescope_matching::typeahead;
+pub use tradescope_store as db;
+pub use tradescope_store::{error, export, search};
+pub use tradescope_tui::{app, osc52, terminal, ui};
 
 pub use error::{Error, Result};

@@ -3,8 +3,8 @@
 use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
-use crate::db::audit;
-use crate::error::Error;
+use tradescope_store::audit;
+use tradescope_store::error::Error;
 
 /// Append to the audit log. A failure to log does not hide the answer already printed, but it
 /// is reported: an auditor must know the record is missing.
@@ -51,9 +51,9 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
                     "#{:<5} {} {:<10} {:<13} {}",
                     r.id,
                     r.at,
-                    crate::text::sanitize::sanitize(&r.user),
+                    tradescope_core::text::sanitize::sanitize(&r.user),
                     r.action,
-                    crate::text::sanitize::sanitize(r.query.as_deref().unwrap_or(""))
+                    tradescope_core::text::sanitize::sanitize(r.query.as_deref().unwrap_or(""))
                 );
             }
             Ok(())
@@ -66,7 +66,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             } else {
                 // Spreadsheet-safe cells (queries are user input); on a terminal, no escape
                 // sequence reaches it (`output::data`).
-                let mut w = crate::text::spreadsheet::CsvWriter::new(super::output::data());
+                let mut w = tradescope_core::text::spreadsheet::CsvWriter::new(super::output::data());
                 for r in &rows {
                     w.serialize(r)?;
                 }

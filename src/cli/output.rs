@@ -24,11 +24,12 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
-use crate::text::{sanitize, sanitize_data};
+use tradescope_core::text::{sanitize, sanitize_data};
 
 /// One line of text on stdout, sanitized (see the module documentation). Same arguments as
 /// `println!`; never panics. The line must not hold intended line breaks: use one `outln!`
 /// per line. (`#[macro_use]` on `mod output` makes it visible in every CLI module.)
+#[macro_export]
 macro_rules! outln {
     () => {
         $crate::cli::output::line(format_args!(""))
@@ -39,6 +40,7 @@ macro_rules! outln {
 }
 
 /// One line on stderr, sanitized; write errors ignored. Same arguments as `eprintln!`.
+#[macro_export]
 macro_rules! errln {
     ($($arg:tt)*) => {
         $crate::cli::output::err_line(format_args!($($arg)*))
@@ -64,7 +66,7 @@ impl fmt::Display for OutputError {
             f,
             "cannot write the output (standard output): {}{}",
             self.error,
-            crate::error::io_hint(&self.error)
+            tradescope_store::error::io_hint(&self.error)
         )
     }
 }

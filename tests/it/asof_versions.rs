@@ -2,7 +2,7 @@
 //! shipments after that version's date, and parties imported after the removal are still
 //! linked to the past listing.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! Hostile and damaged database files, and an import running while another connection browses.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,6 +1,6 @@
 //! The demo generator: deterministic, synthetic, and it contains what the demo is for.
 
-mod common;
+use crate::common;
 
 use common::*;
 use rusqlite::Connection;

@@ -4,7 +4,7 @@
 //! it), then opened by each test. Terminal lifecycle (signals, panic, dead tty, resizes):
 //! tests/lifecycle.rs.
 
-mod tmux;
+use crate::tmux;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

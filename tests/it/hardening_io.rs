@@ -7,7 +7,7 @@
 //! The database: a DPL list of hostile names (escape sequences, 8-bit CSI, formula cells,
 //! Markdown/HTML) imported with the real importer, and two shipments.
 
-mod workbench;
+use crate::workbench;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

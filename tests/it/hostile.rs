@@ -3,7 +3,7 @@
 //! file, line and field, and then the database content is exactly what it was before.
 //! docs/hardening.md lists the cases and why each behaves as it does.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 
 #[path = "hostile_trade/cases.rs"]
 mod cases;
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Patent importers on the real bundled files (PatentsView assignees, curated patent records)
 //! and on PatentsView g_* files in the real layout; the CET reference table.
 
-mod common;
+use crate::common;
 
 use common::*;
 use tradescope::db::cet;

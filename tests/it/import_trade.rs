@@ -1,7 +1,7 @@
 //! Shipment importers on the real AMS rows, the synthetic AMS table set in the real layout, and
 //! the plain shipments CSV (the seed case).
 
-mod common;
+use crate::common;
 
 use common::*;
 use tradescope::db::import::{Format, ImportOptions};

@@ -1,7 +1,7 @@
 //! An import killed mid-way (kill -9, a dropped SSH session, a power cut) leaves the data that
 //! was there before intact and no trace of the partial import.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

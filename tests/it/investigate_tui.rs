@@ -4,7 +4,7 @@
 //! covered flags in details, cases (mark, export with provenance), the audit pane, OSC 52
 //! copy, and the Entities pane's screening mode.
 
-mod workbench;
+use crate::workbench;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tradescope::app::action::Pane;

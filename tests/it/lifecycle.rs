@@ -4,7 +4,7 @@
 //! the terminal is restored; a dead terminal ends the program within a second without burning
 //! CPU; no terminal is a clear error; resize storms down to 1×1 and up to 500×200 never crash it.
 
-mod tmux;
+use crate::tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

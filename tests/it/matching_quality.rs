@@ -6,7 +6,7 @@
 use tradescope::matching::eval::{metrics, parse_labelled, score_all};
 use tradescope::matching::DEFAULT_THRESHOLD;
 
-const PAIRS: &str = include_str!("data/name_pairs.csv");
+const PAIRS: &str = include_str!("../data/name_pairs.csv");
 
 #[test]
 fn labelled_pairs_meet_recall_and_f1_targets() {

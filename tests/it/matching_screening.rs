@@ -132,7 +132,7 @@ fn bill_of_lading_variants_of_listed_names_are_flagged() {
     let mut cases: Vec<(i64, String, String)> = Vec::new();
     while cases.len() < 2000 {
         let r = orgs[rng.usize(..orgs.len())];
-        let v = tradescope::gen::names::variant_of_text(&mut rng, &r.name);
+        let v = tradescope_bench::gen::names::variant_of_text(&mut rng, &r.name);
         cases.push((r.id, r.name.clone(), v));
     }
     // The cases as a CSV (name, entity_id), for running another build's `screen --file` on them.
@@ -185,7 +185,7 @@ fn one_listed_person_in_many_scripts_is_found() {
         .map(|r| r.id)
         .collect();
     assert!(!putin.is_empty(), "the bundled lists name PUTIN, Vladimir");
-    let text = include_str!("data/putin_scripts.csv");
+    let text = include_str!("../data/putin_scripts.csv");
     let body = text
         .lines()
         .filter(|l| !l.starts_with('#'))

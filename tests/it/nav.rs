@@ -2,7 +2,7 @@
 //! and patents, go back and forward with the exact position restored, drop stale answers, edit
 //! filters, page with keyset cursors, open the help.
 
-mod workbench;
+use crate::workbench;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tradescope::app::action::{Follow, Loaded, Pane};

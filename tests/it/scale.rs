@@ -6,8 +6,9 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 use tradescope::db::shipments::{self, ShipmentFilter, Sort};
-use tradescope::db::{self, bench};
-use tradescope::gen::{self, GenConfig, LinkScope};
+use tradescope::db;
+use tradescope_bench::baseline as bench;
+use tradescope_bench::gen::{self, GenConfig, LinkScope};
 use tradescope::progress::NoProgress;
 
 const SHIPMENTS: u64 = 6_000;
@@ -17,7 +18,7 @@ fn build() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("gen.db");
     let mut conn = db::open_rw(&path).expect("open");
-    tradescope::bench::import_lists(&mut conn, &NoProgress).expect("lists");
+    tradescope_bench::import_lists(&mut conn, &NoProgress).expect("lists");
     let cfg = GenConfig {
         shipments: SHIPMENTS,
         parties: PARTIES,
@@ -94,7 +95,7 @@ fn generated_data_is_consistent_and_every_drill_path_pages_like_a_full_sort() {
         SHIPMENTS as i64
     );
     // The indexes dropped for the load are back, exactly as schema.sql defines them.
-    let schema = include_str!("../schema.sql");
+    let schema = include_str!("../../crates/store/schema.sql");
     let mut stmt = conn
         .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('shipment', 'party') AND sql IS NOT NULL")
         .expect("prepare");

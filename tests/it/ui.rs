@@ -2,7 +2,7 @@
 //! settled over the fixture database: each pane, the detail view and the help at 80×24, the
 //! walk at 200×60, and no panic at any size down to 1×1.
 
-mod workbench;
+use crate::workbench;
 
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -148,7 +148,7 @@ fn any_size_draws_without_panic() {
 
 #[test]
 fn readme_key_reference_is_generated_from_the_keymap() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let table = tradescope::app::keymap::markdown_table();
     assert!(
         readme.contains(&table),

@@ -2,7 +2,7 @@
 //! over the fixture: the intersection, the trail tree, shipments before the listing with their
 //! as-of flags, and the screening mode, at 80×24 and at a wide size.
 
-mod workbench;
+use crate::workbench;
 
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

@@ -3,14 +3,14 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::db::shipments::ShipmentRow;
-use crate::error::Result;
+use tradescope_store::shipments::ShipmentRow;
+use tradescope_store::error::Result;
 
 /// How big a database is.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scale {
     pub shipments: i64,
-    /// Shipments made by `tradescope gen`.
+    /// Shipments made by `tradescope-bench gen`.
     pub generated: i64,
     pub parties: i64,
     pub entry_names: i64,
@@ -87,7 +87,7 @@ fn spread<T: Clone>(all: Vec<T>, n: usize) -> Vec<T> {
 
 // The row the Shipments pane shows, as `db::shipments` reads it: the baselines return the
 // same rows as the real queries.
-use crate::db::shipments::{row, FROM, ROW_COLUMNS as ROW};
+use tradescope_store::shipments::{row, FROM, ROW_COLUMNS as ROW};
 
 /// The naive drill query: the entity's parties' shipments in one WHERE, sorted by date. The
 /// party columns are found through an index, but the date order is not taken from one: every
@@ -121,7 +121,7 @@ pub fn naive_substring_page(
 pub fn fts_count(conn: &Connection, text: &str) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM shipment_fts WHERE shipment_fts MATCH ?1",
-        [crate::db::fts::phrase(text)],
+        [tradescope_store::fts::phrase(text)],
         |r| r.get(0),
     )?)
 }

@@ -1,4 +1,4 @@
-//! Bulk loading of generated trade data (`tradescope gen`): millions of parties and shipments in
+//! Bulk loading of generated trade data (`tradescope-bench gen`): millions of parties and shipments in
 //! one transaction, as fast as SQLite allows on a small machine.
 //!
 //! What makes it fast: the secondary indexes of `party` and `shipment` are dropped inside the
@@ -16,9 +16,9 @@ use std::time::Instant;
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use crate::db::now_utc;
-use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_store::now_utc;
+use tradescope_store::error::{Error, Result};
+use tradescope_core::progress::Progress;
 
 /// A party to insert. Parties are deduplicated on (norm, country): the caller guarantees it.
 #[derive(Debug, Clone)]
@@ -241,7 +241,7 @@ where
     t.lap("create indexes");
 
     progress.stage("full-text index", None);
-    crate::db::fts::bulk_index(&tx, "id >= ?1", [first_shipment_id], first_shipment_id)?;
+    tradescope_store::fts::bulk_index(&tx, "id >= ?1", [first_shipment_id], first_shipment_id)?;
     t.lap("full-text index");
 
     progress.stage("party counters", None);
@@ -254,7 +254,7 @@ where
 
     progress.stage("commit", None);
     // Stamped as checked, like an import: the next open skips the integrity check.
-    crate::db::safety::stamp(&tx)?;
+    tradescope_store::safety::stamp(&tx)?;
     tx.commit()?;
     t.lap("commit");
     Ok(BulkReport {

@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use super::report::Figure;
 use super::timing::Stat;
-use crate::db::bulk::{BulkParty, BulkShipment};
-use crate::db::import::{self, Format, ImportOptions, Input};
-use crate::db::{self};
-use crate::error::Result;
+use crate::bulk::{BulkParty, BulkShipment};
+use tradescope_store::import::{self, Format, ImportOptions, Input};
+use tradescope_store as db;
+use tradescope_store::error::Result;
 use crate::gen::{self, GenConfig};
-use crate::progress::NoProgress;
+use tradescope_core::progress::NoProgress;
 
 const HEADER: &[&str] = &[
     "record_id",
@@ -40,7 +40,7 @@ fn write_csv(
     parties: &[BulkParty],
     batches: impl Iterator<Item = Vec<BulkShipment>>,
 ) -> Result<u64> {
-    let io = |e: csv::Error| crate::error::Error::Io(std::io::Error::other(e));
+    let io = |e: csv::Error| tradescope_store::error::Error::Io(std::io::Error::other(e));
     let mut w = csv::Writer::from_path(path).map_err(io)?;
     w.write_record(HEADER).map_err(io)?;
     let mut n = 0u64;
@@ -102,10 +102,10 @@ pub fn measure(dir: &Path, shipments: u64, parties: u64) -> Result<Figure> {
     // The brand/model patterns `init` loads: every imported description is checked against
     // them (stored product detection), as in a real database.
     let tx = conn.transaction()?;
-    crate::db::products::load_tsv(
+    tradescope_store::products::load_tsv(
         &tx,
         "data/reference/product_patterns.tsv",
-        crate::products::DEFAULT_TSV,
+        tradescope_core::products::DEFAULT_TSV,
     )?;
     tx.commit()?;
     let t = Instant::now();

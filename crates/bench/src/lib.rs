@@ -1,7 +1,10 @@
-//! `tradescope bench`: builds (or reuses) a database of 10M shipments and 1M names, measures
+//! `tradescope-bench bench`: builds (or reuses) a database of 10M shipments and 1M names, measures
 //! every figure of issue 6 with many repetitions against a naive baseline in the same run, and
 //! writes BENCHMARKS.md. `--quick` does the same at 200K shipments in about a minute.
 
+pub mod baseline;
+pub mod bulk;
+pub mod gen;
 mod import;
 pub mod machine;
 mod queries;
@@ -21,10 +24,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::db::{self, bench as q};
-use crate::error::{Error, Result};
-use crate::gen::{self, GenConfig, GenReport, LinkScope};
-use crate::progress::Progress;
+use crate::baseline as q;
+use tradescope_store as db;
+use tradescope_store::error::{Error, Result};
+use crate::gen::{GenConfig, GenReport, LinkScope};
+use tradescope_core::progress::Progress;
 use report::Figure;
 use timing::Stat;
 
@@ -132,8 +136,8 @@ fn ensure_db(
 /// The bundled watch lists only (the benchmark's names come from them and from `gen`; the
 /// bundled patents and demo shipments would only slow the build down).
 pub fn import_lists(conn: &mut rusqlite::Connection, progress: &dyn Progress) -> Result<()> {
-    use crate::db::import::{self, Format, ImportOptions, Input};
-    for step in crate::bundle::steps() {
+    use tradescope_store::import::{self, Format, ImportOptions, Input};
+    for step in tradescope::bundle::steps() {
         if !matches!(step.format, Format::Csl | Format::Ofac | Format::Dpl) {
             continue;
         }
@@ -266,7 +270,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     figures.push(import::measure(dir, n, p)?);
 
     let mut import = Figure::new(
-        "bulk generation + load (`tradescope gen`, no parsing)",
+        "bulk generation + load (`tradescope-bench gen`, no parsing)",
         "≥ 300K rows/s",
         "rows/s",
     );
@@ -287,7 +291,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
                 .map(|p| format!("{} {:.1} s", p.name, p.seconds))
                 .collect();
             import.note = format!(
-                "`tradescope gen` end to end (generate, insert, rebuild 10 indexes, FTS5 trigram, \
+                "`tradescope-bench gen` end to end (generate, insert, rebuild 10 indexes, FTS5 trigram, \
                  counters, ANALYZE): {:.0} shipments/s; the insert phase alone: {:.0} shipments/s. \
                  Phases: {}. Linking {} busiest parties with the current matcher: {:.1} s ({:.0} \
                  parties/s), not included.",
@@ -356,9 +360,9 @@ fn render(
     let _ = writeln!(
         md,
         "# tradescope benchmarks{}\n\n\
-         Reproduce: `cargo run --release -- bench{}` (builds the database on first run, then \
+         Reproduce: `cargo run -p tradescope-bench --release -- bench{}` (builds the database on first run, then \
          reuses it). Every figure is measured in this run, with its baseline in the same run. \
-         Synthetic data (`tradescope gen`, seed 1): {} shipments, {} names (real list names + \
+         Synthetic data (`tradescope-bench gen`, seed 1): {} shipments, {} names (real list names + \
          generated trade parties).\n",
         if opts.quick { " (quick)" } else { "" },
         match (opts.quick, opts.size) {

@@ -16,7 +16,7 @@ pub fn facts(db: &Path) -> Vec<(String, String)> {
             "CPU".into(),
             cpu_model().unwrap_or_else(|| "unknown".into()),
         ),
-        ("date (UTC)".into(), crate::db::now_utc()),
+        ("date (UTC)".into(), tradescope_store::now_utc()),
         (
             "git commit".into(),
             git_commit().unwrap_or_else(|| "unknown".into()),

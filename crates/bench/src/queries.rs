@@ -8,10 +8,10 @@ use rusqlite::Connection;
 use super::machine::evict;
 use super::report::Figure;
 use super::timing::{time_ms, Stat};
-use crate::db::bench as q;
-use crate::db::shipments::{self, ShipmentFilter, Sort};
-use crate::db::{self};
-use crate::error::Result;
+use crate::baseline as q;
+use tradescope_store::shipments::{self, ShipmentFilter, Sort};
+use tradescope_store as db;
+use tradescope_store::error::Result;
 
 pub const PAGE: usize = 50;
 

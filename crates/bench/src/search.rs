@@ -6,8 +6,8 @@ use rusqlite::Connection;
 
 use super::report::Figure;
 use super::timing::Stat;
-use crate::error::Result;
-use crate::typeahead::{Corpus, Engine, Kind, Record, Scorer};
+use tradescope_store::error::Result;
+use tradescope_matching::typeahead::{Corpus, Engine, Kind, Record, Scorer};
 
 /// Queries an analyst types: full names, fragments, and short prefixes (the slow case).
 pub const QUERIES: &[&str] = &[
@@ -32,7 +32,7 @@ pub const QUERIES: &[&str] = &[
 /// The workbench's own search corpus (every list name and alias, party and assignee), loaded
 /// by the workbench's loader.
 pub fn load_corpus(conn: &Connection) -> Result<Corpus> {
-    Corpus::load(conn)
+    tradescope_store::names::corpus(conn)
 }
 
 pub struct SearchFigures {
@@ -50,7 +50,7 @@ pub fn measure(conn: &Connection, reps: usize) -> Result<SearchFigures> {
         engine,
         load_ms,
         reps,
-        "the workbench's loader (Corpus::load)",
+        "the workbench's loader (names::corpus)",
     ))
 }
 
@@ -127,7 +127,7 @@ pub fn measure_generated(conn: &Connection, parties: u64, reps: usize) -> Result
 }
 
 /// Share of the naive top `limit` records that the engine's top `limit` also has.
-fn agreement(fast: &[crate::typeahead::Hit], naive: &[crate::typeahead::Hit]) -> f64 {
+fn agreement(fast: &[tradescope_matching::typeahead::Hit], naive: &[tradescope_matching::typeahead::Hit]) -> f64 {
     if naive.is_empty() {
         return if fast.is_empty() { 1.0 } else { 0.0 };
     }
@@ -185,8 +185,8 @@ fn measure_scorer(engine: &mut Engine, naive: Stat, reps: usize) -> (Figure, Fig
          query{}.",
         QUERIES.len(),
         QUERIES.join(", "),
-        crate::typeahead::RERANK,
-        crate::typeahead::SCATTERED,
+        tradescope_matching::typeahead::RERANK,
+        tradescope_matching::typeahead::SCATTERED,
         mean_agree * 100.0,
         min_agree * 100.0,
         if min_agree < 1.0 {

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::error::Result;
+use tradescope_store::error::Result;
 
 /// A summary of repeated measurements of one quantity.
 #[derive(Debug, Clone, Copy, Serialize, Default)]

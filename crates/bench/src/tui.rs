@@ -12,9 +12,9 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::terminal::Counter;
-use crate::app::action::Pane;
-use crate::app::{keymap, update, Action, Command, Executor, Model, Worker};
-use crate::error::Result;
+use tradescope_tui::app::action::Pane;
+use tradescope_tui::app::{keymap, update, Action, Command, Executor, Model, Worker};
+use tradescope_store::error::Result;
 
 /// The terminal size of the measurements (a common laptop terminal).
 pub const WIDTH: u16 = 160;
@@ -41,10 +41,10 @@ pub fn first_frame(db: &Path, reps: usize) -> Result<Vec<f64>> {
     let mut out = Vec::with_capacity(reps);
     for _ in 0..reps {
         let t = Instant::now();
-        drop(crate::db::open_ro(db)?);
+        drop(tradescope_store::open_ro(db)?);
         let model = Model::new(db.display().to_string(), WIDTH, HEIGHT, true);
         let mut term = terminal(&Counter::default())?;
-        term.draw(|f| crate::ui::draw(&model, f))?;
+        term.draw(|f| tradescope_tui::ui::draw(&model, f))?;
         out.push(ms(t));
     }
     Ok(out)
@@ -80,7 +80,7 @@ pub fn keystrokes(db: &Path, words: &[&str], interval: Duration) -> Result<Keyst
     });
     let mut m = Model::new(db.display().to_string(), WIDTH, HEIGHT, true);
     let mut term = terminal(&Counter::default())?;
-    term.draw(|f| crate::ui::draw(&m, f))?;
+    term.draw(|f| tradescope_tui::ui::draw(&m, f))?;
     let t = Instant::now();
     ex.dispatch(update(&mut m, Action::Start));
     // Wait until the names are in (the workbench shows "loading names" meanwhile).
@@ -105,14 +105,14 @@ pub fn keystrokes(db: &Path, words: &[&str], interval: Duration) -> Result<Keyst
         }
         for c in word.chars() {
             if drain(&mut m, &ex, &rx) {
-                term.draw(|f| crate::ui::draw(&m, f))?;
+                term.draw(|f| tradescope_tui::ui::draw(&m, f))?;
             }
             let busy = m.screen().loading;
             let t = Instant::now();
             if let Some(a) = keymap::lookup(&m, key(c)) {
                 ex.dispatch(update(&mut m, a));
             }
-            term.draw(|f| crate::ui::draw(&m, f))?;
+            term.draw(|f| tradescope_tui::ui::draw(&m, f))?;
             latencies.push(ms(t));
             while_busy += usize::from(busy);
             std::thread::sleep(interval);
@@ -161,7 +161,7 @@ pub fn selection_move_bytes(db: &Path, moves: usize) -> Result<(Vec<f64>, Vec<f6
     settle(&mut m, &mut w, cmds);
     let counter = Counter::default();
     let mut term = terminal(&counter)?;
-    term.draw(|f| crate::ui::draw(&m, f))?;
+    term.draw(|f| tradescope_tui::ui::draw(&m, f))?;
     let (mut per_move, mut full) = (Vec::new(), Vec::new());
     for i in 0..moves {
         // Down through the first page, then back up, so every move changes the selection.
@@ -173,12 +173,12 @@ pub fn selection_move_bytes(db: &Path, moves: usize) -> Result<(Vec<f64>, Vec<f6
         let cmds = update(&mut m, a);
         settle(&mut m, &mut w, cmds);
         let before = counter.0.load(std::sync::atomic::Ordering::Relaxed);
-        term.draw(|f| crate::ui::draw(&m, f))?;
+        term.draw(|f| tradescope_tui::ui::draw(&m, f))?;
         per_move.push((counter.0.load(std::sync::atomic::Ordering::Relaxed) - before) as f64);
         if i % 4 == 0 {
             let fresh = Counter::default();
             let mut t2 = terminal(&fresh)?;
-            t2.draw(|f| crate::ui::draw(&m, f))?;
+            t2.draw(|f| tradescope_tui::ui::draw(&m, f))?;
             full.push(
                 (fresh.0.load(std::sync::atomic::Ordering::Relaxed) + b"\x1b[2J".len()) as f64,
             );
@@ -211,7 +211,7 @@ pub fn open_like_the_workbench<T>(db: &Path, measure: impl FnOnce(usize) -> T) -
     let cmds = update(&mut m, Action::Pane(Pane::Shipments));
     settle(&mut m, &mut w, cmds);
     let mut term = terminal(&Counter::default())?;
-    term.draw(|f| crate::ui::draw(&m, f))?;
+    term.draw(|f| tradescope_tui::ui::draw(&m, f))?;
     let out = measure(names);
     // Dropped only now: measured with the engine, the model and the frame in memory.
     drop((m, w, term));

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const TABLE: &str = include_str!("../data/reference/countries.tsv");
+const TABLE: &str = include_str!("../../../data/reference/countries.tsv");
 
 struct Countries {
     by_key: HashMap<String, &'static str>,

@@ -6,7 +6,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Serialize;
 
 /// The bundled default table.
-pub const DEFAULT_TSV: &str = include_str!("../data/reference/product_patterns.tsv");
+pub const DEFAULT_TSV: &str = include_str!("../../../data/reference/product_patterns.tsv");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pattern {

@@ -20,6 +20,7 @@
 //!
 //! See docs/matching.md for the thresholds and measured quality.
 
+pub mod typeahead;
 pub mod dob;
 pub mod eval;
 mod explain;

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::db::import::input::hex;
-use crate::db::now_utc;
+use crate::import::input::hex;
+use crate::now_utc;
 use crate::error::Result;
 
 /// The hash before the first row.
@@ -269,7 +269,7 @@ mod tests {
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open_rw(&dir.path().join("a.db")).unwrap();
+        let conn = crate::open_rw(&dir.path().join("a.db")).unwrap();
         (dir, conn)
     }
 

@@ -5,10 +5,10 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::db::covered::{Covered, CoveredFlag};
-use crate::db::{asof, audit, entities, now_utc, parties, patents, products, shipments};
+use crate::covered::{Covered, CoveredFlag};
+use crate::{asof, audit, entities, now_utc, parties, patents, products, shipments};
 use crate::error::{Error, Result};
-use crate::model::{RecordKind, SourceRef};
+use tradescope_core::model::{RecordKind, SourceRef};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseSummary {
@@ -306,7 +306,7 @@ pub fn export(conn: &Connection, name: &str) -> Result<CaseExport> {
         exported_at: now_utc(),
         exported_by: audit::current_user(),
         tradescope_version: env!("CARGO_PKG_VERSION").to_string(),
-        matcher_version: crate::matching::MATCHER_VERSION.to_string(),
+        matcher_version: tradescope_matching::MATCHER_VERSION.to_string(),
         list_versions: audit::list_versions(conn)?,
         items,
     })

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, Transaction};
 
-use crate::db::import::patent_writer::normalize_cpc;
-use crate::db::reference_tsv;
+use crate::import::patent_writer::normalize_cpc;
+use crate::reference_tsv;
 use crate::error::{Error, Result};
 
 /// The bundled mapping.
-pub const DEFAULT_TSV: &str = include_str!("../../data/reference/cet_cpc.tsv");
+pub const DEFAULT_TSV: &str = include_str!("../../../data/reference/cet_cpc.tsv");
 
 const EXPORT_PREAMBLE: &str = "\
 # Critical and emerging technology (CET) areas and the CPC prefixes that stand for them.

@@ -6,12 +6,12 @@
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use crate::db::reference_tsv;
+use crate::reference_tsv;
 use crate::error::{Error, Result};
-use crate::matching::{self, NameIndex, NameRecord, Schema, SearchOptions};
+use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
 
 /// The bundled table.
-pub const DEFAULT_TSV: &str = include_str!("../../data/reference/covered_equipment.tsv");
+pub const DEFAULT_TSV: &str = include_str!("../../../data/reference/covered_equipment.tsv");
 
 const EXPORT_PREAMBLE: &str = "\
 # Covered telecommunications and video-surveillance equipment makers, exported from tradescope.

@@ -61,7 +61,7 @@ pub fn io_hint(e: &std::io::Error) -> &'static str {
 
 /// A corruption error met after opening (a damaged page read by a query) says what to do.
 fn corruption_hint(e: &rusqlite::Error) -> &'static str {
-    if crate::db::safety::is_corruption(e) {
+    if crate::safety::is_corruption(e) {
         " (the database file is corrupt; check it with `tradescope --check stats`, restore it \
          from a backup or build a new one by importing the lists again)"
     } else {

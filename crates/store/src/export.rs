@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::db::cases::CaseExport;
+use crate::cases::CaseExport;
 use crate::error::{Error, Result};
 
 /// Write `text` to a new file at `path`, created exclusively (`O_CREAT | O_EXCL`): an existing
@@ -188,18 +188,18 @@ fn csv_text(e: &CaseExport) -> Result<String> {
             e.exported_by.clone(),
         ]);
     }
-    Ok(crate::text::spreadsheet::csv_text(rows))
+    Ok(tradescope_core::text::spreadsheet::csv_text(rows))
 }
 
 /// Untrusted text in Markdown: sanitized and inert (no link, image, HTML or table break can
 /// come from it; see text::markdown).
 fn cell(s: &str) -> String {
-    crate::text::markdown::inline(s)
+    tradescope_core::text::markdown::inline(s)
 }
 
 /// A hash or other token as a code span that nothing inside can close.
 fn code(s: &str) -> String {
-    crate::text::markdown::code(s)
+    tradescope_core::text::markdown::code(s)
 }
 
 fn markdown(e: &CaseExport) -> String {

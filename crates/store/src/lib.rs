@@ -8,12 +8,12 @@
 
 pub mod asof;
 pub mod audit;
-pub mod bench;
-pub mod bulk;
 pub mod cases;
 pub mod cet;
 pub mod covered;
 pub mod entities;
+pub mod error;
+pub mod export;
 pub mod fts;
 pub mod import;
 pub mod intersect;
@@ -26,6 +26,7 @@ pub mod patents;
 pub mod products;
 mod reference_tsv;
 pub mod safety;
+pub mod search;
 pub mod shipments;
 pub mod sources;
 mod sql_text;

@@ -8,8 +8,8 @@ use rusqlite::{params, Transaction};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::matching::{self, NameIndex, NameRecord, Schema, SearchOptions};
-use crate::progress::Progress;
+use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
+use tradescope_core::progress::Progress;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct LinkReport {
@@ -197,7 +197,7 @@ pub fn link_new_records(tx: &Transaction, source_id: i64) -> Result<LinkReport> 
     })
 }
 
-/// Link the parties of `source_id` (millions, after `tradescope gen`) against all current
+/// Link the parties of `source_id` (millions, after `tradescope-bench gen`) against all current
 /// entries, `chunk` parties at a time: memory stays bounded by the chunk, the matching of each
 /// chunk runs on all cores. With `busiest`, only that many parties are linked, the most active
 /// first (a matcher too slow for millions still links the parties analysts reach most often).

@@ -4,10 +4,10 @@
 use rusqlite::{params, Connection};
 use serde_json::json;
 
-use crate::country;
-use crate::db::{entities, parties, patents, shipments};
+use tradescope_core::country;
+use crate::{entities, parties, patents, shipments};
 use crate::error::Result;
-use crate::model::{LinkItem, RecordKind};
+use tradescope_core::model::{LinkItem, RecordKind};
 
 fn item(kind: &str, id: Option<i64>, label: String, count: Option<i64>) -> LinkItem {
     LinkItem {

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The complete, current schema.
-pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 
 /// Upgrade steps: `STEPS[i]` takes a database from version `i + 1` to `i + 2`.
 const STEPS: &[&str] = &[];

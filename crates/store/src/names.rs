@@ -2,7 +2,10 @@
 //! store them compactly: list entries (primary names and aliases of current entries), trade
 //! parties and patent assignees.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::Connection;
+use tradescope_matching::typeahead::{Corpus, Kind, Record};
 
 use crate::error::Result;
 
@@ -114,4 +117,69 @@ fn other(conn: &Connection, sql: &str, f: &mut dyn FnMut(OtherRecord)) -> Result
         });
     }
     Ok(())
+}
+
+/// Every current list name and alias, every trade party and every patent assignee.
+/// One record per listing: the same listing in two datasets shows once.
+pub fn corpus(conn: &Connection) -> Result<Corpus> {
+    let mut c = Corpus::new();
+    let mut by_entry: HashMap<i64, u32> = HashMap::new();
+    let mut by_listing: HashMap<String, u32> = HashMap::new();
+    entries(conn, &mut |e| {
+        let idx = match by_listing.get(&e.listing_key) {
+            Some(&i) => i,
+            None => {
+                let i = c.add_record(Record {
+                    kind: Kind::Entity,
+                    id: e.id,
+                    name: e.name.into(),
+                    badge: e.list_code.into(),
+                    country: e.country.map(Into::into),
+                    programs: e.programs.map(Into::into),
+                    start_date: e.start_date.map(Into::into),
+                    end_date: e.end_date.map(Into::into),
+                    synthetic: e.synthetic,
+                    weight: 0,
+                });
+                by_listing.insert(e.listing_key, i);
+                i
+            }
+        };
+        by_entry.insert(e.id, idx);
+    })?;
+    drop(by_listing);
+    // The same name of the same listing from two datasets is one candidate.
+    let mut seen: HashSet<(u32, String)> = HashSet::new();
+    entry_names(conn, &mut |entry, name| {
+        if let Some(&rec) = by_entry.get(&entry) {
+            if seen.insert((rec, name.to_string())) {
+                c.add_name(rec, name);
+            }
+        }
+    })?;
+    drop(seen);
+    // Parties and assignees are most of the names: room for them up front, so the vectors
+    // are not grown by doubling (and copied) on the way to a million.
+    let (n_parties, n_assignees) = other_counts(conn)?;
+    c.reserve(n_parties + n_assignees);
+    for (kind, badge) in [(Kind::Party, "PARTY"), (Kind::Assignee, "ASSIGNEE")] {
+        let mut add = |o: OtherRecord| {
+            let rec = c.add_plain(
+                kind,
+                o.id,
+                &o.name,
+                badge,
+                o.country.as_deref(),
+                o.synthetic,
+                o.weight,
+            );
+            c.add_name(rec, &o.name);
+        };
+        match kind {
+            Kind::Party => parties(conn, &mut add)?,
+            _ => assignees(conn, &mut add)?,
+        }
+    }
+    c.shrink();
+    Ok(c)
 }

@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Party, SourceRef};
+use tradescope_core::model::{Party, SourceRef};
 
 pub fn get(conn: &Connection, id: i64) -> Result<Party> {
     conn.query_row(

@@ -9,10 +9,10 @@ use rayon::prelude::*;
 use rusqlite::{params, Connection, Statement, Transaction};
 use serde::Serialize;
 
-use crate::db::entities;
+use crate::entities;
 use crate::error::{Error, Result};
-use crate::matching::{self, NameIndex, SearchOptions};
-use crate::products::{self, Detector, Pattern};
+use tradescope_matching::{self as matching, NameIndex, SearchOptions};
+use tradescope_core::products::{self, Detector, Pattern};
 
 /// Model numbers are compared by their letters and digits: "IDS 2CD7A46G0 IZHS" (as a customs
 /// broker retyped it) is "iDS-2CD7A46G0-IZHS".

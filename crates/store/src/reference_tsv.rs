@@ -1,7 +1,7 @@
 //! The small editable reference tables (CET ↔ CPC, covered makers) as TSV: blank lines and `#`
 //! comments skipped, the first remaining line is the header, fields trimmed, empty = absent.
 
-use crate::db::import::fields::Header;
+use crate::import::fields::Header;
 use crate::error::{Error, Result};
 
 /// One data line of a reference table.

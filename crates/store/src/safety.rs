@@ -24,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::migrate::{SCHEMA_SQL, SCHEMA_VERSION};
 use super::sql_text::{called_functions, normalize_sql};
 use crate::error::{Error, Result};
-use crate::text::truncate_to_width;
+use tradescope_core::text::truncate_to_width;
 
 /// When to run the full integrity check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::db::covered::{Covered, CoveredFlag};
-use crate::db::entities;
+use crate::covered::{Covered, CoveredFlag};
+use crate::entities;
 use crate::error::Result;
-use crate::matching::{self, Hit, NameIndex, SearchOptions};
+use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
 
 /// Lowest matcher score `search` shows: broader than screening, it is an exploration tool.
 pub const SEARCH_THRESHOLD: f64 = 0.6;
@@ -167,14 +167,14 @@ impl ScreenQuery {
         for w in line.split_whitespace() {
             let lower = w.to_ascii_lowercase();
             if let Some(v) = lower.strip_prefix("dob:") {
-                match crate::matching::dob::parse_query(v) {
+                match tradescope_matching::dob::parse_query(v) {
                     Some(_) => q.dob = Some(v.to_string()),
                     None => q.problems.push(format!(
                         "{w} ignored: a date of birth is YYYY or YYYY-MM-DD"
                     )),
                 }
             } else if let Some(v) = w.get(8..).filter(|_| lower.starts_with("country:")) {
-                match crate::country::code(v) {
+                match tradescope_core::country::code(v) {
                     Some(c) => q.country = Some(c.to_string()),
                     None => q
                         .problems

@@ -1,10 +1,11 @@
-//! `tradescope bench`: run the benchmark, print the results table, write BENCHMARKS.md.
+//! `tradescope-bench bench`: run the benchmark, print the results table, write BENCHMARKS.md.
 
 use std::path::PathBuf;
 
-use super::output::{self, json};
-use super::progress::Bar;
-use crate::bench::{self, report, BenchOptions};
+use tradescope::cli::output::{self, json};
+use tradescope::cli::progress::Bar;
+use tradescope::outln;
+use tradescope_bench::{self as bench, report, BenchOptions};
 
 /// What `bench` does besides the full run.
 pub struct What {
@@ -74,7 +75,7 @@ pub fn cmd_bench(
 
 /// `bench --search-names N`: the name-search rows over the lists + N generated names.
 pub fn cmd_search_names(db: &std::path::Path, parties: u64) -> anyhow::Result<()> {
-    let conn = crate::db::open_ro(db)?;
+    let conn = tradescope_store::open_ro(db)?;
     let s = bench::search::measure_generated(&conn, parties, 5)?;
     let mut figures = vec![s.load];
     for (full, typing) in s.engines {

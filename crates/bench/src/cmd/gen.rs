@@ -1,12 +1,13 @@
-//! `tradescope gen`: synthetic data at scale, with the timing of every phase.
+//! `tradescope-bench gen`: synthetic data at scale, with the timing of every phase.
 
 use std::path::Path;
 
-use super::output::{json, thousands};
-use super::progress::Bar;
-use crate::db;
-use crate::error::Error;
-use crate::gen::{self, GenConfig, LinkScope};
+use tradescope::cli::output::{json, thousands};
+use tradescope::cli::progress::Bar;
+use tradescope::outln;
+use tradescope_store as db;
+use tradescope_store::error::Error;
+use tradescope_bench::gen::{self, GenConfig, LinkScope};
 
 pub fn cmd_gen(
     db_path: &Path,

@@ -1,4 +1,4 @@
-//! Synthetic trade data at scale for `tradescope gen` and the benchmark: trade parties with the
+//! Synthetic trade data at scale for `tradescope-bench gen` and the benchmark: trade parties with the
 //! spelling variants real manifests have, Zipf-like activity (a few importers receive a large
 //! share of all freight), stable buyer–supplier relationships, transshipment through hub
 //! countries, long descriptions with model numbers, realistic HS codes, ports and carriers, dates
@@ -22,8 +22,8 @@ use chrono::Datelike;
 
 use fastrand::Rng;
 
-use crate::db::bulk::BulkParty;
-use crate::matching::normalize_key;
+use crate::bulk::BulkParty;
+use tradescope_matching::normalize_key;
 use names::Company;
 
 /// First day of generated shipments, and how many years they span.
@@ -251,7 +251,7 @@ pub fn parties(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::bulk::BulkShipment;
+    use crate::bulk::BulkShipment;
     use std::collections::HashMap;
 
     fn small() -> (Vec<BulkParty>, Roles) {

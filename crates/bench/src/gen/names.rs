@@ -211,7 +211,7 @@ pub fn address(rng: &mut Rng, country: &str, city: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::normalize_key;
+    use tradescope_matching::normalize_key;
 
     #[test]
     fn legal_form_variants_keep_the_company_recognizable() {

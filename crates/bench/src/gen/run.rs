@@ -1,4 +1,4 @@
-//! `tradescope gen` end to end: generate parties (this thread) and shipments (a second thread),
+//! `tradescope-bench gen` end to end: generate parties (this thread) and shipments (a second thread),
 //! bulk-load them (this thread), then link the new parties to list entries.
 
 use std::collections::HashSet;
@@ -9,11 +9,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{parties, spawn_shipments, GenConfig};
-use crate::db::bulk::{self, BulkReport, Phase, SourceInfo};
-use crate::db::{entities, link};
-use crate::error::Result;
-use crate::matching::Schema;
-use crate::progress::Progress;
+use crate::bulk::{self, BulkReport, Phase, SourceInfo};
+use tradescope_store::{entities, link};
+use tradescope_store::error::Result;
+use tradescope_matching::Schema;
+use tradescope_core::progress::Progress;
 
 /// Dataset name of the `source` row generated data is recorded under.
 pub const DATASET: &str = "gen";

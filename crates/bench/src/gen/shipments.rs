@@ -8,7 +8,7 @@ use fastrand::Rng;
 use super::describe::Catalog;
 use super::vocab::GOODS;
 use super::*;
-use crate::db::bulk::BulkShipment;
+use crate::bulk::BulkShipment;
 
 /// Makes shipments batch by batch (an iterator, so it can run on its own thread).
 pub struct Shipments {

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use super::flat::trigrams_of;
 use super::{indexable, NameIndex, MAX_CANDIDATES};
-use crate::matching::romanize::coarse_key;
-use crate::matching::score::{self, Params, STok};
-use crate::matching::tables::Class;
-use crate::matching::textsim::skeleton;
-use crate::matching::translit::Script;
+use crate::romanize::coarse_key;
+use crate::score::{self, Params, STok};
+use crate::tables::Class;
+use crate::textsim::skeleton;
+use crate::translit::Script;
 
 thread_local! {
     /// Per-thread counters over the vocabulary for trigram overlap (reset after each use).
@@ -125,7 +125,7 @@ impl NameIndex {
     /// to token similarity and those do not depend on context.
     fn var_toks_class_any(&self, id: u32) -> Class {
         let text = self.vocab.text(id);
-        if crate::matching::tables::is_number(text) {
+        if crate::tables::is_number(text) {
             Class::Number
         } else {
             Class::Word

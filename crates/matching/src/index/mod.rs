@@ -181,7 +181,7 @@ impl NameIndex {
                 by_skel.entry(sk.into()).or_default().push(t);
             }
             if (3..=16).contains(&text.len()) && text.iter().all(u8::is_ascii_alphabetic) {
-                crate::matching::romanize::coarse_key(text, false, &mut ck);
+                crate::romanize::coarse_key(text, false, &mut ck);
                 let packed = pack_coarse(&ck);
                 if packed != 0 {
                     by_coarse.entry(packed).or_default().push(t);

@@ -5,12 +5,8 @@
 //! names take about 90 MB instead of the ~280 MB a `Record` with six boxed strings each took.
 //! A full [`Record`] is built only for the rows a result shows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use rusqlite::Connection;
-
-use crate::db::names;
-use crate::error::Result;
 
 /// What kind of record a candidate name belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,7 +146,7 @@ impl Corpus {
 
     /// Add a record without programs or dates (parties, assignees) from borrowed fields.
     #[allow(clippy::too_many_arguments)]
-    fn add_plain(
+    pub fn add_plain(
         &mut self,
         kind: Kind,
         id: i64,
@@ -263,69 +259,10 @@ impl Corpus {
         self.extras.shrink_to_fit();
     }
 
-    /// Every current list name and alias, every trade party and every patent assignee.
-    /// One record per listing: the same listing in two datasets shows once.
-    pub fn load(conn: &Connection) -> Result<Corpus> {
-        let mut c = Corpus::new();
-        let mut by_entry: HashMap<i64, u32> = HashMap::new();
-        let mut by_listing: HashMap<String, u32> = HashMap::new();
-        names::entries(conn, &mut |e| {
-            let idx = match by_listing.get(&e.listing_key) {
-                Some(&i) => i,
-                None => {
-                    let i = c.add_record(Record {
-                        kind: Kind::Entity,
-                        id: e.id,
-                        name: e.name.into(),
-                        badge: e.list_code.into(),
-                        country: e.country.map(Into::into),
-                        programs: e.programs.map(Into::into),
-                        start_date: e.start_date.map(Into::into),
-                        end_date: e.end_date.map(Into::into),
-                        synthetic: e.synthetic,
-                        weight: 0,
-                    });
-                    by_listing.insert(e.listing_key, i);
-                    i
-                }
-            };
-            by_entry.insert(e.id, idx);
-        })?;
-        drop(by_listing);
-        // The same name of the same listing from two datasets is one candidate.
-        let mut seen: HashSet<(u32, String)> = HashSet::new();
-        names::entry_names(conn, &mut |entry, name| {
-            if let Some(&rec) = by_entry.get(&entry) {
-                if seen.insert((rec, name.to_string())) {
-                    c.add_name(rec, name);
-                }
-            }
-        })?;
-        drop(seen);
-        // Parties and assignees are most of the names: room for them up front, so the vectors
-        // are not grown by doubling (and copied) on the way to a million.
-        let (parties, assignees) = names::other_counts(conn)?;
-        c.records.reserve_exact(parties + assignees);
-        c.slots.reserve_exact(parties + assignees);
-        for (kind, badge) in [(Kind::Party, "PARTY"), (Kind::Assignee, "ASSIGNEE")] {
-            let mut add = |o: names::OtherRecord| {
-                let rec = c.add_plain(
-                    kind,
-                    o.id,
-                    &o.name,
-                    badge,
-                    o.country.as_deref(),
-                    o.synthetic,
-                    o.weight,
-                );
-                c.add_name(rec, &o.name);
-            };
-            match kind {
-                Kind::Party => names::parties(conn, &mut add)?,
-                _ => names::assignees(conn, &mut add)?,
-            }
-        }
-        c.shrink();
-        Ok(c)
+    /// Room for `n` more single-name records up front (parties and assignees are most of the
+    /// names: the vectors are not grown by doubling on the way to a million).
+    pub fn reserve(&mut self, n: usize) {
+        self.records.reserve_exact(n);
+        self.slots.reserve_exact(n);
     }
 }

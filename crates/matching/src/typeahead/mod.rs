@@ -9,7 +9,7 @@
 //! flag every few thousand names so a newer keystroke stops it; and when the query grows, only
 //! the previous query's matches are rescanned (any name that contains the longer query as a
 //! subsequence contains the shorter one too). This is the one search engine of the program:
-//! the workbench runs it and `tradescope bench` measures it (with nucleo-matcher as the final
+//! the workbench runs it and `tradescope-bench bench` measures it (with nucleo-matcher as the final
 //! scorer side by side, [`Scorer`]).
 
 mod corpus;

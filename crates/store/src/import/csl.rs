@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use crate::country;
+use tradescope_core::country;
 use crate::error::{Error, Result};
 
 use super::fields::{self, opt, split_multi, Header};

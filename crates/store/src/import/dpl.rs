@@ -5,7 +5,7 @@ use std::io::Read;
 
 use sha2::{Digest, Sha256};
 
-use crate::country;
+use tradescope_core::country;
 use crate::error::{Error, Result};
 
 use super::fields::{self, opt, Header};

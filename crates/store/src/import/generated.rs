@@ -5,10 +5,10 @@ use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use sha2::Digest;
 
 use super::{input, ImportReport};
-use crate::db::link;
-use crate::db::now_utc;
+use crate::link;
+use crate::now_utc;
 use crate::error::Result;
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 /// Records made by a program rather than read from a file (the demo data): stored like an
 /// import, as one synthetic source in one transaction, and linked. `fingerprint` identifies the

@@ -11,7 +11,7 @@ use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 /// One input file.
 #[derive(Clone, Debug)]

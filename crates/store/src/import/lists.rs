@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, Transaction};
 
 use crate::error::{Error, Result};
-use crate::matching;
+use tradescope_matching as matching;
 
 /// Fraction a list may shrink by on update before `--allow-shrink` is required.
 pub const MAX_SHRINK: f64 = 0.2;

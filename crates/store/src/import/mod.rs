@@ -24,10 +24,10 @@ pub mod trade;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
-use crate::db::link;
-use crate::db::now_utc;
+use crate::link;
+use crate::now_utc;
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 pub use generated::import_generated;
 pub use input::Input;
@@ -284,7 +284,7 @@ fn run(
         "UPDATE source SET row_count = ?1, as_of = ?2 WHERE id = ?3",
         params![report.rows as i64, report.as_of, source_id],
     )?;
-    crate::db::safety::stamp(&tx)?;
+    crate::safety::stamp(&tx)?;
     match finish {
         Finish::Commit => tx.commit()?,
         Finish::RollBack => tx.rollback()?,
@@ -332,7 +332,7 @@ fn import_list(
     if version.became_current {
         progress.stage("linking names", None);
         report.links = link::link_source_entries(tx, source_id, version.replaced)?;
-        report.links.maker_links = crate::db::products::link_makers(tx)?;
+        report.links.maker_links = crate::products::link_makers(tx)?;
     }
     report.version = Some(version);
     Ok(())

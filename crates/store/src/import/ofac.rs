@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use crate::country;
+use tradescope_core::country;
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 use super::fields::opt;
 use super::input::{decode, Input};

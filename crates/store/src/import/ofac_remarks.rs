@@ -1,7 +1,7 @@
 //! What the OFAC legacy files say only in their remarks field: the list of a non-SDN entry,
 //! the list's full name, the listing date and the identifiers (USCC, ISIN, passports, …).
 
-use crate::country;
+use tradescope_core::country;
 
 /// The legacy non-SDN file has no list column; the list is inferred from program and remarks.
 pub(super) fn cons_list_code(program: &str, remarks: &str) -> &'static str {
@@ -43,7 +43,7 @@ pub(super) fn listing_date(remarks: &str) -> Option<String> {
         .find_map(|item| item.strip_prefix("Listing Date ("))
         .and_then(|rest| rest.split_once(") "))
         .and_then(|(_, d)| {
-            crate::db::import::fields::date(d.trim_end_matches('.'))
+            crate::import::fields::date(d.trim_end_matches('.'))
                 .ok()
                 .flatten()
         })

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::{params, Connection, OptionalExtension, Statement};
 
 use crate::error::Result;
-use crate::matching;
+use tradescope_matching as matching;
 
 /// A patent number taken apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use crate::error::{Error, Result};
-use crate::progress::{NoProgress, Progress};
+use tradescope_core::progress::{NoProgress, Progress};
 
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::VersionReport;
-use crate::db::link::LinkReport;
+use crate::link::LinkReport;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {

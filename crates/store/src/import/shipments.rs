@@ -1,9 +1,9 @@
 //! The plain shipments CSV for users' own data, documented in docs/formats.md: one row per bill
 //! or shipment record, a header row, columns found by name (case-insensitive, aliases allowed).
 
-use crate::country;
+use tradescope_core::country;
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection, Statement};
 
-use crate::db::products::{ProductWriter, StoredDetector};
+use crate::products::{ProductWriter, StoredDetector};
 use crate::error::Result;
-use crate::matching;
+use tradescope_matching as matching;
 
 /// A party as read from a source row, before deduplication.
 #[derive(Debug, Clone, Default)]
@@ -289,7 +289,7 @@ impl<'c> TradeWriter<'c> {
         if let Some(first) = self.first_shipment {
             // Contentless FTS keyed by date key (db::fts): the index holds only what is inserted
             // here, in one statement over the id range this writer produced.
-            crate::db::fts::bulk_index(
+            crate::fts::bulk_index(
                 self.conn,
                 "id BETWEEN ?1 AND ?2 AND source_id = ?3",
                 params![first, self.last_shipment, self.source_id],

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::db::asof;
-use crate::db::covered::{Covered, CoveredFlag};
+use crate::asof;
+use crate::covered::{Covered, CoveredFlag};
 use crate::error::Result;
 
 /// Top consignees / destinations shown per row.

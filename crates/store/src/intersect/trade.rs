@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 
-use crate::db::asof::Range;
+use crate::asof::Range;
 use crate::error::Result;
 
 /// (consignee, destination, shipments, first date, last date) of one shipper.

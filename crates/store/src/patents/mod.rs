@@ -6,7 +6,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Assignee, Patent, SourceRef};
+use tradescope_core::model::{Assignee, Patent, SourceRef};
 
 mod order;
 
@@ -86,7 +86,7 @@ fn conditions(conn: &Connection, f: &PatentFilter) -> Result<(Vec<String>, Vec<V
         assignees.push(a);
     }
     if let Some(e) = f.entity_id {
-        let linked = crate::db::links::linked_assignee_ids(conn, e)?;
+        let linked = crate::links::linked_assignee_ids(conn, e)?;
         if linked.is_empty() {
             w.push("0".into());
         }

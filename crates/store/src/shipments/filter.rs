@@ -27,7 +27,7 @@ pub(super) fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<Strin
     if let Some(n) = f
         .party_name
         .as_deref()
-        .map(crate::matching::normalize_key)
+        .map(tradescope_matching::normalize_key)
         .filter(|n| !n.is_empty())
     {
         p.push(n.into());
@@ -82,10 +82,10 @@ pub(super) fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<Strin
     if let Some(t) = search_text(f).as_deref() {
         if t.chars().count() >= 3 {
             // FTS5 trigram: a quoted phrase is a case-insensitive substring match.
-            p.push(crate::db::fts::phrase(t).into());
+            p.push(crate::fts::phrase(t).into());
             w.push(format!(
                 "s.id IN (SELECT {} FROM shipment_fts WHERE shipment_fts MATCH ?{})",
-                crate::db::fts::id_of("rowid"),
+                crate::fts::id_of("rowid"),
                 p.len()
             ));
         } else {
@@ -113,7 +113,7 @@ pub(super) fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<Strin
         });
     }
     if f.carries_listed_products {
-        w.push(crate::db::products::CARRIES_LISTED_SQL.to_string());
+        w.push(crate::products::CARRIES_LISTED_SQL.to_string());
     }
     (w, p)
 }
@@ -124,7 +124,7 @@ pub(super) fn listed_ranges(
     f: &ShipmentFilter,
 ) -> Result<Option<(String, Vec<i64>)>> {
     match f.listed_at_date {
-        Some(_) => Ok(Some(crate::db::asof::listed_ranges_json(conn)?)),
+        Some(_) => Ok(Some(crate::asof::listed_ranges_json(conn)?)),
         None => Ok(None),
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Shipment, SourceRef};
+use tradescope_core::model::{Shipment, SourceRef};
 
 /// What to show. All set fields must hold (AND).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
@@ -142,15 +142,18 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-pub(in crate::db) const ROW_COLUMNS: &str =
+#[doc(hidden)] // for the benchmark's baseline queries
+pub const ROW_COLUMNS: &str =
     "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
     s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
     substr(s.description, 1, 300), s.synthetic";
 
-pub(in crate::db) const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
+#[doc(hidden)]
+pub const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
     LEFT JOIN party cp ON cp.id = s.consignee_id";
 
-pub(in crate::db) fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
+#[doc(hidden)]
+pub fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
     Ok(ShipmentRow {
         id: r.get(0)?,
         ship_date: r.get(1)?,

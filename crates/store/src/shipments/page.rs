@@ -117,7 +117,7 @@ pub(super) fn fts_date_sql(
         ..f.clone()
     };
     let (mut w, mut p) = conditions(&others, listed);
-    p.push(crate::db::fts::phrase(text).into());
+    p.push(crate::fts::phrase(text).into());
     w.insert(0, format!("shipment_fts MATCH ?{}", p.len()));
     let dir = if desc { "DESC" } else { "ASC" };
     if let Some(c) = after {
@@ -126,7 +126,7 @@ pub(super) fn fts_date_sql(
         let cmp = if desc { "<" } else { ">" };
         w.push(format!(
             "shipment_fts.rowid {cmp} {}",
-            crate::db::fts::key_of_params(p.len() - 1, p.len())
+            crate::fts::key_of_params(p.len() - 1, p.len())
         ));
     }
     let sql = format!(
@@ -135,7 +135,7 @@ pub(super) fn fts_date_sql(
          LEFT JOIN party sp ON sp.id = s.shipper_id
          LEFT JOIN party cp ON cp.id = s.consignee_id
          WHERE {} ORDER BY shipment_fts.rowid {dir} LIMIT {limit}",
-        crate::db::fts::id_of("shipment_fts.rowid"),
+        crate::fts::id_of("shipment_fts.rowid"),
         w.join(" AND ")
     );
     (sql, p)
@@ -207,7 +207,7 @@ pub fn page_plan(
     if let (None, SortKey::Date, Some(text)) = (&runs, sort.key, fts_text(f)) {
         let listed = listed.as_ref().map(|l| l.0.as_str());
         let (sql, p) = fts_date_sql(f, &text, listed, sort.desc, None, limit + 1);
-        return crate::db::explain(conn, &sql, &p);
+        return crate::explain(conn, &sql, &p);
     }
     let (sql, p) = match runs {
         Some(runs) if sort.key == SortKey::Date => {
@@ -226,7 +226,7 @@ pub fn page_plan(
         None if narrow_sort(f, sort.key) => (narrow_sql(&w, sort.key.sql(), dir, limit + 1), p),
         None => (select_sql(&w, sort.key.sql(), dir, limit + 1), p),
     };
-    crate::db::explain(conn, &sql, &p)
+    crate::explain(conn, &sql, &p)
 }
 
 pub(super) fn sort_value(r: &ShipmentRow, key: SortKey) -> Option<String> {

@@ -48,7 +48,7 @@ pub(super) fn runs(
             }
         }
         if let Some(eid) = f.entity_id {
-            for pid in crate::db::links::linked_party_ids(conn, eid)? {
+            for pid in crate::links::linked_party_ids(conn, eid)? {
                 runs.push(("shipper_id", pid.into()));
                 runs.push(("consignee_id", pid.into()));
             }

@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::db::asof::Screener;
-use crate::db::{entities, links};
+use crate::asof::Screener;
+use crate::{entities, links};
 use crate::error::{Error, Result};
 use walk::{ships, Hop, Walker};
 

@@ -8,9 +8,9 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
 use super::{After, HopShipment, PartyRef, TrailNode, TrailOptions};
-use crate::db::asof::Screener;
+use crate::asof::Screener;
 use crate::error::Result;
-use crate::evidence::{terms, Goods, Shared};
+use tradescope_core::evidence::{terms, Goods, Shared};
 
 /// The shipments of one hop into a party, each with the received shipment it continues.
 pub(super) type Hop = Vec<(Ship, Option<After>)>;

@@ -13,16 +13,16 @@ use std::thread;
 
 use rusqlite::Connection;
 
-use crate::db::patents::{self, PatentCursor, PatentFilter, PatentSort};
-use crate::db::shipments::{self, Cursor, ShipmentFilter, Sort};
-use crate::db::{self, sources};
-use crate::error::Result;
-use crate::model::RecordRef;
-use crate::typeahead::{Corpus, Engine};
+use tradescope_store::patents::{self, PatentCursor, PatentFilter, PatentSort};
+use tradescope_store::shipments::{self, Cursor, ShipmentFilter, Sort};
+use tradescope_store::{self as db, sources};
+use tradescope_store::error::Result;
+use tradescope_core::model::RecordRef;
+use tradescope_matching::typeahead::Engine;
 
-use crate::db::covered::Covered;
-use crate::db::intersect::SortKey as IntersectSort;
-use crate::matching::NameIndex;
+use tradescope_store::covered::Covered;
+use tradescope_store::intersect::SortKey as IntersectSort;
+use tradescope_matching::NameIndex;
 
 use super::action::{Action, Count, Follow, Loaded};
 use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
@@ -189,7 +189,7 @@ impl Worker {
         let loaded = |generation, data| Some(Action::Loaded { generation, data });
         Ok(match cmd {
             Command::LoadNames => {
-                let corpus = match self.conn().and_then(Corpus::load) {
+                let corpus = match self.conn().and_then(|c| db::names::corpus(c)) {
                     Ok(c) => c,
                     Err(e) => return Ok(Some(Action::NamesFailed(e.to_string()))),
                 };
@@ -267,13 +267,13 @@ impl Worker {
             }
             Command::Intersect { sort, generation } => loaded(
                 generation,
-                Loaded::Intersect(crate::db::intersect::intersect(self.conn()?, sort)?),
+                Loaded::Intersect(tradescope_store::intersect::intersect(self.conn()?, sort)?),
             ),
             Command::Trail {
                 entity_id,
                 generation,
             } => {
-                let t = crate::db::trail::trail(self.conn()?, entity_id, Default::default())?;
+                let t = tradescope_store::trail::trail(self.conn()?, entity_id, Default::default())?;
                 loaded(generation, Loaded::Trail(Box::new(t)))
             }
             Command::Audit { generation } => loaded(
@@ -286,7 +286,7 @@ impl Worker {
                 generation,
             } => {
                 if self.index.is_none() {
-                    let names = crate::db::entities::current_names(self.conn()?)?;
+                    let names = tradescope_store::entities::current_names(self.conn()?)?;
                     self.index = Some(NameIndex::build(names));
                 }
                 let (Some(index), Some(conn)) = (self.index.as_ref(), self.conn.as_ref()) else {

@@ -3,10 +3,10 @@
 
 use rusqlite::Connection;
 
-use crate::country;
-use crate::db::{entities, links, parties, patents, shipments};
-use crate::error::Result;
-use crate::model::{
+use tradescope_core::country;
+use tradescope_store::{entities, links, parties, patents, shipments};
+use tradescope_store::error::Result;
+use tradescope_core::model::{
     Assignee, Entity, LinkItem, Party, Patent, RecordKind, RecordRef, Shipment, SourceRef,
 };
 

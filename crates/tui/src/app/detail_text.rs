@@ -4,7 +4,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::text::sanitize::sanitize_multiline;
+use tradescope_core::text::sanitize::sanitize_multiline;
 
 /// Widest label column, including the gap after it.
 pub const LABEL_MAX: usize = 22;

@@ -11,9 +11,9 @@
 
 use chrono::NaiveDate;
 
-use crate::country;
-use crate::db::patents::PatentFilter;
-use crate::db::shipments::ShipmentFilter;
+use tradescope_core::country;
+use tradescope_store::patents::PatentFilter;
+use tradescope_store::shipments::ShipmentFilter;
 
 /// The keys, with one line of help each (shown in the help overlay and the README).
 pub const SHIPMENT_KEYS: &[(&str, &str)] = &[

@@ -1,8 +1,8 @@
 //! What the investigation views hold once loaded: the audit log with its verification, and
 //! the screening matcher's hits for the Entities pane's screening mode.
 
-use crate::db::audit::{Record, Verification};
-use crate::search::ListingHit;
+use tradescope_store::audit::{Record, Verification};
+use tradescope_store::search::ListingHit;
 
 /// Rows of the audit log shown (newest first).
 pub const AUDIT_ROWS: usize = 500;

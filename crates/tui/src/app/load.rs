@@ -7,7 +7,7 @@ use super::filter;
 use super::invest_data::Screening;
 use super::model::{Data, Model, Names};
 use super::nav::{PageKey, View};
-use crate::typeahead::Results;
+use tradescope_matching::typeahead::Results;
 
 /// Drop every pending answer (after navigating): whatever arrives for older commands is stale.
 pub fn invalidate(m: &mut Model) {
@@ -264,7 +264,7 @@ fn pending_count(m: &mut Model, c: Count) {
     let s = m.screen_mut();
     s.data = match s.route.view {
         View::Shipments { .. } => Data::Shipments {
-            page: crate::db::shipments::Page {
+            page: tradescope_store::shipments::Page {
                 rows: Vec::new(),
                 next: None,
             },
@@ -272,7 +272,7 @@ fn pending_count(m: &mut Model, c: Count) {
             as_of: Vec::new(),
         },
         View::Patents { .. } => Data::Patents {
-            page: crate::db::patents::PatentPage {
+            page: tradescope_store::patents::PatentPage {
                 rows: Vec::new(),
                 next: None,
             },

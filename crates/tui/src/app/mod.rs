@@ -36,7 +36,7 @@ use crossterm::event::{self, Event};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-use crate::error::{Error, Result};
+use tradescope_store::error::{Error, Result};
 use crate::terminal::{self, Guard};
 
 pub use action::Action;
@@ -64,7 +64,7 @@ pub enum Exit {
 /// Run the workbench on the terminal until the user quits. The database must exist.
 pub fn run(db_path: &Path) -> Result<Exit> {
     // Open once up front so that a bad database is reported before the screen switches.
-    drop(crate::db::open_ro(db_path)?);
+    drop(tradescope_store::open_ro(db_path)?);
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (tx, rx) = channel::<Msg>();
     let sig_tx = tx.clone();

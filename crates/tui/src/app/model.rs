@@ -1,12 +1,12 @@
 //! The workbench's whole state. Plain data: `update` changes it, `ui::draw` reads it.
 
-use crate::db::asof::AsOfStatus;
-use crate::db::intersect::IntersectRow;
-use crate::db::patents::PatentPage;
-use crate::db::shipments::Page;
-use crate::db::trail::Trail;
-use crate::model::{RecordKind, RecordRef};
-use crate::typeahead::{Kind, Results};
+use tradescope_store::asof::AsOfStatus;
+use tradescope_store::intersect::IntersectRow;
+use tradescope_store::patents::PatentPage;
+use tradescope_store::shipments::Page;
+use tradescope_store::trail::Trail;
+use tradescope_core::model::{RecordKind, RecordRef};
+use tradescope_matching::typeahead::{Kind, Results};
 
 use super::action::{Count, Pane};
 use super::detail::DetailData;
@@ -152,7 +152,7 @@ impl Model {
             generation: 0,
             expect: Expect::default(),
             screening: false,
-            threshold: crate::matching::DEFAULT_THRESHOLD,
+            threshold: tradescope_matching::DEFAULT_THRESHOLD,
             case_name: DEFAULT_CASE.to_string(),
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::db::trail::{HopShipment, Trail, TrailNode};
-use crate::model::{RecordKind, RecordRef};
+use tradescope_store::trail::{HopShipment, Trail, TrailNode};
+use tradescope_core::model::{RecordKind, RecordRef};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item<'a> {

@@ -1,8 +1,8 @@
 //! `update`: the only place the model changes. Pure: no I/O, no clock, no threads; anything slow
 //! becomes a `Command` for the workers.
 
-use crate::db::patents::PatentSortKey;
-use crate::db::shipments::SortKey;
+use tradescope_store::patents::PatentSortKey;
+use tradescope_store::shipments::SortKey;
 
 use super::action::{Action, Follow, Pane};
 use super::command::Command;

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::db::{self, audit, cases};
-use crate::error::{Error, Result};
-use crate::export::{self, Format};
-use crate::model::RecordRef;
+use tradescope_store::{self as db, audit, cases};
+use tradescope_store::error::{Error, Result};
+use tradescope_store::export::{self, Format};
+use tradescope_core::model::RecordRef;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
@@ -44,7 +44,7 @@ impl AuditEntry {
             normalized_query: self.normalized_query.clone(),
             matcher_version: self
                 .matcher
-                .then(|| crate::matching::MATCHER_VERSION.to_string()),
+                .then(|| tradescope_matching::MATCHER_VERSION.to_string()),
             threshold: self.threshold,
             results: self.results.clone(),
         }

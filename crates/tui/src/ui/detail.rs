@@ -8,8 +8,8 @@ use ratatui::Frame;
 
 use crate::app::detail_text::{field_lines, label_width};
 use crate::app::model::{detail_split, Data, Model};
-use crate::model::LinkItem;
-use crate::text::sanitize::sanitize;
+use tradescope_core::model::LinkItem;
+use tradescope_core::text::sanitize::sanitize;
 
 use super::text::thousands;
 use super::theme::Theme;

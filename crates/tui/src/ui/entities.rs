@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::model::{Data, Model, Names};
 use crate::app::nav::View;
-use crate::typeahead::Hit;
+use tradescope_matching::typeahead::Hit;
 
 use super::text::{cell, clean, column_widths, highlighted, thousands};
 use super::theme::Theme;
@@ -122,9 +122,9 @@ fn row<'a>(h: &'a Hit, covered: Option<&str>, t: &Theme, wide: bool, cols: &[usi
     }
     let mark = if rec.synthetic { "◆" } else { "" };
     let programs = match rec.kind {
-        crate::typeahead::Kind::Entity => clean(rec.programs.as_deref()).into_owned(),
-        crate::typeahead::Kind::Party => format!("{} shipments", thousands(rec.weight)),
-        crate::typeahead::Kind::Assignee => format!("{} patents", thousands(rec.weight)),
+        tradescope_matching::typeahead::Kind::Entity => clean(rec.programs.as_deref()).into_owned(),
+        tradescope_matching::typeahead::Kind::Party => format!("{} shipments", thousands(rec.weight)),
+        tradescope_matching::typeahead::Kind::Assignee => format!("{} patents", thousands(rec.weight)),
     };
     let mut cells = vec![
         Cell::from(Span::styled(mark, t.synthetic())),

@@ -22,7 +22,7 @@ use ratatui::Frame;
 use crate::app::action::Pane;
 use crate::app::model::{Data, Mode, Model};
 use crate::app::nav::View;
-use crate::text::sanitize::sanitize;
+use tradescope_core::text::sanitize::sanitize;
 
 pub use statusbar::showing;
 use theme::Theme;

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
-use crate::db::patents::{PatentRow, PatentSortKey};
+use tradescope_store::patents::{PatentRow, PatentSortKey};
 
 use super::text::{cell, column_widths};
 use super::theme::Theme;

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::invest_data::Screening;
 use crate::app::model::Model;
-use crate::search::ListingHit;
+use tradescope_store::search::ListingHit;
 
 use super::text::{cell, column_widths};
 use super::theme::Theme;
@@ -34,7 +34,7 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
         };
         f.render_widget(
             Paragraph::new(Text::styled(
-                crate::text::sanitize::sanitize_multiline(&text).into_owned(),
+                tradescope_core::text::sanitize::sanitize_multiline(&text).into_owned(),
                 t.dim(),
             ))
             .wrap(Wrap { trim: true }),

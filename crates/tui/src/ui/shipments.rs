@@ -8,8 +8,8 @@ use ratatui::Frame;
 
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
-use crate::db::asof::AsOfStatus;
-use crate::db::shipments::{ShipmentRow, SortKey};
+use tradescope_store::asof::AsOfStatus;
+use tradescope_store::shipments::{ShipmentRow, SortKey};
 
 use super::text::{cell, clean, column_widths};
 use super::theme::Theme;

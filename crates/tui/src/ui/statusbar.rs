@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::app::action::Count;
 use crate::app::keymap;
 use crate::app::model::{Data, Model, Names, PAGE_SIZE};
-use crate::text::sanitize::sanitize;
+use tradescope_core::text::sanitize::sanitize;
 
 use super::text::thousands;
 use super::theme::Theme;

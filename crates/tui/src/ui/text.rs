@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::text::sanitize::sanitize;
+use tradescope_core::text::sanitize::sanitize;
 
 /// 1204 → "1,204".
 pub fn thousands(n: i64) -> String {
@@ -88,7 +88,7 @@ pub fn column_widths(width: u16, constraints: &[ratatui::layout::Constraint]) ->
 
 /// Untrusted text as a table cell of `width` columns: sanitized, cut with "…" if too long.
 pub fn cell(s: Option<&str>, width: usize) -> String {
-    crate::text::width::truncate_to_width(s.unwrap_or(""), width).into_owned()
+    tradescope_core::text::width::truncate_to_width(s.unwrap_or(""), width).into_owned()
 }
 
 #[cfg(test)]

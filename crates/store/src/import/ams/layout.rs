@@ -4,11 +4,11 @@
 use rusqlite::Statement;
 
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
-use crate::db::import::fields::{self, opt, Header};
-use crate::db::import::input::{decode, Input};
-use crate::db::import::records::Records;
+use crate::import::fields::{self, opt, Header};
+use crate::import::input::{decode, Input};
+use crate::import::records::Records;
 
 /// The tables of the extract that tradescope reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

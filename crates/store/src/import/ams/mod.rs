@@ -12,9 +12,9 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
-use crate::country;
+use tradescope_core::country;
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 use super::input::Input;
 use super::trade::{hs_digits, weight_kg, worth_deferring, NewParty, NewShipment, TradeWriter};
