@@ -129,6 +129,10 @@ pub fn init(path: &Path, force: bool, progress: &dyn Progress) -> Result<InitRep
         let _ = remove_db_files(&tmp);
     }
     let imports = result?;
+    // Replaced on purpose (`--force`): the old database's audit anchor no longer applies.
+    if path.exists() {
+        let _ = db::audit::anchor::forget(path);
+    }
     remove_db_files(path)?;
     std::fs::rename(&tmp, path)?;
     let conn = db::open_ro(path)?;

@@ -95,10 +95,16 @@ pub(super) fn write_export(
             "stdout".to_string()
         }
     };
-    record(
+    if let Err(e) = record(
         db,
         &crate::db::audit::export_record(what, &dest, text, results),
-    );
+    ) {
+        // An export the log does not know of is not left behind.
+        if let Some(p) = file.filter(|p| p.as_os_str() != "-") {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
     if dest != "stdout" {
         errln!("wrote {what} to {}", sanitize(&dest));
     }
@@ -122,7 +128,7 @@ fn record_import(db: Db, what: &str, file: &Path, sha: &str, report: serde_json:
             results: report,
             ..Default::default()
         },
-    );
+    )?;
 }
 
 pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()> {

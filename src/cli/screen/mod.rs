@@ -154,7 +154,7 @@ fn screen_one(
                 .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
                 .collect::<Vec<_>>()),
         },
-    );
+    )?;
     let checks = Covered::load(conn)?.check(index, name);
     super::reference::say_unlisted_covered(&checks, args.json);
     if args.json {
