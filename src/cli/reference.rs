@@ -112,9 +112,8 @@ pub(super) fn write_export(
 }
 
 fn read_text(file: &Path) -> anyhow::Result<(String, String)> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        crate::error::Error::file(file.display().to_string(), format!("cannot read it: {e}"))
-    })?;
+    // Bounded as a batch file is: no device, a silent pipe gives up (see csv_input).
+    let bytes = super::csv_input::read_whole(file, &file.display().to_string())?;
     let sha = hex(&sha2::Sha256::digest(&bytes));
     Ok((decode(&bytes).into_owned(), sha))
 }

@@ -78,6 +78,10 @@ pub(super) fn screen_file(
             )
             .into());
         }
+        if let Some(why) = crate::search::name_too_long(r.get(col).unwrap_or("")) {
+            let field = input.headers.get(col).unwrap_or(&args.column);
+            return Err(Error::input(&shown, *line, field, why).into());
+        }
         let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
         dobs.push(if d.is_empty() {
             None
