@@ -527,15 +527,8 @@ fn issue21_item4_tamper_21_printed_anchor_catches_deletion_without_the_state_fil
     // The auditor holds the anchor printed in a case export; the state dir is gone (another
     // machine). Deleting the tail still shows.
     let env = Env::with_log(3);
-    env.ok(&["case", "add", "c1", "entity", "1"]);
-    let _ = env.run(&["case", "export", "c1", "--format", "md"]);
-    let c = env.conn();
-    let id = meta(&c, "audit_db_id").unwrap();
-    let head: String = c
-        .query_row("SELECT hash FROM audit_log WHERE id = 3", [], |r| r.get(0))
-        .unwrap();
-    drop(c);
-    let printed = format!("tradescope-audit:v1:db={id}:rows=3:head={head}");
+    let printed = env.anchor();
+    assert!(printed.contains(":rows=3:"), "{printed}");
     std::fs::remove_dir_all(env.state().join("tradescope/audit/anchors")).unwrap();
     env.verifies(&["--anchor", &printed]);
     env.conn()
@@ -548,14 +541,10 @@ fn issue21_item4_tamper_21_printed_anchor_catches_deletion_without_the_state_fil
 #[test]
 fn issue21_item4_case_exports_print_the_anchor() {
     let env = Env::with_log(2);
-    // A record to put in a case: any kind and id the case accepts.
-    let out = env.run(&["case", "add", "c1", "entity", "1"]);
-    if !out.status.success() {
-        // An empty database has no entity #1: the anchor is then checked on audit export.
-        let out = env.run(&["audit", "export"]);
-        assert!(stderr(&out).contains("tradescope-audit:v1:db="), "{}", stderr(&out));
-        return;
-    }
+    // A list with two entries, to mark one in a case.
+    let list = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile/csl/bom.csv");
+    env.ok(&["import", "csl", list]);
+    env.ok(&["case", "add", "c1", "entity", "1"]);
     let md = env.ok(&["case", "export", "c1", "--format", "md"]);
     let line = md
         .lines()
@@ -565,6 +554,7 @@ fn issue21_item4_case_exports_print_the_anchor() {
         .split('`')
         .find(|p| p.starts_with("tradescope-audit:"))
         .expect("anchor in backticks");
+    assert!(anchor.contains(":rows=2:"), "{anchor}");
     env.verifies(&["--anchor", anchor]);
     let csv = env.ok(&["case", "export", "c1", "--format", "csv"]);
     assert!(csv.lines().next().unwrap().ends_with("audit_anchor"), "{csv}");

@@ -74,11 +74,11 @@ fn record(db_path: &Path, rec: &audit::NewRecord) -> std::result::Result<String,
         Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
         Err(err) => match audit::spool::push(db_path, rec) {
             Ok(n) => Err(format!(
-                "audit: {n} record(s) held back, not yet in the log ({err}); retried every {} s                  and kept until written",
+                "audit: {n} record(s) held back, not yet in the log ({err}); retried every {} s and kept until written",
                 AUDIT_RETRY.as_secs()
             )),
             Err(e2) => Err(format!(
-                "this {} was NOT recorded in the audit log: {err}; holding it back failed too:                  {e2}",
+                "this {} was NOT recorded in the audit log: {err}; holding it back failed too: {e2}",
                 rec.action
             )),
         },

@@ -118,7 +118,13 @@ fn read_text(file: &Path) -> anyhow::Result<(String, String)> {
     Ok((decode(&bytes).into_owned(), sha))
 }
 
-fn record_import(db: Db, what: &str, file: &Path, sha: &str, report: serde_json::Value) {
+fn record_import(
+    db: Db,
+    what: &str,
+    file: &Path,
+    sha: &str,
+    report: serde_json::Value,
+) -> anyhow::Result<()> {
     record(
         db,
         &NewRecord {
@@ -127,7 +133,7 @@ fn record_import(db: Db, what: &str, file: &Path, sha: &str, report: serde_json:
             results: report,
             ..Default::default()
         },
-    )?;
+    )
 }
 
 pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()> {
@@ -168,7 +174,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
             };
             tx.commit()?;
             drop(conn);
-            record_import(db, table.name(), &file, &sha, report.clone());
+            record_import(db, table.name(), &file, &sha, report.clone())?;
             if as_json {
                 return json(&report);
             }
@@ -219,7 +225,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
             let report = covered::load_tsv(&tx, &shown, &text)?;
             tx.commit()?;
             drop(conn);
-            record_import(db, "covered", &file, &sha, serde_json::to_value(report)?);
+            record_import(db, "covered", &file, &sha, serde_json::to_value(report)?)?;
             if as_json {
                 return json(&report);
             }

@@ -131,6 +131,7 @@ pub(super) fn screen_file(
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
             results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
+            at: None,
         },
     )?;
     let mut details: HashMap<i64, (String, String)> = HashMap::new();

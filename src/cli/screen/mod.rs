@@ -153,6 +153,7 @@ fn screen_one(
                 .iter()
                 .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
                 .collect::<Vec<_>>()),
+            at: None,
         },
     )?;
     let checks = Covered::load(conn)?.check(index, name);

@@ -165,7 +165,7 @@ pub fn superseded(db_path: &Path) -> Result<Vec<(PathBuf, Option<Anchor>)>> {
             (e.path(), a)
         })
         .collect();
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 

@@ -181,7 +181,7 @@ fn against_anchors(
 ) -> Result<Option<String>> {
     let mut anchors: Vec<(&str, Anchor)> = Vec::new();
     if let Some(file) = file_of(conn) {
-        for (path, a) in anchor::superseded(&file)? {
+        if let Some((path, a)) = anchor::superseded(&file)?.into_iter().next() {
             let what = a
                 .map(|a| format!("{} rows, head {}", a.rows, &a.head[..16]))
                 .unwrap_or_else(|| "unreadable".into());
