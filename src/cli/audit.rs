@@ -87,6 +87,9 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             }
             match &v.problem {
                 None => Ok(()),
+                Some((0, what)) => {
+                    Err(Error::User(format!("audit log FAILED verification: {what}")).into())
+                }
                 Some((id, what)) => Err(Error::User(format!(
                     "audit log FAILED verification at row {id}: {what}"
                 ))
