@@ -255,7 +255,8 @@ fn issue21_item4_untampered_keyed_log_verifies_against_its_anchor() {
     // The key is private and outside the database.
     let id = meta(&c, "audit_db_id").unwrap();
     let key = env.state().join(format!("tradescope/audit/keys/{id}.key"));
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600);
     // An anchor given on the command line, as printed, also holds.
     let a = env.anchor();
@@ -557,7 +558,10 @@ fn issue21_item4_case_exports_print_the_anchor() {
     assert!(anchor.contains(":rows=2:"), "{anchor}");
     env.verifies(&["--anchor", anchor]);
     let csv = env.ok(&["case", "export", "c1", "--format", "csv"]);
-    assert!(csv.lines().next().unwrap().ends_with("audit_anchor"), "{csv}");
+    assert!(
+        csv.lines().next().unwrap().ends_with("audit_anchor"),
+        "{csv}"
+    );
     assert!(csv.contains("tradescope-audit:v1:db="), "{csv}");
 }
 
@@ -601,7 +605,10 @@ fn issue21_item4_legacy_unkeyed_log_still_verifies_and_is_covered_by_keyed_rows(
     // After the upgrade the log goes on keyed, from row 4.
     env.ok(&["search", "dahua"]);
     let out = env.verifies(&[]);
-    assert!(out.contains("3 rows unkeyed") && out.contains("1 rows keyed"), "{out}");
+    assert!(
+        out.contains("3 rows unkeyed") && out.contains("1 rows keyed"),
+        "{out}"
+    );
     assert_eq!(meta(&env.conn(), "audit_keyed_from").as_deref(), Some("4"));
     // Rewriting the legacy part (even re-chained) breaks the first keyed row's MAC.
     let c = env.conn();
@@ -659,8 +666,10 @@ fn issue21_item4_key_file_readable_by_others_is_refused() {
 fn issue21_item4_search_during_a_write_fails_with_exit_1_not_silently() {
     let env = Env::with_log(1);
     let c = env.conn();
-    c.execute_batch("PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; INSERT INTO meta VALUES ('hold', '1');")
-        .unwrap();
+    c.execute_batch(
+        "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; INSERT INTO meta VALUES ('hold', '1');",
+    )
+    .unwrap();
     let out = env
         .command(&env.db, &["search", "hikvision"])
         .env("TRADESCOPE_AUDIT_WAIT", "1")
@@ -668,9 +677,16 @@ fn issue21_item4_search_during_a_write_fails_with_exit_1_not_silently() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("could not be recorded in the audit log"), "{err}");
+    assert!(
+        err.contains("could not be recorded in the audit log"),
+        "{err}"
+    );
     // No answer without its record.
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     c.execute_batch("ROLLBACK").unwrap();
     drop(c);
     assert_eq!(rows(&env.conn()).len(), 1);

@@ -17,7 +17,12 @@ fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     drop(tradescope::db::open_rw(&db).unwrap());
-    Env { dir, db }
+    let e = Env { dir, db };
+    // Screening needs a list: two entries.
+    let list = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile/csl/bom.csv");
+    let (o, _) = e.run(&["import", "csl", list], LIMIT);
+    assert!(o.status.success(), "{}", stderr(&o));
+    e
 }
 
 impl Env {
@@ -186,7 +191,10 @@ fn issue21_item5_screen_file_fifo_with_real_data_still_works() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("screened 2 names"), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("ACME TRADING CO") && out.contains("BETA LLC"), "{out}");
+    assert!(
+        out.contains("ACME TRADING CO") && out.contains("BETA LLC"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -211,18 +219,29 @@ fn issue21_item5_screen_file_process_substitution_works() {
 #[test]
 fn issue21_item5_a_50_mb_name_is_refused_at_once_naming_line_and_field() {
     let e = env();
-    let mut text = b"id,name\n1,ACME TRADING CO\n2,".to_vec();
-    text.extend(std::iter::repeat_n(b'A', 50 << 20));
-    text.extend(b"\n");
-    let f = e.file("huge.csv", &text);
-    let (o, took) = e.run(&["screen", "--file", f.to_str().unwrap()], LIMIT);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains(&format!("{}:3: field `name`", f.display())), "{err}");
-    assert!(err.contains("longer than 1000 characters"), "{err}");
-    assert!(took < Duration::from_secs(20), "{took:?}");
-    // Nothing was screened, so nothing was answered.
-    assert!(o.stdout.is_empty());
+    // 50 MB: past the record reader's 16 MiB line bound; 10 MB: past its 64 KiB field bound;
+    // 60 KB: within both, stopped by the screening name cap.
+    for (bytes, expect) in [
+        (50 << 20, "longer than 16 MiB"),
+        (10 << 20, "over the limit of 65536"),
+        (60_000, "longer than 1000 characters"),
+    ] {
+        let mut text = b"id,name\n1,ACME TRADING CO\n2,".to_vec();
+        text.extend(std::iter::repeat_n(b'A', bytes));
+        text.extend(b"\n");
+        let f = e.file("huge.csv", &text);
+        let (o, took) = e.run(&["screen", "--file", f.to_str().unwrap()], LIMIT);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("{}:3: field `name`", f.display())),
+            "{err}"
+        );
+        assert!(err.contains(expect), "{bytes} bytes: {err}");
+        assert!(took < Duration::from_secs(20), "{bytes} bytes: {took:?}");
+        // Nothing was screened, so nothing was answered.
+        assert!(o.stdout.is_empty());
+    }
 }
 
 #[test]
@@ -242,7 +261,11 @@ fn issue21_item5_name_length_cap_is_exact() {
     for args in [vec!["screen", name.as_str()], vec!["search", name.as_str()]] {
         let (o, _) = e.run(&args, LIMIT);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains("longer than 1000 characters"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("longer than 1000 characters"),
+            "{}",
+            stderr(&o)
+        );
     }
 }
 

@@ -193,7 +193,9 @@ mod tests {
         let s = a.to_string();
         assert_eq!(s.parse::<Anchor>().unwrap(), a);
         assert_eq!(format!("`{s}`").parse::<Anchor>().unwrap(), a);
-        assert!("tradescope-audit:v1:db=x:rows=1:head=00".parse::<Anchor>().is_err());
+        assert!("tradescope-audit:v1:db=x:rows=1:head=00"
+            .parse::<Anchor>()
+            .is_err());
         assert!(s.replace("rows=7", "rows=-1").parse::<Anchor>().is_err());
         assert!("hello".parse::<Anchor>().is_err());
     }

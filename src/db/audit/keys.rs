@@ -140,7 +140,10 @@ fn check_key_file(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
         if meta.uid() != me {
             return Err(key_error(
                 path,
-                &format!("it belongs to uid {}, not to you (uid {me}): refused", meta.uid()),
+                &format!(
+                    "it belongs to uid {}, not to you (uid {me}): refused",
+                    meta.uid()
+                ),
             ));
         }
     }
@@ -188,9 +191,8 @@ fn account_name(uid: libc::uid_t) -> Option<String> {
         // it is told) and sets `result` to `&pwd` or null.
         let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
         let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let rc = unsafe {
-            libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result)
-        };
+        let rc =
+            unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
         if rc == libc::ERANGE {
             let n = buf.len() * 4;
             buf.resize(n, 0);

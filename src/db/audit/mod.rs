@@ -321,11 +321,9 @@ fn holds(conn: &Connection, a: &Anchor) -> Result<bool> {
         return Ok(true);
     }
     let h: Option<String> = conn
-        .query_row(
-            "SELECT hash FROM audit_log WHERE id = ?1",
-            [a.rows],
-            |r| r.get(0),
-        )
+        .query_row("SELECT hash FROM audit_log WHERE id = ?1", [a.rows], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(h.as_deref() == Some(a.head.as_str()))
 }

@@ -89,32 +89,31 @@ fn walk(conn: &Connection, k: &Keying, v: &mut Verification) -> Result<Option<(i
     if let Some(s) = k.scheme.as_deref().filter(|s| *s != SCHEME) {
         return Ok(Some((0, format!("unknown audit scheme {s:?} in `meta`"))));
     }
-    let key = match (&k.db_id, keyed_from) {
-        (Some(id), Some(_)) => match keys::load_key(id) {
-            Ok(Some(key)) => Some((id.clone(), key)),
-            Ok(None) => {
-                return Ok(Some((
-                    0,
-                    format!(
+    let key =
+        match (&k.db_id, keyed_from) {
+            (Some(id), Some(_)) => match keys::load_key(id) {
+                Ok(Some(key)) => Some((id.clone(), key)),
+                Ok(None) => {
+                    return Ok(Some((
+                        0,
+                        format!(
                         "the audit key of this database (id {id}) is not in {}: the keyed rows \
                          cannot be checked (a database copied from elsewhere needs its key)",
                         keys::key_path(id)
                             .map(|p| p.display().to_string())
                             .unwrap_or_default()
                     ),
-                )))
-            }
-            Err(e) => return Ok(Some((0, e.to_string()))),
-        },
-        (None, Some(_)) => {
-            return Ok(Some((
+                    )))
+                }
+                Err(e) => return Ok(Some((0, e.to_string()))),
+            },
+            (None, Some(_)) => return Ok(Some((
                 0,
                 "`meta` says the log is keyed but holds no database id: the database was edited"
                     .into(),
-            )))
-        }
-        (_, None) => None,
-    };
+            ))),
+            (_, None) => None,
+        };
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
@@ -222,7 +221,8 @@ fn against_anchors(
                 a.rows, a.head, a.rows
             )));
         }
-        v.anchored_by.push(what.trim_start_matches("the ").to_string());
+        v.anchored_by
+            .push(what.trim_start_matches("the ").to_string());
     }
     Ok(None)
 }
