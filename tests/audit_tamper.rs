@@ -748,3 +748,43 @@ fn issue21_item4_search_on_a_read_only_database_fails_with_exit_1() {
     assert!(out.stdout.is_empty());
     assert_eq!(rows(&env.conn()).len(), 1);
 }
+
+#[test]
+fn issue21_item4_workbench_holds_back_records_while_the_database_is_busy() {
+    use tradescope::app::write::{self, AuditEntry, Write};
+    // In this process: the audit state directory is this process's own (not the Env's), so
+    // the database is one the CLI never wrote to.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wb.db");
+    drop(tradescope::db::open_rw(&db).unwrap());
+    let entry = |q: &str| {
+        Write::Audit(AuditEntry {
+            action: "search".into(),
+            query: Some(q.into()),
+            results: json!([]),
+            ..Default::default()
+        })
+    };
+    let hold = Connection::open(&db).unwrap();
+    hold.execute_batch("BEGIN IMMEDIATE; INSERT INTO meta VALUES ('hold', '1');")
+        .unwrap();
+    // Busy: held back, and the status line says so.
+    let msg = write::run(&db, entry("during the import")).unwrap_err();
+    assert!(msg.contains("1 record(s) held back"), "{msg}");
+    assert_eq!(write::held_back(&db), 1);
+    // Still busy: the retry says they still wait; nothing is lost.
+    let msg = write::retry(&db).unwrap_err();
+    assert!(msg.contains("still held back"), "{msg}");
+    assert_eq!(write::held_back(&db), 1);
+    hold.execute_batch("COMMIT").unwrap();
+    drop(hold);
+    // The next record writes the held-back one first, in order.
+    let msg = write::run(&db, entry("after the import")).unwrap();
+    assert!(msg.contains("1 held-back records written"), "{msg}");
+    assert_eq!(write::held_back(&db), 0);
+    let c = Connection::open(&db).unwrap();
+    let qs: Vec<String> = rows(&c).into_iter().filter_map(|r| r.query).collect();
+    assert_eq!(qs, ["during the import", "after the import"]);
+    let v = tradescope::db::audit::verify(&c).unwrap();
+    assert!(v.ok, "{v:?}");
+}
