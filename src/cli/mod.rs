@@ -94,7 +94,7 @@ pub enum Command {
     },
     /// Screen a name, or a CSV file of names (--file), against the current lists
     Screen(screen::ScreenArgs),
-    /// Score pairs of names from a CSV file (name1,name2[,schema]); CSV on stdout
+    /// Score pairs of names from a CSV file (`name1,name2[,schema]`); CSV on stdout
     Match(screen::MatchArgs),
     /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category
     Eval(screen::EvalArgs),
@@ -138,8 +138,12 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
-    /// Check the hash chain; exit 1 if a row was edited or deleted
+    /// Check the keyed chain and its anchor; exit 1 if a row was edited, forged or deleted
     Verify {
+        /// Also hold the log against this anchor (copied from an export or an earlier
+        /// `audit verify`: tradescope-audit:v1:db=…:rows=…:head=…)
+        #[arg(long, value_name = "ANCHOR")]
+        anchor: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -9,6 +9,8 @@ mod tmux;
 mod workbench;
 
 mod asof_versions;
+mod audit_tamper;
+mod bounded_inputs;
 mod cli;
 mod db_lists;
 mod db_safety;
