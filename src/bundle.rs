@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::demo;
+use tradescope_core::progress::Progress;
+use tradescope_store::error::{Error, Result};
 use tradescope_store::import::{self, Format, ImportOptions, ImportReport, Input};
 use tradescope_store::{self as db, cet, covered, products, stats};
-use crate::demo;
-use tradescope_store::error::{Error, Result};
-use tradescope_core::progress::Progress;
 
 /// One bundled file: its path under data/ and its bytes.
 pub struct Bundled {

@@ -125,7 +125,8 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             } else {
                 // Spreadsheet-safe cells (queries are user input); on a terminal, no escape
                 // sequence reaches it (`output::data`).
-                let mut w = tradescope_core::text::spreadsheet::CsvWriter::new(super::output::data());
+                let mut w =
+                    tradescope_core::text::spreadsheet::CsvWriter::new(super::output::data());
                 for r in &rows {
                     w.serialize(r)?;
                 }

@@ -8,13 +8,13 @@ use super::output::{json, thousands};
 use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
-use tradescope_store::covered::Covered;
-use tradescope_store::import::{self, ImportOptions, Input};
-use tradescope_store::{self as db, audit, entities, stats, Integrity};
-use tradescope_store::error::Error;
-use tradescope_matching::NameIndex;
-use tradescope_store::search;
 use tradescope_core::text::{sanitize, truncate_to_width};
+use tradescope_matching::NameIndex;
+use tradescope_store::covered::Covered;
+use tradescope_store::error::Error;
+use tradescope_store::import::{self, ImportOptions, Input};
+use tradescope_store::search;
+use tradescope_store::{self as db, audit, entities, stats, Integrity};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
@@ -129,7 +129,8 @@ fn cmd_import(
     as_json: bool,
 ) -> anyhow::Result<()> {
     if let Some(d) = &as_of {
-        tradescope_store::import::fields::date(d).map_err(|m| Error::User(format!("--as-of: {m}")))?;
+        tradescope_store::import::fields::date(d)
+            .map_err(|m| Error::User(format!("--as-of: {m}")))?;
     }
     let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
     let mut conn = db.open_rw()?;

@@ -20,10 +20,10 @@ use std::time::Duration;
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
+use tradescope_store::error::Error;
 use tradescope_store::import::fields::Header;
 use tradescope_store::import::input::{decode, gzip_damage, hex, text_stream, with_symptom};
 use tradescope_store::import::records::Records;
-use tradescope_store::error::Error;
 
 /// Most bytes read from one file (as stored: compressed if it is a .gz).
 pub const MAX_BATCH_BYTES: u64 = 256 << 20;

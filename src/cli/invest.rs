@@ -7,13 +7,13 @@ use serde::Serialize;
 use super::audit::record;
 use super::commands::Db;
 use super::output::{json, thousands};
+use tradescope_core::text::{sanitize, truncate_to_width};
 use tradescope_store::asof::{AsOfStatus, Screener};
 use tradescope_store::audit::NewRecord;
+use tradescope_store::error::Error;
 use tradescope_store::intersect::{self, SortKey};
 use tradescope_store::shipments::{self, ShipmentFilter, ShipmentRow, Sort};
 use tradescope_store::trail::{self, TrailNode, TrailOptions};
-use tradescope_store::error::Error;
-use tradescope_core::text::{sanitize, truncate_to_width};
 
 #[derive(Debug, Args)]
 pub struct IntersectArgs {
@@ -312,7 +312,8 @@ struct ShipmentsPage {
 
 pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
     for d in [&args.from, &args.to].into_iter().flatten() {
-        tradescope_store::import::fields::date(d).map_err(|m| Error::User(format!("date {d}: {m}")))?;
+        tradescope_store::import::fields::date(d)
+            .map_err(|m| Error::User(format!("date {d}: {m}")))?;
     }
     let f = ShipmentFilter {
         entity_id: args.entity,

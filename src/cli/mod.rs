@@ -18,8 +18,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use tradescope_store::import::Format;
 use tradescope_store::error::Error;
+use tradescope_store::import::Format;
 
 #[derive(Debug, Parser)]
 #[command(

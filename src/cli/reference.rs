@@ -9,12 +9,12 @@ use sha2::Digest;
 use super::audit::record;
 use super::commands::Db;
 use super::output::json;
+use tradescope_core::text::sanitize;
+use tradescope_matching::NameIndex;
 use tradescope_store::audit::NewRecord;
 use tradescope_store::covered::{self, Covered};
 use tradescope_store::import::input::{decode, hex};
 use tradescope_store::{cet, entities, products};
-use tradescope_matching::NameIndex;
-use tradescope_core::text::sanitize;
 
 #[derive(Debug, Subcommand)]
 pub enum TableAction {

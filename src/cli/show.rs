@@ -4,11 +4,11 @@
 
 use super::commands::Db;
 use super::output::{json, thousands};
-use tradescope_store::covered::Covered;
-use tradescope_store::{asof, entities, links, parties, patents, products, shipments};
-use tradescope_store::error::Error;
 use tradescope_core::model::RecordKind;
 use tradescope_core::text::sanitize;
+use tradescope_store::covered::Covered;
+use tradescope_store::error::Error;
+use tradescope_store::{asof, entities, links, parties, patents, products, shipments};
 
 pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
     let conn = db.open_ro()?;

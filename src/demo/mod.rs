@@ -18,10 +18,10 @@ use fastrand::Rng;
 use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 
+use tradescope_core::progress::Progress;
+use tradescope_store::error::Result;
 use tradescope_store::import::trade::{hs_digits, NewShipment, TradeWriter};
 use tradescope_store::import::{self, ImportReport};
-use tradescope_store::error::Result;
-use tradescope_core::progress::Progress;
 
 use cast::{Cast, P};
 use catalog::{Product, GOODS, HIKVISION, MAKERS, US_PORTS};

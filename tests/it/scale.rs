@@ -5,11 +5,11 @@
 use std::collections::HashSet;
 
 use rusqlite::Connection;
-use tradescope::db::shipments::{self, ShipmentFilter, Sort};
 use tradescope::db;
+use tradescope::db::shipments::{self, ShipmentFilter, Sort};
+use tradescope::progress::NoProgress;
 use tradescope_bench::baseline as bench;
 use tradescope_bench::gen::{self, GenConfig, LinkScope};
-use tradescope::progress::NoProgress;
 
 const SHIPMENTS: u64 = 6_000;
 const PARTIES: u64 = 600;

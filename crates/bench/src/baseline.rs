@@ -3,8 +3,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use tradescope_store::shipments::ShipmentRow;
 use tradescope_store::error::Result;
+use tradescope_store::shipments::ShipmentRow;
 
 /// How big a database is.
 #[derive(Debug, Clone, Copy, Default)]

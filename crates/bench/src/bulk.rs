@@ -16,9 +16,9 @@ use std::time::Instant;
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use tradescope_store::now_utc;
-use tradescope_store::error::{Error, Result};
 use tradescope_core::progress::Progress;
+use tradescope_store::error::{Error, Result};
+use tradescope_store::now_utc;
 
 /// A party to insert. Parties are deduplicated on (norm, country): the caller guarantees it.
 #[derive(Debug, Clone)]

@@ -8,11 +8,11 @@ use std::time::Instant;
 use super::report::Figure;
 use super::timing::Stat;
 use crate::bulk::{BulkParty, BulkShipment};
-use tradescope_store::import::{self, Format, ImportOptions, Input};
-use tradescope_store as db;
-use tradescope_store::error::Result;
 use crate::gen::{self, GenConfig};
 use tradescope_core::progress::NoProgress;
+use tradescope_store as db;
+use tradescope_store::error::Result;
+use tradescope_store::import::{self, Format, ImportOptions, Input};
 
 const HEADER: &[&str] = &[
     "record_id",

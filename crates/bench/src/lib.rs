@@ -25,12 +25,12 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::baseline as q;
-use tradescope_store as db;
-use tradescope_store::error::{Error, Result};
 use crate::gen::{GenConfig, GenReport, LinkScope};
-use tradescope_core::progress::Progress;
 use report::Figure;
 use timing::Stat;
+use tradescope_core::progress::Progress;
+use tradescope_store as db;
+use tradescope_store::error::{Error, Result};
 
 /// Sizes of the benchmark database.
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -84,7 +84,10 @@ enum Command {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let db_path = cli.db.clone().unwrap_or_else(tradescope_store::default_path);
+    let db_path = cli
+        .db
+        .clone()
+        .unwrap_or_else(tradescope_store::default_path);
     match cli.command {
         Command::Bench {
             quick,

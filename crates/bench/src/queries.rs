@@ -9,9 +9,9 @@ use super::machine::evict;
 use super::report::Figure;
 use super::timing::{time_ms, Stat};
 use crate::baseline as q;
-use tradescope_store::shipments::{self, ShipmentFilter, Sort};
 use tradescope_store as db;
 use tradescope_store::error::Result;
+use tradescope_store::shipments::{self, ShipmentFilter, Sort};
 
 pub const PAGE: usize = 50;
 

@@ -6,8 +6,8 @@ use rusqlite::Connection;
 
 use super::report::Figure;
 use super::timing::Stat;
-use tradescope_store::error::Result;
 use tradescope_matching::typeahead::{Corpus, Engine, Kind, Record, Scorer};
+use tradescope_store::error::Result;
 
 /// Queries an analyst types: full names, fragments, and short prefixes (the slow case).
 pub const QUERIES: &[&str] = &[
@@ -127,7 +127,10 @@ pub fn measure_generated(conn: &Connection, parties: u64, reps: usize) -> Result
 }
 
 /// Share of the naive top `limit` records that the engine's top `limit` also has.
-fn agreement(fast: &[tradescope_matching::typeahead::Hit], naive: &[tradescope_matching::typeahead::Hit]) -> f64 {
+fn agreement(
+    fast: &[tradescope_matching::typeahead::Hit],
+    naive: &[tradescope_matching::typeahead::Hit],
+) -> f64 {
     if naive.is_empty() {
         return if fast.is_empty() { 1.0 } else { 0.0 };
     }

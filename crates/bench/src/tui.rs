@@ -12,9 +12,9 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::terminal::Counter;
+use tradescope_store::error::Result;
 use tradescope_tui::app::action::Pane;
 use tradescope_tui::app::{keymap, update, Action, Command, Executor, Model, Worker};
-use tradescope_store::error::Result;
 
 /// The terminal size of the measurements (a common laptop terminal).
 pub const WIDTH: u16 = 160;

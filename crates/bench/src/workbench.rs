@@ -7,9 +7,9 @@ use super::report::Figure;
 use super::timing::Stat;
 use super::*;
 use crate::baseline as q;
+use tradescope_core::progress::Progress;
 use tradescope_store as db;
 use tradescope_store::error::Result;
-use tradescope_core::progress::Progress;
 
 /// The workbench's own figures on the database `db`: keystroke → frame while a search runs,
 /// first frame, memory, bytes per selection move.

@@ -20,7 +20,6 @@
 //!
 //! See docs/matching.md for the thresholds and measured quality.
 
-pub mod typeahead;
 pub mod dob;
 pub mod eval;
 mod explain;
@@ -34,6 +33,7 @@ mod tables;
 mod textsim;
 mod tokensim;
 mod translit;
+pub mod typeahead;
 mod variants;
 
 pub use index::NameIndex;

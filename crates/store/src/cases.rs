@@ -6,8 +6,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::covered::{Covered, CoveredFlag};
-use crate::{asof, audit, entities, now_utc, parties, patents, products, shipments};
 use crate::error::{Error, Result};
+use crate::{asof, audit, entities, now_utc, parties, patents, products, shipments};
 use tradescope_core::model::{RecordKind, SourceRef};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, Transaction};
 
+use crate::error::{Error, Result};
 use crate::import::patent_writer::normalize_cpc;
 use crate::reference_tsv;
-use crate::error::{Error, Result};
 
 /// The bundled mapping.
 pub const DEFAULT_TSV: &str = include_str!("../../../data/reference/cet_cpc.tsv");

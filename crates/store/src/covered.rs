@@ -6,8 +6,8 @@
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use crate::reference_tsv;
 use crate::error::{Error, Result};
+use crate::reference_tsv;
 use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
 
 /// The bundled table.

@@ -3,8 +3,8 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::{Error, Result};
-use tradescope_matching::{NameRecord, Schema};
 use tradescope_core::model::{Entity, Ident, SourceRef};
+use tradescope_matching::{NameRecord, Schema};
 
 const ENTITY_COLUMNS: &str = "e.id, e.list_code, e.list_name, s.dataset, e.source_uid,
     e.entity_number, e.listing_key, e.current, e.entity_type, e.name, e.programs, e.title,

@@ -8,8 +8,8 @@ use rusqlite::{params, Transaction};
 use serde::Serialize;
 
 use crate::error::Result;
-use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
 use tradescope_core::progress::Progress;
+use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct LinkReport {

@@ -4,9 +4,9 @@
 use rusqlite::{params, Connection};
 use serde_json::json;
 
-use tradescope_core::country;
-use crate::{entities, parties, patents, shipments};
 use crate::error::Result;
+use crate::{entities, parties, patents, shipments};
+use tradescope_core::country;
 use tradescope_core::model::{LinkItem, RecordKind};
 
 fn item(kind: &str, id: Option<i64>, label: String, count: Option<i64>) -> LinkItem {

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::entities;
 use crate::error::{Error, Result};
-use tradescope_matching::{self as matching, NameIndex, SearchOptions};
 use tradescope_core::products::{self, Detector, Pattern};
+use tradescope_matching::{self as matching, NameIndex, SearchOptions};
 
 /// Model numbers are compared by their letters and digits: "IDS 2CD7A46G0 IZHS" (as a customs
 /// broker retyped it) is "iDS-2CD7A46G0-IZHS".

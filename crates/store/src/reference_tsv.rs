@@ -1,8 +1,8 @@
 //! The small editable reference tables (CET ↔ CPC, covered makers) as TSV: blank lines and `#`
 //! comments skipped, the first remaining line is the header, fields trimmed, empty = absent.
 
-use crate::import::fields::Header;
 use crate::error::{Error, Result};
+use crate::import::fields::Header;
 
 /// One data line of a reference table.
 pub struct TsvRow<'a> {

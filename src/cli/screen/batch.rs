@@ -8,11 +8,11 @@ use rayon::prelude::*;
 use super::*;
 use crate::cli::csv_input::CsvInput;
 use crate::cli::output;
+use tradescope_core::text::spreadsheet::CsvWriter;
+use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
 use tradescope_store::covered::{Covered, CoveredFlag};
 use tradescope_store::entities;
 use tradescope_store::error::Error;
-use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
-use tradescope_core::text::spreadsheet::CsvWriter;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
 /// report shows the near miss) or none.

@@ -16,14 +16,14 @@ use super::commands::Db;
 use super::csv_input::CsvInput;
 use super::output::json;
 use super::progress::Bar;
+use tradescope_core::progress::Progress;
+use tradescope_core::text::sanitize::sanitize;
+use tradescope_matching::{self as matching, NameIndex, Schema, SearchOptions};
 use tradescope_store::audit::NewRecord;
 use tradescope_store::covered::Covered;
 use tradescope_store::entities;
 use tradescope_store::error::Error;
-use tradescope_matching::{self as matching, NameIndex, Schema, SearchOptions};
-use tradescope_core::progress::Progress;
 use tradescope_store::search;
-use tradescope_core::text::sanitize::sanitize;
 
 #[derive(Debug, Args)]
 pub struct ScreenArgs {

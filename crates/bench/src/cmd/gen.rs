@@ -5,9 +5,9 @@ use std::path::Path;
 use tradescope::cli::output::{json, thousands};
 use tradescope::cli::progress::Bar;
 use tradescope::outln;
+use tradescope_bench::gen::{self, GenConfig, LinkScope};
 use tradescope_store as db;
 use tradescope_store::error::Error;
-use tradescope_bench::gen::{self, GenConfig, LinkScope};
 
 pub fn cmd_gen(
     db_path: &Path,

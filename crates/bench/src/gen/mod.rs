@@ -23,8 +23,8 @@ use chrono::Datelike;
 use fastrand::Rng;
 
 use crate::bulk::BulkParty;
-use tradescope_matching::normalize_key;
 use names::Company;
+use tradescope_matching::normalize_key;
 
 /// First day of generated shipments, and how many years they span.
 pub const FIRST_YEAR: i32 = 2019;

@@ -10,10 +10,10 @@ use sha2::{Digest, Sha256};
 
 use super::{parties, spawn_shipments, GenConfig};
 use crate::bulk::{self, BulkReport, Phase, SourceInfo};
-use tradescope_store::{entities, link};
-use tradescope_store::error::Result;
-use tradescope_matching::Schema;
 use tradescope_core::progress::Progress;
+use tradescope_matching::Schema;
+use tradescope_store::error::Result;
+use tradescope_store::{entities, link};
 
 /// Dataset name of the `source` row generated data is recorded under.
 pub const DATASET: &str = "gen";

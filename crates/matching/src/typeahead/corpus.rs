@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-
 /// What kind of record a candidate name belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

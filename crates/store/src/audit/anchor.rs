@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::keys::private_dir;
-use crate::import::input::hex;
 use crate::error::{Error, Result};
+use crate::import::input::hex;
 
 const PREFIX: &str = "tradescope-audit:v1:";
 

@@ -10,8 +10,8 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::import::input::hex;
 use crate::error::{Error, Result};
+use crate::import::input::hex;
 
 /// Bytes of key material.
 const KEY_BYTES: usize = 32;

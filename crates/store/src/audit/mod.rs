@@ -23,9 +23,9 @@ use sha2::{Digest, Sha256};
 pub use anchor::Anchor;
 pub use verify::{verify, verify_with, Verification};
 
+use crate::error::{Error, Result};
 use crate::import::input::hex;
 use crate::now_utc;
-use crate::error::{Error, Result};
 
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::keys::private_dir;
 use super::NewRecord;
-use crate::import::input::hex;
 use crate::error::{Error, Result};
+use crate::import::input::hex;
 
 /// The spool of the database at `db_path`.
 pub fn spool_path(db_path: &Path) -> Result<PathBuf> {

@@ -3,8 +3,8 @@
 
 use std::io::Read;
 
-use tradescope_core::country;
 use crate::error::{Error, Result};
+use tradescope_core::country;
 
 use super::fields::{self, opt, split_multi, Header};
 use super::input::decode;

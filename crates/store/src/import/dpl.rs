@@ -5,8 +5,8 @@ use std::io::Read;
 
 use sha2::{Digest, Sha256};
 
-use tradescope_core::country;
 use crate::error::{Error, Result};
+use tradescope_core::country;
 
 use super::fields::{self, opt, Header};
 use super::input::{decode, hex};

@@ -5,9 +5,9 @@ use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use sha2::Digest;
 
 use super::{input, ImportReport};
+use crate::error::Result;
 use crate::link;
 use crate::now_utc;
-use crate::error::Result;
 use tradescope_core::progress::Progress;
 
 /// Records made by a program rather than read from a file (the demo data): stored like an

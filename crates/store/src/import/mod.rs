@@ -24,9 +24,9 @@ pub mod trade;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
+use crate::error::{Error, Result};
 use crate::link;
 use crate::now_utc;
-use crate::error::{Error, Result};
 use tradescope_core::progress::Progress;
 
 pub use generated::import_generated;

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use tradescope_core::country;
 use crate::error::{Error, Result};
+use tradescope_core::country;
 use tradescope_core::progress::Progress;
 
 use super::fields::opt;

@@ -1,8 +1,8 @@
 //! The plain shipments CSV for users' own data, documented in docs/formats.md: one row per bill
 //! or shipment record, a header row, columns found by name (case-insensitive, aliases allowed).
 
-use tradescope_core::country;
 use crate::error::{Error, Result};
+use tradescope_core::country;
 use tradescope_core::progress::Progress;
 
 use super::fields::{self, opt, Header};

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection, Statement};
 
-use crate::products::{ProductWriter, StoredDetector};
 use crate::error::Result;
+use crate::products::{ProductWriter, StoredDetector};
 use tradescope_matching as matching;
 
 /// A party as read from a source row, before deduplication.

@@ -143,8 +143,7 @@ pub struct Page {
 }
 
 #[doc(hidden)] // for the benchmark's baseline queries
-pub const ROW_COLUMNS: &str =
-    "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
+pub const ROW_COLUMNS: &str = "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
     s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
     substr(s.description, 1, 300), s.synthetic";
 

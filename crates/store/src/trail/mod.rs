@@ -15,8 +15,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::asof::Screener;
-use crate::{entities, links};
 use crate::error::{Error, Result};
+use crate::{entities, links};
 use walk::{ships, Hop, Walker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -1,12 +1,12 @@
 //! Everything that can happen to the workbench: what the user asked for (from the keymap) and
 //! what a worker finished (`Loaded`, tagged with the generation of the command it answers).
 
+use tradescope_matching::typeahead::Results;
 use tradescope_store::asof::AsOfStatus;
 use tradescope_store::intersect::IntersectRow;
 use tradescope_store::patents::PatentPage;
 use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
-use tradescope_matching::typeahead::Results;
 
 use super::detail::DetailData;
 use super::invest_data::{AuditData, Screening};

@@ -13,16 +13,16 @@ use std::thread;
 
 use rusqlite::Connection;
 
+use tradescope_core::model::RecordRef;
+use tradescope_matching::typeahead::Engine;
+use tradescope_store::error::Result;
 use tradescope_store::patents::{self, PatentCursor, PatentFilter, PatentSort};
 use tradescope_store::shipments::{self, Cursor, ShipmentFilter, Sort};
 use tradescope_store::{self as db, sources};
-use tradescope_store::error::Result;
-use tradescope_core::model::RecordRef;
-use tradescope_matching::typeahead::Engine;
 
+use tradescope_matching::NameIndex;
 use tradescope_store::covered::Covered;
 use tradescope_store::intersect::SortKey as IntersectSort;
-use tradescope_matching::NameIndex;
 
 use super::action::{Action, Count, Follow, Loaded};
 use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
@@ -273,7 +273,8 @@ impl Worker {
                 entity_id,
                 generation,
             } => {
-                let t = tradescope_store::trail::trail(self.conn()?, entity_id, Default::default())?;
+                let t =
+                    tradescope_store::trail::trail(self.conn()?, entity_id, Default::default())?;
                 loaded(generation, Loaded::Trail(Box::new(t)))
             }
             Command::Audit { generation } => loaded(

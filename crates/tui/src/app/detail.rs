@@ -4,11 +4,11 @@
 use rusqlite::Connection;
 
 use tradescope_core::country;
-use tradescope_store::{entities, links, parties, patents, shipments};
-use tradescope_store::error::Result;
 use tradescope_core::model::{
     Assignee, Entity, LinkItem, Party, Patent, RecordKind, RecordRef, Shipment, SourceRef,
 };
+use tradescope_store::error::Result;
+use tradescope_store::{entities, links, parties, patents, shipments};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailData {

@@ -4,10 +4,10 @@
 
 use rusqlite::Connection;
 
-use tradescope_store::covered::{Covered, CoveredFlag};
-use tradescope_store::{asof, products};
-use tradescope_store::error::Result;
 use tradescope_core::model::{LinkItem, RecordKind, RecordRef};
+use tradescope_store::covered::{Covered, CoveredFlag};
+use tradescope_store::error::Result;
+use tradescope_store::{asof, products};
 
 fn covered_text(c: &CoveredFlag) -> String {
     format!("{} ({}) — {}", c.group, c.relation, c.basis)

@@ -1,10 +1,10 @@
 //! The intersection table's columns: what each cell says (drawn, copied with `y`) and where
 //! Enter on it leads (drill into the cell). Pure.
 
+use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_store::intersect::IntersectRow;
 use tradescope_store::patents::PatentFilter;
 use tradescope_store::shipments::ShipmentFilter;
-use tradescope_core::model::{RecordKind, RecordRef};
 
 use super::jump::Target;
 

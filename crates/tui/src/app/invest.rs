@@ -2,9 +2,9 @@
 //! the trail tree (expand, collapse, walk), the audit log, cases (mark, export), copying, and
 //! the Entities pane's screening mode. Pure, like `update`.
 
-use tradescope_store::intersect::SortKey as IntersectSort;
-use tradescope_matching as matching;
 use tradescope_core::model::RecordKind;
+use tradescope_matching as matching;
+use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::command::Command;
 use super::intersect_view::{self, COLUMNS};
@@ -220,7 +220,8 @@ pub fn copy(m: &mut Model) -> Vec<Command> {
     // The clipboard gets the text as the screen shows it: a listed name holding `ESC[201~`
     // and a line break would end a bracketed paste and run a command in the shell it is
     // pasted into.
-    let value = selected_value(m).map(|s| tradescope_core::text::sanitize_for_clipboard(&s).into_owned());
+    let value =
+        selected_value(m).map(|s| tradescope_core::text::sanitize_for_clipboard(&s).into_owned());
     match value.filter(|s| !s.trim().is_empty()) {
         Some(text) => {
             m.message = Some(format!(

@@ -2,14 +2,14 @@
 
 use rusqlite::Connection;
 
+use tradescope_matching::typeahead::{Kind, Results};
+use tradescope_matching::{NameIndex, Schema, SearchOptions};
 use tradescope_store::asof::{AsOfStatus, Screener};
 use tradescope_store::audit;
 use tradescope_store::covered::Covered;
-use tradescope_store::shipments::Page;
 use tradescope_store::error::Result;
-use tradescope_matching::{NameIndex, Schema, SearchOptions};
 use tradescope_store::search;
-use tradescope_matching::typeahead::{Kind, Results};
+use tradescope_store::shipments::Page;
 
 use super::invest_data::{AuditData, Screening, AUDIT_ROWS};
 

@@ -4,11 +4,11 @@
 use rusqlite::Connection;
 use serde_json::Value;
 
+use tradescope_core::model::{LinkItem, RecordKind, RecordRef};
+use tradescope_store::error::Result;
 use tradescope_store::patents::PatentFilter;
 use tradescope_store::shipments::ShipmentFilter;
 use tradescope_store::{links, parties, shipments};
-use tradescope_store::error::Result;
-use tradescope_core::model::{LinkItem, RecordKind, RecordRef};
 
 use super::action::Follow;
 use super::nav::Route;

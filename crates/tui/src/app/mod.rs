@@ -36,8 +36,8 @@ use crossterm::event::{self, Event};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-use tradescope_store::error::{Error, Result};
 use crate::terminal::{self, Guard};
+use tradescope_store::error::{Error, Result};
 
 pub use action::Action;
 pub use command::{Command, Executor, Worker};

@@ -1,12 +1,12 @@
 //! The workbench's whole state. Plain data: `update` changes it, `ui::draw` reads it.
 
+use tradescope_core::model::{RecordKind, RecordRef};
+use tradescope_matching::typeahead::{Kind, Results};
 use tradescope_store::asof::AsOfStatus;
 use tradescope_store::intersect::IntersectRow;
 use tradescope_store::patents::PatentPage;
 use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
-use tradescope_core::model::{RecordKind, RecordRef};
-use tradescope_matching::typeahead::{Kind, Results};
 
 use super::action::{Count, Pane};
 use super::detail::DetailData;

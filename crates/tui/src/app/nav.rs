@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_store::intersect::SortKey as IntersectSort;
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentSort};
 use tradescope_store::shipments::{Cursor, ShipmentFilter, Sort};
-use tradescope_core::model::{RecordKind, RecordRef};
 
 use super::action::Pane;
 

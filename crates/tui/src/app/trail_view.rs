@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use tradescope_store::trail::{HopShipment, Trail, TrailNode};
 use tradescope_core::model::{RecordKind, RecordRef};
+use tradescope_store::trail::{HopShipment, Trail, TrailNode};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item<'a> {

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use tradescope_store::{self as db, audit, cases};
+use tradescope_core::model::RecordRef;
 use tradescope_store::error::{Error, Result};
 use tradescope_store::export::{self, Format};
-use tradescope_core::model::RecordRef;
+use tradescope_store::{self as db, audit, cases};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {

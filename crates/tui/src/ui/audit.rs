@@ -6,8 +6,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use crate::app::model::{Data, Model};
-use tradescope_store::audit::Record;
 use tradescope_core::text::sanitize::sanitize;
+use tradescope_store::audit::Record;
 
 use super::text::{cell, column_widths};
 use super::theme::Theme;

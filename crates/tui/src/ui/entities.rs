@@ -123,8 +123,12 @@ fn row<'a>(h: &'a Hit, covered: Option<&str>, t: &Theme, wide: bool, cols: &[usi
     let mark = if rec.synthetic { "◆" } else { "" };
     let programs = match rec.kind {
         tradescope_matching::typeahead::Kind::Entity => clean(rec.programs.as_deref()).into_owned(),
-        tradescope_matching::typeahead::Kind::Party => format!("{} shipments", thousands(rec.weight)),
-        tradescope_matching::typeahead::Kind::Assignee => format!("{} patents", thousands(rec.weight)),
+        tradescope_matching::typeahead::Kind::Party => {
+            format!("{} shipments", thousands(rec.weight))
+        }
+        tradescope_matching::typeahead::Kind::Assignee => {
+            format!("{} patents", thousands(rec.weight))
+        }
     };
     let mut cells = vec![
         Cell::from(Span::styled(mark, t.synthetic())),

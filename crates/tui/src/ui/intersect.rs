@@ -11,8 +11,8 @@ use ratatui::Frame;
 use crate::app::intersect_view::{cell as cell_text, COLUMNS};
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
-use tradescope_store::intersect::IntersectRow;
 use tradescope_core::text::sanitize::sanitize;
+use tradescope_store::intersect::IntersectRow;
 
 use super::text::{cell, column_widths};
 use super::theme::Theme;

@@ -11,9 +11,9 @@ use ratatui::Frame;
 use crate::app::model::{Data, Model};
 use crate::app::nav::View;
 use crate::app::trail_view::{lines, Item};
-use tradescope_store::trail::{HopShipment, Trail, TrailNode};
 use tradescope_core::text::sanitize::sanitize;
 use tradescope_core::text::width::truncate_to_width;
+use tradescope_store::trail::{HopShipment, Trail, TrailNode};
 
 use super::theme::Theme;
 

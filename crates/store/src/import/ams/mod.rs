@@ -12,8 +12,8 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
-use tradescope_core::country;
 use crate::error::{Error, Result};
+use tradescope_core::country;
 use tradescope_core::progress::Progress;
 
 use super::input::Input;
