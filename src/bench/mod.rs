@@ -3,6 +3,7 @@
 //! writes BENCHMARKS.md. `--quick` does the same at 200K shipments in about a minute.
 
 mod import;
+pub mod lists;
 pub mod machine;
 mod queries;
 pub mod report;

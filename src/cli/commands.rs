@@ -77,7 +77,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             build_only,
             import_only,
             workbench_only,
+            list_update_only,
+            list_format,
+            list_parties,
         } => {
+            if let Some(n) = list_update_only {
+                return super::bench::cmd_list_update_only(n, list_format, list_parties);
+            }
             if workbench_only {
                 return super::bench::cmd_workbench_only(&db_path);
             }
