@@ -123,7 +123,12 @@ pub enum ListFormatArg {
 /// `bench --list-update-only N`: the list-update figure alone (a generated N-entry list and
 /// its next revision, over `parties` generated trade parties), against the naive baseline up
 /// to 100K entries, in the benchmark directory.
-pub fn cmd_list_update_only(n: u64, format: ListFormatArg, parties: u64) -> anyhow::Result<()> {
+pub fn cmd_list_update_only(
+    n: u64,
+    format: ListFormatArg,
+    parties: u64,
+    baseline: bool,
+) -> anyhow::Result<()> {
     let dir = bench::default_db(true)
         .parent()
         .map(std::path::Path::to_path_buf)
@@ -132,7 +137,7 @@ pub fn cmd_list_update_only(n: u64, format: ListFormatArg, parties: u64) -> anyh
         ListFormatArg::Ofac => bench::lists::ListFormat::OfacSdn,
         ListFormatArg::Csl => bench::lists::ListFormat::Csl,
     };
-    let m = bench::lists::measure(&dir, format, n, parties, n <= 100_000)?;
+    let m = bench::lists::measure(&dir, format, n, parties, baseline)?;
     let f = bench::lists::figure(format, &m);
     outln!("- load average: {}", bench::machine::load_average());
     output::lines(&report::table(std::slice::from_ref(&f)));

@@ -174,6 +174,9 @@ pub enum Command {
             requires = "list_update_only"
         )]
         list_parties: u64,
+        /// With --list-update-only: skip the naive baseline (for profiling)
+        #[arg(long, requires = "list_update_only")]
+        no_baseline: bool,
     },
     /// Counts per table and per source, with each source's SHA-256
     Stats {
