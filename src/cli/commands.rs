@@ -77,7 +77,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             build_only,
             import_only,
             workbench_only,
+            list_update_only,
+            list_format,
+            list_parties,
+            no_baseline,
         } => {
+            if let Some(n) = list_update_only {
+                let baseline = !no_baseline && n <= 100_000;
+                return super::bench::cmd_list_update_only(n, list_format, list_parties, baseline);
+            }
             if workbench_only {
                 return super::bench::cmd_workbench_only(&db_path);
             }
