@@ -25,6 +25,7 @@ pub mod model;
 pub mod nav;
 pub mod trail_view;
 pub mod update;
+pub mod watch;
 pub mod write;
 
 use std::io;
@@ -118,6 +119,8 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     terminal::input::watch_hangup(move || {
         let _ = hangup_tx.send(Msg::InputClosed("the terminal hung up".into()));
     })?;
+    let watch_tx = tx.clone();
+    watch::spawn(db_path, move |a| watch_tx.send(Msg::Action(a)).is_ok());
     let out_tx = tx.clone();
     let executor = Executor::start(db_path, move |a| {
         let _ = out_tx.send(Msg::Action(a));

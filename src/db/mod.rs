@@ -53,6 +53,12 @@ pub fn default_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("tradescope.db"))
 }
 
+/// Refuse a path that exists and is not a regular file (a directory, a FIFO, a device such as
+/// `/dev/null`, or a dangling symlink), by `stat` alone.
+pub fn check_path(path: &Path) -> Result<()> {
+    file::check_kind(path)
+}
+
 /// Open (creating if needed) a database for writing, and migrate it to the current schema.
 pub fn open_rw(path: &Path) -> Result<Connection> {
     open_rw_with(path, Integrity::Auto)

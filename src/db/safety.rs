@@ -153,11 +153,6 @@ impl Mismatch {
         self.foreign.len() + self.changed.len() + self.missing.len()
     }
 
-    /// Has objects that are not tradescope's (as opposed to only lacking some).
-    pub(super) fn has_foreign(&self) -> bool {
-        !self.foreign.is_empty() || !self.changed.is_empty()
-    }
-
     /// The error refusing the file: foreign objects first (by name), then missing ones.
     /// `schema` names the reference ("version 2", "version 1 (…)").
     pub(super) fn refusal(&self, path: &Path, schema: &str) -> Error {
