@@ -98,6 +98,10 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     if let Some(d) = std::env::var_os("TRADESCOPE_EXPORT_DIR").filter(|d| !d.is_empty()) {
         model.export_dir = d.into();
     }
+    // "older schema (v1): upgrading to v2 (backup at …)" from the open in `run`.
+    if let Some(n) = crate::db::take_notices().pop() {
+        model.message = Some(n);
+    }
 
     let input_tx = tx.clone();
     thread::Builder::new()

@@ -184,10 +184,23 @@ pub fn backup(path: &Path, dest: Option<&Path>) -> Result<PathBuf> {
     Ok(dest)
 }
 
+static NOTICES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The notices given since the last call (the workbench shows them in its status line).
+pub fn take_notices() -> Vec<String> {
+    NOTICES
+        .lock()
+        .map(|mut n| std::mem::take(&mut *n))
+        .unwrap_or_default()
+}
+
 /// A message about the database the user should see (an upgrade and where its backup is), on
-/// stderr, sanitized.
+/// stderr, sanitized, and kept for [`take_notices`].
 fn notice(text: &str) {
     use std::io::Write;
+    if let Ok(mut n) = NOTICES.lock() {
+        n.push(text.to_string());
+    }
     let mut line = crate::text::sanitize(text).into_owned();
     line.push('\n');
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
