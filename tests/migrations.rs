@@ -33,7 +33,17 @@ fn fixtures() -> Vec<PathBuf> {
     v
 }
 
+/// A plain read-only connection. The committed fixtures are opened `immutable`, so that no
+/// `-shm` or `-wal` appears next to them in the repository.
 fn raw_ro(path: &Path) -> Connection {
+    if path.starts_with(repo("tests/fixtures")) {
+        let uri = format!("file:{}?immutable=1", path.display());
+        return Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .expect("open fixture");
+    }
     Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open raw")
 }
 
