@@ -29,7 +29,7 @@ fn fixtures() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "db"))
         .collect();
     v.sort();
-    assert!(v.len() >= 1, "fixtures missing: {v:?}");
+    assert!(v.len() >= 2, "fixtures missing: {v:?}");
     v
 }
 
