@@ -77,8 +77,12 @@ fn import_csl(conn: &mut Connection, file: &str, as_of: &str) {
 }
 
 fn current_entries(conn: &Connection) -> i64 {
-    conn.query_row("SELECT count(*) FROM list_entry WHERE current = 1", [], |r| r.get(0))
-        .expect("count")
+    conn.query_row(
+        "SELECT count(*) FROM list_entry WHERE current = 1",
+        [],
+        |r| r.get(0),
+    )
+    .expect("count")
 }
 
 #[test]
@@ -120,7 +124,10 @@ fn issue21_item8_db_symlink_to_dev_null_is_refused_and_creates_nothing() {
         let out = cli(&link, args);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-        assert!(err.contains("character device") && err.contains("regular file"), "{err}");
+        assert!(
+            err.contains("character device") && err.contains("regular file"),
+            "{err}"
+        );
     }
     assert_eq!(Path::new("/dev/null-journal").exists(), journal_before);
     assert!(!Path::new("/dev/null-wal").exists());
@@ -145,7 +152,10 @@ fn issue21_item8_db_on_a_fifo_is_refused_without_hanging() {
 #[test]
 fn issue21_item8_directory_as_db_says_so() {
     let dir = tempfile::tempdir().expect("tmp");
-    for args in [&["stats"][..], &["import", "csl", repo(CSL_V1).to_str().expect("utf8")][..]] {
+    for args in [
+        &["stats"][..],
+        &["import", "csl", repo(CSL_V1).to_str().expect("utf8")][..],
+    ] {
         let out = cli(dir.path(), args);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
@@ -183,7 +193,10 @@ fn issue21_item8_stale_wal_from_another_copy_is_refused() {
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains("written for another copy"), "{err}");
-        assert!(err.contains("b.db-wal") && err.contains("Move that"), "{err}");
+        assert!(
+            err.contains("b.db-wal") && err.contains("Move that"),
+            "{err}"
+        );
     }
     // Nothing of it got into B.
     assert_eq!(std::fs::read(&b).expect("read b"), b_bytes);
@@ -221,7 +234,11 @@ fn issue21_item8_read_only_database_can_be_browsed() {
         let mut conn = db::open_rw(&path).expect("db");
         import_csl(&mut conn, CSL_V1, "2023-11-01");
     }
-    assert_eq!(std::fs::read(&path).expect("read")[18], 2, "a WAL-mode file");
+    assert_eq!(
+        std::fs::read(&path).expect("read")[18],
+        2,
+        "a WAL-mode file"
+    );
     let entry: i64 = db::open_ro(&path)
         .expect("ro")
         .query_row("SELECT min(id) FROM list_entry", [], |r| r.get(0))
@@ -240,7 +257,9 @@ fn issue21_item8_read_only_database_can_be_browsed() {
     let browse = |args: &[&str]| {
         let mut cmd = command(&path, args);
         if root {
-            cmd.uid(65534).gid(65534).env("XDG_DATA_HOME", "/nonexistent");
+            cmd.uid(65534)
+                .gid(65534)
+                .env("XDG_DATA_HOME", "/nonexistent");
         }
         run(cmd)
     };

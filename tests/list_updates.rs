@@ -101,14 +101,22 @@ fn workbench_notices_a_list_update_by_another_process_and_r_reloads_it() {
             as_of: Some("2023-11-01".into()),
             ..ImportOptions::default()
         };
-        import::import(&mut conn, Format::Csl, &[Input::path(repo(V1))], &opts, &NoProgress)
-            .expect("import v1");
+        import::import(
+            &mut conn,
+            Format::Csl,
+            &[Input::path(repo(V1))],
+            &opts,
+            &NoProgress,
+        )
+        .expect("import v1");
     }
     let mut m = Model::new("lists.db", 120, 24, false);
     let mut w = Worker::new(&path);
     let cmds = update(&mut m, Action::Start);
     settle(&mut m, &mut w, cmds);
-    assert!(m.sources.contains(&("csl".into(), Some("2023-11-01".into()))));
+    assert!(m
+        .sources
+        .contains(&("csl".into(), Some("2023-11-01".into()))));
     let mut watch = Watch::open(&path).expect("watch");
     assert_eq!(watch.poll().expect("poll"), None, "nothing changed yet");
 
@@ -125,11 +133,21 @@ fn workbench_notices_a_list_update_by_another_process_and_r_reloads_it() {
     let out = Process::new(env!("CARGO_BIN_EXE_tradescope"))
         .arg("--db")
         .arg(&path)
-        .args(["import", "csl", repo(V2).to_str().expect("utf8"), "--as-of", "2023-11-16"])
+        .args([
+            "import",
+            "csl",
+            repo(V2).to_str().expect("utf8"),
+            "--as-of",
+            "2023-11-16",
+        ])
         .env("XDG_DATA_HOME", dir.path().join("xdg"))
         .output()
         .expect("run import");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let conn = Connection::open(&path).expect("raw");
     // Until the update is noticed the old entries are on screen: what the status line is for.
@@ -137,7 +155,10 @@ fn workbench_notices_a_list_update_by_another_process_and_r_reloads_it() {
     assert!(screened_before.iter().any(|id| !current(&conn, *id)));
 
     let lists = watch.poll().expect("poll").expect("the update is seen");
-    assert!(lists.contains(&("csl".into(), Some("2023-11-16".into()))), "{lists:?}");
+    assert!(
+        lists.contains(&("csl".into(), Some("2023-11-16".into()))),
+        "{lists:?}"
+    );
     assert_eq!(watch.poll().expect("poll"), None, "seen once");
     let cmds = update(&mut m, Action::ListsUpdated(lists));
     assert!(cmds.is_empty());
@@ -158,11 +179,16 @@ fn workbench_notices_a_list_update_by_another_process_and_r_reloads_it() {
     settle(&mut m, &mut w, cmds);
     assert_eq!(m.lists_updated, None);
     assert!(!status_line(&m).contains("lists updated"));
-    assert!(m.sources.contains(&("csl".into(), Some("2023-11-16".into()))));
+    assert!(m
+        .sources
+        .contains(&("csl".into(), Some("2023-11-16".into()))));
     let after = entity_hits(&m);
     assert!(!after.is_empty(), "the ABBAS entries still listed");
     for id in &after {
-        assert!(current(&conn, *id), "entry {id} shown after reload is not current");
+        assert!(
+            current(&conn, *id),
+            "entry {id} shown after reload is not current"
+        );
     }
     let removed: i64 = conn
         .query_row(
@@ -177,7 +203,10 @@ fn workbench_notices_a_list_update_by_another_process_and_r_reloads_it() {
     press(&mut m, &mut w, Action::ToggleScreening);
     let screened = entity_hits(&m);
     assert!(matches!(m.screen().data, Data::Screening(_)));
-    assert!(screened_before.iter().filter(|id| !current(&conn, **id)).all(|id| !screened.contains(id)));
+    assert!(screened_before
+        .iter()
+        .filter(|id| !current(&conn, **id))
+        .all(|id| !screened.contains(id)));
     for id in &screened {
         assert!(current(&conn, *id), "screening hit {id} is not current");
     }

@@ -105,7 +105,9 @@ fn user_rows(path: &Path) -> BTreeMap<String, Vec<String>> {
         .expect("tables");
     let mut out = BTreeMap::new();
     for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).expect("select");
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .expect("select");
         let n = stmt.column_count();
         let mut rows: Vec<String> = stmt
             .query_map([], |r| {
@@ -220,10 +222,7 @@ fn schema_sql_is_the_newest_fixture_schema_and_every_version_has_fixtures() {
             })
             .collect();
         assert!(!sqls.is_empty(), "no schema fixture of version {v}");
-        assert!(
-            versions.contains(&v),
-            "no fixture database of version {v}"
-        );
+        assert!(versions.contains(&v), "no fixture database of version {v}");
     }
     // The fixtures are what their names say: each fixture database's schema is one of the
     // schema fixtures of its version.
@@ -237,9 +236,7 @@ fn schema_sql_is_the_newest_fixture_schema_and_every_version_has_fixtures() {
                 let n = e.file_name().to_string_lossy().into_owned();
                 n == format!("v{v}.sql") || n.starts_with(&format!("v{v}-"))
             })
-            .any(|e| {
-                schema_of_sql(&std::fs::read_to_string(e.path()).expect("sql")) == actual
-            });
+            .any(|e| schema_of_sql(&std::fs::read_to_string(e.path()).expect("sql")) == actual);
         assert!(known, "{} matches no schema fixture of v{v}", f.display());
     }
 }
@@ -286,8 +283,10 @@ fn every_old_release_database_upgrades_to_the_fresh_schema_keeping_every_row() {
         assert_eq!(backups.len(), 1, "{backups:?}");
         let backup = &backups[0];
         assert!(
-            err.contains(&format!("older schema (v{old_version}): upgrading to v{}", db::SCHEMA_VERSION))
-                && err.contains(&format!("backup at {}", backup.display())),
+            err.contains(&format!(
+                "older schema (v{old_version}): upgrading to v{}",
+                db::SCHEMA_VERSION
+            )) && err.contains(&format!("backup at {}", backup.display())),
             "{err}"
         );
         let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
@@ -310,11 +309,19 @@ fn every_old_release_database_upgrades_to_the_fresh_schema_keeping_every_row() {
 
         // The audit chain verifies.
         let out = cli(&path, &["audit", "verify"]);
-        assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
 
         // The confirmed link is still confirmed, and the workbench's view shows it.
         assert_eq!(
-            count(&path, "SELECT count(*) FROM link_party WHERE status = 'confirmed'"),
+            count(
+                &path,
+                "SELECT count(*) FROM link_party WHERE status = 'confirmed'"
+            ),
             1
         );
 
@@ -323,7 +330,10 @@ fn every_old_release_database_upgrades_to_the_fresh_schema_keeping_every_row() {
             &std::fs::read_to_string(fixture.with_extension("case.json")).expect("old export"),
         )
         .expect("old export json");
-        let out = cli(&path, &["case", "export", "probe 2023-11", "--format", "json"]);
+        let out = cli(
+            &path,
+            &["case", "export", "probe 2023-11", "--format", "json"],
+        );
         assert!(out.status.success(), "{}", text(&out.stderr));
         let new_export: serde_json::Value =
             serde_json::from_slice(&out.stdout).expect("export json");
@@ -392,7 +402,8 @@ fn foreign_objects_and_newer_versions_are_refused_with_what_they_are() {
                  INSERT INTO loot VALUES (new.query); END;",
             )
             .expect("plant");
-            c.execute_batch("PRAGMA journal_mode = DELETE").expect("journal");
+            c.execute_batch("PRAGMA journal_mode = DELETE")
+                .expect("journal");
         }
         let bytes = std::fs::read(&path).expect("read");
         for args in [&["stats"][..], &["audit", "verify"][..]] {
@@ -450,7 +461,11 @@ fn backup_command_copies_a_database_and_never_overwrites() {
     let bytes = std::fs::read(&dest).expect("read");
     let out = cli(&path, &["backup", dest.to_str().expect("utf8")]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("exists already"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("exists already"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(std::fs::read(&dest).expect("read"), bytes);
 
     // Without a path: next to the database, named with the version and the date.
@@ -463,11 +478,11 @@ fn backup_command_copies_a_database_and_never_overwrites() {
         .to_string_lossy()
         .ends_with(&format!(".v{}-{date}.bak", db::SCHEMA_VERSION)));
     assert_eq!(user_rows(&written), user_rows(&path));
-    assert!(!dir
-        .path()
-        .read_dir()
-        .expect("dir")
-        .any(|e| e.expect("e").file_name().to_string_lossy().contains(".partial-")));
+    assert!(!dir.path().read_dir().expect("dir").any(|e| e
+        .expect("e")
+        .file_name()
+        .to_string_lossy()
+        .contains(".partial-")));
 }
 
 /// A migration that fails leaves the file exactly as it was, and says what to do.
@@ -553,7 +568,10 @@ fn a_migration_killed_midway_leaves_the_old_or_the_new_database_never_half() {
                 start.elapsed() < Duration::from_secs(60),
                 "the migration never reached {when}"
             );
-            assert!(child.try_wait().expect("wait").is_none(), "child ended early");
+            assert!(
+                child.try_wait().expect("wait").is_none(),
+                "child ended early"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         child.kill().expect("kill -9");

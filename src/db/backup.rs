@@ -26,7 +26,11 @@ pub fn default_path(path: &Path, version: i64) -> PathBuf {
     };
     let mut n = 1;
     loop {
-        let suffix = if n == 1 { String::new() } else { format!("-{n}") };
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
         let candidate = dir.join(format!("{name}.v{version}-{date}{suffix}.bak"));
         if std::fs::symlink_metadata(&candidate).is_err() {
             return candidate;

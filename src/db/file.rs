@@ -28,7 +28,10 @@ pub(super) fn check_kind(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A dangling symlink would be created through: refuse it too.
             if std::fs::symlink_metadata(path).is_ok() {
-                return Err(refuse(path, "is a symbolic link to a file that does not exist"));
+                return Err(refuse(
+                    path,
+                    "is a symbolic link to a file that does not exist",
+                ));
             }
             return Ok(());
         }
@@ -161,17 +164,20 @@ pub(super) fn check_wal(path: &Path) -> Result<()> {
     let with_wal = stamp(uri(path, "mode=ro"));
     match with_wal {
         Some(w) if Some(&w) != alone.as_ref() && !super::safety::same_file(&w, &identity) => {
-            let w = w.rsplit_once(':').map_or(w.as_str(), |(f, _)| f).to_string();
+            let w = w
+                .rsplit_once(':')
+                .map_or(w.as_str(), |(f, _)| f)
+                .to_string();
             Err(Error::Database {
-            path: path.to_path_buf(),
-            message: format!(
-                "the write-ahead log next to it ({}) was written for another copy of this \
+                path: path.to_path_buf(),
+                message: format!(
+                    "the write-ahead log next to it ({}) was written for another copy of this \
                  database (it records an import into file {w}; this file is {identity}), so it \
                  was not applied: applying it would mix pages of two databases. Move that \
                  -wal file aside to open the database as it stood at its last checkpoint, or \
                  open the copy the -wal belongs to",
-                wal_path(path).display()
-            ),
+                    wal_path(path).display()
+                ),
             })
         }
         _ => Ok(()),

@@ -86,7 +86,10 @@ fn v1_to_v2(conn: &Connection, _form: &Released) -> Result<()> {
         ),
         [],
     )?;
-    conn.execute("INSERT INTO shipment_fts (shipment_fts) VALUES ('optimize')", [])?;
+    conn.execute(
+        "INSERT INTO shipment_fts (shipment_fts) VALUES ('optimize')",
+        [],
+    )?;
     Ok(())
 }
 
