@@ -13,7 +13,7 @@
 //!   matcher-made links.
 //! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
 //!   written by `db::bulk`.
-//! - [`bench`]: `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
+//! - [`bench`](mod@bench): `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
 //!   Investigations (docs/investigations.md): `db::intersect` (listed companies with CET
 //!   patents and shipments), `db::trail` (transshipment trail), `db::asof` (screening at the
 //!   ship date), `db::products` (stored brand/model detection), `db::covered` (NDAA §889 / FCC

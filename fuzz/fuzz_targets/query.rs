@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use tradescope::app::filter::{parse_patents, parse_shipments};
 use tradescope::db::import::fields;
 use tradescope::db::import::patent_writer::parse_number;
-use tradescope::db::patents::{self, number_digits};
+use tradescope::db::patents::{self, number_digits, PatentSort};
 use tradescope::db::shipments::{self, Sort};
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(f) = parse_patents(&q) {
         common::with_db(|conn| {
-            patents::page(conn, &f, None, 5).expect("patents query runs");
+            patents::page(conn, &f, PatentSort::default(), None, 5).expect("patents query runs");
             patents::count(conn, &f).expect("patents count runs");
         });
     }

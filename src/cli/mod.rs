@@ -96,7 +96,7 @@ pub enum Command {
     },
     /// Screen a name, or a CSV file of names (--file), against the current lists
     Screen(screen::ScreenArgs),
-    /// Score pairs of names from a CSV file (name1,name2[,schema]); CSV on stdout
+    /// Score pairs of names from a CSV file (`name1,name2[,schema]`); CSV on stdout
     Match(screen::MatchArgs),
     /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category
     Eval(screen::EvalArgs),

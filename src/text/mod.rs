@@ -1,5 +1,5 @@
 //! Text from outside the program (list names, addresses, remarks, shipment descriptions) made
-//! safe and measurable for the terminal. All untrusted text goes through [`sanitize`] (one
+//! safe and measurable for the terminal. All untrusted text goes through [`sanitize()`] (one
 //! line) or [`sanitize_multiline`] (detail views) before it is drawn; [`display_width`] and
 //! [`truncate_to_width`] measure and cut it for table cells. [`spreadsheet`] makes CSV cells
 //! safe to open in a spreadsheet, [`markdown`] makes text inert in Markdown exports.

@@ -2,14 +2,14 @@
 //! file contents echoed in messages) passes before it reaches a terminal.
 //!
 //! What it does, in order:
-//! 1. Removes whole terminal escape sequences, 7-bit and 8-bit (see [`super::escape`]), and
+//! 1. Removes whole terminal escape sequences, 7-bit and 8-bit (see `text::escape`), and
 //!    every other C0/C1 control character and DEL.
 //! 2. Line breaks (LF, CR, CRLF, VT, FF, NEL, U+2028, U+2029): [`sanitize`] shows a run of them
 //!    as [`LINE_BREAK`] (" ↵ ") so a single-line cell stays one line; [`sanitize_multiline`]
 //!    keeps them as `\n`. Tab becomes one space in both, so widths stay predictable.
 //! 3. Removes invisible formatting characters (bidi overrides, isolates and marks, zero-width
 //!    space/joiners, BOM, soft hyphen, tags, surplus variation selectors — see
-//!    [`super::invisible`]), except where emoji need them: a ZWJ between two emoji, tags after
+//!    `text::invisible`), except where emoji need them: a ZWJ between two emoji, tags after
 //!    🏴, and one variation selector after a visible character.
 //! 4. Caps a grapheme cluster at [`MAX_CLUSTER_CHARS`] characters ("Zalgo" stacks of
 //!    combining marks draw over neighbouring lines).

@@ -2,8 +2,8 @@
 //! every list name and alias, trade party and patent assignee.
 //!
 //! Built for typing speed over a million names: names are stored once ([`Corpus`]); a 64-bit
-//! character mask per name rejects most names with one AND ([`mask`]); a cheap byte-level pass
-//! ([`quick`]) rejects the rest that cannot match and ranks the survivors the way the final
+//! character mask per name rejects most names with one AND (`mask`); a cheap byte-level pass
+//! (`quick`) rejects the rest that cannot match and ranks the survivors the way the final
 //! ranking will as far as bytes tell, and only the best few thousand are scored by skim (the
 //! result is the naive full scan's: a test and the benchmark compare them); the scan runs on all cores (rayon) and checks a cancel
 //! flag every few thousand names so a newer keystroke stops it; and when the query grows, only
