@@ -12,6 +12,9 @@ use super::action::Action;
 use crate::db::{self, sources};
 use crate::error::Result;
 
+/// (dataset, as-of date) of each current list.
+pub type Lists = Vec<(String, Option<String>)>;
+
 /// How often the thread looks.
 const EVERY: Duration = Duration::from_secs(1);
 
@@ -19,7 +22,7 @@ const EVERY: Duration = Duration::from_secs(1);
 pub struct Watch {
     conn: Connection,
     version: i64,
-    lists: Vec<(String, Option<String>)>,
+    lists: Lists,
 }
 
 impl Watch {
@@ -36,7 +39,7 @@ impl Watch {
 
     /// The current lists when another connection committed since the last poll and they
     /// are not those seen before (an audit record or a case mark changes nothing here).
-    pub fn poll(&mut self) -> Result<Option<Vec<(String, Option<String>)>>> {
+    pub fn poll(&mut self) -> Result<Option<Lists>> {
         let v = data_version(&self.conn)?;
         if v == self.version {
             return Ok(None);
