@@ -131,6 +131,10 @@ pub fn init(path: &Path, force: bool, progress: &dyn Progress) -> Result<InitRep
         let _ = remove_db_files(&tmp);
     }
     let imports = result?;
+    // A database built anew here (`init`, `init --force`, the workbench's first start after the
+    // file was removed) starts a new audit log: an anchor left by an earlier database at this
+    // path no longer applies.
+    let _ = db::audit::anchor::forget(path);
     remove_db_files(path)?;
     std::fs::rename(&tmp, path)?;
     let conn = db::open_ro(path)?;

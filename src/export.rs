@@ -156,6 +156,7 @@ fn csv_text(e: &CaseExport) -> Result<String> {
         "matcher_version",
         "exported_at",
         "exported_by",
+        "audit_anchor",
     ]
     .map(String::from)
     .to_vec()];
@@ -186,6 +187,7 @@ fn csv_text(e: &CaseExport) -> Result<String> {
             e.matcher_version.clone(),
             e.exported_at.clone(),
             e.exported_by.clone(),
+            e.audit_anchor.clone(),
         ]);
     }
     Ok(crate::text::spreadsheet::csv_text(rows))
@@ -225,6 +227,11 @@ fn markdown(e: &CaseExport) -> String {
             ));
         }
     }
+    s.push_str(&format!(
+        "- Audit log anchor at export: {} (check a log against it with `tradescope audit \
+         verify --anchor …`)\n",
+        code(&e.audit_anchor)
+    ));
     s.push_str(&format!("\n## Records ({})\n\n", e.items.len()));
     s.push_str("| # | Kind | Id | Record | Note | Source (file:line) | SHA-256 |\n");
     s.push_str("|---|---|---|---|---|---|---|\n");

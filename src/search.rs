@@ -84,6 +84,31 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
     Ok(out)
 }
 
+/// Longest name screened or searched, in characters. The longest published list names are
+/// about 300 characters; a longer "name" is a wrong column or a damaged file, and the
+/// matcher's time grows with its length (one 50 MB name once took more than 600 s).
+pub const MAX_NAME_CHARS: usize = 1_000;
+
+/// Why `name` is too long to screen, if it is.
+pub fn name_too_long(name: &str) -> Option<String> {
+    // Counting stops as soon as the cap is passed: a huge name costs no more than the cap.
+    let n = name.trim().chars().take(MAX_NAME_CHARS + 1).count();
+    (n > MAX_NAME_CHARS).then(|| {
+        format!(
+            "the name is longer than {MAX_NAME_CHARS} characters ({} bytes), the most screened: \
+             is this the right column?",
+            name.len()
+        )
+    })
+}
+
+fn check_name(name: &str) -> Result<()> {
+    match name_too_long(name) {
+        Some(why) => Err(crate::error::Error::User(why)),
+        None => Ok(()),
+    }
+}
+
 /// Screening: the matcher's hits at `opts.threshold`, one row per listing.
 pub fn screen(
     conn: &Connection,
@@ -91,6 +116,7 @@ pub fn screen(
     name: &str,
     opts: &SearchOptions,
 ) -> Result<Vec<ListingHit>> {
+    check_name(name)?;
     let wide = SearchOptions {
         // Room for entries that collapse into one listing.
         limit: opts.limit.max(1) * 4,
@@ -110,6 +136,7 @@ pub fn search(
     if q.is_empty() {
         return Ok(Vec::new());
     }
+    check_name(q)?;
     let opts = SearchOptions {
         threshold: SEARCH_THRESHOLD,
         limit: limit.max(1) * 4,

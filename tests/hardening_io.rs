@@ -634,7 +634,11 @@ fn item3_exports_are_created_exclusively_and_never_follow_links() {
         .contains("# Case: c1"));
 
     // The workbench's `x`: a link planted at the predictable name is left alone, and two
-    // exports in the same second get two files.
+    // exports in the same second get two files. It runs in this process, whose audit state
+    // directory is not the CLI runs' (their XDG_STATE_HOME): a database of its own, whose
+    // keyed audit log starts here.
+    let db = copy();
+    db.ok(&["case", "add", "c1", "entity", &id]);
     let dir = tempfile::tempdir().unwrap();
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let planted = dir.path().join(format!("case-c1-{stamp}.md"));

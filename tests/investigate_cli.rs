@@ -47,6 +47,7 @@ impl Db {
             .arg(&self.path)
             .args(args)
             .env("USER", "analyst1")
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .output()
             .expect("run tradescope")
     }
@@ -197,7 +198,9 @@ fn case_export_carries_provenance_and_is_audited() {
     let results: Value = serde_json::from_str(rec["results"].as_str().unwrap()).unwrap();
     assert_eq!(results["sha256"], sha256(&bytes));
     assert_eq!(results["items"], 3);
-    assert_eq!(rec["user"], "analyst1");
+    // The OS account, not $USER (issue 21 item 4: anyone can set USER).
+    assert_ne!(rec["user"], "analyst1");
+    assert!(!rec["user"].as_str().unwrap_or("").is_empty());
 
     let md = db.ok(&["case", "export", "hik-vn", "--format", "md"]);
     assert!(md.contains("# Case: hik-vn") && md.contains(&csl_sha) && md.contains("SYNTHETIC"));

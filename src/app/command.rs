@@ -325,10 +325,27 @@ impl Executor {
             let mut worker = Worker::new(path);
             let latest = Arc::clone(&latest);
             let thread_out = out.clone();
+            let retries = name == "write";
             let spawned = thread::Builder::new()
                 .name(format!("tradescope-{name}"))
-                .spawn(move || {
-                    while let Ok(cmd) = rx.recv() {
+                .spawn(move || loop {
+                    // The write lane retries held-back audit records while some wait.
+                    let cmd = if retries && super::write::held_back(&worker.path) > 0 {
+                        match rx.recv_timeout(super::write::AUDIT_RETRY) {
+                            Ok(cmd) => cmd,
+                            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                                thread_out(Action::Written(super::write::retry(&worker.path)));
+                                continue;
+                            }
+                            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                        }
+                    } else {
+                        match rx.recv() {
+                            Ok(cmd) => cmd,
+                            Err(_) => break,
+                        }
+                    };
+                    {
                         let slot = cmd.slot();
                         let stale = |s: Option<(Slot, u64)>| {
                             s.is_some_and(|(s, g)| latest[s as usize].load(Ordering::Acquire) != g)

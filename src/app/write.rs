@@ -47,6 +47,7 @@ impl AuditEntry {
                 .then(|| crate::matching::MATCHER_VERSION.to_string()),
             threshold: self.threshold,
             results: self.results.clone(),
+            at: None,
         }
     }
 }
@@ -54,11 +55,58 @@ impl AuditEntry {
 /// Run a write; the answer is the status line's message (empty: nothing to say).
 pub fn run(db_path: &Path, w: Write) -> std::result::Result<String, String> {
     match w {
-        Write::Audit(e) => append(db_path, &e.record())
-            .map(|_| String::new())
-            .map_err(|err| format!("this {} was NOT recorded in the audit log: {err}", e.action)),
+        Write::Audit(e) => record(db_path, &e.record()),
         Write::Mark { case, record } => mark(db_path, &case, record).map_err(|e| e.to_string()),
         Write::Export { case, dir } => export_case(db_path, &case, &dir).map_err(|e| e.to_string()),
+    }
+}
+
+/// How often held-back audit records are retried.
+pub const AUDIT_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Record `rec`, after any records held back before it. A record the database does not take
+/// now (busy with another process's import, read-only) is held back in the spool
+/// (`audit::spool`) and retried; the status line says so. It is never dropped.
+fn record(db_path: &Path, rec: &audit::NewRecord) -> std::result::Result<String, String> {
+    let written = flush(db_path).and_then(|n| append(db_path, rec).map(|()| n));
+    match written {
+        Ok(0) => Ok(String::new()),
+        Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
+        Err(err) => match audit::spool::push(db_path, rec) {
+            Ok(n) => Err(format!(
+                "audit: {n} record(s) held back, not yet in the log ({err}); retried every {} s and kept until written",
+                AUDIT_RETRY.as_secs()
+            )),
+            Err(e2) => Err(format!(
+                "this {} was NOT recorded in the audit log: {err}; holding it back failed too: {e2}",
+                rec.action
+            )),
+        },
+    }
+}
+
+/// Write the held-back records, if any; how many were written.
+fn flush(db_path: &Path) -> Result<usize> {
+    if audit::spool::pending(db_path)? == 0 {
+        return Ok(0);
+    }
+    let mut conn = db::open_rw(db_path)?;
+    audit::spool::flush(&mut conn, db_path)
+}
+
+/// How many audit records wait in the spool of `db_path`.
+pub fn held_back(db_path: &Path) -> usize {
+    audit::spool::pending(db_path).unwrap_or(0)
+}
+
+/// Retry the held-back records (the write lane calls this while some wait).
+pub fn retry(db_path: &Path) -> std::result::Result<String, String> {
+    let waiting = held_back(db_path);
+    match flush(db_path) {
+        Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
+        Err(e) => Err(format!(
+            "audit: {waiting} record(s) still held back, not yet in the log ({e}); retrying"
+        )),
     }
 }
 

@@ -1,37 +1,95 @@
 //! `tradescope audit …`, and the helper every auditable command calls.
 
+use std::time::{Duration, Instant};
+
 use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
 use crate::db::audit;
 use crate::error::Error;
 
-/// Append to the audit log. A failure to log does not hide the answer already printed, but it
-/// is reported: an auditor must know the record is missing.
-pub fn record(db: Db, rec: &audit::NewRecord) {
-    let result = db
-        .open_rw()
-        .and_then(|mut conn| audit::append(&mut conn, rec));
-    if let Err(e) = result {
-        errln!(
-            "warning: this {} was NOT recorded in the audit log: {e}",
-            rec.action
-        );
+/// How long a record waits for a database another process is writing (an import), in
+/// seconds: `TRADESCOPE_AUDIT_WAIT`, default 600.
+fn audit_wait() -> Duration {
+    let secs = std::env::var("TRADESCOPE_AUDIT_WAIT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(600);
+    Duration::from_secs(secs)
+}
+
+/// Whether `e` is another process holding the database (worth waiting for).
+fn busy(e: &Error) -> bool {
+    match e {
+        Error::Sqlite(s) => matches!(
+            s.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ),
+        // Met while opening (setting WAL mode, migrating).
+        Error::Database { message, .. } => {
+            message.contains("database is locked") || message.contains("database is busy")
+        }
+        _ => false,
+    }
+}
+
+/// Append to the audit log. A database busy with another process's write (an import) is
+/// waited for (see [`audit_wait`]); a record that still cannot be written is an error (exit 1):
+/// an answer is never given without its audit record.
+pub fn record(db: Db, rec: &audit::NewRecord) -> anyhow::Result<()> {
+    let deadline = Instant::now() + audit_wait();
+    let mut said = false;
+    loop {
+        let result = db
+            .open_rw()
+            .and_then(|mut conn| audit::append(&mut conn, rec));
+        match result {
+            Ok(_) => return Ok(()),
+            Err(e) if busy(&e) && Instant::now() < deadline => {
+                if !said {
+                    errln!(
+                        "the database is busy (another tradescope is writing it, an import?): \
+                         waiting to record this {} in the audit log…",
+                        rec.action
+                    );
+                    said = true;
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            Err(e) => {
+                return Err(Error::User(format!(
+                    "this {} could not be recorded in the audit log, so its answer is not \
+                     given: {e}",
+                    rec.action
+                ))
+                .into())
+            }
+        }
     }
 }
 
 pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
     match action {
-        AuditAction::Verify { json: as_json } => {
-            let v = audit::verify(&conn)?;
+        AuditAction::Verify {
+            anchor,
+            json: as_json,
+        } => {
+            let given = anchor
+                .as_deref()
+                .map(str::parse::<audit::Anchor>)
+                .transpose()?;
+            let v = audit::verify_with(&conn, given.as_ref())?;
             if as_json {
                 json(&v)?;
             } else if v.ok {
-                outln!("audit log OK: {} rows, head hash {}", v.rows, v.head);
+                say_verified(&v);
             }
             match &v.problem {
                 None => Ok(()),
+                Some((0, what)) => {
+                    Err(Error::User(format!("audit log FAILED verification: {what}")).into())
+                }
                 Some((id, what)) => Err(Error::User(format!(
                     "audit log FAILED verification at row {id}: {what}"
                 ))
@@ -60,6 +118,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
         }
         AuditAction::Export { format } => {
             let rows = audit::all(&conn)?;
+            let head = audit::head_anchor(&conn)?;
             drop(conn);
             if format == "json" {
                 json(&rows)?;
@@ -72,6 +131,8 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
                 }
                 w.flush()?;
             }
+            // The rows' JSON and CSV shapes stay as scripts read them; the anchor goes beside.
+            errln!("audit anchor of this export (for `audit verify --anchor`): {head}");
             // The export itself goes on the log, after the rows it wrote.
             record(
                 db,
@@ -82,11 +143,36 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
                         "what": "audit log",
                         "rows": rows.len(),
                         "head": rows.last().map(|r| r.hash.clone()),
+                        "anchor": head.to_string(),
                     }),
                     ..Default::default()
                 },
-            );
-            Ok(())
+            )
         }
+    }
+}
+
+fn say_verified(v: &audit::Verification) {
+    outln!("audit log OK: {} rows, head {}", v.rows, v.head);
+    if v.keyed_rows > 0 {
+        outln!(
+            "  {} rows keyed (HMAC-SHA256, key outside the database)",
+            v.keyed_rows
+        );
+    }
+    if v.unkeyed_rows > 0 {
+        outln!(
+            "  {} rows unkeyed (written before the keyed chain: plain SHA-256, which anyone \
+             editing the file could recompute; rows after them cover their hashes)",
+            v.unkeyed_rows
+        );
+    }
+    if v.anchored_by.is_empty() {
+        outln!("  no anchor to hold the head against yet (it is written with the next record)");
+    } else {
+        outln!("  head checked against {}", v.anchored_by.join(" and "));
+    }
+    if let Some(a) = &v.anchor {
+        outln!("  anchor: {a}");
     }
 }

@@ -261,8 +261,9 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
                 .iter()
                 .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
                 .collect::<Vec<_>>()),
+            at: None,
         },
-    );
+    )?;
     let checks = Covered::load(&conn)?.check(&index, query);
     super::reference::say_unlisted_covered(&checks, as_json);
     if as_json {

@@ -15,6 +15,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::time::Duration;
 
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
@@ -65,8 +66,22 @@ impl CsvInput {
     }
 }
 
-/// The file's bytes: a regular file or a pipe, at most [`MAX_BATCH_BYTES`].
-fn read_whole(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
+/// How long a pipe may stay silent before the read gives up, in seconds:
+/// `TRADESCOPE_PIPE_IDLE_SECS`, default 60 (a FIFO nobody writes to, a stuck producer).
+fn pipe_idle() -> Duration {
+    let secs = std::env::var("TRADESCOPE_PIPE_IDLE_SECS")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(60);
+    Duration::from_secs(secs)
+}
+
+/// The file's bytes: a regular file or a pipe, at most [`MAX_BATCH_BYTES`]. A device
+/// (`/dev/zero`), a socket or a directory is refused before it is opened. A pipe, a FIFO or
+/// `<(…)` is read on a helper thread, so that a FIFO nobody opens for writing, or a writer
+/// that stops sending, ends the read after [`pipe_idle`] with a message instead of hanging.
+pub(super) fn read_whole(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
     let cannot = |e: std::io::Error| Error::file(shown, format!("cannot read it: {e}"));
     let meta = std::fs::metadata(path).map_err(cannot)?;
     #[cfg(unix)]
@@ -77,25 +92,94 @@ fn read_whole(path: &Path, shown: &str) -> anyhow::Result<Vec<u8>> {
         return Err(Error::file(shown, "is a directory, not a CSV file").into());
     }
     if !meta.is_file() && !pipe {
-        return Err(
-            Error::file(shown, "is a device, not a CSV file (give a file or a pipe)").into(),
-        );
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_BATCH_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_BATCH_BYTES {
         return Err(Error::file(
+            shown,
+            "is a device or socket, not a file (give a regular file or a pipe)",
+        )
+        .into());
+    }
+    let too_big = || {
+        Error::file(
             shown,
             format!(
                 "the file is larger than {} MiB, the most one batch may hold: split it",
                 MAX_BATCH_BYTES >> 20
             ),
         )
-        .into());
+    };
+    if !pipe {
+        if meta.len() > MAX_BATCH_BYTES {
+            return Err(too_big().into());
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_BATCH_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_BATCH_BYTES {
+            return Err(too_big().into());
+        }
+        return Ok(bytes);
     }
-    Ok(bytes)
+    let idle = pipe_idle();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    let owned = path.to_path_buf();
+    // Left blocked in open() or read() if the pipe never speaks; the process ends without it.
+    std::thread::Builder::new()
+        .name("tradescope-pipe".into())
+        .spawn(move || {
+            let mut f = match std::fs::File::open(&owned) {
+                Ok(f) => f,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                match f.read(&mut buf) {
+                    Ok(0) => {
+                        let _ = tx.send(Ok(Vec::new()));
+                        return;
+                    }
+                    Ok(n) => {
+                        if tx.send(Ok(buf[..n].to_vec())).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        })
+        .map_err(cannot)?;
+    let mut bytes = Vec::new();
+    loop {
+        match rx.recv_timeout(idle) {
+            Ok(Ok(chunk)) if chunk.is_empty() => return Ok(bytes),
+            Ok(Ok(chunk)) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > MAX_BATCH_BYTES {
+                    return Err(too_big().into());
+                }
+            }
+            Ok(Err(e)) => return Err(cannot(e).into()),
+            Err(_) => {
+                return Err(Error::file(
+                    shown,
+                    format!(
+                        "no data from this pipe for {} s after {} bytes (a FIFO nobody writes \
+                         to, or a stuck writer): gave up (TRADESCOPE_PIPE_IDLE_SECS sets the wait)",
+                        idle.as_secs(),
+                        bytes.len()
+                    ),
+                )
+                .into())
+            }
+        }
+    }
 }
 
 /// The header and rows of a CSV file's `bytes`, read strictly (see the module documentation).

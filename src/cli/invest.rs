@@ -98,7 +98,7 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
             }),
             ..Default::default()
         },
-    );
+    )?;
     if args.json {
         return json(&rows);
     }
@@ -265,7 +265,7 @@ pub fn run_trail(db: Db, args: TrailArgs) -> anyhow::Result<()> {
             }),
             ..Default::default()
         },
-    );
+    )?;
     if args.json {
         return json(&t);
     }

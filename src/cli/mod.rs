@@ -208,8 +208,12 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
-    /// Check the hash chain; exit 1 if a row was edited or deleted
+    /// Check the keyed chain and its anchor; exit 1 if a row was edited, forged or deleted
     Verify {
+        /// Also hold the log against this anchor (copied from an export or an earlier
+        /// `audit verify`: tradescope-audit:v1:db=…:rows=…:head=…)
+        #[arg(long, value_name = "ANCHOR")]
+        anchor: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -95,10 +95,16 @@ pub(super) fn write_export(
             "stdout".to_string()
         }
     };
-    record(
+    if let Err(e) = record(
         db,
         &crate::db::audit::export_record(what, &dest, text, results),
-    );
+    ) {
+        // An export the log does not know of is not left behind.
+        if let Some(p) = file.filter(|p| p.as_os_str() != "-") {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
     if dest != "stdout" {
         errln!("wrote {what} to {}", sanitize(&dest));
     }
@@ -106,14 +112,19 @@ pub(super) fn write_export(
 }
 
 fn read_text(file: &Path) -> anyhow::Result<(String, String)> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        crate::error::Error::file(file.display().to_string(), format!("cannot read it: {e}"))
-    })?;
+    // Bounded as a batch file is: no device, a silent pipe gives up (see csv_input).
+    let bytes = super::csv_input::read_whole(file, &file.display().to_string())?;
     let sha = hex(&sha2::Sha256::digest(&bytes));
     Ok((decode(&bytes).into_owned(), sha))
 }
 
-fn record_import(db: Db, what: &str, file: &Path, sha: &str, report: serde_json::Value) {
+fn record_import(
+    db: Db,
+    what: &str,
+    file: &Path,
+    sha: &str,
+    report: serde_json::Value,
+) -> anyhow::Result<()> {
     record(
         db,
         &NewRecord {
@@ -122,7 +133,7 @@ fn record_import(db: Db, what: &str, file: &Path, sha: &str, report: serde_json:
             results: report,
             ..Default::default()
         },
-    );
+    )
 }
 
 pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()> {
@@ -163,7 +174,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
             };
             tx.commit()?;
             drop(conn);
-            record_import(db, table.name(), &file, &sha, report.clone());
+            record_import(db, table.name(), &file, &sha, report.clone())?;
             if as_json {
                 return json(&report);
             }
@@ -214,7 +225,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
             let report = covered::load_tsv(&tx, &shown, &text)?;
             tx.commit()?;
             drop(conn);
-            record_import(db, "covered", &file, &sha, serde_json::to_value(report)?);
+            record_import(db, "covered", &file, &sha, serde_json::to_value(report)?)?;
             if as_json {
                 return json(&report);
             }

@@ -163,6 +163,8 @@ pub struct CaseExport {
     pub matcher_version: String,
     /// The list versions current at the export: [{dataset, source_id, sha256, as_of}].
     pub list_versions: serde_json::Value,
+    /// The audit log's head at the export (`audit verify --anchor` checks a log against it).
+    pub audit_anchor: String,
     pub items: Vec<ExportItem>,
 }
 
@@ -308,6 +310,7 @@ pub fn export(conn: &Connection, name: &str) -> Result<CaseExport> {
         tradescope_version: env!("CARGO_PKG_VERSION").to_string(),
         matcher_version: crate::matching::MATCHER_VERSION.to_string(),
         list_versions: audit::list_versions(conn)?,
+        audit_anchor: audit::head_anchor(conn)?.to_string(),
         items,
     })
 }

@@ -31,7 +31,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         ),
         Some((id, what)) => Span::styled(
             format!(
-                "chain FAILED verification at record {id}: {}",
+                "chain FAILED verification{}: {}",
+                // 0: the log as a whole (its anchor, its key).
+                if *id > 0 {
+                    format!(" at record {id}")
+                } else {
+                    String::new()
+                },
                 sanitize(what)
             ),
             t.error(),

@@ -78,6 +78,10 @@ pub(super) fn screen_file(
             )
             .into());
         }
+        if let Some(why) = crate::search::name_too_long(r.get(col).unwrap_or("")) {
+            let field = input.headers.get(col).unwrap_or(&args.column);
+            return Err(Error::input(&shown, *line, field, why).into());
+        }
         let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
         dobs.push(if d.is_empty() {
             None
@@ -107,6 +111,29 @@ pub(super) fn screen_file(
         })
         .collect();
     bar.finish();
+    // Recorded before any answer is written: an answer without its audit record is not given.
+    let total = rows.len();
+    let matched = hits
+        .iter()
+        .filter(|(h, _)| h.as_ref().is_some_and(|h| h.score >= args.threshold))
+        .count();
+    let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
+    audit::record(
+        db,
+        &NewRecord {
+            action: "batch_screen".into(),
+            query: Some(with_evidence(
+                &format!("{shown} (column {:?}, SHA-256 {})", args.column, sha256),
+                &country,
+                &dob_col.map(|c| format!("from column {:?}", headers.get(c).unwrap_or(""))),
+            )),
+            normalized_query: None,
+            matcher_version: Some(matching::MATCHER_VERSION.into()),
+            threshold: Some(args.threshold),
+            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
+            at: None,
+        },
+    )?;
     let mut details: HashMap<i64, (String, String)> = HashMap::new();
     // Spreadsheet-safe cells; sanitized on a terminal (names from the file and the lists).
     let mut w = CsvWriter::new(output::data());
@@ -127,10 +154,7 @@ pub(super) fn screen_file(
         header.push(h.to_string());
     }
     w.write_record(&header)?;
-    let (mut matched, mut total) = (0usize, 0usize);
-    let mut n_covered = 0usize;
     for (r, (hit, flag)) in rows.iter().zip(&hits) {
-        total += 1;
         let mut rec: Vec<String> = (0..headers.len())
             .map(|i| r.get(i).unwrap_or("").to_string())
             .collect();
@@ -145,7 +169,6 @@ pub(super) fn screen_file(
                     }
                 };
                 let is_match = h.score >= args.threshold;
-                matched += usize::from(is_match);
                 rec.extend([
                     if is_match { "match" } else { "no match" }.to_string(),
                     format!("{:.3}", h.score),
@@ -168,30 +191,12 @@ pub(super) fn screen_file(
         // The screened name itself may be a covered maker, listed or not (ZTE Corporation).
         rec.push(
             flag.as_ref()
-                .map(|c| {
-                    n_covered += 1;
-                    format!("{} ({}): {}", c.group, c.relation, c.basis)
-                })
+                .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
                 .unwrap_or_default(),
         );
         w.write_record(&rec)?;
     }
     w.flush()?;
-    audit::record(
-        db,
-        &NewRecord {
-            action: "batch_screen".into(),
-            query: Some(with_evidence(
-                &format!("{shown} (column {:?}, SHA-256 {})", args.column, sha256),
-                &country,
-                &dob_col.map(|c| format!("from column {:?}", headers.get(c).unwrap_or(""))),
-            )),
-            normalized_query: None,
-            matcher_version: Some(matching::MATCHER_VERSION.into()),
-            threshold: Some(args.threshold),
-            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
-        },
-    );
     errln!(
         "screened {total} names against {} list names: {matched} at or above {:.2}",
         index.len(),

@@ -31,7 +31,7 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<LabelledPair>> {
     let mut all = Vec::new();
     for p in paths {
         let shown = p.display().to_string();
-        let bytes = std::fs::read(p).map_err(|e| Error::file(&shown, e.to_string()))?;
+        let bytes = crate::cli::csv_input::read_whole(p, &shown)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::file(&shown, "not UTF-8 text".to_string()))?;
         let pairs = parse_labelled(&text).map_err(|e| Error::file(&shown, e))?;

@@ -153,8 +153,9 @@ fn screen_one(
                 .iter()
                 .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
                 .collect::<Vec<_>>()),
+            at: None,
         },
-    );
+    )?;
     let checks = Covered::load(conn)?.check(index, name);
     super::reference::say_unlisted_covered(&checks, args.json);
     if args.json {

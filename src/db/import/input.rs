@@ -63,7 +63,7 @@ impl Input {
     /// Size of the raw (possibly compressed) file in bytes.
     pub fn len(&self) -> Result<u64> {
         match &self.data {
-            Data::Path(p) => Ok(std::fs::metadata(p).map_err(|e| self.io(e))?.len()),
+            Data::Path(p) => Ok(self.regular(p)?.len()),
             Data::Embedded(b) => Ok(b.len() as u64),
             Data::Owned(b) => Ok(b.len() as u64),
         }
@@ -76,6 +76,7 @@ impl Input {
     fn raw(&self) -> Result<Box<dyn Read + Send>> {
         match &self.data {
             Data::Path(p) => {
+                self.regular(p)?;
                 let f = File::open(p).map_err(|e| self.io(e))?;
                 Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
             }
@@ -110,9 +111,44 @@ impl Input {
         text_stream(&self.name, Box::new(counted))
     }
 
+    /// The file's metadata, if it is a regular file (links followed). Anything else is
+    /// refused before it is opened: a device (`/dev/zero`, `/dev/urandom`) never ends, a FIFO
+    /// blocks the open until someone writes to it, and an import reads its file twice (to hash
+    /// it, then to parse it), which a pipe cannot give.
+    fn regular(&self, p: &Path) -> Result<std::fs::Metadata> {
+        let meta = std::fs::metadata(p).map_err(|e| self.io(e))?;
+        if meta.is_file() {
+            return Ok(meta);
+        }
+        let what = if meta.is_dir() {
+            "is a directory"
+        } else if is_fifo(&meta) {
+            "is a pipe or FIFO (or `<(…)`)"
+        } else {
+            "is a device or other special file"
+        };
+        Err(Error::file(
+            &self.name,
+            format!(
+                "{what}, not a regular file: an import reads a file twice (to hash it, then to \
+                 parse it); save the data to a file and import that"
+            ),
+        ))
+    }
+
     fn io(&self, e: std::io::Error) -> Error {
         Error::file(&self.name, e.to_string())
     }
+}
+
+#[cfg(unix)]
+fn is_fifo(meta: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// How much of the start of a text is looked at to recognise its encoding and line endings.
