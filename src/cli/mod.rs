@@ -178,6 +178,19 @@ pub enum Command {
         #[arg(long, requires = "list_update_only")]
         no_baseline: bool,
     },
+    /// Write a consistent copy of the database (safe while it is in use)
+    ///
+    /// The copy is one snapshot of the database, taken with SQLite's VACUUM INTO, so it can be
+    /// made while an import or the workbench is running. An existing file is never
+    /// overwritten. Upgrades of a database an older tradescope made write such a backup first,
+    /// by themselves.
+    Backup {
+        /// Where to write the copy [default: next to the database, NAME.vVERSION-DATE.bak]
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts per table and per source, with each source's SHA-256
     Stats {
         #[arg(long)]
