@@ -116,6 +116,8 @@ pub struct InitReport {
 
 /// Build the default database at `path`. Refuses to replace an existing file unless `force`.
 pub fn init(path: &Path, force: bool, progress: &dyn Progress) -> Result<InitReport> {
+    // A directory, FIFO or device is refused whatever --force says.
+    db::check_path(path)?;
     if path.exists() && !force {
         return Err(Error::User(format!(
             "{} already exists; use `tradescope init --force` to rebuild it",

@@ -1,4 +1,4 @@
--- tradescope schema, version 1.
+-- tradescope schema, version 2.
 --
 -- Read by src/db/migrate.rs with include_str!; `PRAGMA user_version` records the version applied.
 -- Conventions:

@@ -52,6 +52,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             json: as_json,
         } => super::show::cmd_show(db, &kind, id, as_json),
         Command::Stats { json: as_json } => cmd_stats(db, as_json),
+        Command::Backup {
+            path,
+            json: as_json,
+        } => cmd_backup(db, path.as_deref(), as_json),
         Command::Audit { action } => super::audit::run(db, action),
         Command::Screen(args) => super::screen::run_screen(db, args),
         Command::Intersect(args) => super::invest::run_intersect(db, args),
@@ -268,6 +272,27 @@ fn cmd_init(db_path: &Path, force: bool, as_json: bool) -> anyhow::Result<()> {
             outln!("  {t:<14} {:>10}", thousands(*n));
         }
     }
+    Ok(())
+}
+
+fn cmd_backup(db: Db, dest: Option<&Path>, as_json: bool) -> anyhow::Result<()> {
+    let written = db::backup(db.path, dest)?;
+    let bytes = std::fs::metadata(&written).map(|m| m.len()).unwrap_or(0);
+    if as_json {
+        return json(&serde_json::json!({
+            "database": db.path,
+            "backup": written,
+            "bytes": bytes,
+            "schema_version": db::SCHEMA_VERSION,
+        }));
+    }
+    outln!(
+        "backup of {} written to {} ({} bytes, schema v{})",
+        db.path.display(),
+        written.display(),
+        thousands(bytes as i64),
+        db::SCHEMA_VERSION
+    );
     Ok(())
 }
 

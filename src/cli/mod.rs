@@ -98,6 +98,19 @@ pub enum Command {
     Match(screen::MatchArgs),
     /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category
     Eval(screen::EvalArgs),
+    /// Write a consistent copy of the database (safe while it is in use)
+    ///
+    /// The copy is one snapshot of the database, taken with SQLite's VACUUM INTO, so it can be
+    /// made while an import or the workbench is running. An existing file is never
+    /// overwritten. Upgrades of a database an older tradescope made write such a backup first,
+    /// by themselves.
+    Backup {
+        /// Where to write the copy [default: next to the database, NAME.vVERSION-DATE.bak]
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts per table and per source, with each source's SHA-256
     Stats {
         #[arg(long)]

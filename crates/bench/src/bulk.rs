@@ -241,7 +241,11 @@ where
     t.lap("create indexes");
 
     progress.stage("full-text index", None);
-    tradescope_store::fts::bulk_index(&tx, "id >= ?1", [first_shipment_id], first_shipment_id)?;
+    let last_shipment_id: i64 =
+        tx.query_row("SELECT coalesce(max(id), 0) FROM shipment", [], |r| {
+            r.get(0)
+        })?;
+    tradescope_store::fts::bulk_index(&tx, first_shipment_id, last_shipment_id, None)?;
     t.lap("full-text index");
 
     progress.stage("party counters", None);

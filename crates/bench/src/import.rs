@@ -35,7 +35,7 @@ const HEADER: &[&str] = &[
     "description",
 ];
 
-fn write_csv(
+pub(super) fn write_csv(
     path: &Path,
     parties: &[BulkParty],
     batches: impl Iterator<Item = Vec<BulkShipment>>,

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod bulk;
 pub mod gen;
 mod import;
+pub mod lists;
 pub mod machine;
 mod queries;
 pub mod report;
@@ -268,6 +269,19 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
         (500_000, 5_000)
     };
     figures.push(import::measure(dir, n, p)?);
+
+    // List updates (issue 21 item 6): quick keeps a small list so CI stays fast; the full run
+    // has the issue's sizes, the naive baseline at 100K only (it is quadratic).
+    progress.stage("list update", None);
+    let updates: &[(u64, u64, bool)] = if opts.quick {
+        &[(5_000, 1_000, true)]
+    } else {
+        &[(100_000, 20_000, true), (1_000_000, 20_000, false)]
+    };
+    for &(entries, parties, naive) in updates {
+        let m = lists::measure(dir, lists::ListFormat::OfacSdn, entries, parties, naive)?;
+        figures.push(lists::figure(lists::ListFormat::OfacSdn, &m));
+    }
 
     let mut import = Figure::new(
         "bulk generation + load (`tradescope-bench gen`, no parsing)",

@@ -80,6 +80,29 @@ enum Command {
         /// on the database given by --db, whatever its size
         #[arg(long)]
         workbench_only: bool,
+        /// Only the list-update figure: update a generated N-entry list (against the naive
+        /// baseline up to 100K entries), in the benchmark directory
+        #[arg(long, value_name = "N")]
+        list_update_only: Option<u64>,
+        /// With --list-update-only: the list's format
+        #[arg(
+            long,
+            value_enum,
+            default_value = "ofac",
+            requires = "list_update_only"
+        )]
+        list_format: cmd::bench::ListFormatArg,
+        /// With --list-update-only: generated trade parties the list is linked against
+        #[arg(
+            long,
+            value_name = "N",
+            default_value_t = 20_000,
+            requires = "list_update_only"
+        )]
+        list_parties: u64,
+        /// With --list-update-only: skip the naive baseline (for profiling)
+        #[arg(long, requires = "list_update_only")]
+        no_baseline: bool,
     },
 }
 
@@ -99,7 +122,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             build_only,
             import_only,
             workbench_only,
+            list_update_only,
+            list_format,
+            list_parties,
+            no_baseline,
         } => {
+            if let Some(n) = list_update_only {
+                let baseline = !no_baseline && n <= 100_000;
+                return cmd::bench::cmd_list_update_only(n, list_format, list_parties, baseline);
+            }
             if workbench_only {
                 return cmd::bench::cmd_workbench_only(&db_path);
             }

@@ -12,6 +12,17 @@
 /// thousands at millions of rows, yet small enough to stay cache-friendly. Measured on 3M
 /// descriptions with the final merge: 32 MiB 74 s / 330 MB RSS, 512 MiB 89 s / 880 MB.
 const BULK_HASH: i64 = 32 * 1024 * 1024;
+/// Crisis merging during a bulk load: a level of the index holding this many segments is
+/// merged into one segment of the next level at once. FTS5 refuses to grow past 2,000
+/// segments ("database or disk is full"), so this bound must hold across any number of
+/// imports; 64 merges rarely enough that a sorted multi-million-row load rewrites each posting
+/// about once before the final merge (issue 21 item 2).
+const BULK_CRISISMERGE: i64 = 64;
+/// Shipments indexed per statement, sorted by date key inside it. FTS5 flushes its buffer to a
+/// new segment whenever a rowid is not above the previous one, so rows in date order (keys
+/// ascending) fill one buffer after another, and rows in any order cost at most one extra
+/// segment per chunk; the sort of a chunk stays in memory (a few tens of MB).
+const CHUNK: i64 = 200_000;
 /// FTS5's defaults, restored after a bulk load.
 const DEFAULT_HASH: i64 = 1024 * 1024;
 const DEFAULT_AUTOMERGE: i64 = 4;
@@ -25,47 +36,65 @@ fn set(conn: &rusqlite::Connection, option: &str, value: i64) -> crate::error::R
     Ok(())
 }
 
-/// Index the descriptions of the shipments `where_sql` selects (a condition on the bare
-/// `shipment` table, `?1`… bound to `params`; all of them have ids from `first_id` on) in one
-/// statement, the way a bulk load should:
-/// a large buffer, no incremental merging while rows arrive (merging segments level by level
-/// rewrites every posting several times over), then — when this load is most of the index — one
-/// full merge into a single segment, the fastest shape to search. A small load into a big
-/// index leaves its few segments to FTS5's normal incremental merging. Settings are restored
-/// whatever happens; all inside the caller's transaction.
+/// Index the descriptions of shipments `first_id..=last_id` (of `source_id` only, when given),
+/// the way a bulk load should: a large buffer, no incremental merging while rows arrive
+/// (merging segments level by level rewrites every posting several times over), rows inserted
+/// chunk by chunk in date-key order whatever order they were imported in, crisis merges keeping
+/// the segment count bounded across any number of loads, then — when this load is most of the
+/// index — one full merge into a single segment, the fastest shape to search. Settings are
+/// restored whatever happens; all inside the caller's transaction.
 pub fn bulk_index(
     conn: &rusqlite::Connection,
-    where_sql: &str,
-    params: impl rusqlite::Params,
     first_id: i64,
+    last_id: i64,
+    source_id: Option<i64>,
 ) -> crate::error::Result<u64> {
     // At most this many rows were indexed before (shipments are never deleted, so ids are not
     // reused): no count over a 10M-row index for a 100-row import.
     let before = first_id.saturating_sub(1);
     set(conn, "hashsize", BULK_HASH)?;
     set(conn, "automerge", 0)?;
-    set(conn, "crisismerge", 100_000)?;
-    let result = conn
-        .execute(
-            &format!(
-                "INSERT INTO shipment_fts (rowid, description)
-                 SELECT {}, description FROM shipment WHERE ({where_sql}) AND description IS NOT NULL",
-                key_sql("")
-            ),
-            params,
-        )
-        .map_err(crate::error::Error::from)
-        .and_then(|n| {
-            if n as i64 >= before {
-                conn.execute("INSERT INTO shipment_fts (shipment_fts) VALUES ('optimize')", [])?;
-            }
-            Ok(n as u64)
-        });
+    set(conn, "crisismerge", BULK_CRISISMERGE)?;
+    let result = index_chunks(conn, first_id, last_id, source_id).and_then(|n| {
+        if n as i64 >= before {
+            conn.execute(
+                "INSERT INTO shipment_fts (shipment_fts) VALUES ('optimize')",
+                [],
+            )?;
+        }
+        Ok(n)
+    });
     let restore = set(conn, "hashsize", DEFAULT_HASH)
         .and_then(|_| set(conn, "automerge", DEFAULT_AUTOMERGE))
         .and_then(|_| set(conn, "crisismerge", DEFAULT_CRISISMERGE));
     let n = result?;
     restore?;
+    Ok(n)
+}
+
+fn index_chunks(
+    conn: &rusqlite::Connection,
+    first_id: i64,
+    last_id: i64,
+    source_id: Option<i64>,
+) -> crate::error::Result<u64> {
+    let mut stmt = conn.prepare(&format!(
+        "INSERT INTO shipment_fts (rowid, description)
+         SELECT {key}, description FROM shipment
+         WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR source_id = ?3) AND description IS NOT NULL
+         ORDER BY {key}",
+        key = key_sql("")
+    ))?;
+    let mut n = 0u64;
+    let mut lo = first_id;
+    while lo <= last_id {
+        let hi = lo.saturating_add(CHUNK - 1).min(last_id);
+        n += stmt.execute(rusqlite::params![lo, hi, source_id])? as u64;
+        if hi == i64::MAX {
+            break;
+        }
+        lo = hi + 1;
+    }
     Ok(n)
 }
 

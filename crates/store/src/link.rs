@@ -113,31 +113,67 @@ fn link_targets(
     Ok(found.len() as u64)
 }
 
+/// Parties (or assignees) matched per round when a list version is linked: memory stays
+/// bounded by the round (names, hits), the matching of a round runs on all cores.
+const LINK_CHUNK: usize = 50_000;
+
+thread_local! {
+    /// Set by [`with_naive_linking`]: list versions are linked the way they were before
+    /// issue 21 (the benchmark's baseline and the equivalence test's reference).
+    static NAIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with list versions linked by [`naive::link_source_entries`] on this thread (the
+/// benchmark's baseline, and the reference the equivalence test compares against).
+pub fn with_naive_linking<T>(f: impl FnOnce() -> T) -> T {
+    let before = NAIVE.with(|n| n.replace(true));
+    let out = f();
+    NAIVE.with(|n| n.set(before));
+    out
+}
+
 /// Link the entries of a newly current list version against all parties and assignees.
+///
+/// Linear in the list's size and the number of targets: the index over the version's names is
+/// built once; targets are read and matched `LINK_CHUNK` at a time in id order; carrying
+/// review decisions and dropping the replaced version's links look up each listing through
+/// `list_entry_listing` (issue 21 item 6: the planner's pick of `list_entry_source` for those
+/// lookups made them a scan of the whole new version per old entry, quadratic in the list).
 pub fn link_source_entries(
     tx: &Transaction,
     source_id: i64,
     replaced: Option<i64>,
 ) -> Result<LinkReport> {
+    if NAIVE.with(|n| n.get()) {
+        return naive::link_source_entries(tx, source_id, replaced);
+    }
     let index = entry_index(tx, "e.source_id = ?1", source_id)?;
-    let parties = targets(tx, "SELECT id, name, country FROM party WHERE ?1 = ?1", 0)?;
-    let assignees = targets(tx, "SELECT id, name, NULL FROM assignee WHERE ?1 = ?1", 0)?;
-    let report = LinkReport {
-        party_links: link_targets(tx, &index, Target::Party, &parties)?,
-        assignee_links: link_targets(tx, &index, Target::Assignee, &assignees)?,
-        maker_links: 0,
-    };
+    let mut report = LinkReport::default();
+    if !index.is_empty() {
+        report.party_links = link_all(
+            tx,
+            &index,
+            Target::Party,
+            "SELECT id, name, country FROM party WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        report.assignee_links = link_all(
+            tx,
+            &index,
+            Target::Assignee,
+            "SELECT id, name, NULL FROM assignee WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+    }
     if let Some(old) = replaced {
         for t in [Target::Party, Target::Assignee] {
-            carry_decisions(tx, t, old, source_id)?;
+            carry_decisions_by_listing(tx, t, old, source_id)?;
             // The new version's entries carry these links now. Links of listings the new
             // version dropped are kept: they are how as-of screening knows that a party's
-            // company was listed before (db::asof).
+            // company was listed before (db::asof). `+n.source_id`: found by listing key.
             tx.execute(
                 &format!(
                     "DELETE FROM {} WHERE entry_id IN (SELECT o.id FROM list_entry o
                        WHERE o.source_id = ?1 AND EXISTS (SELECT 1 FROM list_entry n
-                         WHERE n.source_id = ?2 AND n.listing_key = o.listing_key))",
+                         WHERE n.listing_key = o.listing_key AND +n.source_id = ?2))",
                     t.table()
                 ),
                 params![old, source_id],
@@ -147,23 +183,96 @@ pub fn link_source_entries(
     Ok(report)
 }
 
+/// Match every target `sql` pages through (keyset on id: `?1` the last id, `?2` the page size)
+/// against `index`, a page at a time.
+fn link_all(tx: &Transaction, index: &NameIndex, target: Target, sql: &str) -> Result<u64> {
+    let mut stmt = tx.prepare(sql)?;
+    let (mut last, mut links) = (0i64, 0u64);
+    loop {
+        let items = stmt
+            .query_map(params![last, LINK_CHUNK as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(i64, String, Option<String>)>>>()?;
+        let Some(&(id, _, _)) = items.last() else {
+            return Ok(links);
+        };
+        last = id;
+        links += link_targets(tx, index, target, &items)?;
+    }
+}
+
 /// Copy confirmed/rejected decisions from the old version's entries to the new version's entry
-/// of the same listing.
-fn carry_decisions(tx: &Transaction, t: Target, old: i64, new: i64) -> Result<()> {
+/// of the same listing: from the decided links (few) to the new entry by listing key.
+fn carry_decisions_by_listing(tx: &Transaction, t: Target, old: i64, new: i64) -> Result<()> {
     let (table, col) = (t.table(), t.column());
     tx.execute(
         &format!(
             "INSERT INTO {table} (entry_id, {col}, score, method, matched_name, explanation, status)
              SELECT ne.id, l.{col}, l.score, l.method, l.matched_name, l.explanation, l.status
              FROM {table} l
-             JOIN list_entry oe ON oe.id = l.entry_id AND oe.source_id = ?1
-             JOIN list_entry ne ON ne.listing_key = oe.listing_key AND ne.source_id = ?2
+             JOIN list_entry oe ON oe.id = l.entry_id AND +oe.source_id = ?1
+             JOIN list_entry ne ON ne.listing_key = oe.listing_key AND +ne.source_id = ?2
              WHERE l.status <> 'auto'
              ON CONFLICT DO UPDATE SET status = excluded.status"
         ),
         params![old, new],
     )?;
     Ok(())
+}
+
+/// The list-version linking as it was before issue 21 item 6, kept as the benchmark's naive
+/// baseline: all targets in memory at once, and listing lookups the planner answers by
+/// scanning the new version's entries (quadratic in the list's size).
+pub mod naive {
+    use super::*;
+
+    pub fn link_source_entries(
+        tx: &Transaction,
+        source_id: i64,
+        replaced: Option<i64>,
+    ) -> Result<LinkReport> {
+        let index = entry_index(tx, "e.source_id = ?1", source_id)?;
+        let parties = targets(tx, "SELECT id, name, country FROM party WHERE ?1 = ?1", 0)?;
+        let assignees = targets(tx, "SELECT id, name, NULL FROM assignee WHERE ?1 = ?1", 0)?;
+        let report = LinkReport {
+            party_links: link_targets(tx, &index, Target::Party, &parties)?,
+            assignee_links: link_targets(tx, &index, Target::Assignee, &assignees)?,
+            maker_links: 0,
+        };
+        if let Some(old) = replaced {
+            for t in [Target::Party, Target::Assignee] {
+                carry_decisions(tx, t, old, source_id)?;
+                tx.execute(
+                    &format!(
+                        "DELETE FROM {} WHERE entry_id IN (SELECT o.id FROM list_entry o
+                           WHERE o.source_id = ?1 AND EXISTS (SELECT 1 FROM list_entry n
+                             WHERE n.source_id = ?2 AND n.listing_key = o.listing_key))",
+                        t.table()
+                    ),
+                    params![old, source_id],
+                )?;
+            }
+        }
+        Ok(report)
+    }
+
+    fn carry_decisions(tx: &Transaction, t: Target, old: i64, new: i64) -> Result<()> {
+        let (table, col) = (t.table(), t.column());
+        tx.execute(
+            &format!(
+                "INSERT INTO {table} (entry_id, {col}, score, method, matched_name, explanation, status)
+                 SELECT ne.id, l.{col}, l.score, l.method, l.matched_name, l.explanation, l.status
+                 FROM {table} l
+                 JOIN list_entry oe ON oe.id = l.entry_id AND oe.source_id = ?1
+                 JOIN list_entry ne ON ne.listing_key = oe.listing_key AND ne.source_id = ?2
+                 WHERE l.status <> 'auto'
+                 ON CONFLICT DO UPDATE SET status = excluded.status"
+            ),
+            params![old, new],
+        )?;
+        Ok(())
+    }
 }
 
 /// Link the parties and assignees that `source_id` created against all current entries.

@@ -44,7 +44,7 @@ const SQLITE_INTERNAL: &[&str] = &["sqlite_stat1", "sqlite_stat4", "sqlite_seque
 
 /// One row of `sqlite_schema`.
 #[derive(Debug, Clone)]
-struct Object {
+pub(super) struct Object {
     kind: String,
     name: String,
     table: String,
@@ -52,14 +52,19 @@ struct Object {
 }
 
 /// The objects `schema.sql` creates, keyed by (type, name): what a tradescope database holds.
-struct Reference {
+pub(super) struct Reference {
     objects: BTreeMap<(String, String), Object>,
 }
 
 impl Reference {
     fn build() -> Result<Self> {
+        Self::from_sql(SCHEMA_SQL)
+    }
+
+    /// The objects `sql` (a whole schema) creates, loaded into an in-memory database.
+    pub(super) fn from_sql(sql: &str) -> Result<Self> {
         let conn = Connection::open_in_memory()?;
-        conn.execute_batch(SCHEMA_SQL)?;
+        conn.execute_batch(sql)?;
         let objects = read_schema(&conn)?
             .into_iter()
             .map(|o| ((o.kind.clone(), o.name.clone()), o))
@@ -85,7 +90,7 @@ impl Reference {
     }
 }
 
-fn read_schema(conn: &Connection) -> Result<Vec<Object>> {
+pub(super) fn read_schema(conn: &Connection) -> Result<Vec<Object>> {
     let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema")?;
     let rows = stmt.query_map([], |r| {
         Ok(Object {
@@ -120,38 +125,106 @@ pub(super) fn restrict(conn: &Connection, read_only: bool) -> Result<()> {
 pub fn check_schema(conn: &Connection, path: &Path) -> Result<()> {
     let reference = Reference::get()?;
     let actual = read_schema(conn).map_err(|e| with_path(path, e))?;
+    let mismatch = compare(&actual, reference);
+    if mismatch.is_empty() {
+        return Ok(());
+    }
+    Err(mismatch.refusal(path, &format!("version {SCHEMA_VERSION}")))
+}
+
+/// How a file's schema differs from a reference schema.
+#[derive(Debug, Default)]
+pub(super) struct Mismatch {
+    /// Objects the reference does not have.
+    foreign: Vec<Object>,
+    /// Objects the reference has with another definition.
+    changed: Vec<Object>,
+    /// The reference's objects the file lacks: (type, name).
+    missing: Vec<(String, String)>,
+}
+
+impl Mismatch {
+    pub(super) fn is_empty(&self) -> bool {
+        self.foreign.is_empty() && self.changed.is_empty() && self.missing.is_empty()
+    }
+
+    /// A measure of distance, to name the closest of several reference schemas.
+    pub(super) fn size(&self) -> usize {
+        self.foreign.len() + self.changed.len() + self.missing.len()
+    }
+
+    /// The error refusing the file: foreign objects first (by name), then missing ones.
+    /// `schema` names the reference ("version 2", "version 1 (…)").
+    pub(super) fn refusal(&self, path: &Path, schema: &str) -> Error {
+        let others = |skip: &Object| {
+            let rest: Vec<String> = self
+                .foreign
+                .iter()
+                .chain(&self.changed)
+                .filter(|o| !(o.kind == skip.kind && o.name == skip.name))
+                .take(10)
+                .map(|o| format!("{} `{}`", o.kind, truncate_to_width(&o.name, 40)))
+                .collect();
+            if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" (also not tradescope's: {})", rest.join(", "))
+            }
+        };
+        if let Some(o) = self.foreign.first() {
+            return refused(path, o, "that tradescope does not create", &others(o));
+        }
+        if let Some(o) = self.changed.first() {
+            return refused(
+                path,
+                o,
+                "whose definition differs from the one tradescope creates",
+                &others(o),
+            );
+        }
+        let (kind, name) = self
+            .missing
+            .first()
+            .cloned()
+            .unwrap_or_else(|| (String::from("object"), String::from("?")));
+        Error::Database {
+            path: path.to_path_buf(),
+            message: format!(
+                "the {kind} `{name}` of tradescope's schema ({schema}) is missing: \
+                 this is not a complete tradescope database; choose another file with --db or \
+                 rebuild it by importing the lists"
+            ),
+        }
+    }
+}
+
+/// Compare the objects of a file's `sqlite_schema` with a reference schema.
+pub(super) fn compare(actual: &[Object], reference: &Reference) -> Mismatch {
+    let mut m = Mismatch::default();
     let mut seen = Vec::new();
-    for o in &actual {
+    for o in actual {
         if o.kind == "table" && SQLITE_INTERNAL.contains(&o.name.as_str()) {
             continue;
         }
         let key = (o.kind.clone(), o.name.clone());
         match reference.objects.get(&key) {
-            None => return Err(refused(path, o, "that tradescope does not create")),
+            None => m.foreign.push(o.clone()),
             Some(r) if r.table != o.table || normalize_sql(&r.sql) != normalize_sql(&o.sql) => {
-                return Err(refused(
-                    path,
-                    o,
-                    "whose definition differs from the one tradescope creates",
-                ))
+                m.changed.push(o.clone())
             }
             Some(_) => seen.push(key),
         }
     }
-    if let Some((kind, name)) = reference.objects.keys().find(|k| !seen.contains(k)) {
-        return Err(Error::Database {
-            path: path.to_path_buf(),
-            message: format!(
-                "the {kind} `{name}` of tradescope's schema (version {SCHEMA_VERSION}) is missing: \
-                 this is not a complete tradescope database; choose another file with --db or \
-                 rebuild it by importing the lists"
-            ),
-        });
-    }
-    Ok(())
+    m.missing = reference
+        .objects
+        .keys()
+        .filter(|k| !seen.contains(k))
+        .cloned()
+        .collect();
+    m
 }
 
-fn refused(path: &Path, o: &Object, what: &str) -> Error {
+fn refused(path: &Path, o: &Object, what: &str, others: &str) -> Error {
     let sql = o.sql.as_deref().unwrap_or("");
     let calls = called_functions(sql, &o.name);
     let calls = if calls.is_empty() {
@@ -162,7 +235,7 @@ fn refused(path: &Path, o: &Object, what: &str) -> Error {
     Error::Database {
         path: path.to_path_buf(),
         message: format!(
-            "it contains a {} `{}` (on `{}`) {what}{calls}: `{}`. A database with foreign schema \
+            "it contains a {} `{}` (on `{}`) {what}{calls}: `{}`{others}. A database with foreign schema \
              objects could run code when it is read, so it was not used and nothing in it was \
              executed. Use a database built by tradescope (--db), or inspect this one with the \
              sqlite3 shell",
@@ -204,6 +277,9 @@ pub fn stamp(conn: &Connection) -> Result<()> {
     let Some(id) = conn.path().and_then(|p| file_identity(Path::new(p))) else {
         return Ok(());
     };
+    // A nonce per import: a `-wal` holding an import then carries a stamp no other copy of
+    // the database has (see `db::file::check_wal`).
+    let id = format!("{id}:{:016x}", fastrand::u64(..));
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -223,18 +299,27 @@ fn stamp_matches(conn: &Connection, path: &Path) -> Result<bool> {
         })
         .optional()
         .map_err(|e| with_path(path, e))?;
-    Ok(stamped.as_deref() == Some(id.as_str()))
+    Ok(stamped.as_deref().is_some_and(|s| same_file(s, &id)))
+}
+
+/// Whether a stamp (`DEV:INODE`, with a `:NONCE` since stamps carry one) names the file whose
+/// identity is `id` (`DEV:INODE`).
+pub(super) fn same_file(stamp: &str, id: &str) -> bool {
+    stamp == id
+        || stamp
+            .strip_prefix(id)
+            .is_some_and(|rest| rest.starts_with(':'))
 }
 
 #[cfg(unix)]
-fn file_identity(path: &Path) -> Option<String> {
+pub(super) fn file_identity(path: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
     Some(format!("{}:{}", m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_identity(_path: &Path) -> Option<String> {
+pub(super) fn file_identity(_path: &Path) -> Option<String> {
     None
 }
 
@@ -258,7 +343,7 @@ pub fn is_corruption(e: &rusqlite::Error) -> bool {
     )
 }
 
-fn with_path(path: &Path, e: impl Into<Error>) -> Error {
+pub(super) fn with_path(path: &Path, e: impl Into<Error>) -> Error {
     match e.into() {
         Error::Sqlite(e) if is_corruption(&e) => corrupt(path, &e.to_string()),
         Error::Sqlite(e) => Error::Database {

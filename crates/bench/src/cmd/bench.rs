@@ -111,3 +111,37 @@ pub fn cmd_workbench_only(db: &std::path::Path) -> anyhow::Result<()> {
     output::lines(&report::notes(&figures));
     Ok(())
 }
+
+/// The list format of `bench --list-update-only`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ListFormatArg {
+    /// OFAC legacy SDN CSV set
+    Ofac,
+    /// trade.gov Consolidated Screening List CSV
+    Csl,
+}
+
+/// `bench --list-update-only N`: the list-update figure alone (a generated N-entry list and
+/// its next revision, over `parties` generated trade parties), against the naive baseline up
+/// to 100K entries, in the benchmark directory.
+pub fn cmd_list_update_only(
+    n: u64,
+    format: ListFormatArg,
+    parties: u64,
+    baseline: bool,
+) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let format = match format {
+        ListFormatArg::Ofac => bench::lists::ListFormat::OfacSdn,
+        ListFormatArg::Csl => bench::lists::ListFormat::Csl,
+    };
+    let m = bench::lists::measure(&dir, format, n, parties, baseline)?;
+    let f = bench::lists::figure(format, &m);
+    outln!("- load average: {}", bench::machine::load_average());
+    output::lines(&report::table(std::slice::from_ref(&f)));
+    output::lines(&report::notes(std::slice::from_ref(&f)));
+    Ok(())
+}

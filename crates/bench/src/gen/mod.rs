@@ -6,6 +6,7 @@
 //! `db::bulk::load`.
 
 pub mod describe;
+pub mod lists;
 pub mod names;
 mod run;
 mod shipments;

@@ -386,12 +386,14 @@ impl NameIndex {
                 }
             }
         }
-        // Several records may share an id (one per alias): keep the best per id.
+        // Several records may share an id (one per alias): keep the best per id; of names that
+        // score the same, the first record (not whichever the hash map yields first: the
+        // stored matched name must not change from one run to the next).
         let mut by_id: HashMap<i64, (f64, u32, usize, usize, Aligned)> = HashMap::new();
         for (ri, (s, v, qi, a)) in best {
             let id = self.records[ri as usize].id;
             match by_id.get(&id) {
-                Some((bs, ..)) if *bs >= s => {}
+                Some((bs, bri, ..)) if *bs > s || (*bs == s && *bri < ri) => {}
                 _ => {
                     by_id.insert(id, (s, ri, v, qi, a));
                 }

@@ -289,12 +289,7 @@ impl<'c> TradeWriter<'c> {
         if let Some(first) = self.first_shipment {
             // Contentless FTS keyed by date key (db::fts): the index holds only what is inserted
             // here, in one statement over the id range this writer produced.
-            crate::fts::bulk_index(
-                self.conn,
-                "id BETWEEN ?1 AND ?2 AND source_id = ?3",
-                params![first, self.last_shipment, self.source_id],
-                first,
-            )?;
+            crate::fts::bulk_index(self.conn, first, self.last_shipment, Some(self.source_id))?;
         }
         let mut stmt = self.conn.prepare(
             "UPDATE party SET n_shipped = n_shipped + ?2, n_received = n_received + ?3,

@@ -134,6 +134,10 @@ pub enum Action {
     Threshold(i32),
     /// A write (case mark, export, audit record) finished: a message for the status line.
     Written(Result<String, String>),
+    /// Another process changed the lists: (dataset, as-of) of the current lists now.
+    ListsUpdated(Vec<(String, Option<String>)>),
+    /// `R`: reload the lists (names, screening index, the current view).
+    Reload,
 }
 
 /// A worker's answer.

@@ -33,6 +33,9 @@ use super::{detail, jump};
 pub enum Command {
     /// Load every name into the typeahead engine (once, after the first frame).
     LoadNames,
+    /// Forget every connection and loaded index (another process changed the lists): sent to
+    /// every lane, ahead of the loads that follow it.
+    Reload,
     Sources {
         generation: u64,
     },
@@ -112,7 +115,7 @@ enum Lane {
 impl Command {
     fn slot(&self) -> Option<(Slot, u64)> {
         match *self {
-            Command::LoadNames | Command::Write(_) => None,
+            Command::LoadNames | Command::Reload | Command::Write(_) => None,
             Command::Sources { generation } => Some((Slot::Sources, generation)),
             Command::Search { generation, .. }
             | Command::Shipments { generation, .. }
@@ -188,6 +191,13 @@ impl Worker {
     ) -> Result<Option<Action>> {
         let loaded = |generation, data| Some(Action::Loaded { generation, data });
         Ok(match cmd {
+            Command::Reload => {
+                self.conn = None;
+                self.engine = None;
+                self.index = None;
+                self.covered = None;
+                None
+            }
             Command::LoadNames => {
                 let corpus = match self.conn().and_then(|c| db::names::corpus(c)) {
                     Ok(c) => c,
@@ -363,6 +373,12 @@ impl Executor {
 
     pub fn dispatch(&self, cmds: Vec<Command>) {
         for cmd in cmds {
+            if cmd == Command::Reload {
+                for lane in &self.lanes {
+                    let _ = lane.send(Command::Reload);
+                }
+                continue;
+            }
             if let Some((slot, g)) = cmd.slot() {
                 self.latest[slot as usize].store(g, Ordering::Release);
             }

@@ -181,6 +181,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[ch('x')], Action::ExportCase, "export the case (Markdown, provenance) to a file", None),
     b(Global, &[ch('y')], Action::Copy, "copy the selected value (OSC 52 clipboard)", None),
     b(Global, &[ch('4')], Action::Pane(Pane::Investigate), "Investigate pane (intersection, trails, audit)", None),
+    b(Global, &[ch('R')], Action::Reload, "reload the lists (after another process imported some)", None),
     b(Global, &[ch('?')], Action::ToggleHelp, "help (this screen)", Some("help")),
     b(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];

@@ -25,6 +25,7 @@ pub mod model;
 pub mod nav;
 pub mod trail_view;
 pub mod update;
+pub mod watch;
 pub mod write;
 
 use std::io;
@@ -97,6 +98,10 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     if let Some(d) = std::env::var_os("TRADESCOPE_EXPORT_DIR").filter(|d| !d.is_empty()) {
         model.export_dir = d.into();
     }
+    // "older schema (v1): upgrading to v2 (backup at …)" from the open in `run`.
+    if let Some(n) = tradescope_store::take_notices().pop() {
+        model.message = Some(n);
+    }
 
     let input_tx = tx.clone();
     thread::Builder::new()
@@ -118,6 +123,8 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
     terminal::input::watch_hangup(move || {
         let _ = hangup_tx.send(Msg::InputClosed("the terminal hung up".into()));
     })?;
+    let watch_tx = tx.clone();
+    watch::spawn(db_path, move |a| watch_tx.send(Msg::Action(a)).is_ok());
     let out_tx = tx.clone();
     let executor = Executor::start(db_path, move |a| {
         let _ = out_tx.send(Msg::Action(a));

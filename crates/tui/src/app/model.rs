@@ -111,6 +111,9 @@ pub struct Model {
     pub sources: Vec<(String, Option<String>)>,
     /// A one-off notice ("No patents are linked to this trade party"), cleared by the next key.
     pub message: Option<String>,
+    /// "lists updated: csl 2023-11-16 — R reloads": another process imported lists since they
+    /// were loaded; shown until `R` reloads them.
+    pub lists_updated: Option<String>,
     pub width: u16,
     pub height: u16,
     /// False when NO_COLOR is set: bold and reverse only.
@@ -146,6 +149,7 @@ impl Model {
             db_label: db_label.into(),
             sources: Vec::new(),
             message: None,
+            lists_updated: None,
             width,
             height,
             color,

@@ -140,6 +140,11 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         Action::Copy => invest::copy(m),
         Action::ToggleScreening => invest::toggle_screening(m),
         Action::Threshold(n) => invest::threshold(m, n),
+        Action::ListsUpdated(now) => {
+            lists_updated(m, now);
+            Vec::new()
+        }
+        Action::Reload => reload(m),
         Action::Written(r) => {
             match r {
                 Ok(msg) if msg.is_empty() => {}
@@ -160,7 +165,40 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
             | Action::Written(_)
+            | Action::ListsUpdated(_)
     )
+}
+
+/// Another process changed the lists: say which, until `R` reloads them. The names, the
+/// screening index and the rows on screen are the old versions' until then.
+fn lists_updated(m: &mut Model, now: Vec<(String, Option<String>)>) {
+    let changed: Vec<String> = now
+        .iter()
+        .filter(|s| !m.sources.contains(s))
+        .map(|(d, a)| format!("{d} {}", a.as_deref().unwrap_or("undated")))
+        .collect();
+    let gone: Vec<String> = m
+        .sources
+        .iter()
+        .filter(|(d, _)| !now.iter().any(|(n, _)| n == d))
+        .map(|(d, _)| format!("{d} removed"))
+        .collect();
+    let all: Vec<String> = changed.into_iter().chain(gone).collect();
+    if all.is_empty() {
+        return;
+    }
+    m.lists_updated = Some(format!("lists updated: {} — R reloads", all.join(", ")));
+}
+
+/// `R`: forget every loaded list (each worker drops its connection, names and screening index)
+/// and load the names, the list versions and the current view again.
+fn reload(m: &mut Model) -> Vec<Command> {
+    m.lists_updated = None;
+    m.names = Names::Loading;
+    load::invalidate(m);
+    let mut cmds = vec![Command::Reload];
+    cmds.extend(start(m));
+    cmds
 }
 
 fn start(m: &mut Model) -> Vec<Command> {

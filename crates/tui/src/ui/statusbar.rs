@@ -122,6 +122,10 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         spans.push(Span::styled(sanitize(msg).into_owned(), t.notice()));
         spans.push(sep());
     }
+    if let Some(u) = &m.lists_updated {
+        spans.push(Span::styled(sanitize(u).into_owned(), t.notice()));
+        spans.push(sep());
+    }
     spans.push(Span::styled(showing(m), t.bold()));
     if m.screen().loading && !matches!(m.screen().data, Data::Empty) {
         spans.push(Span::styled(" (loading…)", t.dim()));
