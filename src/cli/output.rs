@@ -1,13 +1,13 @@
-//! The one way the CLI writes: lines of text for people ([`outln!`]), data blocks (CSV, TSV,
-//! Markdown: [`data`]), JSON for scripts ([`json`]), and messages on stderr ([`errln!`]).
+//! The one way the CLI writes: lines of text for people ([`outln!`](crate::outln)), data blocks (CSV, TSV,
+//! Markdown: [`data`]), JSON for scripts ([`json`]), and messages on stderr ([`errln!`](crate::errln)).
 //!
-//! **Terminal safety.** Text lines are always sanitized, as one line each ([`sanitize`]: escape
+//! **Terminal safety.** Text lines are always sanitized, as one line each ([`sanitize()`]: escape
 //! sequences 7- and 8-bit, controls, bidi controls removed; a line break inside a value shown
 //! as ` ↵ `, so a hostile name cannot forge a line of its own) — on a terminal, and in a file
 //! or pipe too, since `cat report.txt` later reaches a terminal just the same. Data blocks are
 //! sanitized only when stdout is a terminal ([`sanitize_data`]: line structure and tabs kept);
 //! a pipe or a file gets the bytes as written. JSON stays faithful: serde escapes C0 controls,
-//! and [`terminal_safe_json`] writes DEL, C1 controls, bidi controls and line separators as
+//! and `terminal_safe_json` writes DEL, C1 controls, bidi controls and line separators as
 //! `\uXXXX` — the same JSON value, so scripts read exactly what the database holds.
 //!
 //! **Output failures.** Nothing here panics (as `println!` does on a full disk or `/dev/full`).
@@ -209,7 +209,7 @@ pub fn data_text(text: &str) -> Result<(), OutputError> {
         .map_err(|error| OutputError { error })
 }
 
-/// `value` as pretty JSON on stdout (see [`terminal_safe_json`]).
+/// `value` as pretty JSON on stdout (see `terminal_safe_json`).
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let mut text = terminal_safe_json(serde_json::to_string_pretty(value)?);
     text.push('\n');

@@ -40,6 +40,9 @@ fn build() -> Fixture {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+    // A database built anew at the same path: its audit anchor from the last run is not
+    // evidence of anything (as `init` does).
+    let _ = tradescope::db::audit::anchor::forget(&path);
     let mut conn = tradescope::db::open_rw(&path).expect("fixture database");
     // Reference tables first, as `init` does: shipments are scanned for products as they are
     // imported, and list imports link the pattern makers to their entries.

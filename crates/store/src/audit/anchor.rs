@@ -132,7 +132,10 @@ pub fn store(db_path: &Path, new: &Anchor, continues: bool) -> Result<()> {
     }
     let canon = std::fs::canonicalize(db_path).unwrap_or_else(|_| db_path.to_path_buf());
     let text = format!("{new}\nfile={}\n", canon.display());
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    // Unique per writer: threads of one process may append to the same log.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp-{}-{n}", std::process::id()));
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, &path))
         .map_err(|e| {

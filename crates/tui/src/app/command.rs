@@ -199,7 +199,7 @@ impl Worker {
                 None
             }
             Command::LoadNames => {
-                let corpus = match self.conn().and_then(|c| db::names::corpus(c)) {
+                let corpus = match self.conn().and_then(db::names::corpus) {
                     Ok(c) => c,
                     Err(e) => return Ok(Some(Action::NamesFailed(e.to_string()))),
                 };
