@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::db::import::{self, Format, ImportOptions, ImportReport, Input};
-use crate::db::{self, cet, covered, products, stats};
 use crate::demo;
-use crate::error::{Error, Result};
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
+use tradescope_store::error::{Error, Result};
+use tradescope_store::import::{self, Format, ImportOptions, ImportReport, Input};
+use tradescope_store::{self as db, cet, covered, products, stats};
 
 /// One bundled file: its path under data/ and its bytes.
 pub struct Bundled {
@@ -155,7 +155,7 @@ fn build(tmp: &Path, progress: &dyn Progress) -> Result<Vec<ImportReport>> {
         products::load_tsv(
             &tx,
             "data/reference/product_patterns.tsv",
-            crate::products::DEFAULT_TSV,
+            tradescope_core::products::DEFAULT_TSV,
         )?;
         covered::load_tsv(
             &tx,

@@ -3,6 +3,22 @@
 //!
 //! # Architecture map
 //!
+//! The workspace's crates (a crate depends only on those above it):
+//!
+//! - `tradescope-core` (`crates/core`): plain data: [`model`], [`country`], [`text`],
+//!   [`products`] (the pure detector), [`evidence`], [`progress`]. No database engine.
+//! - `tradescope-matching` (`crates/matching`): [`matching`] (normalize, score, explain) and
+//!   [`typeahead`] (the Entities pane's engine over a [`typeahead::Corpus`]). No SQL.
+//! - `tradescope-store` (`crates/store`, re-exported here as [`db`]): schema.sql, migrations,
+//!   open/safety, importers, queries, investigations, [`error`], [`search`], [`export`]. The
+//!   importers stay here for now: they write through SQL transactions as they parse.
+//! - `tradescope-tui` (`crates/tui`): [`app`], [`ui`], [`terminal`], [`osc52`].
+//! - `tradescope` (this package): [`cli`], [`bundle`], [`demo`] and the product binary.
+//! - `tradescope-bench` (`crates/bench`, not published, not linked into the product): the
+//!   benchmark and `gen` (`cargo run -p tradescope-bench --release -- bench|gen …`).
+//!
+//! The modules (their historical names, re-exported below):
+//!
 //! - [`cli`]: the command line (clap). Thin: parses arguments, opens the database, calls the
 //!   library, prints JSON or text. Maps [`error::Error`] to exit codes (0 ok, 1 user, 2 internal).
 //! - [`db`]: ALL SQL lives here. `db::open_rw`/`open_ro` harden every connection and migrate by
@@ -11,9 +27,9 @@
 //!   one file per real published format, reading records through `import::records` (file:line:
 //!   field errors, quote/size guards); every import is one transaction. `db::link` stores
 //!   matcher-made links.
-//! - [`gen`]: synthetic trade data at scale (`tradescope gen`, the benchmark); pure generation,
-//!   written by `db::bulk`.
-//! - [`bench`](mod@bench): `tradescope bench`, the reproducible benchmark that writes BENCHMARKS.md.
+//! - `tradescope_bench::gen`: synthetic trade data at scale (`tradescope-bench gen`, the
+//!   benchmark); pure generation, written by `tradescope_bench::bulk`.
+//! - `tradescope_bench`: the reproducible benchmark that writes BENCHMARKS.md.
 //!   Investigations (docs/investigations.md): `db::intersect` (listed companies with CET
 //!   patents and shipments), `db::trail` (transshipment trail), `db::asof` (screening at the
 //!   ship date), `db::products` (stored brand/model detection), `db::covered` (NDAA §889 / FCC
@@ -49,26 +65,17 @@
 //! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
-pub mod app;
-pub mod bench;
 pub mod bundle;
 pub mod cli;
-pub mod country;
-pub mod db;
 pub mod demo;
-pub mod error;
-pub mod evidence;
-pub mod export;
-pub mod gen;
-pub mod matching;
-pub mod model;
-pub mod osc52;
-pub mod products;
-pub mod progress;
-pub mod search;
-pub mod terminal;
-pub mod text;
-pub mod typeahead;
-pub mod ui;
+
+// The crates under their historical module names, so `tradescope::db::…` and the like keep
+// naming what they named before the workspace split.
+pub use tradescope_core::{country, evidence, model, products, progress, text};
+pub use tradescope_matching as matching;
+pub use tradescope_matching::typeahead;
+pub use tradescope_store as db;
+pub use tradescope_store::{error, export, search};
+pub use tradescope_tui::{app, osc52, terminal, ui};
 
 pub use error::{Error, Result};

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
-use crate::db::audit;
-use crate::error::Error;
+use tradescope_store::audit;
+use tradescope_store::error::Error;
 
 /// How long a record waits for a database another process is writing (an import), in
 /// seconds: `TRADESCOPE_AUDIT_WAIT`, default 600.
@@ -109,9 +109,9 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
                     "#{:<5} {} {:<10} {:<13} {}",
                     r.id,
                     r.at,
-                    crate::text::sanitize::sanitize(&r.user),
+                    tradescope_core::text::sanitize::sanitize(&r.user),
                     r.action,
-                    crate::text::sanitize::sanitize(r.query.as_deref().unwrap_or(""))
+                    tradescope_core::text::sanitize::sanitize(r.query.as_deref().unwrap_or(""))
                 );
             }
             Ok(())
@@ -125,7 +125,8 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             } else {
                 // Spreadsheet-safe cells (queries are user input); on a terminal, no escape
                 // sequence reaches it (`output::data`).
-                let mut w = crate::text::spreadsheet::CsvWriter::new(super::output::data());
+                let mut w =
+                    tradescope_core::text::spreadsheet::CsvWriter::new(super::output::data());
                 for r in &rows {
                     w.serialize(r)?;
                 }

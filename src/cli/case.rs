@@ -8,11 +8,11 @@ use clap::Subcommand;
 use super::commands::Db;
 use super::output::json;
 use super::reference::write_export;
-use crate::db::cases;
-use crate::error::Error;
-use crate::export::{self, Format};
-use crate::model::RecordKind;
-use crate::text::sanitize;
+use tradescope_core::model::RecordKind;
+use tradescope_core::text::sanitize;
+use tradescope_store::cases;
+use tradescope_store::error::Error;
+use tradescope_store::export::{self, Format};
 
 #[derive(Debug, Subcommand)]
 pub enum CaseAction {

@@ -8,13 +8,13 @@ use super::output::{json, thousands};
 use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
-use crate::db::covered::Covered;
-use crate::db::import::{self, ImportOptions, Input};
-use crate::db::{self, audit, entities, stats, Integrity};
-use crate::error::Error;
-use crate::matching::NameIndex;
-use crate::search;
-use crate::text::{sanitize, truncate_to_width};
+use tradescope_core::text::{sanitize, truncate_to_width};
+use tradescope_matching::NameIndex;
+use tradescope_store::covered::Covered;
+use tradescope_store::error::Error;
+use tradescope_store::import::{self, ImportOptions, Input};
+use tradescope_store::search;
+use tradescope_store::{self as db, audit, entities, stats, Integrity};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
@@ -71,55 +71,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Case { action } => super::case::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
-        Command::Bench {
-            quick,
-            out,
-            no_cold,
-            shipments,
-            search_names,
-            probe_rss,
-            build_only,
-            import_only,
-            workbench_only,
-            list_update_only,
-            list_format,
-            list_parties,
-            no_baseline,
-        } => {
-            if let Some(n) = list_update_only {
-                let baseline = !no_baseline && n <= 100_000;
-                return super::bench::cmd_list_update_only(n, list_format, list_parties, baseline);
-            }
-            if workbench_only {
-                return super::bench::cmd_workbench_only(&db_path);
-            }
-            if let Some(n) = search_names {
-                return super::bench::cmd_search_names(&db_path, n);
-            }
-            if let Some(n) = import_only {
-                return super::bench::cmd_import_only(n);
-            }
-            let what = super::bench::What {
-                probe_rss,
-                build_only,
-            };
-            super::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, what)
-        }
-        Command::Gen {
-            shipments,
-            parties,
-            seed,
-            no_link,
-            link_busiest,
-            json: as_json,
-        } => {
-            let scope = match (no_link, link_busiest) {
-                (true, _) => crate::gen::LinkScope::None,
-                (false, Some(n)) => crate::gen::LinkScope::Busiest(n),
-                (false, None) => crate::gen::LinkScope::All,
-            };
-            super::gen::cmd_gen(&db_path, shipments, parties, seed, scope, as_json)
-        }
     }
 }
 
@@ -131,10 +82,10 @@ pub(super) struct Db<'a> {
 }
 
 impl Db<'_> {
-    pub(super) fn open_ro(self) -> crate::error::Result<rusqlite::Connection> {
+    pub(super) fn open_ro(self) -> tradescope_store::error::Result<rusqlite::Connection> {
         db::open_ro_with(self.path, self.integrity)
     }
-    pub(super) fn open_rw(self) -> crate::error::Result<rusqlite::Connection> {
+    pub(super) fn open_rw(self) -> tradescope_store::error::Result<rusqlite::Connection> {
         db::open_rw_with(self.path, self.integrity)
     }
 }
@@ -159,10 +110,10 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
         bar.finish();
         report.context("building the default database failed")?;
     }
-    match crate::app::run(db_path)? {
-        crate::app::Exit::Quit => Ok(()),
+    match tradescope_tui::app::run(db_path)? {
+        tradescope_tui::app::Exit::Quit => Ok(()),
         // Stopped by a signal: report it the way a shell does, after the terminal is restored.
-        crate::app::Exit::Signal(s) => std::process::exit(128 + s),
+        tradescope_tui::app::Exit::Signal(s) => std::process::exit(128 + s),
     }
 }
 
@@ -182,7 +133,8 @@ fn cmd_import(
     as_json: bool,
 ) -> anyhow::Result<()> {
     if let Some(d) = &as_of {
-        crate::db::import::fields::date(d).map_err(|m| Error::User(format!("--as-of: {m}")))?;
+        tradescope_store::import::fields::date(d)
+            .map_err(|m| Error::User(format!("--as-of: {m}")))?;
     }
     let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
     let mut conn = db.open_rw()?;
@@ -262,8 +214,8 @@ fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Resul
         &audit::NewRecord {
             action: "search".into(),
             query: Some(query.to_string()),
-            normalized_query: Some(crate::matching::normalize_key(query)),
-            matcher_version: Some(crate::matching::MATCHER_VERSION.into()),
+            normalized_query: Some(tradescope_matching::normalize_key(query)),
+            matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
             threshold: Some(search::SEARCH_THRESHOLD),
             results: serde_json::json!(hits
                 .iter()

@@ -20,10 +20,10 @@ use std::time::Duration;
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
-use crate::db::import::fields::Header;
-use crate::db::import::input::{decode, gzip_damage, hex, text_stream, with_symptom};
-use crate::db::import::records::Records;
-use crate::error::Error;
+use tradescope_store::error::Error;
+use tradescope_store::import::fields::Header;
+use tradescope_store::import::input::{decode, gzip_damage, hex, text_stream, with_symptom};
+use tradescope_store::import::records::Records;
 
 /// Most bytes read from one file (as stored: compressed if it is a .gz).
 pub const MAX_BATCH_BYTES: u64 = 256 << 20;

@@ -7,13 +7,13 @@ use serde::Serialize;
 use super::audit::record;
 use super::commands::Db;
 use super::output::{json, thousands};
-use crate::db::asof::{AsOfStatus, Screener};
-use crate::db::audit::NewRecord;
-use crate::db::intersect::{self, SortKey};
-use crate::db::shipments::{self, ShipmentFilter, ShipmentRow, Sort};
-use crate::db::trail::{self, TrailNode, TrailOptions};
-use crate::error::Error;
-use crate::text::{sanitize, truncate_to_width};
+use tradescope_core::text::{sanitize, truncate_to_width};
+use tradescope_store::asof::{AsOfStatus, Screener};
+use tradescope_store::audit::NewRecord;
+use tradescope_store::error::Error;
+use tradescope_store::intersect::{self, SortKey};
+use tradescope_store::shipments::{self, ShipmentFilter, ShipmentRow, Sort};
+use tradescope_store::trail::{self, TrailNode, TrailOptions};
 
 #[derive(Debug, Args)]
 pub struct IntersectArgs {
@@ -89,7 +89,7 @@ pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
         &NewRecord {
             action: "intersect".into(),
             query: Some(format!("intersect --sort {}", key.label())),
-            matcher_version: Some(crate::matching::MATCHER_VERSION.into()),
+            matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
             results: serde_json::json!({
                 "rows": total,
                 "shown": rows.iter().map(|r| serde_json::json!({
@@ -312,7 +312,8 @@ struct ShipmentsPage {
 
 pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
     for d in [&args.from, &args.to].into_iter().flatten() {
-        crate::db::import::fields::date(d).map_err(|m| Error::User(format!("date {d}: {m}")))?;
+        tradescope_store::import::fields::date(d)
+            .map_err(|m| Error::User(format!("date {d}: {m}")))?;
     }
     let f = ShipmentFilter {
         entity_id: args.entity,

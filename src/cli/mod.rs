@@ -3,13 +3,11 @@
 
 // First: its macros (`outln!`, `errln!`) are used by every module after it.
 #[macro_use]
-mod output;
+pub mod output;
 mod audit;
-mod bench;
 mod case;
 mod commands;
 mod csv_input;
-mod gen;
 mod invest;
 pub mod progress;
 mod reference;
@@ -20,8 +18,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::db::import::Format;
-use crate::error::Error;
+use tradescope_store::error::Error;
+use tradescope_store::import::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -100,84 +98,6 @@ pub enum Command {
     Match(screen::MatchArgs),
     /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category
     Eval(screen::EvalArgs),
-    /// Fill the database with synthetic trade data at scale (parties, shipments, links), marked synthetic
-    Gen {
-        /// Number of shipments to generate
-        #[arg(long, value_name = "N")]
-        shipments: u64,
-        /// Number of trade parties to generate
-        #[arg(long, value_name = "M")]
-        parties: u64,
-        /// Random seed: the same seed and sizes give the same data
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Do not link the new parties to list entries (linking a million parties takes a while)
-        #[arg(long, conflicts_with = "link_busiest")]
-        no_link: bool,
-        /// Link only the N most active new parties to list entries
-        #[arg(long, value_name = "N")]
-        link_busiest: Option<usize>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Measure every scale figure against its naive baseline and write BENCHMARKS.md
-    ///
-    /// Builds a 10M-shipment / 1M-name database on first run (once; about 10 minutes and
-    /// 9.5 GiB on 2 cores) under $TRADESCOPE_BENCH_DIR or the temp dir, unless --db names one.
-    Bench {
-        /// Scaled down (200K shipments, 100K names): about a minute
-        #[arg(long)]
-        quick: bool,
-        /// Where to write the report [default: BENCHMARKS.md; with --quick: stdout only]
-        #[arg(long, value_name = "PATH")]
-        out: Option<PathBuf>,
-        /// Skip cold-cache timings (they evict the database file from the page cache)
-        #[arg(long)]
-        no_cold: bool,
-        /// Another database size, for growth measurements: shipments (names = shipments / 10)
-        #[arg(long, value_name = "N")]
-        shipments: Option<u64>,
-        /// Only the name-search figures, over the lists + N generated party names (no shipments)
-        #[arg(long, value_name = "N")]
-        search_names: Option<u64>,
-        /// Internal: measure memory in this fresh process and print it as JSON
-        #[arg(long, hide = true)]
-        probe_rss: bool,
-        /// Only build (or check) the benchmark database, measure nothing: the one-time build of
-        /// the 10M database takes about 10 minutes, best started on its own
-        #[arg(long)]
-        build_only: bool,
-        /// Only the import figure: import N generated shipments from a CSV (for profiling)
-        #[arg(long, value_name = "N")]
-        import_only: Option<u64>,
-        /// Only the workbench figures (keystroke → frame, first frame, memory, bytes per move)
-        /// on the database given by --db, whatever its size
-        #[arg(long)]
-        workbench_only: bool,
-        /// Only the list-update figure: update a generated N-entry list (against the naive
-        /// baseline up to 100K entries), in the benchmark directory
-        #[arg(long, value_name = "N")]
-        list_update_only: Option<u64>,
-        /// With --list-update-only: the list's format
-        #[arg(
-            long,
-            value_enum,
-            default_value = "ofac",
-            requires = "list_update_only"
-        )]
-        list_format: crate::cli::bench::ListFormatArg,
-        /// With --list-update-only: generated trade parties the list is linked against
-        #[arg(
-            long,
-            value_name = "N",
-            default_value_t = 20_000,
-            requires = "list_update_only"
-        )]
-        list_parties: u64,
-        /// With --list-update-only: skip the naive baseline (for profiling)
-        #[arg(long, requires = "list_update_only")]
-        no_baseline: bool,
-    },
     /// Write a consistent copy of the database (safe while it is in use)
     ///
     /// The copy is one snapshot of the database, taken with SQLite's VACUUM INTO, so it can be
@@ -256,7 +176,14 @@ pub enum AuditAction {
 
 /// Run the program; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    main_with(commands::run)
+}
+
+/// Parse the command line as `C`, run it, and map the outcome to an exit code (0 ok, 1 user
+/// error, 2 internal; 141 when the reader of the output went away). Shared with the benchmark
+/// binary, so both report errors and end the same way.
+pub fn main_with<C: Parser>(run: impl FnOnce(C) -> anyhow::Result<()>) -> i32 {
+    let cli = match C::try_parse() {
         Ok(c) => c,
         Err(e) if e.use_stderr() => {
             // Usage errors quote the arguments, which may come from a file: sanitized, as
@@ -269,14 +196,14 @@ pub fn main() -> i32 {
             if let Err(io) = e.print() {
                 errln!(
                     "error: cannot write the help: {io}{}",
-                    crate::error::io_hint(&io)
+                    tradescope_store::error::io_hint(&io)
                 );
                 return 2;
             }
             return 0;
         }
     };
-    let result = commands::run(cli);
+    let result = run(cli);
     let output = output::finish();
     match (result, output) {
         // The reader went away (`| head`): end quietly, as a filter killed by SIGPIPE would.

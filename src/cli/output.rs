@@ -1,13 +1,13 @@
-//! The one way the CLI writes: lines of text for people ([`outln!`]), data blocks (CSV, TSV,
-//! Markdown: [`data`]), JSON for scripts ([`json`]), and messages on stderr ([`errln!`]).
+//! The one way the CLI writes: lines of text for people ([`outln!`](crate::outln)), data blocks (CSV, TSV,
+//! Markdown: [`data`]), JSON for scripts ([`json`]), and messages on stderr ([`errln!`](crate::errln)).
 //!
-//! **Terminal safety.** Text lines are always sanitized, as one line each ([`sanitize`]: escape
+//! **Terminal safety.** Text lines are always sanitized, as one line each ([`sanitize()`]: escape
 //! sequences 7- and 8-bit, controls, bidi controls removed; a line break inside a value shown
 //! as ` ↵ `, so a hostile name cannot forge a line of its own) — on a terminal, and in a file
 //! or pipe too, since `cat report.txt` later reaches a terminal just the same. Data blocks are
 //! sanitized only when stdout is a terminal ([`sanitize_data`]: line structure and tabs kept);
 //! a pipe or a file gets the bytes as written. JSON stays faithful: serde escapes C0 controls,
-//! and [`terminal_safe_json`] writes DEL, C1 controls, bidi controls and line separators as
+//! and `terminal_safe_json` writes DEL, C1 controls, bidi controls and line separators as
 //! `\uXXXX` — the same JSON value, so scripts read exactly what the database holds.
 //!
 //! **Output failures.** Nothing here panics (as `println!` does on a full disk or `/dev/full`).
@@ -24,11 +24,12 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
-use crate::text::{sanitize, sanitize_data};
+use tradescope_core::text::{sanitize, sanitize_data};
 
 /// One line of text on stdout, sanitized (see the module documentation). Same arguments as
 /// `println!`; never panics. The line must not hold intended line breaks: use one `outln!`
 /// per line. (`#[macro_use]` on `mod output` makes it visible in every CLI module.)
+#[macro_export]
 macro_rules! outln {
     () => {
         $crate::cli::output::line(format_args!(""))
@@ -39,6 +40,7 @@ macro_rules! outln {
 }
 
 /// One line on stderr, sanitized; write errors ignored. Same arguments as `eprintln!`.
+#[macro_export]
 macro_rules! errln {
     ($($arg:tt)*) => {
         $crate::cli::output::err_line(format_args!($($arg)*))
@@ -64,7 +66,7 @@ impl fmt::Display for OutputError {
             f,
             "cannot write the output (standard output): {}{}",
             self.error,
-            crate::error::io_hint(&self.error)
+            tradescope_store::error::io_hint(&self.error)
         )
     }
 }
@@ -207,7 +209,7 @@ pub fn data_text(text: &str) -> Result<(), OutputError> {
         .map_err(|error| OutputError { error })
 }
 
-/// `value` as pretty JSON on stdout (see [`terminal_safe_json`]).
+/// `value` as pretty JSON on stdout (see `terminal_safe_json`).
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let mut text = terminal_safe_json(serde_json::to_string_pretty(value)?);
     text.push('\n');

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
 
 pub struct Bar {
     bar: ProgressBar,

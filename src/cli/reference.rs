@@ -9,12 +9,12 @@ use sha2::Digest;
 use super::audit::record;
 use super::commands::Db;
 use super::output::json;
-use crate::db::audit::NewRecord;
-use crate::db::covered::{self, Covered};
-use crate::db::import::input::{decode, hex};
-use crate::db::{cet, entities, products};
-use crate::matching::NameIndex;
-use crate::text::sanitize;
+use tradescope_core::text::sanitize;
+use tradescope_matching::NameIndex;
+use tradescope_store::audit::NewRecord;
+use tradescope_store::covered::{self, Covered};
+use tradescope_store::import::input::{decode, hex};
+use tradescope_store::{cet, entities, products};
 
 #[derive(Debug, Subcommand)]
 pub enum TableAction {
@@ -85,7 +85,7 @@ pub(super) fn write_export(
     let dest = match file {
         Some(p) if p.as_os_str() != "-" => {
             // Created exclusively: never replaces a file, never follows a planted link.
-            crate::export::write_new(p, text)?;
+            tradescope_store::export::write_new(p, text)?;
             p.display().to_string()
         }
         _ => {
@@ -97,7 +97,7 @@ pub(super) fn write_export(
     };
     if let Err(e) = record(
         db,
-        &crate::db::audit::export_record(what, &dest, text, results),
+        &tradescope_store::audit::export_record(what, &dest, text, results),
     ) {
         // An export the log does not know of is not left behind.
         if let Some(p) = file.filter(|p| p.as_os_str() != "-") {

@@ -4,11 +4,11 @@
 
 use super::commands::Db;
 use super::output::{json, thousands};
-use crate::db::covered::Covered;
-use crate::db::{asof, entities, links, parties, patents, products, shipments};
-use crate::error::Error;
-use crate::model::RecordKind;
-use crate::text::sanitize;
+use tradescope_core::model::RecordKind;
+use tradescope_core::text::sanitize;
+use tradescope_store::covered::Covered;
+use tradescope_store::error::Error;
+use tradescope_store::{asof, entities, links, parties, patents, products, shipments};
 
 pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
@@ -68,7 +68,7 @@ fn investigation(
     conn: &rusqlite::Connection,
     kind: RecordKind,
     id: i64,
-    links: &mut Vec<crate::model::LinkItem>,
+    links: &mut Vec<tradescope_core::model::LinkItem>,
 ) -> anyhow::Result<serde_json::Value> {
     let covered = Covered::load(conn)?;
     Ok(match kind {
@@ -83,7 +83,7 @@ fn investigation(
                 for l in &p.listed {
                     if !seen.contains(&&l.listing_key) {
                         seen.push(&l.listing_key);
-                        links.push(crate::model::LinkItem {
+                        links.push(tradescope_core::model::LinkItem {
                             kind: "entity".into(),
                             id: Some(l.entity_id),
                             label: format!(

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use fastrand::Rng;
 
-use crate::db::import::trade::{NewParty, TradeWriter};
-use crate::error::{Error, Result};
+use tradescope_store::error::{Error, Result};
+use tradescope_store::import::trade::{NewParty, TradeWriter};
 
 use super::catalog::{HIKVISION, MAKERS};
 use super::names::{self, Company, SEED_CONSIGNEES, TO_ORDER};

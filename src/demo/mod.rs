@@ -18,10 +18,10 @@ use fastrand::Rng;
 use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 
-use crate::db::import::trade::{hs_digits, NewShipment, TradeWriter};
-use crate::db::import::{self, ImportReport};
-use crate::error::Result;
-use crate::progress::Progress;
+use tradescope_core::progress::Progress;
+use tradescope_store::error::Result;
+use tradescope_store::import::trade::{hs_digits, NewShipment, TradeWriter};
+use tradescope_store::import::{self, ImportReport};
 
 use cast::{Cast, P};
 use catalog::{Product, GOODS, HIKVISION, MAKERS, US_PORTS};

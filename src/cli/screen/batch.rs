@@ -8,11 +8,11 @@ use rayon::prelude::*;
 use super::*;
 use crate::cli::csv_input::CsvInput;
 use crate::cli::output;
-use crate::db::covered::{Covered, CoveredFlag};
-use crate::db::entities;
-use crate::error::Error;
-use crate::matching::{self, Hit, NameIndex, SearchOptions};
-use crate::text::spreadsheet::CsvWriter;
+use tradescope_core::text::spreadsheet::CsvWriter;
+use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
+use tradescope_store::covered::{Covered, CoveredFlag};
+use tradescope_store::entities;
+use tradescope_store::error::Error;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
 /// report shows the near miss) or none.
@@ -78,7 +78,7 @@ pub(super) fn screen_file(
             )
             .into());
         }
-        if let Some(why) = crate::search::name_too_long(r.get(col).unwrap_or("")) {
+        if let Some(why) = tradescope_store::search::name_too_long(r.get(col).unwrap_or("")) {
             let field = input.headers.get(col).unwrap_or(&args.column);
             return Err(Error::input(&shown, *line, field, why).into());
         }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 use rayon::prelude::*;
 
-use crate::error::Error;
-use crate::matching::eval::{breakdown, parse_labelled, LabelledPair, Metrics, Scored};
-use crate::matching::{self, score_pair};
-use crate::text::sanitize::sanitize;
+use tradescope_core::text::sanitize::sanitize;
+use tradescope_matching::eval::{breakdown, parse_labelled, LabelledPair, Metrics, Scored};
+use tradescope_matching::{self as matching, score_pair};
+use tradescope_store::error::Error;
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {

@@ -16,14 +16,14 @@ use super::commands::Db;
 use super::csv_input::CsvInput;
 use super::output::json;
 use super::progress::Bar;
-use crate::db::audit::NewRecord;
-use crate::db::covered::Covered;
-use crate::db::entities;
-use crate::error::Error;
-use crate::matching::{self, NameIndex, Schema, SearchOptions};
-use crate::progress::Progress;
-use crate::search;
-use crate::text::sanitize::sanitize;
+use tradescope_core::progress::Progress;
+use tradescope_core::text::sanitize::sanitize;
+use tradescope_matching::{self as matching, NameIndex, Schema, SearchOptions};
+use tradescope_store::audit::NewRecord;
+use tradescope_store::covered::Covered;
+use tradescope_store::entities;
+use tradescope_store::error::Error;
+use tradescope_store::search;
 
 #[derive(Debug, Args)]
 pub struct ScreenArgs {
@@ -78,7 +78,7 @@ fn check_threshold(t: f64) -> Result<(), Error> {
 fn country_code(c: &Option<String>) -> Result<Option<String>, Error> {
     match c {
         None => Ok(None),
-        Some(c) => crate::country::code(c)
+        Some(c) => tradescope_core::country::code(c)
             .map(|c| Some(c.to_string()))
             .ok_or_else(|| {
                 Error::User(format!(
@@ -227,7 +227,7 @@ pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {
         .map(|(a, b, s)| matching::score_pair(a, b, *s))
         .collect();
     // Spreadsheet-safe cells; sanitized on a terminal.
-    let mut w = crate::text::spreadsheet::CsvWriter::new(super::output::data());
+    let mut w = tradescope_core::text::spreadsheet::CsvWriter::new(super::output::data());
     w.write_record(["name1", "name2", "score", "sls_score", "match"])?;
     for ((a, b, _), s) in pairs.iter().zip(&scores) {
         w.write_record([

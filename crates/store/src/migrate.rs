@@ -1,0 +1,285 @@
+//! Schema versioning by `PRAGMA user_version`, and upgrades of databases older releases made.
+//!
+//! A new database gets the whole of schema.sql (always the latest schema). An older database is
+//! first recognised: its objects must be exactly those of a schema some release wrote for its
+//! version ([`RELEASED`]; version 1 exists in two forms, before and after commit cba897f changed
+//! `shipment_fts` without a version bump). A file that matches none is refused by the safety
+//! check's rules, naming the objects that are not tradescope's. A recognised file is backed up
+//! next to itself (`VACUUM INTO`, a consistent copy named with the old version and the date),
+//! then every step in [`STEPS`] after its version runs in ONE transaction with the version bump:
+//! a failure or a crash leaves the file at its old version, unchanged.
+//!
+//! Changing schema.sql means: bump the version by adding a step here, and keep the new schema
+//! as `crates/store/schemas/vN.sql` (tests/migrations.rs fails otherwise).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use super::safety::{self, Reference};
+use crate::error::{Error, Result};
+
+/// The complete, current schema.
+pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
+
+/// A schema a release of tradescope wrote, recognised when an old database is opened.
+pub struct Released {
+    /// Its `PRAGMA user_version`.
+    pub version: i64,
+    /// How messages name it.
+    pub name: &'static str,
+    /// The whole schema, as that release's schema.sql had it.
+    pub sql: &'static str,
+}
+
+/// Every schema older releases wrote, oldest first. The current one is [`SCHEMA_SQL`].
+pub const RELEASED: &[Released] = &[
+    Released {
+        version: 1,
+        name: "v1 as written before commit cba897f (shipment_fts with external content)",
+        sql: include_str!("../schemas/v1-pre-cba897f.sql"),
+    },
+    Released {
+        version: 1,
+        name: "v1",
+        sql: include_str!("../schemas/v1.sql"),
+    },
+];
+
+/// One upgrade step: `STEPS[i]` takes a database from version `i + 1` to `i + 2`, inside the
+/// caller's transaction, given the form (`RELEASED` entry) the file was recognised as.
+type Step = fn(&Connection, &Released) -> Result<()>;
+
+const STEPS: &[Step] = &[v1_to_v2];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i64 = 1 + STEPS.len() as i64;
+
+/// Version 2 is version 1 with `shipment_fts` in its contentless, date-keyed form (commit
+/// cba897f). A database of the later v1 form already has it: nothing changes but the version.
+/// One of the earlier form has an external-content index keyed by shipment id: it is dropped
+/// and rebuilt from `shipment` (a derived structure; no user row is touched), in date-key order,
+/// so the new index is written in order (no segment per backward step).
+fn v1_to_v2(conn: &Connection, _form: &Released) -> Result<()> {
+    let sql: Option<String> = conn.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'shipment_fts'",
+        [],
+        |r| r.get(0),
+    )?;
+    let external = sql.as_deref().is_some_and(|s| s.contains("content_rowid"));
+    if !external {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "DROP TABLE shipment_fts;
+         CREATE VIRTUAL TABLE shipment_fts USING fts5(
+             description, content='', tokenize='trigram'
+         );",
+    )?;
+    test_hooks::mid_migration()?;
+    conn.execute(
+        &format!(
+            "INSERT INTO shipment_fts (rowid, description)
+             SELECT {key} AS k, description FROM shipment WHERE description IS NOT NULL
+             ORDER BY k",
+            key = super::fts::key_sql("")
+        ),
+        [],
+    )?;
+    conn.execute(
+        "INSERT INTO shipment_fts (shipment_fts) VALUES ('optimize')",
+        [],
+    )?;
+    Ok(())
+}
+
+pub(super) fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// What opening a file for use has to do.
+pub(super) enum Plan {
+    /// An empty file: create the whole schema.
+    Create,
+    /// At the current version (its objects are checked by `safety::check_schema`).
+    Current,
+    /// An older tradescope database, recognised as `form`.
+    Upgrade { from: i64, form: &'static Released },
+}
+
+/// Decide, reading only, what the file needs. Refuses files from newer releases, SQLite files
+/// that are not tradescope's, and old-version files whose objects match no released schema.
+pub(super) fn plan(conn: &Connection, path: &Path) -> Result<Plan> {
+    let v = version(conn)?;
+    if v > SCHEMA_VERSION {
+        return Err(newer(path, v));
+    }
+    if v == SCHEMA_VERSION {
+        return Ok(Plan::Current);
+    }
+    if v == 0 {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables > 0 {
+            return Err(Error::Database {
+                path: path.to_path_buf(),
+                message: "this SQLite file is not a tradescope database (it has tables but no \
+                          tradescope schema version); choose another path with --db"
+                    .into(),
+            });
+        }
+        return Ok(Plan::Create);
+    }
+    if v < 0 {
+        return Err(Error::Database {
+            path: path.to_path_buf(),
+            message: format!(
+                "schema version {v} is not one tradescope ever wrote; choose another file with --db"
+            ),
+        });
+    }
+    let actual = safety::read_schema(conn).map_err(|e| safety::with_path(path, e))?;
+    let mut closest: Option<(&'static Released, safety::Mismatch)> = None;
+    for form in RELEASED.iter().filter(|f| f.version == v) {
+        let reference = Reference::from_sql(form.sql)?;
+        let m = safety::compare(&actual, &reference);
+        if m.is_empty() {
+            return Ok(Plan::Upgrade { from: v, form });
+        }
+        if closest.as_ref().is_none_or(|(_, c)| m.size() < c.size()) {
+            closest = Some((form, m));
+        }
+    }
+    match closest {
+        Some((form, m)) => Err(m.refusal(path, &format!("schema {}", form.name))),
+        None => Err(Error::Database {
+            path: path.to_path_buf(),
+            message: format!(
+                "schema version {v} is not one a tradescope release wrote (this binary knows \
+                 v{SCHEMA_VERSION}); choose another file with --db"
+            ),
+        }),
+    }
+}
+
+/// Create the whole schema in an empty file.
+pub(super) fn create(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE; {SCHEMA_SQL}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+    ))?;
+    Ok(())
+}
+
+/// Upgrade a recognised old database: back it up next to itself, then run every step in one
+/// transaction. Returns the backup's path. On failure the file is as it was.
+pub(super) fn upgrade(
+    conn: &Connection,
+    path: &Path,
+    from: i64,
+    form: &'static Released,
+) -> Result<PathBuf> {
+    let backup = super::backup::backup_next_to(conn, path, from).map_err(|e| Error::Database {
+        path: path.to_path_buf(),
+        message: format!(
+            "this database has tradescope schema v{from} and needs upgrading to v{SCHEMA_VERSION}, \
+             but the backup made first could not be written ({e}); nothing was changed. Free \
+             some space next to the database (it needs about its own size) or make its \
+             directory writable, then run the command again"
+        ),
+    })?;
+    super::notice(&format!(
+        "{}: older schema (v{from}): upgrading to v{SCHEMA_VERSION} (backup at {})",
+        path.display(),
+        backup.display()
+    ));
+    let run = || -> Result<()> {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        for step in STEPS.iter().skip((from - 1) as usize) {
+            step(conn, form)?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        test_hooks::before_commit()?;
+        conn.execute_batch("COMMIT")?;
+        Ok(())
+    };
+    if let Err(e) = run() {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(Error::Database {
+            path: path.to_path_buf(),
+            message: format!(
+                "upgrading from schema v{from} to v{SCHEMA_VERSION} failed ({e}); the database \
+                 was left unchanged at v{from} (a backup is at {}). Run the command again; if \
+                 it fails the same way, keep both files and report it",
+                backup.display()
+            ),
+        });
+    }
+    Ok(backup)
+}
+
+/// The error for a file whose version is older than this program's, where it cannot be
+/// upgraded (read-only file or file system).
+pub(super) fn older_read_only(path: &Path, from: i64) -> Error {
+    Error::Database {
+        path: path.to_path_buf(),
+        message: format!(
+            "this database has tradescope schema v{from}, older than this binary's \
+             v{SCHEMA_VERSION}, and it cannot be upgraded where it is (the file or its \
+             directory is read-only). Copy it to a writable place and open the copy with any \
+             command, e.g. `tradescope stats --db COPY`: it is backed up and upgraded then"
+        ),
+    }
+}
+
+fn newer(path: &Path, v: i64) -> Error {
+    Error::Database {
+        path: path.to_path_buf(),
+        message: format!(
+            "made by a newer tradescope (schema v{v}; this binary knows v{SCHEMA_VERSION}); \
+             upgrade tradescope to open it"
+        ),
+    }
+}
+
+/// Pauses the end-to-end crash test uses to kill a migration half-way, and a failure it
+/// injects. Compiled only into debug builds: a release binary has no way to reach them.
+mod test_hooks {
+    use crate::error::{Error, Result};
+
+    /// `TRADESCOPE_TEST_MIGRATION_PAUSE=FILE:mid|commit|fail`: `mid` (the old index dropped,
+    /// the new one not filled) and `commit` (every step done, not committed) create FILE and
+    /// sleep until killed; `fail` makes the step fail at `mid`.
+    #[cfg(debug_assertions)]
+    fn pause(at: &str) -> Result<()> {
+        let Ok(spec) = std::env::var("TRADESCOPE_TEST_MIGRATION_PAUSE") else {
+            return Ok(());
+        };
+        let Some((file, when)) = spec.rsplit_once(':') else {
+            return Ok(());
+        };
+        if when == "fail" && at == "mid" {
+            return Err(Error::Io(std::io::Error::other(
+                "failure injected by TRADESCOPE_TEST_MIGRATION_PAUSE",
+            )));
+        }
+        if when == at {
+            let _ = std::fs::write(file, at);
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(debug_assertions))]
+    fn pause(_at: &str) -> Result<()> {
+        Ok(())
+    }
+
+    pub(super) fn mid_migration() -> Result<()> {
+        pause("mid")
+    }
+
+    pub(super) fn before_commit() -> Result<()> {
+        pause("commit")
+    }
+}

@@ -1,0 +1,395 @@
+//! Work the UI thread hands off: database queries and typeahead searches. `update` returns
+//! `Command`s; the `Executor` runs them on worker threads (one for the typeahead, one for pages
+//! and details, one for counts, each with its own read-only connection, and one for the few
+//! writes — audit records, case marks and exports — on a short read-write connection each) and sends the answers
+//! back as `Action`s. A command whose generation is no longer the latest for its slot is skipped,
+//! and a running typeahead scan stops when a newer query arrives.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::thread;
+
+use rusqlite::Connection;
+
+use tradescope_core::model::RecordRef;
+use tradescope_matching::typeahead::Engine;
+use tradescope_store::error::Result;
+use tradescope_store::patents::{self, PatentCursor, PatentFilter, PatentSort};
+use tradescope_store::shipments::{self, Cursor, ShipmentFilter, Sort};
+use tradescope_store::{self as db, sources};
+
+use tradescope_matching::NameIndex;
+use tradescope_store::covered::Covered;
+use tradescope_store::intersect::SortKey as IntersectSort;
+
+use super::action::{Action, Count, Follow, Loaded};
+use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::write::Write;
+use super::{detail, jump};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Load every name into the typeahead engine (once, after the first frame).
+    LoadNames,
+    /// Forget every connection and loaded index (another process changed the lists): sent to
+    /// every lane, ahead of the loads that follow it.
+    Reload,
+    Sources {
+        generation: u64,
+    },
+    Search {
+        query: String,
+        generation: u64,
+    },
+    Shipments {
+        filter: ShipmentFilter,
+        sort: Sort,
+        after: Option<Cursor>,
+        generation: u64,
+    },
+    CountShipments {
+        filter: ShipmentFilter,
+        generation: u64,
+    },
+    Patents {
+        filter: PatentFilter,
+        sort: PatentSort,
+        after: Option<PatentCursor>,
+        generation: u64,
+    },
+    CountPatents {
+        filter: PatentFilter,
+        generation: u64,
+    },
+    Detail {
+        record: RecordRef,
+        generation: u64,
+    },
+    Resolve {
+        record: RecordRef,
+        follow: Follow,
+        generation: u64,
+    },
+    Intersect {
+        sort: IntersectSort,
+        generation: u64,
+    },
+    Trail {
+        entity_id: i64,
+        generation: u64,
+    },
+    Audit {
+        generation: u64,
+    },
+    /// The screening matcher over the current list names (Entities pane, screening mode).
+    Screen {
+        query: String,
+        threshold: f64,
+        generation: u64,
+    },
+    /// Writes (audit records, case marks, case exports) on a short read-write connection.
+    Write(Write),
+}
+
+/// Which answers supersede each other: a newer command in the same slot makes older ones stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    View = 0,
+    Count = 1,
+    Jump = 2,
+    Sources = 3,
+}
+
+const SLOTS: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    Typeahead,
+    Db,
+    Count,
+    Write,
+}
+
+impl Command {
+    fn slot(&self) -> Option<(Slot, u64)> {
+        match *self {
+            Command::LoadNames | Command::Reload | Command::Write(_) => None,
+            Command::Sources { generation } => Some((Slot::Sources, generation)),
+            Command::Search { generation, .. }
+            | Command::Shipments { generation, .. }
+            | Command::Patents { generation, .. }
+            | Command::Detail { generation, .. }
+            | Command::Intersect { generation, .. }
+            | Command::Trail { generation, .. }
+            | Command::Audit { generation }
+            | Command::Screen { generation, .. } => Some((Slot::View, generation)),
+            Command::CountShipments { generation, .. }
+            | Command::CountPatents { generation, .. } => Some((Slot::Count, generation)),
+            Command::Resolve { generation, .. } => Some((Slot::Jump, generation)),
+        }
+    }
+
+    fn lane(&self) -> Lane {
+        match self {
+            Command::LoadNames | Command::Search { .. } | Command::Screen { .. } => Lane::Typeahead,
+            Command::Write(_) => Lane::Write,
+            Command::CountShipments { .. } | Command::CountPatents { .. } => Lane::Count,
+            _ => Lane::Db,
+        }
+    }
+}
+
+/// Runs commands against one read-only connection (opened on first use) and the typeahead
+/// engine. Used by the executor's threads, and directly (synchronously) by tests.
+pub struct Worker {
+    path: PathBuf,
+    conn: Option<Connection>,
+    engine: Option<Engine>,
+    /// The screening matcher's index of current list names (built on first screen).
+    index: Option<NameIndex>,
+    /// The covered-equipment makers (flags next to the typeahead's list entries and parties).
+    covered: Option<Covered>,
+}
+
+impl Worker {
+    pub fn new(path: &Path) -> Self {
+        Worker {
+            path: path.to_path_buf(),
+            conn: None,
+            engine: None,
+            index: None,
+            covered: None,
+        }
+    }
+
+    fn conn(&mut self) -> Result<&Connection> {
+        let conn = match self.conn.take() {
+            Some(c) => c,
+            None => db::open_ro(&self.path)?,
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    /// Run one command; None when there is nothing to report (a cancelled search).
+    pub fn run(&mut self, cmd: Command, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Action> {
+        let generation = cmd.slot().map(|(_, g)| g).unwrap_or(0);
+        match self.try_run(cmd, cancelled) {
+            Ok(a) => a,
+            Err(e) => Some(Action::Loaded {
+                generation,
+                data: Loaded::Failed(e.to_string()),
+            }),
+        }
+    }
+
+    fn try_run(
+        &mut self,
+        cmd: Command,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Action>> {
+        let loaded = |generation, data| Some(Action::Loaded { generation, data });
+        Ok(match cmd {
+            Command::Reload => {
+                self.conn = None;
+                self.engine = None;
+                self.index = None;
+                self.covered = None;
+                None
+            }
+            Command::LoadNames => {
+                let corpus = match self.conn().and_then(db::names::corpus) {
+                    Ok(c) => c,
+                    Err(e) => return Ok(Some(Action::NamesFailed(e.to_string()))),
+                };
+                let (names, records) = (corpus.len(), corpus.records());
+                self.engine = Some(Engine::new(corpus));
+                Some(Action::NamesReady { names, records })
+            }
+            Command::Sources { generation } => loaded(
+                generation,
+                Loaded::Sources(sources::current_as_of(self.conn()?)?),
+            ),
+            Command::Search { query, generation } => {
+                let Some(engine) = self.engine.as_mut() else {
+                    return Ok(None);
+                };
+                let Some(r) = engine.search(&query, TYPEAHEAD_LIMIT, cancelled) else {
+                    return Ok(None);
+                };
+                if self.covered.is_none() {
+                    let c = match self.conn.take() {
+                        Some(c) => c,
+                        None => db::open_ro(&self.path)?,
+                    };
+                    self.covered = Some(Covered::load(&c)?);
+                    self.conn = Some(c);
+                }
+                let flags = match &self.covered {
+                    Some(c) => super::invest_run::covered_flags(c, &r),
+                    None => Vec::new(),
+                };
+                loaded(generation, Loaded::Entities(r, flags))
+            }
+            Command::Shipments {
+                filter,
+                sort,
+                after,
+                generation,
+            } => {
+                let conn = self.conn()?;
+                let page = shipments::page(conn, &filter, sort, after.as_ref(), PAGE_SIZE)?;
+                let as_of = super::invest_run::as_of_statuses(conn, &page)?;
+                loaded(generation, Loaded::Shipments(page, as_of))
+            }
+            Command::CountShipments { filter, generation } => {
+                let n = match shipments::count(self.conn()?, &filter, SHIPMENT_COUNT_CAP)? {
+                    Ok(n) => Count::Exact(n),
+                    Err(cap) => Count::AtLeast(cap),
+                };
+                loaded(generation, Loaded::ShipmentCount(n))
+            }
+            Command::Patents {
+                filter,
+                sort,
+                after,
+                generation,
+            } => {
+                let page = patents::page(self.conn()?, &filter, sort, after.as_ref(), PAGE_SIZE)?;
+                loaded(generation, Loaded::Patents(page))
+            }
+            Command::CountPatents { filter, generation } => {
+                let n = patents::count(self.conn()?, &filter)?;
+                loaded(generation, Loaded::PatentCount(Count::Exact(n)))
+            }
+            Command::Detail { record, generation } => {
+                let d = detail::load(self.conn()?, record)?;
+                loaded(generation, Loaded::Detail(Box::new(d)))
+            }
+            Command::Resolve {
+                record,
+                follow,
+                generation,
+            } => {
+                let t = jump::resolve(self.conn()?, record, follow)?;
+                loaded(generation, Loaded::Jump(t))
+            }
+            Command::Intersect { sort, generation } => loaded(
+                generation,
+                Loaded::Intersect(tradescope_store::intersect::intersect(self.conn()?, sort)?),
+            ),
+            Command::Trail {
+                entity_id,
+                generation,
+            } => {
+                let t =
+                    tradescope_store::trail::trail(self.conn()?, entity_id, Default::default())?;
+                loaded(generation, Loaded::Trail(Box::new(t)))
+            }
+            Command::Audit { generation } => loaded(
+                generation,
+                Loaded::Audit(Box::new(super::invest_run::audit(self.conn()?)?)),
+            ),
+            Command::Screen {
+                query,
+                threshold,
+                generation,
+            } => {
+                if self.index.is_none() {
+                    let names = tradescope_store::entities::current_names(self.conn()?)?;
+                    self.index = Some(NameIndex::build(names));
+                }
+                let (Some(index), Some(conn)) = (self.index.as_ref(), self.conn.as_ref()) else {
+                    return Ok(None);
+                };
+                let s = super::invest_run::screen(conn, index, &query, threshold)?;
+                loaded(generation, Loaded::Screening(s))
+            }
+            Command::Write(w) => Some(Action::Written(super::write::run(&self.path, w))),
+        })
+    }
+}
+
+/// The worker threads. Dropping it lets them end once their queues are empty.
+pub struct Executor {
+    lanes: [Sender<Command>; 4],
+    latest: Arc<[AtomicU64; SLOTS]>,
+}
+
+impl Executor {
+    /// Start the threads; `out` receives every answer.
+    pub fn start(path: &Path, out: impl Fn(Action) + Send + Clone + 'static) -> Executor {
+        let latest: Arc<[AtomicU64; SLOTS]> = Arc::new(Default::default());
+        let lane = |name: &str| {
+            let (tx, rx) = channel::<Command>();
+            let mut worker = Worker::new(path);
+            let latest = Arc::clone(&latest);
+            let thread_out = out.clone();
+            let retries = name == "write";
+            let spawned = thread::Builder::new()
+                .name(format!("tradescope-{name}"))
+                .spawn(move || loop {
+                    // The write lane retries held-back audit records while some wait.
+                    let cmd = if retries && super::write::held_back(&worker.path) > 0 {
+                        match rx.recv_timeout(super::write::AUDIT_RETRY) {
+                            Ok(cmd) => cmd,
+                            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                                thread_out(Action::Written(super::write::retry(&worker.path)));
+                                continue;
+                            }
+                            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                        }
+                    } else {
+                        match rx.recv() {
+                            Ok(cmd) => cmd,
+                            Err(_) => break,
+                        }
+                    };
+                    {
+                        let slot = cmd.slot();
+                        let stale = |s: Option<(Slot, u64)>| {
+                            s.is_some_and(|(s, g)| latest[s as usize].load(Ordering::Acquire) != g)
+                        };
+                        if stale(slot) {
+                            continue;
+                        }
+                        if let Some(a) = worker.run(cmd, &|| stale(slot)) {
+                            thread_out(a);
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                // Without threads nothing loads; say so instead of hanging on "loading…".
+                out(Action::NamesFailed(format!(
+                    "cannot start a worker thread: {e}"
+                )));
+            }
+            tx
+        };
+        let lanes = [lane("typeahead"), lane("db"), lane("count"), lane("write")];
+        Executor { lanes, latest }
+    }
+
+    pub fn dispatch(&self, cmds: Vec<Command>) {
+        for cmd in cmds {
+            if cmd == Command::Reload {
+                for lane in &self.lanes {
+                    let _ = lane.send(Command::Reload);
+                }
+                continue;
+            }
+            if let Some((slot, g)) = cmd.slot() {
+                self.latest[slot as usize].store(g, Ordering::Release);
+            }
+            let lane = match cmd.lane() {
+                Lane::Typeahead => 0,
+                Lane::Db => 1,
+                Lane::Count => 2,
+                Lane::Write => 3,
+            };
+            // A lane whose thread is gone has already reported why.
+            let _ = self.lanes[lane].send(cmd);
+        }
+    }
+}

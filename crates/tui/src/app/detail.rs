@@ -1,0 +1,255 @@
+//! The detail view's content: every field of a record as (label, value) lines, and its links
+//! (from `db::links`, the same list `tradescope show` prints).
+
+use rusqlite::Connection;
+
+use tradescope_core::country;
+use tradescope_core::model::{
+    Assignee, Entity, LinkItem, Party, Patent, RecordKind, RecordRef, Shipment, SourceRef,
+};
+use tradescope_store::error::Result;
+use tradescope_store::{entities, links, parties, patents, shipments};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailData {
+    pub record: RecordRef,
+    /// "List entry (EL)", "Trade party", …
+    pub kind_label: String,
+    pub title: String,
+    /// Short label for the breadcrumb.
+    pub crumb: String,
+    pub synthetic: bool,
+    pub fields: Vec<(String, String)>,
+    pub links: Vec<LinkItem>,
+}
+
+/// Read a record and its links.
+pub fn load(conn: &Connection, r: RecordRef) -> Result<DetailData> {
+    let mut d = match r.kind {
+        RecordKind::Entity => entity(&entities::get(conn, r.id)?),
+        RecordKind::Party => party(&parties::get(conn, r.id)?),
+        RecordKind::Shipment => shipment(&shipments::get(conn, r.id)?),
+        RecordKind::Patent => patent(&patents::get(conn, r.id)?),
+        RecordKind::Assignee => assignee(&patents::get_assignee(conn, r.id)?),
+    };
+    d.links = links::links(conn, r.kind, r.id)?;
+    let extra = super::detail_flags::fields(conn, r, &d.links)?;
+    let at = d.fields.len().min(1);
+    d.fields.splice(at..at, extra);
+    Ok(d)
+}
+
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn add(&mut self, label: &str, v: Option<impl AsRef<str>>) -> &mut Self {
+        if let Some(v) = v {
+            let v = v.as_ref().trim();
+            if !v.is_empty() {
+                self.0.push((label.to_string(), v.to_string()));
+            }
+        }
+        self
+    }
+
+    fn list(&mut self, label: &str, v: &[String]) -> &mut Self {
+        if !v.is_empty() {
+            self.0.push((label.to_string(), v.join("; ")));
+        }
+        self
+    }
+
+    fn source(&mut self, s: &SourceRef) -> &mut Self {
+        let sha = &s.sha256[..s.sha256.len().min(12)];
+        self.add(
+            "Source",
+            Some(format!(
+                "{} · {} line {} · sha256 {sha}",
+                s.dataset, s.path, s.line
+            )),
+        )
+        .add("As of", s.as_of.as_deref())
+    }
+}
+
+fn country_label(c: Option<&str>) -> Option<String> {
+    c.map(|c| match country::name(c) {
+        Some(n) => format!("{c} ({n})"),
+        None => c.to_string(),
+    })
+}
+
+fn data(r: RecordRef, kind: String, title: &str, synthetic: bool, f: Fields) -> DetailData {
+    DetailData {
+        record: r,
+        kind_label: kind,
+        title: title.to_string(),
+        crumb: title.to_string(),
+        synthetic,
+        fields: f.0,
+        links: Vec::new(),
+    }
+}
+
+pub fn entity(e: &Entity) -> DetailData {
+    let mut f = Fields(Vec::new());
+    let ids: Vec<String> = e
+        .ids
+        .iter()
+        .map(|i| match &i.country {
+            Some(c) => format!("{}: {} ({c})", i.id_type, i.value),
+            None => format!("{}: {}", i.id_type, i.value),
+        })
+        .collect();
+    f.add("List", Some(format!("{} ({})", e.list_name, e.list)))
+        .add("Type", Some(&e.entity_type))
+        .list("Aliases", &e.aliases)
+        .add("Programs", e.programs.as_deref())
+        .add("Title", e.title.as_deref())
+        .add("Addresses", e.addresses.as_deref())
+        .add("Country", country_label(e.country.as_deref()))
+        .add("Start date", e.start_date.as_deref())
+        .add("End date", e.end_date.as_deref())
+        .add("Federal Register", e.federal_register_notice.as_deref())
+        .add("License requirement", e.license_requirement.as_deref())
+        .add("License policy", e.license_policy.as_deref())
+        .list("Identifiers", &ids)
+        .add("Dates of birth", e.dates_of_birth.as_deref())
+        .add("Nationalities", e.nationalities.as_deref())
+        .add("Remarks", e.remarks.as_deref())
+        .add("List URL", e.source_list_url.as_deref())
+        .add("Listing key", Some(&e.listing_key))
+        .add(
+            "Current",
+            Some(if e.current { "yes" } else { "no (replaced)" }),
+        )
+        .source(&e.source);
+    data(
+        RecordRef::new(RecordKind::Entity, e.id),
+        format!("List entry ({})", e.list),
+        &e.name,
+        e.source.synthetic,
+        f,
+    )
+}
+
+pub fn party(p: &Party) -> DetailData {
+    let mut f = Fields(Vec::new());
+    f.add("Address", p.address.as_deref())
+        .add("City", p.city.as_deref())
+        .add("Country", country_label(p.country.as_deref()))
+        .add("As shipper", Some(p.n_shipped.to_string()))
+        .add("As consignee", Some(p.n_received.to_string()))
+        .add("As notify party", Some(p.n_notified.to_string()))
+        .source(&p.source);
+    data(
+        RecordRef::new(RecordKind::Party, p.id),
+        "Trade party".into(),
+        &p.name,
+        p.synthetic,
+        f,
+    )
+}
+
+pub fn shipment(s: &Shipment) -> DetailData {
+    let mut f = Fields(Vec::new());
+    let weight = s.weight_kg.map(|w| format!("{w:.0} kg"));
+    let qty = s.quantity.map(|q| match &s.quantity_unit {
+        Some(u) => format!("{q} {u}"),
+        None => q.to_string(),
+    });
+    f.add("Date", s.ship_date.as_deref())
+        .add("Shipper", s.shipper.as_deref())
+        .add("Consignee", s.consignee.as_deref())
+        .add("Notify party", s.notify.as_deref())
+        .add("Origin", country_label(s.origin_country.as_deref()))
+        .add("Destination", country_label(s.dest_country.as_deref()))
+        .add("Port of lading", s.port_of_lading.as_deref())
+        .add("Port of unlading", s.port_of_unlading.as_deref())
+        .add("Place of receipt", s.place_of_receipt.as_deref())
+        .add(
+            "HS codes",
+            Some(if s.hs_codes.is_empty() {
+                s.hs_code.clone().unwrap_or_default()
+            } else {
+                s.hs_codes.join(", ")
+            }),
+        )
+        .add("Description", s.description.as_deref())
+        .add("Carrier", s.carrier_code.as_deref())
+        .add("Vessel", s.vessel_name.as_deref())
+        .add("Mode", s.mode.as_deref())
+        .add("Weight", weight)
+        .add("Quantity", qty)
+        .add("Containers", s.containers.as_deref())
+        .add("Bill type", s.bill_type.as_deref())
+        .add("Master bill", s.master_bol.as_deref())
+        .add("House bill", s.house_bol.as_deref())
+        .add("Identifier", s.identifier.as_deref())
+        .add("Record status", s.record_status.as_deref())
+        .source(&s.source);
+    let title = format!(
+        "{} → {}",
+        s.shipper.as_deref().unwrap_or("?"),
+        s.consignee.as_deref().unwrap_or("?")
+    );
+    let mut d = data(
+        RecordRef::new(RecordKind::Shipment, s.id),
+        format!("Shipment {}", s.ship_date.as_deref().unwrap_or(""))
+            .trim()
+            .to_string(),
+        &title,
+        s.synthetic,
+        f,
+    );
+    // "2020-03-14 → PHUONG VIET DISTRIBUTION": where the goods went, which is what one follows.
+    d.crumb = format!(
+        "{} → {}",
+        s.ship_date.as_deref().unwrap_or("?"),
+        s.consignee.as_deref().unwrap_or("?")
+    );
+    d
+}
+
+pub fn patent(p: &Patent) -> DetailData {
+    let mut f = Fields(Vec::new());
+    let kind = match (&p.doc_type, &p.kind) {
+        (Some(t), Some(k)) => Some(format!("{t} ({k})")),
+        (Some(t), None) => Some(t.clone()),
+        (None, k) => k.clone(),
+    };
+    f.add("Number", Some(&p.number))
+        .add("Document", kind)
+        .add("Title", p.title.as_deref())
+        .list("Assignees", &p.assignees)
+        .add("Published", p.publication_date.as_deref())
+        .add("Filed", p.filing_date.as_deref())
+        .add("Application", p.application_number.as_deref())
+        .list("CPC", &p.cpc)
+        .list("CET areas", &p.cet_areas)
+        .add("Abstract", p.abstract_text.as_deref())
+        .add("URL", p.source_url.as_deref())
+        .source(&p.source);
+    data(
+        RecordRef::new(RecordKind::Patent, p.id),
+        format!("Patent {}", p.number),
+        p.title.as_deref().unwrap_or(&p.number),
+        p.synthetic,
+        f,
+    )
+}
+
+pub fn assignee(a: &Assignee) -> DetailData {
+    let mut f = Fields(Vec::new());
+    f.add("PatentsView id", a.pv_id.as_deref())
+        .add("Type", a.assignee_type.as_deref())
+        .add("Patents", Some(a.n_patents.to_string()))
+        .source(&a.source);
+    data(
+        RecordRef::new(RecordKind::Assignee, a.id),
+        "Patent assignee".into(),
+        &a.name,
+        a.source.synthetic,
+        f,
+    )
+}

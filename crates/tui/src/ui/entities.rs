@@ -1,0 +1,149 @@
+//! The Entities pane: the search line and ranked results (list entries, trade parties, patent
+//! assignees) with the matched characters highlighted.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+use crate::app::model::{Data, Model, Names};
+use crate::app::nav::View;
+use tradescope_matching::typeahead::Hit;
+
+use super::text::{cell, clean, column_widths, highlighted, thousands};
+use super::theme::Theme;
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    let (line, body) = super::list_areas(area);
+    let query = match &m.route().view {
+        View::Entities { query } => query.as_str(),
+        _ => "",
+    };
+    let hint = match &m.names {
+        Names::Loading => "loading names…".to_string(),
+        Names::Ready { names, .. } => {
+            format!(
+                "type a name ({} names and aliases)",
+                thousands(*names as i64)
+            )
+        }
+        Names::Failed(e) => format!("names could not be loaded: {e}"),
+    };
+    if m.screening {
+        let hint = format!("type a name to screen (threshold {:.2})", m.threshold);
+        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint);
+        match &m.screen().data {
+            Data::Screening(s) => super::screening::draw(m, s, f, body, t),
+            _ => {
+                let text = super::placeholder_text(m, "");
+                f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+            }
+        }
+        return;
+    }
+    super::draw_filter_line(m, f, line, t, "Search:", query, &hint);
+
+    let (hits, covered) = match &m.screen().data {
+        Data::Entities(r, covered) if !r.hits.is_empty() => (&r.hits, covered),
+        Data::Entities(r, _) if r.query.trim().is_empty() && !m.screen().loading => {
+            let text = match &m.names {
+                Names::Loading => "loading names…",
+                _ => {
+                    "Type a company or person: searches every list entry and alias (EL, SDN, CMIC, \
+                     DPL, …), trade party and patent assignee. ↓ ↑ select, Enter opens."
+                }
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }),
+                body,
+            );
+            return;
+        }
+        _ => {
+            let text = if matches!(m.names, Names::Loading) {
+                "loading names…".to_string()
+            } else {
+                super::placeholder_text(m, "No matches")
+            };
+            f.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+            return;
+        }
+    };
+    let wide = area.width >= 120;
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(8),
+        Constraint::Fill(3),
+        Constraint::Length(4),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+    ];
+    // The covered-equipment flag next to the list status.
+    widths.push(Constraint::Length(9));
+    let mut header = vec!["", "Kind", "Name", "Ctry", "Programs", "Listed", "Covered"];
+    if wide {
+        widths.push(Constraint::Length(10));
+        header.push("Until");
+    }
+    let cols = column_widths(body.width, &widths);
+    let rows: Vec<Row> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let flag = covered.get(i).and_then(Option::as_deref);
+            row(h, flag, t, wide, &cols)
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.header()))
+        .column_spacing(1)
+        .row_highlight_style(t.selected());
+    let r = m.route();
+    let mut state = TableState::new()
+        .with_offset(r.scroll)
+        .with_selected(Some(r.cursor));
+    f.render_stateful_widget(table, body, &mut state);
+}
+
+fn row<'a>(h: &'a Hit, covered: Option<&str>, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+    let w = |i: usize| cols.get(i).copied().unwrap_or(0);
+    let rec = &h.record;
+    let base = if rec.synthetic {
+        t.synthetic()
+    } else {
+        ratatui::style::Style::new()
+    };
+    let mut name = highlighted(&h.matched, &h.positions, base, t.matched());
+    if *h.matched != *rec.name {
+        name.spans.push(Span::styled(
+            format!("  ← {}", clean(Some(&rec.name))),
+            t.dim(),
+        ));
+    }
+    let mark = if rec.synthetic { "◆" } else { "" };
+    let programs = match rec.kind {
+        tradescope_matching::typeahead::Kind::Entity => clean(rec.programs.as_deref()).into_owned(),
+        tradescope_matching::typeahead::Kind::Party => {
+            format!("{} shipments", thousands(rec.weight))
+        }
+        tradescope_matching::typeahead::Kind::Assignee => {
+            format!("{} patents", thousands(rec.weight))
+        }
+    };
+    let mut cells = vec![
+        Cell::from(Span::styled(mark, t.synthetic())),
+        Cell::from(Span::styled(
+            cell(Some(&rec.badge), w(1)),
+            t.badge(&rec.badge),
+        )),
+        Cell::from(Line::from(name.spans)),
+        Cell::from(cell(rec.country.as_deref(), w(3))),
+        Cell::from(cell(Some(&programs), w(4))),
+        Cell::from(cell(rec.start_date.as_deref(), w(5))),
+        Cell::from(Span::styled(cell(covered, w(6)), t.notice())),
+    ];
+    if wide {
+        cells.push(Cell::from(cell(rec.end_date.as_deref(), w(7))));
+    }
+    Row::new(cells)
+}

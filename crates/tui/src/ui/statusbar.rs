@@ -1,0 +1,175 @@
+//! The status line ("Showing 1–50 of 1,204 │ lists as of … │ db …") and the help bar with the
+//! keys that apply here.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::action::Count;
+use crate::app::keymap;
+use crate::app::model::{Data, Model, Names, PAGE_SIZE};
+use tradescope_core::text::sanitize::sanitize;
+
+use super::text::thousands;
+use super::theme::Theme;
+
+fn count_text(c: Option<Count>) -> String {
+    match c {
+        None => "…".into(),
+        Some(Count::Exact(n)) => thousands(n),
+        Some(Count::AtLeast(n)) => format!("{}+", thousands(n)),
+    }
+}
+
+/// "Showing 1–50 of 1,204" for the current screen.
+pub fn showing(m: &Model) -> String {
+    let s = m.screen();
+    let range = |page: usize, rows: usize| {
+        let start = page * PAGE_SIZE;
+        if rows == 0 {
+            "Showing 0".to_string()
+        } else {
+            format!(
+                "Showing {}–{}",
+                thousands(start as i64 + 1),
+                thousands((start + rows) as i64)
+            )
+        }
+    };
+    match &s.data {
+        Data::Entities(r, _) if r.query.trim().is_empty() => match &m.names {
+            Names::Loading => "loading names…".into(),
+            Names::Ready { names, .. } => format!("{} names to search", thousands(*names as i64)),
+            Names::Failed(_) => "names could not be loaded".into(),
+        },
+        Data::Entities(r, _) => {
+            let v = m.visible_rows();
+            let first = m.route().scroll;
+            let last = (first + v).min(r.hits.len());
+            if r.hits.is_empty() {
+                "No matches".into()
+            } else {
+                format!(
+                    "Showing {}–{} of {} best matches",
+                    first + 1,
+                    last,
+                    r.hits.len()
+                )
+            }
+        }
+        Data::Shipments { page, count, .. } => {
+            format!(
+                "{} of {}",
+                range(s.route.page, page.rows.len()),
+                count_text(*count)
+            )
+        }
+        Data::Patents { page, count } => {
+            format!(
+                "{} of {}",
+                range(s.route.page, page.rows.len()),
+                count_text(*count)
+            )
+        }
+        Data::Intersect(rows) => format!(
+            "{} listed companies with CET patents and shipments",
+            rows.len()
+        ),
+        Data::Trail(t) => format!(
+            "Line {} of {} │ {} parties reached, onward within {} days{}",
+            s.route.cursor + 1,
+            m.row_count(),
+            t.nodes,
+            t.options.days,
+            if t.truncated {
+                " (cut at the bounds)"
+            } else {
+                ""
+            }
+        ),
+        Data::Audit(a) => format!(
+            "{} records │ chain {}",
+            a.verification.rows,
+            if a.verification.ok {
+                "verified OK"
+            } else {
+                "FAILED verification"
+            }
+        ),
+        Data::Screening(r) if r.query.trim().is_empty() => {
+            format!("screening at threshold {:.2}", m.threshold)
+        }
+        Data::Screening(r) => format!(
+            "{} hits at threshold {:.2} (+/- change it)",
+            r.hits.len(),
+            r.threshold
+        ),
+        Data::Detail(d) if d.links.is_empty() => "No links".into(),
+        Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
+        Data::Failed(_) => "error".into(),
+        Data::Empty => "loading…".into(),
+    }
+}
+
+pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    let sep = || Span::styled(" │ ", t.dim());
+    let mut spans = Vec::new();
+    if let Some(e) = &m.input_error {
+        spans.push(Span::styled(sanitize(e).into_owned(), t.error()));
+        spans.push(sep());
+    } else if let Some(msg) = &m.message {
+        spans.push(Span::styled(sanitize(msg).into_owned(), t.notice()));
+        spans.push(sep());
+    }
+    if let Some(u) = &m.lists_updated {
+        spans.push(Span::styled(sanitize(u).into_owned(), t.notice()));
+        spans.push(sep());
+    }
+    spans.push(Span::styled(showing(m), t.bold()));
+    if m.screen().loading && !matches!(m.screen().data, Data::Empty) {
+        spans.push(Span::styled(" (loading…)", t.dim()));
+    }
+    if synthetic_on_screen(m) {
+        spans.push(sep());
+        spans.push(Span::styled("◆ synthetic demo data", t.synthetic()));
+    }
+    if !m.sources.is_empty() {
+        let lists: Vec<String> = m
+            .sources
+            .iter()
+            .map(|(d, a)| format!("{} {}", d, a.as_deref().unwrap_or("undated")))
+            .collect();
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("as of: {}", sanitize(&lists.join(", "))),
+            t.dim(),
+        ));
+    }
+    spans.push(sep());
+    spans.push(Span::styled(
+        format!("db {}", sanitize(&m.db_label)),
+        t.dim(),
+    ));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Whether a synthetic record is on screen (so the legend explains the ◆).
+fn synthetic_on_screen(m: &Model) -> bool {
+    match &m.screen().data {
+        Data::Entities(r, _) => r.hits.iter().any(|h| h.record.synthetic),
+        Data::Shipments { page, .. } => page.rows.iter().any(|r| r.synthetic),
+        Data::Patents { page, .. } => page.rows.iter().any(|r| r.synthetic),
+        Data::Detail(d) => d.synthetic,
+        _ => false,
+    }
+}
+
+pub fn draw_bar(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    let mut spans = Vec::new();
+    for (keys, label) in keymap::bar(m) {
+        spans.push(Span::styled(keys, t.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

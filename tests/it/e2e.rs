@@ -1,0 +1,159 @@
+//! End to end: the real binary in a real terminal (tests/tmux: a tmux pane on a private tmux
+//! server), driven by keys and read back from the screen. The database the tests share is built
+//! by the workbench's own first start (the first test to need it drives that start and checks
+//! it), then opened by each test. Terminal lifecycle (signals, panic, dead tty, resizes):
+//! tests/lifecycle.rs.
+
+use crate::tmux;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tmux::{first_start_db, Tmux};
+
+static SHARED_DB: OnceLock<PathBuf> = OnceLock::new();
+
+/// The database the tests share, built by a first start of the workbench.
+fn shared_db() -> &'static Path {
+    SHARED_DB.get_or_init(|| first_start_db("e2e-shared"))
+}
+
+#[test]
+fn first_start_builds_the_database_and_quits_cleanly() {
+    assert!(shared_db().exists());
+}
+
+#[test]
+fn search_open_back_and_quit_restores_the_terminal() {
+    let t = Tmux::start(100, 30, shared_db());
+    t.wait_ready();
+    t.open_entity_list_entry("hikvision", "Hikvision");
+    let s = t.screen();
+    assert!(
+        s.contains("Entities › Hangzhou Hikvision"),
+        "breadcrumb:\n{s}"
+    );
+    t.keys(&["BSpace"]);
+    t.wait_for("Search: hikvision", 60);
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!(status, "0", "exit status");
+    assert_eq!(alternate, "0", "the alternate screen was left");
+}
+
+#[test]
+fn hikvision_walk_shipments_back_patents() {
+    // Wide enough for the full patent title in its column.
+    let t = Tmux::start(200, 50, shared_db());
+    t.wait_ready();
+    t.open_entity_list_entry("hikvision", "Hikvision");
+    t.keys(&["s"]);
+    t.wait_for("PHUONG VIET", 60);
+    t.keys(&["BSpace"]);
+    t.wait_for("List entry (EL)", 60);
+    t.keys(&["p"]);
+    t.wait_for("Face liveness detection based on neural network model", 60);
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}
+
+/// Issue 8's "done when", in the real terminal: find the Hikvision row in the intersection,
+/// walk its transshipment trail to a US importer, see which shipments predate the listing
+/// (as-of flags), mark records into a case and export it with provenance, see the export on
+/// the verified audit log, quit cleanly.
+#[test]
+fn hikvision_intersection_trail_case_export_audit() {
+    let t = Tmux::start(120, 40, shared_db());
+    t.wait_ready();
+    t.keys(&["Escape", "i"]);
+    t.wait_for("Listed companies with CET patents AND shipments", 60);
+    let s = t.wait_until("intersection rows", 60, |s| {
+        s.contains("Hangzhou Hikvis") && !s.contains("loading")
+    });
+    // Rows start under the title and the header (screen row 4).
+    let row = t.row_of(&s, "Hangzhou Hikvis") - 4;
+    for _ in 0..row {
+        t.keys(&["Down"]);
+    }
+    t.wait_for(
+        "Hangzhou Hikvision Digital Technology Co., Ltd. — cells",
+        30,
+    );
+
+    // The trail: expand the Vietnamese distributor, reach a US importer.
+    t.keys(&["t"]);
+    let s = t.wait_for("▸ PHUONG VIET DISTRIBUTION (VN)", 60);
+    // Tree lines start under the title and the "shipped as" line (screen row 4).
+    let pv = t.row_of(&s, "▸ PHUONG VIET DISTRIBUTION (VN)") - 4;
+    for _ in 0..pv {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Right"]);
+    // Which shipments predate the listing: the distributor's evidence says so. Waited for as a
+    // whole (a capture can fall between two lines of one frame's redraw).
+    let expanded =
+        |s: &str| s.contains("▾ PHUONG VIET DISTRIBUTION (VN)") && s.contains("[listed later]");
+    let s = t.wait_until(
+        "the expanded distributor with a shipment listed later",
+        30,
+        expanded,
+    );
+    assert!(s.contains("[listed at ship date]"), "{s}");
+    let open = t.row_of(&s, "▾ PHUONG VIET DISTRIBUTION (VN)");
+    let us = s
+        .lines()
+        .enumerate()
+        .skip(open)
+        .find(|(_, l)| l.starts_with("  ▸ ") && l.contains("(US)"))
+        .map(|(i, l)| (i, l.to_string()))
+        .unwrap_or_else(|| panic!("no US importer under the distributor:\n{s}"));
+    let name =
+        us.1.trim_start_matches("  ▸ ")
+            .split(" (US)")
+            .next()
+            .unwrap()
+            .to_string();
+    for _ in open..us.0 {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Trade party:", 30);
+    assert!(s.contains(&name) && s.contains("US (United States"), "{s}");
+    t.keys(&["m"]);
+    t.wait_for("marked party", 30);
+
+    // Back in the tree, open a shipment that predates the listing.
+    t.keys(&["BSpace"]);
+    let s = t.wait_until("the tree again", 30, expanded);
+    let cursor = us.0;
+    let later = t.row_of(&s, "[listed later]");
+    for _ in later..cursor {
+        t.keys(&["Up"]);
+    }
+    t.keys(&["Enter"]);
+    let s = t.wait_for("As of ship date", 30);
+    assert!(s.contains("listed later"), "{s}");
+    t.keys(&["m"]);
+    t.wait_for("marked shipment", 30);
+
+    // Export the case with provenance; the path is in the status line.
+    t.keys(&["x"]);
+    t.wait_for("exported case", 30);
+    let files: Vec<PathBuf> = std::fs::read_dir(t.export_dir())
+        .expect("export directory")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).expect("export file");
+    assert!(text.contains(&name) && text.contains("SHA-256"), "{text}");
+
+    // The audit log has the export, and its chain verifies.
+    t.keys(&["A"]);
+    let s = t.wait_for("chain verified OK", 30);
+    assert!(s.contains("export"), "{s}");
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}

@@ -1,0 +1,43 @@
+//! The one integration-test binary: every former tests/*.rs file is a module here, so the
+//! workspace links one test executable instead of two dozen (disk and link time).
+
+// Test code may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod tmux;
+mod workbench;
+
+mod asof_versions;
+mod audit_tamper;
+mod bounded_inputs;
+mod cli;
+mod db_lists;
+mod db_opening;
+mod db_safety;
+mod demo;
+mod description_order;
+mod e2e;
+mod hardening_io;
+mod hostile;
+mod hostile_trade;
+mod import_any_order;
+mod import_patents;
+mod import_trade;
+mod interrupted_import;
+mod investigate;
+mod investigate_cli;
+mod investigate_tui;
+mod lifecycle;
+mod list_update_linking;
+mod list_updates;
+mod matching_devset;
+mod matching_quality;
+mod matching_screening;
+mod migrations;
+mod nav;
+mod scale;
+mod screening;
+mod text_safety;
+mod ui;
+mod ui_invest;

@@ -1,0 +1,163 @@
+//! Snapshots of the investigation views, drawn with ratatui's TestBackend from a model settled
+//! over the fixture: the intersection, the trail tree, shipments before the listing with their
+//! as-of flags, and the screening mode, at 80×24 and at a wide size.
+
+use crate::workbench;
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tradescope::app::model::{Data, Model};
+use tradescope::app::nav::View;
+use tradescope::app::trail_view::{lines, Item};
+use tradescope::app::{Action, Worker};
+use workbench::{press, start, type_text};
+
+fn screen(m: &Model) -> String {
+    let mut t = Terminal::new(TestBackend::new(m.width, m.height)).unwrap();
+    t.draw(|f| tradescope::ui::draw(m, f)).unwrap();
+    t.backend().to_string()
+}
+
+/// The intersection with the cursor on Hikvision, column `col`.
+fn intersection(w: u16, h: u16, col: usize) -> (Model, Worker) {
+    let (mut m, mut wk) = start(w, h);
+    press(&mut m, &mut wk, Action::Escape);
+    press(&mut m, &mut wk, Action::Intersect);
+    let Data::Intersect(rows) = &m.screen().data else {
+        panic!("no intersection")
+    };
+    let i = rows
+        .iter()
+        .position(|r| r.name.starts_with("Hangzhou Hikvision"))
+        .expect("Hikvision row");
+    for _ in 0..i {
+        press(&mut m, &mut wk, Action::Down);
+    }
+    for _ in 0..col {
+        press(&mut m, &mut wk, Action::Right);
+    }
+    (m, wk)
+}
+
+/// Hikvision's trail with PHUONG VIET DISTRIBUTION expanded and the cursor on its first US
+/// importer.
+fn trail(w: u16, h: u16) -> (Model, Worker) {
+    let (mut m, mut wk) = intersection(w, h, 0);
+    press(&mut m, &mut wk, Action::Trail);
+    let at = |m: &Model, pred: &dyn Fn(usize, &str, Option<&str>) -> bool| {
+        let (Data::Trail(t), View::Trail { open, .. }) = (&m.screen().data, &m.route().view) else {
+            panic!("no trail")
+        };
+        lines(t, open)
+            .iter()
+            .position(|l| match l.item {
+                Item::Node(n) => pred(l.depth, &n.name, n.country.as_deref()),
+                Item::Shipment { .. } => false,
+            })
+            .expect("node on screen")
+    };
+    let pv = at(&m, &|_, n, _| n == "PHUONG VIET DISTRIBUTION");
+    for _ in 0..pv {
+        press(&mut m, &mut wk, Action::Down);
+    }
+    press(&mut m, &mut wk, Action::Right);
+    let us = at(&m, &|d, _, c| d == 1 && c == Some("US"));
+    for _ in pv..us {
+        press(&mut m, &mut wk, Action::Down);
+    }
+    (m, wk)
+}
+
+#[test]
+fn intersection_view() {
+    let (m, _) = intersection(80, 24, 3);
+    let s = screen(&m);
+    assert!(
+        s.contains("Hangzhou Hikvis") && s.contains("PHUONG VIET"),
+        "{s}"
+    );
+    assert!(
+        s.contains("→ shipments"),
+        "the drill of the selected column: {s}"
+    );
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn wide_intersection_view() {
+    let (m, _) = intersection(200, 40, 6);
+    let s = screen(&m);
+    assert!(s.contains("EL,CMIC 2019-10-09"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn trail_tree() {
+    let (m, _) = trail(80, 24);
+    let s = screen(&m);
+    assert!(s.contains("▾ PHUONG VIET DISTRIBUTION (VN)"), "{s}");
+    assert!(s.contains("[listed at ship date]"), "{s}");
+    assert!(s.contains("(US)"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn wide_trail_tree() {
+    let (mut m, mut w) = trail(200, 50);
+    press(&mut m, &mut w, Action::Right);
+    let s = screen(&m);
+    assert!(
+        s.contains(" days): models "),
+        "evidence of the onward hop: {s}"
+    );
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn shipments_before_the_listing() {
+    let (mut m, mut w) = intersection(80, 24, 3);
+    press(&mut m, &mut w, Action::Open);
+    press(&mut m, &mut w, Action::EditFilter);
+    type_text(&mut m, &mut w, "listed:no");
+    press(&mut m, &mut w, Action::Submit);
+    let s = screen(&m);
+    assert!(s.contains("LATER"), "{s}");
+    assert!(!s.contains("LISTED "), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn screening_mode() {
+    let (mut m, mut w) = start(80, 24);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Hikvision");
+    let s = screen(&m);
+    assert!(
+        s.contains("Screen: Hikvision") && s.contains("Score"),
+        "{s}"
+    );
+    assert!(s.contains("threshold 0.75"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn wide_screening_mode() {
+    let (mut m, mut w) = start(200, 30);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Zhejiang Dahua Technology Co., Ltd.");
+    press(&mut m, &mut w, Action::Escape);
+    press(&mut m, &mut w, Action::Threshold(1));
+    let s = screen(&m);
+    assert!(s.contains("threshold 0.80"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn audit_pane_shows_the_chain_status() {
+    let (mut m, mut w) = intersection(100, 30, 0);
+    press(&mut m, &mut w, Action::AuditLog);
+    let s = screen(&m);
+    assert!(s.contains("chain verified OK"), "{s}");
+    assert!(s.contains("intersect"), "{s}");
+    assert!(s.contains("Audit log"), "{s}");
+}
