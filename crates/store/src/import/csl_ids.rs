@@ -175,9 +175,7 @@ pub fn is_id_type(s: &str) -> bool {
 
 /// An ISO 3166-1 alpha-2 code exactly as the CSL writes one ("GB", not "Britain").
 fn is_country_code(s: &str) -> bool {
-    s.len() == 2
-        && s.bytes().all(|b| b.is_ascii_uppercase())
-        && country::name(s).is_some()
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) && country::name(s).is_some()
 }
 
 pub fn parse(cell: &str) -> ParsedIds {
