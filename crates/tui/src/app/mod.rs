@@ -171,6 +171,10 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
                     executor.dispatch(update(&mut model, Action::Resize(w, h)));
                     dirty = true;
                 }
+                Msg::Event(Event::Paste(text)) => {
+                    executor.dispatch(update(&mut model, Action::Paste(text)));
+                    dirty = true;
+                }
                 Msg::Event(_) => {}
                 Msg::Action(a) => {
                     executor.dispatch(update(&mut model, a));
