@@ -26,6 +26,7 @@ pub mod names;
 pub mod parties;
 pub mod patents;
 pub mod products;
+pub mod record_view;
 mod reference_tsv;
 pub mod safety;
 pub mod search;

@@ -25,9 +25,9 @@ use tradescope_store::covered::Covered;
 use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::action::{Action, Count, Follow, Loaded};
+use super::jump;
 use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
 use super::write::Write;
-use super::{detail, jump};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -264,7 +264,7 @@ impl Worker {
                 loaded(generation, Loaded::PatentCount(Count::Exact(n)))
             }
             Command::Detail { record, generation } => {
-                let d = detail::load(self.conn()?, record)?;
+                let d = tradescope_store::record_view::load(self.conn()?, record)?;
                 loaded(generation, Loaded::Detail(Box::new(d)))
             }
             Command::Resolve {

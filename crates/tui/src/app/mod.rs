@@ -9,8 +9,6 @@
 
 pub mod action;
 pub mod command;
-pub mod detail;
-mod detail_flags;
 pub mod detail_text;
 pub mod filter;
 mod input;
