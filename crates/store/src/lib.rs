@@ -34,7 +34,10 @@ pub mod shipments;
 pub mod sources;
 mod sql_text;
 pub mod stats;
+mod store;
 pub mod trail;
+
+pub use store::{ChangeWatch, Lists, SqliteStore, Store};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

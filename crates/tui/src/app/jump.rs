@@ -1,14 +1,12 @@
 //! Where a link or a shortcut key leads. `from_link` is pure (a link already names its target);
 //! `resolve` asks the database what `s`, `p` or `e` means for a given record.
 
-use rusqlite::Connection;
-
 use tradescope_core::link::{LinkItem, LinkTarget};
 use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_store::error::Result;
 use tradescope_store::patents::PatentFilter;
 use tradescope_store::shipments::ShipmentFilter;
-use tradescope_store::{links, parties, shipments};
+use tradescope_store::Store;
 
 use super::action::Follow;
 use super::nav::Route;
@@ -77,8 +75,8 @@ fn first(links: &[LinkItem], kinds: &[&str]) -> Option<Result<Target, String>> {
         .map(|l| Ok(from_link(l)))
 }
 
-fn party_shipments(conn: &Connection, party_id: i64) -> Result<Target> {
-    let p = parties::get(conn, party_id)?;
+fn party_shipments(store: &dyn Store, party_id: i64) -> Result<Target> {
+    let p = store.party(party_id)?;
     Ok(Target::Shipments {
         filter: Box::new(ShipmentFilter {
             party_id: Some(party_id),
@@ -90,7 +88,7 @@ fn party_shipments(conn: &Connection, party_id: i64) -> Result<Target> {
 
 /// What `s` (shipments), `p` (patents) or `e` (list entries / parties) leads to from `r`;
 /// Err(message) when there is nothing linked.
-pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result<Target, String>> {
+pub fn resolve(store: &dyn Store, r: RecordRef, follow: Follow) -> Result<Result<Target, String>> {
     let what = match r.kind {
         RecordKind::Entity => "list entry",
         RecordKind::Party => "trade party",
@@ -101,28 +99,28 @@ pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result
     match follow {
         Follow::Shipments => {
             if r.kind == RecordKind::Party {
-                return Ok(Ok(party_shipments(conn, r.id)?));
+                return Ok(Ok(party_shipments(store, r.id)?));
             }
             if r.kind == RecordKind::Shipment {
                 // Onward: what the consignee shipped and received (the transshipment trail).
-                let s = shipments::get(conn, r.id)?;
+                let s = store.shipment(r.id)?;
                 if let Some(pid) = s.consignee_id.or(s.shipper_id) {
-                    return Ok(Ok(party_shipments(conn, pid)?));
+                    return Ok(Ok(party_shipments(store, pid)?));
                 }
             }
-            let l = links::links(conn, r.kind, r.id)?;
+            let l = store.links(r.kind, r.id)?;
             Ok(first(&l, &["shipments"])
                 .unwrap_or_else(|| Err(format!("No shipments are linked to this {what}"))))
         }
         Follow::Patents => {
-            let l = links::links(conn, r.kind, r.id)?;
+            let l = store.links(r.kind, r.id)?;
             if let Some(t) = first(&l, &["patents"]) {
                 return Ok(t);
             }
             // Through the list entries this record is linked to (party → entry → assignees).
             for e in l.iter().filter_map(|l| l.target.record()) {
                 if e.kind == RecordKind::Entity {
-                    let el = links::links(conn, RecordKind::Entity, e.id)?;
+                    let el = store.links(RecordKind::Entity, e.id)?;
                     if let Some(t) = first(&el, &["patents"]) {
                         return Ok(t);
                     }
@@ -131,7 +129,7 @@ pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result
             Ok(Err(format!("No patents are linked to this {what}")))
         }
         Follow::Entries => {
-            let l = links::links(conn, r.kind, r.id)?;
+            let l = store.links(r.kind, r.id)?;
             let kinds: &[&str] = match r.kind {
                 RecordKind::Entity => &["entity", "party", "assignee"],
                 RecordKind::Shipment => &["entity", "party"],
