@@ -37,6 +37,7 @@ mod matching_quality;
 mod matching_screening;
 mod migrations;
 mod nav;
+mod record_view;
 mod scale;
 mod screening;
 mod text_safety;

@@ -8,9 +8,9 @@ use tradescope_store::patents::PatentPage;
 use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
 
-use super::detail::DetailData;
 use super::invest_data::{AuditData, Screening};
 use super::jump::Target;
+use tradescope_core::view::RecordView;
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,7 +156,7 @@ pub enum Loaded {
     ShipmentCount(Count),
     Patents(PatentPage),
     PatentCount(Count),
-    Detail(Box<DetailData>),
+    Detail(Box<RecordView>),
     Jump(Result<Target, String>),
     Sources(Vec<(String, Option<String>)>),
     Failed(String),

@@ -9,10 +9,10 @@ use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
 
 use super::action::{Count, Pane};
-use super::detail::DetailData;
 use super::invest_data::{AuditData, Screening, DEFAULT_CASE};
 use super::nav::{History, Route, View};
 use super::trail_view;
+use tradescope_core::view::RecordView;
 
 /// Rows per keyset page of shipments and patents.
 pub const PAGE_SIZE: usize = 50;
@@ -56,7 +56,7 @@ pub enum Data {
         page: PatentPage,
         count: Option<Count>,
     },
-    Detail(Box<DetailData>),
+    Detail(Box<RecordView>),
     Intersect(Vec<IntersectRow>),
     Trail(Box<Trail>),
     Audit(Box<AuditData>),

@@ -294,13 +294,8 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
         let Some(link) = d.links.get(m.route().cursor) else {
             return Vec::new();
         };
-        return match jump::from_link(link) {
-            Ok(t) => push(m, t.into_route()),
-            Err(e) => {
-                m.message = Some(e);
-                Vec::new()
-            }
-        };
+        let route = jump::from_link(link).into_route();
+        return push(m, route);
     }
     match m.selected_record() {
         Some((record, label)) if !m.is_detail() => {
