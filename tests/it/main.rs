@@ -24,6 +24,7 @@ mod hostile_trade;
 mod import_any_order;
 mod import_patents;
 mod import_trade;
+mod input_focus;
 mod interrupted_import;
 mod investigate;
 mod investigate_cli;

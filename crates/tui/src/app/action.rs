@@ -97,6 +97,8 @@ pub enum Action {
     DeleteChar,
     DeleteWord,
     ClearInput,
+    /// Text the terminal pasted (bracketed paste): goes into the line being edited.
+    Paste(String),
     /// Enter in input mode: apply the filter (and open the selection in the Entities pane).
     Submit,
     Resize(u16, u16),

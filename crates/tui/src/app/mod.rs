@@ -172,6 +172,10 @@ fn run_loop(
                     executor.dispatch(update(&mut model, Action::Resize(w, h)));
                     dirty = true;
                 }
+                Msg::Event(Event::Paste(text)) => {
+                    executor.dispatch(update(&mut model, Action::Paste(text)));
+                    dirty = true;
+                }
                 Msg::Event(_) => {}
                 Msg::Action(a) => {
                     executor.dispatch(update(&mut model, a));

@@ -216,9 +216,26 @@ impl Model {
                     .1
                     .saturating_sub(1)
             }
-            _ => self.height.saturating_sub(LIST_CHROME),
+            _ => self
+                .height
+                .saturating_sub(LIST_CHROME + self.filter_lines() - 1),
         }
         .max(1) as usize
+    }
+
+    /// Lines above a list's table: the search or filter line, plus the applied filter while a
+    /// Shipments or Patents filter is being edited (it is not applied until Enter).
+    pub fn filter_lines(&self) -> u16 {
+        let editing_filter = self.mode == Mode::Input
+            && matches!(
+                self.route().view,
+                View::Shipments { .. } | View::Patents { .. }
+            );
+        if editing_filter {
+            2
+        } else {
+            1
+        }
     }
 
     /// Height of the detail view's body (fields + links).
