@@ -6,6 +6,7 @@ use std::io::Read;
 use crate::error::{Error, Result};
 use tradescope_core::country;
 
+use super::csl_ids;
 use super::fields::{self, opt, split_multi, Header};
 use super::input::decode;
 use super::lists::NewEntry;
@@ -29,6 +30,8 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
     )?;
     let c = Columns::new(&header)?;
     records.set_columns(&header.names);
+    let mut unparsed: Vec<(u64, String)> = Vec::new();
+    let mut ids_total = 0u64;
     while records.read_next()? {
         if records.is_blank() {
             continue;
@@ -41,8 +44,24 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
                 .map(|f| decode(f).into_owned())
                 .unwrap_or_default()
         };
-        let entry = c.entry(name, line, &get)?;
+        let (entry, ids) = c.entry(name, line, &get)?;
+        ids_total += entry.ids.len() as u64;
+        unparsed.extend(ids.unparsed.into_iter().map(|raw| (line, raw)));
         sink.entry(entry)?;
+    }
+    if !unparsed.is_empty() {
+        let examples: Vec<String> = unparsed
+            .iter()
+            .take(3)
+            .map(|(line, raw)| format!("line {line}: {raw:?}"))
+            .collect();
+        sink.warning(format!(
+            "{name}: {} of {ids_total} ids kept unparsed (id type \"{}\", value as published): \
+             neither order of type, value and country fits them; e.g. {}",
+            unparsed.len(),
+            csl_ids::UNPARSED,
+            examples.join(", ")
+        ));
     }
     Ok(())
 }
@@ -109,7 +128,7 @@ impl Columns {
         file: &str,
         line: u64,
         get: &dyn Fn(Option<usize>) -> String,
-    ) -> Result<NewEntry> {
+    ) -> Result<(NewEntry, csl_ids::ParsedIds)> {
         let source = get(Some(self.source));
         let name = get(Some(self.name)).trim().to_string();
         if name.is_empty() {
@@ -126,7 +145,8 @@ impl Columns {
         let source_uid = opt(&get(self.id))
             .or_else(|| entity_number.clone())
             .unwrap_or_else(|| format!("line{line}"));
-        Ok(NewEntry {
+        let ids = csl_ids::parse(&get(self.ids));
+        let entry = NewEntry {
             line,
             list_code,
             list_name: source.trim().to_string(),
@@ -156,8 +176,13 @@ impl Columns {
             nationalities: opt(&get(self.nationalities)),
             citizenships: opt(&get(self.citizenships)),
             places_of_birth: opt(&get(self.pob)),
-            ids: parse_ids(&get(self.ids)),
-        })
+            ids: ids
+                .ids
+                .iter()
+                .map(|i| (i.id_type.clone(), i.value.clone(), i.country.clone()))
+                .collect(),
+        };
+        Ok((entry, ids))
     }
 }
 
@@ -192,29 +217,6 @@ pub fn entity_type(t: &str) -> String {
     .to_string()
 }
 
-/// CSL `ids`: "country, value, type" triples joined by "; " (the country is sometimes absent).
-pub fn parse_ids(s: &str) -> Vec<(String, String, Option<String>)> {
-    split_multi(s)
-        .into_iter()
-        .filter_map(|triple| {
-            let parts: Vec<&str> = triple.split(", ").map(str::trim).collect();
-            match parts.as_slice() {
-                [] | [_] => None,
-                [value, typ] => Some((typ.to_string(), value.to_string(), None)),
-                [first, middle @ .., typ] => {
-                    if first.len() <= 3 && first.chars().all(|c| c.is_ascii_uppercase()) {
-                        Some((typ.to_string(), middle.join(", "), Some(first.to_string())))
-                    } else {
-                        let mut v = vec![*first];
-                        v.extend_from_slice(middle);
-                        Some((typ.to_string(), v.join(", "), None))
-                    }
-                }
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,21 +236,5 @@ mod tests {
             list_code("Military End User (MEU) List - Bureau of Industry and Security").as_deref(),
             Some("MEU")
         );
-    }
-
-    #[test]
-    fn ids_triples() {
-        let ids = parse_ids(
-            "CN, 91330000733796106P, Unified Social Credit Code (USCC); CNE100000PM8, ISIN",
-        );
-        assert_eq!(
-            ids[0],
-            (
-                "Unified Social Credit Code (USCC)".into(),
-                "91330000733796106P".into(),
-                Some("CN".into())
-            )
-        );
-        assert_eq!(ids[1], ("ISIN".into(), "CNE100000PM8".into(), None));
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod ams;
 pub mod csl;
+pub mod csl_ids;
 pub mod dpl;
 pub mod fields;
 mod generated;
