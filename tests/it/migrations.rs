@@ -303,7 +303,10 @@ fn every_old_release_database_upgrades_to_the_fresh_schema_keeping_every_row() {
         // (a) the schema is a fresh database's, (b) every user row survived.
         assert_eq!(user_version(&path), db::SCHEMA_VERSION);
         assert_eq!(schema_of(&raw_ro(&path)), fresh, "{}", fixture.display());
-        assert_eq!(user_rows(&path), before, "{}", fixture.display());
+        // Tables a later version added are there, empty; every older table is as it was.
+        let mut after = user_rows(&path);
+        after.retain(|t, rows| before.contains_key(t) || !rows.is_empty());
+        assert_eq!(after, before, "{}", fixture.display());
 
         // The audit chain verifies.
         let out = cli(&path, &["audit", "verify"]);
