@@ -170,6 +170,21 @@ fn cli_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 fn copy_fixture(fixture: &Path, dir: &Path) -> PathBuf {
     let dest = dir.join(fixture.file_name().expect("name"));
     std::fs::copy(fixture, &dest).expect("copy fixture");
+    // A keyed audit log (v2 on) is verified with its key, kept next to the fixture as the
+    // release kept it in its state dir (a test key made by build.sh, nothing secret).
+    let key = fixture.with_extension("key");
+    if key.exists() {
+        let id: String = raw_ro(fixture)
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'audit_db_id'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("audit db id of a keyed fixture");
+        let keys = dir.join("xdg-state/tradescope/audit/keys");
+        std::fs::create_dir_all(&keys).expect("key dir");
+        std::fs::copy(&key, keys.join(format!("{id}.key"))).expect("copy key");
+    }
     dest
 }
 
