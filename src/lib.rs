@@ -10,7 +10,9 @@
 //! - `tradescope-matching` (`crates/matching`): [`matching`] (normalize, score, explain) and
 //!   [`typeahead`] (the Entities pane's engine over a [`typeahead::Corpus`]). No SQL.
 //! - `tradescope-store` (`crates/store`, re-exported here as [`db`]): schema.sql, migrations,
-//!   open/safety, importers, queries, investigations, [`error`], [`search`], [`export`]. The
+//!   open/safety, importers, queries, investigations, [`error`], [`search`], [`export`], the
+//!   record view builder (`db::record_view`, for `show` and the detail view) and the
+//!   [`db::Store`] trait the workbench reads and writes through ([`db::SqliteStore`]). The
 //!   importers stay here for now: they write through SQL transactions as they parse.
 //! - `tradescope-tui` (`crates/tui`): [`app`], [`ui`], [`terminal`], [`osc52`].
 //! - `tradescope` (this package): [`cli`], [`bundle`], [`demo`] and the product binary.
@@ -35,7 +37,9 @@
 //!   ship date), `db::products` (stored brand/model detection), `db::covered` (NDAA §889 / FCC
 //!   Covered List), `db::cases` (marked records with provenance), `db::audit` (hash chain).
 //! - [`matching`]: name normalization, candidate generation, scoring, explanations. Pure.
-//! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, LinkItem, RecordRef).
+//! - [`model`]: plain data structs (Entity, Party, Shipment, Patent, RecordRef);
+//!   `tradescope_core::link` the typed links (`LinkTarget`: a record, a shipments scope, a
+//!   patents scope); `tradescope_core::view` the record view and its pure field formatters.
 //! - [`bundle`]: the real lists and demo data embedded in the binary, and `init`, which builds the
 //!   default database from them.
 //! - [`demo`]: the deterministic demo shipments generator (seeded; every row synthetic), writing
@@ -62,7 +66,7 @@
 //!   and grapheme-safe truncation. See docs/hardening.md.
 //!
 //! A keystroke in the TUI flows: crossterm event → keymap → `Action` → pure `update(model,
-//! action)` → `Command`s run by a worker thread against SQLite / the matcher → results come back
+//! action)` → `Command`s run by a worker thread against the `Store` (SQLite) / the matcher → results come back
 //! as `Action`s (stale generations dropped) → `draw(&model)`.
 
 pub mod bundle;

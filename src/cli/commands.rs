@@ -112,7 +112,9 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
         bar.finish();
         report.context("building the default database failed")?;
     }
-    match tradescope_tui::app::run(db_path)? {
+    // Opened (and checked) before the screen switches, so a bad database is reported plainly.
+    let store = std::sync::Arc::new(tradescope_store::SqliteStore::open(db_path)?);
+    match tradescope_tui::app::run(store)? {
         tradescope_tui::app::Exit::Quit => Ok(()),
         // Stopped by a signal: report it the way a shell does, after the terminal is restored.
         tradescope_tui::app::Exit::Signal(s) => std::process::exit(128 + s),

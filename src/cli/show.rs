@@ -1,37 +1,29 @@
 //! `tradescope show KIND ID`: one record with every field, every link the workbench can follow
 //! from it, and what investigations add: the covered-equipment flag, the as-of screening and
-//! the products detected in a shipment's description.
+//! the products detected in a shipment's description. The view comes from
+//! `tradescope_store::record_view`, the builder of the workbench's detail view too.
 
 use super::commands::Db;
 use super::output::{json, thousands};
-use tradescope_core::model::RecordKind;
+use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_core::text::sanitize;
-use tradescope_store::covered::Covered;
 use tradescope_store::error::Error;
-use tradescope_store::{asof, entities, links, parties, patents, products, shipments};
+use tradescope_store::record_view;
 
 pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
     let kind = RecordKind::parse(kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {kind}")))?;
-    let record = match kind {
-        RecordKind::Entity => serde_json::to_value(entities::get(&conn, id)?)?,
-        RecordKind::Party => serde_json::to_value(parties::get(&conn, id)?)?,
-        RecordKind::Shipment => serde_json::to_value(shipments::get(&conn, id)?)?,
-        RecordKind::Patent => serde_json::to_value(patents::get(&conn, id)?)?,
-        RecordKind::Assignee => serde_json::to_value(patents::get_assignee(&conn, id)?)?,
-    };
-    let mut links = links::links(&conn, kind, id)?;
-    let extra = investigation(&conn, kind, id, &mut links)?;
+    let view = record_view::load(&conn, RecordRef::new(kind, id))?;
     if as_json {
-        let mut out = serde_json::json!({ "record": record, "links": links });
-        if let (Some(o), serde_json::Value::Object(x)) = (out.as_object_mut(), extra.clone()) {
+        let mut out = serde_json::json!({ "record": view.stored, "links": view.links });
+        if let (Some(o), serde_json::Value::Object(x)) = (out.as_object_mut(), view.investigation) {
             o.extend(x);
         }
         return json(&out);
     }
     outln!("{} #{id}", kind.as_str());
-    if let Some(obj) = record.as_object() {
+    if let Some(obj) = view.stored.as_object() {
         for (k, v) in obj {
             let text = match v {
                 serde_json::Value::Null => continue,
@@ -42,74 +34,24 @@ pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()
             outln!("  {k:<24} {}", sanitize(&text));
         }
     }
-    print_investigation(&extra);
-    if !links.is_empty() {
+    print_investigation(&view.investigation);
+    if !view.links.is_empty() {
         outln!("links:");
-        for l in &links {
+        for l in &view.links {
             let count = l
                 .count
                 .map(|n| format!(" ({})", thousands(n)))
                 .unwrap_or_default();
-            let target = match (l.id, &l.filter) {
-                (Some(id), _) => format!("{} #{id}", l.kind),
-                (None, Some(f)) => format!("{} {f}", l.kind),
-                (None, None) => l.kind.clone(),
+            let kind = l.target.kind();
+            let target = match (l.target.record(), l.target.filter_json()) {
+                (Some(r), _) => format!("{kind} #{}", r.id),
+                (None, Some(f)) => format!("{kind} {f}"),
+                (None, None) => kind.to_string(),
             };
             outln!("  {}{count}  → {target}", sanitize(&l.label));
         }
     }
     Ok(())
-}
-
-/// What `show` adds for investigations: the covered-equipment flag (entity, party, shipment's
-/// parties), the as-of screening and detected products (shipment), with links to the listed
-/// makers whose products a shipment carries.
-fn investigation(
-    conn: &rusqlite::Connection,
-    kind: RecordKind,
-    id: i64,
-    links: &mut Vec<tradescope_core::model::LinkItem>,
-) -> anyhow::Result<serde_json::Value> {
-    let covered = Covered::load(conn)?;
-    Ok(match kind {
-        RecordKind::Entity => serde_json::json!({ "covered": covered.entity(conn, id)? }),
-        RecordKind::Party => serde_json::json!({ "covered": covered.party(conn, id)? }),
-        RecordKind::Shipment => {
-            let s = shipments::get(conn, id)?;
-            let prods = products::of_shipment(conn, id)?;
-            let listed = products::listed_makers_summary(&prods);
-            let mut seen = Vec::new();
-            for p in &prods {
-                for l in &p.listed {
-                    if !seen.contains(&&l.listing_key) {
-                        seen.push(&l.listing_key);
-                        links.push(tradescope_core::model::LinkItem {
-                            kind: "entity".into(),
-                            id: Some(l.entity_id),
-                            label: format!(
-                                "Carries products of listed maker: {} — {} {}",
-                                p.group, l.list, l.name
-                            ),
-                            count: None,
-                            filter: None,
-                            score: None,
-                            explanation: None,
-                        });
-                    }
-                }
-            }
-            serde_json::json!({
-                "as_of": asof::shipment(conn, id)?,
-                "products": prods,
-                "carries_products_of_listed_makers": listed,
-                "covered": {
-                    "shipper": s.shipper_id.map(|p| covered.party(conn, p)).transpose()?.flatten(),
-                    "consignee": s.consignee_id.map(|p| covered.party(conn, p)).transpose()?.flatten(),
-                },
-            })
-        }
-        RecordKind::Patent | RecordKind::Assignee => serde_json::json!({}),
-    })
 }
 
 fn print_investigation(extra: &serde_json::Value) {

@@ -765,23 +765,24 @@ fn issue21_item4_workbench_holds_back_records_while_the_database_is_busy() {
             ..Default::default()
         })
     };
+    let store = tradescope::db::SqliteStore::lazy(&db);
     let hold = Connection::open(&db).unwrap();
     hold.execute_batch("BEGIN IMMEDIATE; INSERT INTO meta VALUES ('hold', '1');")
         .unwrap();
     // Busy: held back, and the status line says so.
-    let msg = write::run(&db, entry("during the import")).unwrap_err();
+    let msg = write::run(&store, entry("during the import")).unwrap_err();
     assert!(msg.contains("1 record(s) held back"), "{msg}");
-    assert_eq!(write::held_back(&db), 1);
+    assert_eq!(write::held_back(&store), 1);
     // Still busy: the retry says they still wait; nothing is lost.
-    let msg = write::retry(&db).unwrap_err();
+    let msg = write::retry(&store).unwrap_err();
     assert!(msg.contains("still held back"), "{msg}");
-    assert_eq!(write::held_back(&db), 1);
+    assert_eq!(write::held_back(&store), 1);
     hold.execute_batch("COMMIT").unwrap();
     drop(hold);
     // The next record writes the held-back one first, in order.
-    let msg = write::run(&db, entry("after the import")).unwrap();
+    let msg = write::run(&store, entry("after the import")).unwrap();
     assert!(msg.contains("1 held-back records written"), "{msg}");
-    assert_eq!(write::held_back(&db), 0);
+    assert_eq!(write::held_back(&store), 0);
     let c = Connection::open(&db).unwrap();
     let qs: Vec<String> = rows(&c).into_iter().filter_map(|r| r.query).collect();
     assert_eq!(qs, ["during the import", "after the import"]);

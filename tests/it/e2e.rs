@@ -157,3 +157,24 @@ fn hikvision_intersection_trail_case_export_audit() {
     let (status, alternate) = t.wait_exit(30);
     assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
 }
+
+/// Issue 20, defect 1: with bracketed paste, a paste is text in the search line. Without it,
+/// the `q` of "squid" quit the workbench and the tab switched panes.
+#[test]
+fn a_paste_goes_into_the_search_line_in_a_real_terminal() {
+    let t = Tmux::start(100, 30, shared_db());
+    t.wait_ready();
+    t.tmux(&["set-buffer", "huawei\nsquid\n"]);
+    t.tmux(&["paste-buffer", "-p", "-d", "-t", "e2e"]);
+    t.tmux(&["set-buffer", "Hikvision\tCN"]);
+    t.tmux(&["paste-buffer", "-p", "-d", "-t", "e2e"]);
+    let s = t.wait_for("Search: huawei squid Hikvision CN", 60);
+    assert_eq!(t.display("#{pane_dead}"), "0", "still running:\n{s}");
+    assert!(s.contains("Search:") && !s.contains("Filter:"), "{s}");
+    // Typed keys still work as keys once the line has no focus.
+    t.keys(&["Escape", "2"]);
+    t.wait_for("Filter:", 60);
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}

@@ -646,7 +646,7 @@ fn item3_exports_are_created_exclusively_and_never_follow_links() {
     let mut written = Vec::new();
     for _ in 0..3 {
         let msg = tradescope::app::write::run(
-            &db.path,
+            &tradescope::db::SqliteStore::lazy(&db.path),
             tradescope::app::write::Write::Export {
                 case: "c1".into(),
                 dir: dir.path().to_path_buf(),

@@ -117,7 +117,7 @@ fn workbench_notices_a_list_update_by_another_process_and_r_reloads_it() {
     assert!(m
         .sources
         .contains(&("csl".into(), Some("2023-11-01".into()))));
-    let mut watch = Watch::open(&path).expect("watch");
+    let mut watch = Watch::open(std::sync::Arc::new(db::SqliteStore::lazy(&path))).expect("watch");
     assert_eq!(watch.poll().expect("poll"), None, "nothing changed yet");
 
     type_text(&mut m, &mut w, "abbas");

@@ -276,9 +276,9 @@ fn links_are_followed_from_the_detail_view() {
     let i = d
         .links
         .iter()
-        .position(|l| l.kind == "party")
+        .position(|l| l.target.is_record(RecordKind::Party))
         .expect("a linked trade party");
-    let party = d.links[i].id.expect("a record link");
+    let party = d.links[i].target.record().expect("a record link").id;
     for _ in 0..i {
         press(&mut m, &mut w, Action::Down);
     }

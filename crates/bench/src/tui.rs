@@ -41,7 +41,7 @@ pub fn first_frame(db: &Path, reps: usize) -> Result<Vec<f64>> {
     let mut out = Vec::with_capacity(reps);
     for _ in 0..reps {
         let t = Instant::now();
-        drop(tradescope_store::open_ro(db)?);
+        drop(tradescope_store::SqliteStore::open(db)?);
         let model = Model::new(db.display().to_string(), WIDTH, HEIGHT, true);
         let mut term = terminal(&Counter::default())?;
         term.draw(|f| tradescope_tui::ui::draw(&model, f))?;
@@ -75,7 +75,8 @@ pub struct Keystrokes {
 /// `interval`, faster than a search over a million names, so most land while one runs.
 pub fn keystrokes(db: &Path, words: &[&str], interval: Duration) -> Result<Keystrokes> {
     let (tx, rx) = channel::<Action>();
-    let ex = Executor::start(db, move |a| {
+    let store = std::sync::Arc::new(tradescope_store::SqliteStore::open(db)?);
+    let ex = Executor::start(store, move |a| {
         let _ = tx.send(a);
     });
     let mut m = Model::new(db.display().to_string(), WIDTH, HEIGHT, true);

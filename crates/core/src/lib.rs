@@ -2,7 +2,9 @@
 
 pub mod country;
 pub mod evidence;
+pub mod link;
 pub mod model;
 pub mod products;
 pub mod progress;
 pub mod text;
+pub mod view;

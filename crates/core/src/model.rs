@@ -179,23 +179,3 @@ pub struct Assignee {
     pub n_patents: i64,
     pub source: SourceRef,
 }
-
-/// A link the user can follow from a record: to one record (`id` set) or to a filtered list
-/// (`filter` set), with a count shown before the jump ("Shipments as shipper (1,204)").
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LinkItem {
-    /// Kind of the target: entity | party | shipment | patent | assignee | shipments | patents
-    pub kind: String,
-    pub id: Option<i64>,
-    pub label: String,
-    pub count: Option<i64>,
-    /// Filter for list targets, e.g. {"shipper_id": 12}.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Match score (0–1) for links made by the name matcher.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    /// Why the matcher linked these, for matcher-made links.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
-}

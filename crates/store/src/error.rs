@@ -30,6 +30,8 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("I/O: {0}{hint}", hint = io_hint(.0))]
     Io(#[from] std::io::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 /// What to do about an SQLite error the user can act on: corruption, a full disk, a lock.
@@ -99,7 +101,7 @@ impl Error {
             | Error::NotFound(_)
             | Error::User(_)
             | Error::Database { .. } => 1,
-            Error::Sqlite(_) | Error::Io(_) => 2,
+            Error::Sqlite(_) | Error::Io(_) | Error::Json(_) => 2,
         }
     }
 }

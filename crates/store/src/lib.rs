@@ -27,6 +27,7 @@ pub mod names;
 pub mod parties;
 pub mod patents;
 pub mod products;
+pub mod record_view;
 mod reference_tsv;
 pub mod safety;
 pub mod search;
@@ -34,7 +35,10 @@ pub mod shipments;
 pub mod sources;
 mod sql_text;
 pub mod stats;
+mod store;
 pub mod trail;
+
+pub use store::{ChangeWatch, Lists, SqliteStore, Store};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -2,30 +2,23 @@
 //! list drives `tradescope show --json` and the workbench's detail view.
 
 use rusqlite::{params, Connection};
-use serde_json::json;
 
 use crate::error::Result;
 use crate::{entities, parties, patents, shipments};
 use tradescope_core::country;
-use tradescope_core::model::{LinkItem, RecordKind};
+use tradescope_core::link::{LinkItem, LinkTarget, PatentScope, ShipmentScope};
+use tradescope_core::model::RecordKind;
 
-fn item(kind: &str, id: Option<i64>, label: String, count: Option<i64>) -> LinkItem {
-    LinkItem {
-        kind: kind.into(),
-        id,
-        label,
-        count,
-        filter: None,
-        score: None,
-        explanation: None,
-    }
+fn item(kind: RecordKind, id: i64, label: String, count: Option<i64>) -> LinkItem {
+    LinkItem::to_record(kind, id, label, count)
 }
 
-fn list(kind: &str, label: String, count: i64, filter: serde_json::Value) -> LinkItem {
-    LinkItem {
-        filter: Some(filter),
-        ..item(kind, None, label, Some(count))
-    }
+fn shipments_of(scope: ShipmentScope, label: String, count: i64) -> LinkItem {
+    LinkItem::to_list(LinkTarget::Shipments(scope), label, count)
+}
+
+fn patents_of(scope: PatentScope, label: String, count: i64) -> LinkItem {
+    LinkItem::to_list(LinkTarget::Patents(scope), label, count)
 }
 
 fn with_country(name: &str, c: Option<&str>) -> String {
@@ -58,16 +51,13 @@ fn listed_via(
             let code: String = r.get(1)?;
             let name: String = r.get(2)?;
             Ok((
-                LinkItem {
-                    score: Some(r.get(3)?),
-                    explanation: Some(r.get(4)?),
-                    ..item(
-                        "entity",
-                        Some(r.get(0)?),
-                        format!("{prefix}: {code} — {name}"),
-                        None,
-                    )
-                },
+                item(
+                    RecordKind::Entity,
+                    r.get(0)?,
+                    format!("{prefix}: {code} — {name}"),
+                    None,
+                )
+                .matched(r.get(3)?, r.get(4)?),
                 r.get(5)?,
                 r.get(6)?,
             ))
@@ -147,8 +137,8 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             let dataset: String = r.get(2)?;
             Ok((
                 item(
-                    "entity",
-                    Some(r.get(0)?),
+                    RecordKind::Entity,
+                    r.get(0)?,
                     format!("Also listed on: {code} — {name}"),
                     None,
                 ),
@@ -162,8 +152,8 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     ));
     for (oid, code, dataset) in entities::same_listing(conn, id)? {
         out.push(item(
-            "entity",
-            Some(oid),
+            RecordKind::Entity,
+            oid,
             format!("Same listing in {dataset}: {code}"),
             None,
         ));
@@ -180,20 +170,17 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             let name: String = r.get(1)?;
             let c: Option<String> = r.get(2)?;
             let status: String = r.get(6)?;
-            Ok(LinkItem {
-                score: Some(r.get(4)?),
-                explanation: Some(r.get(5)?),
-                ..item(
-                    "party",
-                    Some(r.get(0)?),
-                    format!(
-                        "Trade party: {}{}",
-                        with_country(&name, c.as_deref()),
-                        if status == "confirmed" { " ✓" } else { "" }
-                    ),
-                    Some(r.get(3)?),
-                )
-            })
+            Ok(item(
+                RecordKind::Party,
+                r.get(0)?,
+                format!(
+                    "Trade party: {}{}",
+                    with_country(&name, c.as_deref()),
+                    if status == "confirmed" { " ✓" } else { "" }
+                ),
+                Some(r.get(3)?),
+            )
+            .matched(r.get(4)?, r.get(5)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if !linked.is_empty() {
@@ -202,11 +189,10 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             ..Default::default()
         };
         let n = shipments::count(conn, &f, 1_000_000)?.unwrap_or_else(|cap| cap);
-        out.push(list(
-            "shipments",
+        out.push(shipments_of(
+            ShipmentScope::OfEntity(id),
             "Shipments of linked trade parties".into(),
             n,
-            json!({ "entity_id": id }),
         ));
     }
     out.extend(linked);
@@ -218,16 +204,13 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     )?;
     let assignees: Vec<LinkItem> = stmt
         .query_map([id], |r| {
-            Ok(LinkItem {
-                score: Some(r.get(3)?),
-                explanation: Some(r.get(4)?),
-                ..item(
-                    "assignee",
-                    Some(r.get(0)?),
-                    format!("Patent assignee: {}", r.get::<_, String>(1)?),
-                    Some(r.get(2)?),
-                )
-            })
+            Ok(item(
+                RecordKind::Assignee,
+                r.get(0)?,
+                format!("Patent assignee: {}", r.get::<_, String>(1)?),
+                Some(r.get(2)?),
+            )
+            .matched(r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if !assignees.is_empty() {
@@ -235,11 +218,10 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             entity_id: Some(id),
             ..Default::default()
         };
-        out.push(list(
-            "patents",
+        out.push(patents_of(
+            PatentScope::OfEntity(id),
             "Patents of linked assignees".into(),
             patents::count(conn, &f)?,
-            json!({ "entity_id": id }),
         ));
     }
     out.extend(assignees);
@@ -249,21 +231,33 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
 fn party_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     let p = parties::get(conn, id)?;
     let mut out = Vec::new();
-    for (label, n, key) in [
-        ("Shipments as shipper", p.n_shipped, "shipper_id"),
-        ("Shipments as consignee", p.n_received, "consignee_id"),
-        ("Shipments as notify party", p.n_notified, "notify_id"),
+    for (label, n, scope) in [
+        (
+            "Shipments as shipper",
+            p.n_shipped,
+            ShipmentScope::Shipper(id),
+        ),
+        (
+            "Shipments as consignee",
+            p.n_received,
+            ShipmentScope::Consignee(id),
+        ),
+        (
+            "Shipments as notify party",
+            p.n_notified,
+            ShipmentScope::Notify(id),
+        ),
     ] {
         if n > 0 {
-            out.push(list("shipments", label.into(), n, json!({ key: id })));
+            out.push(shipments_of(scope, label.into(), n));
         }
     }
     out.extend(listed_via(conn, Target::Party, id, "Listed")?);
     for (as_shipper, what) in [(true, "Consignee"), (false, "Shipper")] {
         for (cp, n) in parties::counterparties(conn, id, as_shipper, 20)? {
             out.push(item(
-                "party",
-                Some(cp.id),
+                RecordKind::Party,
+                cp.id,
                 format!("{what}: {}", with_country(&cp.name, cp.country.as_deref())),
                 Some(n),
             ));
@@ -283,8 +277,8 @@ fn shipment_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         if let Some(pid) = pid {
             let p = parties::get(conn, pid)?;
             out.push(item(
-                "party",
-                Some(pid),
+                RecordKind::Party,
+                pid,
                 format!("{role}: {}", with_country(&p.name, p.country.as_deref())),
                 Some(p.n_shipped + p.n_received + p.n_notified),
             ));
@@ -303,11 +297,10 @@ fn shipment_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         };
         let n = shipments::count(conn, &f, 100_000)?.unwrap_or_else(|cap| cap);
         let name = country::name(c).unwrap_or(c);
-        out.push(list(
-            "shipments",
+        out.push(shipments_of(
+            ShipmentScope::DestCountry(c.clone()),
             format!("Shipments to {name}"),
             n,
-            json!({ "dest_country": c }),
         ));
     }
     Ok(out)
@@ -319,8 +312,8 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     for (aid, name) in patents::assignee_ids(conn, id)? {
         let a = patents::get_assignee(conn, aid)?;
         out.push(item(
-            "assignee",
-            Some(aid),
+            RecordKind::Assignee,
+            aid,
             format!("Assignee: {name}"),
             Some(a.n_patents),
         ));
@@ -331,11 +324,10 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             cet: Some(area.clone()),
             ..Default::default()
         };
-        out.push(list(
-            "patents",
+        out.push(patents_of(
+            PatentScope::Cet(area.clone()),
             format!("CET area {area}: all patents"),
             patents::count(conn, &f)?,
-            json!({ "cet": area }),
         ));
     }
     if let Some(app) = &p.application_number {
@@ -347,8 +339,8 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             .collect::<rusqlite::Result<_>>()?;
         for (oid, number) in same {
             out.push(item(
-                "patent",
-                Some(oid),
+                RecordKind::Patent,
+                oid,
                 format!("Same application {app}: {number}"),
                 None,
             ));
@@ -359,11 +351,10 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
 
 fn assignee_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     let a = patents::get_assignee(conn, id)?;
-    let mut out = vec![list(
-        "patents",
+    let mut out = vec![patents_of(
+        PatentScope::Assignee(id),
         "Patents".into(),
         a.n_patents,
-        json!({ "assignee_id": id }),
     )];
     out.extend(listed_via(conn, Target::Assignee, id, "Listed")?);
     Ok(out)

@@ -23,6 +23,20 @@ pub struct PatentFilter {
     pub cet: Option<String>,
 }
 
+/// The patents a link lists.
+impl From<&tradescope_core::link::PatentScope> for PatentFilter {
+    fn from(s: &tradescope_core::link::PatentScope) -> Self {
+        use tradescope_core::link::PatentScope as P;
+        let mut f = PatentFilter::default();
+        match s {
+            P::OfEntity(id) => f.entity_id = Some(*id),
+            P::Assignee(id) => f.assignee_id = Some(*id),
+            P::Cet(area) => f.cet = Some(area.clone()),
+        }
+        f
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatentRow {
     pub id: i64,

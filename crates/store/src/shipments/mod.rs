@@ -51,6 +51,23 @@ impl ShipmentFilter {
     }
 }
 
+/// The shipments a link lists.
+impl From<&tradescope_core::link::ShipmentScope> for ShipmentFilter {
+    fn from(s: &tradescope_core::link::ShipmentScope) -> Self {
+        use tradescope_core::link::ShipmentScope as S;
+        let mut f = ShipmentFilter::default();
+        match s {
+            S::OfEntity(id) => f.entity_id = Some(*id),
+            S::Party(id) => f.party_id = Some(*id),
+            S::Shipper(id) => f.shipper_id = Some(*id),
+            S::Consignee(id) => f.consignee_id = Some(*id),
+            S::Notify(id) => f.notify_id = Some(*id),
+            S::DestCountry(c) => f.dest_country = Some(c.clone()),
+        }
+        f
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 pub enum SortKey {
     #[default]

@@ -8,9 +8,9 @@ use tradescope_store::patents::PatentPage;
 use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
 
-use super::detail::DetailData;
 use super::invest_data::{AuditData, Screening};
 use super::jump::Target;
+use tradescope_core::view::RecordView;
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,6 +97,8 @@ pub enum Action {
     DeleteChar,
     DeleteWord,
     ClearInput,
+    /// Text the terminal pasted (bracketed paste): goes into the line being edited.
+    Paste(String),
     /// Enter in input mode: apply the filter (and open the selection in the Entities pane).
     Submit,
     Resize(u16, u16),
@@ -154,7 +156,7 @@ pub enum Loaded {
     ShipmentCount(Count),
     Patents(PatentPage),
     PatentCount(Count),
-    Detail(Box<DetailData>),
+    Detail(Box<RecordView>),
     Jump(Result<Target, String>),
     Sources(Vec<(String, Option<String>)>),
     Failed(String),

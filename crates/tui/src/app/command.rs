@@ -1,33 +1,30 @@
 //! Work the UI thread hands off: database queries and typeahead searches. `update` returns
 //! `Command`s; the `Executor` runs them on worker threads (one for the typeahead, one for pages
-//! and details, one for counts, each with its own read-only connection, and one for the few
-//! writes — audit records, case marks and exports — on a short read-write connection each) and sends the answers
-//! back as `Action`s. A command whose generation is no longer the latest for its slot is skipped,
+//! and details, one for counts, and one for the few writes — audit records, case marks and
+//! exports) over one shared [`Store`], and sends the answers back as `Action`s. A command whose generation is no longer the latest for its slot is skipped,
 //! and a running typeahead scan stops when a newer query arrives.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 use std::thread;
 
-use rusqlite::Connection;
-
 use tradescope_core::model::RecordRef;
 use tradescope_matching::typeahead::Engine;
 use tradescope_store::error::Result;
-use tradescope_store::patents::{self, PatentCursor, PatentFilter, PatentSort};
-use tradescope_store::shipments::{self, Cursor, ShipmentFilter, Sort};
-use tradescope_store::{self as db, sources};
+use tradescope_store::patents::{PatentCursor, PatentFilter, PatentSort};
+use tradescope_store::shipments::{Cursor, ShipmentFilter, Sort};
+use tradescope_store::{SqliteStore, Store};
 
 use tradescope_matching::NameIndex;
 use tradescope_store::covered::Covered;
 use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::action::{Action, Count, Follow, Loaded};
+use super::jump;
 use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
 use super::write::Write;
-use super::{detail, jump};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -144,8 +141,7 @@ impl Command {
 /// Runs commands against one read-only connection (opened on first use) and the typeahead
 /// engine. Used by the executor's threads, and directly (synchronously) by tests.
 pub struct Worker {
-    path: PathBuf,
-    conn: Option<Connection>,
+    store: Arc<dyn Store>,
     engine: Option<Engine>,
     /// The screening matcher's index of current list names (built on first screen).
     index: Option<NameIndex>,
@@ -154,22 +150,18 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// A worker over the SQLite database at `path` (opened on first use).
     pub fn new(path: &Path) -> Self {
+        Worker::with_store(Arc::new(SqliteStore::lazy(path)))
+    }
+
+    pub fn with_store(store: Arc<dyn Store>) -> Self {
         Worker {
-            path: path.to_path_buf(),
-            conn: None,
+            store,
             engine: None,
             index: None,
             covered: None,
         }
-    }
-
-    fn conn(&mut self) -> Result<&Connection> {
-        let conn = match self.conn.take() {
-            Some(c) => c,
-            None => db::open_ro(&self.path)?,
-        };
-        Ok(self.conn.insert(conn))
     }
 
     /// Run one command; None when there is nothing to report (a cancelled search).
@@ -192,14 +184,14 @@ impl Worker {
         let loaded = |generation, data| Some(Action::Loaded { generation, data });
         Ok(match cmd {
             Command::Reload => {
-                self.conn = None;
+                self.store.reload();
                 self.engine = None;
                 self.index = None;
                 self.covered = None;
                 None
             }
             Command::LoadNames => {
-                let corpus = match self.conn().and_then(db::names::corpus) {
+                let corpus = match self.store.name_corpus() {
                     Ok(c) => c,
                     Err(e) => return Ok(Some(Action::NamesFailed(e.to_string()))),
                 };
@@ -207,10 +199,9 @@ impl Worker {
                 self.engine = Some(Engine::new(corpus));
                 Some(Action::NamesReady { names, records })
             }
-            Command::Sources { generation } => loaded(
-                generation,
-                Loaded::Sources(sources::current_as_of(self.conn()?)?),
-            ),
+            Command::Sources { generation } => {
+                loaded(generation, Loaded::Sources(self.store.lists()?))
+            }
             Command::Search { query, generation } => {
                 let Some(engine) = self.engine.as_mut() else {
                     return Ok(None);
@@ -219,12 +210,7 @@ impl Worker {
                     return Ok(None);
                 };
                 if self.covered.is_none() {
-                    let c = match self.conn.take() {
-                        Some(c) => c,
-                        None => db::open_ro(&self.path)?,
-                    };
-                    self.covered = Some(Covered::load(&c)?);
-                    self.conn = Some(c);
+                    self.covered = Some(self.store.covered()?);
                 }
                 let flags = match &self.covered {
                     Some(c) => super::invest_run::covered_flags(c, &r),
@@ -238,13 +224,14 @@ impl Worker {
                 after,
                 generation,
             } => {
-                let conn = self.conn()?;
-                let page = shipments::page(conn, &filter, sort, after.as_ref(), PAGE_SIZE)?;
-                let as_of = super::invest_run::as_of_statuses(conn, &page)?;
+                let page = self
+                    .store
+                    .shipments_page(&filter, sort, after.as_ref(), PAGE_SIZE)?;
+                let as_of = self.store.as_of_statuses(&page)?;
                 loaded(generation, Loaded::Shipments(page, as_of))
             }
             Command::CountShipments { filter, generation } => {
-                let n = match shipments::count(self.conn()?, &filter, SHIPMENT_COUNT_CAP)? {
+                let n = match self.store.count_shipments(&filter, SHIPMENT_COUNT_CAP)? {
                     Ok(n) => Count::Exact(n),
                     Err(cap) => Count::AtLeast(cap),
                 };
@@ -256,15 +243,17 @@ impl Worker {
                 after,
                 generation,
             } => {
-                let page = patents::page(self.conn()?, &filter, sort, after.as_ref(), PAGE_SIZE)?;
+                let page = self
+                    .store
+                    .patents_page(&filter, sort, after.as_ref(), PAGE_SIZE)?;
                 loaded(generation, Loaded::Patents(page))
             }
             Command::CountPatents { filter, generation } => {
-                let n = patents::count(self.conn()?, &filter)?;
+                let n = self.store.count_patents(&filter)?;
                 loaded(generation, Loaded::PatentCount(Count::Exact(n)))
             }
             Command::Detail { record, generation } => {
-                let d = detail::load(self.conn()?, record)?;
+                let d = self.store.record_view(record)?;
                 loaded(generation, Loaded::Detail(Box::new(d)))
             }
             Command::Resolve {
@@ -272,24 +261,22 @@ impl Worker {
                 follow,
                 generation,
             } => {
-                let t = jump::resolve(self.conn()?, record, follow)?;
+                let t = jump::resolve(self.store.as_ref(), record, follow)?;
                 loaded(generation, Loaded::Jump(t))
             }
-            Command::Intersect { sort, generation } => loaded(
-                generation,
-                Loaded::Intersect(tradescope_store::intersect::intersect(self.conn()?, sort)?),
-            ),
+            Command::Intersect { sort, generation } => {
+                loaded(generation, Loaded::Intersect(self.store.intersect(sort)?))
+            }
             Command::Trail {
                 entity_id,
                 generation,
             } => {
-                let t =
-                    tradescope_store::trail::trail(self.conn()?, entity_id, Default::default())?;
+                let t = self.store.trail(entity_id)?;
                 loaded(generation, Loaded::Trail(Box::new(t)))
             }
             Command::Audit { generation } => loaded(
                 generation,
-                Loaded::Audit(Box::new(super::invest_run::audit(self.conn()?)?)),
+                Loaded::Audit(Box::new(super::invest_run::audit(self.store.as_ref())?)),
             ),
             Command::Screen {
                 query,
@@ -297,16 +284,15 @@ impl Worker {
                 generation,
             } => {
                 if self.index.is_none() {
-                    let names = tradescope_store::entities::current_names(self.conn()?)?;
-                    self.index = Some(NameIndex::build(names));
+                    self.index = Some(NameIndex::build(self.store.current_names()?));
                 }
-                let (Some(index), Some(conn)) = (self.index.as_ref(), self.conn.as_ref()) else {
+                let Some(index) = self.index.as_ref() else {
                     return Ok(None);
                 };
-                let s = super::invest_run::screen(conn, index, &query, threshold)?;
+                let s = super::invest_run::screen(self.store.as_ref(), index, &query, threshold)?;
                 loaded(generation, Loaded::Screening(s))
             }
-            Command::Write(w) => Some(Action::Written(super::write::run(&self.path, w))),
+            Command::Write(w) => Some(Action::Written(super::write::run(self.store.as_ref(), w))),
         })
     }
 }
@@ -319,11 +305,11 @@ pub struct Executor {
 
 impl Executor {
     /// Start the threads; `out` receives every answer.
-    pub fn start(path: &Path, out: impl Fn(Action) + Send + Clone + 'static) -> Executor {
+    pub fn start(store: Arc<dyn Store>, out: impl Fn(Action) + Send + Clone + 'static) -> Executor {
         let latest: Arc<[AtomicU64; SLOTS]> = Arc::new(Default::default());
         let lane = |name: &str| {
             let (tx, rx) = channel::<Command>();
-            let mut worker = Worker::new(path);
+            let mut worker = Worker::with_store(Arc::clone(&store));
             let latest = Arc::clone(&latest);
             let thread_out = out.clone();
             let retries = name == "write";
@@ -331,11 +317,13 @@ impl Executor {
                 .name(format!("tradescope-{name}"))
                 .spawn(move || loop {
                     // The write lane retries held-back audit records while some wait.
-                    let cmd = if retries && super::write::held_back(&worker.path) > 0 {
+                    let cmd = if retries && super::write::held_back(worker.store.as_ref()) > 0 {
                         match rx.recv_timeout(super::write::AUDIT_RETRY) {
                             Ok(cmd) => cmd,
                             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                                thread_out(Action::Written(super::write::retry(&worker.path)));
+                                thread_out(Action::Written(super::write::retry(
+                                    worker.store.as_ref(),
+                                )));
                                 continue;
                             }
                             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,

@@ -1,6 +1,11 @@
 //! `update` for the search and filter line: entering and leaving input mode, editing (the
 //! Entities pane searches as you type), applying a filter (checked before it is applied), and
-//! Esc's meanings (leave the line, else clear the filter, else close the help).
+//! Esc's meanings (leave the line, else clear the filter, else close the help), and pastes.
+//!
+//! The focus rule: keys are typed into a line only while it has the focus — shown by its
+//! highlighted label and the cursor; the Entities search line has it at start, `/` gives it
+//! from anywhere (and is never typed itself), and Enter, Esc, going back or forward and
+//! switching panes take it away.
 
 use super::command::Command;
 use super::invest;
@@ -41,6 +46,63 @@ pub fn escape(m: &mut Model) -> Vec<Command> {
     q.clear();
     m.screen_mut().route.reset_position();
     load_view(m, false)
+}
+
+/// Longest line a paste may make (a stray paste of a whole document is cut, and says so).
+pub const MAX_INPUT: usize = 1000;
+
+/// A paste is text: it goes into the line being edited — the pane's line takes the focus if
+/// it has one — with line breaks and tabs as spaces; it never runs as keys.
+pub fn paste(m: &mut Model, text: &str) -> Vec<Command> {
+    if m.mode != Mode::Input {
+        if m.route().query().is_none() {
+            m.message =
+                Some("Nothing to paste into here: / edits a pane's search or filter".into());
+            return Vec::new();
+        }
+        begin_input(m);
+    }
+    let room = MAX_INPUT.saturating_sub(m.input.chars().count());
+    let clean = paste_text(text);
+    let cut = clean.chars().count() > room;
+    let cmds = edit(m, |s| s.extend(clean.chars().take(room)));
+    if cut {
+        m.message = Some(format!("The paste was cut to {MAX_INPUT} characters"));
+    }
+    cmds
+}
+
+/// Pasted text as one line: each line break (CR LF, LF or CR) and tab becomes a space; other
+/// control characters are dropped.
+pub fn paste_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A typed character. The `/` that asks for the focus is not typed into an empty line
+/// (`/name` at start, or `/` on a line that already has the focus, searches for "name").
+pub fn insert(m: &mut Model, c: char) -> Vec<Command> {
+    if c == '/' && m.input.is_empty() {
+        return Vec::new();
+    }
+    if m.input.chars().count() >= MAX_INPUT {
+        return Vec::new();
+    }
+    edit(m, |s| s.push(c))
 }
 
 pub fn edit(m: &mut Model, f: impl FnOnce(&mut String)) -> Vec<Command> {

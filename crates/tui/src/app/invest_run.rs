@@ -1,15 +1,10 @@
-//! The workers' side of the investigation views: reads that combine several `db` calls.
-
-use rusqlite::Connection;
+//! The workers' side of the investigation views: reads that combine several store calls.
 
 use tradescope_matching::typeahead::{Kind, Results};
 use tradescope_matching::{NameIndex, Schema, SearchOptions};
-use tradescope_store::asof::{AsOfStatus, Screener};
-use tradescope_store::audit;
 use tradescope_store::covered::Covered;
 use tradescope_store::error::Result;
-use tradescope_store::search;
-use tradescope_store::shipments::Page;
+use tradescope_store::{search, Store};
 
 use super::invest_data::{AuditData, Screening, AUDIT_ROWS};
 
@@ -31,33 +26,17 @@ pub fn covered_flags(c: &Covered, r: &Results) -> Vec<Option<String>> {
 /// Hits the screening mode shows.
 pub const SCREEN_LIMIT: usize = 50;
 
-/// Each row's strongest as-of status (shipper or consignee listed at the ship date, listed
-/// later, delisted), None when neither party is linked to a listing.
-pub fn as_of_statuses(conn: &Connection, page: &Page) -> Result<Vec<Option<AsOfStatus>>> {
-    let mut s = Screener::new();
-    page.rows
-        .iter()
-        .map(|r| {
-            s.row_status(
-                conn,
-                r.ship_date.as_deref(),
-                &[r.shipper_id, r.consignee_id],
-            )
-        })
-        .collect()
-}
-
 /// The newest audit records and the verification of the whole chain.
-pub fn audit(conn: &Connection) -> Result<AuditData> {
+pub fn audit(store: &dyn Store) -> Result<AuditData> {
     Ok(AuditData {
-        rows: audit::recent(conn, AUDIT_ROWS)?,
-        verification: audit::verify(conn)?,
+        rows: store.audit_recent(AUDIT_ROWS)?,
+        verification: store.audit_verify()?,
     })
 }
 
 /// Screen a name as `tradescope screen` does, with the covered-equipment note.
 pub fn screen(
-    conn: &Connection,
+    store: &dyn Store,
     index: &NameIndex,
     query: &str,
     threshold: f64,
@@ -84,11 +63,12 @@ pub fn screen(
         country,
         dob,
     };
-    let hits = search::screen(conn, index, q, &opts)?;
+    let hits = store.screen(index, q, &opts)?;
     // Unread qualifiers first: the first note becomes the status message.
     let mut notes = problems;
     notes.extend(
-        Covered::load(conn)?
+        store
+            .covered()?
             .check(index, q)
             .into_iter()
             .filter_map(|c| c.note),

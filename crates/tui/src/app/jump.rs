@@ -1,14 +1,12 @@
 //! Where a link or a shortcut key leads. `from_link` is pure (a link already names its target);
 //! `resolve` asks the database what `s`, `p` or `e` means for a given record.
 
-use rusqlite::Connection;
-use serde_json::Value;
-
-use tradescope_core::model::{LinkItem, RecordKind, RecordRef};
+use tradescope_core::link::{LinkItem, LinkTarget};
+use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_store::error::Result;
 use tradescope_store::patents::PatentFilter;
 use tradescope_store::shipments::ShipmentFilter;
-use tradescope_store::{links, parties, shipments};
+use tradescope_store::Store;
 
 use super::action::Follow;
 use super::nav::Route;
@@ -51,81 +49,34 @@ fn crumb_of(label: &str) -> String {
     }
 }
 
-fn int(v: &Value, key: &str) -> Result<i64, String> {
-    v.as_i64()
-        .ok_or_else(|| format!("link filter {key} is not a number"))
-}
-
-fn text(v: &Value, key: &str) -> Result<String, String> {
-    v.as_str()
-        .map(str::to_string)
-        .ok_or_else(|| format!("link filter {key} is not text"))
-}
-
 /// The target of a link from the detail view.
-pub fn from_link(l: &LinkItem) -> Result<Target, String> {
-    if let (Some(kind), Some(id)) = (RecordKind::parse(&l.kind), l.id) {
-        return Ok(Target::Record {
-            record: RecordRef::new(kind, id),
+pub fn from_link(l: &LinkItem) -> Target {
+    match &l.target {
+        LinkTarget::Record(record) => Target::Record {
+            record: *record,
             label: crumb_of(&l.label),
-        });
-    }
-    let obj = l
-        .filter
-        .as_ref()
-        .and_then(Value::as_object)
-        .ok_or_else(|| format!("cannot follow “{}”: no target", l.label))?;
-    match l.kind.as_str() {
-        "shipments" => {
-            let mut f = ShipmentFilter::default();
-            for (k, v) in obj {
-                match k.as_str() {
-                    "entity_id" => f.entity_id = Some(int(v, k)?),
-                    "party_id" => f.party_id = Some(int(v, k)?),
-                    "shipper_id" => f.shipper_id = Some(int(v, k)?),
-                    "consignee_id" => f.consignee_id = Some(int(v, k)?),
-                    "notify_id" => f.notify_id = Some(int(v, k)?),
-                    "country" => f.country = Some(text(v, k)?),
-                    "origin_country" => f.origin_country = Some(text(v, k)?),
-                    "dest_country" => f.dest_country = Some(text(v, k)?),
-                    "port" => f.port = Some(text(v, k)?),
-                    "hs_prefix" => f.hs_prefix = Some(text(v, k)?),
-                    other => return Err(format!("cannot follow a shipments link by {other}")),
-                }
-            }
-            Ok(Target::Shipments {
-                filter: Box::new(f),
-                label: l.label.clone(),
-            })
-        }
-        "patents" => {
-            let mut f = PatentFilter::default();
-            for (k, v) in obj {
-                match k.as_str() {
-                    "entity_id" => f.entity_id = Some(int(v, k)?),
-                    "assignee_id" => f.assignee_id = Some(int(v, k)?),
-                    "cet" => f.cet = Some(text(v, k)?),
-                    other => return Err(format!("cannot follow a patents link by {other}")),
-                }
-            }
-            Ok(Target::Patents {
-                filter: Box::new(f),
-                label: l.label.clone(),
-            })
-        }
-        other => Err(format!("cannot follow a link to {other}")),
+        },
+        LinkTarget::Shipments(scope) => Target::Shipments {
+            filter: Box::new(ShipmentFilter::from(scope)),
+            label: l.label.clone(),
+        },
+        LinkTarget::Patents(scope) => Target::Patents {
+            filter: Box::new(PatentFilter::from(scope)),
+            label: l.label.clone(),
+        },
     }
 }
 
+/// The first link whose target is of one of `kinds` (in the order of `kinds`).
 fn first(links: &[LinkItem], kinds: &[&str]) -> Option<Result<Target, String>> {
     kinds
         .iter()
-        .find_map(|k| links.iter().find(|l| l.kind == *k))
-        .map(from_link)
+        .find_map(|k| links.iter().find(|l| l.target.kind() == *k))
+        .map(|l| Ok(from_link(l)))
 }
 
-fn party_shipments(conn: &Connection, party_id: i64) -> Result<Target> {
-    let p = parties::get(conn, party_id)?;
+fn party_shipments(store: &dyn Store, party_id: i64) -> Result<Target> {
+    let p = store.party(party_id)?;
     Ok(Target::Shipments {
         filter: Box::new(ShipmentFilter {
             party_id: Some(party_id),
@@ -137,7 +88,7 @@ fn party_shipments(conn: &Connection, party_id: i64) -> Result<Target> {
 
 /// What `s` (shipments), `p` (patents) or `e` (list entries / parties) leads to from `r`;
 /// Err(message) when there is nothing linked.
-pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result<Target, String>> {
+pub fn resolve(store: &dyn Store, r: RecordRef, follow: Follow) -> Result<Result<Target, String>> {
     let what = match r.kind {
         RecordKind::Entity => "list entry",
         RecordKind::Party => "trade party",
@@ -148,28 +99,28 @@ pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result
     match follow {
         Follow::Shipments => {
             if r.kind == RecordKind::Party {
-                return Ok(Ok(party_shipments(conn, r.id)?));
+                return Ok(Ok(party_shipments(store, r.id)?));
             }
             if r.kind == RecordKind::Shipment {
                 // Onward: what the consignee shipped and received (the transshipment trail).
-                let s = shipments::get(conn, r.id)?;
+                let s = store.shipment(r.id)?;
                 if let Some(pid) = s.consignee_id.or(s.shipper_id) {
-                    return Ok(Ok(party_shipments(conn, pid)?));
+                    return Ok(Ok(party_shipments(store, pid)?));
                 }
             }
-            let l = links::links(conn, r.kind, r.id)?;
+            let l = store.links(r.kind, r.id)?;
             Ok(first(&l, &["shipments"])
                 .unwrap_or_else(|| Err(format!("No shipments are linked to this {what}"))))
         }
         Follow::Patents => {
-            let l = links::links(conn, r.kind, r.id)?;
+            let l = store.links(r.kind, r.id)?;
             if let Some(t) = first(&l, &["patents"]) {
                 return Ok(t);
             }
             // Through the list entries this record is linked to (party → entry → assignees).
-            for e in l.iter().filter(|l| l.kind == "entity") {
-                if let Some(id) = e.id {
-                    let el = links::links(conn, RecordKind::Entity, id)?;
+            for e in l.iter().filter_map(|l| l.target.record()) {
+                if e.kind == RecordKind::Entity {
+                    let el = store.links(RecordKind::Entity, e.id)?;
                     if let Some(t) = first(&el, &["patents"]) {
                         return Ok(t);
                     }
@@ -178,7 +129,7 @@ pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result
             Ok(Err(format!("No patents are linked to this {what}")))
         }
         Follow::Entries => {
-            let l = links::links(conn, r.kind, r.id)?;
+            let l = store.links(r.kind, r.id)?;
             let kinds: &[&str] = match r.kind {
                 RecordKind::Entity => &["entity", "party", "assignee"],
                 RecordKind::Shipment => &["entity", "party"],
@@ -197,29 +148,16 @@ pub fn resolve(conn: &Connection, r: RecordRef, follow: Follow) -> Result<Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn link(kind: &str, id: Option<i64>, label: &str, filter: Option<Value>) -> LinkItem {
-        LinkItem {
-            kind: kind.into(),
-            id,
-            label: label.into(),
-            count: None,
-            filter,
-            score: None,
-            explanation: None,
-        }
-    }
+    use tradescope_core::link::ShipmentScope;
 
     #[test]
     fn links_become_targets() {
-        let t = from_link(&link(
-            "party",
-            Some(4),
-            "Trade party: PHUONG VIET (VN)",
+        let t = from_link(&LinkItem::to_record(
+            RecordKind::Party,
+            4,
+            "Trade party: PHUONG VIET (VN)".into(),
             None,
-        ))
-        .unwrap();
+        ));
         assert_eq!(
             t,
             Target::Record {
@@ -227,20 +165,16 @@ mod tests {
                 label: "PHUONG VIET (VN)".into()
             }
         );
-        let t = from_link(&link(
-            "shipments",
-            None,
-            "Shipments to Viet Nam",
-            Some(json!({"dest_country": "VN"})),
-        ))
-        .unwrap();
+        let t = from_link(&LinkItem::to_list(
+            LinkTarget::Shipments(ShipmentScope::DestCountry("VN".into())),
+            "Shipments to Viet Nam".into(),
+            3,
+        ));
         match t {
             Target::Shipments { filter, .. } => {
                 assert_eq!(filter.dest_country.as_deref(), Some("VN"))
             }
             other => panic!("{other:?}"),
         }
-        let bad = link("patents", None, "x", Some(json!({"colour": 1})));
-        assert!(from_link(&bad).is_err());
     }
 }

@@ -159,7 +159,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[ch('s')], Action::Follow(Follow::Shipments), "linked shipments of the selected record", Some("shipments")),
     b(Global, &[ch('p')], Action::Follow(Follow::Patents), "linked patents of the selected record", Some("patents")),
     b(Global, &[ch('e')], Action::Follow(Follow::Entries), "linked list entries / trade parties", Some("entries")),
-    b(Global, &[ch('/')], Action::EditFilter, "edit the search or filter of this pane", Some("filter")),
+    b(Global, &[ch('/')], Action::EditFilter, "focus the search or filter line, from anywhere (not typed)", Some("filter")),
     b(Global, &[key(Esc)], Action::Escape, "clear the filter", None),
     b(Global, &[key(Backspace), alt(Left)], Action::Back, "back (restores the exact position)", Some("back")),
     b(Global, &[alt(Right)], Action::Forward, "forward", None),

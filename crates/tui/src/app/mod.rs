@@ -9,8 +9,6 @@
 
 pub mod action;
 pub mod command;
-pub mod detail;
-mod detail_flags;
 pub mod detail_text;
 pub mod filter;
 mod input;
@@ -29,8 +27,8 @@ pub mod watch;
 pub mod write;
 
 use std::io;
-use std::path::Path;
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
 use std::thread;
 
 use crossterm::event::{self, Event};
@@ -39,6 +37,7 @@ use ratatui::Terminal;
 
 use crate::terminal::{self, Guard};
 use tradescope_store::error::{Error, Result};
+use tradescope_store::Store;
 
 pub use action::Action;
 pub use command::{Command, Executor, Worker};
@@ -62,10 +61,10 @@ pub enum Exit {
     Signal(i32),
 }
 
-/// Run the workbench on the terminal until the user quits. The database must exist.
-pub fn run(db_path: &Path) -> Result<Exit> {
-    // Open once up front so that a bad database is reported before the screen switches.
-    drop(tradescope_store::open_ro(db_path)?);
+/// Run the workbench on the terminal over `store` until the user quits. Open the store first
+/// (`SqliteStore::open` checks the database), so that a bad database is reported before the
+/// screen switches.
+pub fn run(store: Arc<dyn Store>) -> Result<Exit> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (tx, rx) = channel::<Msg>();
     let sig_tx = tx.clone();
@@ -73,20 +72,20 @@ pub fn run(db_path: &Path) -> Result<Exit> {
         let _ = sig_tx.send(Msg::Signal(s));
     })?;
     let guard = Guard::enter()?;
-    let result = run_loop(db_path, color, tx, rx);
+    let result = run_loop(store, color, tx, rx);
     drop(guard);
     result
 }
 
-fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<Exit> {
+fn run_loop(
+    store: Arc<dyn Store>,
+    color: bool,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+) -> Result<Exit> {
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = term.size()?;
-    let mut model = Model::new(
-        db_path.display().to_string(),
-        size.width,
-        size.height,
-        color,
-    );
+    let mut model = Model::new(store.label(), size.width, size.height, color);
     // The case `m` marks into and where `x` writes it (defaults: "workbench", the current
     // directory).
     if let Some(c) = std::env::var("TRADESCOPE_CASE")
@@ -124,9 +123,11 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
         let _ = hangup_tx.send(Msg::InputClosed("the terminal hung up".into()));
     })?;
     let watch_tx = tx.clone();
-    watch::spawn(db_path, move |a| watch_tx.send(Msg::Action(a)).is_ok());
+    watch::spawn(Arc::clone(&store), move |a| {
+        watch_tx.send(Msg::Action(a)).is_ok()
+    });
     let out_tx = tx.clone();
-    let executor = Executor::start(db_path, move |a| {
+    let executor = Executor::start(store, move |a| {
         let _ = out_tx.send(Msg::Action(a));
     });
     drop(tx);
@@ -169,6 +170,10 @@ fn run_loop(db_path: &Path, color: bool, tx: Sender<Msg>, rx: Receiver<Msg>) -> 
                 }
                 Msg::Event(Event::Resize(w, h)) => {
                     executor.dispatch(update(&mut model, Action::Resize(w, h)));
+                    dirty = true;
+                }
+                Msg::Event(Event::Paste(text)) => {
+                    executor.dispatch(update(&mut model, Action::Paste(text)));
                     dirty = true;
                 }
                 Msg::Event(_) => {}

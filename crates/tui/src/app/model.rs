@@ -9,10 +9,10 @@ use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
 
 use super::action::{Count, Pane};
-use super::detail::DetailData;
 use super::invest_data::{AuditData, Screening, DEFAULT_CASE};
 use super::nav::{History, Route, View};
 use super::trail_view;
+use tradescope_core::view::RecordView;
 
 /// Rows per keyset page of shipments and patents.
 pub const PAGE_SIZE: usize = 50;
@@ -56,7 +56,7 @@ pub enum Data {
         page: PatentPage,
         count: Option<Count>,
     },
-    Detail(Box<DetailData>),
+    Detail(Box<RecordView>),
     Intersect(Vec<IntersectRow>),
     Trail(Box<Trail>),
     Audit(Box<AuditData>),
@@ -216,9 +216,26 @@ impl Model {
                     .1
                     .saturating_sub(1)
             }
-            _ => self.height.saturating_sub(LIST_CHROME),
+            _ => self
+                .height
+                .saturating_sub(LIST_CHROME + self.filter_lines() - 1),
         }
         .max(1) as usize
+    }
+
+    /// Lines above a list's table: the search or filter line, plus the applied filter while a
+    /// Shipments or Patents filter is being edited (it is not applied until Enter).
+    pub fn filter_lines(&self) -> u16 {
+        let editing_filter = self.mode == Mode::Input
+            && matches!(
+                self.route().view,
+                View::Shipments { .. } | View::Patents { .. }
+            );
+        if editing_filter {
+            2
+        } else {
+            1
+        }
     }
 
     /// Height of the detail view's body (fields + links).

@@ -7,7 +7,7 @@ use tradescope_store::shipments::SortKey;
 use super::action::{Action, Follow, Pane};
 use super::command::Command;
 use super::detail_text;
-use super::input::{begin_input, edit, escape, submit};
+use super::input::{begin_input, edit, escape, insert, paste, submit};
 use super::invest;
 use super::jump;
 use super::load::{self, ensure_loaded, load_view};
@@ -93,6 +93,8 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             m,
             Pane::ALL[(m.pane().index() + Pane::ALL.len() - 1) % Pane::ALL.len()],
         ),
+        // Already typing: the line keeps the focus (and its text).
+        Action::EditFilter if m.mode == Mode::Input => Vec::new(),
         Action::EditFilter => {
             begin_input(m);
             Vec::new()
@@ -104,7 +106,8 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             scroll_fields(m, n);
             Vec::new()
         }
-        Action::Insert(c) => edit(m, |s| s.push(c)),
+        Action::Insert(c) => insert(m, c),
+        Action::Paste(text) => paste(m, &text),
         Action::DeleteChar => edit(m, |s| {
             s.pop();
         }),
@@ -291,13 +294,8 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
         let Some(link) = d.links.get(m.route().cursor) else {
             return Vec::new();
         };
-        return match jump::from_link(link) {
-            Ok(t) => push(m, t.into_route()),
-            Err(e) => {
-                m.message = Some(e);
-                Vec::new()
-            }
-        };
+        let route = jump::from_link(link).into_route();
+        return push(m, route);
     }
     match m.selected_record() {
         Some((record, label)) if !m.is_detail() => {
@@ -307,13 +305,12 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     }
 }
 
+/// Switch panes (`1`–`4`, Tab). The search line never takes the focus here: only `/` gives
+/// it (see `input`), so `1` then `/name` searches for "name".
 fn switch_pane(m: &mut Model, p: Pane) -> Vec<Command> {
+    m.mode = Mode::Normal;
     let here = m.pane() == p;
     if here && !m.is_detail() {
-        if p == Pane::Entities {
-            begin_input(m);
-            return Vec::new();
-        }
         if m.route().is_home() {
             return Vec::new();
         }
@@ -325,17 +322,13 @@ fn switch_pane(m: &mut Model, p: Pane) -> Vec<Command> {
         .behind()
         .find(|s| s.route.pane() == p && !matches!(s.route.view, View::Detail { .. }))
         .cloned();
-    let cmds = match last {
+    match last {
         Some(screen) => {
             m.history.push(screen);
             ensure_loaded(m)
         }
         None => push(m, Route::home(p)),
-    };
-    if p == Pane::Entities && m.route().query().is_some_and(str::is_empty) {
-        begin_input(m);
     }
-    cmds
 }
 
 fn follow(m: &mut Model, f: Follow) -> Vec<Command> {

@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use tradescope_core::model::RecordRef;
+use tradescope_store::audit;
 use tradescope_store::error::{Error, Result};
 use tradescope_store::export::{self, Format};
-use tradescope_store::{self as db, audit, cases};
+use tradescope_store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
@@ -53,11 +54,11 @@ impl AuditEntry {
 }
 
 /// Run a write; the answer is the status line's message (empty: nothing to say).
-pub fn run(db_path: &Path, w: Write) -> std::result::Result<String, String> {
+pub fn run(store: &dyn Store, w: Write) -> std::result::Result<String, String> {
     match w {
-        Write::Audit(e) => record(db_path, &e.record()),
-        Write::Mark { case, record } => mark(db_path, &case, record).map_err(|e| e.to_string()),
-        Write::Export { case, dir } => export_case(db_path, &case, &dir).map_err(|e| e.to_string()),
+        Write::Audit(e) => record(store, &e.record()),
+        Write::Mark { case, record } => mark(store, &case, record).map_err(|e| e.to_string()),
+        Write::Export { case, dir } => export_case(store, &case, &dir).map_err(|e| e.to_string()),
     }
 }
 
@@ -67,12 +68,14 @@ pub const AUDIT_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 /// Record `rec`, after any records held back before it. A record the database does not take
 /// now (busy with another process's import, read-only) is held back in the spool
 /// (`audit::spool`) and retried; the status line says so. It is never dropped.
-fn record(db_path: &Path, rec: &audit::NewRecord) -> std::result::Result<String, String> {
-    let written = flush(db_path).and_then(|n| append(db_path, rec).map(|()| n));
+fn record(store: &dyn Store, rec: &audit::NewRecord) -> std::result::Result<String, String> {
+    let written = store
+        .audit_flush()
+        .and_then(|n| store.audit_append(rec).map(|_| n));
     match written {
         Ok(0) => Ok(String::new()),
         Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
-        Err(err) => match audit::spool::push(db_path, rec) {
+        Err(err) => match store.audit_hold_back(rec) {
             Ok(n) => Err(format!(
                 "audit: {n} record(s) held back, not yet in the log ({err}); retried every {} s and kept until written",
                 AUDIT_RETRY.as_secs()
@@ -85,24 +88,15 @@ fn record(db_path: &Path, rec: &audit::NewRecord) -> std::result::Result<String,
     }
 }
 
-/// Write the held-back records, if any; how many were written.
-fn flush(db_path: &Path) -> Result<usize> {
-    if audit::spool::pending(db_path)? == 0 {
-        return Ok(0);
-    }
-    let mut conn = db::open_rw(db_path)?;
-    audit::spool::flush(&mut conn, db_path)
-}
-
-/// How many audit records wait in the spool of `db_path`.
-pub fn held_back(db_path: &Path) -> usize {
-    audit::spool::pending(db_path).unwrap_or(0)
+/// How many audit records are held back.
+pub fn held_back(store: &dyn Store) -> usize {
+    store.audit_held_back().unwrap_or(0)
 }
 
 /// Retry the held-back records (the write lane calls this while some wait).
-pub fn retry(db_path: &Path) -> std::result::Result<String, String> {
-    let waiting = held_back(db_path);
-    match flush(db_path) {
+pub fn retry(store: &dyn Store) -> std::result::Result<String, String> {
+    let waiting = held_back(store);
+    match store.audit_flush() {
         Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
         Err(e) => Err(format!(
             "audit: {waiting} record(s) still held back, not yet in the log ({e}); retrying"
@@ -110,15 +104,8 @@ pub fn retry(db_path: &Path) -> std::result::Result<String, String> {
     }
 }
 
-fn append(db_path: &Path, rec: &audit::NewRecord) -> Result<()> {
-    let mut conn = db::open_rw(db_path)?;
-    audit::append(&mut conn, rec)?;
-    Ok(())
-}
-
-fn mark(db_path: &Path, case: &str, r: RecordRef) -> Result<String> {
-    let mut conn = db::open_rw(db_path)?;
-    let n = cases::add(&mut conn, case, r.kind, r.id, None)?;
+fn mark(store: &dyn Store, case: &str, r: RecordRef) -> Result<String> {
+    let n = store.case_add(case, r)?;
     Ok(format!(
         "marked {} #{} into case “{case}” ({n} records; x exports it)",
         r.kind.as_str(),
@@ -146,15 +133,12 @@ fn slug(name: &str) -> String {
     }
 }
 
-fn export_case(db_path: &Path, case: &str, dir: &Path) -> Result<String> {
-    let conn = db::open_ro(db_path)?;
-    if !cases::exists(&conn, case)? {
+fn export_case(store: &dyn Store, case: &str, dir: &Path) -> Result<String> {
+    let Some(e) = store.case_export(case)? else {
         return Err(Error::User(format!(
             "case “{case}” has no records yet: mark some with m first"
         )));
-    }
-    let e = cases::export(&conn, case)?;
-    drop(conn);
+    };
     let text = export::render(&e, Format::Markdown)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     // Created exclusively under the first free name (`…-2.md` for a second export in the same
@@ -162,9 +146,7 @@ fn export_case(db_path: &Path, case: &str, dir: &Path) -> Result<String> {
     let path = export::write_unique(dir, &format!("case-{}-{stamp}", slug(case)), "md", &text)?;
     let dest = path.display().to_string();
     // As `tradescope case export` records it.
-    append(
-        db_path,
-        &audit::export_record(
+    store.audit_append(&audit::export_record(
             &format!("case {:?} as md", e.case),
             &dest,
             &text,
@@ -174,8 +156,7 @@ fn export_case(db_path: &Path, case: &str, dir: &Path) -> Result<String> {
                 "items": e.items.len(),
                 "records": e.items.iter().map(|i| format!("{} #{}", i.kind, i.record_id)).collect::<Vec<_>>(),
             }),
-        ),
-    )?;
+    ))?;
     Ok(format!(
         "exported case “{case}” ({} records, with provenance) to {dest}",
         e.items.len()

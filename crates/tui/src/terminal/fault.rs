@@ -57,7 +57,7 @@ pub fn prepare() {
 
 extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        const LEAVE: &[u8] = b"\x1b[?1049l\x1b[?25h";
+        const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1049l\x1b[?25h";
         // SAFETY: write(2) and tcsetattr(3) are async-signal-safe; SAVED is only read.
         unsafe {
             libc::write(libc::STDOUT_FILENO, LEAVE.as_ptr().cast(), LEAVE.len());

@@ -18,6 +18,7 @@ use std::thread;
 use std::time::Duration;
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -40,8 +41,14 @@ impl Guard {
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = Guard { _private: () };
-        // On failure the guard drops here and undoes raw mode.
-        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        // On failure the guard drops here and undoes raw mode. Bracketed paste: a paste
+        // arrives as one text event, never as keys that would run commands.
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Hide
+        )?;
         Ok(guard)
     }
 }
@@ -52,14 +59,15 @@ impl Drop for Guard {
     }
 }
 
-/// Give the terminal back: leave the alternate screen, show the cursor, cooked mode.
+/// Give the terminal back: bracketed paste off, leave the alternate screen, show the cursor,
+/// cooked mode.
 /// Does nothing if it is not taken (or already given back).
 pub fn restore() -> io::Result<()> {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
     let mut out = io::stdout();
-    let screen = execute!(out, LeaveAlternateScreen, Show);
+    let screen = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let raw = disable_raw_mode();
     let _ = out.flush();
     screen.and(raw)

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::detail_text::{field_lines, label_width};
 use crate::app::model::{detail_split, Data, Model};
-use tradescope_core::model::LinkItem;
+use tradescope_core::link::LinkItem;
 use tradescope_core::text::sanitize::sanitize;
 
 use super::text::thousands;

@@ -14,24 +14,29 @@ use super::text::{cell, clean, column_widths, highlighted, thousands};
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
-    let (line, body) = super::list_areas(area);
+    let (line, body) = super::list_areas(m, area);
     let query = match &m.route().view {
         View::Entities { query } => query.as_str(),
         _ => "",
     };
-    let hint = match &m.names {
-        Names::Loading => "loading names…".to_string(),
+    let (hint, idle) = match &m.names {
+        Names::Loading => ("loading names…".to_string(), "loading names…".to_string()),
         Names::Ready { names, .. } => {
-            format!(
-                "type a name ({} names and aliases)",
-                thousands(*names as i64)
+            let n = thousands(*names as i64);
+            (
+                format!("type a name ({n} names and aliases)"),
+                format!("press / to search {n} names and aliases"),
             )
         }
-        Names::Failed(e) => format!("names could not be loaded: {e}"),
+        Names::Failed(e) => {
+            let e = format!("names could not be loaded: {e}");
+            (e.clone(), e)
+        }
     };
     if m.screening {
         let hint = format!("type a name to screen (threshold {:.2})", m.threshold);
-        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint);
+        let idle = format!("press / to screen a name (threshold {:.2})", m.threshold);
+        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint, &idle);
         match &m.screen().data {
             Data::Screening(s) => super::screening::draw(m, s, f, body, t),
             _ => {
@@ -41,7 +46,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         }
         return;
     }
-    super::draw_filter_line(m, f, line, t, "Search:", query, &hint);
+    super::draw_filter_line(m, f, line, t, "Search:", query, &hint, &idle);
 
     let (hits, covered) = match &m.screen().data {
         Data::Entities(r, covered) if !r.hits.is_empty() => (&r.hits, covered),

@@ -15,6 +15,7 @@ pub mod theme;
 mod trail;
 
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -83,8 +84,12 @@ fn draw_crumb(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_widget(Paragraph::new(Span::styled(s, t.bold())), area);
 }
 
-/// The line above a list: a label, the search or filter text (with the cursor while typing),
-/// and a hint on the right.
+/// The line above a list: a label, the search or filter text and a hint. With the focus
+/// (typing goes there) the label is highlighted, the cursor is on the line and a refused edit
+/// shows its error beside it; a Shipments or Patents filter being edited also gets a second
+/// line with the filter the rows obey (`Model::filter_lines`). Without the focus the line says
+/// that `/` gives it.
+#[allow(clippy::too_many_arguments)]
 fn draw_filter_line(
     m: &Model,
     f: &mut Frame,
@@ -92,29 +97,60 @@ fn draw_filter_line(
     t: &Theme,
     label: &str,
     query: &str,
-    placeholder: &str,
+    typing_hint: &str,
+    idle_hint: &str,
 ) {
+    use unicode_width::UnicodeWidthStr;
     let typing = m.mode == Mode::Input;
     let shown = if typing { m.input.as_str() } else { query };
     let clean = sanitize(shown);
-    let mut spans = vec![Span::styled(format!("{label} "), t.bold())];
-    if clean.is_empty() && !typing {
-        spans.push(Span::styled(placeholder.to_string(), t.dim()));
-    } else {
-        spans.push(Span::raw(clean.clone().into_owned()));
-    }
+    let [line, applied] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let mut spans = Vec::new();
     if typing {
-        use unicode_width::UnicodeWidthStr;
-        let x = area.x as usize + label.width() + 1 + clean.width();
-        let max_x = area.right().saturating_sub(1) as usize;
-        if area.height > 0 && area.width > 0 {
-            f.set_cursor_position((x.min(max_x) as u16, area.y));
+        spans.push(Span::styled(label.to_string(), t.focus()));
+        spans.push(Span::raw(" "));
+        spans.push(Span::raw(clean.clone().into_owned()));
+        let x = line.x as usize + label.width() + 1 + clean.width();
+        let max_x = line.right().saturating_sub(1) as usize;
+        if line.height > 0 && line.width > 0 {
+            f.set_cursor_position((x.min(max_x) as u16, line.y));
         }
+        if let Some(e) = &m.input_error {
+            spans.push(Span::styled(
+                format!("  ✗ not applied: {}", sanitize(e)),
+                t.error(),
+            ));
+        } else if clean.is_empty() {
+            spans.push(Span::styled(format!(" {typing_hint}"), t.dim()));
+        }
+    } else {
+        spans.push(Span::styled(format!("{label} "), t.bold()));
         if clean.is_empty() {
-            spans.push(Span::styled(format!(" {placeholder}"), t.dim()));
+            spans.push(Span::styled(idle_hint.to_string(), t.dim()));
+        } else {
+            spans.push(Span::raw(clean.clone().into_owned()));
+            spans.push(Span::styled("  (/ edits)", t.dim()));
         }
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Paragraph::new(Line::from(spans)), line);
+    if typing && applied.height > 0 {
+        let q = sanitize(query);
+        let (what, style) = if q.trim().is_empty() {
+            ("none (all rows)".to_string(), t.dim())
+        } else {
+            (q.into_owned(), Style::new())
+        };
+        let spans = vec![
+            Span::styled("Applied: ", t.bold()),
+            Span::styled(what, style),
+            Span::styled(
+                "  — the rows below; Enter applies the edit, Esc keeps this",
+                t.dim(),
+            ),
+        ];
+        f.render_widget(Paragraph::new(Line::from(spans)), applied);
+    }
 }
 
 /// Body text when a list has nothing to show (yet).
@@ -147,9 +183,10 @@ fn placeholder_text(m: &Model, empty: &str) -> String {
     }
 }
 
-/// Split a list body into the filter line and the table.
-fn list_areas(area: Rect) -> (Rect, Rect) {
-    let [line, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+/// Split a list body into the filter line(s) and the table.
+fn list_areas(m: &Model, area: Rect) -> (Rect, Rect) {
+    let [line, table] =
+        Layout::vertical([Constraint::Length(m.filter_lines()), Constraint::Fill(1)]).areas(area);
     (line, table)
 }
 

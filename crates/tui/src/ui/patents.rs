@@ -14,7 +14,7 @@ use super::text::{cell, column_widths};
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
-    let (line, body) = super::list_areas(area);
+    let (line, body) = super::list_areas(m, area);
     let View::Patents {
         base_label,
         query,
@@ -32,7 +32,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         t,
         &label,
         query,
-        "/ number, title words, assignee, cet:AI",
+        "a number, title words, an assignee, cet:AI",
+        "press / to look up a number, title words, an assignee, cet:AI",
     );
     let rows = match &m.screen().data {
         Data::Patents { page, .. } if !page.rows.is_empty() => &page.rows,

@@ -15,7 +15,7 @@ use super::text::{cell, clean, column_widths};
 use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
-    let (line, body) = super::list_areas(area);
+    let (line, body) = super::list_areas(m, area);
     let View::Shipments {
         base_label,
         query,
@@ -33,7 +33,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         t,
         &label,
         query,
-        "/ party: country: hs: from: to: listed: products: or words",
+        "party: country: hs: from: to: listed: products: or words",
+        "press / to filter: party: country: hs: from: to: or words",
     );
     let (rows, as_of) = match &m.screen().data {
         Data::Shipments { page, as_of, .. } if !page.rows.is_empty() => (&page.rows, as_of),

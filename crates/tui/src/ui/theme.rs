@@ -32,6 +32,16 @@ impl Theme {
         self.bold().add_modifier(Modifier::REVERSED)
     }
 
+    /// The label of the line that has the focus (typing goes there).
+    pub fn focus(&self) -> Style {
+        let s = self.bold().add_modifier(Modifier::REVERSED);
+        if self.color {
+            s.fg(Color::Yellow)
+        } else {
+            s
+        }
+    }
+
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }

@@ -1,17 +1,14 @@
-//! The detail view's content: every field of a record as (label, value) lines, and its links
-//! (from `db::links`, the same list `tradescope show` prints).
+//! The record view: what `tradescope show` and the workbench's detail view both present for
+//! one record — its fields as labelled lines, its links, and the record as stored. Built by the
+//! store (`tradescope_store::record_view::load`) from one place, so the two cannot diverge;
+//! the formatters here are pure.
 
-use rusqlite::Connection;
-
-use tradescope_core::country;
-use tradescope_core::model::{
-    Assignee, Entity, LinkItem, Party, Patent, RecordKind, RecordRef, Shipment, SourceRef,
-};
-use tradescope_store::error::Result;
-use tradescope_store::{entities, links, parties, patents, shipments};
+use crate::country;
+use crate::link::LinkItem;
+use crate::model::{Assignee, Entity, Party, Patent, RecordKind, RecordRef, Shipment, SourceRef};
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct DetailData {
+pub struct RecordView {
     pub record: RecordRef,
     /// "List entry (EL)", "Trade party", …
     pub kind_label: String,
@@ -19,24 +16,15 @@ pub struct DetailData {
     /// Short label for the breadcrumb.
     pub crumb: String,
     pub synthetic: bool,
+    /// Every field as (label, value), the investigation fields (covered equipment, as-of
+    /// screening, detected products) after the first.
     pub fields: Vec<(String, String)>,
     pub links: Vec<LinkItem>,
-}
-
-/// Read a record and its links.
-pub fn load(conn: &Connection, r: RecordRef) -> Result<DetailData> {
-    let mut d = match r.kind {
-        RecordKind::Entity => entity(&entities::get(conn, r.id)?),
-        RecordKind::Party => party(&parties::get(conn, r.id)?),
-        RecordKind::Shipment => shipment(&shipments::get(conn, r.id)?),
-        RecordKind::Patent => patent(&patents::get(conn, r.id)?),
-        RecordKind::Assignee => assignee(&patents::get_assignee(conn, r.id)?),
-    };
-    d.links = links::links(conn, r.kind, r.id)?;
-    let extra = super::detail_flags::fields(conn, r, &d.links)?;
-    let at = d.fields.len().min(1);
-    d.fields.splice(at..at, extra);
-    Ok(d)
+    /// The record as stored (`show --json`'s "record").
+    pub stored: serde_json::Value,
+    /// What investigations add, as `show --json` writes it beside "record" and "links"
+    /// (an object: "covered", "as_of", "products", …).
+    pub investigation: serde_json::Value,
 }
 
 struct Fields(Vec<(String, String)>);
@@ -79,8 +67,8 @@ fn country_label(c: Option<&str>) -> Option<String> {
     })
 }
 
-fn data(r: RecordRef, kind: String, title: &str, synthetic: bool, f: Fields) -> DetailData {
-    DetailData {
+fn data(r: RecordRef, kind: String, title: &str, synthetic: bool, f: Fields) -> RecordView {
+    RecordView {
         record: r,
         kind_label: kind,
         title: title.to_string(),
@@ -88,10 +76,12 @@ fn data(r: RecordRef, kind: String, title: &str, synthetic: bool, f: Fields) -> 
         synthetic,
         fields: f.0,
         links: Vec::new(),
+        stored: serde_json::Value::Null,
+        investigation: serde_json::Value::Object(Default::default()),
     }
 }
 
-pub fn entity(e: &Entity) -> DetailData {
+pub fn entity(e: &Entity) -> RecordView {
     let mut f = Fields(Vec::new());
     let ids: Vec<String> = e
         .ids
@@ -133,7 +123,7 @@ pub fn entity(e: &Entity) -> DetailData {
     )
 }
 
-pub fn party(p: &Party) -> DetailData {
+pub fn party(p: &Party) -> RecordView {
     let mut f = Fields(Vec::new());
     f.add("Address", p.address.as_deref())
         .add("City", p.city.as_deref())
@@ -151,7 +141,7 @@ pub fn party(p: &Party) -> DetailData {
     )
 }
 
-pub fn shipment(s: &Shipment) -> DetailData {
+pub fn shipment(s: &Shipment) -> RecordView {
     let mut f = Fields(Vec::new());
     let weight = s.weight_kg.map(|w| format!("{w:.0} kg"));
     let qty = s.quantity.map(|q| match &s.quantity_unit {
@@ -211,7 +201,7 @@ pub fn shipment(s: &Shipment) -> DetailData {
     d
 }
 
-pub fn patent(p: &Patent) -> DetailData {
+pub fn patent(p: &Patent) -> RecordView {
     let mut f = Fields(Vec::new());
     let kind = match (&p.doc_type, &p.kind) {
         (Some(t), Some(k)) => Some(format!("{t} ({k})")),
@@ -239,7 +229,7 @@ pub fn patent(p: &Patent) -> DetailData {
     )
 }
 
-pub fn assignee(a: &Assignee) -> DetailData {
+pub fn assignee(a: &Assignee) -> RecordView {
     let mut f = Fields(Vec::new());
     f.add("PatentsView id", a.pv_id.as_deref())
         .add("Type", a.assignee_type.as_deref())

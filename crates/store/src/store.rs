@@ -1,0 +1,328 @@
+//! The seam between the workbench and a database engine: [`Store`], everything the
+//! workbench's workers read (and the few writes they make), with no engine types in its
+//! signatures — filters, cursors, pages and records are plain data. [`SqliteStore`] is the
+//! SQLite implementation; a second engine (PostgreSQL) implements the same trait.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::Connection;
+
+use crate::asof::{AsOfStatus, Screener};
+use crate::audit::{self, NewRecord, Record, Verification};
+use crate::cases::{self, CaseExport};
+use crate::covered::Covered;
+use crate::error::Result;
+use crate::intersect::{IntersectRow, SortKey as IntersectSort};
+use crate::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
+use crate::search::ListingHit;
+use crate::shipments::{Cursor, Page, ShipmentFilter, Sort};
+use crate::trail::Trail;
+use crate::{entities, links, names, parties, patents, record_view, search, shipments, sources};
+use tradescope_core::link::LinkItem;
+use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
+use tradescope_core::view::RecordView;
+use tradescope_matching::typeahead::Corpus;
+use tradescope_matching::{NameIndex, NameRecord, SearchOptions};
+
+/// The current list versions: (dataset, as-of date).
+pub type Lists = Vec<(String, Option<String>)>;
+
+/// Tells whether anything was committed to the database since the last poll (by any
+/// process). One per watcher: the answer is relative to its own previous poll.
+pub trait ChangeWatch: Send {
+    fn changed(&mut self) -> Result<bool>;
+}
+
+/// What the workbench reads and writes, engine-neutral. `Send + Sync`: the worker threads
+/// share one store.
+pub trait Store: Send + Sync {
+    /// What the user sees as the database ("~/.local/share/tradescope/tradescope.db").
+    fn label(&self) -> String;
+    /// Forget cached connections and state (another process changed the lists).
+    fn reload(&self);
+    /// A watcher of commits by others.
+    fn watch(&self) -> Result<Box<dyn ChangeWatch>>;
+
+    // Names.
+    /// Every name the typeahead searches.
+    fn name_corpus(&self) -> Result<Corpus>;
+    /// The current list names, for the screening matcher's index.
+    fn current_names(&self) -> Result<Vec<NameRecord>>;
+    /// Screen `name` against `index` (built from [`Store::current_names`]), one hit per
+    /// listing.
+    fn screen(
+        &self,
+        index: &NameIndex,
+        name: &str,
+        opts: &SearchOptions,
+    ) -> Result<Vec<ListingHit>>;
+    /// The covered-equipment makers.
+    fn covered(&self) -> Result<Covered>;
+    /// The current list versions.
+    fn lists(&self) -> Result<Lists>;
+
+    // Records.
+    fn record_view(&self, r: RecordRef) -> Result<RecordView>;
+    fn links(&self, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>>;
+    fn shipment(&self, id: i64) -> Result<Shipment>;
+    fn party(&self, id: i64) -> Result<Party>;
+
+    // Lists of records.
+    fn shipments_page(
+        &self,
+        filter: &ShipmentFilter,
+        sort: Sort,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page>;
+    /// Ok(n) exactly, or Err(cap) when there are at least `cap`.
+    fn count_shipments(
+        &self,
+        filter: &ShipmentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>>;
+    /// Each row's strongest as-of status (a party listed at the ship date, listed later…).
+    fn as_of_statuses(&self, page: &Page) -> Result<Vec<Option<AsOfStatus>>>;
+    fn patents_page(
+        &self,
+        filter: &PatentFilter,
+        sort: PatentSort,
+        after: Option<&PatentCursor>,
+        limit: usize,
+    ) -> Result<PatentPage>;
+    fn count_patents(&self, filter: &PatentFilter) -> Result<i64>;
+
+    // Investigations.
+    fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>>;
+    fn trail(&self, entity_id: i64) -> Result<Trail>;
+    fn audit_recent(&self, limit: usize) -> Result<Vec<Record>>;
+    fn audit_verify(&self) -> Result<Verification>;
+
+    // Writes.
+    fn audit_append(&self, rec: &NewRecord) -> Result<Record>;
+    /// Audit records held back while the log could not be written.
+    fn audit_held_back(&self) -> Result<usize>;
+    /// Write the held-back audit records; how many were written.
+    fn audit_flush(&self) -> Result<usize>;
+    /// Hold an audit record back (the log cannot be written now); how many wait.
+    fn audit_hold_back(&self, rec: &NewRecord) -> Result<usize>;
+    /// Add a record to a case; the case's number of items.
+    fn case_add(&self, case: &str, r: RecordRef) -> Result<i64>;
+    /// The case with its records, or None when it has none yet.
+    fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
+}
+
+/// The SQLite store: a database file, read through a small pool of read-only connections
+/// (one per worker thread in practice); each write opens a short read-write connection.
+pub struct SqliteStore {
+    path: PathBuf,
+    pool: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Open (and check) the database at `path` for reading; fails as `open_ro` does.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = crate::open_ro(path)?;
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            pool: Mutex::new(vec![conn]),
+        })
+    }
+
+    /// A store over `path` that opens its first connection when first used.
+    pub fn lazy(path: &Path) -> SqliteStore {
+        SqliteStore {
+            path: path.to_path_buf(),
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Run `f` on a pooled read-only connection (opened when none is free).
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let pooled = self.pool.lock().ok().and_then(|mut p| p.pop());
+        let conn = match pooled {
+            Some(c) => c,
+            None => crate::open_ro(&self.path)?,
+        };
+        let out = f(&conn);
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(conn);
+        }
+        out
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = crate::open_rw(&self.path)?;
+        f(&mut conn)
+    }
+}
+
+struct DataVersion(Connection, i64);
+
+impl ChangeWatch for DataVersion {
+    fn changed(&mut self) -> Result<bool> {
+        let v = data_version(&self.0)?;
+        let changed = v != self.1;
+        self.1 = v;
+        Ok(changed)
+    }
+}
+
+/// `PRAGMA data_version`: changes when another connection commits.
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
+impl Store for SqliteStore {
+    fn label(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn reload(&self) {
+        if let Ok(mut p) = self.pool.lock() {
+            p.clear();
+        }
+    }
+
+    fn watch(&self) -> Result<Box<dyn ChangeWatch>> {
+        let conn = crate::open_ro(&self.path)?;
+        let v = data_version(&conn)?;
+        Ok(Box::new(DataVersion(conn, v)))
+    }
+
+    fn name_corpus(&self) -> Result<Corpus> {
+        self.read(names::corpus)
+    }
+
+    fn current_names(&self) -> Result<Vec<NameRecord>> {
+        self.read(entities::current_names)
+    }
+
+    fn screen(
+        &self,
+        index: &NameIndex,
+        name: &str,
+        opts: &SearchOptions,
+    ) -> Result<Vec<ListingHit>> {
+        self.read(|c| search::screen(c, index, name, opts))
+    }
+
+    fn covered(&self) -> Result<Covered> {
+        self.read(Covered::load)
+    }
+
+    fn lists(&self) -> Result<Lists> {
+        self.read(sources::current_as_of)
+    }
+
+    fn record_view(&self, r: RecordRef) -> Result<RecordView> {
+        self.read(|c| record_view::load(c, r))
+    }
+
+    fn links(&self, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
+        self.read(|c| links::links(c, kind, id))
+    }
+
+    fn shipment(&self, id: i64) -> Result<Shipment> {
+        self.read(|c| shipments::get(c, id))
+    }
+
+    fn party(&self, id: i64) -> Result<Party> {
+        self.read(|c| parties::get(c, id))
+    }
+
+    fn shipments_page(
+        &self,
+        filter: &ShipmentFilter,
+        sort: Sort,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page> {
+        self.read(|c| shipments::page(c, filter, sort, after, limit))
+    }
+
+    fn count_shipments(
+        &self,
+        filter: &ShipmentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>> {
+        self.read(|c| shipments::count(c, filter, cap))
+    }
+
+    fn as_of_statuses(&self, page: &Page) -> Result<Vec<Option<AsOfStatus>>> {
+        self.read(|c| {
+            let mut s = Screener::new();
+            page.rows
+                .iter()
+                .map(|r| s.row_status(c, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
+                .collect()
+        })
+    }
+
+    fn patents_page(
+        &self,
+        filter: &PatentFilter,
+        sort: PatentSort,
+        after: Option<&PatentCursor>,
+        limit: usize,
+    ) -> Result<PatentPage> {
+        self.read(|c| patents::page(c, filter, sort, after, limit))
+    }
+
+    fn count_patents(&self, filter: &PatentFilter) -> Result<i64> {
+        self.read(|c| patents::count(c, filter))
+    }
+
+    fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>> {
+        self.read(|c| crate::intersect::intersect(c, sort))
+    }
+
+    fn trail(&self, entity_id: i64) -> Result<Trail> {
+        self.read(|c| crate::trail::trail(c, entity_id, Default::default()))
+    }
+
+    fn audit_recent(&self, limit: usize) -> Result<Vec<Record>> {
+        self.read(|c| audit::recent(c, limit))
+    }
+
+    fn audit_verify(&self) -> Result<Verification> {
+        self.read(audit::verify)
+    }
+
+    fn audit_append(&self, rec: &NewRecord) -> Result<Record> {
+        self.write(|c| audit::append(c, rec))
+    }
+
+    fn audit_held_back(&self) -> Result<usize> {
+        audit::spool::pending(&self.path)
+    }
+
+    fn audit_flush(&self) -> Result<usize> {
+        if audit::spool::pending(&self.path)? == 0 {
+            return Ok(0);
+        }
+        self.write(|c| audit::spool::flush(c, &self.path))
+    }
+
+    fn audit_hold_back(&self, rec: &NewRecord) -> Result<usize> {
+        audit::spool::push(&self.path, rec)
+    }
+
+    fn case_add(&self, case: &str, r: RecordRef) -> Result<i64> {
+        self.write(|c| cases::add(c, case, r.kind, r.id, None))
+    }
+
+    fn case_export(&self, case: &str) -> Result<Option<CaseExport>> {
+        self.read(|c| {
+            if !cases::exists(c, case)? {
+                return Ok(None);
+            }
+            cases::export(c, case).map(Some)
+        })
+    }
+}
