@@ -69,6 +69,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Covered { action } => super::reference::run_covered(db, action),
         Command::Case { action } => super::case::run(db, action),
+        Command::Decide(args) => super::decide::run_decide(db, args),
+        Command::Decisions(args) => super::decide::run_decisions(db, args),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
     }

@@ -8,6 +8,7 @@ mod audit;
 mod case;
 mod commands;
 mod csv_input;
+mod decide;
 mod invest;
 pub mod progress;
 mod reference;
@@ -94,6 +95,10 @@ pub enum Command {
     },
     /// Screen a name, or a CSV file of names (--file), against the current lists
     Screen(screen::ScreenArgs),
+    /// Record a decision on a screening hit: match, false-positive (cleared) or escalate
+    Decide(decide::DecideArgs),
+    /// Decisions on screening hits: list, export for an auditor (--export), undo
+    Decisions(decide::DecisionsArgs),
     /// Score pairs of names from a CSV file (`name1,name2[,schema]`); CSV on stdout
     Match(screen::MatchArgs),
     /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category

@@ -15,6 +15,7 @@ mod cli;
 mod db_lists;
 mod db_opening;
 mod db_safety;
+mod decisions;
 mod demo;
 mod description_order;
 mod e2e;

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod cases;
 pub mod cet;
 pub mod covered;
+pub mod decisions;
 pub mod entities;
 pub mod error;
 pub mod export;

@@ -44,13 +44,18 @@ pub const RELEASED: &[Released] = &[
         name: "v1",
         sql: include_str!("../schemas/v1.sql"),
     },
+    Released {
+        version: 2,
+        name: "v2",
+        sql: include_str!("../schemas/v2.sql"),
+    },
 ];
 
 /// One upgrade step: `STEPS[i]` takes a database from version `i + 1` to `i + 2`, inside the
 /// caller's transaction, given the form (`RELEASED` entry) the file was recognised as.
 type Step = fn(&Connection, &Released) -> Result<()>;
 
-const STEPS: &[Step] = &[v1_to_v2];
+const STEPS: &[Step] = &[v1_to_v2, v2_to_v3];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = 1 + STEPS.len() as i64;
@@ -92,6 +97,86 @@ fn v1_to_v2(conn: &Connection, _form: &Released) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17): new tables
+/// only, no existing row is touched.
+fn v2_to_v3(conn: &Connection, _form: &Released) -> Result<()> {
+    conn.execute_batch(V3_TABLES)?;
+    Ok(())
+}
+
+/// The tables version 3 adds, exactly as schema.sql has them.
+const V3_TABLES: &str = r#"
+-- Screening decisions (issue 17, v3): an analyst's verdict on a hit of a screened name against
+-- a listing. Keyed by the normalized name and the listing key, so a decision survives list
+-- versions. Never deleted: an undo sets `undone_at`/`undone_by` (both audited). `state` is the
+-- listing as it was decided (aliases, addresses, programs as JSON), so a material change of the
+-- listing re-opens a false positive; `score` is the score it was decided at.
+CREATE TABLE decision (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,    -- the screened name as given
+    name_norm    TEXT NOT NULL,    -- the matcher's normalized key of it
+    listing_key  TEXT NOT NULL,
+    entry_id     INTEGER NOT NULL, -- the entry decided on (no FK: entries of old versions may go)
+    verdict      TEXT NOT NULL CHECK (verdict IN ('match', 'false-positive', 'escalate')),
+    reason       TEXT NOT NULL,
+    score        REAL,             -- the hit's score when decided
+    state        TEXT NOT NULL,    -- JSON {aliases, addresses, programs} of the listing then
+    decided_at   TEXT NOT NULL,    -- UTC timestamp
+    decided_by   TEXT NOT NULL,    -- OS account name
+    undone_at    TEXT,
+    undone_by    TEXT
+);
+CREATE INDEX decision_key ON decision(name_norm, listing_key);
+
+-- Monitored sets (issue 17, v3): a vendor/party list re-screened when the lists change.
+CREATE TABLE watch_set (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    path         TEXT NOT NULL,    -- the file it was read from
+    sha256       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    screened_at  TEXT,             -- the last (re)screen
+    screened_versions TEXT         -- JSON list versions of the last (re)screen
+);
+CREATE UNIQUE INDEX watch_set_name ON watch_set(name);
+
+CREATE TABLE watch_party (
+    id           INTEGER PRIMARY KEY,
+    set_id       INTEGER NOT NULL REFERENCES watch_set(id) ON DELETE CASCADE,
+    line         INTEGER NOT NULL, -- physical line in the file
+    name         TEXT NOT NULL,
+    country      TEXT,             -- ISO alpha-2
+    dob          TEXT
+);
+CREATE INDEX watch_party_set ON watch_party(set_id);
+
+-- The hits of a set's last (re)screen, one per party and listing: what the next rescreen is
+-- compared with.
+CREATE TABLE watch_hit (
+    party_id     INTEGER NOT NULL REFERENCES watch_party(id) ON DELETE CASCADE,
+    listing_key  TEXT NOT NULL,
+    entry_id     INTEGER NOT NULL,
+    name         TEXT NOT NULL,    -- the listed name
+    score        REAL NOT NULL,
+    PRIMARY KEY (party_id, listing_key)
+) WITHOUT ROWID;
+
+-- Link reviews (issue 17, v3): who confirmed or rejected a link, when and why; the link row's
+-- `status` holds the verdict, this the history (never deleted).
+CREATE TABLE link_review (
+    id           INTEGER PRIMARY KEY,
+    listing_key  TEXT NOT NULL,
+    target       TEXT NOT NULL CHECK (target IN ('party', 'assignee')),
+    target_id    INTEGER NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected', 'auto')),
+    reason       TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    by_user      TEXT NOT NULL
+);
+CREATE INDEX link_review_target ON link_review(target, target_id);
+"#;
 
 pub(super) fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)

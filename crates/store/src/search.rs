@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::covered::{Covered, CoveredFlag};
+use crate::decisions::{Book, HitDecision};
 use crate::entities;
 use crate::error::Result;
 use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
@@ -37,6 +38,15 @@ pub struct ListingHit {
     pub also_in: Vec<String>,
     /// Set when the listed company is a covered equipment maker (NDAA §889, FCC Covered List).
     pub covered: Option<CoveredFlag>,
+    /// Identity of the listing across datasets and versions (decisions are keyed by it).
+    pub listing_key: String,
+    /// Whether the hit counts as a match: at or above the threshold and not cleared as a
+    /// false positive.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// The analyst's decision on this name and listing, once decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<HitDecision>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -62,6 +72,7 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             continue;
         }
         by_listing.insert(e.listing_key.clone(), out.len());
+        let score = round(h.score, 3);
         let flag = covered
             .flag_any(std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)));
         out.push(ListingHit {
@@ -69,7 +80,7 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             list: e.list,
             name: e.name,
             matched_name: h.matched_name,
-            score: round(h.score, 3),
+            score,
             sls_score: round(h.sls_score, 1),
             explanation: h.explanation,
             programs: e.programs,
@@ -79,6 +90,9 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             dataset: e.dataset,
             also_in: Vec::new(),
             covered: flag,
+            listing_key: e.listing_key,
+            is_match: score >= matching::DEFAULT_THRESHOLD,
+            decision: None,
         });
     }
     Ok(out)
@@ -122,7 +136,29 @@ pub fn screen(
         limit: opts.limit.max(1) * 4,
         ..opts.clone()
     };
-    collapse(conn, index.search(name, &wide), opts.limit)
+    let mut hits = collapse(conn, index.search(name, &wide), opts.limit)?;
+    apply_decisions(conn, &Book::load(conn)?, name, &mut hits, opts.threshold)?;
+    Ok(hits)
+}
+
+/// Attach the decisions in force to the hits of `name`, and set `is_match`: at or above
+/// `threshold` and not cleared as a false positive.
+pub fn apply_decisions(
+    conn: &Connection,
+    book: &Book,
+    name: &str,
+    hits: &mut [ListingHit],
+    threshold: f64,
+) -> Result<()> {
+    for h in hits {
+        h.decision = if book.is_empty() {
+            None
+        } else {
+            book.for_hit(conn, name, &h.listing_key, h.score)?
+        };
+        h.is_match = h.score >= threshold && !h.decision.as_ref().is_some_and(|d| d.clears());
+    }
+    Ok(())
 }
 
 /// Exploration: matcher hits down to SEARCH_THRESHOLD plus substring hits.
@@ -164,7 +200,15 @@ pub fn search(
     }
     let mut ranked: Vec<Hit> = best.into_values().collect();
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
-    collapse(conn, ranked, limit)
+    let mut hits = collapse(conn, ranked, limit)?;
+    apply_decisions(
+        conn,
+        &Book::load(conn)?,
+        q,
+        &mut hits,
+        matching::DEFAULT_THRESHOLD,
+    )?;
+    Ok(hits)
 }
 
 /// A name that contains the query scores by how much of the name the query covers.

@@ -224,8 +224,19 @@ pub fn append(conn: &mut Connection, rec: &NewRecord) -> Result<Record> {
 /// Append records in order, in one transaction: all are written or none. The anchor on file
 /// is moved to the new head before the commit (and put back if the commit fails).
 pub fn append_all(conn: &mut Connection, recs: &[NewRecord]) -> Result<Vec<Record>> {
+    append_with(conn, |_| Ok((recs.to_vec(), ()))).map(|(rows, ())| rows)
+}
+
+/// Run `write` and append the records it returns, in ONE transaction: a user's change (a
+/// decision, a link review) is stored with its audit record or not at all.
+pub fn append_with<T>(
+    conn: &mut Connection,
+    write: impl FnOnce(&Transaction) -> Result<(Vec<NewRecord>, T)>,
+) -> Result<(Vec<Record>, T)> {
     let file = file_of(conn);
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let (recs, value) = write(&tx)?;
+    let recs = &recs[..];
     let k = Keying::read(&tx)?;
     let (db_id, key) = match (&k.db_id, &k.keyed_from) {
         (Some(id), Some(_)) => {
@@ -312,7 +323,7 @@ pub fn append_all(conn: &mut Connection, recs: &[NewRecord]) -> Result<Vec<Recor
     } else {
         tx.commit()?;
     }
-    Ok(out)
+    Ok((out, value))
 }
 
 /// Whether the log holds row `a.rows` with MAC `a.head` (an empty anchor always holds).
