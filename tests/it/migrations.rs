@@ -183,7 +183,13 @@ fn copy_fixture(fixture: &Path, dir: &Path) -> PathBuf {
             .expect("audit db id of a keyed fixture");
         let keys = dir.join("xdg-state/tradescope/audit/keys");
         std::fs::create_dir_all(&keys).expect("key dir");
-        std::fs::copy(&key, keys.join(format!("{id}.key"))).expect("copy key");
+        let dest_key = keys.join(format!("{id}.key"));
+        std::fs::copy(&key, &dest_key).expect("copy key");
+        // git checks files out 0644; the release kept its key private, and the program
+        // refuses a key others can read.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dest_key, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod key");
     }
     dest
 }
