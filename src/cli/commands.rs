@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             json: as_json,
         } => cmd_backup(db, path.as_deref(), as_json),
         Command::Audit { action } => super::audit::run(db, action),
+        Command::Copy(args) => super::copy::run(args),
         Command::Screen(args) => super::screen::run_screen(db, args),
         Command::Intersect(args) => super::invest::run_intersect(db, args),
         Command::Trail(args) => super::invest::run_trail(db, args),

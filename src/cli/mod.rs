@@ -7,6 +7,7 @@ pub mod output;
 mod audit;
 mod case;
 mod commands;
+mod copy;
 mod csv_input;
 mod decide;
 mod invest;
@@ -116,6 +117,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Move a whole database between SQLite and PostgreSQL, user data included, verified after
+    Copy(copy::CopyArgs),
     /// Counts per table and per source, with each source's SHA-256
     Stats {
         #[arg(long)]

@@ -38,6 +38,7 @@ mod matching_quality;
 mod matching_screening;
 mod migrations;
 mod nav;
+mod pg;
 mod record_view;
 mod scale;
 mod screening;

@@ -91,7 +91,7 @@ fn fresh_schema() -> Vec<(String, String, String, String)> {
 /// Every row of every table that holds data (the full-text index's shadow tables are derived
 /// and excluded), each table dumped in full and sorted: equal maps mean no user row was lost,
 /// added or changed.
-fn user_rows(path: &Path) -> BTreeMap<String, Vec<String>> {
+pub(super) fn user_rows(path: &Path) -> BTreeMap<String, Vec<String>> {
     let conn = raw_ro(path);
     let tables: Vec<String> = conn
         .prepare(
@@ -147,7 +147,7 @@ fn count(path: &Path, sql: &str) -> i64 {
     raw_ro(path).query_row(sql, [], |r| r.get(0)).expect(sql)
 }
 
-fn cli(db: &Path, args: &[&str]) -> Output {
+pub(super) fn cli(db: &Path, args: &[&str]) -> Output {
     cli_env(db, args, &[])
 }
 
@@ -167,7 +167,7 @@ fn cli_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("run tradescope")
 }
 
-fn copy_fixture(fixture: &Path, dir: &Path) -> PathBuf {
+pub(super) fn copy_fixture(fixture: &Path, dir: &Path) -> PathBuf {
     let dest = dir.join(fixture.file_name().expect("name"));
     std::fs::copy(fixture, &dest).expect("copy fixture");
     // A keyed audit log (v2 on) is verified with its key, kept next to the fixture as the

@@ -13,6 +13,7 @@ pub mod cases;
 pub mod cet;
 pub mod covered;
 pub mod decisions;
+pub mod dump;
 pub mod entities;
 pub mod error;
 pub mod export;

@@ -1,0 +1,68 @@
+//! tradescope on PostgreSQL (issue 19, first part): the schema and its versions
+//! ([`schema`]), moving a whole database between SQLite and PostgreSQL ([`copy`]), and a
+//! throwaway server for tests and CI ([`cluster`]).
+//!
+//! The client is the synchronous [`postgres`] crate: the workbench's workers are plain
+//! threads, so an async runtime (tokio-postgres underneath, driven by `postgres` itself)
+//! would add nothing but a second concurrency model. Not yet here: a PostgreSQL
+//! implementation of the read-side `Store` trait (the workbench and the query commands still
+//! read SQLite only), imports written straight into PostgreSQL, and the side-by-side
+//! benchmark.
+
+pub mod cluster;
+pub mod copy;
+mod copy_text;
+pub mod error;
+pub mod schema;
+
+pub use error::{Error, Result};
+
+/// Whether `db` names a PostgreSQL database (`postgresql://…` or `postgres://…`) rather than
+/// a SQLite file.
+pub fn is_url(db: &str) -> bool {
+    db.starts_with("postgresql://") || db.starts_with("postgres://")
+}
+
+/// Connect to the database at `url`.
+pub fn connect(url: &str) -> Result<postgres::Client> {
+    postgres::Client::connect(url, postgres::NoTls).map_err(|e| Error::Connect {
+        url: redact(url),
+        source: e,
+    })
+}
+
+/// `url` without its password, for messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{userinfo}@{host}")
+            }
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_told_from_paths_and_passwords_never_shown() {
+        assert!(is_url("postgresql://u@localhost:5432/db"));
+        assert!(is_url("postgres://u@h/db"));
+        assert!(!is_url("/home/u/tradescope.db"));
+        assert!(!is_url("postgresql.db"));
+        assert_eq!(
+            redact("postgresql://ann:secret@h:5/db"),
+            "postgresql://ann:***@h:5/db"
+        );
+        assert_eq!(redact("postgresql://ann@h/db"), "postgresql://ann@h/db");
+    }
+}
