@@ -131,7 +131,7 @@ fn copy_moves_a_database_to_postgresql_and_back_whole() {
     ));
     let found: serde_json::Value = serde_json::from_str(&found).expect("json");
     assert_eq!(
-        found.as_array().map(|a| a.len() as i64),
+        found["rows"].as_array().map(|a| a.len() as i64),
         Some(nvr),
         "{found}"
     );
