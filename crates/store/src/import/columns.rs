@@ -48,6 +48,12 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("place_of_receipt", "place of receipt"),
     ("carrier", "carrier code (SCAC)"),
     ("vessel", "vessel name"),
+    ("vessel_country", "vessel flag country"),
+    (
+        "foreign_port_of_destination",
+        "foreign port of destination (in-transit cargo)",
+    ),
+    ("record_status", "e.g. Deleted, Amended"),
     ("mode", "mode of transport"),
     ("weight_kg", "weight in kilograms"),
     (

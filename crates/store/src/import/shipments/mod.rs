@@ -257,6 +257,10 @@ pub fn import(
             place_of_receipt: port_name(2),
             carrier_code: row.opt(col("carrier")),
             vessel_name: row.opt(col("vessel")),
+            vessel_country: row.country(col("vessel_country"))?,
+            foreign_port_of_destination: cells::port(&row.text(col("foreign_port_of_destination")))
+                .map(|(_, n)| n),
+            record_status: row.opt(col("record_status")),
             mode: row.opt(col("mode")),
             weight_kg: kg,
             weight,
