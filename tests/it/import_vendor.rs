@@ -471,3 +471,27 @@ fn columns_export_import_and_map_on_the_command_line() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn docs_list_every_alias_of_the_bundled_column_table() {
+    let docs = std::fs::read_to_string(repo("docs/formats.md")).unwrap();
+    let table = tradescope::db::import::columns::parse_tsv(
+        "shipment_columns.tsv",
+        tradescope::db::import::columns::DEFAULT_TSV,
+    )
+    .unwrap();
+    for a in &table {
+        let shown = if a.layout.is_empty() {
+            format!("`{}`", a.heading)
+        } else {
+            format!("`{}` → {}", a.heading, a.field)
+        };
+        assert!(docs.contains(&shown), "docs/formats.md lacks {shown}");
+    }
+    for (f, _) in tradescope::db::import::columns::FIELDS {
+        assert!(
+            docs.contains(&format!("| `{f}` |")),
+            "docs/formats.md lacks field {f}"
+        );
+    }
+}

@@ -39,6 +39,9 @@ struct Tally {
     no_party: (u64, u64),
 }
 
+/// A port cell: (code, name).
+type Port = (Option<String>, String);
+
 fn bump(slot: &mut (u64, u64), line: u64) {
     if slot.0 == 0 {
         slot.1 = line;
@@ -230,7 +233,7 @@ pub fn import(
             }
         }
         let (weight, weight_unit, kg) = weights(&row, &res, &mut t)?;
-        let ports: Vec<(&str, Option<(Option<String>, String)>)> = [
+        let ports: Vec<(&str, Option<Port>)> = [
             ("lading", "port_of_lading"),
             ("unlading", "port_of_unlading"),
             ("receipt", "place_of_receipt"),
@@ -270,7 +273,6 @@ pub fn import(
             containers: row.list(col("containers")),
             hs_codes,
             description: row.opt(col("description")),
-            ..Default::default()
         })?;
         for (role, p) in &ports {
             if let Some((Some(code), _)) = p {
