@@ -58,8 +58,19 @@ fn upper_words(s: &str) -> String {
 
 /// Whether a cell holds one of the vendors' "no value" markers (or nothing).
 pub fn is_null(s: &str) -> bool {
-    let u = upper_words(s);
-    u.is_empty() || NULLS.contains(&u.as_str())
+    let t = s.trim();
+    // Called for every cell: no allocation for the common case (a value longer than any
+    // marker, or a marker written with single spaces).
+    if t.is_empty() {
+        return true;
+    }
+    if t.len() > 16 {
+        return false;
+    }
+    if NULLS.iter().any(|n| n.eq_ignore_ascii_case(t)) {
+        return true;
+    }
+    t.contains(char::is_whitespace) && NULLS.contains(&upper_words(t).as_str())
 }
 
 /// Trimmed text, or None for an empty cell or a null marker.

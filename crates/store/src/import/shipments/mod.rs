@@ -153,6 +153,26 @@ pub fn import(
         .prepare("INSERT INTO shipment_port_code (shipment_id, role, code) VALUES (?1, ?2, ?3)")?;
     let mut t = Tally::default();
     records.set_columns(&h.names);
+    // Column positions, looked up once.
+    let c_bill_type = col("bill_type");
+    let c_carrier = col("carrier");
+    let c_containers = col("containers");
+    let c_date = col("date");
+    let c_description = col("description");
+    let c_dest_country = col("dest_country");
+    let c_estimated_arrival_date = col("estimated_arrival_date");
+    let c_foreign_port_of_destination = col("foreign_port_of_destination");
+    let c_house_bol = col("house_bol");
+    let c_hs_codes = col("hs_codes");
+    let c_master_bol = col("master_bol");
+    let c_mode = col("mode");
+    let c_origin_country = col("origin_country");
+    let c_quantity = col("quantity");
+    let c_quantity_unit = col("quantity_unit");
+    let c_record_id = col("record_id");
+    let c_record_status = col("record_status");
+    let c_vessel = col("vessel");
+    let c_vessel_country = col("vessel_country");
     while records.read_next()? {
         if records.rec.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
@@ -172,15 +192,10 @@ pub fn import(
                 None => Ok(None),
             }
         };
-        let estimated = date_at(col("estimated_arrival_date"))?;
-        let date = date_at(col("date"))?
+        let estimated = date_at(c_estimated_arrival_date)?;
+        let date = date_at(c_date)?
             .or_else(|| estimated.clone())
-            .ok_or_else(|| {
-                row.err(
-                    col("date").or(col("estimated_arrival_date")),
-                    "the date is required",
-                )
-            })?;
+            .ok_or_else(|| row.err(c_date.or(c_estimated_arrival_date), "the date is required"))?;
         let mut party = |cols: PartyCols| -> Result<Option<NewParty>> {
             Ok(match row.party(cols)? {
                 Ok(p) => Some(p),
@@ -219,12 +234,12 @@ pub fn import(
         };
         let (shipper_id, consignee_id, notify_id) = (id(shipper)?, id(consignee)?, id(notify)?);
         let mut hs_codes: Vec<String> = Vec::new();
-        for part in row.list(col("hs_codes")) {
+        for part in row.list(c_hs_codes) {
             let code = hs_digits(&part)
                 .filter(|d| (2..=12).contains(&d.len()))
                 .ok_or_else(|| {
                     row.err(
-                        col("hs_codes"),
+                        c_hs_codes,
                         format!("`{part}` is not an HS code (2–12 digits)"),
                     )
                 })?;
@@ -244,35 +259,35 @@ pub fn import(
         let port_name = |i: usize| ports[i].1.as_ref().map(|(_, n)| n.clone());
         let id = writer.shipment(&NewShipment {
             line,
-            identifier: row.opt(col("record_id")),
-            master_bol: row.opt(col("master_bol")),
-            house_bol: row.opt(col("house_bol")),
-            bill_type: row.opt(col("bill_type")),
+            identifier: row.opt(c_record_id),
+            master_bol: row.opt(c_master_bol),
+            house_bol: row.opt(c_house_bol),
+            bill_type: row.opt(c_bill_type),
             ship_date: Some(date),
             estimated_arrival_date: estimated,
             shipper_id,
             consignee_id,
             notify_id,
-            origin_country: row.country(col("origin_country"))?.or(shipper_country),
-            dest_country: row.country(col("dest_country"))?.or(consignee_country),
+            origin_country: row.country(c_origin_country)?.or(shipper_country),
+            dest_country: row.country(c_dest_country)?.or(consignee_country),
             port_of_lading: port_name(0),
             port_of_unlading: port_name(1),
             place_of_receipt: port_name(2),
-            carrier_code: row.opt(col("carrier")),
-            vessel_name: row.opt(col("vessel")),
-            vessel_country: row.country(col("vessel_country"))?,
-            foreign_port_of_destination: cells::port(&row.text(col("foreign_port_of_destination")))
+            carrier_code: row.opt(c_carrier),
+            vessel_name: row.opt(c_vessel),
+            vessel_country: row.country(c_vessel_country)?,
+            foreign_port_of_destination: cells::port(&row.text(c_foreign_port_of_destination))
                 .map(|(_, n)| n),
-            record_status: row.opt(col("record_status")),
-            mode: row.opt(col("mode")),
+            record_status: row.opt(c_record_status),
+            mode: row.opt(c_mode),
             weight_kg: kg,
             weight,
             weight_unit,
-            quantity: row.integer(col("quantity"))?,
-            quantity_unit: row.opt(col("quantity_unit")),
-            containers: row.list(col("containers")),
+            quantity: row.integer(c_quantity)?,
+            quantity_unit: row.opt(c_quantity_unit),
+            containers: row.list(c_containers),
             hs_codes,
-            description: row.opt(col("description")),
+            description: row.opt(c_description),
         })?;
         for (role, p) in &ports {
             if let Some((Some(code), _)) = p {
