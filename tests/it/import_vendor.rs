@@ -495,3 +495,47 @@ fn docs_list_every_alias_of_the_bundled_column_table() {
         );
     }
 }
+
+#[test]
+fn the_record_view_shows_published_weights_and_port_codes() {
+    let mut t = new_db();
+    import(
+        &mut t.conn,
+        Format::Shipments,
+        &[fixture("us_import_61col.csv")],
+    )
+    .unwrap();
+    let field = |identifier: &str, label: &str| -> Option<String> {
+        let id: i64 = t
+            .conn
+            .query_row(
+                "SELECT id FROM shipment WHERE identifier = ?1",
+                [identifier],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let s = tradescope::db::shipments::get(&t.conn, id).unwrap();
+        tradescope_core::view::shipment(&s)
+            .fields
+            .into_iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v)
+    };
+    assert_eq!(
+        field("MAEU230001", "Weight").as_deref(),
+        Some("10000 kg (22046 LB as published)")
+    );
+    assert_eq!(
+        field("MAEU230006", "Weight").as_deref(),
+        Some("26 CBM (not converted: not a known mass unit)")
+    );
+    assert_eq!(field("MAEU230005", "Weight").as_deref(), Some("4100 kg"));
+    assert_eq!(
+        field("MAEU230004", "Port of lading").as_deref(),
+        Some("KANDLA (53313)")
+    );
+    assert_eq!(
+        field("MAEU230004", "Port of unlading").as_deref(),
+        Some("HOUSTON, TEXAS (5301)")
+    );
+}
