@@ -199,6 +199,9 @@ fn cmd_import(
             report.source_id.unwrap_or_default(),
             &report.sha256[..12]
         );
+        if !opts.columns.is_empty() {
+            outln!("--map does not re-read a file already imported; its records are as first read");
+        }
         return Ok(());
     }
     outln!(
