@@ -434,3 +434,25 @@ CREATE TABLE link_review (
     by_user      TEXT NOT NULL
 );
 CREATE INDEX link_review_target ON link_review(target, target_id);
+
+-- Users' own shipment exports (issue 15, v3). Which column of a shipments CSV fills which
+-- field: editable data, `tradescope columns export|import`; while empty, the bundled table
+-- (data/reference/shipment_columns.tsv) is used. Row order is priority: of two columns that
+-- fill one field, the one whose alias comes first is used.
+CREATE TABLE shipment_column (
+    id          INTEGER PRIMARY KEY,
+    field       TEXT NOT NULL,     -- a field of the shipments format: date, shipper, weight_kg, …
+    heading     TEXT NOT NULL,     -- the column name as written, e.g. ACTUAL_ARRIVAL_DATE
+    heading_key TEXT NOT NULL,     -- lower-case, runs of other characters as one `_`
+    layout      TEXT NOT NULL DEFAULT ''  -- '' = any file; else only a file of that layout
+);
+CREATE UNIQUE INDEX shipment_column_key ON shipment_column(layout, heading_key);
+
+-- Port codes a shipments CSV gave with the port name (`53306, MUNDRA`: Schedule K 53306); the
+-- name is in shipment.port_of_lading / port_of_unlading / place_of_receipt.
+CREATE TABLE shipment_port_code (
+    shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL CHECK (role IN ('lading', 'unlading', 'receipt')),
+    code        TEXT NOT NULL,
+    PRIMARY KEY (shipment_id, role)
+) WITHOUT ROWID;

@@ -39,8 +39,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             as_of,
             allow_shrink,
             synthetic,
+            map,
             json: as_json,
-        } => cmd_import(db, format, &paths, as_of, allow_shrink, synthetic, as_json),
+        } => cmd_import(
+            db,
+            format,
+            &paths,
+            ImportOptions {
+                as_of,
+                allow_shrink,
+                synthetic,
+                note: None,
+                columns: column_map(format, &map)?,
+            },
+            as_json,
+        ),
         Command::Search {
             query,
             limit,
@@ -64,6 +77,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Shipments(args) => super::invest::run_shipments(db, args),
         Command::Patterns { action } => {
             super::reference::run_table(db, super::reference::Table::Patterns, action)
+        }
+        Command::Columns { action } => {
+            super::reference::run_table(db, super::reference::Table::Columns, action)
         }
         Command::Cet { action } => {
             super::reference::run_table(db, super::reference::Table::Cet, action)
@@ -128,28 +144,44 @@ const REPORT_NAME_WIDTH: usize = 120;
 /// Widest warning line of an import report: warnings quote names and file contents.
 const REPORT_WARNING_WIDTH: usize = 1000;
 
+/// The `--map` arguments as (field, column) pairs; only the shipments format has columns to map.
+fn column_map(format: import::Format, args: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    if args.is_empty() {
+        return Ok(Vec::new());
+    }
+    if format != import::Format::Shipments {
+        return Err(Error::User(format!(
+            "--map is for the shipments format; {} has a fixed layout",
+            format.as_str()
+        ))
+        .into());
+    }
+    let read = |path: &str| -> tradescope_store::error::Result<String> {
+        let bytes = super::csv_input::read_whole(std::path::Path::new(path), path)
+            .map_err(|e| Error::User(format!("--map {path}: {e:#}")))?;
+        Ok(tradescope_store::import::input::decode(&bytes).into_owned())
+    };
+    let mut out = Vec::new();
+    for a in args {
+        out.extend(import::columns::parse_map_arg(a, read)?);
+    }
+    Ok(out)
+}
+
 fn cmd_import(
     db: Db,
     format: import::Format,
     paths: &[PathBuf],
-    as_of: Option<String>,
-    allow_shrink: bool,
-    synthetic: bool,
+    opts: ImportOptions,
     as_json: bool,
 ) -> anyhow::Result<()> {
-    if let Some(d) = &as_of {
+    if let Some(d) = &opts.as_of {
         tradescope_store::import::fields::date(d)
             .map_err(|m| Error::User(format!("--as-of: {m}")))?;
     }
     let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
     let mut conn = db.open_rw()?;
     let bar = Bar::new(format.as_str());
-    let opts = ImportOptions {
-        as_of,
-        allow_shrink,
-        synthetic,
-        note: None,
-    };
     let report = import::import(&mut conn, format, &inputs, &opts, &bar);
     bar.finish();
     let report = report.with_context(|| {
@@ -168,6 +200,9 @@ fn cmd_import(
             report.source_id.unwrap_or_default(),
             &report.sha256[..12]
         );
+        if !opts.columns.is_empty() {
+            outln!("--map does not re-read a file already imported; its records are as first read");
+        }
         return Ok(());
     }
     outln!(
@@ -198,6 +233,17 @@ fn cmd_import(
                 outln!("  - {}", truncate_to_width(n, REPORT_NAME_WIDTH));
             }
         }
+    }
+    if let Some(c) = &report.columns {
+        outln!(
+            "columns: read as {}; {} of {} columns used",
+            c.layout
+                .as_deref()
+                .map(|l| format!("layout {l}"))
+                .unwrap_or_else(|| "the plain shipments format".into()),
+            c.used.len(),
+            c.used.len() + c.ignored.len()
+        );
     }
     for w in &report.warnings {
         errln!("warning: {}", truncate_to_width(w, REPORT_WARNING_WIDTH));

@@ -75,6 +75,10 @@ pub enum Command {
         /// Mark the imported records synthetic
         #[arg(long)]
         synthetic: bool,
+        /// shipments: read COLUMN as FIELD for this file (`--map date=ETA_DATE`), or every
+        /// `field,column` row of FILE; repeatable; `ignore=COLUMN` leaves a column out
+        #[arg(long = "map", value_name = "FIELD=COLUMN|FILE")]
+        map: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -147,6 +151,11 @@ pub enum Command {
     },
     /// Critical and emerging technology areas and their CPC prefixes
     Cet {
+        #[command(subcommand)]
+        action: reference::TableAction,
+    },
+    /// Shipments CSV column names and the fields they fill (vendor exports: Panjiva, ImportGenius, …)
+    Columns {
         #[command(subcommand)]
         action: reference::TableAction,
     },

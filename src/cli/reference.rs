@@ -13,6 +13,7 @@ use tradescope_core::text::sanitize;
 use tradescope_matching::NameIndex;
 use tradescope_store::audit::NewRecord;
 use tradescope_store::covered::{self, Covered};
+use tradescope_store::import::columns;
 use tradescope_store::import::input::{decode, hex};
 use tradescope_store::{cet, entities, products};
 
@@ -63,6 +64,7 @@ pub enum CoveredAction {
 pub enum Table {
     Patterns,
     Cet,
+    Columns,
 }
 
 impl Table {
@@ -70,6 +72,7 @@ impl Table {
         match self {
             Table::Patterns => "patterns",
             Table::Cet => "cet",
+            Table::Columns => "columns",
         }
     }
 }
@@ -150,6 +153,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
                         conn.query_row("SELECT count(*) FROM cet_cpc", [], |r| r.get(0))?;
                     (cet::export_tsv(&conn)?, n as usize)
                 }
+                Table::Columns => (columns::export_tsv(&conn)?, columns::table(&conn)?.len()),
             };
             drop(conn);
             write_export(
@@ -171,6 +175,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
             let report = match table {
                 Table::Patterns => serde_json::to_value(products::load_tsv(&tx, &shown, &text)?)?,
                 Table::Cet => serde_json::to_value(cet::load_tsv(&tx, &shown, &text)?)?,
+                Table::Columns => serde_json::to_value(columns::load_tsv(&tx, &shown, &text)?)?,
             };
             tx.commit()?;
             drop(conn);
@@ -191,6 +196,15 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
                     "loaded {} CET areas with {} CPC prefixes from {}",
                     report["areas"],
                     report["prefixes"],
+                    sanitize(&shown)
+                ),
+                Table::Columns => outln!(
+                    "loaded {} shipment column aliases (layouts: {}) from {}",
+                    report["aliases"],
+                    report["layouts"]
+                        .as_array()
+                        .map(|l| l.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default(),
                     sanitize(&shown)
                 ),
             }

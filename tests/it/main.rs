@@ -25,6 +25,7 @@ mod hostile_trade;
 mod import_any_order;
 mod import_patents;
 mod import_trade;
+mod import_vendor;
 mod input_focus;
 mod interrupted_import;
 mod investigate;

@@ -138,11 +138,16 @@ pub struct Shipment {
     pub vessel_name: Option<String>,
     pub mode: Option<String>,
     pub weight_kg: Option<f64>,
+    /// The weight and unit as published (`22046` `LB`), kept beside the kilograms.
+    pub weight: Option<f64>,
+    pub weight_unit: Option<String>,
     pub quantity: Option<i64>,
     pub quantity_unit: Option<String>,
     pub containers: Option<String>,
     pub hs_code: Option<String>,
     pub hs_codes: Vec<String>,
+    /// Port codes the source gave with the port names: (lading | unlading | receipt, code).
+    pub port_codes: Vec<(String, String)>,
     pub description: Option<String>,
     pub record_status: Option<String>,
     pub synthetic: bool,

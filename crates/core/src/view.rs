@@ -141,9 +141,31 @@ pub fn party(p: &Party) -> RecordView {
     )
 }
 
+/// Kilograms, with the published weight when it was in another unit ("10000 kg (22046 LB as
+/// published)"); a weight in a unit that is not a mass is shown as published, unconverted.
+fn weight_label(s: &Shipment) -> Option<String> {
+    let published = match (s.weight, s.weight_unit.as_deref()) {
+        (Some(w), Some(u)) if !u.eq_ignore_ascii_case("kg") => Some(format!("{w} {u}")),
+        _ => None,
+    };
+    match (s.weight_kg, published) {
+        (Some(kg), Some(p)) => Some(format!("{kg:.0} kg ({p} as published)")),
+        (Some(kg), None) => Some(format!("{kg:.0} kg")),
+        (None, Some(p)) => Some(format!("{p} (not converted: not a known mass unit)")),
+        (None, None) => None,
+    }
+}
+
 pub fn shipment(s: &Shipment) -> RecordView {
     let mut f = Fields(Vec::new());
-    let weight = s.weight_kg.map(|w| format!("{w:.0} kg"));
+    let weight = weight_label(s);
+    let port = |name: &Option<String>, role: &str| {
+        let code = s.port_codes.iter().find(|(r, _)| r == role).map(|(_, c)| c);
+        match (name, code) {
+            (Some(n), Some(c)) => Some(format!("{n} ({c})")),
+            (n, _) => n.clone(),
+        }
+    };
     let qty = s.quantity.map(|q| match &s.quantity_unit {
         Some(u) => format!("{q} {u}"),
         None => q.to_string(),
@@ -154,9 +176,9 @@ pub fn shipment(s: &Shipment) -> RecordView {
         .add("Notify party", s.notify.as_deref())
         .add("Origin", country_label(s.origin_country.as_deref()))
         .add("Destination", country_label(s.dest_country.as_deref()))
-        .add("Port of lading", s.port_of_lading.as_deref())
-        .add("Port of unlading", s.port_of_unlading.as_deref())
-        .add("Place of receipt", s.place_of_receipt.as_deref())
+        .add("Port of lading", port(&s.port_of_lading, "lading"))
+        .add("Port of unlading", port(&s.port_of_unlading, "unlading"))
+        .add("Place of receipt", port(&s.place_of_receipt, "receipt"))
         .add(
             "HS codes",
             Some(if s.hs_codes.is_empty() {

@@ -97,7 +97,9 @@ pub fn date(s: &str) -> std::result::Result<Option<String>, String> {
     let formats: &[&str] = if two_digit_year {
         &["%m/%d/%y"]
     } else {
-        &["%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%d %b %Y", "%Y%m%d"]
+        &[
+            "%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%d %b %Y", "%d-%b-%Y", "%Y%m%d",
+        ]
     };
     for f in formats {
         let candidate = if f.contains(' ') { t } else { day };
@@ -143,6 +145,8 @@ mod tests {
             Some("2018-08-05")
         );
         assert_eq!(date("03 Jun 2021").unwrap().as_deref(), Some("2021-06-03"));
+        // Indian export data (shipping bill dates).
+        assert_eq!(date("03-Jun-2023").unwrap().as_deref(), Some("2023-06-03"));
         assert_eq!(date(" ").unwrap(), None);
         assert!(date("31/02/2020").is_err());
         assert!(date("02/31/2020").is_err());

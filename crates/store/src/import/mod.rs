@@ -6,6 +6,8 @@
 //! link new records by name → commit.
 
 pub mod ams;
+pub mod cells;
+pub mod columns;
 pub mod csl;
 pub mod csl_ids;
 pub mod dpl;
@@ -94,6 +96,8 @@ pub struct ImportOptions {
     /// Mark every imported record synthetic (demo data).
     pub synthetic: bool,
     pub note: Option<String>,
+    /// Shipments CSV: `FIELD=COLUMN` overrides of the column table (`--map`).
+    pub columns: Vec<(String, String)>,
 }
 
 /// Receives parsed list entries (the database writer, or a Vec in tests and fuzzing).
@@ -259,17 +263,9 @@ fn run(
             &mut report,
         )?;
     } else {
-        report.rows = import_records(
-            &tx,
-            format,
-            inputs,
-            opts,
-            progress,
-            source_id,
-            &mut report.warnings,
-        )
-        // A damaged .gz breaks some row first: name the damage, not the row.
-        .map_err(|e| input::damage_or(inputs, e))?;
+        report.rows = import_records(&tx, format, inputs, opts, progress, source_id, &mut report)
+            // A damaged .gz breaks some row first: name the damage, not the row.
+            .map_err(|e| input::damage_or(inputs, e))?;
         // As for lists: a file with a header and nothing else (an empty export) is refused
         // rather than recorded as a source that added nothing.
         if report.rows == 0 {
@@ -347,13 +343,24 @@ fn import_records(
     opts: &ImportOptions,
     progress: &dyn Progress,
     source_id: i64,
-    warnings: &mut Vec<String>,
+    report: &mut ImportReport,
 ) -> Result<u64> {
     let synthetic = opts.synthetic;
+    let warnings = &mut report.warnings;
     match format {
         Format::Ams => ams::import(tx, inputs, source_id, synthetic, progress, warnings),
         Format::Shipments => {
-            shipments::import(tx, &inputs[0], source_id, synthetic, progress, warnings)
+            let (rows, columns) = shipments::import(
+                tx,
+                &inputs[0],
+                source_id,
+                synthetic,
+                &opts.columns,
+                progress,
+                warnings,
+            )?;
+            report.columns = Some(columns);
+            Ok(rows)
         }
         Format::Patentsview => {
             patentsview::import(tx, inputs, source_id, synthetic, progress, warnings)

@@ -22,6 +22,9 @@ pub struct ImportReport {
     pub links: LinkReport,
     /// What was skipped or repaired, in words the user can act on.
     pub warnings: Vec<String>,
+    /// Shipments CSV: how its columns were read (layout, field → column, ignored columns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<super::columns::Resolved>,
 }
 
 impl ImportReport {
@@ -55,6 +58,7 @@ impl ImportReport {
             version: None,
             links: LinkReport::default(),
             warnings: Vec::new(),
+            columns: None,
         }
     }
 }

@@ -322,11 +322,18 @@ pub fn hs_digits(s: &str) -> Option<String> {
 /// Kilograms from a weight and its unit as shipping data writes them; None for units that are
 /// not a mass (or unknown).
 pub fn weight_kg(weight: f64, unit: Option<&str>) -> Option<f64> {
-    let u = unit?.trim().to_ascii_lowercase();
-    let factor = match u.as_str() {
-        "kg" | "kgs" | "kilogram" | "kilograms" | "k" => 1.0,
-        "lb" | "lbs" | "pound" | "pounds" | "l" => 0.453_592_37,
-        "t" | "mt" | "metric ton" | "metric tons" | "tonne" | "tonnes" => 1000.0,
+    let u = unit?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    // `K`/`L` are the AMS codes, `KGM`/`LBR`/`TNE`/`GRM` the UN/ECE ones. `TON`/`TONS` are left
+    // unknown: short, long or metric tons cannot be told apart.
+    let factor = match u.trim_end_matches('.') {
+        "kg" | "kgs" | "kgm" | "kilo" | "kilos" | "kilogram" | "kilograms" | "k" => 1.0,
+        "lb" | "lbs" | "lbr" | "pound" | "pounds" | "l" => 0.453_592_37,
+        "t" | "mt" | "mts" | "tne" | "metric ton" | "metric tons" | "tonne" | "tonnes" => 1000.0,
+        "g" | "gr" | "grm" | "gram" | "grams" => 0.001,
         _ => return None,
     };
     Some((weight * factor * 1000.0).round() / 1000.0)
@@ -349,5 +356,13 @@ mod tests {
         assert_eq!(weight_kg(2.0, Some("Kilograms")), Some(2.0));
         assert_eq!(weight_kg(75.0, Some("Cubic Meters")), None);
         assert_eq!(weight_kg(75.0, None), None);
+        assert_eq!(weight_kg(1000.0, Some("LB")), Some(453.592));
+        assert_eq!(weight_kg(7.0, Some("K")), Some(7.0));
+        assert_eq!(weight_kg(2.5, Some("MT")), Some(2500.0));
+        assert_eq!(
+            weight_kg(2.0, Some("TON")),
+            None,
+            "short or metric: not guessed"
+        );
     }
 }

@@ -205,7 +205,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Shipment> {
                 s.place_of_receipt, s.carrier_code, s.vessel_name, s.mode, s.weight_kg,
                 s.quantity, s.quantity_unit, s.containers, s.hs_code, s.description,
                 s.record_status, s.synthetic, src.id, src.dataset, src.path, s.source_line,
-                src.sha256, src.as_of, src.synthetic
+                src.sha256, src.as_of, src.synthetic, s.weight, s.weight_unit
              FROM shipment s JOIN source src ON src.id = s.source_id
              LEFT JOIN party sp ON sp.id = s.shipper_id
              LEFT JOIN party cp ON cp.id = s.consignee_id
@@ -235,11 +235,14 @@ pub fn get(conn: &Connection, id: i64) -> Result<Shipment> {
                     vessel_name: r.get(18)?,
                     mode: r.get(19)?,
                     weight_kg: r.get(20)?,
+                    weight: r.get(35)?,
+                    weight_unit: r.get(36)?,
                     quantity: r.get(21)?,
                     quantity_unit: r.get(22)?,
                     containers: r.get(23)?,
                     hs_code: r.get(24)?,
                     hs_codes: Vec::new(),
+                    port_codes: Vec::new(),
                     description: r.get(25)?,
                     record_status: r.get(26)?,
                     synthetic: r.get(27)?,
@@ -261,6 +264,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<Shipment> {
         conn.prepare_cached("SELECT hs_code FROM shipment_hs WHERE shipment_id = ?1 ORDER BY seq")?;
     s.hs_codes = stmt
         .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT role, code FROM shipment_port_code WHERE shipment_id = ?1 ORDER BY role",
+    )?;
+    s.port_codes = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(s)
 }
