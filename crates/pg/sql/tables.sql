@@ -344,3 +344,18 @@ CREATE TABLE link_review (
     at           TEXT NOT NULL,
     by_user      TEXT NOT NULL
 );
+
+CREATE TABLE shipment_column (
+    id          BIGSERIAL PRIMARY KEY,
+    field       TEXT NOT NULL,
+    heading     TEXT NOT NULL,
+    heading_key TEXT NOT NULL,
+    layout      TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE shipment_port_code (
+    shipment_id BIGINT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('lading', 'unlading', 'receipt')),
+    code        TEXT NOT NULL,
+    PRIMARY KEY (shipment_id, role)
+);
