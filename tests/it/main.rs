@@ -40,6 +40,7 @@ mod matching_screening;
 mod migrations;
 mod nav;
 mod pg;
+mod pg_contract;
 mod record_view;
 mod scale;
 mod screening;
