@@ -160,13 +160,16 @@ CREATE INDEX shipment_dest ON shipment(dest_country, ship_date, id);
 CREATE INDEX shipment_origin ON shipment(origin_country, ship_date, id);
 CREATE INDEX shipment_identifier ON shipment(identifier);
 
--- All HS codes of a bill (AMS tariff rows can carry several).
+-- All HS codes of a bill (AMS tariff rows can carry several). `ship_date` repeats the bill's
+-- date (v3) so that `hs:` reads any code's bills newest first through shipment_hs_code.
 CREATE TABLE shipment_hs (
     shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
     seq         INTEGER NOT NULL,
     hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
     PRIMARY KEY (shipment_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
 
 -- Substring search over descriptions (model numbers such as "2CD7A46"). Contentless: the
 -- rowid is not the shipment id but its date key, (day number of ship_date << 32) | id (see

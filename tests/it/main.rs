@@ -46,4 +46,5 @@ mod scale;
 mod screening;
 mod text_safety;
 mod ui;
+mod ui_columns;
 mod ui_invest;

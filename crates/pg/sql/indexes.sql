@@ -19,6 +19,7 @@ CREATE INDEX shipment_consignee ON shipment(consignee_id, ship_date, id);
 CREATE INDEX shipment_notify ON shipment(notify_id, ship_date, id);
 CREATE INDEX shipment_date ON shipment(ship_date, id);
 CREATE INDEX shipment_hs_date ON shipment(hs_code, ship_date, id);
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
 CREATE INDEX shipment_lading ON shipment(port_of_lading, ship_date, id);
 CREATE INDEX shipment_unlading ON shipment(port_of_unlading, ship_date, id);
 CREATE INDEX shipment_dest ON shipment(dest_country, ship_date, id);

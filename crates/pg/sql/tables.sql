@@ -137,6 +137,7 @@ CREATE TABLE shipment_hs (
     shipment_id BIGINT NOT NULL,
     seq         BIGINT NOT NULL,
     hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
     PRIMARY KEY (shipment_id, seq)
 );
 

@@ -98,12 +98,35 @@ fn v1_to_v2(conn: &Connection, _form: &Released) -> Result<()> {
     Ok(())
 }
 
-/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17), and the
-/// shipment column table and port codes (issue 15): new tables only, no existing row is touched.
+/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17), the
+/// shipment column table and port codes (issue 15), and each HS row's bill date with its index
+/// (issue 20: `hs:` matches any code of a bill). The HS table is rebuilt with the date copied
+/// from its shipment; no other existing row is touched.
 fn v2_to_v3(conn: &Connection, _form: &Released) -> Result<()> {
     conn.execute_batch(V3_TABLES)?;
+    conn.execute_batch(&format!(
+        "ALTER TABLE shipment_hs RENAME TO shipment_hs_v2;
+         {V3_SHIPMENT_HS}
+         INSERT INTO shipment_hs (shipment_id, seq, hs_code, ship_date)
+             SELECT h.shipment_id, h.seq, h.hs_code, s.ship_date
+             FROM shipment_hs_v2 h LEFT JOIN shipment s ON s.id = h.shipment_id
+             ORDER BY h.shipment_id, h.seq;
+         DROP TABLE shipment_hs_v2;"
+    ))?;
     Ok(())
 }
+
+/// The HS table of version 3, exactly as schema.sql has it.
+const V3_SHIPMENT_HS: &str = r#"
+CREATE TABLE shipment_hs (
+    shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
+    PRIMARY KEY (shipment_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
+"#;
 
 /// The tables version 3 adds, exactly as schema.sql has them.
 const V3_TABLES: &str = r#"
