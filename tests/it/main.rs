@@ -39,6 +39,7 @@ mod matching_quality;
 mod matching_screening;
 mod migrations;
 mod nav;
+mod patents_query;
 mod pg;
 mod pg_contract;
 mod record_view;

@@ -88,15 +88,16 @@ fn fresh_schema() -> Vec<(String, String, String, String)> {
     schema_of(&raw_ro(&p))
 }
 
-/// Every row of every table that holds data (the full-text index's shadow tables are derived
-/// and excluded), each table dumped in full and sorted: equal maps mean no user row was lost,
+/// Every row of every table that holds data (the full-text indexes' shadow tables and the
+/// patents' CET table are derived and excluded), each table dumped in full and sorted: equal maps mean no user row was lost,
 /// added or changed.
 pub(super) fn user_rows(path: &Path) -> BTreeMap<String, Vec<String>> {
     let conn = raw_ro(path);
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'
-             AND name NOT LIKE 'shipment_fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+             AND name NOT LIKE 'shipment_fts%' AND name NOT LIKE 'patent_fts%'
+             AND name <> 'patent_cet' AND name NOT LIKE 'sqlite_%' ORDER BY name",
         )
         .expect("tables")
         .query_map([], |r| r.get(0))

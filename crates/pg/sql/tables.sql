@@ -184,6 +184,18 @@ CREATE TABLE patent_cpc (
     PRIMARY KEY (patent_id, seq)
 );
 
+-- SQLite's patent_fts (full-text) has no table here: see indexes.sql.
+CREATE TABLE patent_cet (
+    area_code   TEXT NOT NULL,
+    patent_key  BIGINT NOT NULL,
+    PRIMARY KEY (area_code, patent_key)
+);
+
+CREATE TABLE assignee_pv_id (
+    pv_id       TEXT PRIMARY KEY,
+    assignee_id BIGINT NOT NULL REFERENCES assignee(id) ON DELETE CASCADE
+);
+
 CREATE TABLE cet_area (
     code        TEXT PRIMARY KEY,
     name        TEXT NOT NULL,

@@ -20,6 +20,8 @@ pub const PAGE_SIZE: usize = 50;
 pub const TYPEAHEAD_LIMIT: usize = 200;
 /// Shipment counts stop here ("of 100,000+").
 pub const SHIPMENT_COUNT_CAP: i64 = 100_000;
+/// The Patents pane counts up to this many matches, then shows `≥ N`.
+pub const PATENT_COUNT_CAP: i64 = 100_000;
 /// Screen rows around a list: tabs, breadcrumb, filter line, table header, status, help bar.
 pub const LIST_CHROME: u16 = 6;
 /// Screen rows around a detail view's body: tabs, breadcrumb, title, status, help bar.
