@@ -18,6 +18,7 @@ mod db_safety;
 mod decisions;
 mod demo;
 mod description_order;
+mod drift;
 mod e2e;
 mod hardening_io;
 mod hostile;

@@ -15,21 +15,25 @@ use tradescope_store::entities;
 use tradescope_store::error::Error;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
-/// report shows the near miss) or none.
+/// report shows the near miss) or none. A lapsed entry (in `lapsed`) is passed over for the
+/// best entry still in force, so a lapsed twin never hides a current match.
 fn best_hit(
     index: &NameIndex,
     name: &str,
     country: &Option<String>,
     dob: Option<String>,
+    lapsed: &HashMap<i64, String>,
 ) -> Option<Hit> {
     let opts = SearchOptions {
         threshold: 0.5,
-        limit: 1,
+        limit: if lapsed.is_empty() { 1 } else { 10 },
         schema: Schema::Unknown,
         country: country.clone(),
         dob,
     };
-    index.search(name, &opts).into_iter().next()
+    let hits = index.search(name, &opts);
+    let in_force = hits.iter().position(|h| !lapsed.contains_key(&h.id));
+    hits.into_iter().nth(in_force.unwrap_or(0))
 }
 
 pub(super) fn screen_file(
@@ -96,6 +100,15 @@ pub(super) fn screen_file(
     bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
     bar.rows_style();
     let covered = Covered::load(conn)?;
+    let lapsed =
+        tradescope_store::lapsed::current_lapsed(conn, &tradescope_store::lapsed::today())?;
+    // --include-lapsed: lapsed entries are matches like any other (the column still says so).
+    let no_match_if_lapsed = |id: i64| !args.include_lapsed && lapsed.contains_key(&id);
+    let pass_over = if args.include_lapsed {
+        HashMap::new()
+    } else {
+        lapsed.clone()
+    };
     let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
         .par_iter()
         .zip(dobs)
@@ -104,7 +117,10 @@ pub(super) fn screen_file(
             let h = if name.is_empty() {
                 (None, None)
             } else {
-                (best_hit(index, name, &country, dob), covered.flag(name))
+                (
+                    best_hit(index, name, &country, dob, &pass_over),
+                    covered.flag(name),
+                )
             };
             bar.inc(1);
             h
@@ -115,7 +131,10 @@ pub(super) fn screen_file(
     let total = rows.len();
     let matched = hits
         .iter()
-        .filter(|(h, _)| h.as_ref().is_some_and(|h| h.score >= args.threshold))
+        .filter(|(h, _)| {
+            h.as_ref()
+                .is_some_and(|h| h.score >= args.threshold && !no_match_if_lapsed(h.id))
+        })
         .count();
     let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
     audit::record(
@@ -150,6 +169,7 @@ pub(super) fn screen_file(
         "threshold",
         "matcher",
         "covered",
+        "lapsed",
     ] {
         header.push(h.to_string());
     }
@@ -168,7 +188,7 @@ pub(super) fn screen_file(
                         (e.list, e.name)
                     }
                 };
-                let is_match = h.score >= args.threshold;
+                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id);
                 rec.extend([
                     if is_match { "match" } else { "no match" }.to_string(),
                     format!("{:.3}", h.score),
@@ -192,6 +212,12 @@ pub(super) fn screen_file(
         rec.push(
             flag.as_ref()
                 .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
+                .unwrap_or_default(),
+        );
+        // The end date of a lapsed best hit (then "no match" unless --include-lapsed).
+        rec.push(
+            hit.as_ref()
+                .and_then(|h| lapsed.get(&h.id).cloned())
                 .unwrap_or_default(),
         );
         w.write_record(&rec)?;

@@ -135,6 +135,9 @@ pub struct Model {
     pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
+    /// Today (UTC, YYYY-MM-DD), read once at start: entries that ended before it are lapsed
+    /// and drawn dimmed.
+    pub today: String,
 }
 
 impl Model {
@@ -162,6 +165,7 @@ impl Model {
             case_name: DEFAULT_CASE.to_string(),
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),
+            today: tradescope_store::lapsed::today(),
             last_audited: None,
         }
     }

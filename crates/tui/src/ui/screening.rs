@@ -50,11 +50,17 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
         Constraint::Fill(if wide { 3 } else { 2 }),
         Constraint::Length(if wide { 24 } else { 7 }),
         Constraint::Fill(if wide { 4 } else { 3 }),
+        Constraint::Length(if wide { 17 } else { 10 }),
     ];
     let cols = column_widths(body.width, &widths);
-    let rows = s.hits.iter().map(|h| row(h, &cols, wide));
+    let rows = s.hits.iter().map(|h| row(h, &cols, wide, t));
     let table = Table::new(rows, widths)
-        .header(Row::new(vec!["Score", "SLS", "List", "Name", "Covered", "Why"]).style(t.header()))
+        .header(
+            Row::new(vec![
+                "Score", "SLS", "List", "Name", "Covered", "Why", "Until",
+            ])
+            .style(t.header()),
+        )
         .column_spacing(1)
         .row_highlight_style(t.selected());
     let r = m.route();
@@ -64,7 +70,7 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(h: &ListingHit, cols: &[usize], wide: bool) -> Row<'a> {
+fn row<'a>(h: &ListingHit, cols: &[usize], wide: bool, t: &Theme) -> Row<'a> {
     let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let name = if h.matched_name != h.name {
         format!("{} ← {}", h.matched_name, h.name)
@@ -76,12 +82,25 @@ fn row<'a>(h: &ListingHit, cols: &[usize], wide: bool) -> Row<'a> {
         Some(_) => "yes".into(),
         None => String::new(),
     };
-    Row::new(vec![
+    let until = match (&h.lapsed, &h.end_date) {
+        (Some(end), _) if wide => format!("lapsed {end}"),
+        // Narrow: the date alone, the dimmed row says lapsed.
+        (Some(end), _) => end.clone(),
+        (None, end) => end.clone().unwrap_or_default(),
+    };
+    let row = Row::new(vec![
         Cell::from(format!("{:.2}", h.score)),
         Cell::from(format!("{:.0}", h.sls_score)),
         Cell::from(cell(Some(&h.list), w(2))),
         Cell::from(cell(Some(&name), w(3))),
         Cell::from(cell(Some(&covered), w(4))),
         Cell::from(cell(Some(&h.explanation), w(5))),
-    ])
+        Cell::from(cell(Some(&until), w(6))),
+    ]);
+    // A lapsed entry is shown, dimmed with its end date, but is no match.
+    if h.lapsed.is_some() {
+        row.style(t.dim())
+    } else {
+        row
+    }
 }
