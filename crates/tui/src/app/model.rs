@@ -133,6 +133,8 @@ pub struct Model {
     pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
+    /// The decision being written on a screening hit (`d`), while its prompt is open.
+    pub prompt: Option<super::decide::DecisionPrompt>,
 }
 
 impl Model {
@@ -161,6 +163,7 @@ impl Model {
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),
             last_audited: None,
+            prompt: None,
         }
     }
 
