@@ -295,7 +295,16 @@ impl Worker {
                 let s = super::invest_run::screen(self.store.as_ref(), index, &query, threshold)?;
                 loaded(generation, Loaded::Screening(s))
             }
-            Command::Write(w) => Some(Action::Written(super::write::run(self.store.as_ref(), w))),
+            Command::Write(w) => {
+                // A decision's answer also reloads the screening that shows it.
+                let decision = matches!(w, Write::Decide { .. });
+                let r = super::write::run(self.store.as_ref(), w);
+                Some(if decision {
+                    Action::Decided(r)
+                } else {
+                    Action::Written(r)
+                })
+            }
         })
     }
 }

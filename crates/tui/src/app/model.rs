@@ -138,6 +138,8 @@ pub struct Model {
     /// Today (UTC, YYYY-MM-DD), read once at start: entries that ended before it are lapsed
     /// and drawn dimmed.
     pub today: String,
+    /// The decision being written on a screening hit (`d`), while its prompt is open.
+    pub prompt: Option<super::decide::DecisionPrompt>,
 }
 
 impl Model {
@@ -167,6 +169,7 @@ impl Model {
             export_dir: std::path::PathBuf::from("."),
             today: tradescope_store::lapsed::today(),
             last_audited: None,
+            prompt: None,
         }
     }
 

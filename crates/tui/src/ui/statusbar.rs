@@ -100,11 +100,23 @@ pub fn showing(m: &Model) -> String {
         Data::Screening(r) if r.query.trim().is_empty() => {
             format!("screening at threshold {:.2}", m.threshold)
         }
-        Data::Screening(r) => format!(
-            "{} hits at threshold {:.2} (+/- change it)",
-            r.hits.len(),
-            r.threshold
-        ),
+        Data::Screening(r) => {
+            let cleared = r
+                .hits
+                .iter()
+                .filter(|h| h.decision.as_ref().is_some_and(|d| d.clears()))
+                .count();
+            let cleared = if cleared > 0 {
+                format!(", {cleared} cleared (not counted)")
+            } else {
+                String::new()
+            };
+            format!(
+                "{} hits at threshold {:.2}{cleared} (+/- change it)",
+                r.hits.len(),
+                r.threshold
+            )
+        }
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
         Data::Failed(_) => "error".into(),
