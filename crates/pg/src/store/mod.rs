@@ -26,6 +26,7 @@ use tradescope_store::asof::AsOfStatus;
 use tradescope_store::audit::{NewRecord, Record, Verification};
 use tradescope_store::cases::CaseExport;
 use tradescope_store::covered::Covered;
+use tradescope_store::decisions::{Decision, NewDecision};
 use tradescope_store::error::{Error as StoreError, Result as StoreResult};
 use tradescope_store::intersect::{IntersectRow, SortKey as IntersectSort};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
@@ -203,7 +204,11 @@ impl Store for PgStore {
         Err(not_yet("The Patents pane"))
     }
 
-    fn count_patents(&self, _filter: &PatentFilter) -> StoreResult<i64> {
+    fn count_patents(
+        &self,
+        _filter: &PatentFilter,
+        _cap: i64,
+    ) -> StoreResult<std::result::Result<i64, i64>> {
         Err(not_yet("The Patents pane"))
     }
 
@@ -245,5 +250,9 @@ impl Store for PgStore {
 
     fn case_export(&self, _case: &str) -> StoreResult<Option<CaseExport>> {
         Err(not_yet("Cases"))
+    }
+
+    fn decide(&self, _d: &NewDecision<'_>) -> StoreResult<Decision> {
+        Err(not_yet("Recording a decision"))
     }
 }
