@@ -27,7 +27,11 @@ fn best_hit(
 ) -> Vec<Hit> {
     let opts = SearchOptions {
         threshold: 0.5,
-        limit: if pass_over.is_empty() { limit } else { limit.max(10) },
+        limit: if pass_over.is_empty() {
+            limit
+        } else {
+            limit.max(10)
+        },
         schema: Schema::Unknown,
         country: country.clone(),
         dob,
@@ -207,8 +211,7 @@ pub(super) fn screen_file(
                         (e.list, e.name)
                     }
                 };
-                let is_match =
-                    h.score >= args.threshold && !no_match_if_lapsed(h.id) && !clears(i);
+                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id) && !clears(i);
                 rec.extend([
                     if is_match { "match" } else { "no match" }.to_string(),
                     format!("{:.3}", h.score),

@@ -137,8 +137,11 @@ fn conditions(client: &mut Client, f: &ShipmentFilter) -> Result<Conditions> {
     if let Some(hs) = &f.hs_prefix {
         let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
         if !digits.is_empty() {
+            // Any HS code of the bill, not only the first (as on SQLite).
             let p = c.bind(format!("{digits}%"));
-            c.push(format!("s.hs_code LIKE {p}"));
+            c.push(format!(
+                "EXISTS (SELECT 1 FROM shipment_hs h WHERE h.shipment_id = s.id AND h.hs_code LIKE {p})"
+            ));
         }
     }
     if let Some(d) = &f.date_from {
