@@ -23,7 +23,7 @@ pub struct Prepared {
     pub variants: Vec<PVariant>,
     pub notes: Notes,
     /// Schema suggested by the name's form (legal form or generic words → company; "SURNAME,
-    /// Given" → person).
+    /// Given" → person; a vessel prefix, MV or M/T, → vessel).
     pub hint: Schema,
     /// A name written in Han, kana or Hangul: its characters, for comparing with another such
     /// name character by character.
@@ -39,6 +39,11 @@ impl Prepared {
             Schema::Company
         } else if parsed.notes.comma_order {
             Schema::Person
+        } else if parsed.variants.first().is_some_and(|v| {
+            // A vessel prefix opens the name (MV, M/T, T/B, N/M): a ship.
+            v.toks.len() >= 2 && matches!(v.toks[0].text.as_str(), "MV" | "MT" | "TB" | "NM")
+        }) {
+            Schema::Vessel
         } else {
             Schema::Unknown
         };
@@ -151,6 +156,9 @@ pub fn resolve(given: Schema, a: Schema, b: Schema) -> Schema {
     }
     if a == Schema::Person || b == Schema::Person {
         return Schema::Person;
+    }
+    if a == Schema::Vessel || b == Schema::Vessel {
+        return Schema::Vessel;
     }
     Schema::Unknown
 }
