@@ -18,7 +18,7 @@ use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
 pub const SEARCH_THRESHOLD: f64 = 0.6;
 
 /// One listing found by name, with the list details a user needs to judge it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ListingHit {
     pub id: i64,
     pub list: String,

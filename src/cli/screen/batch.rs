@@ -15,25 +15,32 @@ use tradescope_store::entities;
 use tradescope_store::error::Error;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
-/// report shows the near miss) or none. A lapsed entry (in `lapsed`) is passed over for the
-/// best entry still in force, so a lapsed twin never hides a current match.
+/// report shows the near miss) or none: up to `limit` hits, entries still in force first — a
+/// lapsed entry (in `pass_over`) ranks after them, so a lapsed twin never hides a current match.
 fn best_hit(
     index: &NameIndex,
     name: &str,
     country: &Option<String>,
     dob: Option<String>,
-    lapsed: &HashMap<i64, String>,
-) -> Option<Hit> {
+    limit: usize,
+    pass_over: &HashMap<i64, String>,
+) -> Vec<Hit> {
     let opts = SearchOptions {
         threshold: 0.5,
-        limit: if lapsed.is_empty() { 1 } else { 10 },
+        limit: if pass_over.is_empty() {
+            limit
+        } else {
+            limit.max(10)
+        },
         schema: Schema::Unknown,
         country: country.clone(),
         dob,
     };
-    let hits = index.search(name, &opts);
-    let in_force = hits.iter().position(|h| !lapsed.contains_key(&h.id));
-    hits.into_iter().nth(in_force.unwrap_or(0))
+    let (in_force, lapsed): (Vec<Hit>, Vec<Hit>) = index
+        .search(name, &opts)
+        .into_iter()
+        .partition(|h| !pass_over.contains_key(&h.id));
+    in_force.into_iter().chain(lapsed).collect()
 }
 
 pub(super) fn screen_file(
@@ -109,16 +116,22 @@ pub(super) fn screen_file(
     } else {
         lapsed.clone()
     };
-    let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
+    let book = tradescope_store::decisions::Book::load(conn)?;
+    let limit = if book.is_empty() {
+        1
+    } else {
+        decided::CANDIDATES
+    };
+    let candidates: Vec<(Vec<Hit>, Option<CoveredFlag>)> = rows
         .par_iter()
         .zip(dobs)
         .map(|(r, dob)| {
             let name = r.get(col).unwrap_or("").trim();
             let h = if name.is_empty() {
-                (None, None)
+                (Vec::new(), None)
             } else {
                 (
-                    best_hit(index, name, &country, dob, &pass_over),
+                    best_hit(index, name, &country, dob, limit, &pass_over),
                     covered.flag(name),
                 )
             };
@@ -127,16 +140,25 @@ pub(super) fn screen_file(
         })
         .collect();
     bar.finish();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r.get(col).unwrap_or("").trim())
+        .collect();
+    let (hits, decided) = decided::pick_all(conn, &book, &names, candidates, args.threshold)?;
+    let clears = |i: usize| decided[i].as_ref().is_some_and(|d| d.clears());
     // Recorded before any answer is written: an answer without its audit record is not given.
     let total = rows.len();
     let matched = hits
         .iter()
-        .filter(|(h, _)| {
+        .enumerate()
+        .filter(|(i, (h, _))| {
             h.as_ref()
                 .is_some_and(|h| h.score >= args.threshold && !no_match_if_lapsed(h.id))
+                && !clears(*i)
         })
         .count();
     let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
+    let n_cleared = (0..hits.len()).filter(|i| clears(*i)).count();
     audit::record(
         db,
         &NewRecord {
@@ -149,7 +171,7 @@ pub(super) fn screen_file(
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
-            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
+            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered, "cleared": n_cleared }),
             at: None,
         },
     )?;
@@ -170,11 +192,12 @@ pub(super) fn screen_file(
         "matcher",
         "covered",
         "lapsed",
+        "decision",
     ] {
         header.push(h.to_string());
     }
     w.write_record(&header)?;
-    for (r, (hit, flag)) in rows.iter().zip(&hits) {
+    for (i, (r, (hit, flag))) in rows.iter().zip(&hits).enumerate() {
         let mut rec: Vec<String> = (0..headers.len())
             .map(|i| r.get(i).unwrap_or("").to_string())
             .collect();
@@ -188,7 +211,7 @@ pub(super) fn screen_file(
                         (e.list, e.name)
                     }
                 };
-                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id);
+                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id) && !clears(i);
                 rec.extend([
                     if is_match { "match" } else { "no match" }.to_string(),
                     format!("{:.3}", h.score),
@@ -220,13 +243,24 @@ pub(super) fn screen_file(
                 .and_then(|h| lapsed.get(&h.id).cloned())
                 .unwrap_or_default(),
         );
+        rec.push(
+            decided[i]
+                .as_ref()
+                .map(|d| d.describe())
+                .unwrap_or_default(),
+        );
         w.write_record(&rec)?;
     }
     w.flush()?;
     errln!(
-        "screened {total} names against {} list names: {matched} at or above {:.2}",
+        "screened {total} names against {} list names: {matched} at or above {:.2}{}",
         index.len(),
-        args.threshold
+        args.threshold,
+        if n_cleared > 0 {
+            format!(" (and {n_cleared} cleared as false positives, not counted)")
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

@@ -7,6 +7,7 @@ use clap::Args;
 use rayon::prelude::*;
 
 mod batch;
+mod decided;
 mod eval;
 
 pub use eval::{run_eval, EvalArgs};
@@ -160,7 +161,7 @@ fn screen_one(
             threshold: Some(args.threshold),
             results: serde_json::json!(hits
                 .iter()
-                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
+                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score, "match": h.is_match}))
                 .collect::<Vec<_>>()),
             at: None,
         },
@@ -204,6 +205,21 @@ fn screen_one(
                 sanitize(&c.basis)
             );
         }
+        if let Some(d) = &h.decision {
+            outln!("        {}", sanitize(&d.describe()));
+        }
+    }
+    // Once decisions apply, say what counts: a cleared false positive is shown, not counted.
+    let cleared = hits
+        .iter()
+        .filter(|h| h.decision.as_ref().is_some_and(|d| d.clears()))
+        .count();
+    if hits.iter().any(|h| h.decision.is_some()) {
+        outln!(
+            "{} of {} hits count as matches; {cleared} cleared as false positives",
+            hits.iter().filter(|h| h.is_match).count(),
+            hits.len()
+        );
     }
     Ok(())
 }

@@ -36,7 +36,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     if m.screening {
         let hint = format!("type a name to screen (threshold {:.2})", m.threshold);
         let idle = format!("press / to screen a name (threshold {:.2})", m.threshold);
-        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint, &idle);
+        match &m.prompt {
+            Some(p) => super::screening::draw_prompt(p, f, line, t),
+            None => super::draw_filter_line(m, f, line, t, "Screen:", query, &hint, &idle),
+        }
         match &m.screen().data {
             Data::Screening(s) => super::screening::draw(m, s, f, body, t),
             _ => {
