@@ -487,3 +487,27 @@ CREATE TABLE shipment_port_code (
     code        TEXT NOT NULL,
     PRIMARY KEY (shipment_id, role)
 ) WITHOUT ROWID;
+
+-- How a list version's as-of date (`source.as_of`) was found (issue 15, v3): from the file's
+-- own metadata (DPL Last_Update, an OFAC download name), given with --as-of, or derived from
+-- the data (the newest start date: a lower bound) and then shown as derived.
+CREATE TABLE source_as_of (
+    source_id   INTEGER PRIMARY KEY REFERENCES source(id),
+    basis       TEXT NOT NULL,     -- "Last_Update column", "given (--as-of)", "newest start date", …
+    derived     INTEGER NOT NULL   -- 1: read off the data, not stated by the file or the user
+);
+
+-- Entries of a list version matched to an entry of the version it replaced (by the stable
+-- listing key, or by list + name + addresses when the publisher's ids changed) but published
+-- differently (issue 15, v3): the changed third of the added/removed/changed report.
+CREATE TABLE list_edit (
+    source_id    INTEGER NOT NULL REFERENCES source(id),
+    replaced_id  INTEGER NOT NULL REFERENCES source(id),
+    listing_key  TEXT NOT NULL,
+    entry_id     INTEGER NOT NULL, -- the entry in this version
+    old_entry_id INTEGER NOT NULL, -- the same listing in the replaced version
+    name         TEXT NOT NULL,
+    list_code    TEXT NOT NULL,
+    fields       TEXT NOT NULL     -- what changed, comma-separated: name, aliases, addresses, programs, dates, ids, notice
+);
+CREATE INDEX list_edit_source ON list_edit(source_id);

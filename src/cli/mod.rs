@@ -6,6 +6,7 @@
 pub mod output;
 mod audit;
 mod case;
+mod changes;
 mod commands;
 mod copy;
 mod csv_input;
@@ -127,6 +128,10 @@ pub enum Command {
     Stats {
         #[arg(long)]
         json: bool,
+        /// Every entry the current list versions added, removed or changed (with what changed)
+        /// against the versions they replaced
+        #[arg(long)]
+        changes: bool,
     },
     /// The audit log of searches, screenings and exports (hash-chained)
     Audit {

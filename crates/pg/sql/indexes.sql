@@ -48,3 +48,4 @@ CREATE UNIQUE INDEX watch_set_name ON watch_set(name);
 CREATE INDEX watch_party_set ON watch_party(set_id);
 CREATE INDEX link_review_target ON link_review(target, target_id);
 CREATE UNIQUE INDEX shipment_column_key ON shipment_column(layout, heading_key);
+CREATE INDEX list_edit_source ON list_edit(source_id);

@@ -372,3 +372,20 @@ CREATE TABLE shipment_port_code (
     code        TEXT NOT NULL,
     PRIMARY KEY (shipment_id, role)
 );
+
+CREATE TABLE source_as_of (
+    source_id   BIGINT PRIMARY KEY REFERENCES source(id),
+    basis       TEXT NOT NULL,
+    derived     BIGINT NOT NULL
+);
+
+CREATE TABLE list_edit (
+    source_id    BIGINT NOT NULL REFERENCES source(id),
+    replaced_id  BIGINT NOT NULL REFERENCES source(id),
+    listing_key  TEXT NOT NULL,
+    entry_id     BIGINT NOT NULL,
+    old_entry_id BIGINT NOT NULL,
+    name         TEXT NOT NULL,
+    list_code    TEXT NOT NULL,
+    fields       TEXT NOT NULL
+);

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod cases;
 pub mod cet;
+pub mod changes;
 pub mod covered;
 pub mod decisions;
 pub mod dump;

@@ -2,6 +2,7 @@
 //! across list versions, and as-of dates from the files' own metadata.
 
 mod lapsed;
+mod versions;
 
 use std::path::Path;
 use std::process::{Command, Output};
