@@ -547,3 +547,29 @@ fn searches_and_screenings_are_audited_once() {
     assert!(screen.matcher_version.is_some() && screen.threshold.is_some());
     assert!(screen.normalized_query.is_some());
 }
+
+/// Issue 20 item 7: every Huawei name among the typeahead's list entries and trade parties
+/// carries the flag (Huawei Italia, Sweden, … said nothing while Huawei France said "named").
+#[test]
+fn every_huawei_row_carries_the_covered_flag() {
+    let (mut m, mut w) = start(80, 24);
+    type_text(&mut m, &mut w, "huawei");
+    let Data::Entities(r, covered) = &m.screen().data else {
+        panic!("no results")
+    };
+    let mut checked = 0;
+    for (i, h) in r.hits.iter().enumerate().take(covered.len()) {
+        if &*h.record.badge == "ASSIGNEE" || !h.record.name.to_uppercase().contains("HUAWEI") {
+            continue;
+        }
+        assert_eq!(
+            covered[i].as_deref(),
+            Some("Huawei"),
+            "{} ({})",
+            h.record.name,
+            h.record.badge
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} Huawei rows");
+}
