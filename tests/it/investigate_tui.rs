@@ -573,3 +573,45 @@ fn every_huawei_row_carries_the_covered_flag() {
     }
     assert!(checked >= 5, "{checked} Huawei rows");
 }
+
+/// Issue 20 item 8: Enter on a screening hit opens the list entry with the hit's full score,
+/// SLS-style score and explanation above the entry's own fields (the Why column is cut).
+#[test]
+fn a_screening_hit_opens_with_its_score_and_explanation() {
+    let (mut m, mut w) = start(80, 24);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Hikvision");
+    let Data::Screening(s) = &m.screen().data else {
+        panic!("not screening")
+    };
+    let hit = s.hits[0].clone();
+    press(&mut m, &mut w, Action::Escape);
+    press(&mut m, &mut w, Action::Open);
+    let Data::Detail(d) = &m.screen().data else {
+        panic!("no detail: {:?}", m.screen().data)
+    };
+    let field = |label: &str| {
+        d.fields
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {label} in {:?}", d.fields))
+    };
+    assert_eq!(d.fields[0].0, "Screened name");
+    assert_eq!(field("Screened name"), "Hikvision");
+    assert_eq!(field("Score"), format!("{:.3}", hit.score));
+    assert_eq!(field("SLS-style score"), format!("{:.1}", hit.sls_score));
+    assert_eq!(field("Why"), hit.explanation);
+    assert!(
+        d.fields.len() > 6,
+        "the entry's own fields follow: {:?}",
+        d.fields
+    );
+    let s = crate::ui::screen(&m);
+    assert!(s.contains("SLS-style score"), "{s}");
+    insta::assert_snapshot!("screening_hit_detail", s);
+    // Back and forward keep the evidence (it belongs to the route).
+    press(&mut m, &mut w, Action::Back);
+    press(&mut m, &mut w, Action::Forward);
+    assert!(crate::ui::screen(&m).contains("SLS-style score"));
+}

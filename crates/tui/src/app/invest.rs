@@ -216,6 +216,30 @@ pub fn selected_value(m: &Model) -> Option<String> {
     m.selected_record().map(|(_, label)| label)
 }
 
+/// The screening hit as detail fields: everything the hit's row cuts short.
+pub fn hit_evidence(
+    query: &str,
+    h: &tradescope_store::search::ListingHit,
+) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("Screened name".to_string(), query.trim().to_string()),
+        ("Matched name".to_string(), h.matched_name.clone()),
+        ("Score".to_string(), format!("{:.3}", h.score)),
+        ("SLS-style score".to_string(), format!("{:.1}", h.sls_score)),
+        ("Why".to_string(), h.explanation.clone()),
+    ];
+    if let Some(c) = &h.covered {
+        f.push((
+            "Covered".to_string(),
+            format!("{} ({}): {}", c.group, c.relation, c.basis),
+        ));
+    }
+    if !h.also_in.is_empty() {
+        f.push(("Also in".to_string(), h.also_in.join(", ")));
+    }
+    f
+}
+
 pub fn copy(m: &mut Model) -> Vec<Command> {
     // The clipboard gets the text as the screen shows it: a listed name holding `ESC[201~`
     // and a line break would end a bracketed paste and run a command in the shell it is

@@ -299,7 +299,13 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     }
     match m.selected_record() {
         Some((record, label)) if !m.is_detail() => {
-            push(m, Route::detail(record, load::short(&label, 32)))
+            let mut route = Route::detail(record, load::short(&label, 32));
+            if let Data::Screening(s) = &m.screen().data {
+                if let Some(h) = s.hits.get(m.route().cursor) {
+                    route.evidence = invest::hit_evidence(&s.query, h);
+                }
+            }
+            push(m, route)
         }
         _ => Vec::new(),
     }
