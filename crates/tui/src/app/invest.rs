@@ -240,6 +240,30 @@ pub fn hit_evidence(
     f
 }
 
+/// Every column of an audit record, for its own screen (the log's row cuts them).
+pub fn audit_fields(r: &tradescope_store::audit::Record) -> Vec<(String, String)> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    vec![
+        ("Record".into(), format!("#{}", r.id)),
+        ("At".into(), r.at.clone()),
+        ("User".into(), r.user.clone()),
+        ("Action".into(), r.action.clone()),
+        ("Query".into(), opt(&r.query)),
+        ("Normalized query".into(), opt(&r.normalized_query)),
+        ("List versions".into(), r.list_versions.clone()),
+        ("Matcher".into(), opt(&r.matcher_version)),
+        (
+            "Threshold".into(),
+            r.threshold
+                .map(|t| format!("{t:.2}"))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        ("Results".into(), r.results.clone()),
+        ("Previous hash".into(), r.prev_hash.clone()),
+        ("Hash".into(), r.hash.clone()),
+    ]
+}
+
 pub fn copy(m: &mut Model) -> Vec<Command> {
     // The clipboard gets the text as the screen shows it: a listed name holding `ESC[201~`
     // and a line break would end a bracketed paste and run a command in the shell it is
@@ -248,9 +272,10 @@ pub fn copy(m: &mut Model) -> Vec<Command> {
         selected_value(m).map(|s| tradescope_core::text::sanitize_for_clipboard(&s).into_owned());
     match value.filter(|s| !s.trim().is_empty()) {
         Some(text) => {
+            // Short enough that the whole sentence fits an 80-column status line.
             m.message = Some(format!(
                 "sent “{}” to the terminal's clipboard (OSC 52)",
-                load::short(&text, 40)
+                load::short(&text, 24)
             ));
             m.clipboard = Some(text);
         }
