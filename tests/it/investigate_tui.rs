@@ -615,3 +615,20 @@ fn a_screening_hit_opens_with_its_score_and_explanation() {
     press(&mut m, &mut w, Action::Forward);
     assert!(crate::ui::screen(&m).contains("SLS-style score"));
 }
+
+/// Issue 20 item 9: `h` collapses in the trail (it left the trail) and goes back from the
+/// detail view (it did nothing there).
+#[test]
+fn h_collapses_in_the_trail_and_goes_back_from_the_detail() {
+    let h = KeyEvent::new(KeyCode::Char('h'), KeyModifiers::NONE);
+    let (mut m, mut w) = crate::ui::hikvision_detail(80, 24);
+    assert!(m.is_detail());
+    assert_eq!(keymap::lookup(&m, h), Some(Action::Back));
+    press(&mut m, &mut w, Action::Trail);
+    assert!(
+        matches!(m.route().view, View::Trail { .. }),
+        "{:?}",
+        m.route().view
+    );
+    assert_eq!(keymap::lookup(&m, h), Some(Action::Left));
+}
