@@ -438,3 +438,20 @@ fn shipments_hs_matches_any_code_of_a_bill() {
     assert!(!later.is_empty());
     assert!(later.iter().all(|id| got.contains(id)));
 }
+
+/// Issue 20 item 7: `covered check` uses the one rule: a Huawei affiliate is covered as an
+/// affiliate (it said "not covered"), the maker itself is named.
+#[test]
+fn covered_check_flags_affiliates_as_affiliates() {
+    let db = copy();
+    let check = |name: &str| db.json(&["covered", "check", name, "--json"]);
+    let italia = check("Huawei Technologies Italia S.r.l.");
+    assert_eq!(italia[0]["flag"]["group"], "Huawei", "{italia}");
+    assert_eq!(italia[0]["flag"]["relation"], "affiliate", "{italia}");
+    let france = check("Huawei France");
+    assert_eq!(france[0]["flag"]["relation"], "affiliate", "{france}");
+    let maker = check("Huawei Technologies Co., Ltd.");
+    assert_eq!(maker[0]["flag"]["relation"], "named", "{maker}");
+    let text = db.ok(&["covered", "check", "Acme Widgets Ltd"]);
+    assert!(text.contains("is not a covered equipment maker"), "{text}");
+}

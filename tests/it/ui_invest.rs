@@ -203,3 +203,36 @@ fn screening_decision_prompt_and_marker() {
     assert!(s.contains("1 cleared (not counted)"), "{s}");
     insta::assert_snapshot!("decision_marker", s);
 }
+
+/// Issue 20 item 8: Enter on an audit row opens the whole record (every column, the results
+/// and both hashes uncut); Backspace returns to the log on the same row. No snapshot: the
+/// record holds the time, the user and hashes.
+#[test]
+fn enter_in_the_audit_pane_opens_the_whole_record() {
+    let (mut m, mut w) = intersection(120, 40, 0);
+    press(&mut m, &mut w, Action::AuditLog);
+    let enter = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert_eq!(
+        tradescope::app::keymap::lookup(&m, enter),
+        Some(Action::Open)
+    );
+    let Data::Audit(a) = &m.screen().data else {
+        panic!("no audit log")
+    };
+    let record = a.rows[0].clone();
+    press(&mut m, &mut w, Action::Open);
+    let s = screen(&m);
+    assert!(s.contains(&format!("Record #{}", record.id)), "{s}");
+    assert!(s.contains(&record.hash), "the whole hash: {s}");
+    assert!(
+        s.contains("Previous hash") && s.contains("List versions"),
+        "{s}"
+    );
+    press(&mut m, &mut w, Action::Back);
+    let s = screen(&m);
+    assert!(!s.contains("Previous hash"), "{s}");
+    assert_eq!(m.route().cursor, 0);
+}

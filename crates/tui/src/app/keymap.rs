@@ -142,6 +142,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
     b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
     b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
+    b(Detail, &[ch('h')], Action::Back, "back", None),
     // Intersection.
     b(Intersect, &[key(Right)], Action::Right, "next column", Some("column")),
     b(Intersect, &[key(Left)], Action::Left, "previous column", None),
@@ -149,7 +150,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Intersect, &[ch('o')], Action::SortNext, "sort: shipments, patents, areas, listed, dates, name", Some("sort")),
     // Trail.
     b(Trail, &[key(Right)], Action::Right, "expand (again: to the first line below)", Some("expand")),
-    b(Trail, &[key(Left)], Action::Left, "collapse (again: to the parent)", Some("collapse")),
+    b(Trail, &[key(Left), ch('h')], Action::Left, "collapse (again: to the parent)", Some("collapse")),
     b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
     b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
     // Entities pane.

@@ -229,10 +229,12 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
             let count = old_count(m);
             set_view(m, generation, Data::Patents { page, count });
         }
-        Loaded::Detail(d) => {
+        Loaded::Detail(mut d) => {
             if generation == m.expect.view {
                 let crumb = short(&d.crumb, 32);
                 m.screen_mut().route.crumb = crumb;
+                let evidence = m.route().evidence.clone();
+                d.fields.splice(0..0, evidence);
             }
             set_view(m, generation, Data::Detail(d));
         }

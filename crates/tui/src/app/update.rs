@@ -299,6 +299,26 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     if let Some(cmds) = invest::open_cell(m) {
         return cmds;
     }
+    if let Data::Audit(a) = &m.screen().data {
+        // The whole record, on its own screen (Backspace returns to the log at the same row).
+        let Some(r) = a.rows.get(m.route().cursor) else {
+            return Vec::new();
+        };
+        if !m.route().evidence.is_empty() {
+            return Vec::new();
+        }
+        let mut route = Route::audit();
+        route.crumb = format!("Record #{}", r.id);
+        route.evidence = invest::audit_fields(r);
+        let screen = super::model::Screen {
+            route,
+            data: Data::Audit(a.clone()),
+            loading: false,
+        };
+        m.mode = Mode::Normal;
+        m.history.push(screen);
+        return Vec::new();
+    }
     if let Data::Detail(d) = &m.screen().data {
         let Some(link) = d.links.get(m.route().cursor) else {
             return Vec::new();
@@ -308,7 +328,13 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     }
     match m.selected_record() {
         Some((record, label)) if !m.is_detail() => {
-            push(m, Route::detail(record, load::short(&label, 32)))
+            let mut route = Route::detail(record, load::short(&label, 32));
+            if let Data::Screening(s) = &m.screen().data {
+                if let Some(h) = s.hits.get(m.route().cursor) {
+                    route.evidence = invest::hit_evidence(&s.query, h);
+                }
+            }
+            push(m, route)
         }
         _ => Vec::new(),
     }
@@ -397,6 +423,13 @@ pub(super) fn next<K: Copy + PartialEq>(all: &[K], k: K) -> K {
 }
 
 fn scroll_fields(m: &mut Model, n: i32) {
+    if matches!(m.screen().data, Data::Audit(_)) && !m.route().evidence.is_empty() {
+        let total = detail_text::field_lines(&m.route().evidence, m.width).len();
+        let max = total.saturating_sub(m.detail_body() as usize);
+        let r = &mut m.screen_mut().route;
+        r.field_scroll = (r.field_scroll as i64 + n as i64).clamp(0, max as i64) as usize;
+        return;
+    }
     let Data::Detail(d) = &m.screen().data else {
         return;
     };
