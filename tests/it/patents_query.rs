@@ -36,16 +36,6 @@ fn text(q: &str) -> PatentFilter {
     }
 }
 
-fn cli(db: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tradescope"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tradescope")
-}
-
 #[test]
 fn words_prefixes_and_folded_diacritics_come_newest_first() {
     let mut t = new_db();
