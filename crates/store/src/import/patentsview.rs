@@ -127,6 +127,14 @@ pub fn import(
             skipped.unnamed
         ));
     }
+    if w.merged_ids > 0 {
+        warnings.push(format!(
+            "{} PatentsView assignee id(s) name an organisation already known under another id \
+             (legacy org_… and current ids; same name and type): kept as one assignee each, \
+             every id recorded",
+            w.merged_ids
+        ));
+    }
     if w.stubs > 0 {
         warnings.push(format!(
             "{} patent(s) named by assignee or CPC rows are not in any g_patent file given; they \
