@@ -100,6 +100,8 @@ pub fn import(
     let mut withdrawn: HashSet<String> = HashSet::new();
     let mut skipped = Skipped::default();
     for (table, input) in plan {
+        // A bar per file: its bytes, rows and rows per second.
+        progress.stage(&input.file_name(), input.len().ok());
         let mut records = reader(input, progress)?;
         let h = header(input, &mut records)?;
         let mut file = File {
@@ -107,6 +109,7 @@ pub fn import(
             h: &h,
             records,
             line: 0,
+            progress,
         };
         rows += match table {
             Table::Assignee => assignees(&mut file, &mut w, &mut skipped)?,
@@ -142,6 +145,7 @@ pub fn import(
             w.stubs
         ));
     }
+    progress.stage("indexing patents (full text, CET areas)", None);
     w.finish()?;
     Ok(rows)
 }
@@ -152,6 +156,7 @@ struct File<'a, 'r> {
     h: &'a Header,
     records: Records<'r>,
     line: u64,
+    progress: &'a dyn Progress,
 }
 
 impl File<'_, '_> {
@@ -163,6 +168,9 @@ impl File<'_, '_> {
                 continue;
             }
             self.records.check_row(self.h)?;
+            if self.line % 16_384 == 0 {
+                self.progress.rows(self.line);
+            }
             return Ok(true);
         }
         Ok(false)
