@@ -79,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Intersect(args) => super::invest::run_intersect(db, args),
         Command::Trail(args) => super::invest::run_trail(db, args),
         Command::Shipments(args) => super::invest::run_shipments(db, args),
+        Command::Patents(args) => super::patents::run(db, args),
         Command::Patterns { action } => {
             super::reference::run_table(db, super::reference::Table::Patterns, action)
         }

@@ -12,6 +12,7 @@ mod copy;
 mod csv_input;
 mod decide;
 mod invest;
+mod patents;
 pub mod progress;
 mod reference;
 mod screen;
@@ -144,6 +145,8 @@ pub enum Command {
     Trail(invest::TrailArgs),
     /// Shipments, filtered (an entity's, listed at ship date or not, carrying listed makers' products)
     Shipments(invest::ShipmentsArgs),
+    /// Patents, newest first: words, a number, a CET area, an assignee's or an entity's
+    Patents(patents::PatentsArgs),
     /// Brand and model-number patterns used to find listed makers' products in descriptions
     Patterns {
         #[command(subcommand)]

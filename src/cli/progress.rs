@@ -10,6 +10,8 @@ use tradescope_core::progress::Progress;
 pub struct Bar {
     bar: ProgressBar,
     label: Mutex<String>,
+    /// When the current stage began (for its rows per second).
+    started: Mutex<std::time::Instant>,
 }
 
 impl Bar {
@@ -19,6 +21,7 @@ impl Bar {
         Bar {
             bar,
             label: Mutex::new(label.to_string()),
+            started: Mutex::new(std::time::Instant::now()),
         }
     }
 
@@ -36,12 +39,16 @@ impl Progress for Bar {
             format!("{label}: {name}")
         };
         self.bar.reset();
+        self.bar.set_message("");
+        if let Ok(mut s) = self.started.lock() {
+            *s = std::time::Instant::now();
+        }
         match total {
             Some(t) => {
                 self.bar.set_length(t);
                 self.bar.set_style(
                     ProgressStyle::with_template(
-                        "{prefix:.bold} [{bar:30}] {percent:>3}% {binary_bytes}/{binary_total_bytes} eta {eta}",
+                        "{prefix:.bold} [{bar:30}] {percent:>3}% {binary_bytes}/{binary_total_bytes} {msg} eta {eta}",
                     )
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
@@ -60,6 +67,20 @@ impl Progress for Bar {
 
     fn inc(&self, n: u64) {
         self.bar.inc(n);
+    }
+
+    fn rows(&self, rows: u64) {
+        let secs = self
+            .started
+            .lock()
+            .map(|s| s.elapsed().as_secs_f64())
+            .unwrap_or(0.0);
+        let rate = rows as f64 / secs.max(1e-3);
+        self.bar.set_message(format!(
+            "{} rows, {} rows/s",
+            super::output::thousands(rows as i64),
+            super::output::thousands(rate as i64)
+        ));
     }
 }
 

@@ -152,3 +152,173 @@ fn cet_areas_come_from_the_derived_table_and_follow_cet_import() {
     assert_eq!(numbers(&t.conn, &video), vec!["US11232686B2"]);
     assert_eq!(count(&t.conn, "SELECT count(*) FROM patent_cet"), 1);
 }
+
+/// Issue 15 item 6: Huawei Technologies under its legacy `org_…` id and under a UUID (in
+/// capitals) is one assignee with all seven patents, both ids kept; two people named Wei
+/// Zhang under two ids stay two.
+#[test]
+fn one_organisation_under_legacy_and_current_ids_is_one_assignee() {
+    let mut t = new_db();
+    import(
+        &mut t.conn,
+        Format::Patentsview,
+        &g_set("huawei_ids/legacy"),
+    )
+    .expect("legacy");
+    let r = import(
+        &mut t.conn,
+        Format::Patentsview,
+        &g_set("huawei_ids/current"),
+    )
+    .expect("current");
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("1 PatentsView assignee id(s) name an organisation")),
+        "{:?}",
+        r.warnings
+    );
+    let huawei: i64 = t
+        .conn
+        .query_row(
+            "SELECT id FROM assignee WHERE pv_id = 'org_OphuBrUyASm8ZMSfynyF'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT assignee_id FROM assignee_pv_id WHERE pv_id = '5e3c1a0b-8f2d-4c6e-9a7b-2d1f0e9c8b7a'"
+        ),
+        huawei,
+        "the UUID is kept and finds the same assignee"
+    );
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM assignee WHERE norm LIKE '%huawei%'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &t.conn,
+            &format!("SELECT n_patents FROM assignee WHERE id = {huawei}")
+        ),
+        7
+    );
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM assignee WHERE name = 'Wei Zhang'"
+        ),
+        2,
+        "individuals are not merged by name"
+    );
+    let f = PatentFilter {
+        assignee_id: Some(huawei),
+        ..Default::default()
+    };
+    assert_eq!(numbers(&t.conn, &f).len(), 7);
+    // Importing the current set again changes nothing.
+    let again = import(
+        &mut t.conn,
+        Format::Patentsview,
+        &g_set("huawei_ids/current"),
+    )
+    .unwrap();
+    assert!(again.already_imported);
+}
+
+/// Issue 16 item 5: an assignee's patents count the same in the pane's query, `show`, the
+/// intersection's assignee list and `patents --assignee`; withdrawn patents are skipped and
+/// counted.
+#[test]
+fn an_assignees_patent_count_is_the_same_everywhere() {
+    let mut t = new_db();
+    import(
+        &mut t.conn,
+        Format::Patentsview,
+        &g_set("huawei_ids/legacy"),
+    )
+    .unwrap();
+    import(
+        &mut t.conn,
+        Format::Patentsview,
+        &g_set("huawei_ids/current"),
+    )
+    .unwrap();
+    let mut set = g_set("");
+    set.push(fixture("g_cpc_current.tsv"));
+    let r = import(&mut t.conn, Format::Patentsview, &set).unwrap();
+    assert!(
+        r.warnings.iter().any(|w| w.contains("1 withdrawn")),
+        "{:?}",
+        r.warnings
+    );
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM patent WHERE number_key = 'US99999999'"
+        ),
+        0
+    );
+    let huawei: i64 = t
+        .conn
+        .query_row(
+            "SELECT id FROM assignee WHERE pv_id = 'org_OphuBrUyASm8ZMSfynyF'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let f = PatentFilter {
+        assignee_id: Some(huawei),
+        ..Default::default()
+    };
+    let pane = patents::count(&t.conn, &f, 100_000).unwrap();
+    let view = patents::count_all(&t.conn, &f).unwrap();
+    let stored = count(
+        &t.conn,
+        &format!("SELECT n_patents FROM assignee WHERE id = {huawei}"),
+    );
+    assert_eq!(pane, Ok(7));
+    assert_eq!(view, 7);
+    assert_eq!(stored, 7);
+    let common::TestDb { dir, conn } = t;
+    drop(conn);
+    let db = dir.path().join("t.db");
+    let show = cli(&db, &["show", "assignee", &huawei.to_string(), "--json"]);
+    assert!(
+        show.status.success(),
+        "{}",
+        String::from_utf8_lossy(&show.stderr)
+    );
+    let shown = String::from_utf8_lossy(&show.stdout);
+    assert!(shown.contains("\"n_patents\": 7"), "{shown}");
+    let out = cli(
+        &db,
+        &["patents", "--assignee", "huawei technologies", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0]["number"], "US11800004B2", "newest first");
+    for key in ["id", "number", "date", "title", "assignees", "cpc", "cet"] {
+        assert!(rows[0].get(key).is_some(), "{key} in {}", rows[0]);
+    }
+    let dates: Vec<&str> = rows.iter().map(|r| r["date"].as_str().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    // The words query through the command line, the same rows as the store query.
+    let out = cli(&db, &["patents", "liveness", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["cpc"][0], "G06V40/16");
+}

@@ -8,6 +8,7 @@ pub mod gen;
 mod import;
 pub mod lists;
 pub mod machine;
+pub mod patents;
 mod queries;
 pub mod report;
 pub mod search;

@@ -29,11 +29,23 @@ enum Command {
     /// Fill the database with synthetic trade data at scale (parties, shipments, links), marked synthetic
     Gen {
         /// Number of shipments to generate
-        #[arg(long, value_name = "N")]
-        shipments: u64,
+        #[arg(long, value_name = "N", required_unless_present = "patents")]
+        shipments: Option<u64>,
         /// Number of trade parties to generate
-        #[arg(long, value_name = "M")]
-        parties: u64,
+        #[arg(long, value_name = "M", required_unless_present = "patents")]
+        parties: Option<u64>,
+        /// Instead: write N synthetic patents as PatentsView bulk tables (g_patent,
+        /// g_assignee_disambiguated, g_cpc_current) into --out, for `import patentsview --synthetic`
+        #[arg(long, value_name = "N", conflicts_with_all = ["shipments", "parties"])]
+        patents: Option<u64>,
+        /// With --patents: the directory to write the tables to
+        #[arg(
+            long,
+            value_name = "DIR",
+            requires = "patents",
+            default_value = "patentsview-synthetic"
+        )]
+        out: PathBuf,
         /// Random seed: the same seed and sizes give the same data
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -100,6 +112,10 @@ enum Command {
             requires = "list_update_only"
         )]
         list_parties: u64,
+        /// Only the patents figures (issue 16): N synthetic patents as PatentsView tables,
+        /// imported, then the Patents queries against the naive ones, in the benchmark directory
+        #[arg(long, value_name = "N")]
+        patents: Option<u64>,
         /// With --list-update-only: skip the naive baseline (for profiling)
         #[arg(long, requires = "list_update_only")]
         no_baseline: bool,
@@ -126,7 +142,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             list_format,
             list_parties,
             no_baseline,
+            patents,
         } => {
+            if let Some(n) = patents {
+                return cmd::bench::cmd_patents(n);
+            }
             if let Some(n) = list_update_only {
                 let baseline = !no_baseline && n <= 100_000;
                 return cmd::bench::cmd_list_update_only(n, list_format, list_parties, baseline);
@@ -147,18 +167,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cmd::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, what)
         }
         Command::Gen {
+            patents: Some(n),
+            out,
+            seed,
+            json: as_json,
+            ..
+        } => cmd::gen::cmd_gen_patents(&out, n, seed, as_json),
+        Command::Gen {
             shipments,
             parties,
             seed,
             no_link,
             link_busiest,
             json: as_json,
+            ..
         } => {
             let scope = match (no_link, link_busiest) {
                 (true, _) => LinkScope::None,
                 (false, Some(n)) => LinkScope::Busiest(n),
                 (false, None) => LinkScope::All,
             };
+            let (shipments, parties) = (shipments.unwrap_or(0), parties.unwrap_or(0));
             cmd::gen::cmd_gen(&db_path, shipments, parties, seed, scope, as_json)
         }
     }

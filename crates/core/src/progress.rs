@@ -7,6 +7,8 @@ pub trait Progress: Sync {
     fn stage(&self, name: &str, total: Option<u64>);
     /// `n` more units of the current stage are done.
     fn inc(&self, n: u64);
+    /// Rows read so far in the current stage (when its units are bytes): shown with a rate.
+    fn rows(&self, _rows: u64) {}
 }
 
 /// Progress that goes nowhere.

@@ -145,3 +145,14 @@ pub fn cmd_list_update_only(
     output::lines(&report::notes(std::slice::from_ref(&f)));
     Ok(())
 }
+
+/// `bench --patents N`: the patents figures alone, in the benchmark directory.
+pub fn cmd_patents(n: u64) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let rows = tradescope_bench::patents::run(&dir, n)?;
+    output::lines(&tradescope_bench::patents::table(&rows).join("\n"));
+    Ok(())
+}

@@ -63,3 +63,31 @@ pub fn cmd_gen(
     }
     Ok(())
 }
+
+/// `gen --patents N --out DIR`: the PatentsView tables, timed.
+pub fn cmd_gen_patents(dir: &Path, n: u64, seed: u64, as_json: bool) -> anyhow::Result<()> {
+    let t = std::time::Instant::now();
+    let files = gen::patents::write(dir, n, seed)?;
+    if as_json {
+        return json(&files);
+    }
+    outln!(
+        "wrote {} synthetic patents, {} assignee rows ({} organisations), {} CPC rows to {} in {:.1} s",
+        thousands(files.patents as i64),
+        thousands(files.assignee_rows as i64),
+        thousands(files.organisations as i64),
+        thousands(files.cpc_rows as i64),
+        dir.display(),
+        t.elapsed().as_secs_f64()
+    );
+    outln!(
+        "import them with: tradescope import patentsview --synthetic {}",
+        files
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(())
+}

@@ -8,6 +8,7 @@
 pub mod describe;
 pub mod lists;
 pub mod names;
+pub mod patents;
 mod run;
 mod shipments;
 pub mod vocab;

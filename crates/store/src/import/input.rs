@@ -155,6 +155,7 @@ fn is_fifo(_: &std::fs::Metadata) -> bool {
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// A raw stream (a file, a pipe) made the text the record reader reads, in one pass:
+/// unzipped when it is a .zip (its one member, as PatentsView ships each table),
 /// gunzipped when it starts with the gzip magic bytes (a corrupt or truncated stream is
 /// reported as such, see `GzCorrupt`); a UTF-8 byte-order mark dropped (before it glues
 /// itself to the first field and hides a quote: `\u{feff}"Name"`); and refused, saying what
@@ -172,6 +173,8 @@ pub fn text_stream<'p>(
         Box::new(std::io::Cursor::new(magic[..n].to_vec()).chain(raw));
     let mut text: Box<dyn Read + Send + 'p> = if n == 2 && magic == [0x1f, 0x8b] {
         Box::new(GzErrors::new(raw))
+    } else if n == 2 && magic == *b"PK" {
+        super::zip::first_member(name, raw)?
     } else {
         raw
     };

@@ -26,6 +26,7 @@ pub mod records;
 mod report;
 pub mod shipments;
 pub mod trade;
+mod zip;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 

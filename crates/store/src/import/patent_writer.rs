@@ -86,6 +86,14 @@ pub fn doc_type_of_kind(kind: &str) -> Option<&'static str> {
     }
 }
 
+/// The kind of organisation a PatentsView assignee type code stands for (its last digit: a
+/// leading 1 marks part interest), or None for individuals, "unassigned" and unknown codes:
+/// two people of one name are not one person.
+fn organisation_type(code: &str) -> Option<char> {
+    let last = code.trim().chars().last()?;
+    matches!(last, '2' | '3' | '6' | '7' | '8' | '9').then_some(last)
+}
+
 /// A CPC or IPC symbol as stored: spaces removed, upper case ("H04N 7/18" → "H04N7/18").
 pub fn normalize_cpc(s: &str) -> Option<String> {
     let c: String = s
@@ -129,6 +137,8 @@ pub struct PatentWriter<'c> {
     changed: Vec<u64>,
     /// Patents created only from a number (an assignment or CPC row without its patent row).
     pub stubs: u64,
+    /// PatentsView ids found to name an organisation already known under another id.
+    pub merged_ids: u64,
 }
 
 impl<'c> PatentWriter<'c> {
@@ -179,6 +189,7 @@ impl<'c> PatentWriter<'c> {
             })?,
             changed: Vec::new(),
             stubs: 0,
+            merged_ids: 0,
         })
     }
 
@@ -255,8 +266,11 @@ impl<'c> PatentWriter<'c> {
         }
     }
 
-    /// A PatentsView assignee by its `assignee_id`. An assignee first known only by name (from
-    /// a patent record) with the same normalized name takes on the PatentsView id.
+    /// A PatentsView assignee by its `assignee_id`. An organisation already known under
+    /// another PatentsView id — the legacy `org_…` ids and the current UUIDs name the same
+    /// companies — with the same normalized name and type is the same assignee: the new id is
+    /// kept in `assignee_pv_id` and finds it (issue 15 item 6). An assignee first known only
+    /// by name (from a patent record) with the same normalized name takes on the id.
     pub fn assignee_pv(
         &mut self,
         pv_id: &str,
@@ -268,31 +282,73 @@ impl<'c> PatentWriter<'c> {
             return Ok(id);
         }
         let norm = matching::normalize_key(name);
-        let existing: Option<i64> = self
+        let known: Option<i64> = self
             .conn
             .prepare_cached(
                 "SELECT id FROM assignee WHERE pv_id = ?1
-                 UNION ALL SELECT id FROM (SELECT id FROM assignee WHERE norm = ?2 AND pv_id IS NULL
-                   ORDER BY id LIMIT 1)
-                 LIMIT 1",
+                 UNION ALL SELECT assignee_id FROM assignee_pv_id WHERE pv_id = ?1 LIMIT 1",
             )?
-            .query_row(params![pv_id, norm], |r| r.get(0))
+            .query_row([pv_id], |r| r.get(0))
             .optional()?;
-        let id = match existing {
-            Some(id) => {
+        let id = match known {
+            Some(id) => id,
+            None => self.new_pv_id(pv_id, name, &norm, assignee_type, line)?,
+        };
+        self.by_pv.insert(pv_id.to_string(), id);
+        self.by_norm.entry(norm).or_insert(id);
+        Ok(id)
+    }
+
+    /// A PatentsView id not seen before: the organisation under another id, a name-only
+    /// assignee taking it on, or a new assignee.
+    fn new_pv_id(
+        &mut self,
+        pv_id: &str,
+        name: &str,
+        norm: &str,
+        assignee_type: Option<&str>,
+        line: u64,
+    ) -> Result<i64> {
+        let organisation = assignee_type.and_then(organisation_type);
+        let same: Option<(i64, Option<String>)> = match (organisation, norm.is_empty()) {
+            (Some(t), false) => self
+                .conn
+                .prepare_cached(
+                    "SELECT id, pv_id FROM assignee WHERE norm = ?1 AND (pv_id IS NULL OR
+                       substr(assignee_type, -1) = ?2) ORDER BY pv_id IS NULL, id LIMIT 1",
+                )?
+                .query_row(params![norm, t.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+            _ => self
+                .conn
+                .prepare_cached(
+                    "SELECT id, NULL FROM assignee WHERE norm = ?1 AND pv_id IS NULL
+                     ORDER BY id LIMIT 1",
+                )?
+                .query_row([norm], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+        };
+        match same {
+            Some((id, Some(_))) => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO assignee_pv_id (pv_id, assignee_id) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![pv_id, id])?;
+                self.merged_ids += 1;
+                Ok(id)
+            }
+            Some((id, None)) => {
                 self.conn
                     .prepare_cached(
                         "UPDATE assignee SET pv_id = ?2, name = ?3, norm = ?4,
                            assignee_type = COALESCE(?5, assignee_type) WHERE id = ?1",
                     )?
                     .execute(params![id, pv_id, name, norm, assignee_type])?;
-                id
+                Ok(id)
             }
-            None => self.insert_assignee(Some(pv_id), name, &norm, assignee_type, line)?,
-        };
-        self.by_pv.insert(pv_id.to_string(), id);
-        self.by_norm.entry(norm).or_insert(id);
-        Ok(id)
+            None => self.insert_assignee(Some(pv_id), name, norm, assignee_type, line),
+        }
     }
 
     /// An assignee by name: an existing one with the same normalized name (PatentsView's

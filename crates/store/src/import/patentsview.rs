@@ -100,6 +100,8 @@ pub fn import(
     let mut withdrawn: HashSet<String> = HashSet::new();
     let mut skipped = Skipped::default();
     for (table, input) in plan {
+        // A bar per file: its bytes, rows and rows per second.
+        progress.stage(&input.file_name(), input.len().ok());
         let mut records = reader(input, progress)?;
         let h = header(input, &mut records)?;
         let mut file = File {
@@ -107,6 +109,7 @@ pub fn import(
             h: &h,
             records,
             line: 0,
+            progress,
         };
         rows += match table {
             Table::Assignee => assignees(&mut file, &mut w, &mut skipped)?,
@@ -127,6 +130,14 @@ pub fn import(
             skipped.unnamed
         ));
     }
+    if w.merged_ids > 0 {
+        warnings.push(format!(
+            "{} PatentsView assignee id(s) name an organisation already known under another id \
+             (legacy org_… and current ids; same name and type): kept as one assignee each, \
+             every id recorded",
+            w.merged_ids
+        ));
+    }
     if w.stubs > 0 {
         warnings.push(format!(
             "{} patent(s) named by assignee or CPC rows are not in any g_patent file given; they \
@@ -134,6 +145,7 @@ pub fn import(
             w.stubs
         ));
     }
+    progress.stage("indexing patents (full text, CET areas)", None);
     w.finish()?;
     Ok(rows)
 }
@@ -144,6 +156,7 @@ struct File<'a, 'r> {
     h: &'a Header,
     records: Records<'r>,
     line: u64,
+    progress: &'a dyn Progress,
 }
 
 impl File<'_, '_> {
@@ -155,6 +168,9 @@ impl File<'_, '_> {
                 continue;
             }
             self.records.check_row(self.h)?;
+            if self.line % 16_384 == 0 {
+                self.progress.rows(self.line);
+            }
             return Ok(true);
         }
         Ok(false)
