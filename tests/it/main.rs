@@ -46,3 +46,4 @@ mod screening;
 mod text_safety;
 mod ui;
 mod ui_invest;
+mod watch;
