@@ -33,6 +33,23 @@ fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(dir, args)).expect("json")
 }
 
+/// The workbench's first screen over the database at `db`, settled.
+fn workbench_screen(db: &Path) -> String {
+    use ratatui::backend::TestBackend;
+    use tradescope::app::{update, Action, Model, Worker};
+    let mut m = Model::new("t.db", 120, 24, false);
+    let mut w = Worker::new(db);
+    let mut queue: std::collections::VecDeque<_> = update(&mut m, Action::Start).into();
+    while let Some(cmd) = queue.pop_front() {
+        if let Some(a) = w.run(cmd, &|| false) {
+            queue.extend(update(&mut m, a));
+        }
+    }
+    let mut t = ratatui::Terminal::new(TestBackend::new(m.width, m.height)).expect("terminal");
+    t.draw(|f| tradescope::ui::draw(&m, f)).expect("draw");
+    t.backend().to_string()
+}
+
 const CSL: &str = "tests/fixtures/releases/input/csl_2023-11-01.csv";
 const NEWLY_LISTED: &str = "Acme Widgets Shenzhen Co., Ltd.";
 
@@ -135,6 +152,12 @@ fn a_newly_listed_party_is_named_after_the_import_and_reported_with_its_list_cha
     );
     let sets = json(dir, &["watch", "list", "--json"]);
     assert_eq!(sets[0]["alert_count"], 1, "{sets}");
+    // The workbench names the set in its status line.
+    let status = workbench_screen(&dir.join("t.db"));
+    assert!(
+        status.contains("watch set vendors-2026: 1 new potential match"),
+        "{status}"
+    );
 
     let r = json(dir, &["rescreen", "vendors-2026", "--json"]);
     assert_eq!(r["summary"]["new_hits"], 1, "{r}");

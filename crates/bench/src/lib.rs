@@ -10,6 +10,7 @@ pub mod lists;
 pub mod machine;
 mod queries;
 pub mod report;
+pub mod rescreen;
 pub mod search;
 pub mod terminal;
 pub mod timing;

@@ -101,8 +101,12 @@ enum Command {
         )]
         list_parties: u64,
         /// With --list-update-only: skip the naive baseline (for profiling)
-        #[arg(long, requires = "list_update_only")]
+        #[arg(long)]
         no_baseline: bool,
+        /// Only the rescreen figure: re-screen a watch set of N PatentsView assignee names
+        /// against the bundled lists, against the naive per-name loop
+        #[arg(long, value_name = "N")]
+        rescreen_only: Option<usize>,
     },
 }
 
@@ -126,7 +130,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             list_format,
             list_parties,
             no_baseline,
+            rescreen_only,
         } => {
+            if let Some(n) = rescreen_only {
+                return cmd::bench::cmd_rescreen_only(n, !no_baseline);
+            }
             if let Some(n) = list_update_only {
                 let baseline = !no_baseline && n <= 100_000;
                 return cmd::bench::cmd_list_update_only(n, list_format, list_parties, baseline);

@@ -135,6 +135,9 @@ pub struct Model {
     pub export_dir: std::path::PathBuf,
     /// The decision being written on a screening hit (`d`), while its prompt is open.
     pub prompt: Option<super::decide::DecisionPrompt>,
+    /// Monitored sets with new potential matches since the last list import (set, count):
+    /// named in the status line until they are rescreened.
+    pub watch_alerts: Vec<(String, i64)>,
 }
 
 impl Model {
@@ -164,6 +167,7 @@ impl Model {
             export_dir: std::path::PathBuf::from("."),
             last_audited: None,
             prompt: None,
+            watch_alerts: Vec::new(),
         }
     }
 
