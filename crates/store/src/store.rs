@@ -92,7 +92,12 @@ pub trait Store: Send + Sync {
         after: Option<&PatentCursor>,
         limit: usize,
     ) -> Result<PatentPage>;
-    fn count_patents(&self, filter: &PatentFilter) -> Result<i64>;
+    /// Ok(n) exactly, or Err(cap) when there are at least `cap`.
+    fn count_patents(
+        &self,
+        filter: &PatentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>>;
 
     // Investigations.
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>>;
@@ -279,8 +284,12 @@ impl Store for SqliteStore {
         self.read(|c| patents::page(c, filter, sort, after, limit))
     }
 
-    fn count_patents(&self, filter: &PatentFilter) -> Result<i64> {
-        self.read(|c| patents::count(c, filter))
+    fn count_patents(
+        &self,
+        filter: &PatentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>> {
+        self.read(|c| patents::count(c, filter, cap))
     }
 
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>> {

@@ -15,22 +15,32 @@ use tradescope_store::entities;
 use tradescope_store::error::Error;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
-/// report shows the near miss) or none.
+/// report shows the near miss) or none: up to `limit` hits, entries still in force first — a
+/// lapsed entry (in `pass_over`) ranks after them, so a lapsed twin never hides a current match.
 fn best_hit(
     index: &NameIndex,
     name: &str,
     country: &Option<String>,
     dob: Option<String>,
     limit: usize,
+    pass_over: &HashMap<i64, String>,
 ) -> Vec<Hit> {
     let opts = SearchOptions {
         threshold: 0.5,
-        limit,
+        limit: if pass_over.is_empty() {
+            limit
+        } else {
+            limit.max(10)
+        },
         schema: Schema::Unknown,
         country: country.clone(),
         dob,
     };
-    index.search(name, &opts)
+    let (in_force, lapsed): (Vec<Hit>, Vec<Hit>) = index
+        .search(name, &opts)
+        .into_iter()
+        .partition(|h| !pass_over.contains_key(&h.id));
+    in_force.into_iter().chain(lapsed).collect()
 }
 
 pub(super) fn screen_file(
@@ -97,6 +107,15 @@ pub(super) fn screen_file(
     bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
     bar.rows_style();
     let covered = Covered::load(conn)?;
+    let lapsed =
+        tradescope_store::lapsed::current_lapsed(conn, &tradescope_store::lapsed::today())?;
+    // --include-lapsed: lapsed entries are matches like any other (the column still says so).
+    let no_match_if_lapsed = |id: i64| !args.include_lapsed && lapsed.contains_key(&id);
+    let pass_over = if args.include_lapsed {
+        HashMap::new()
+    } else {
+        lapsed.clone()
+    };
     let book = tradescope_store::decisions::Book::load(conn)?;
     let limit = if book.is_empty() {
         1
@@ -112,7 +131,7 @@ pub(super) fn screen_file(
                 (Vec::new(), None)
             } else {
                 (
-                    best_hit(index, name, &country, dob, limit),
+                    best_hit(index, name, &country, dob, limit, &pass_over),
                     covered.flag(name),
                 )
             };
@@ -132,7 +151,11 @@ pub(super) fn screen_file(
     let matched = hits
         .iter()
         .enumerate()
-        .filter(|(i, (h, _))| h.as_ref().is_some_and(|h| h.score >= args.threshold) && !clears(*i))
+        .filter(|(i, (h, _))| {
+            h.as_ref()
+                .is_some_and(|h| h.score >= args.threshold && !no_match_if_lapsed(h.id))
+                && !clears(*i)
+        })
         .count();
     let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
     let n_cleared = (0..hits.len()).filter(|i| clears(*i)).count();
@@ -168,6 +191,7 @@ pub(super) fn screen_file(
         "threshold",
         "matcher",
         "covered",
+        "lapsed",
         "decision",
     ] {
         header.push(h.to_string());
@@ -187,7 +211,7 @@ pub(super) fn screen_file(
                         (e.list, e.name)
                     }
                 };
-                let is_match = h.score >= args.threshold && !clears(i);
+                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id) && !clears(i);
                 rec.extend([
                     if is_match { "match" } else { "no match" }.to_string(),
                     format!("{:.3}", h.score),
@@ -211,6 +235,12 @@ pub(super) fn screen_file(
         rec.push(
             flag.as_ref()
                 .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
+                .unwrap_or_default(),
+        );
+        // The end date of a lapsed best hit (then "no match" unless --include-lapsed).
+        rec.push(
+            hit.as_ref()
+                .and_then(|h| lapsed.get(&h.id).cloned())
                 .unwrap_or_default(),
         );
         rec.push(

@@ -23,7 +23,7 @@ use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::action::{Action, Count, Follow, Loaded};
 use super::jump;
-use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::model::{PAGE_SIZE, PATENT_COUNT_CAP, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
 use super::write::Write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -252,8 +252,11 @@ impl Worker {
                 loaded(generation, Loaded::Patents(page))
             }
             Command::CountPatents { filter, generation } => {
-                let n = self.store.count_patents(&filter)?;
-                loaded(generation, Loaded::PatentCount(Count::Exact(n)))
+                let n = match self.store.count_patents(&filter, PATENT_COUNT_CAP)? {
+                    Ok(n) => Count::Exact(n),
+                    Err(cap) => Count::AtLeast(cap),
+                };
+                loaded(generation, Loaded::PatentCount(n))
             }
             Command::Detail { record, generation } => {
                 let d = self.store.record_view(record)?;

@@ -339,6 +339,25 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
     out
 }
 
+/// The bar's entries that fit in `width` columns ("k label  " each): `? help` and `q quit`
+/// always, at the end; the others in order while they fit.
+pub fn fit_bar(items: Vec<(String, &'static str)>, width: usize) -> Vec<(String, &'static str)> {
+    let len = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
+    let always = |l: &str| l == "help" || l == "quit";
+    let (kept, rest): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, l)| always(l));
+    let mut room = width.saturating_sub(kept.iter().map(len).sum());
+    let mut out = Vec::new();
+    for item in rest {
+        if len(&item) > room {
+            break;
+        }
+        room -= len(&item);
+        out.push(item);
+    }
+    out.extend(kept);
+    out
+}
+
 /// The help overlay's content: (section title, [(keys, description)]), generated from the
 /// keymap and the filter syntax.
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {

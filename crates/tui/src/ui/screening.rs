@@ -55,8 +55,9 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
         Constraint::Fill(if wide { 3 } else { 2 }),
         Constraint::Length(if wide { 24 } else { 7 }),
         Constraint::Fill(if wide { 4 } else { 3 }),
+        Constraint::Length(if wide { 17 } else { 10 }),
     ];
-    let mut titles = vec!["Score", "SLS", "List", "Name", "Covered", "Why"];
+    let mut titles = vec!["Score", "SLS", "List", "Name", "Covered", "Why", "Until"];
     if decided {
         widths.insert(1, Constraint::Length(8));
         titles.insert(1, "Decision");
@@ -100,6 +101,12 @@ fn row<'a>(h: &ListingHit, cols: &[usize], wide: bool, decided: bool, t: &Theme)
         Some(_) => "yes".into(),
         None => String::new(),
     };
+    let until = match (&h.lapsed, &h.end_date) {
+        (Some(end), _) if wide => format!("lapsed {end}"),
+        // Narrow: the date alone, the dimmed row says lapsed.
+        (Some(end), _) => end.clone(),
+        (None, end) => end.clone().unwrap_or_default(),
+    };
     let mut cells = vec![
         Cell::from(format!("{:.2}", h.score)),
         Cell::from(format!("{:.0}", h.sls_score)),
@@ -107,13 +114,14 @@ fn row<'a>(h: &ListingHit, cols: &[usize], wide: bool, decided: bool, t: &Theme)
         Cell::from(cell(Some(&name), w(3))),
         Cell::from(cell(Some(&covered), w(4))),
         Cell::from(cell(Some(&h.explanation), w(5))),
+        Cell::from(cell(Some(&until), w(6))),
     ];
     if decided {
         cells.insert(1, Cell::from(marker(h)));
     }
     let row = Row::new(cells);
-    // A cleared false positive stays in view but does not count: dimmed.
-    if h.decision.as_ref().is_some_and(|d| d.clears()) {
+    // A lapsed entry, and a cleared false positive, stay in view but do not count: dimmed.
+    if h.lapsed.is_some() || h.decision.as_ref().is_some_and(|d| d.clears()) {
         row.style(t.dim())
     } else {
         row
