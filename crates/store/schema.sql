@@ -427,7 +427,10 @@ CREATE TABLE watch_set (
     created_at   TEXT NOT NULL,
     created_by   TEXT NOT NULL,
     screened_at  TEXT,             -- the last (re)screen
-    screened_versions TEXT         -- JSON list versions of the last (re)screen
+    screened_versions TEXT,        -- JSON list versions of the last (re)screen
+    threshold    REAL NOT NULL,    -- lowest score that counts as a hit
+    alert_count  INTEGER NOT NULL DEFAULT 0, -- new potential matches the last list import found (0 after a rescreen)
+    alert_at     TEXT              -- when that import's check ran
 );
 CREATE UNIQUE INDEX watch_set_name ON watch_set(name);
 

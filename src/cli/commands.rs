@@ -93,6 +93,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Case { action } => super::case::run(db, action),
         Command::Decide(args) => super::decide::run_decide(db, args),
         Command::Decisions(args) => super::decide::run_decisions(db, args),
+        Command::Watch { action } => super::watch::run_watch(db, action),
+        Command::Rescreen(args) => super::watch::run_rescreen(db, args),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
     }
@@ -192,9 +194,21 @@ fn cmd_import(
             format.as_str()
         )
     })?;
+    // A new current list version: name the monitored sets that now have new potential hits.
+    let check =
+        !report.already_imported && report.version.as_ref().is_some_and(|v| v.became_current);
     if as_json {
-        return json(&report);
+        json(&report)?;
+    } else {
+        print_import(&report, &opts);
     }
+    if check {
+        super::watch::after_import(&mut conn, as_json)?;
+    }
+    Ok(())
+}
+
+fn print_import(report: &import::ImportReport, opts: &ImportOptions) {
     if report.already_imported {
         outln!(
             "{}: already imported as source #{} (SHA-256 {}); nothing changed",
@@ -205,7 +219,7 @@ fn cmd_import(
         if !opts.columns.is_empty() {
             outln!("--map does not re-read a file already imported; its records are as first read");
         }
-        return Ok(());
+        return;
     }
     outln!(
         "imported {} rows from {} as source #{} ({}, as of {})",
@@ -249,7 +263,6 @@ fn cmd_import(
         thousands(report.links.party_links as i64),
         thousands(report.links.assignee_links as i64)
     );
-    Ok(())
 }
 
 fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ pub mod progress;
 mod reference;
 mod screen;
 mod show;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -172,6 +173,14 @@ pub enum Command {
         #[command(subcommand)]
         action: case::CaseAction,
     },
+    /// Monitored vendor/party sets, re-screened when the lists change: add, list, remove
+    Watch {
+        #[command(subcommand)]
+        action: watch::WatchAction,
+    },
+    /// Screen a monitored set again: new hits (with the list change behind each), hits gone,
+    /// changed scores, decisions applied
+    Rescreen(watch::RescreenArgs),
 }
 
 #[derive(Debug, Subcommand)]

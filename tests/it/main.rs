@@ -50,3 +50,4 @@ mod text_safety;
 mod ui;
 mod ui_columns;
 mod ui_invest;
+mod watch;

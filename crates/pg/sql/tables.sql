@@ -326,7 +326,10 @@ CREATE TABLE watch_set (
     created_at   TEXT NOT NULL,
     created_by   TEXT NOT NULL,
     screened_at  TEXT,
-    screened_versions TEXT
+    screened_versions TEXT,
+    threshold    DOUBLE PRECISION NOT NULL,
+    alert_count  BIGINT NOT NULL DEFAULT 0,
+    alert_at     TEXT
 );
 
 CREATE TABLE watch_party (

@@ -40,6 +40,7 @@ mod sql_text;
 pub mod stats;
 mod store;
 pub mod trail;
+pub mod watch;
 
 pub use store::{ChangeWatch, Lists, SqliteStore, Store};
 

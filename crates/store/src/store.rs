@@ -119,6 +119,8 @@ pub trait Store: Send + Sync {
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
     /// Record a decision on a screening hit (with its audit record).
     fn decide(&self, d: &NewDecision<'_>) -> Result<Decision>;
+    /// Monitored sets with new potential matches since the last list import: (set, count).
+    fn watch_alerts(&self) -> Result<Vec<(String, i64)>>;
 }
 
 /// The SQLite store: a database file, read through a small pool of read-only connections
@@ -340,5 +342,9 @@ impl Store for SqliteStore {
 
     fn decide(&self, d: &NewDecision<'_>) -> Result<Decision> {
         self.write(|c| decisions::decide(c, d))
+    }
+
+    fn watch_alerts(&self) -> Result<Vec<(String, i64)>> {
+        self.read(crate::watch::alerts)
     }
 }

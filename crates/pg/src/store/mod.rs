@@ -255,4 +255,8 @@ impl Store for PgStore {
     fn decide(&self, _d: &NewDecision<'_>) -> StoreResult<Decision> {
         Err(not_yet("Recording a decision"))
     }
+
+    fn watch_alerts(&self) -> StoreResult<Vec<(String, i64)>> {
+        self.with(names::watch_alerts)
+    }
 }

@@ -139,3 +139,12 @@ pub(super) fn current_as_of(client: &mut Client) -> Result<Vec<(String, Option<S
     )?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// Monitored sets with new potential matches since the last list import: (set, count).
+pub(super) fn watch_alerts(client: &mut Client) -> Result<Vec<(String, i64)>> {
+    let rows = client.query(
+        "SELECT name, alert_count FROM watch_set WHERE alert_count > 0 ORDER BY name",
+        &[],
+    )?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

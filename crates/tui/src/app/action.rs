@@ -165,5 +165,7 @@ pub enum Loaded {
     Detail(Box<RecordView>),
     Jump(Result<Target, String>),
     Sources(Vec<(String, Option<String>)>),
+    /// Monitored sets with new potential matches since the last list import: (set, count).
+    WatchAlerts(Vec<(String, i64)>),
     Failed(String),
 }

@@ -36,6 +36,8 @@ pub enum Command {
     Sources {
         generation: u64,
     },
+    /// The monitored sets with new potential matches (for the status line).
+    WatchAlerts,
     Search {
         query: String,
         generation: u64,
@@ -112,7 +114,7 @@ enum Lane {
 impl Command {
     fn slot(&self) -> Option<(Slot, u64)> {
         match *self {
-            Command::LoadNames | Command::Reload | Command::Write(_) => None,
+            Command::LoadNames | Command::Reload | Command::Write(_) | Command::WatchAlerts => None,
             Command::Sources { generation } => Some((Slot::Sources, generation)),
             Command::Search { generation, .. }
             | Command::Shipments { generation, .. }
@@ -202,6 +204,7 @@ impl Worker {
             Command::Sources { generation } => {
                 loaded(generation, Loaded::Sources(self.store.lists()?))
             }
+            Command::WatchAlerts => loaded(0, Loaded::WatchAlerts(self.store.watch_alerts()?)),
             Command::Search { query, generation } => {
                 let Some(engine) = self.engine.as_mut() else {
                     return Ok(None);

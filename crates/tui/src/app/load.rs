@@ -173,6 +173,7 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
                 m.sources = s;
             }
         }
+        Loaded::WatchAlerts(a) => m.watch_alerts = a,
         Loaded::ShipmentCount(c) | Loaded::PatentCount(c) => {
             if generation == m.expect.count {
                 set_count(m, c);

@@ -140,6 +140,9 @@ pub struct Model {
     pub today: String,
     /// The decision being written on a screening hit (`d`), while its prompt is open.
     pub prompt: Option<super::decide::DecisionPrompt>,
+    /// Monitored sets with new potential matches since the last list import (set, count):
+    /// named in the status line until they are rescreened.
+    pub watch_alerts: Vec<(String, i64)>,
 }
 
 impl Model {
@@ -170,6 +173,7 @@ impl Model {
             today: tradescope_store::lapsed::today(),
             last_audited: None,
             prompt: None,
+            watch_alerts: Vec::new(),
         }
     }
 

@@ -216,7 +216,11 @@ fn reload(m: &mut Model) -> Vec<Command> {
 fn start(m: &mut Model) -> Vec<Command> {
     let g = m.next_generation();
     m.expect.sources = g;
-    let mut cmds = vec![Command::LoadNames, Command::Sources { generation: g }];
+    let mut cmds = vec![
+        Command::LoadNames,
+        Command::Sources { generation: g },
+        Command::WatchAlerts,
+    ];
     cmds.extend(load_view(m, false));
     cmds
 }

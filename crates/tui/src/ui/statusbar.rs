@@ -138,6 +138,10 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         spans.push(Span::styled(sanitize(u).into_owned(), t.notice()));
         spans.push(sep());
     }
+    if !m.watch_alerts.is_empty() {
+        spans.push(Span::styled(watch_alerts(&m.watch_alerts), t.notice()));
+        spans.push(sep());
+    }
     spans.push(Span::styled(showing(m), t.bold()));
     if m.screen().loading && !matches!(m.screen().data, Data::Empty) {
         spans.push(Span::styled(" (loading…)", t.dim()));
@@ -169,6 +173,21 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         spans.push(Span::styled(db, t.dim()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "watch set vendors-2026: 2 new potential matches (tradescope rescreen)".
+pub fn watch_alerts(alerts: &[(String, i64)]) -> String {
+    let sets: Vec<String> = alerts
+        .iter()
+        .map(|(s, n)| {
+            let s = sanitize(s);
+            format!(
+                "{s}: {n} new potential match{}",
+                if *n == 1 { "" } else { "es" }
+            )
+        })
+        .collect();
+    format!("watch set {} (tradescope rescreen SET)", sets.join(", "))
 }
 
 /// "lists as of SDN undated · DPL 2019-06-05 · …": each list's short name and the date of the
