@@ -12,6 +12,7 @@ use crate::asof::{AsOfStatus, Screener};
 use crate::audit::{self, NewRecord, Record, Verification};
 use crate::cases::{self, CaseExport};
 use crate::covered::Covered;
+use crate::decisions::{self, Decision, NewDecision};
 use crate::error::Result;
 use crate::intersect::{IntersectRow, SortKey as IntersectSort};
 use crate::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
@@ -91,7 +92,12 @@ pub trait Store: Send + Sync {
         after: Option<&PatentCursor>,
         limit: usize,
     ) -> Result<PatentPage>;
-    fn count_patents(&self, filter: &PatentFilter) -> Result<i64>;
+    /// Ok(n) exactly, or Err(cap) when there are at least `cap`.
+    fn count_patents(
+        &self,
+        filter: &PatentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>>;
 
     // Investigations.
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>>;
@@ -111,6 +117,8 @@ pub trait Store: Send + Sync {
     fn case_add(&self, case: &str, r: RecordRef) -> Result<i64>;
     /// The case with its records, or None when it has none yet.
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
+    /// Record a decision on a screening hit (with its audit record).
+    fn decide(&self, d: &NewDecision<'_>) -> Result<Decision>;
 }
 
 /// The SQLite store: a database file, read through a small pool of read-only connections
@@ -274,8 +282,12 @@ impl Store for SqliteStore {
         self.read(|c| patents::page(c, filter, sort, after, limit))
     }
 
-    fn count_patents(&self, filter: &PatentFilter) -> Result<i64> {
-        self.read(|c| patents::count(c, filter))
+    fn count_patents(
+        &self,
+        filter: &PatentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>> {
+        self.read(|c| patents::count(c, filter, cap))
     }
 
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>> {
@@ -324,5 +336,9 @@ impl Store for SqliteStore {
             }
             cases::export(c, case).map(Some)
         })
+    }
+
+    fn decide(&self, d: &NewDecision<'_>) -> Result<Decision> {
+        self.write(|c| decisions::decide(c, d))
     }
 }

@@ -23,7 +23,7 @@ use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::action::{Action, Count, Follow, Loaded};
 use super::jump;
-use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::model::{PAGE_SIZE, PATENT_COUNT_CAP, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
 use super::write::Write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,8 +249,11 @@ impl Worker {
                 loaded(generation, Loaded::Patents(page))
             }
             Command::CountPatents { filter, generation } => {
-                let n = self.store.count_patents(&filter)?;
-                loaded(generation, Loaded::PatentCount(Count::Exact(n)))
+                let n = match self.store.count_patents(&filter, PATENT_COUNT_CAP)? {
+                    Ok(n) => Count::Exact(n),
+                    Err(cap) => Count::AtLeast(cap),
+                };
+                loaded(generation, Loaded::PatentCount(n))
             }
             Command::Detail { record, generation } => {
                 let d = self.store.record_view(record)?;
@@ -292,7 +295,16 @@ impl Worker {
                 let s = super::invest_run::screen(self.store.as_ref(), index, &query, threshold)?;
                 loaded(generation, Loaded::Screening(s))
             }
-            Command::Write(w) => Some(Action::Written(super::write::run(self.store.as_ref(), w))),
+            Command::Write(w) => {
+                // A decision's answer also reloads the screening that shows it.
+                let decision = matches!(w, Write::Decide { .. });
+                let r = super::write::run(self.store.as_ref(), w);
+                Some(if decision {
+                    Action::Decided(r)
+                } else {
+                    Action::Written(r)
+                })
+            }
         })
     }
 }

@@ -27,6 +27,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
     {
         return Vec::new();
     }
+    // The decision prompt takes the keys it knows (typing, Tab, Enter, Esc).
+    if let Some(cmds) = super::decide::on_prompt(m, &a) {
+        return cmds;
+    }
     match a {
         Action::Start => start(m),
         Action::Quit => {
@@ -148,6 +152,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Reload => reload(m),
+        Action::Decide => super::decide::open(m),
+        // Only the open prompt takes Tab as a verdict change (above).
+        Action::CycleVerdict => Vec::new(),
+        Action::Decided(r) => super::decide::decided(m, r),
         Action::Written(r) => {
             match r {
                 Ok(msg) if msg.is_empty() => {}
@@ -168,6 +176,7 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
             | Action::Written(_)
+            | Action::Decided(_)
             | Action::ListsUpdated(_)
     )
 }
