@@ -63,6 +63,14 @@ pub fn from_address(address: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_keep_small_words_lower_case() {
+        assert_eq!(name("US"), Some("United States of America"));
+        assert_eq!(name("KR"), Some("Republic of Korea"));
+        assert_eq!(name("CD"), Some("Democratic Republic of the Congo"));
+        assert_eq!(code("United States of America"), Some("US"));
+    }
+
     use super::*;
 
     #[test]

@@ -192,8 +192,13 @@ fn export_case(store: &dyn Store, case: &str, dir: &Path) -> Result<String> {
             }),
     ))?;
     Ok(format!(
-        "exported case “{case}” ({} records, with provenance) to {dest}",
-        e.items.len()
+        "exported case “{case}” ({} {}, with provenance) to {dest}",
+        e.items.len(),
+        if e.items.len() == 1 {
+            "record"
+        } else {
+            "records"
+        }
     ))
 }
 

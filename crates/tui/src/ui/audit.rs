@@ -23,8 +23,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let status = match &v.problem {
         None => Span::styled(
             format!(
-                "chain verified OK: {} records, head {}",
-                v.rows,
+                "chain verified OK: {}, head {}",
+                super::text::count_of(v.rows as i64, "record", "records"),
                 &v.head[..v.head.len().min(16)]
             ),
             t.bold(),

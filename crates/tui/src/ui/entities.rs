@@ -142,10 +142,10 @@ fn row<'a>(
     let programs = match rec.kind {
         tradescope_matching::typeahead::Kind::Entity => clean(rec.programs.as_deref()).into_owned(),
         tradescope_matching::typeahead::Kind::Party => {
-            format!("{} shipments", thousands(rec.weight))
+            super::text::count_of(rec.weight, "shipment", "shipments")
         }
         tradescope_matching::typeahead::Kind::Assignee => {
-            format!("{} patents", thousands(rec.weight))
+            super::text::count_of(rec.weight, "patent", "patents")
         }
     };
     let mut cells = vec![

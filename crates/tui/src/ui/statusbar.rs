@@ -89,8 +89,8 @@ pub fn showing(m: &Model) -> String {
             }
         ),
         Data::Audit(a) => format!(
-            "{} records │ chain {}",
-            a.verification.rows,
+            "{} │ chain {}",
+            super::text::count_of(a.verification.rows as i64, "record", "records"),
             if a.verification.ok {
                 "verified OK"
             } else {

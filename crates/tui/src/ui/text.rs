@@ -7,6 +7,11 @@ use ratatui::text::{Line, Span};
 
 use tradescope_core::text::sanitize::sanitize;
 
+/// "1 patent", "2 patents", "1,204 shipments": a count with its noun in the right number.
+pub fn count_of(n: i64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// 1204 → "1,204".
 pub fn thousands(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
@@ -94,6 +99,13 @@ pub fn cell(s: Option<&str>, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_say_one_in_the_singular() {
+        assert_eq!(count_of(1, "patent", "patents"), "1 patent");
+        assert_eq!(count_of(0, "patent", "patents"), "0 patents");
+        assert_eq!(count_of(1204, "record", "records"), "1,204 records");
+    }
 
     #[test]
     fn thousands_groups() {
