@@ -64,7 +64,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             id,
             json: as_json,
         } => super::show::cmd_show(db, &kind, id, as_json),
-        Command::Stats { json: as_json } => cmd_stats(db, as_json),
+        Command::Stats {
+            json: as_json,
+            changes: true,
+        } => super::changes::cmd_changes(db, as_json),
+        Command::Stats { json: as_json, .. } => cmd_stats(db, as_json),
         Command::Backup {
             path,
             json: as_json,
@@ -89,6 +93,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Case { action } => super::case::run(db, action),
         Command::Decide(args) => super::decide::run_decide(db, args),
         Command::Decisions(args) => super::decide::run_decisions(db, args),
+        Command::Watch { action } => super::watch::run_watch(db, action),
+        Command::Rescreen(args) => super::watch::run_rescreen(db, args),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
     }
@@ -139,9 +145,6 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// Widest name shown in an import report, in columns (the longest real list names are ~300).
-const REPORT_NAME_WIDTH: usize = 120;
-
 /// Widest warning line of an import report: warnings quote names and file contents.
 const REPORT_WARNING_WIDTH: usize = 1000;
 
@@ -191,9 +194,21 @@ fn cmd_import(
             format.as_str()
         )
     })?;
+    // A new current list version: name the monitored sets that now have new potential hits.
+    let check =
+        !report.already_imported && report.version.as_ref().is_some_and(|v| v.became_current);
     if as_json {
-        return json(&report);
+        json(&report)?;
+    } else {
+        print_import(&report, &opts);
     }
+    if check {
+        super::watch::after_import(&mut conn, as_json)?;
+    }
+    Ok(())
+}
+
+fn print_import(report: &import::ImportReport, opts: &ImportOptions) {
     if report.already_imported {
         outln!(
             "{}: already imported as source #{} (SHA-256 {}); nothing changed",
@@ -204,7 +219,7 @@ fn cmd_import(
         if !opts.columns.is_empty() {
             outln!("--map does not re-read a file already imported; its records are as first read");
         }
-        return Ok(());
+        return;
     }
     outln!(
         "imported {} rows from {} as source #{} ({}, as of {})",
@@ -212,7 +227,12 @@ fn cmd_import(
         sanitize(&report.files.join(", ")),
         report.source_id.unwrap_or_default(),
         report.dataset,
-        report.as_of.as_deref().unwrap_or("unknown")
+        report
+            .as_of_source
+            .as_ref()
+            .map(|a| a.describe())
+            .or_else(|| report.as_of.clone())
+            .unwrap_or_else(|| "unknown".into())
     );
     if let Some(v) = &report.version {
         if !v.became_current {
@@ -221,18 +241,7 @@ fn cmd_import(
                 report.dataset
             );
         } else if let Some(old) = v.replaced {
-            outln!(
-                "replaces source #{old}: {} added, {} removed",
-                thousands(v.added as i64),
-                thousands(v.removed as i64)
-            );
-            // Names as published can be 10,000 characters long: one line each, cut.
-            for n in &v.added_examples {
-                outln!("  + {}", truncate_to_width(n, REPORT_NAME_WIDTH));
-            }
-            for n in &v.removed_examples {
-                outln!("  - {}", truncate_to_width(n, REPORT_NAME_WIDTH));
-            }
+            super::changes::say_version(old, v);
         }
     }
     if let Some(c) = &report.columns {
@@ -254,7 +263,6 @@ fn cmd_import(
         thousands(report.links.party_links as i64),
         thousands(report.links.assignee_links as i64)
     );
-    Ok(())
 }
 
 fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
@@ -366,11 +374,16 @@ fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
     outln!("sources:");
     for src in &s.sources {
         outln!(
-            "  #{:<3} {:<16} {:>9} rows  as of {:<10} {}{}  {}",
+            "  #{:<3} {:<16} {:>9} rows  as of {:<10} {}{}{}  {}",
             src.id,
             sanitize(&src.dataset),
             thousands(src.rows),
             sanitize(src.as_of.as_deref().unwrap_or("unknown")),
+            match (&src.as_of_source, src.as_of_derived) {
+                (Some(b), true) => format!("(derived: {}) ", sanitize(b)),
+                (Some(b), false) => format!("({}) ", sanitize(b)),
+                (None, _) => String::new(),
+            },
             if src.current { "" } else { "(replaced) " },
             if src.synthetic { "SYNTHETIC " } else { "" },
             // Not sliced by bytes: a crafted file may hold any text here.

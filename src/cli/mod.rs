@@ -6,6 +6,7 @@
 pub mod output;
 mod audit;
 mod case;
+mod changes;
 mod commands;
 mod copy;
 mod csv_input;
@@ -16,6 +17,7 @@ pub mod progress;
 mod reference;
 mod screen;
 mod show;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -128,6 +130,10 @@ pub enum Command {
     Stats {
         #[arg(long)]
         json: bool,
+        /// Every entry the current list versions added, removed or changed (with what changed)
+        /// against the versions they replaced
+        #[arg(long)]
+        changes: bool,
     },
     /// The audit log of searches, screenings and exports (hash-chained)
     Audit {
@@ -167,6 +173,14 @@ pub enum Command {
         #[command(subcommand)]
         action: case::CaseAction,
     },
+    /// Monitored vendor/party sets, re-screened when the lists change: add, list, remove
+    Watch {
+        #[command(subcommand)]
+        action: watch::WatchAction,
+    },
+    /// Screen a monitored set again: new hits (with the list change behind each), hits gone,
+    /// changed scores, decisions applied
+    Rescreen(watch::RescreenArgs),
 }
 
 #[derive(Debug, Subcommand)]

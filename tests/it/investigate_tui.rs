@@ -547,3 +547,88 @@ fn searches_and_screenings_are_audited_once() {
     assert!(screen.matcher_version.is_some() && screen.threshold.is_some());
     assert!(screen.normalized_query.is_some());
 }
+
+/// Issue 20 item 7: every Huawei name among the typeahead's list entries and trade parties
+/// carries the flag (Huawei Italia, Sweden, … said nothing while Huawei France said "named").
+#[test]
+fn every_huawei_row_carries_the_covered_flag() {
+    let (mut m, mut w) = start(80, 24);
+    type_text(&mut m, &mut w, "huawei");
+    let Data::Entities(r, covered) = &m.screen().data else {
+        panic!("no results")
+    };
+    let mut checked = 0;
+    for (i, h) in r.hits.iter().enumerate().take(covered.len()) {
+        if &*h.record.badge == "ASSIGNEE" || !h.record.name.to_uppercase().contains("HUAWEI") {
+            continue;
+        }
+        assert_eq!(
+            covered[i].as_deref(),
+            Some("Huawei"),
+            "{} ({})",
+            h.record.name,
+            h.record.badge
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} Huawei rows");
+}
+
+/// Issue 20 item 8: Enter on a screening hit opens the list entry with the hit's full score,
+/// SLS-style score and explanation above the entry's own fields (the Why column is cut).
+#[test]
+fn a_screening_hit_opens_with_its_score_and_explanation() {
+    let (mut m, mut w) = start(80, 24);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Hikvision");
+    let Data::Screening(s) = &m.screen().data else {
+        panic!("not screening")
+    };
+    let hit = s.hits[0].clone();
+    press(&mut m, &mut w, Action::Escape);
+    press(&mut m, &mut w, Action::Open);
+    let Data::Detail(d) = &m.screen().data else {
+        panic!("no detail: {:?}", m.screen().data)
+    };
+    let field = |label: &str| {
+        d.fields
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {label} in {:?}", d.fields))
+    };
+    assert_eq!(d.fields[0].0, "Screened name");
+    assert_eq!(field("Screened name"), "Hikvision");
+    assert_eq!(field("Score"), format!("{:.3}", hit.score));
+    assert_eq!(field("SLS-style score"), format!("{:.1}", hit.sls_score));
+    assert_eq!(field("Why"), hit.explanation);
+    assert!(
+        d.fields.len() > 6,
+        "the entry's own fields follow: {:?}",
+        d.fields
+    );
+    let s = crate::ui::screen(&m);
+    assert!(s.contains("SLS-style score"), "{s}");
+    insta::assert_snapshot!("screening_hit_detail", s);
+    // Back and forward keep the evidence (it belongs to the route).
+    press(&mut m, &mut w, Action::Back);
+    press(&mut m, &mut w, Action::Forward);
+    assert!(crate::ui::screen(&m).contains("SLS-style score"));
+}
+
+/// Issue 20 item 9: `h` collapses in the trail (it left the trail) and goes back from the
+/// detail view (it did nothing there).
+#[test]
+fn h_collapses_in_the_trail_and_goes_back_from_the_detail() {
+    let h = KeyEvent::new(KeyCode::Char('h'), KeyModifiers::NONE);
+    let (mut m, mut w) = crate::ui::hikvision_detail(80, 24);
+    assert!(m.is_detail());
+    assert_eq!(keymap::lookup(&m, h), Some(Action::Back));
+    press(&mut m, &mut w, Action::Trail);
+    assert!(
+        matches!(m.route().view, View::Trail { .. }),
+        "{:?}",
+        m.route().view
+    );
+    assert_eq!(keymap::lookup(&m, h), Some(Action::Left));
+}

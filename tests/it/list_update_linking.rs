@@ -122,7 +122,10 @@ fn same_links_as_the_old_path(csl: bool, seed: u64) {
     let mut a = tradescope::db::open_rw(&a_path).expect("open");
     import_parties(&mut a, seed);
     let first = import_list(&mut a, csl, seed, 0);
-    assert!(first.links.party_links >= 20, "{:?}", first.links);
+    // Enough links for the comparison to mean something. (The generator also names parties
+    // "X VIETNAM CO LTD" after a list entry "OOO X": since issue 18's subsidiary rule — a
+    // country in one company name only — those are near misses, not links: 16 remain.)
+    assert!(first.links.party_links >= 12, "{:?}", first.links);
     // Review decisions on some links: they must be carried to the new version's entries.
     a.execute_batch(
         "UPDATE link_party SET status = 'confirmed' WHERE (entry_id + party_id) % 5 = 0;

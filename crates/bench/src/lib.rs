@@ -11,6 +11,7 @@ pub mod machine;
 pub mod patents;
 mod queries;
 pub mod report;
+pub mod rescreen;
 pub mod search;
 pub mod terminal;
 pub mod timing;

@@ -117,8 +117,12 @@ enum Command {
         #[arg(long, value_name = "N")]
         patents: Option<u64>,
         /// With --list-update-only: skip the naive baseline (for profiling)
-        #[arg(long, requires = "list_update_only")]
+        #[arg(long)]
         no_baseline: bool,
+        /// Only the rescreen figure: re-screen a watch set of N PatentsView assignee names
+        /// against the bundled lists, against the naive per-name loop
+        #[arg(long, value_name = "N")]
+        rescreen_only: Option<usize>,
     },
 }
 
@@ -143,9 +147,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             list_parties,
             no_baseline,
             patents,
+            rescreen_only,
         } => {
             if let Some(n) = patents {
                 return cmd::bench::cmd_patents(n);
+            }
+            if let Some(n) = rescreen_only {
+                return cmd::bench::cmd_rescreen_only(n, !no_baseline);
             }
             if let Some(n) = list_update_only {
                 let baseline = !no_baseline && n <= 100_000;

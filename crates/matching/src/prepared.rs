@@ -23,11 +23,13 @@ pub struct Prepared {
     pub variants: Vec<PVariant>,
     pub notes: Notes,
     /// Schema suggested by the name's form (legal form or generic words → company; "SURNAME,
-    /// Given" → person).
+    /// Given" → person; a vessel prefix, MV or M/T, → vessel).
     pub hint: Schema,
     /// A name written in Han, kana or Hangul: its characters, for comparing with another such
     /// name character by character.
     pub native: Option<PVariant>,
+    /// Letters and digits of the name without spaces or punctuation.
+    pub squashed: Box<str>,
 }
 
 impl Prepared {
@@ -37,6 +39,11 @@ impl Prepared {
             Schema::Company
         } else if parsed.notes.comma_order {
             Schema::Person
+        } else if parsed.variants.first().is_some_and(|v| {
+            // A vessel prefix opens the name (MV, M/T, T/B, N/M): a ship.
+            v.toks.len() >= 2 && matches!(v.toks[0].text.as_str(), "MV" | "MT" | "TB" | "NM")
+        }) {
+            Schema::Vessel
         } else {
             Schema::Unknown
         };
@@ -67,6 +74,7 @@ impl Prepared {
             notes: parsed.notes,
             hint,
             native,
+            squashed: parsed.squashed.into_boxed_str(),
         }
     }
 }
@@ -149,11 +157,39 @@ pub fn resolve(given: Schema, a: Schema, b: Schema) -> Schema {
     if a == Schema::Person || b == Schema::Person {
         return Schema::Person;
     }
+    if a == Schema::Vessel || b == Schema::Vessel {
+        return Schema::Vessel;
+    }
     Schema::Unknown
+}
+
+/// Score of two names written with the same letters and digits, spaced or punctuated
+/// differently ("EtsDiallo" / "Ets Diallo", "Wirra-long" / "Wirralong"): a compound or
+/// missing space, not another name.
+pub const SAME_LETTERS: f64 = 0.95;
+
+/// Whether two names are the same letters and digits (at least six) spaced differently.
+pub fn same_letters(a: &Prepared, b: &Prepared) -> bool {
+    // Not for loose transcriptions (Han, kana, Hangul …): different characters read alike.
+    !a.notes.script.is_loose()
+        && !b.notes.script.is_loose()
+        && a.squashed.len() >= 6
+        && a.squashed == b.squashed
 }
 
 /// Best-scoring variant pair of two prepared names, with its explanation.
 pub fn best(a: &Prepared, b: &Prepared, schema: Schema) -> (f64, String) {
+    let (score, text) = best_of_variants(a, b, schema);
+    if score < SAME_LETTERS && same_letters(a, b) {
+        return (
+            SAME_LETTERS,
+            format!("the same letters spaced differently: {}", a.squashed),
+        );
+    }
+    (score, text)
+}
+
+fn best_of_variants(a: &Prepared, b: &Prepared, schema: Schema) -> (f64, String) {
     if let (Some(na), Some(nb)) = (&a.native, &b.native) {
         // Both written in Han, kana or Hangul: the characters themselves are compared.
         let r = native_align(na, nb, a.notes, b.notes);

@@ -181,6 +181,9 @@ pub fn skeleton(t: &[u8], out: &mut Vec<u8>) {
             (b'Z', Some(b'H')) => (b"J", 2),
             (b'D', Some(b'J')) => (b"J", 2),
             (b'T', Some(b'S')) if i > 0 => (b"S", 2),
+            // C before E, I or Y is the TS or S sound (Slavic C = TS: HOTINCEV / KHOTINTSEV;
+            // Romance C = S: CENTRE / SENTRE).
+            (b'C', Some(b'E' | b'I' | b'Y')) if i > 0 => (b"S", 1),
             (b'C' | b'Q' | b'G' | b'K', _) => (b"K", 1),
             (b'X', _) => (b"KS", 1),
             (b'D', _) => (b"T", 1),
@@ -273,6 +276,9 @@ mod tests {
         assert_eq!(sk("QADHAFI"), sk("GADDAFI"));
         assert_eq!(sk("NAUSHAD"), sk("NOWSHAD"));
         assert_eq!(sk("LEASING"), sk("LIZING"));
+        assert_eq!(sk("HOTINCEV"), sk("HOTINTSEV"));
+        assert_eq!(sk("LUCIANO"), sk("LUSIANO"));
+        assert_ne!(sk("MARCO"), sk("MARSO"));
         assert_ne!(sk("DAHUA"), sk("DAEWOO"));
         assert_ne!(sk("HIKVISION"), sk("HYTERA"));
     }

@@ -137,6 +137,7 @@ CREATE TABLE shipment_hs (
     shipment_id BIGINT NOT NULL,
     seq         BIGINT NOT NULL,
     hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
     PRIMARY KEY (shipment_id, seq)
 );
 
@@ -325,7 +326,10 @@ CREATE TABLE watch_set (
     created_at   TEXT NOT NULL,
     created_by   TEXT NOT NULL,
     screened_at  TEXT,
-    screened_versions TEXT
+    screened_versions TEXT,
+    threshold    DOUBLE PRECISION NOT NULL,
+    alert_count  BIGINT NOT NULL DEFAULT 0,
+    alert_at     TEXT
 );
 
 CREATE TABLE watch_party (
@@ -370,4 +374,21 @@ CREATE TABLE shipment_port_code (
     role        TEXT NOT NULL CHECK (role IN ('lading', 'unlading', 'receipt')),
     code        TEXT NOT NULL,
     PRIMARY KEY (shipment_id, role)
+);
+
+CREATE TABLE source_as_of (
+    source_id   BIGINT PRIMARY KEY REFERENCES source(id),
+    basis       TEXT NOT NULL,
+    derived     BIGINT NOT NULL
+);
+
+CREATE TABLE list_edit (
+    source_id    BIGINT NOT NULL REFERENCES source(id),
+    replaced_id  BIGINT NOT NULL REFERENCES source(id),
+    listing_key  TEXT NOT NULL,
+    entry_id     BIGINT NOT NULL,
+    old_entry_id BIGINT NOT NULL,
+    name         TEXT NOT NULL,
+    list_code    TEXT NOT NULL,
+    fields       TEXT NOT NULL
 );

@@ -160,13 +160,16 @@ CREATE INDEX shipment_dest ON shipment(dest_country, ship_date, id);
 CREATE INDEX shipment_origin ON shipment(origin_country, ship_date, id);
 CREATE INDEX shipment_identifier ON shipment(identifier);
 
--- All HS codes of a bill (AMS tariff rows can carry several).
+-- All HS codes of a bill (AMS tariff rows can carry several). `ship_date` repeats the bill's
+-- date (v3) so that `hs:` reads any code's bills newest first through shipment_hs_code.
 CREATE TABLE shipment_hs (
     shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
     seq         INTEGER NOT NULL,
     hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
     PRIMARY KEY (shipment_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
 
 -- Substring search over descriptions (model numbers such as "2CD7A46"). Contentless: the
 -- rowid is not the shipment id but its date key, (day number of ship_date << 32) | id (see
@@ -424,7 +427,10 @@ CREATE TABLE watch_set (
     created_at   TEXT NOT NULL,
     created_by   TEXT NOT NULL,
     screened_at  TEXT,             -- the last (re)screen
-    screened_versions TEXT         -- JSON list versions of the last (re)screen
+    screened_versions TEXT,        -- JSON list versions of the last (re)screen
+    threshold    REAL NOT NULL,    -- lowest score that counts as a hit
+    alert_count  INTEGER NOT NULL DEFAULT 0, -- new potential matches the last list import found (0 after a rescreen)
+    alert_at     TEXT              -- when that import's check ran
 );
 CREATE UNIQUE INDEX watch_set_name ON watch_set(name);
 
@@ -484,3 +490,27 @@ CREATE TABLE shipment_port_code (
     code        TEXT NOT NULL,
     PRIMARY KEY (shipment_id, role)
 ) WITHOUT ROWID;
+
+-- How a list version's as-of date (`source.as_of`) was found (issue 15, v3): from the file's
+-- own metadata (DPL Last_Update, an OFAC download name), given with --as-of, or derived from
+-- the data (the newest start date: a lower bound) and then shown as derived.
+CREATE TABLE source_as_of (
+    source_id   INTEGER PRIMARY KEY REFERENCES source(id),
+    basis       TEXT NOT NULL,     -- "Last_Update column", "given (--as-of)", "newest start date", …
+    derived     INTEGER NOT NULL   -- 1: read off the data, not stated by the file or the user
+);
+
+-- Entries of a list version matched to an entry of the version it replaced (by the stable
+-- listing key, or by list + name + addresses when the publisher's ids changed) but published
+-- differently (issue 15, v3): the changed third of the added/removed/changed report.
+CREATE TABLE list_edit (
+    source_id    INTEGER NOT NULL REFERENCES source(id),
+    replaced_id  INTEGER NOT NULL REFERENCES source(id),
+    listing_key  TEXT NOT NULL,
+    entry_id     INTEGER NOT NULL, -- the entry in this version
+    old_entry_id INTEGER NOT NULL, -- the same listing in the replaced version
+    name         TEXT NOT NULL,
+    list_code    TEXT NOT NULL,
+    fields       TEXT NOT NULL     -- what changed, comma-separated: name, aliases, addresses, programs, dates, ids, notice
+);
+CREATE INDEX list_edit_source ON list_edit(source_id);

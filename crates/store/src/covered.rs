@@ -143,6 +143,7 @@ impl Covered {
             makers
                 .iter()
                 .enumerate()
+                .filter(|(_, m)| word_rule(m).is_none())
                 .map(|(i, m)| NameRecord {
                     id: i as i64,
                     name: m.maker.clone(),
@@ -159,12 +160,54 @@ impl Covered {
         &self.makers
     }
 
-    /// The covered maker a name is (link threshold: a flag is shown without a person
-    /// deciding), if any.
+    /// The covered-equipment flag of a name: the one rule every view and command uses.
+    ///
+    /// 1. The name is a maker of the table (the matcher at the link threshold): that row, with
+    ///    its relation — unless the name has a word of its own that the maker's name lacks
+    ///    (HUAWEI FRANCE, HUAWEI MARINE, … matched to Huawei Technologies): then it is an
+    ///    affiliate of the maker, not the maker.
+    /// 2. Otherwise a word rule of the table (a maker written `Huawei *`): a name that
+    ///    carries the word (Huawei Italia, Huawei R&D UK), one letter off allowed in words of
+    ///    6 letters or more ("hikvison"), is flagged: the misspelling is read as the word and
+    ///    rule 1 tried again, else the name is an affiliate of the group's named maker.
     pub fn flag(&self, name: &str) -> Option<CoveredFlag> {
         if self.makers.is_empty() {
             return None;
         }
+        if let Some(f) = self.maker_flag(name) {
+            return Some(f);
+        }
+        let words: Vec<String> = matching::normalize_key(name)
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+        for rule in &self.makers {
+            let Some(key) = word_rule(rule) else {
+                continue;
+            };
+            let Some(i) = words.iter().position(|w| same_word(w, &key)) else {
+                continue;
+            };
+            if words[i] != key {
+                let mut fixed = words.clone();
+                fixed[i] = key.clone();
+                if let Some(f) = self.maker_flag(&fixed.join(" ")) {
+                    return Some(f);
+                }
+            }
+            let named = self
+                .makers
+                .iter()
+                .find(|n| n.group == rule.group && n.relation == "named")
+                .unwrap_or(rule);
+            let score = matching::score_pair(name, &named.maker, Schema::Company).score;
+            return Some(flag_of(named, "affiliate", rule.basis.clone(), score));
+        }
+        None
+    }
+
+    /// Rule 1 of [`Covered::flag`].
+    fn maker_flag(&self, name: &str) -> Option<CoveredFlag> {
         let opts = SearchOptions {
             threshold: matching::LINK_THRESHOLD,
             limit: 1,
@@ -174,14 +217,16 @@ impl Covered {
         };
         let hit = self.index.search(name, &opts).into_iter().next()?;
         let m = self.makers.get(hit.id as usize)?;
-        Some(CoveredFlag {
-            group: m.group.clone(),
-            maker: m.maker.clone(),
-            relation: m.relation.clone(),
-            basis: m.basis.clone(),
-            source_url: m.source_url.clone(),
-            score: (hit.score * 1000.0).round() / 1000.0,
-        })
+        let score = (hit.score * 1000.0).round() / 1000.0;
+        if has_own_word(name, &m.maker) {
+            return Some(flag_of(
+                m,
+                "affiliate",
+                format!("{} (affiliate of {})", m.basis, m.maker),
+                score,
+            ));
+        }
+        Some(flag_of(m, &m.relation, m.basis.clone(), score))
     }
 
     /// The best flag over several names of one record (a list entry's name and aliases).
@@ -244,6 +289,59 @@ impl Covered {
     }
 }
 
+/// The word of a word-rule row (maker `Huawei *` → `HUAWEI`), None for a maker's own row.
+fn word_rule(m: &CoveredMaker) -> Option<String> {
+    let word = m.maker.trim().strip_suffix('*')?;
+    Some(matching::normalize_key(word)).filter(|k| !k.is_empty())
+}
+
+fn flag_of(m: &CoveredMaker, relation: &str, basis: String, score: f64) -> CoveredFlag {
+    CoveredFlag {
+        group: m.group.clone(),
+        maker: m.maker.clone(),
+        relation: relation.to_string(),
+        basis,
+        source_url: m.source_url.clone(),
+        score: (score * 1000.0).round() / 1000.0,
+    }
+}
+
+/// Whether `name` has a distinctive word or a place (FRANCE, MARINE, UK) that `maker`'s name
+/// does not have, even run together (HIK VISION is HIKVISION's).
+fn has_own_word(name: &str, maker: &str) -> bool {
+    let maker_key = matching::normalize_key(maker);
+    let maker_words: Vec<&str> = maker_key.split(' ').collect();
+    let joined = maker_key.replace(' ', "");
+    matching::normalize::key_tokens(name).iter().any(|t| {
+        matches!(t.class.label(), "word" | "place")
+            && t.text.len() >= 2
+            && !maker_words.contains(&t.text.as_str())
+            && !joined.contains(t.text.as_str())
+            && !maker_words.iter().any(|w| same_word(&t.text, w))
+    })
+}
+
+/// `w` is `key`, or one letter off (a substitution, insertion, deletion or swap) when `key`
+/// has 6 letters or more.
+fn same_word(w: &str, key: &str) -> bool {
+    if w == key {
+        return true;
+    }
+    let (a, b) = (w.as_bytes(), key.as_bytes());
+    if b.len() < 6 || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[p..], &b[p..]);
+    match (ra.len(), rb.len()) {
+        (x, y) if x == y => {
+            ra[1..] == rb[1..] || (x >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        (x, y) if x > y => ra[1..] == *rb,
+        _ => *ra == rb[1..],
+    }
+}
+
 /// A queried name that is a covered maker, and whether the lists carry it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoveredCheck {
@@ -252,4 +350,76 @@ pub struct CoveredCheck {
     pub listed_entity_ids: Vec<i64>,
     /// Set when the maker is covered but on no screening list.
     pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Covered {
+        let conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(crate::migrate::SCHEMA_SQL)
+            .expect("schema");
+        let tx = conn.unchecked_transaction().expect("tx");
+        load_tsv(&tx, "covered.tsv", DEFAULT_TSV).expect("table");
+        tx.commit().expect("commit");
+        Covered::load(&conn).expect("load")
+    }
+
+    fn shown(c: &Covered, name: &str) -> Option<String> {
+        c.flag(name)
+            .map(|f| format!("{} ({})", f.group, f.relation))
+    }
+
+    #[test]
+    fn one_rule_flags_makers_affiliates_and_misspellings() {
+        let c = table();
+        let huawei = Some("Huawei (named)".to_string());
+        let affiliate = Some("Huawei (affiliate)".to_string());
+        assert_eq!(shown(&c, "Huawei Technologies Co., Ltd."), huawei);
+        assert_eq!(shown(&c, "HUAWEI TECHNOLOGIES CO LTD"), huawei);
+        for name in [
+            "Huawei France",
+            "Huawei Technologies Italia S.r.l.",
+            "Huawei Technologies Sweden AB",
+            "Huawei Technologies Denmark ApS",
+            "Huawei Marine Networks Co., Ltd.",
+            "Huawei Technologies R&D UK Ltd",
+            "Huawei Technologies Portugal",
+            "Huawei Russia",
+        ] {
+            assert_eq!(shown(&c, name), affiliate, "{name}");
+        }
+        assert_eq!(
+            shown(&c, "Hikvision USA Inc."),
+            Some("Hikvision (subsidiary)".to_string())
+        );
+        assert_eq!(
+            shown(&c, "HANGZHOU HIK-VISION DIGITAL TECHNOLOGY CO., LTD."),
+            Some("Hikvision (named)".to_string())
+        );
+        // A misspelled maker is the maker; a misspelled group word still flags.
+        assert_eq!(
+            shown(&c, "Hangzhou Hikvison Digital Technology Co., Ltd."),
+            Some("Hikvision (named)".to_string())
+        );
+        assert!(shown(&c, "HIKVISON VIETNAM").is_some());
+        assert_eq!(shown(&c, "Acme Trading Co"), None);
+        // No word rule for Dahua: DAHUA ELECTRONICS CORPORATION (DPL) is another company.
+        assert_eq!(shown(&c, "DAHUA ELECTRONICS CORPORATION"), None);
+        assert_eq!(
+            shown(&c, "Zhejiang Dahua Technology Co., Ltd."),
+            Some("Dahua (named)".to_string())
+        );
+    }
+
+    #[test]
+    fn one_letter_off() {
+        assert!(same_word("HIKVISON", "HIKVISION"));
+        assert!(same_word("HIKVSIION", "HIKVISION"));
+        assert!(same_word("HIKVISIONS", "HIKVISION"));
+        assert!(same_word("HIKWISION", "HIKVISION"));
+        assert!(!same_word("HIKVI", "HIKVISION"));
+        assert!(!same_word("ZTF", "ZTE"));
+    }
 }

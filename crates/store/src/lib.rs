@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod cases;
 pub mod cet;
+pub mod changes;
 pub mod covered;
 pub mod decisions;
 pub mod dump;
@@ -21,6 +22,7 @@ mod file;
 pub mod fts;
 pub mod import;
 pub mod intersect;
+pub mod lapsed;
 pub mod link;
 pub mod links;
 mod migrate;
@@ -38,6 +40,7 @@ mod sql_text;
 pub mod stats;
 mod store;
 pub mod trail;
+pub mod watch;
 
 pub use store::{ChangeWatch, Lists, SqliteStore, Store};
 

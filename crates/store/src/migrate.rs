@@ -98,16 +98,38 @@ fn v1_to_v2(conn: &Connection, _form: &Released) -> Result<()> {
     Ok(())
 }
 
-/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17), and the
-/// shipment column table and port codes (issue 15), the patents' full-text index and CET
-/// table (issue 16), extra PatentsView assignee ids (issue 15): new tables only, no existing row
-/// is touched.
+/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17), the
+/// shipment column table and port codes (issue 15), each HS row's bill date with its index
+/// (issue 20: `hs:` matches any code of a bill), the patents' full-text index and CET table
+/// (issue 16) and extra PatentsView assignee ids (issue 15). The HS table is rebuilt with the
+/// date copied from its shipment; the patent index is derived from the rows; no other
+/// existing row is touched.
 fn v2_to_v3(conn: &Connection, _form: &Released) -> Result<()> {
     conn.execute_batch(V3_TABLES)?;
-    // The patents' full-text index and CET table (issue 16) are derived: built from the rows.
+    conn.execute_batch(&format!(
+        "ALTER TABLE shipment_hs RENAME TO shipment_hs_v2;
+         {V3_SHIPMENT_HS}
+         INSERT INTO shipment_hs (shipment_id, seq, hs_code, ship_date)
+             SELECT h.shipment_id, h.seq, h.hs_code, s.ship_date
+             FROM shipment_hs_v2 h LEFT JOIN shipment s ON s.id = h.shipment_id
+             ORDER BY h.shipment_id, h.seq;
+         DROP TABLE shipment_hs_v2;"
+    ))?;
     crate::patents::index::rebuild(conn)?;
     Ok(())
 }
+
+/// The HS table of version 3, exactly as schema.sql has it.
+const V3_SHIPMENT_HS: &str = r#"
+CREATE TABLE shipment_hs (
+    shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
+    PRIMARY KEY (shipment_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
+"#;
 
 /// The tables version 3 adds, exactly as schema.sql has them.
 const V3_TABLES: &str = r#"
@@ -142,7 +164,10 @@ CREATE TABLE watch_set (
     created_at   TEXT NOT NULL,
     created_by   TEXT NOT NULL,
     screened_at  TEXT,             -- the last (re)screen
-    screened_versions TEXT         -- JSON list versions of the last (re)screen
+    screened_versions TEXT,        -- JSON list versions of the last (re)screen
+    threshold    REAL NOT NULL,    -- lowest score that counts as a hit
+    alert_count  INTEGER NOT NULL DEFAULT 0, -- new potential matches the last list import found (0 after a rescreen)
+    alert_at     TEXT              -- when that import's check ran
 );
 CREATE UNIQUE INDEX watch_set_name ON watch_set(name);
 
@@ -230,6 +255,30 @@ CREATE TABLE assignee_pv_id (
     assignee_id INTEGER NOT NULL REFERENCES assignee(id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX assignee_pv_id_assignee ON assignee_pv_id(assignee_id);
+
+-- How a list version's as-of date (`source.as_of`) was found (issue 15, v3): from the file's
+-- own metadata (DPL Last_Update, an OFAC download name), given with --as-of, or derived from
+-- the data (the newest start date: a lower bound) and then shown as derived.
+CREATE TABLE source_as_of (
+    source_id   INTEGER PRIMARY KEY REFERENCES source(id),
+    basis       TEXT NOT NULL,     -- "Last_Update column", "given (--as-of)", "newest start date", …
+    derived     INTEGER NOT NULL   -- 1: read off the data, not stated by the file or the user
+);
+
+-- Entries of a list version matched to an entry of the version it replaced (by the stable
+-- listing key, or by list + name + addresses when the publisher's ids changed) but published
+-- differently (issue 15, v3): the changed third of the added/removed/changed report.
+CREATE TABLE list_edit (
+    source_id    INTEGER NOT NULL REFERENCES source(id),
+    replaced_id  INTEGER NOT NULL REFERENCES source(id),
+    listing_key  TEXT NOT NULL,
+    entry_id     INTEGER NOT NULL, -- the entry in this version
+    old_entry_id INTEGER NOT NULL, -- the same listing in the replaced version
+    name         TEXT NOT NULL,
+    list_code    TEXT NOT NULL,
+    fields       TEXT NOT NULL     -- what changed, comma-separated: name, aliases, addresses, programs, dates, ids, notice
+);
+CREATE INDEX list_edit_source ON list_edit(source_id);
 "#;
 
 pub(super) fn version(conn: &Connection) -> Result<i64> {

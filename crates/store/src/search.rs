@@ -11,13 +11,14 @@ use crate::covered::{Covered, CoveredFlag};
 use crate::decisions::{Book, HitDecision};
 use crate::entities;
 use crate::error::Result;
+use crate::lapsed::{self, Lapse};
 use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
 
 /// Lowest matcher score `search` shows: broader than screening, it is an exploration tool.
 pub const SEARCH_THRESHOLD: f64 = 0.6;
 
 /// One listing found by name, with the list details a user needs to judge it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ListingHit {
     pub id: i64,
     pub list: String,
@@ -47,6 +48,9 @@ pub struct ListingHit {
     /// The analyst's decision on this name and listing, once decided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<HitDecision>,
+    /// The end date, when it lies before the date screened at (see [`crate::lapsed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lapsed: Option<String>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -93,6 +97,7 @@ pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<L
             listing_key: e.listing_key,
             is_match: score >= matching::DEFAULT_THRESHOLD,
             decision: None,
+            lapsed: None,
         });
     }
     Ok(out)
@@ -123,12 +128,24 @@ fn check_name(name: &str) -> Result<()> {
     }
 }
 
-/// Screening: the matcher's hits at `opts.threshold`, one row per listing.
+/// Screening now: the matcher's hits at `opts.threshold`, one row per listing; entries lapsed
+/// before today are shown but are no match.
 pub fn screen(
     conn: &Connection,
     index: &NameIndex,
     name: &str,
     opts: &SearchOptions,
+) -> Result<Vec<ListingHit>> {
+    screen_at(conn, index, name, opts, &Lapse::today())
+}
+
+/// Screening at `lapse.on`, lapsed entries counted as matches only if `lapse.include`.
+pub fn screen_at(
+    conn: &Connection,
+    index: &NameIndex,
+    name: &str,
+    opts: &SearchOptions,
+    lapse: &Lapse,
 ) -> Result<Vec<ListingHit>> {
     check_name(name)?;
     let wide = SearchOptions {
@@ -138,6 +155,7 @@ pub fn screen(
     };
     let mut hits = collapse(conn, index.search(name, &wide), opts.limit)?;
     apply_decisions(conn, &Book::load(conn)?, name, &mut hits, opts.threshold)?;
+    lapsed::mark(&mut hits, lapse);
     Ok(hits)
 }
 
@@ -208,6 +226,7 @@ pub fn search(
         &mut hits,
         matching::DEFAULT_THRESHOLD,
     )?;
+    lapsed::mark(&mut hits, &Lapse::today());
     Ok(hits)
 }
 

@@ -14,6 +14,10 @@ pub struct SourceStats {
     pub sha256: String,
     pub imported_at: String,
     pub as_of: Option<String>,
+    /// How `as_of` was found: "Last_Update column", "given (--as-of)", "newest start date" …
+    pub as_of_source: Option<String>,
+    /// True when `as_of` was derived from the data (a lower bound), not stated.
+    pub as_of_derived: bool,
     pub rows: i64,
     pub current: bool,
     pub synthetic: bool,
@@ -58,8 +62,9 @@ pub fn stats(conn: &Connection) -> Result<Stats> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(
-        "SELECT id, dataset, format, path, sha256, imported_at, as_of, row_count, current, synthetic
-         FROM source ORDER BY id",
+        "SELECT s.id, s.dataset, s.format, s.path, s.sha256, s.imported_at, s.as_of, s.row_count,
+           s.current, s.synthetic, a.basis, coalesce(a.derived, 0)
+         FROM source s LEFT JOIN source_as_of a ON a.source_id = s.id ORDER BY s.id",
     )?;
     let sources = stmt
         .query_map([], |r| {
@@ -71,6 +76,8 @@ pub fn stats(conn: &Connection) -> Result<Stats> {
                 sha256: r.get(4)?,
                 imported_at: r.get(5)?,
                 as_of: r.get(6)?,
+                as_of_source: r.get(10)?,
+                as_of_derived: r.get(11)?,
                 rows: r.get(7)?,
                 current: r.get(8)?,
                 synthetic: r.get(9)?,

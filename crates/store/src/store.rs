@@ -12,6 +12,7 @@ use crate::asof::{AsOfStatus, Screener};
 use crate::audit::{self, NewRecord, Record, Verification};
 use crate::cases::{self, CaseExport};
 use crate::covered::Covered;
+use crate::decisions::{self, Decision, NewDecision};
 use crate::error::Result;
 use crate::intersect::{IntersectRow, SortKey as IntersectSort};
 use crate::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
@@ -116,6 +117,10 @@ pub trait Store: Send + Sync {
     fn case_add(&self, case: &str, r: RecordRef) -> Result<i64>;
     /// The case with its records, or None when it has none yet.
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
+    /// Record a decision on a screening hit (with its audit record).
+    fn decide(&self, d: &NewDecision<'_>) -> Result<Decision>;
+    /// Monitored sets with new potential matches since the last list import: (set, count).
+    fn watch_alerts(&self) -> Result<Vec<(String, i64)>>;
 }
 
 /// The SQLite store: a database file, read through a small pool of read-only connections
@@ -333,5 +338,13 @@ impl Store for SqliteStore {
             }
             cases::export(c, case).map(Some)
         })
+    }
+
+    fn decide(&self, d: &NewDecision<'_>) -> Result<Decision> {
+        self.write(|c| decisions::decide(c, d))
+    }
+
+    fn watch_alerts(&self) -> Result<Vec<(String, i64)>> {
+        self.read(crate::watch::alerts)
     }
 }

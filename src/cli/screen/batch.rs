@@ -15,21 +15,32 @@ use tradescope_store::entities;
 use tradescope_store::error::Error;
 
 /// Best candidate for one name of a batch: the best hit (even under the threshold, so the
-/// report shows the near miss) or none.
+/// report shows the near miss) or none: up to `limit` hits, entries still in force first — a
+/// lapsed entry (in `pass_over`) ranks after them, so a lapsed twin never hides a current match.
 fn best_hit(
     index: &NameIndex,
     name: &str,
     country: &Option<String>,
     dob: Option<String>,
-) -> Option<Hit> {
+    limit: usize,
+    pass_over: &HashMap<i64, String>,
+) -> Vec<Hit> {
     let opts = SearchOptions {
         threshold: 0.5,
-        limit: 1,
+        limit: if pass_over.is_empty() {
+            limit
+        } else {
+            limit.max(10)
+        },
         schema: Schema::Unknown,
         country: country.clone(),
         dob,
     };
-    index.search(name, &opts).into_iter().next()
+    let (in_force, lapsed): (Vec<Hit>, Vec<Hit>) = index
+        .search(name, &opts)
+        .into_iter()
+        .partition(|h| !pass_over.contains_key(&h.id));
+    in_force.into_iter().chain(lapsed).collect()
 }
 
 pub(super) fn screen_file(
@@ -96,28 +107,58 @@ pub(super) fn screen_file(
     bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
     bar.rows_style();
     let covered = Covered::load(conn)?;
-    let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
+    let lapsed =
+        tradescope_store::lapsed::current_lapsed(conn, &tradescope_store::lapsed::today())?;
+    // --include-lapsed: lapsed entries are matches like any other (the column still says so).
+    let no_match_if_lapsed = |id: i64| !args.include_lapsed && lapsed.contains_key(&id);
+    let pass_over = if args.include_lapsed {
+        HashMap::new()
+    } else {
+        lapsed.clone()
+    };
+    let book = tradescope_store::decisions::Book::load(conn)?;
+    let limit = if book.is_empty() {
+        1
+    } else {
+        decided::CANDIDATES
+    };
+    let candidates: Vec<(Vec<Hit>, Option<CoveredFlag>)> = rows
         .par_iter()
         .zip(dobs)
         .map(|(r, dob)| {
             let name = r.get(col).unwrap_or("").trim();
             let h = if name.is_empty() {
-                (None, None)
+                (Vec::new(), None)
             } else {
-                (best_hit(index, name, &country, dob), covered.flag(name))
+                (
+                    best_hit(index, name, &country, dob, limit, &pass_over),
+                    covered.flag(name),
+                )
             };
             bar.inc(1);
             h
         })
         .collect();
     bar.finish();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r.get(col).unwrap_or("").trim())
+        .collect();
+    let (hits, decided) = decided::pick_all(conn, &book, &names, candidates, args.threshold)?;
+    let clears = |i: usize| decided[i].as_ref().is_some_and(|d| d.clears());
     // Recorded before any answer is written: an answer without its audit record is not given.
     let total = rows.len();
     let matched = hits
         .iter()
-        .filter(|(h, _)| h.as_ref().is_some_and(|h| h.score >= args.threshold))
+        .enumerate()
+        .filter(|(i, (h, _))| {
+            h.as_ref()
+                .is_some_and(|h| h.score >= args.threshold && !no_match_if_lapsed(h.id))
+                && !clears(*i)
+        })
         .count();
     let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
+    let n_cleared = (0..hits.len()).filter(|i| clears(*i)).count();
     audit::record(
         db,
         &NewRecord {
@@ -130,7 +171,7 @@ pub(super) fn screen_file(
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
-            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
+            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered, "cleared": n_cleared }),
             at: None,
         },
     )?;
@@ -150,11 +191,13 @@ pub(super) fn screen_file(
         "threshold",
         "matcher",
         "covered",
+        "lapsed",
+        "decision",
     ] {
         header.push(h.to_string());
     }
     w.write_record(&header)?;
-    for (r, (hit, flag)) in rows.iter().zip(&hits) {
+    for (i, (r, (hit, flag))) in rows.iter().zip(&hits).enumerate() {
         let mut rec: Vec<String> = (0..headers.len())
             .map(|i| r.get(i).unwrap_or("").to_string())
             .collect();
@@ -168,7 +211,7 @@ pub(super) fn screen_file(
                         (e.list, e.name)
                     }
                 };
-                let is_match = h.score >= args.threshold;
+                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id) && !clears(i);
                 rec.extend([
                     if is_match { "match" } else { "no match" }.to_string(),
                     format!("{:.3}", h.score),
@@ -194,13 +237,30 @@ pub(super) fn screen_file(
                 .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
                 .unwrap_or_default(),
         );
+        // The end date of a lapsed best hit (then "no match" unless --include-lapsed).
+        rec.push(
+            hit.as_ref()
+                .and_then(|h| lapsed.get(&h.id).cloned())
+                .unwrap_or_default(),
+        );
+        rec.push(
+            decided[i]
+                .as_ref()
+                .map(|d| d.describe())
+                .unwrap_or_default(),
+        );
         w.write_record(&rec)?;
     }
     w.flush()?;
     errln!(
-        "screened {total} names against {} list names: {matched} at or above {:.2}",
+        "screened {total} names against {} list names: {matched} at or above {:.2}{}",
         index.len(),
-        args.threshold
+        args.threshold,
+        if n_cleared > 0 {
+            format!(" (and {n_cleared} cleared as false positives, not counted)")
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

@@ -124,6 +124,19 @@ pub enum ListFormatArg {
 /// `bench --list-update-only N`: the list-update figure alone (a generated N-entry list and
 /// its next revision, over `parties` generated trade parties), against the naive baseline up
 /// to 100K entries, in the benchmark directory.
+pub fn cmd_rescreen_only(n: usize, baseline: bool) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let m = bench::rescreen::measure(&dir, n, baseline)?;
+    let f = bench::rescreen::figure(&m);
+    outln!("- load average: {}", bench::machine::load_average());
+    output::lines(&report::table(std::slice::from_ref(&f)));
+    output::lines(&report::notes(std::slice::from_ref(&f)));
+    Ok(())
+}
+
 pub fn cmd_list_update_only(
     n: u64,
     format: ListFormatArg,

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use tradescope_core::country;
 
+use super::as_of;
 use super::fields::{self, opt, Header};
 use super::input::{decode, hex};
 use super::lists::NewEntry;
@@ -44,6 +45,9 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
     let c_fr = h.find(&["FR_Citation"]);
     records.set_columns(&h.names);
     let mut seen: HashMap<String, u32> = HashMap::new();
+    // The file's own date: its newest Last_Update (impossible years such as 3017 ignored).
+    let today = crate::lapsed::today();
+    let mut last_update: Option<String> = None;
     while records.read_next()? {
         if records.is_blank() {
             continue;
@@ -77,6 +81,11 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
+        if let Some(d) = as_of::newest_plausible([get(c_update).as_str()], &today) {
+            if last_update.as_ref().is_none_or(|l| *l < d) {
+                last_update = Some(d);
+            }
+        }
         let start = fields::date_at(name, line, "Effective_Date", &get(c_eff))?;
         let end = fields::date_at(name, line, "Expiration_Date", &get(c_exp))?;
         // Identity across versions: the published row's name, address and effective date.
@@ -118,6 +127,13 @@ pub fn read(name: &str, reader: Box<dyn Read + Send + '_>, sink: &mut dyn ListSi
             remarks: (!remarks.is_empty()).then(|| remarks.join("; ")),
             ..Default::default()
         })?;
+    }
+    if let Some(date) = last_update {
+        sink.as_of(as_of::AsOf {
+            date,
+            basis: "Last_Update column".into(),
+            derived: false,
+        });
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Writing watch-list entries, and list versions: a newer file of the same dataset replaces the
 //! current one; what was added and removed is recorded in `list_change` and reported.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rusqlite::{params, Transaction};
 
@@ -46,11 +46,15 @@ pub struct NewEntry {
 }
 
 impl NewEntry {
+    /// The stable listing key (see `identity`); duplicates in one file are told apart after.
     pub fn listing_key(&self, dataset: &str) -> String {
-        match &self.entity_number {
-            Some(n) => format!("ofac:{n}"),
-            None => format!("{dataset}:{}", self.source_uid),
-        }
+        super::identity::base_key(
+            dataset,
+            &self.list_code,
+            self.entity_number.as_deref(),
+            &self.name,
+            &self.source_uid,
+        )
     }
 }
 
@@ -61,6 +65,8 @@ pub struct EntryWriter<'t> {
     dataset: String,
     pub count: u64,
     pub warnings: Vec<String>,
+    /// The file's own date, when its format states one (DPL Last_Update).
+    pub as_of: Option<super::as_of::AsOf>,
 }
 
 impl<'t> EntryWriter<'t> {
@@ -71,6 +77,7 @@ impl<'t> EntryWriter<'t> {
             dataset: dataset.to_string(),
             count: 0,
             warnings: Vec::new(),
+            as_of: None,
         }
     }
 
@@ -160,10 +167,20 @@ pub struct VersionReport {
     pub became_current: bool,
     pub added: u64,
     pub removed: u64,
+    /// Entries matched to their predecessor but published differently (see `list_edit`).
+    pub changed: u64,
+    /// Entries matched by content because their key changed (the CSL `_id` scheme change):
+    /// they took over their predecessor's listing key.
+    pub rekeyed: u64,
     /// A few examples of each, for the summary.
     pub added_examples: Vec<String>,
     pub removed_examples: Vec<String>,
+    /// "NAME (aliases, addresses)".
+    pub changed_examples: Vec<String>,
 }
+
+/// Examples the import summary lists of each kind of change.
+pub const EXAMPLES: usize = 5;
 
 /// Make `source_id` the current version of `dataset` (unless an existing current version is
 /// newer), record added/removed entries, and refuse a suspicious shrink unless allowed.
@@ -175,6 +192,8 @@ pub fn apply_version(
     allow_shrink: bool,
     file: &str,
 ) -> Result<VersionReport> {
+    // One party named twice by one list gets a key per row (as-of history, decisions).
+    super::identity::tell_duplicates_apart(tx, source_id)?;
     let prev: Option<(i64, Option<String>)> = tx
         .query_row(
             "SELECT id, as_of FROM source WHERE dataset = ?1 AND current = 1 AND id <> ?2
@@ -200,8 +219,8 @@ pub fn apply_version(
                 return Ok(report);
             }
         }
-        let old = keys(tx, prev_id)?;
-        let new = keys(tx, source_id)?;
+        let old = super::identity::load(tx, prev_id)?;
+        let new = super::identity::load(tx, source_id)?;
         let old_n = old.len() as f64;
         if !allow_shrink && old_n > 0.0 && (new.len() as f64) < old_n * (1.0 - MAX_SHRINK) {
             return Err(Error::file(
@@ -215,28 +234,90 @@ pub fn apply_version(
                 ),
             ));
         }
+        let m = super::identity::match_versions(&old, &new);
         let mut ins = tx.prepare_cached(
             "INSERT INTO list_change (source_id, replaced_id, change, listing_key, name, list_code)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut added: Vec<_> = new.iter().filter(|(k, _)| !old.contains_key(*k)).collect();
-        let mut removed: Vec<_> = old.iter().filter(|(k, _)| !new.contains_key(*k)).collect();
-        added.sort();
-        removed.sort();
-        for (k, (name, code)) in &added {
-            ins.execute(params![source_id, prev_id, "added", k, name, code])?;
+        let by_name = |v: &mut Vec<usize>, es: &[super::identity::Entry]| {
+            v.sort_by(|a, b| es[*a].name.cmp(&es[*b].name).then(a.cmp(b)))
+        };
+        let (mut added, mut removed) = (m.added.clone(), m.removed.clone());
+        by_name(&mut added, &new);
+        by_name(&mut removed, &old);
+        for &j in &added {
+            let e = &new[j];
+            ins.execute(params![
+                source_id,
+                prev_id,
+                "added",
+                e.key,
+                e.name,
+                e.list_code
+            ])?;
         }
-        for (k, (name, code)) in &removed {
-            ins.execute(params![source_id, prev_id, "removed", k, name, code])?;
+        for &i in &removed {
+            let e = &old[i];
+            ins.execute(params![
+                source_id,
+                prev_id,
+                "removed",
+                e.key,
+                e.name,
+                e.list_code
+            ])?;
         }
+        // A matched entry keeps its predecessor's listing key (unless another entry of this
+        // version already holds it), so everything keyed by listing follows it.
+        let held: HashSet<&str> = new.iter().map(|e| e.key.as_str()).collect();
+        let mut rekey =
+            tx.prepare_cached("UPDATE list_entry SET listing_key = ?1 WHERE id = ?2")?;
+        let mut edit = tx.prepare_cached(
+            "INSERT INTO list_edit (source_id, replaced_id, listing_key, entry_id, old_entry_id,
+               name, list_code, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut changed: Vec<(String, String)> = Vec::new();
+        for &(i, j) in &m.pairs {
+            let (o, n) = (&old[i], &new[j]);
+            let mut key = &n.key;
+            if o.key != n.key && !held.contains(o.key.as_str()) {
+                rekey.execute(params![o.key, n.id])?;
+                report.rekeyed += 1;
+                key = &o.key;
+            }
+            let fields = super::identity::changed_fields(o, n);
+            if !fields.is_empty() {
+                let fields = fields.join(", ");
+                edit.execute(params![
+                    source_id,
+                    prev_id,
+                    key,
+                    n.id,
+                    o.id,
+                    n.name,
+                    n.list_code,
+                    fields
+                ])?;
+                changed.push((n.name.clone(), fields));
+            }
+        }
+        changed.sort();
+        report.changed = changed.len() as u64;
+        report.changed_examples = changed
+            .iter()
+            .take(EXAMPLES)
+            .map(|(n, f)| format!("{n} ({f})"))
+            .collect();
+        let added: Vec<_> = added.iter().map(|&j| &new[j].name).collect();
+        let removed: Vec<_> = removed.iter().map(|&i| &old[i].name).collect();
         report.replaced = Some(prev_id);
         report.added = added.len() as u64;
         report.removed = removed.len() as u64;
-        report.added_examples = added.iter().take(5).map(|(_, (n, _))| n.clone()).collect();
+        report.added_examples = added.iter().take(EXAMPLES).map(|n| n.to_string()).collect();
         report.removed_examples = removed
             .iter()
-            .take(5)
-            .map(|(_, (n, _))| n.clone())
+            .take(EXAMPLES)
+            .map(|n| n.to_string())
             .collect();
         tx.execute(
             "UPDATE source SET current = 0 WHERE dataset = ?1 AND id <> ?2",
@@ -253,19 +334,4 @@ pub fn apply_version(
         params![source_id],
     )?;
     Ok(report)
-}
-
-/// listing_key → (name, list_code) of a source's entries.
-fn keys(tx: &Transaction, source_id: i64) -> Result<HashMap<String, (String, String)>> {
-    let mut stmt =
-        tx.prepare("SELECT listing_key, name, list_code FROM list_entry WHERE source_id = ?1")?;
-    let rows = stmt.query_map([source_id], |r| {
-        Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
-    })?;
-    let mut map = HashMap::new();
-    for row in rows {
-        let (k, v) = row?;
-        map.insert(k, v);
-    }
-    Ok(map)
 }

@@ -6,6 +6,7 @@
 //! link new records by name → commit.
 
 pub mod ams;
+pub mod as_of;
 pub mod cells;
 pub mod columns;
 pub mod csl;
@@ -14,6 +15,7 @@ pub mod dpl;
 pub mod fields;
 mod generated;
 mod guard;
+pub mod identity;
 pub mod input;
 pub mod lists;
 pub mod ofac;
@@ -106,6 +108,8 @@ pub trait ListSink {
     fn entry(&mut self, e: NewEntry) -> Result<()>;
     /// Something in the input was skipped or repaired; the user is told.
     fn warning(&mut self, _message: String) {}
+    /// The date the file says it stands at (its own metadata).
+    fn as_of(&mut self, _as_of: as_of::AsOf) {}
 }
 
 impl ListSink for lists::EntryWriter<'_> {
@@ -114,6 +118,9 @@ impl ListSink for lists::EntryWriter<'_> {
     }
     fn warning(&mut self, message: String) {
         self.warnings.push(message);
+    }
+    fn as_of(&mut self, as_of: as_of::AsOf) {
+        self.as_of = Some(as_of);
     }
 }
 
@@ -311,14 +318,12 @@ fn import_list(
             "no entries found in this file",
         ));
     }
-    if report.as_of.is_none() {
-        // The newest start date in the file is a lower bound for when it was published.
-        report.as_of = tx.query_row(
-            "SELECT max(start_date) FROM list_entry WHERE source_id = ?1 AND start_date <= date('now')",
-            [source_id],
-            |r| r.get(0),
-        )?;
+    let found = list_as_of(tx, format, inputs, opts, source_id, writer.as_of.take())?;
+    if let Some(a) = &found {
+        report.as_of = Some(a.date.clone());
+        as_of::record(tx, source_id, a)?;
     }
+    report.as_of_source = found;
     let version = lists::apply_version(
         tx,
         source_id,
@@ -334,6 +339,57 @@ fn import_list(
     }
     report.version = Some(version);
     Ok(())
+}
+
+/// A list version's date, best source first: `--as-of`, the file's own metadata (DPL
+/// Last_Update), the date in an OFAC file set's download name, else derived from the data.
+fn list_as_of(
+    tx: &Transaction,
+    format: Format,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    source_id: i64,
+    from_file: Option<as_of::AsOf>,
+) -> Result<Option<as_of::AsOf>> {
+    if let Some(d) = &opts.as_of {
+        return Ok(Some(as_of::AsOf {
+            date: d.clone(),
+            basis: "given (--as-of)".into(),
+            derived: false,
+        }));
+    }
+    if from_file.is_some() {
+        return Ok(from_file);
+    }
+    if format == Format::Ofac {
+        let today = crate::lapsed::today();
+        for i in inputs {
+            if let Some(date) = as_of::date_in_name(&i.name, &today) {
+                let shown = std::path::Path::new(&i.name)
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .filter(|p| p.contains(&date[..4]))
+                    .unwrap_or_else(|| i.name.clone());
+                return Ok(Some(as_of::AsOf {
+                    date,
+                    basis: format!("download name {shown}"),
+                    derived: false,
+                }));
+            }
+        }
+    }
+    // The newest start date in the file is a lower bound for when it was published.
+    let newest: Option<String> = tx.query_row(
+        "SELECT max(start_date) FROM list_entry WHERE source_id = ?1 AND start_date <= date('now')",
+        [source_id],
+        |r| r.get(0),
+    )?;
+    Ok(newest.map(|date| as_of::AsOf {
+        date,
+        basis: "newest start date".into(),
+        derived: true,
+    }))
 }
 
 /// Shipments and patents: formats that add records (no versions).

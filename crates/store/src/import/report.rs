@@ -18,6 +18,9 @@ pub struct ImportReport {
     pub already_imported: bool,
     pub rows: u64,
     pub as_of: Option<String>,
+    /// Lists: where `as_of` came from (the file's metadata, `--as-of`, or derived).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of_source: Option<super::as_of::AsOf>,
     pub version: Option<VersionReport>,
     pub links: LinkReport,
     /// What was skipped or repaired, in words the user can act on.
@@ -55,6 +58,7 @@ impl ImportReport {
             already_imported: existing.is_some(),
             rows: 0,
             as_of,
+            as_of_source: None,
             version: None,
             links: LinkReport::default(),
             warnings: Vec::new(),

@@ -140,6 +140,12 @@ pub enum Action {
     ListsUpdated(Vec<(String, Option<String>)>),
     /// `R`: reload the lists (names, screening index, the current view).
     Reload,
+    /// `d` in screening mode: a decision on the selected hit (opens the reason prompt).
+    Decide,
+    /// Tab in the decision prompt: the next verdict.
+    CycleVerdict,
+    /// A decision was recorded (or refused): the status line's message.
+    Decided(Result<String, String>),
 }
 
 /// A worker's answer.
@@ -159,5 +165,7 @@ pub enum Loaded {
     Detail(Box<RecordView>),
     Jump(Result<Target, String>),
     Sources(Vec<(String, Option<String>)>),
+    /// Monitored sets with new potential matches since the last list import: (set, count).
+    WatchAlerts(Vec<(String, i64)>),
     Failed(String),
 }

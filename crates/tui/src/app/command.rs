@@ -36,6 +36,8 @@ pub enum Command {
     Sources {
         generation: u64,
     },
+    /// The monitored sets with new potential matches (for the status line).
+    WatchAlerts,
     Search {
         query: String,
         generation: u64,
@@ -112,7 +114,7 @@ enum Lane {
 impl Command {
     fn slot(&self) -> Option<(Slot, u64)> {
         match *self {
-            Command::LoadNames | Command::Reload | Command::Write(_) => None,
+            Command::LoadNames | Command::Reload | Command::Write(_) | Command::WatchAlerts => None,
             Command::Sources { generation } => Some((Slot::Sources, generation)),
             Command::Search { generation, .. }
             | Command::Shipments { generation, .. }
@@ -202,6 +204,7 @@ impl Worker {
             Command::Sources { generation } => {
                 loaded(generation, Loaded::Sources(self.store.lists()?))
             }
+            Command::WatchAlerts => loaded(0, Loaded::WatchAlerts(self.store.watch_alerts()?)),
             Command::Search { query, generation } => {
                 let Some(engine) = self.engine.as_mut() else {
                     return Ok(None);
@@ -295,7 +298,16 @@ impl Worker {
                 let s = super::invest_run::screen(self.store.as_ref(), index, &query, threshold)?;
                 loaded(generation, Loaded::Screening(s))
             }
-            Command::Write(w) => Some(Action::Written(super::write::run(self.store.as_ref(), w))),
+            Command::Write(w) => {
+                // A decision's answer also reloads the screening that shows it.
+                let decision = matches!(w, Write::Decide { .. });
+                let r = super::write::run(self.store.as_ref(), w);
+                Some(if decision {
+                    Action::Decided(r)
+                } else {
+                    Action::Written(r)
+                })
+            }
         })
     }
 }

@@ -121,10 +121,15 @@ fn date_bound(key: &str, v: &str, end: bool) -> Result<String, String> {
         .ok_or_else(bad)
 }
 
+fn twice(k: &str) -> String {
+    format!("{k}: given twice — one {k}: value per filter (keys combine with AND)")
+}
+
 /// Parse a Shipments filter; the error says which word is wrong and what would be right.
 pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
     let mut f = ShipmentFilter::default();
     let mut text: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for w in words(q) {
         let Some((k, v)) = key_value(&w) else {
             text.push(w.0);
@@ -133,6 +138,12 @@ pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
         if v.is_empty() {
             return Err(format!("{k}: needs a value, e.g. {k}:…"));
         }
+        // A filter holds one value per key; a second one is refused rather than silently
+        // replacing the first.
+        if seen.contains(&k) {
+            return Err(twice(&k));
+        }
+        seen.push(k.clone());
         match k.as_str() {
             "party" => f.party_name = Some(v.to_string()),
             "country" => f.country = Some(country_code(&k, v)?),
@@ -186,6 +197,9 @@ pub fn parse_patents(q: &str) -> Result<PatentFilter, String> {
     for w in words(q) {
         match key_value(&w) {
             Some((k, v)) if k == "cet" => {
+                if f.cet.is_some() {
+                    return Err(twice(&k));
+                }
                 if v.is_empty() {
                     return Err("cet: needs an area code, e.g. cet:AI".into());
                 }
@@ -242,6 +256,19 @@ pub fn merge_patents(base: &PatentFilter, typed: PatentFilter) -> PatentFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_key_is_refused_not_silently_replaced() {
+        let e = parse_shipments("party:hikvision party:phuong").unwrap_err();
+        assert!(e.starts_with("party: given twice"), "{e}");
+        let e = parse_shipments("hs:8525 from:2020 HS:8517").unwrap_err();
+        assert!(e.starts_with("hs: given twice"), "{e}");
+        assert!(parse_patents("cet:AI cet:QC").is_err());
+        // Different keys still combine.
+        let f = parse_shipments("party:phuong hs:8525").unwrap();
+        assert_eq!(f.party_name.as_deref(), Some("phuong"));
+        assert_eq!(f.hs_prefix.as_deref(), Some("8525"));
+    }
 
     #[test]
     fn shipment_filter_syntax() {

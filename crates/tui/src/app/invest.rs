@@ -216,6 +216,54 @@ pub fn selected_value(m: &Model) -> Option<String> {
     m.selected_record().map(|(_, label)| label)
 }
 
+/// The screening hit as detail fields: everything the hit's row cuts short.
+pub fn hit_evidence(
+    query: &str,
+    h: &tradescope_store::search::ListingHit,
+) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("Screened name".to_string(), query.trim().to_string()),
+        ("Matched name".to_string(), h.matched_name.clone()),
+        ("Score".to_string(), format!("{:.3}", h.score)),
+        ("SLS-style score".to_string(), format!("{:.1}", h.sls_score)),
+        ("Why".to_string(), h.explanation.clone()),
+    ];
+    if let Some(c) = &h.covered {
+        f.push((
+            "Covered".to_string(),
+            format!("{} ({}): {}", c.group, c.relation, c.basis),
+        ));
+    }
+    if !h.also_in.is_empty() {
+        f.push(("Also in".to_string(), h.also_in.join(", ")));
+    }
+    f
+}
+
+/// Every column of an audit record, for its own screen (the log's row cuts them).
+pub fn audit_fields(r: &tradescope_store::audit::Record) -> Vec<(String, String)> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    vec![
+        ("Record".into(), format!("#{}", r.id)),
+        ("At".into(), r.at.clone()),
+        ("User".into(), r.user.clone()),
+        ("Action".into(), r.action.clone()),
+        ("Query".into(), opt(&r.query)),
+        ("Normalized query".into(), opt(&r.normalized_query)),
+        ("List versions".into(), r.list_versions.clone()),
+        ("Matcher".into(), opt(&r.matcher_version)),
+        (
+            "Threshold".into(),
+            r.threshold
+                .map(|t| format!("{t:.2}"))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        ("Results".into(), r.results.clone()),
+        ("Previous hash".into(), r.prev_hash.clone()),
+        ("Hash".into(), r.hash.clone()),
+    ]
+}
+
 pub fn copy(m: &mut Model) -> Vec<Command> {
     // The clipboard gets the text as the screen shows it: a listed name holding `ESC[201~`
     // and a line break would end a bracketed paste and run a command in the shell it is
@@ -224,9 +272,10 @@ pub fn copy(m: &mut Model) -> Vec<Command> {
         selected_value(m).map(|s| tradescope_core::text::sanitize_for_clipboard(&s).into_owned());
     match value.filter(|s| !s.trim().is_empty()) {
         Some(text) => {
+            // Short enough that the whole sentence fits an 80-column status line.
             m.message = Some(format!(
-                "copied “{}” to the clipboard",
-                load::short(&text, 40)
+                "sent “{}” to the terminal's clipboard (OSC 52)",
+                load::short(&text, 24)
             ));
             m.clipboard = Some(text);
         }

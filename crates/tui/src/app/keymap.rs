@@ -25,6 +25,8 @@ pub enum Ctx {
     Detail,
     /// Typing into the search or filter line.
     Input,
+    /// Typing the reason of a decision on a screening hit (`d`).
+    Prompt,
     /// The help overlay is open.
     Help,
 }
@@ -41,6 +43,7 @@ impl Ctx {
             Ctx::Trail => "Transshipment trail (t)",
             Ctx::Detail => "Detail view",
             Ctx::Input => "Typing a search or filter",
+            Ctx::Prompt => "Typing a decision's reason (d)",
             Ctx::Help => "Help",
         }
     }
@@ -121,6 +124,13 @@ pub static KEYMAP: &[Binding] = &[
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
     b(Input, &[ctrl('s')], Action::ToggleScreening, "Entities: screening mode on/off", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
+    // The decision prompt (d in screening mode).
+    b(Prompt, &[key(Enter)], Action::Submit, "record the decision (with its audit record)", Some("record")),
+    b(Prompt, &[key(Tab)], Action::CycleVerdict, "next verdict: false-positive, match, escalate", Some("verdict")),
+    b(Prompt, &[key(Esc)], Action::Escape, "cancel: nothing is recorded", Some("cancel")),
+    b(Prompt, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
+    b(Prompt, &[ctrl('u')], Action::ClearInput, "clear the reason", None),
+    b(Prompt, &[ctrl('c')], Action::Quit, "quit", None),
     // The help overlay.
     b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
     b(Help, &[ch('j'), key(Down)], Action::ScrollHelp(1), "scroll down", Some("scroll")),
@@ -132,6 +142,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
     b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
     b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
+    b(Detail, &[ch('h')], Action::Back, "back", None),
     // Intersection.
     b(Intersect, &[key(Right)], Action::Right, "next column", Some("column")),
     b(Intersect, &[key(Left)], Action::Left, "previous column", None),
@@ -139,13 +150,14 @@ pub static KEYMAP: &[Binding] = &[
     b(Intersect, &[ch('o')], Action::SortNext, "sort: shipments, patents, areas, listed, dates, name", Some("sort")),
     // Trail.
     b(Trail, &[key(Right)], Action::Right, "expand (again: to the first line below)", Some("expand")),
-    b(Trail, &[key(Left)], Action::Left, "collapse (again: to the parent)", Some("collapse")),
+    b(Trail, &[key(Left), ch('h')], Action::Left, "collapse (again: to the parent)", Some("collapse")),
     b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
     b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
     // Entities pane.
     b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off (score, explanation)", Some("screening")),
     b(Entities, &[ch('+'), ch('=')], Action::Threshold(1), "screening threshold up by 0.05", None),
     b(Entities, &[ch('-')], Action::Threshold(-1), "screening threshold down by 0.05", None),
+    b(Entities, &[ch('d')], Action::Decide, "screening: decide on the selected hit (false positive, match, escalate) with a reason", Some("decide")),
     // Shipments pane.
     b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
     b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
@@ -191,6 +203,9 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
     if m.help {
         return vec![Help];
     }
+    if m.prompt.is_some() {
+        return vec![Prompt];
+    }
     if m.mode == Mode::Input {
         return vec![Input];
     }
@@ -228,7 +243,7 @@ pub fn lookup(m: &Model, ev: KeyEvent) -> Option<Action> {
         }
     }
     match (ctxs.first(), ev.code) {
-        (Some(Input), KeyCode::Char(c))
+        (Some(Input | Prompt), KeyCode::Char(c))
             if !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Action::Insert(c))
@@ -301,6 +316,10 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
             if bind.action == Action::EditFilter && m.route().query().is_none() {
                 continue;
             }
+            // Decisions are taken on screening hits only.
+            if bind.action == Action::Decide && !m.screening {
+                continue;
+            }
             if let Some(label) = bind.bar {
                 let keys = match bind.keys.first() {
                     Some(Key {
@@ -321,12 +340,31 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
     out
 }
 
+/// The bar's entries that fit in `width` columns ("k label  " each): `? help` and `q quit`
+/// always, at the end; the others in order while they fit.
+pub fn fit_bar(items: Vec<(String, &'static str)>, width: usize) -> Vec<(String, &'static str)> {
+    let len = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
+    let always = |l: &str| l == "help" || l == "quit";
+    let (kept, rest): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, l)| always(l));
+    let mut room = width.saturating_sub(kept.iter().map(len).sum());
+    let mut out = Vec::new();
+    for item in rest {
+        if len(&item) > room {
+            break;
+        }
+        room -= len(&item);
+        out.push(item);
+    }
+    out.extend(kept);
+    out
+}
+
 /// The help overlay's content: (section title, [(keys, description)]), generated from the
 /// keymap and the filter syntax.
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     for ctx in [
-        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
     ] {
         let rows = KEYMAP
             .iter()
@@ -355,7 +393,7 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     let order = [
-        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
     ];
     for bind in order
         .iter()

@@ -173,6 +173,7 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
                 m.sources = s;
             }
         }
+        Loaded::WatchAlerts(a) => m.watch_alerts = a,
         Loaded::ShipmentCount(c) | Loaded::PatentCount(c) => {
             if generation == m.expect.count {
                 set_count(m, c);
@@ -229,10 +230,12 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
             let count = old_count(m);
             set_view(m, generation, Data::Patents { page, count });
         }
-        Loaded::Detail(d) => {
+        Loaded::Detail(mut d) => {
             if generation == m.expect.view {
                 let crumb = short(&d.crumb, 32);
                 m.screen_mut().route.crumb = crumb;
+                let evidence = m.route().evidence.clone();
+                d.fields.splice(0..0, evidence);
             }
             set_view(m, generation, Data::Detail(d));
         }

@@ -135,6 +135,14 @@ pub struct Model {
     pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
+    /// Today (UTC, YYYY-MM-DD), read once at start: entries that ended before it are lapsed
+    /// and drawn dimmed.
+    pub today: String,
+    /// The decision being written on a screening hit (`d`), while its prompt is open.
+    pub prompt: Option<super::decide::DecisionPrompt>,
+    /// Monitored sets with new potential matches since the last list import (set, count):
+    /// named in the status line until they are rescreened.
+    pub watch_alerts: Vec<(String, i64)>,
 }
 
 impl Model {
@@ -162,7 +170,10 @@ impl Model {
             case_name: DEFAULT_CASE.to_string(),
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),
+            today: tradescope_store::lapsed::today(),
             last_audited: None,
+            prompt: None,
+            watch_alerts: Vec::new(),
         }
     }
 

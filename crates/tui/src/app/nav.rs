@@ -138,6 +138,9 @@ pub struct Route {
     pub page_starts: Vec<Option<PageKey>>,
     /// Detail view: first visible line of the fields.
     pub field_scroll: usize,
+    /// Detail view: fields shown before the record's own — the screening hit that opened it
+    /// (score, SLS-style score, why), which the record alone does not carry.
+    pub evidence: Vec<(String, String)>,
 }
 
 impl Route {
@@ -150,6 +153,7 @@ impl Route {
             page: 0,
             page_starts: vec![None],
             field_scroll: 0,
+            evidence: Vec::new(),
         }
     }
 

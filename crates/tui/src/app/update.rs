@@ -27,6 +27,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
     {
         return Vec::new();
     }
+    // The decision prompt takes the keys it knows (typing, Tab, Enter, Esc).
+    if let Some(cmds) = super::decide::on_prompt(m, &a) {
+        return cmds;
+    }
     match a {
         Action::Start => start(m),
         Action::Quit => {
@@ -148,6 +152,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Reload => reload(m),
+        Action::Decide => super::decide::open(m),
+        // Only the open prompt takes Tab as a verdict change (above).
+        Action::CycleVerdict => Vec::new(),
+        Action::Decided(r) => super::decide::decided(m, r),
         Action::Written(r) => {
             match r {
                 Ok(msg) if msg.is_empty() => {}
@@ -168,6 +176,7 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
             | Action::Written(_)
+            | Action::Decided(_)
             | Action::ListsUpdated(_)
     )
 }
@@ -207,7 +216,11 @@ fn reload(m: &mut Model) -> Vec<Command> {
 fn start(m: &mut Model) -> Vec<Command> {
     let g = m.next_generation();
     m.expect.sources = g;
-    let mut cmds = vec![Command::LoadNames, Command::Sources { generation: g }];
+    let mut cmds = vec![
+        Command::LoadNames,
+        Command::Sources { generation: g },
+        Command::WatchAlerts,
+    ];
     cmds.extend(load_view(m, false));
     cmds
 }
@@ -290,6 +303,26 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     if let Some(cmds) = invest::open_cell(m) {
         return cmds;
     }
+    if let Data::Audit(a) = &m.screen().data {
+        // The whole record, on its own screen (Backspace returns to the log at the same row).
+        let Some(r) = a.rows.get(m.route().cursor) else {
+            return Vec::new();
+        };
+        if !m.route().evidence.is_empty() {
+            return Vec::new();
+        }
+        let mut route = Route::audit();
+        route.crumb = format!("Record #{}", r.id);
+        route.evidence = invest::audit_fields(r);
+        let screen = super::model::Screen {
+            route,
+            data: Data::Audit(a.clone()),
+            loading: false,
+        };
+        m.mode = Mode::Normal;
+        m.history.push(screen);
+        return Vec::new();
+    }
     if let Data::Detail(d) = &m.screen().data {
         let Some(link) = d.links.get(m.route().cursor) else {
             return Vec::new();
@@ -299,7 +332,13 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     }
     match m.selected_record() {
         Some((record, label)) if !m.is_detail() => {
-            push(m, Route::detail(record, load::short(&label, 32)))
+            let mut route = Route::detail(record, load::short(&label, 32));
+            if let Data::Screening(s) = &m.screen().data {
+                if let Some(h) = s.hits.get(m.route().cursor) {
+                    route.evidence = invest::hit_evidence(&s.query, h);
+                }
+            }
+            push(m, route)
         }
         _ => Vec::new(),
     }
@@ -388,6 +427,13 @@ pub(super) fn next<K: Copy + PartialEq>(all: &[K], k: K) -> K {
 }
 
 fn scroll_fields(m: &mut Model, n: i32) {
+    if matches!(m.screen().data, Data::Audit(_)) && !m.route().evidence.is_empty() {
+        let total = detail_text::field_lines(&m.route().evidence, m.width).len();
+        let max = total.saturating_sub(m.detail_body() as usize);
+        let r = &mut m.screen_mut().route;
+        r.field_scroll = (r.field_scroll as i64 + n as i64).clamp(0, max as i64) as usize;
+        return;
+    }
     let Data::Detail(d) = &m.screen().data else {
         return;
     };

@@ -21,17 +21,29 @@ pub struct Watch {
     store: Arc<dyn Store>,
     changes: Box<dyn ChangeWatch>,
     lists: Lists,
+    /// Monitored sets with new potential matches, as last seen; `fresh_alerts` holds them
+    /// when they changed, until taken.
+    alerts: Vec<(String, i64)>,
+    fresh_alerts: Option<Vec<(String, i64)>>,
 }
 
 impl Watch {
     pub fn open(store: Arc<dyn Store>) -> Result<Watch> {
         let changes = store.watch()?;
         let lists = store.lists()?;
+        let alerts = store.watch_alerts().unwrap_or_default();
         Ok(Watch {
             store,
             changes,
             lists,
+            alerts,
+            fresh_alerts: None,
         })
+    }
+
+    /// The monitored sets' alerts, once each time they changed.
+    pub fn take_alerts(&mut self) -> Option<Vec<(String, i64)>> {
+        self.fresh_alerts.take()
     }
 
     /// The current lists when another connection committed since the last poll and they
@@ -39,6 +51,13 @@ impl Watch {
     pub fn poll(&mut self) -> Result<Option<Lists>> {
         if !self.changes.changed()? {
             return Ok(None);
+        }
+        // An import's check of the monitored sets commits after its lists.
+        if let Ok(a) = self.store.watch_alerts() {
+            if a != self.alerts {
+                self.alerts = a.clone();
+                self.fresh_alerts = Some(a);
+            }
         }
         let lists = self.store.lists()?;
         if lists == self.lists {
@@ -63,6 +82,15 @@ pub fn spawn(store: Arc<dyn Store>, send: impl Fn(Action) -> bool + Send + 'stat
                 std::thread::sleep(EVERY);
                 if let Ok(Some(lists)) = w.poll() {
                     if !send(Action::ListsUpdated(lists)) {
+                        return;
+                    }
+                }
+                if let Some(a) = w.take_alerts() {
+                    let data = super::action::Loaded::WatchAlerts(a);
+                    if !send(Action::Loaded {
+                        generation: 0,
+                        data,
+                    }) {
                         return;
                     }
                 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tradescope_core::model::RecordRef;
 use tradescope_store::audit;
+use tradescope_store::decisions::{NewDecision, Verdict};
 use tradescope_store::error::{Error, Result};
 use tradescope_store::export::{self, Format};
 use tradescope_store::Store;
@@ -22,6 +23,15 @@ pub enum Write {
     Export {
         case: String,
         dir: PathBuf,
+    },
+    /// A decision on a screening hit (stored with its audit record).
+    Decide {
+        name: String,
+        entry_id: i64,
+        verdict: Verdict,
+        reason: String,
+        /// The hit's score as screened.
+        score: Option<f64>,
     },
 }
 
@@ -59,6 +69,30 @@ pub fn run(store: &dyn Store, w: Write) -> std::result::Result<String, String> {
         Write::Audit(e) => record(store, &e.record()),
         Write::Mark { case, record } => mark(store, &case, record).map_err(|e| e.to_string()),
         Write::Export { case, dir } => export_case(store, &case, &dir).map_err(|e| e.to_string()),
+        Write::Decide {
+            name,
+            entry_id,
+            verdict,
+            reason,
+            score,
+        } => store
+            .decide(&NewDecision {
+                name: &name,
+                entry_id,
+                verdict,
+                reason: &reason,
+                score,
+            })
+            .map(|d| {
+                format!(
+                    "decision {}: {} on #{} (audited; `tradescope decisions undo {}`)",
+                    d.id,
+                    d.verdict.as_str(),
+                    d.entry_id,
+                    d.id
+                )
+            })
+            .map_err(|e| format!("decision not recorded: {e}")),
     }
 }
 

@@ -50,6 +50,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         ])),
         head,
     );
+    if !m.route().evidence.is_empty() {
+        draw_record(m, f, body, t);
+        return;
+    }
     if a.rows.is_empty() {
         f.render_widget(
             Paragraph::new(Span::styled(
@@ -97,4 +101,22 @@ fn row<'a>(r: &Record, cols: &[usize]) -> Row<'a> {
         )),
         Cell::from(cell(Some(&sanitize(&r.results)), w(5))),
     ])
+}
+
+/// One record in full (Enter on a row): every column, wrapped.
+fn draw_record(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    let fields = &m.route().evidence;
+    let lw = crate::app::detail_text::label_width(fields);
+    let lines: Vec<Line> = crate::app::detail_text::field_lines(fields, area.width)
+        .into_iter()
+        .skip(m.route().field_scroll)
+        .map(|l| {
+            let label = l.label.unwrap_or_default();
+            Line::from(vec![
+                Span::styled(format!("{label:<lw$}"), t.bold()),
+                Span::raw(l.text),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
 }

@@ -100,11 +100,23 @@ pub fn showing(m: &Model) -> String {
         Data::Screening(r) if r.query.trim().is_empty() => {
             format!("screening at threshold {:.2}", m.threshold)
         }
-        Data::Screening(r) => format!(
-            "{} hits at threshold {:.2} (+/- change it)",
-            r.hits.len(),
-            r.threshold
-        ),
+        Data::Screening(r) => {
+            let cleared = r
+                .hits
+                .iter()
+                .filter(|h| h.decision.as_ref().is_some_and(|d| d.clears()))
+                .count();
+            let cleared = if cleared > 0 {
+                format!(", {cleared} cleared (not counted)")
+            } else {
+                String::new()
+            };
+            format!(
+                "{} hits at threshold {:.2}{cleared} (+/- change it)",
+                r.hits.len(),
+                r.threshold
+            )
+        }
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
         Data::Failed(_) => "error".into(),
@@ -126,6 +138,10 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         spans.push(Span::styled(sanitize(u).into_owned(), t.notice()));
         spans.push(sep());
     }
+    if !m.watch_alerts.is_empty() {
+        spans.push(Span::styled(watch_alerts(&m.watch_alerts), t.notice()));
+        spans.push(sep());
+    }
     spans.push(Span::styled(showing(m), t.bold()));
     if m.screen().loading && !matches!(m.screen().data, Data::Empty) {
         spans.push(Span::styled(" (loading…)", t.dim()));
@@ -134,24 +150,61 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         spans.push(sep());
         spans.push(Span::styled("◆ synthetic demo data", t.synthetic()));
     }
-    if !m.sources.is_empty() {
-        let lists: Vec<String> = m
-            .sources
-            .iter()
-            .map(|(d, a)| format!("{} {}", d, a.as_deref().unwrap_or("undated")))
-            .collect();
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let db = format!("db {}", sanitize(&m.db_label));
+    let lists = as_of_text(m);
+    // What does not fit goes: the whole as-of list first (the help overlay's header has it),
+    // then the database name.
+    let room = |extra: &[&str]| {
+        used + extra.iter().map(|e| 3 + e.chars().count()).sum::<usize>() <= area.width as usize
+    };
+    let lists = match lists {
+        Some(l) if room(&[&l, &db]) => Some(l),
+        Some(_) => Some("lists as of: see ?".to_string()),
+        None => None,
+    };
+    let show_db = room(&[lists.as_deref().unwrap_or(""), &db]) || lists.is_none();
+    if let Some(l) = lists {
         spans.push(sep());
-        spans.push(Span::styled(
-            format!("as of: {}", sanitize(&lists.join(", "))),
-            t.dim(),
-        ));
+        spans.push(Span::styled(l, t.dim()));
     }
-    spans.push(sep());
-    spans.push(Span::styled(
-        format!("db {}", sanitize(&m.db_label)),
-        t.dim(),
-    ));
+    if show_db {
+        spans.push(sep());
+        spans.push(Span::styled(db, t.dim()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "watch set vendors-2026: 2 new potential matches (tradescope rescreen)".
+pub fn watch_alerts(alerts: &[(String, i64)]) -> String {
+    let sets: Vec<String> = alerts
+        .iter()
+        .map(|(s, n)| {
+            let s = sanitize(s);
+            format!(
+                "{s}: {n} new potential match{}",
+                if *n == 1 { "" } else { "es" }
+            )
+        })
+        .collect();
+    format!("watch set {} (tradescope rescreen SET)", sets.join(", "))
+}
+
+/// "lists as of SDN undated · DPL 2019-06-05 · …": each list's short name and the date of the
+/// version in use (None before the lists are known).
+pub fn as_of_text(m: &Model) -> Option<String> {
+    if m.sources.is_empty() {
+        return None;
+    }
+    let lists: Vec<String> = m
+        .sources
+        .iter()
+        .map(|(d, a)| {
+            let short = d.strip_prefix("ofac_").unwrap_or(d).to_uppercase();
+            format!("{short} {}", a.as_deref().unwrap_or("undated"))
+        })
+        .collect();
+    Some(format!("lists as of {}", sanitize(&lists.join(" · "))))
 }
 
 /// Whether a synthetic record is on screen (so the legend explains the ◆).
@@ -167,7 +220,7 @@ fn synthetic_on_screen(m: &Model) -> bool {
 
 pub fn draw_bar(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let mut spans = Vec::new();
-    for (keys, label) in keymap::bar(m) {
+    for (keys, label) in keymap::fit_bar(keymap::bar(m), area.width as usize) {
         spans.push(Span::styled(keys, t.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
