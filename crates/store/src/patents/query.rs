@@ -135,14 +135,16 @@ const ROW_COLUMNS: &str = "p.id, p.number, p.publication_date, p.title,
    (SELECT group_concat(name_as_published, '; ') FROM patent_assignee WHERE patent_id = p.id),
    (SELECT group_concat(cpc, '; ') FROM patent_cpc WHERE patent_id = p.id)";
 
+/// A page of the rows `from_where` selects: ids sorted and cut first, so the wide columns
+/// (assignees, CPC codes, CET areas) are read for one page only, not for every match.
 fn select_sql(from_where: &str, sort: PatentSort, limit: usize) -> String {
+    let order = sort.order_by();
     format!(
-        "SELECT {ROW_COLUMNS}, {}, p.synthetic, {} FROM {from_where}
-         ORDER BY {} LIMIT {}",
+        "SELECT {ROW_COLUMNS}, {}, p.synthetic, {} FROM (SELECT p.id AS rid FROM {from_where}
+           ORDER BY {order} LIMIT {limit}) r
+         CROSS JOIN patent p ON p.id = r.rid ORDER BY {order}",
         index::cet_of_sql("p"),
         sort.value(),
-        sort.order_by(),
-        limit
     )
 }
 
