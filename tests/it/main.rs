@@ -10,6 +10,7 @@ mod workbench;
 
 mod asof_versions;
 mod audit_tamper;
+mod batch_report;
 mod bounded_inputs;
 mod cli;
 mod db_lists;

@@ -1,35 +1,132 @@
 //! `tradescope screen --file`: batch screening for audits, one output row per input row.
+//!
+//! Every row is screened exactly as `tradescope screen NAME` screens one name: the matcher in
+//! parallel, then `search::screened` per row (collapsed per listing, covered makers flagged,
+//! decisions applied) and `Covered::check` for the name itself. The report (CSV, or JSON lines
+//! with `--json`) is written by `report`; `--manifest` names the list versions it ran against.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::report::{self, Row};
 use super::*;
 use crate::cli::csv_input::CsvInput;
-use crate::cli::output;
-use tradescope_core::text::spreadsheet::CsvWriter;
-use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
-use tradescope_store::covered::{Covered, CoveredFlag};
-use tradescope_store::entities;
+use tradescope_store::decisions::Book;
 use tradescope_store::error::Error;
 
-/// Best candidate for one name of a batch: the best hit (even under the threshold, so the
-/// report shows the near miss) or none.
-fn best_hit(
-    index: &NameIndex,
-    name: &str,
-    country: &Option<String>,
-    dob: Option<String>,
-) -> Option<Hit> {
-    let opts = SearchOptions {
-        threshold: 0.5,
-        limit: 1,
-        schema: Schema::Unknown,
-        country: country.clone(),
-        dob,
+/// A row of the input, checked: its line, cells, the name and the evidence to screen it with.
+pub(super) struct InputRow {
+    pub line: u64,
+    pub cells: csv::StringRecord,
+    pub name: String,
+    pub country: Option<String>,
+    pub dob: Option<String>,
+}
+
+/// The input file read and every row checked before anything is screened, so a typo stops the
+/// audit early and names its line.
+pub(super) struct Input {
+    pub shown: String,
+    pub sha256: String,
+    pub headers: csv::StringRecord,
+    pub rows: Vec<InputRow>,
+    /// Names of the columns used: name, country, date of birth.
+    pub name_column: String,
+    pub country_column: Option<String>,
+    pub dob_column: Option<String>,
+}
+
+fn no_column(input: &CsvInput, name: &str, flag: &str) -> Error {
+    Error::file(
+        &input.shown,
+        format!(
+            "no column {name:?}{flag}; the columns are: {}",
+            input.headers.iter().collect::<Vec<_>>().join(", ")
+        ),
+    )
+}
+
+fn read_input(file: &Path, args: &ScreenArgs, country: &Option<String>) -> anyhow::Result<Input> {
+    let input = CsvInput::read(file, &args.column)?;
+    let shown = input.shown.clone();
+    let col = input
+        .column(&args.column)
+        .ok_or_else(|| no_column(&input, &args.column, " (choose one with --column)"))?;
+    let country_col = match &args.country_column {
+        Some(c) => Some(
+            input
+                .column(c)
+                .ok_or_else(|| no_column(&input, c, " for --country-column"))?,
+        ),
+        None => None,
     };
-    index.search(name, &opts).into_iter().next()
+    let dob_col = match &args.dob_column {
+        Some(c) => Some(
+            input
+                .column(c)
+                .ok_or_else(|| no_column(&input, c, " for --dob-column"))?,
+        ),
+        None => input.column("dob"),
+    };
+    let heading = |c: usize| input.headers.get(c).unwrap_or("").to_string();
+    let mut rows = Vec::with_capacity(input.rows.len());
+    for (line, r) in &input.rows {
+        let line = *line;
+        let name = r.get(col).unwrap_or("").trim();
+        // A row without a name would be reported "no match": an empty cell is an input error.
+        if name.is_empty() {
+            return Err(Error::input(
+                &shown,
+                line,
+                heading(col),
+                "empty name: every row needs a name to screen (fill it in, or remove the row)",
+            )
+            .into());
+        }
+        if let Some(why) = search::name_too_long(name) {
+            return Err(Error::input(&shown, line, heading(col), why).into());
+        }
+        let cell = |c: Option<usize>| c.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
+        // A row's own country; an empty cell falls back to --country.
+        let row_country = match cell(country_col) {
+            "" => country.clone(),
+            c => Some(
+                tradescope_core::country::code(c)
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        Error::input(
+                            &shown,
+                            line,
+                            country_col.map(heading).unwrap_or_default(),
+                            format!("{c:?} is not a country name or ISO code I know"),
+                        )
+                    })?,
+            ),
+        };
+        let dob = match cell(dob_col) {
+            "" => None,
+            d => Some(check_dob(d).map_err(|e| {
+                Error::input(&shown, line, dob_col.map(heading).unwrap_or_default(), e)
+            })?),
+        };
+        rows.push(InputRow {
+            line,
+            cells: r.clone(),
+            name: name.to_string(),
+            country: row_country,
+            dob,
+        });
+    }
+    Ok(Input {
+        name_column: heading(col),
+        country_column: country_col.map(heading),
+        dob_column: dob_col.map(heading),
+        shown,
+        sha256: input.sha256,
+        headers: input.headers,
+        rows,
+    })
 }
 
 pub(super) fn screen_file(
@@ -40,92 +137,91 @@ pub(super) fn screen_file(
     args: &ScreenArgs,
     country: Option<String>,
 ) -> anyhow::Result<()> {
-    let input = CsvInput::read(file, &args.column)?;
-    let shown = input.shown.clone();
-    let col = input.column(&args.column).ok_or_else(|| {
-        Error::file(
-            &shown,
-            format!(
-                "no column {:?}; the columns are: {} (choose one with --column)",
-                args.column,
-                input.headers.iter().collect::<Vec<_>>().join(", ")
-            ),
-        )
-    })?;
-    let dob_col = match &args.dob_column {
-        Some(c) => Some(input.column(c).ok_or_else(|| {
-            Error::file(
-                &shown,
-                format!(
-                    "no column {c:?} for --dob-column; the columns are: {}",
-                    input.headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            )
-        })?),
-        None => input.column("dob"),
-    };
-    // Every row's date of birth, checked before screening so a typo stops the audit early.
-    let mut dobs: Vec<Option<String>> = Vec::with_capacity(input.rows.len());
-    for (line, r) in &input.rows {
-        // A row without a name would be reported "no match": an empty cell is an input error.
-        if r.get(col).unwrap_or("").trim().is_empty() {
-            let field = input.headers.get(col).unwrap_or(&args.column);
-            return Err(Error::input(
-                &shown,
-                *line,
-                field,
-                "empty name: every row needs a name to screen (fill it in, or remove the row)",
-            )
-            .into());
-        }
-        if let Some(why) = tradescope_store::search::name_too_long(r.get(col).unwrap_or("")) {
-            let field = input.headers.get(col).unwrap_or(&args.column);
-            return Err(Error::input(&shown, *line, field, why).into());
-        }
-        let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
-        dobs.push(if d.is_empty() {
-            None
-        } else {
-            let field = dob_col.and_then(|c| input.headers.get(c)).unwrap_or("dob");
-            Some(check_dob(d).map_err(|e| Error::input(&shown, *line, field, e))?)
-        });
+    let input = read_input(file, args, &country)?;
+    // Where the manifest goes is checked before the screen: a report is not left without one.
+    if let Some(m) = &args.manifest {
+        report::check_manifest_path(m)?;
     }
-    let (headers, sha256) = (input.headers, input.sha256);
-    let rows: Vec<csv::StringRecord> = input.rows.into_iter().map(|(_, r)| r).collect();
     let bar = Bar::new("screen");
-    bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
+    bar.stage(
+        &format!("{} names", input.rows.len()),
+        Some(input.rows.len() as u64),
+    );
     bar.rows_style();
     let covered = Covered::load(conn)?;
-    let hits: Vec<(Option<Hit>, Option<CoveredFlag>)> = rows
+    // The matcher reports the best hit even under the threshold, so the report shows the near
+    // miss; whether it is a match is decided at the threshold, as `screen NAME` decides it.
+    let search_at = args.threshold.min(0.5);
+    let found: Vec<(Vec<matching::Hit>, Option<String>)> = input
+        .rows
         .par_iter()
-        .zip(dobs)
-        .map(|(r, dob)| {
-            let name = r.get(col).unwrap_or("").trim();
-            let h = if name.is_empty() {
-                (None, None)
-            } else {
-                (best_hit(index, name, &country, dob), covered.flag(name))
+        .map(|r| {
+            let opts = SearchOptions {
+                threshold: search_at,
+                limit: 1,
+                schema: Schema::Unknown,
+                country: r.country.clone(),
+                dob: r.dob.clone(),
             };
+            let hits = index.search(&r.name, &search::widened(&opts));
+            let note = covered
+                .check(index, &r.name)
+                .into_iter()
+                .find_map(|c| c.note);
             bar.inc(1);
-            h
+            (hits, note)
         })
         .collect();
     bar.finish();
+    let book = Book::load(conn)?;
+    let match_opts = SearchOptions {
+        threshold: args.threshold,
+        limit: 1,
+        ..Default::default()
+    };
+    let mut rows: Vec<Row> = Vec::with_capacity(input.rows.len());
+    for (r, (hits, covered_note)) in input.rows.iter().zip(found) {
+        let hit = search::screened(conn, &covered, &book, &r.name, hits, &match_opts)?
+            .into_iter()
+            .next();
+        rows.push(Row {
+            input: r,
+            hit,
+            covered_note,
+        });
+    }
     // Recorded before any answer is written: an answer without its audit record is not given.
     let total = rows.len();
-    let matched = hits
+    let matched = rows
         .iter()
-        .filter(|(h, _)| h.as_ref().is_some_and(|h| h.score >= args.threshold))
+        .filter(|r| r.hit.as_ref().is_some_and(|h| h.is_match))
         .count();
-    let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
+    let n_covered = rows
+        .iter()
+        .filter(|r| r.hit.as_ref().is_some_and(|h| h.covered.is_some()) || r.covered_note.is_some())
+        .count();
+    // The evidence the audit record names: countries from a column (else --country), dates
+    // of birth from a column.
+    let country_evidence = match (&input.country_column, &country) {
+        (Some(c), Some(d)) => Some(format!("from column {c:?}, else {d}")),
+        (Some(c), None) => Some(format!("from column {c:?}")),
+        (None, d) => d.clone(),
+    };
+    let dob_evidence = input
+        .dob_column
+        .as_ref()
+        .map(|c| format!("from column {c:?}"));
     audit::record(
         db,
         &NewRecord {
             action: "batch_screen".into(),
             query: Some(with_evidence(
-                &format!("{shown} (column {:?}, SHA-256 {})", args.column, sha256),
-                &country,
-                &dob_col.map(|c| format!("from column {:?}", headers.get(c).unwrap_or(""))),
+                &format!(
+                    "{} (column {:?}, SHA-256 {})",
+                    input.shown, args.column, input.sha256
+                ),
+                &country_evidence,
+                &dob_evidence,
             )),
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
@@ -134,69 +230,15 @@ pub(super) fn screen_file(
             at: None,
         },
     )?;
-    let mut details: HashMap<i64, (String, String)> = HashMap::new();
-    // Spreadsheet-safe cells; sanitized on a terminal (names from the file and the lists).
-    let mut w = CsvWriter::new(output::data());
-    let mut header: Vec<String> = headers.iter().map(str::to_string).collect();
-    for h in [
-        "match",
-        "score",
-        "sls_score",
-        "list",
-        "entity_id",
-        "entity_name",
-        "matched_name",
-        "explanation",
-        "threshold",
-        "matcher",
-        "covered",
-    ] {
-        header.push(h.to_string());
+    if let Some(m) = &args.manifest {
+        let lists = tradescope_store::sources::current_lists(conn)?;
+        report::write_manifest(m, &input, args, &lists, total, matched, n_covered)?;
     }
-    w.write_record(&header)?;
-    for (r, (hit, flag)) in rows.iter().zip(&hits) {
-        let mut rec: Vec<String> = (0..headers.len())
-            .map(|i| r.get(i).unwrap_or("").to_string())
-            .collect();
-        match hit {
-            Some(h) => {
-                let (list, name) = match details.get(&h.id) {
-                    Some(d) => d.clone(),
-                    None => {
-                        let e = entities::get(conn, h.id)?;
-                        details.insert(h.id, (e.list.clone(), e.name.clone()));
-                        (e.list, e.name)
-                    }
-                };
-                let is_match = h.score >= args.threshold;
-                rec.extend([
-                    if is_match { "match" } else { "no match" }.to_string(),
-                    format!("{:.3}", h.score),
-                    format!("{:.1}", h.sls_score),
-                    list,
-                    h.id.to_string(),
-                    name,
-                    h.matched_name.clone(),
-                    h.explanation.clone(),
-                ]);
-            }
-            None => rec.extend(
-                ["no match", "", "", "", "", "", "", ""]
-                    .iter()
-                    .map(|s| s.to_string()),
-            ),
-        }
-        rec.push(format!("{}", args.threshold));
-        rec.push(matching::MATCHER_VERSION.to_string());
-        // The screened name itself may be a covered maker, listed or not (ZTE Corporation).
-        rec.push(
-            flag.as_ref()
-                .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
-                .unwrap_or_default(),
-        );
-        w.write_record(&rec)?;
+    if args.json {
+        report::json_lines(&input, &rows, args.threshold)?;
+    } else {
+        report::csv(&input, &rows, args.threshold)?;
     }
-    w.flush()?;
     errln!(
         "screened {total} names against {} list names: {matched} at or above {:.2}",
         index.len(),
