@@ -44,6 +44,7 @@ mod pg;
 mod record_view;
 mod scale;
 mod screening;
+mod spreadsheet_exports;
 mod text_safety;
 mod ui;
 mod ui_invest;
