@@ -62,8 +62,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show {
             kind,
             id,
+            rejected,
             json: as_json,
-        } => super::show::cmd_show(db, &kind, id, as_json),
+        } => super::show::cmd_show(db, &kind, id, rejected, as_json),
         Command::Stats { json: as_json } => cmd_stats(db, as_json),
         Command::Backup {
             path,
@@ -88,6 +89,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Case { action } => super::case::run(db, action),
         Command::Decide(args) => super::decide::run_decide(db, args),
         Command::Decisions(args) => super::decide::run_decisions(db, args),
+        Command::Link { action } => super::link::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
     }

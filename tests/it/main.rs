@@ -33,6 +33,7 @@ mod investigate;
 mod investigate_cli;
 mod investigate_tui;
 mod lifecycle;
+mod link_review;
 mod list_update_linking;
 mod list_updates;
 mod matching_devset;

@@ -22,6 +22,7 @@ pub mod fts;
 pub mod import;
 pub mod intersect;
 pub mod link;
+pub mod link_review;
 pub mod links;
 mod migrate;
 pub mod names;

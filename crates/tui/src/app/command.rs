@@ -62,6 +62,8 @@ pub enum Command {
     },
     Detail {
         record: RecordRef,
+        /// Also the rejected links (after the "Rejected links: N" line).
+        rejected: bool,
         generation: u64,
     },
     Resolve {
@@ -252,8 +254,15 @@ impl Worker {
                 let n = self.store.count_patents(&filter)?;
                 loaded(generation, Loaded::PatentCount(Count::Exact(n)))
             }
-            Command::Detail { record, generation } => {
-                let d = self.store.record_view(record)?;
+            Command::Detail {
+                record,
+                rejected,
+                generation,
+            } => {
+                let mut d = self.store.record_view(record)?;
+                if rejected {
+                    d.links.extend(self.store.rejected_links(record)?);
+                }
                 loaded(generation, Loaded::Detail(Box::new(d)))
             }
             Command::Resolve {
@@ -292,6 +301,9 @@ impl Worker {
                 let s = super::invest_run::screen(self.store.as_ref(), index, &query, threshold)?;
                 loaded(generation, Loaded::Screening(s))
             }
+            Command::Write(w @ Write::ReviewLink { .. }) => Some(Action::LinkReviewed(
+                super::write::run(self.store.as_ref(), w),
+            )),
             Command::Write(w) => Some(Action::Written(super::write::run(self.store.as_ref(), w))),
         })
     }

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::{Action, Follow, Pane};
 use super::model::{Mode, Model};
 use super::nav::View;
+use tradescope_store::link_review::Verdict;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub enum Ctx {
     Detail,
     /// Typing into the search or filter line.
     Input,
+    /// Typing the reason of a link review.
+    Prompt,
     /// The help overlay is open.
     Help,
 }
@@ -41,6 +44,7 @@ impl Ctx {
             Ctx::Trail => "Transshipment trail (t)",
             Ctx::Detail => "Detail view",
             Ctx::Input => "Typing a search or filter",
+            Ctx::Prompt => "Typing a review reason",
             Ctx::Help => "Help",
         }
     }
@@ -121,6 +125,12 @@ pub static KEYMAP: &[Binding] = &[
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
     b(Input, &[ctrl('s')], Action::ToggleScreening, "Entities: screening mode on/off", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
+    // The reason prompt of a link review (c, r, u in the detail view).
+    b(Prompt, &[key(Enter)], Action::Submit, "record the review with this reason (audited)", Some("record")),
+    b(Prompt, &[key(Esc)], Action::Escape, "cancel: nothing is recorded", Some("cancel")),
+    b(Prompt, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
+    b(Prompt, &[ctrl('u')], Action::ClearInput, "clear the reason", None),
+    b(Prompt, &[ctrl('c')], Action::Quit, "quit", None),
     // The help overlay.
     b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
     b(Help, &[ch('j'), key(Down)], Action::ScrollHelp(1), "scroll down", Some("scroll")),
@@ -130,6 +140,9 @@ pub static KEYMAP: &[Binding] = &[
     b(Help, &[ctrl('c')], Action::Quit, "quit", None),
     // Detail view.
     b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
+    b(Detail, &[ch('c')], Action::ReviewLink(Verdict::Confirmed), "confirm the selected matcher link (asks a reason; marked ✓)", Some("confirm")),
+    b(Detail, &[ch('r')], Action::ReviewLink(Verdict::Rejected), "reject the selected matcher link (asks a reason; it leaves drills, counts, intersection, trails)", Some("reject")),
+    b(Detail, &[ch('u')], Action::ReviewLink(Verdict::Auto), "reset a reviewed link to the matcher's verdict (asks a reason)", None),
     b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
     b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
     // Intersection.
@@ -194,6 +207,9 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
     if m.mode == Mode::Input {
         return vec![Input];
     }
+    if m.mode == Mode::Prompt {
+        return vec![Prompt];
+    }
     match &m.route().view {
         View::Detail { .. } => vec![Detail, Global],
         View::Shipments { .. } => vec![Shipments, Lists, Global],
@@ -228,7 +244,7 @@ pub fn lookup(m: &Model, ev: KeyEvent) -> Option<Action> {
         }
     }
     match (ctxs.first(), ev.code) {
-        (Some(Input), KeyCode::Char(c))
+        (Some(Input | Prompt), KeyCode::Char(c))
             if !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Action::Insert(c))
@@ -326,7 +342,7 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     for ctx in [
-        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
     ] {
         let rows = KEYMAP
             .iter()
@@ -355,7 +371,7 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     let order = [
-        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
     ];
     for bind in order
         .iter()

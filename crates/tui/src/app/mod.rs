@@ -21,6 +21,7 @@ pub mod keymap;
 mod load;
 pub mod model;
 pub mod nav;
+pub mod review;
 pub mod trail_view;
 pub mod update;
 pub mod watch;

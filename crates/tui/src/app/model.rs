@@ -30,6 +30,8 @@ pub enum Mode {
     Normal,
     /// Typing into the search or filter line.
     Input,
+    /// Typing the reason of a link review (`Model::prompt`).
+    Prompt,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +135,10 @@ pub struct Model {
     pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
+    /// The reason prompt of a link review being recorded (`Mode::Prompt`).
+    pub prompt: Option<super::review::ReviewPrompt>,
+    /// The record whose rejected links the detail view shows ("Rejected links: N", Enter).
+    pub show_rejected: Option<RecordRef>,
 }
 
 impl Model {
@@ -161,6 +167,8 @@ impl Model {
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),
             last_audited: None,
+            prompt: None,
+            show_rejected: None,
         }
     }
 

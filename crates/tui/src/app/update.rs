@@ -13,10 +13,15 @@ use super::jump;
 use super::load::{self, ensure_loaded, load_view};
 use super::model::{Data, Mode, Model, Names};
 use super::nav::{PageKey, Route, View};
+use super::review;
 
 pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
     if is_key(&a) {
         m.message = None;
+    }
+    // The review prompt takes the keys while it is open.
+    if m.mode == Mode::Prompt && is_key(&a) && !matches!(a, Action::Resize(..)) {
+        return review::prompt_key(m, &a);
     }
     if m.help
         && is_key(&a)
@@ -148,6 +153,8 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Reload => reload(m),
+        Action::ReviewLink(v) => review::begin(m, v),
+        Action::LinkReviewed(r) => review::reviewed(m, r),
         Action::Written(r) => {
             match r {
                 Ok(msg) if msg.is_empty() => {}
@@ -168,6 +175,7 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
             | Action::Written(_)
+            | Action::LinkReviewed(_)
             | Action::ListsUpdated(_)
     )
 }
@@ -288,6 +296,9 @@ fn top(m: &mut Model) -> Vec<Command> {
 
 pub(super) fn open(m: &mut Model) -> Vec<Command> {
     if let Some(cmds) = invest::open_cell(m) {
+        return cmds;
+    }
+    if let Some(cmds) = review::open_rejected(m) {
         return cmds;
     }
     if let Data::Detail(d) = &m.screen().data {
