@@ -160,13 +160,16 @@ CREATE INDEX shipment_dest ON shipment(dest_country, ship_date, id);
 CREATE INDEX shipment_origin ON shipment(origin_country, ship_date, id);
 CREATE INDEX shipment_identifier ON shipment(identifier);
 
--- All HS codes of a bill (AMS tariff rows can carry several).
+-- All HS codes of a bill (AMS tariff rows can carry several). `ship_date` repeats the bill's
+-- date (v3) so that `hs:` reads any code's bills newest first through shipment_hs_code.
 CREATE TABLE shipment_hs (
     shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
     seq         INTEGER NOT NULL,
     hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
     PRIMARY KEY (shipment_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
 
 -- Substring search over descriptions (model numbers such as "2CD7A46"). Contentless: the
 -- rowid is not the shipment id but its date key, (day number of ship_date << 32) | id (see
@@ -228,6 +231,34 @@ CREATE TABLE patent_cpc (
     PRIMARY KEY (patent_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX patent_cpc_code ON patent_cpc(cpc, patent_id);
+
+-- Full-text search over patents (issue 16, v3): titles, abstracts and the assignee names as
+-- published, by word or word prefix (`neur*`), diacritics folded. Contentless and keyed like
+-- shipment_fts by a date key, (day number of publication_date << 32) | patent id
+-- (src/patents/index.rs), so newest-first is the index's own rowid order and a first page
+-- stops after one page. A patent imported again has its row deleted and written anew.
+CREATE VIRTUAL TABLE patent_fts USING fts5(
+    title, abstract, assignees, content='', contentless_delete=1,
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+);
+
+-- The CET areas of each patent (issue 16, v3): derived from its CPC codes and cet_cpc at
+-- import, recomputed by `cet import`. Keyed by the patent's date key, so an area's patents
+-- newest first are one index range.
+CREATE TABLE patent_cet (
+    area_code   TEXT NOT NULL,
+    patent_key  INTEGER NOT NULL,  -- (day number of publication_date << 32) | patent id
+    PRIMARY KEY (area_code, patent_key)
+) WITHOUT ROWID;
+
+-- Every PatentsView id an assignee was published under (issue 15 item 6, v3): the legacy
+-- `org_…` ids and the current UUIDs of one organisation (same normalized name and type) are
+-- one assignee, and each id still finds it.
+CREATE TABLE assignee_pv_id (
+    pv_id       TEXT PRIMARY KEY,
+    assignee_id INTEGER NOT NULL REFERENCES assignee(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX assignee_pv_id_assignee ON assignee_pv_id(assignee_id);
 
 -- Critical and emerging technology areas and the CPC prefixes that stand for them. Editable data:
 -- `tradescope cet export|import`. There is no official concordance; see data/reference/cet_cpc.tsv.

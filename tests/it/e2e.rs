@@ -178,3 +178,43 @@ fn a_paste_goes_into_the_search_line_in_a_real_terminal() {
     let (status, alternate) = t.wait_exit(30);
     assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
 }
+
+/// Issue 20, defect 6: inside tmux with `set-clipboard on` (and passthrough off, tmux's
+/// default), `y` sends the plain OSC 52 form tmux takes: the text lands in tmux's paste buffer.
+/// The wrapped form tmux drops was sent before. The message says "sent", not "copied".
+#[test]
+fn copy_inside_tmux_reaches_tmux_s_clipboard() {
+    let t = Tmux::start(100, 30, shared_db());
+    t.wait_ready();
+    t.tmux(&["set-option", "-s", "set-clipboard", "on"]);
+    t.tmux(&["set-option", "-g", "allow-passthrough", "off"]);
+    t.type_text("hikvision");
+    t.wait_until("final results", 60, |s| {
+        s.contains("Search: hikvision") && s.contains("best matches") && !s.contains("(loading…)")
+    });
+    t.keys(&["Escape", "y"]);
+    let s = t.wait_for("to the terminal's clipboard (OSC 52)", 30);
+    assert!(s.contains("sent “"), "{s}");
+    let sent = s
+        .split("sent “")
+        .nth(1)
+        .and_then(|r| r.split('”').next())
+        .expect("the sent text")
+        .trim_end_matches('…')
+        .to_string();
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let buffer = loop {
+        let out = t.tmux(&["show-buffer"]);
+        if out.status.success() || std::time::Instant::now() > end {
+            break String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        !sent.is_empty() && buffer.starts_with(&sent),
+        "tmux's buffer {buffer:?} is not the sent {sent:?}"
+    );
+    t.keys(&["q"]);
+    let (status, _) = t.wait_exit(30);
+    assert_eq!(status, "0");
+}

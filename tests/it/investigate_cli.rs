@@ -402,3 +402,39 @@ fn show_shipment_has_as_of_products_and_links_to_the_listed_maker() {
             .starts_with("Carries products of listed maker")));
     assert_eq!(s["covered"]["shipper"]["group"], "Hikvision");
 }
+
+#[test]
+fn shipments_hs_matches_any_code_of_a_bill() {
+    let db = copy();
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let ids = |sql: &str| -> Vec<i64> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let any = ids("SELECT id FROM shipment WHERE id IN
+           (SELECT shipment_id FROM shipment_hs WHERE hs_code LIKE '8525%')
+         ORDER BY ship_date DESC, id DESC");
+    let first_only = ids("SELECT id FROM shipment WHERE hs_code LIKE '8525%'");
+    assert!(
+        any.len() > first_only.len(),
+        "{} bills carry an 8525 code, {} as their first",
+        any.len(),
+        first_only.len()
+    );
+    let out = db.json(&["shipments", "--hs", "8525", "--limit", "100000", "--json"]);
+    let got: Vec<i64> = out["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(got, any);
+    // A bill whose 8525 code is not its first (the issue's #78: 852190,851762,852589).
+    let later: Vec<i64> = ids(
+        "SELECT s.id FROM shipment s WHERE s.hs_code NOT LIKE '8525%' AND s.id IN
+           (SELECT shipment_id FROM shipment_hs WHERE hs_code LIKE '8525%')",
+    );
+    assert!(!later.is_empty());
+    assert!(later.iter().all(|id| got.contains(id)));
+}

@@ -63,6 +63,16 @@ fn held_out_split_meets_its_floors() {
 }
 
 #[test]
+fn other_projects_labelled_pairs_meet_their_floors() {
+    // Cascade Screening's company and vessel pairs as published in moov-io/watchman: measured
+    // only, no rule was fitted to a row. Measured 0.830 / 0.800 (before this round: 0.696 /
+    // 0.686).
+    let b = report("cascade", include_str!("../data/pairs/cascade.csv"));
+    assert!(b.overall.precision >= 0.80, "{:?}", b.overall);
+    assert!(b.overall.recall >= 0.77, "{:?}", b.overall);
+}
+
+#[test]
 fn sls_score_is_close_to_ofacs_published_scores() {
     let rows = parse_ofac_scores(include_str!("../data/ofac_sls_scores.csv")).expect("OFAC scores");
     let (mae, n, below, below_total) = ofac_agreement(&rows);
@@ -290,4 +300,114 @@ fn schema_names_of_followthemoney_are_accepted() {
         assert_eq!(Schema::parse(name), Some(schema), "{name}");
     }
     assert_eq!(Schema::parse("Planet"), None);
+}
+
+#[test]
+fn structure_of_company_and_vessel_names_counts_against() {
+    use Schema::*;
+    apart(
+        "Korvessa Industrial GmbH",
+        "Korvessa Industrial Sdn. Bhd.",
+        Company,
+        "legal forms of different countries: GMBH vs SDN BHD",
+    );
+    apart(
+        "Banco Santander S.A.",
+        "Banco Santander México S.A.",
+        Company,
+        "a country in one name only (MEXICO): a national subsidiary",
+    );
+    apart(
+        "Kilifi Coastal Traders Ltd",
+        "Kilifi Coastal Transporters Ltd",
+        Company,
+        "different descriptive words: TRADERS vs TRANSPORTERS",
+    );
+    apart(
+        "Ruiz-Montalvo Trucking LLC",
+        "Ruiz-Montalvo Trucking Holdings LLC",
+        Company,
+        "a holding against its operating company: HOLDINGS",
+    );
+    apart(
+        "ALTAIR STAR",
+        "ALTAIR STARS",
+        Vessel,
+        "vessel names differ in a word's number: STAR vs STARS",
+    );
+    apart(
+        "KAPITAN GUSEYNOV",
+        "Kapitan Guseynov Shipping Ltd",
+        Vessel,
+        "SHIPPING",
+    );
+    // An agency's name without a legal form keeps its country as an ordinary extra word.
+    matches(
+        "Atomic Energy Organization",
+        "Atomic Energy Organization of Iran",
+        Unknown,
+        "ATOMIC=ATOMIC",
+    );
+}
+
+#[test]
+fn spacing_labels_addresses_and_former_names_are_read() {
+    use Schema::*;
+    matches(
+        "Ets Diallo",
+        "EtsDiallo",
+        Company,
+        "the same letters spaced differently: ETSDIALLO",
+    );
+    matches(
+        "N.K. Bansal & Co.",
+        "N K Bansal and Co",
+        Company,
+        "the same letters spaced differently",
+    );
+    matches(
+        "Star Voyager (ex-Southern Glory)",
+        "Southern Glory",
+        Company,
+        "alias in parentheses \"SOUTHERN GLORY\"",
+    );
+    matches(
+        "FIELD 59: BLACKWOOD CATTLE CO PTY LTD",
+        "Blackwood Cattle Co Pty Ltd",
+        Company,
+        "BLACKWOOD=BLACKWOOD",
+    );
+    matches(
+        "Tidewell Process Equipment Inc, 12250 Brevard Ln, Pasadena TX 77506",
+        "Tidewell Process Equipment, Inc.",
+        Company,
+        "TIDEWELL=TIDEWELL",
+    );
+    matches(
+        "Łączyńska Wytwórnia Łodzi Sp. j.",
+        "LACZYNSKA WYTWORNIA LODZI SPOLKA JAWNA",
+        Company,
+        "legal form SPJ",
+    );
+    matches(
+        "T/B CHAO LE 8, Sihanoukville",
+        "CHAO LE NO. 8",
+        Vessel,
+        "8=8",
+    );
+    matches(
+        "M/V PELGARRA GLORY",
+        "Pelgarra Glory",
+        Vessel,
+        "PELGARRA=PELGARRA",
+    );
+    // The Arabic ain opens a word as A: عبد is ABD.
+    matches("عبد الله", "Abdullah", Person, "ABD ALLH~ABDULLAH");
+    // Spacing is not read into Han, kana or Hangul, whose transcriptions coincide.
+    apart(
+        "高石早苗",
+        "高市早苗",
+        Person,
+        "compared in the original script",
+    );
 }

@@ -10,7 +10,7 @@ use tradescope_pg::cluster::{self, TempCluster};
 use super::migrations::{cli, copy_fixture, user_rows};
 
 /// A server to test against, and its admin URL; the cluster stops when the first is dropped.
-fn server() -> (Option<TempCluster>, String) {
+pub(super) fn server() -> (Option<TempCluster>, String) {
     if let Ok(url) = std::env::var("TRADESCOPE_TEST_PG") {
         return (None, url);
     }
@@ -21,7 +21,7 @@ fn server() -> (Option<TempCluster>, String) {
     (Some(c), url)
 }
 
-fn new_database(admin: &str, tag: &str) -> String {
+pub(super) fn new_database(admin: &str, tag: &str) -> String {
     let name = format!("t_{tag}_{}_{}", std::process::id(), fastrand::u32(..));
     cluster::create_database(admin, &name).expect("createdb")
 }

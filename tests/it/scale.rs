@@ -91,6 +91,10 @@ fn generated_data_is_consistent_and_every_drill_path_pages_like_a_full_sort() {
         0
     );
     assert_eq!(
+        one(&conn, "SELECT count(*) FROM shipment_hs h JOIN shipment s ON s.id = h.shipment_id WHERE h.ship_date IS NOT s.ship_date"),
+        0
+    );
+    assert_eq!(
         one(&conn, "SELECT row_count FROM source WHERE dataset = 'gen'"),
         SHIPMENTS as i64
     );
@@ -181,13 +185,43 @@ fn generated_data_is_consistent_and_every_drill_path_pages_like_a_full_sort() {
             format!("(origin_country = '{c}' OR dest_country = '{c}')"),
         ));
     }
+    // `hs:` matches any HS code of a bill, not only the first (issue 20 item 2).
+    let any_code = |hs: &str| {
+        format!("id IN (SELECT shipment_id FROM shipment_hs WHERE hs_code LIKE '{hs}%')")
+    };
     for hs in ["8525", "852589", "94"] {
+        assert!(
+            reference(&conn, &any_code(hs)).len()
+                > reference(&conn, &format!("hs_code LIKE '{hs}%'")).len(),
+            "some bills carry {hs} after their first code"
+        );
         cases.push((
             ShipmentFilter {
                 hs_prefix: Some(hs.into()),
                 ..Default::default()
             },
-            format!("hs_code LIKE '{hs}%'"),
+            any_code(hs),
+        ));
+        cases.push((
+            ShipmentFilter {
+                hs_prefix: Some(hs.into()),
+                date_from: Some("2021-01-01".into()),
+                ..Default::default()
+            },
+            format!("{} AND ship_date >= '2021-01-01'", any_code(hs)),
+        ));
+    }
+    for (p, _) in busy.iter().take(2) {
+        cases.push((
+            ShipmentFilter {
+                party_id: Some(*p),
+                hs_prefix: Some("85".into()),
+                ..Default::default()
+            },
+            format!(
+                "{p} IN (shipper_id, consignee_id, notify_id) AND {}",
+                any_code("85")
+            ),
         ));
     }
     for port in ["haiphong", "BEACH"] {

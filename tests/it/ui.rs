@@ -12,18 +12,18 @@ use tradescope::app::model::{Data, Model};
 use tradescope::app::{Action, Worker};
 use workbench::{fixture, press, start, type_text};
 
-fn render(m: &Model) -> Terminal<TestBackend> {
+pub(crate) fn render(m: &Model) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(m.width, m.height)).unwrap();
     t.draw(|f| tradescope::ui::draw(m, f)).unwrap();
     t
 }
 
-fn screen(m: &Model) -> String {
+pub(crate) fn screen(m: &Model) -> String {
     render(m).backend().to_string()
 }
 
 /// Search "hikvision" and open the Entity List entry.
-fn hikvision_detail(w: u16, h: u16) -> (Model, Worker) {
+pub(crate) fn hikvision_detail(w: u16, h: u16) -> (Model, Worker) {
     let (mut m, mut wk) = start(w, h);
     type_text(&mut m, &mut wk, "hikvision");
     let Data::Entities(r, _) = &m.screen().data else {

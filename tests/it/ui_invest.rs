@@ -161,3 +161,45 @@ fn audit_pane_shows_the_chain_status() {
     assert!(s.contains("intersect"), "{s}");
     assert!(s.contains("Audit log"), "{s}");
 }
+
+/// `d` on a screening hit: the reason prompt, then the hit marked cleared (and not counted)
+/// once the decision is recorded — on a private copy of the fixture.
+#[test]
+fn screening_decision_prompt_and_marker() {
+    let (mut m, mut w, _dir) = workbench::start_private(100, 30);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Zhejiang Dahua Technology Co., Ltd.");
+    press(&mut m, &mut w, Action::Escape);
+    let s = screen(&m);
+    assert!(s.contains("d decide"), "the help bar offers it: {s}");
+    assert!(
+        !s.contains("Decision"),
+        "no decision column before any: {s}"
+    );
+    press(&mut m, &mut w, Action::Decide);
+    type_text(&mut m, &mut w, "local installer, not the maker");
+    let s = screen(&m);
+    assert!(s.contains("Decide: #"), "{s}");
+    assert!(s.contains("[false-positive]"), "{s}");
+    assert!(s.contains("local installer, not the maker"), "{s}");
+    insta::assert_snapshot!("decision_prompt", s);
+
+    press(&mut m, &mut w, Action::Submit);
+    assert!(m.prompt.is_none());
+    let Data::Screening(sc) = &m.screen().data else {
+        panic!("not screening: {:?}", m.screen().data)
+    };
+    let first = &sc.hits[0];
+    let d = first.decision.as_ref().expect("the hit shows its decision");
+    assert_eq!(d.status, "cleared");
+    assert_eq!(d.reason, "local installer, not the maker");
+    assert!(!first.is_match);
+    let s = screen(&m);
+    assert!(s.contains("decision 1: false-positive on #"), "{s}");
+    // The next key clears the message: the status line counts what is cleared.
+    press(&mut m, &mut w, Action::Down);
+    let s = screen(&m);
+    assert!(s.contains("Decision") && s.contains("cleared"), "{s}");
+    assert!(s.contains("1 cleared (not counted)"), "{s}");
+    insta::assert_snapshot!("decision_marker", s);
+}

@@ -194,6 +194,7 @@ where
 
     let mut indexes = secondary_indexes(&tx, "party")?;
     indexes.extend(secondary_indexes(&tx, "shipment")?);
+    indexes.extend(secondary_indexes(&tx, "shipment_hs")?);
     for (name, _) in &indexes {
         tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
     }
@@ -292,7 +293,7 @@ where
             'Vessel', ?18, ?18, 'KG', ?19, ?20, ?21, ?22, ?23, 1)",
     )?;
     let mut hs = tx.prepare_cached(
-        "INSERT INTO shipment_hs (shipment_id, seq, hs_code) VALUES (?1, ?2, ?3)",
+        "INSERT INTO shipment_hs (shipment_id, seq, hs_code, ship_date) VALUES (?1, ?2, ?3, ?4)",
     )?;
     let pid = |i: u32| first_party_id + i64::from(i);
     let (mut n, mut n_hs) = (0u64, 0u64);
@@ -325,7 +326,7 @@ where
                 s.description,
             ])?;
             for (seq, code) in s.hs_codes.iter().enumerate() {
-                hs.execute(params![id, seq as i64 + 1, code])?;
+                hs.execute(params![id, seq as i64 + 1, code, s.ship_date])?;
                 n_hs += 1;
             }
             n += 1;

@@ -118,6 +118,57 @@ fn evidence(x: &Context) -> Vec<String> {
     if a.caps & score::CAP_ACRONYM != 0 {
         out.push("matched only through an acronym of a longer name".into());
     }
+    let legal = |toks: &[STok]| {
+        toks.iter()
+            .filter(|t| t.class == Class::Legal)
+            .map(text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if a.caps & score::CAP_JURISDICTION != 0 {
+        out.push(format!(
+            "legal forms of different countries: {} vs {}",
+            legal(x.q),
+            legal(x.c)
+        ));
+    }
+    if a.caps & score::CAP_SUBSIDIARY != 0 {
+        let t = &*TABLES_DATA;
+        let (q, c) = both(&|s| s.class == Class::Place && t.is_country(s.text));
+        out.push(format!(
+            "a country in one name only ({q}{c}): a national subsidiary"
+        ));
+    }
+    if a.caps & score::CAP_DESCRIPTIVE != 0 {
+        let (q, c) = both(&|s| s.class == Class::Generic);
+        out.push(format!("different descriptive words: {q} vs {c}"));
+    }
+    if a.caps & score::CAP_HOLDING != 0 {
+        let t = &*TABLES_DATA;
+        let (q, c) = both(&|s| t.is_holding(s.text));
+        out.push(format!(
+            "a holding against its operating company: {}{} on one side only",
+            q, c
+        ));
+    }
+    if a.caps & score::CAP_VESSEL_PLURAL != 0 {
+        let words: Vec<String> = a
+            .pairs
+            .iter()
+            .filter(|p| p.kind == SimKind::Stem && p.sim >= 0.97)
+            .map(|p| {
+                format!(
+                    "{} vs {}",
+                    text(&x.q[p.q.0 as usize]),
+                    text(&x.c[p.c.0 as usize])
+                )
+            })
+            .collect();
+        out.push(format!(
+            "vessel names differ in a word's number: {}",
+            words.join(", ")
+        ));
+    }
     out
 }
 

@@ -20,6 +20,7 @@
 //!
 //! See docs/matching.md for the thresholds and measured quality.
 
+mod against;
 pub mod dob;
 pub mod eval;
 mod explain;
@@ -40,7 +41,7 @@ pub use index::NameIndex;
 pub use sls::sls_score;
 
 /// Identifies the matcher in stored links and audit records; bump when scores change.
-pub const MATCHER_VERSION: &str = "name:2";
+pub const MATCHER_VERSION: &str = "name:3";
 
 /// Default screening threshold: hits at or above it are reported as matches. Chosen for recall
 /// (a missed listed party is the worst failure): on the labelled set in

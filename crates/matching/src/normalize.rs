@@ -67,6 +67,9 @@ pub struct Notes {
 pub struct Parsed {
     pub variants: Vec<Variant>,
     pub notes: Notes,
+    /// The name's letters and digits without spaces or punctuation (ETSDIALLO for "Ets
+    /// Diallo"), for the rule that names spaced differently are the same name.
+    pub squashed: String,
 }
 
 impl Parsed {
@@ -110,6 +113,9 @@ pub(super) fn words(folded: &str) -> Vec<(String, u16)> {
             'A'..='Z' | '0'..='9' | '.' => chunk.push(c),
             'a'..='z' => chunk.push(c.to_ascii_uppercase()),
             '\'' | '`' | '?' | '"' => {}
+            // M/V, M/T, T/B, N/M (vessel prefixes) join as dotted initials do; other slashes
+            // separate.
+            '/' if chunk.len() == 1 && chunk.as_bytes()[0].is_ascii_alphabetic() => chunk.push('.'),
             '&' => {
                 flush(&mut chunk, seg, &mut out);
                 out.push(("AND".to_string(), seg));

@@ -28,6 +28,8 @@ pub struct Prepared {
     /// A name written in Han, kana or Hangul: its characters, for comparing with another such
     /// name character by character.
     pub native: Option<PVariant>,
+    /// Letters and digits of the name without spaces or punctuation.
+    pub squashed: Box<str>,
 }
 
 impl Prepared {
@@ -67,6 +69,7 @@ impl Prepared {
             notes: parsed.notes,
             hint,
             native,
+            squashed: parsed.squashed.into_boxed_str(),
         }
     }
 }
@@ -152,8 +155,33 @@ pub fn resolve(given: Schema, a: Schema, b: Schema) -> Schema {
     Schema::Unknown
 }
 
+/// Score of two names written with the same letters and digits, spaced or punctuated
+/// differently ("EtsDiallo" / "Ets Diallo", "Wirra-long" / "Wirralong"): a compound or
+/// missing space, not another name.
+pub const SAME_LETTERS: f64 = 0.95;
+
+/// Whether two names are the same letters and digits (at least six) spaced differently.
+pub fn same_letters(a: &Prepared, b: &Prepared) -> bool {
+    // Not for loose transcriptions (Han, kana, Hangul …): different characters read alike.
+    !a.notes.script.is_loose()
+        && !b.notes.script.is_loose()
+        && a.squashed.len() >= 6
+        && a.squashed == b.squashed
+}
+
 /// Best-scoring variant pair of two prepared names, with its explanation.
 pub fn best(a: &Prepared, b: &Prepared, schema: Schema) -> (f64, String) {
+    let (score, text) = best_of_variants(a, b, schema);
+    if score < SAME_LETTERS && same_letters(a, b) {
+        return (
+            SAME_LETTERS,
+            format!("the same letters spaced differently: {}", a.squashed),
+        );
+    }
+    (score, text)
+}
+
+fn best_of_variants(a: &Prepared, b: &Prepared, schema: Schema) -> (f64, String) {
     if let (Some(na), Some(nb)) = (&a.native, &b.native) {
         // Both written in Han, kana or Hangul: the characters themselves are compared.
         let r = native_align(na, nb, a.notes, b.notes);

@@ -19,6 +19,7 @@
 //! vs ZTE CORPORATION). Extra distinctive words cost less in person names, where middle names
 //! and patronymics are often left out, and extra numbers cost more in vessel names.
 
+use super::against;
 use super::romanize::coarse_key;
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
@@ -43,26 +44,39 @@ pub struct Aligned {
     pub q_matched: u64,
     pub c_matched: u64,
     /// Which evidence-against rules lowered the score (`CAP_*` bits), for the explanation.
-    pub caps: u8,
+    pub caps: u16,
 }
 
 /// Each side has a number the other lacks (FUND XII / FUND XIII, TRUST 2004-1 / 2004-2).
-pub const CAP_NUMBER: u8 = 1;
+pub const CAP_NUMBER: u16 = 1;
 /// Two different countries left unmatched in a company name ("(Sweden) AB" / "(Finland) AB").
-pub const CAP_COUNTRY: u8 = 2;
+pub const CAP_COUNTRY: u16 = 2;
 /// The same two names around BIN / IBN in the other order (father and son swapped).
-pub const CAP_PATRONYMIC: u8 = 4;
+pub const CAP_PATRONYMIC: u16 = 4;
 /// Legal forms of different families (AG / GMBH): weak evidence against.
-pub const CAP_LEGAL: u8 = 8;
+pub const CAP_LEGAL: u16 = 8;
 /// Distinctive words agree only approximately and other words differ.
-pub const CAP_APPROXIMATE: u8 = 16;
+pub const CAP_APPROXIMATE: u16 = 16;
 /// Matched only through an acronym alias (set by the caller).
-pub const CAP_ACRONYM: u8 = 32;
+pub const CAP_ACRONYM: u16 = 32;
 /// All the company names share exactly are ordinary words ([common]) and descriptive words.
-pub const CAP_COMMON: u8 = 64;
+pub const CAP_COMMON: u16 = 64;
+/// Legal forms of different countries' law (GMBH / SDN BHD).
+pub const CAP_JURISDICTION: u16 = 128;
+/// A country in one company name only (both with legal forms): a national subsidiary.
+pub const CAP_SUBSIDIARY: u16 = 256;
+/// Each side has a descriptive word the other lacks: sibling companies.
+pub const CAP_DESCRIPTIVE: u16 = 512;
+/// A holding word on one side only.
+pub const CAP_HOLDING: u16 = 1024;
+/// Vessel names agreeing only as singular and plural.
+pub const CAP_VESSEL_PLURAL: u16 = 2048;
 
 /// Highest score when a cap rule of evidence against applies: below the default threshold.
 pub const EVIDENCE_AGAINST_MAX: f64 = 0.7;
+
+/// Score factor for a vessel or aircraft name against a name with a legal form on one side.
+pub const VESSEL_COMPANY_FACTOR: f64 = 0.7;
 
 /// Score factor for legal forms of different families.
 pub const LEGAL_FAMILY_FACTOR: f64 = 0.85;
@@ -157,7 +171,8 @@ pub fn align(q: &[STok], c: &[STok], p: &Params) -> Aligned {
     out.score = weigh(q, c, &out, p);
     let legal = |t: &[STok]| t.iter().any(|t| t.class == Class::Legal);
     if p.craft && legal(q) != legal(c) {
-        out.score *= 0.8;
+        // A vessel against a company of the same name (its owner or manager).
+        out.score *= VESSEL_COMPANY_FACTOR;
     }
     evidence_against(q, c, &mut out, p);
     out
@@ -231,7 +246,33 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
     if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, uq, uc) {
         out.caps |= CAP_COMMON;
     }
-    if out.caps & (CAP_NUMBER | CAP_COUNTRY | CAP_APPROXIMATE | CAP_COMMON) != 0 {
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX {
+        if against::different_jurisdictions(q, c) {
+            out.caps |= CAP_JURISDICTION;
+        }
+        if against::foreign_subsidiary(q, c, out) {
+            out.caps |= CAP_SUBSIDIARY;
+        }
+        if !p.descriptive_only && against::different_descriptive(q, c, out) {
+            out.caps |= CAP_DESCRIPTIVE;
+        }
+        if against::holding_one_side(q, c, out) {
+            out.caps |= CAP_HOLDING;
+        }
+        if p.craft && against::vessel_plural(out) {
+            out.caps |= CAP_VESSEL_PLURAL;
+        }
+    }
+    const CAPPED: u16 = CAP_NUMBER
+        | CAP_COUNTRY
+        | CAP_APPROXIMATE
+        | CAP_COMMON
+        | CAP_JURISDICTION
+        | CAP_SUBSIDIARY
+        | CAP_DESCRIPTIVE
+        | CAP_HOLDING
+        | CAP_VESSEL_PLURAL;
+    if out.caps & CAPPED != 0 {
         out.score = out.score.min(EVIDENCE_AGAINST_MAX);
     }
     if out.caps & CAP_PATRONYMIC != 0 {

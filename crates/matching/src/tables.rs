@@ -66,6 +66,10 @@ pub struct Tables {
     common: HashSet<&'static str>,
     /// Canonical legal form -> family ([legal-family]).
     legal_family: HashMap<&'static str, LegalFamily>,
+    /// Canonical legal form -> the countries whose law it belongs to ([legal-country]).
+    legal_country: HashMap<&'static str, Vec<&'static str>>,
+    /// Words that make a holding of a name ([holding]).
+    holding: HashSet<&'static str>,
     /// Abbreviation -> expansion words ([abbrev]).
     pub abbrev: HashMap<&'static str, Vec<&'static str>>,
     /// Number word -> value ([number]).
@@ -82,6 +86,8 @@ fn parse(text: &'static str) -> Tables {
     let mut countries = HashSet::new();
     let mut common = HashSet::new();
     let mut legal_family = HashMap::new();
+    let mut legal_country = HashMap::new();
+    let mut holding = HashSet::new();
     let mut abbrev = HashMap::new();
     let mut numbers = HashMap::new();
     let mut ordinals = HashMap::new();
@@ -131,6 +137,17 @@ fn parse(text: &'static str) -> Tables {
                         add(vec![w], class, None);
                     }
                 }
+            }
+            "legal-country" => {
+                if let Some((form, countries)) = line.split_once('\t') {
+                    legal_country.insert(
+                        form,
+                        countries.split(' ').filter(|c| !c.is_empty()).collect(),
+                    );
+                }
+            }
+            "holding" => {
+                holding.extend(line.split([' ', '|']).filter(|w| !w.is_empty()));
             }
             "common" => {
                 common.extend(line.split([' ', '|']).filter(|w| !w.is_empty()));
@@ -197,6 +214,8 @@ fn parse(text: &'static str) -> Tables {
         countries,
         common,
         legal_family,
+        legal_country,
+        holding,
         abbrev,
         numbers,
         ordinals,
@@ -228,6 +247,17 @@ impl Tables {
     pub fn legal_family(&self, canonical: &[u8]) -> Option<LegalFamily> {
         let w = std::str::from_utf8(canonical).ok()?;
         self.legal_family.get(w).copied()
+    }
+
+    /// The countries whose law a canonical legal form belongs to (none for forms used
+    /// everywhere: LTD, INC, LLC …).
+    pub fn legal_countries(&self, canonical: &[u8]) -> Option<&[&'static str]> {
+        let w = std::str::from_utf8(canonical).ok()?;
+        self.legal_country.get(w).map(Vec::as_slice)
+    }
+
+    pub fn is_holding(&self, w: &[u8]) -> bool {
+        std::str::from_utf8(w).is_ok_and(|w| self.holding.contains(w))
     }
 
     /// Class of a single word that no phrase covered.

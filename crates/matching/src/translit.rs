@@ -127,6 +127,15 @@ pub fn fold(s: &str) -> (String, bool, Script) {
         return (s.to_ascii_uppercase(), false, Script::Latin);
     }
     let t = &*TABLE;
+    // בע"מ (be'eravon mugbal, "limited"), the Hebrew legal form, is an abbreviation written
+    // with a gershayim or a quote: read as the legal form, not letter by letter (VM).
+    let replaced;
+    let s = if s.contains("בע\"מ") || s.contains("בע״מ") {
+        replaced = s.replace("בע\"מ", " LTD ").replace("בע״מ", " LTD ");
+        replaced.as_str()
+    } else {
+        s
+    };
     // Combining marks dropped (accents, harakat, niqqud): the tables see bare letters. Only
     // Latin, Greek and Cyrillic letters are decomposed to strip their accents (decomposing kana
     // or Hangul would change or split the letters).

@@ -61,9 +61,18 @@ fn find_marker(s: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Strip a leading alias marker ("a.k.a. X" → "X").
+/// Strip a leading alias marker ("a.k.a. X" → "X"; in parentheses also a former name,
+/// "(ex-Cape Diamond)" → "Cape Diamond", as vessels are listed).
 fn strip_marker(s: &str) -> &str {
     let t = s.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    if let Some(rest) = t.strip_prefix("EX") {
+        if rest.starts_with(['-', ' ', '.', ':']) {
+            let rest = rest.trim_start_matches(['-', ' ', '.', ':']);
+            if rest.chars().any(|c| c.is_ascii_alphanumeric()) {
+                return rest;
+            }
+        }
+    }
     match find_marker(t) {
         Some((0, end)) => t[end..].trim_start_matches([':', ' ', ',', '.']),
         _ => t,
@@ -166,7 +175,22 @@ fn tokens_with_locations(text: &str, notes: &mut Notes) -> Vec<Tok> {
             && toks[a..b]
                 .iter()
                 .all(|(t, _)| matches!(t.class, Class::Word | Class::Place));
-        if all_places || (after_legal && plain) {
+        // An address after the legal form ("…, Inc, 12250 Brevard Ln, Pasadena TX 77506"):
+        // words and a house number or postal code of three or more digits.
+        let address = b - a <= 6
+            && toks[a..b].iter().any(|(t, _)| {
+                t.class == Class::Number
+                    && t.text.len() >= 3
+                    && t.text.bytes().all(|c| c.is_ascii_digit())
+            })
+            && toks[a..b].iter().any(|(t, _)| t.class == Class::Word)
+            && toks[a..b]
+                .iter()
+                .all(|(t, _)| matches!(t.class, Class::Word | Class::Place | Class::Number));
+        let legal_before = segs[..k - 1]
+            .iter()
+            .any(|&(_, e)| toks[e - 1].0.class == Class::Legal);
+        if all_places || (after_legal && plain) || (legal_before && address) {
             for (tok, _) in &mut toks[a..b] {
                 tok.class = Class::Place;
             }
@@ -195,6 +219,26 @@ pub fn parse(name: &str) -> Parsed {
         if after.chars().any(|c| c.is_ascii_alphanumeric()) {
             text = after;
             notes.affiliate = true;
+        }
+    }
+    if let Some(p) = text.find(':') {
+        // A party label before the name ("SHIPPER:", "FIELD 59:", "BENEFICIARY:"): at most
+        // three words, then the name.
+        let (label, after) = (&text[..p], &text[p + 1..]);
+        if label.split_whitespace().count() <= 3
+            && !label.contains(['(', ','])
+            && find_marker(label).is_none()
+            && after.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 3
+        {
+            text = after;
+        }
+    }
+    let mut squashed = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '&' {
+            squashed.push_str("AND");
+        } else if c.is_ascii_alphanumeric() {
+            squashed.push(c.to_ascii_uppercase());
         }
     }
     let (without_parens, groups) = take_parens(text);
@@ -266,7 +310,11 @@ pub fn parse(name: &str) -> Parsed {
         let words: Vec<&Tok> = v.toks.iter().filter(|t| t.class == Class::Word).collect();
         words.len() >= 2 && words.iter().all(|t| is_chinese(t.text.as_bytes()))
     });
-    Parsed { variants, notes }
+    Parsed {
+        variants,
+        notes,
+        squashed,
+    }
 }
 
 /// Whether `alias` is one word of 2–6 letters made of the initials of `name`'s words, in order

@@ -19,6 +19,7 @@ CREATE INDEX shipment_consignee ON shipment(consignee_id, ship_date, id);
 CREATE INDEX shipment_notify ON shipment(notify_id, ship_date, id);
 CREATE INDEX shipment_date ON shipment(ship_date, id);
 CREATE INDEX shipment_hs_date ON shipment(hs_code, ship_date, id);
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
 CREATE INDEX shipment_lading ON shipment(port_of_lading, ship_date, id);
 CREATE INDEX shipment_unlading ON shipment(port_of_unlading, ship_date, id);
 CREATE INDEX shipment_dest ON shipment(dest_country, ship_date, id);
@@ -34,6 +35,9 @@ CREATE UNIQUE INDEX assignee_pv ON assignee(pv_id) WHERE pv_id IS NOT NULL;
 CREATE INDEX assignee_norm ON assignee(norm);
 CREATE INDEX patent_assignee_assignee ON patent_assignee(assignee_id, patent_id);
 CREATE INDEX patent_cpc_code ON patent_cpc(cpc, patent_id);
+CREATE INDEX assignee_pv_id_assignee ON assignee_pv_id(assignee_id);
+-- Word search over patents, SQLite's patent_fts counterpart.
+CREATE INDEX patent_text_fts ON patent USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(abstract, '')));
 CREATE INDEX link_party_party ON link_party(party_id, entry_id);
 CREATE INDEX link_assignee_assignee ON link_assignee(assignee_id, entry_id);
 CREATE INDEX shipment_product_pattern ON shipment_product(pattern_id, shipment_id);

@@ -137,6 +137,7 @@ CREATE TABLE shipment_hs (
     shipment_id BIGINT NOT NULL,
     seq         BIGINT NOT NULL,
     hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
     PRIMARY KEY (shipment_id, seq)
 );
 
@@ -181,6 +182,18 @@ CREATE TABLE patent_cpc (
     seq        BIGINT NOT NULL,
     cpc        TEXT NOT NULL,
     PRIMARY KEY (patent_id, seq)
+);
+
+-- SQLite's patent_fts (full-text) has no table here: see indexes.sql.
+CREATE TABLE patent_cet (
+    area_code   TEXT NOT NULL,
+    patent_key  BIGINT NOT NULL,
+    PRIMARY KEY (area_code, patent_key)
+);
+
+CREATE TABLE assignee_pv_id (
+    pv_id       TEXT PRIMARY KEY,
+    assignee_id BIGINT NOT NULL REFERENCES assignee(id) ON DELETE CASCADE
 );
 
 CREATE TABLE cet_area (

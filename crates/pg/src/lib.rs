@@ -1,19 +1,23 @@
-//! tradescope on PostgreSQL (issue 19, first part): the schema and its versions
-//! ([`schema`]), moving a whole database between SQLite and PostgreSQL ([`copy`]), and a
+//! tradescope on PostgreSQL (issue 19, in parts): the schema and its versions
+//! ([`schema`]), moving a whole database between SQLite and PostgreSQL ([`copy`]), the
+//! read-side `Store` on PostgreSQL ([`PgStore`]: names and shipments so far), and a
 //! throwaway server for tests and CI ([`cluster`]).
 //!
 //! The client is the synchronous [`postgres`] crate: the workbench's workers are plain
 //! threads, so an async runtime (tokio-postgres underneath, driven by `postgres` itself)
-//! would add nothing but a second concurrency model. Not yet here: a PostgreSQL
-//! implementation of the read-side `Store` trait (the workbench and the query commands still
-//! read SQLite only), imports written straight into PostgreSQL, and the side-by-side
-//! benchmark.
+//! would add nothing but a second concurrency model. Not yet here: the rest of the `Store`
+//! trait on PostgreSQL (screening, record view, patents, investigations, audit, cases — see
+//! [`store`]), `--db postgresql://…` for the workbench and the commands, imports written
+//! straight into PostgreSQL, and the side-by-side benchmark.
 
 pub mod cluster;
 pub mod copy;
 mod copy_text;
 pub mod error;
 pub mod schema;
+pub mod store;
+
+pub use store::PgStore;
 
 pub use error::{Error, Result};
 

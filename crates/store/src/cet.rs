@@ -81,6 +81,8 @@ pub fn load_tsv(tx: &Transaction, file: &str, text: &str) -> Result<CetReport> {
             params![code, prefix, get(c_note)],
         )? as u64;
     }
+    // Every patent's areas follow the new table.
+    crate::patents::index::rebuild_cet(tx)?;
     Ok(report)
 }
 

@@ -128,17 +128,18 @@ impl HitDecision {
         self.status == "cleared"
     }
 
-    /// One line for a person: "cleared (not the same company; 2026-12-02 by ana)".
+    /// One line for a person: "cleared (not the same company, 2026-12-02, by ana)"; a
+    /// re-opened false positive says what overtook it.
     pub fn describe(&self) -> String {
         let day = self.at.get(..10).unwrap_or(&self.at);
-        let mut s = format!("{} ({}; {day} by {})", self.status, self.reason, self.by);
-        if !self.reopened_because.is_empty() {
-            s.push_str(&format!(
-                " — re-opened: {}",
+        let what = format!("({}, {day}, by {})", self.reason, self.by);
+        match self.status.as_str() {
+            "reopened" => format!(
+                "re-opened: was cleared {what}; {}",
                 self.reopened_because.join("; ")
-            ));
+            ),
+            status => format!("{status} {what}"),
         }
-        s
     }
 }
 
@@ -305,6 +306,12 @@ pub fn undo(conn: &mut Connection, id: i64) -> Result<Decision> {
         Ok((vec![rec], ()))
     })?;
     get(conn, id)
+}
+
+/// The listing key of a list entry, if there is such an entry.
+pub fn listing_key(conn: &Connection, entry_id: i64) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT listing_key FROM list_entry WHERE id = ?1")?;
+    Ok(stmt.query_row([entry_id], |r| r.get(0)).optional()?)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Decision> {

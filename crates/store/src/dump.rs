@@ -256,6 +256,7 @@ impl<'c> Loader<'c> {
         if let Some(last) = last {
             crate::fts::bulk_index(&self.tx, 1, last, None)?;
         }
+        crate::patents::index::rebuild(&self.tx)?;
         self.tx.commit()?;
         Ok(())
     }

@@ -32,6 +32,9 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Another engine behind the `Store` trait failed (PostgreSQL: the server's message).
+    #[error("{0}")]
+    Engine(String),
 }
 
 /// What to do about an SQLite error the user can act on: corruption, a full disk, a lock.
@@ -101,7 +104,7 @@ impl Error {
             | Error::NotFound(_)
             | Error::User(_)
             | Error::Database { .. } => 1,
-            Error::Sqlite(_) | Error::Io(_) | Error::Json(_) => 2,
+            Error::Sqlite(_) | Error::Io(_) | Error::Json(_) | Error::Engine(_) => 2,
         }
     }
 }

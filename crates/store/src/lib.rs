@@ -21,6 +21,7 @@ mod file;
 pub mod fts;
 pub mod import;
 pub mod intersect;
+pub mod lapsed;
 pub mod link;
 pub mod link_review;
 pub mod links;

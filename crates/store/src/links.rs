@@ -266,7 +266,7 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         out.push(patents_of(
             PatentScope::OfEntity(id),
             "Patents of linked assignees".into(),
-            patents::count(conn, &f)?,
+            patents::count_all(conn, &f)?,
         ));
     }
     out.extend(assignees);
@@ -382,7 +382,7 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         out.push(patents_of(
             PatentScope::Cet(area.clone()),
             format!("CET area {area}: all patents"),
-            patents::count(conn, &f)?,
+            patents::count_all(conn, &f)?,
         ));
     }
     if let Some(app) = &p.application_number {

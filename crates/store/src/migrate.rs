@@ -98,12 +98,38 @@ fn v1_to_v2(conn: &Connection, _form: &Released) -> Result<()> {
     Ok(())
 }
 
-/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17), and the
-/// shipment column table and port codes (issue 15): new tables only, no existing row is touched.
+/// Version 3 adds screening decisions, monitored sets and link reviews (issue 17), the
+/// shipment column table and port codes (issue 15), each HS row's bill date with its index
+/// (issue 20: `hs:` matches any code of a bill), the patents' full-text index and CET table
+/// (issue 16) and extra PatentsView assignee ids (issue 15). The HS table is rebuilt with the
+/// date copied from its shipment; the patent index is derived from the rows; no other
+/// existing row is touched.
 fn v2_to_v3(conn: &Connection, _form: &Released) -> Result<()> {
     conn.execute_batch(V3_TABLES)?;
+    conn.execute_batch(&format!(
+        "ALTER TABLE shipment_hs RENAME TO shipment_hs_v2;
+         {V3_SHIPMENT_HS}
+         INSERT INTO shipment_hs (shipment_id, seq, hs_code, ship_date)
+             SELECT h.shipment_id, h.seq, h.hs_code, s.ship_date
+             FROM shipment_hs_v2 h LEFT JOIN shipment s ON s.id = h.shipment_id
+             ORDER BY h.shipment_id, h.seq;
+         DROP TABLE shipment_hs_v2;"
+    ))?;
+    crate::patents::index::rebuild(conn)?;
     Ok(())
 }
+
+/// The HS table of version 3, exactly as schema.sql has it.
+const V3_SHIPMENT_HS: &str = r#"
+CREATE TABLE shipment_hs (
+    shipment_id INTEGER NOT NULL REFERENCES shipment(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    hs_code     TEXT NOT NULL,
+    ship_date   TEXT,
+    PRIMARY KEY (shipment_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
+"#;
 
 /// The tables version 3 adds, exactly as schema.sql has them.
 const V3_TABLES: &str = r#"
@@ -198,6 +224,34 @@ CREATE TABLE shipment_port_code (
     code        TEXT NOT NULL,
     PRIMARY KEY (shipment_id, role)
 ) WITHOUT ROWID;
+
+-- Full-text search over patents (issue 16, v3): titles, abstracts and the assignee names as
+-- published, by word or word prefix (`neur*`), diacritics folded. Contentless and keyed like
+-- shipment_fts by a date key, (day number of publication_date << 32) | patent id
+-- (src/patents/index.rs), so newest-first is the index's own rowid order and a first page
+-- stops after one page. A patent imported again has its row deleted and written anew.
+CREATE VIRTUAL TABLE patent_fts USING fts5(
+    title, abstract, assignees, content='', contentless_delete=1,
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+);
+
+-- The CET areas of each patent (issue 16, v3): derived from its CPC codes and cet_cpc at
+-- import, recomputed by `cet import`. Keyed by the patent's date key, so an area's patents
+-- newest first are one index range.
+CREATE TABLE patent_cet (
+    area_code   TEXT NOT NULL,
+    patent_key  INTEGER NOT NULL,  -- (day number of publication_date << 32) | patent id
+    PRIMARY KEY (area_code, patent_key)
+) WITHOUT ROWID;
+
+-- Every PatentsView id an assignee was published under (issue 15 item 6, v3): the legacy
+-- `org_…` ids and the current UUIDs of one organisation (same normalized name and type) are
+-- one assignee, and each id still finds it.
+CREATE TABLE assignee_pv_id (
+    pv_id       TEXT PRIMARY KEY,
+    assignee_id INTEGER NOT NULL REFERENCES assignee(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX assignee_pv_id_assignee ON assignee_pv_id(assignee_id);
 "#;
 
 pub(super) fn version(conn: &Connection) -> Result<i64> {

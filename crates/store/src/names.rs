@@ -122,10 +122,50 @@ fn other(conn: &Connection, sql: &str, f: &mut dyn FnMut(OtherRecord)) -> Result
 /// Every current list name and alias, every trade party and every patent assignee.
 /// One record per listing: the same listing in two datasets shows once.
 pub fn corpus(conn: &Connection) -> Result<Corpus> {
+    corpus_from(&SqliteNames(conn))
+}
+
+/// Where the typeahead's names come from: the rows [`corpus_from`] assembles, read from one
+/// engine (SQLite here, PostgreSQL in tradescope-pg), so both build the same corpus.
+pub trait NameRows {
+    /// Current list entries in id order.
+    fn entries(&self, f: &mut dyn FnMut(EntryRecord)) -> Result<()>;
+    /// (entry id, name) of every name of every current entry, by entry id then name id.
+    fn entry_names(&self, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    /// (trade parties, patent assignees).
+    fn other_counts(&self) -> Result<(usize, usize)>;
+    /// Trade parties in id order.
+    fn parties(&self, f: &mut dyn FnMut(OtherRecord)) -> Result<()>;
+    /// Patent assignees in id order.
+    fn assignees(&self, f: &mut dyn FnMut(OtherRecord)) -> Result<()>;
+}
+
+struct SqliteNames<'a>(&'a Connection);
+
+impl NameRows for SqliteNames<'_> {
+    fn entries(&self, f: &mut dyn FnMut(EntryRecord)) -> Result<()> {
+        entries(self.0, f)
+    }
+    fn entry_names(&self, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+        entry_names(self.0, f)
+    }
+    fn other_counts(&self) -> Result<(usize, usize)> {
+        other_counts(self.0)
+    }
+    fn parties(&self, f: &mut dyn FnMut(OtherRecord)) -> Result<()> {
+        parties(self.0, f)
+    }
+    fn assignees(&self, f: &mut dyn FnMut(OtherRecord)) -> Result<()> {
+        assignees(self.0, f)
+    }
+}
+
+/// The corpus of the rows `src` reads.
+pub fn corpus_from(src: &dyn NameRows) -> Result<Corpus> {
     let mut c = Corpus::new();
     let mut by_entry: HashMap<i64, u32> = HashMap::new();
     let mut by_listing: HashMap<String, u32> = HashMap::new();
-    entries(conn, &mut |e| {
+    src.entries(&mut |e| {
         let idx = match by_listing.get(&e.listing_key) {
             Some(&i) => i,
             None => {
@@ -150,7 +190,7 @@ pub fn corpus(conn: &Connection) -> Result<Corpus> {
     drop(by_listing);
     // The same name of the same listing from two datasets is one candidate.
     let mut seen: HashSet<(u32, String)> = HashSet::new();
-    entry_names(conn, &mut |entry, name| {
+    src.entry_names(&mut |entry, name| {
         if let Some(&rec) = by_entry.get(&entry) {
             if seen.insert((rec, name.to_string())) {
                 c.add_name(rec, name);
@@ -160,7 +200,7 @@ pub fn corpus(conn: &Connection) -> Result<Corpus> {
     drop(seen);
     // Parties and assignees are most of the names: room for them up front, so the vectors
     // are not grown by doubling (and copied) on the way to a million.
-    let (n_parties, n_assignees) = other_counts(conn)?;
+    let (n_parties, n_assignees) = src.other_counts()?;
     c.reserve(n_parties + n_assignees);
     for (kind, badge) in [(Kind::Party, "PARTY"), (Kind::Assignee, "ASSIGNEE")] {
         let mut add = |o: OtherRecord| {
@@ -176,8 +216,8 @@ pub fn corpus(conn: &Connection) -> Result<Corpus> {
             c.add_name(rec, &o.name);
         };
         match kind {
-            Kind::Party => parties(conn, &mut add)?,
-            _ => assignees(conn, &mut add)?,
+            Kind::Party => src.parties(&mut add)?,
+            _ => src.assignees(&mut add)?,
         }
     }
     c.shrink();

@@ -11,13 +11,14 @@ use crate::covered::{Covered, CoveredFlag};
 use crate::decisions::{Book, HitDecision};
 use crate::entities;
 use crate::error::Result;
+use crate::lapsed::{self, Lapse};
 use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
 
 /// Lowest matcher score `search` shows: broader than screening, it is an exploration tool.
 pub const SEARCH_THRESHOLD: f64 = 0.6;
 
 /// One listing found by name, with the list details a user needs to judge it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ListingHit {
     pub id: i64,
     pub list: String,
@@ -47,6 +48,9 @@ pub struct ListingHit {
     /// The analyst's decision on this name and listing, once decided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<HitDecision>,
+    /// The end date, when it lies before the date screened at (see [`crate::lapsed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lapsed: Option<String>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -102,6 +106,7 @@ pub fn collapse_with(
             listing_key: e.listing_key,
             is_match: score >= matching::DEFAULT_THRESHOLD,
             decision: None,
+            lapsed: None,
         });
     }
     Ok(out)
@@ -132,12 +137,24 @@ fn check_name(name: &str) -> Result<()> {
     }
 }
 
-/// Screening: the matcher's hits at `opts.threshold`, one row per listing.
+/// Screening now: the matcher's hits at `opts.threshold`, one row per listing; entries lapsed
+/// before today are shown but are no match.
 pub fn screen(
     conn: &Connection,
     index: &NameIndex,
     name: &str,
     opts: &SearchOptions,
+) -> Result<Vec<ListingHit>> {
+    screen_at(conn, index, name, opts, &Lapse::today())
+}
+
+/// Screening at `lapse.on`, lapsed entries counted as matches only if `lapse.include`.
+pub fn screen_at(
+    conn: &Connection,
+    index: &NameIndex,
+    name: &str,
+    opts: &SearchOptions,
+    lapse: &Lapse,
 ) -> Result<Vec<ListingHit>> {
     check_name(name)?;
     let found = index.search(name, &widened(opts));
@@ -148,6 +165,7 @@ pub fn screen(
         name,
         found,
         opts,
+        lapse,
     )
 }
 
@@ -160,7 +178,8 @@ pub fn widened(opts: &SearchOptions) -> SearchOptions {
 }
 
 /// The second half of [`screen`]: the matcher's hits for `name` (searched with
-/// [`widened`] options) collapsed per listing, covered makers flagged and decisions applied.
+/// [`widened`] options) collapsed per listing, covered makers flagged, decisions applied and
+/// lapsed entries marked (no match unless `lapse.include`).
 /// A batch screen runs the matcher in parallel and this per row, so a row of a batch report
 /// says exactly what `screen NAME` says.
 pub fn screened(
@@ -170,9 +189,11 @@ pub fn screened(
     name: &str,
     found: Vec<Hit>,
     opts: &SearchOptions,
+    lapse: &Lapse,
 ) -> Result<Vec<ListingHit>> {
     let mut hits = collapse_with(conn, covered, found, opts.limit)?;
     apply_decisions(conn, book, name, &mut hits, opts.threshold)?;
+    lapsed::mark(&mut hits, lapse);
     Ok(hits)
 }
 
@@ -243,6 +264,7 @@ pub fn search(
         &mut hits,
         matching::DEFAULT_THRESHOLD,
     )?;
+    lapsed::mark(&mut hits, &Lapse::today());
     Ok(hits)
 }
 

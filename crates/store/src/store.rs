@@ -12,6 +12,7 @@ use crate::asof::{AsOfStatus, Screener};
 use crate::audit::{self, NewRecord, Record, Verification};
 use crate::cases::{self, CaseExport};
 use crate::covered::Covered;
+use crate::decisions::{self, Decision, NewDecision};
 use crate::error::Result;
 use crate::intersect::{IntersectRow, SortKey as IntersectSort};
 use crate::link_review::{self, LinkReview, Verdict};
@@ -94,7 +95,12 @@ pub trait Store: Send + Sync {
         after: Option<&PatentCursor>,
         limit: usize,
     ) -> Result<PatentPage>;
-    fn count_patents(&self, filter: &PatentFilter) -> Result<i64>;
+    /// Ok(n) exactly, or Err(cap) when there are at least `cap`.
+    fn count_patents(
+        &self,
+        filter: &PatentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>>;
 
     // Investigations.
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>>;
@@ -116,6 +122,8 @@ pub trait Store: Send + Sync {
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
     /// Confirm, reject or reset a matcher-made link, with a reason (audited).
     fn review_link(&self, pair: &LinkPair, verdict: Verdict, reason: &str) -> Result<LinkReview>;
+    /// Record a decision on a screening hit (with its audit record).
+    fn decide(&self, d: &NewDecision<'_>) -> Result<Decision>;
 }
 
 /// The SQLite store: a database file, read through a small pool of read-only connections
@@ -283,8 +291,12 @@ impl Store for SqliteStore {
         self.read(|c| patents::page(c, filter, sort, after, limit))
     }
 
-    fn count_patents(&self, filter: &PatentFilter) -> Result<i64> {
-        self.read(|c| patents::count(c, filter))
+    fn count_patents(
+        &self,
+        filter: &PatentFilter,
+        cap: i64,
+    ) -> Result<std::result::Result<i64, i64>> {
+        self.read(|c| patents::count(c, filter, cap))
     }
 
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>> {
@@ -346,5 +358,9 @@ impl Store for SqliteStore {
                 reason,
             )
         })
+    }
+
+    fn decide(&self, d: &NewDecision<'_>) -> Result<Decision> {
+        self.write(|c| decisions::decide(c, d))
     }
 }

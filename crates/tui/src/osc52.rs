@@ -1,7 +1,8 @@
 //! OSC 52 clipboard copy: the terminal (not the server) puts text on the user's clipboard, so
-//! it works over SSH. Inside tmux the sequence is wrapped in tmux's DCS passthrough, which
-//! forwards it to the outer terminal (tmux needs `set -g allow-passthrough on`, or
-//! `set-clipboard on`, which handles the unwrapped form itself).
+//! it works over SSH. Whether it did is not observable: the workbench says it *sent* the text.
+//! Inside tmux the plain sequence is what tmux itself takes with `set-clipboard on` (it keeps
+//! a paste buffer and forwards it to the outer terminal); the DCS passthrough wrapper is used
+//! only when `allow-passthrough` is on, since tmux drops wrapped sequences otherwise.
 
 use base64::Engine;
 
@@ -26,12 +27,48 @@ pub fn encode(text: &str, tmux: bool) -> String {
     }
 }
 
-/// `encode` for the current environment: wrapped when running inside tmux ($TMUX set).
+/// How the sequence reaches the terminal from inside tmux.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// The bare sequence: a terminal, or tmux with `set-clipboard on`.
+    Plain,
+    /// Wrapped in tmux's DCS passthrough (tmux with `allow-passthrough on`).
+    Passthrough,
+}
+
+/// The form for a session: wrapped only inside tmux (`in_tmux`) whose `allow-passthrough`
+/// option reads `on` or `all` (`passthrough`: the option's value, None if it could not be
+/// read). Anything else gets the plain form, which never reaches the screen as text.
+pub fn form(in_tmux: bool, passthrough: Option<&str>) -> Form {
+    match passthrough.map(str::trim) {
+        Some("on" | "all") if in_tmux => Form::Passthrough,
+        _ => Form::Plain,
+    }
+}
+
+/// [`form`] for this process: $TMUX, and `tmux show -gv allow-passthrough` asked once.
+pub fn form_for_env() -> Form {
+    static FORM: std::sync::OnceLock<Form> = std::sync::OnceLock::new();
+    *FORM.get_or_init(|| {
+        let in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+        if !in_tmux {
+            return Form::Plain;
+        }
+        let value = std::process::Command::new("tmux")
+            .args(["show-options", "-gv", "allow-passthrough"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        form(in_tmux, value.as_deref())
+    })
+}
+
+/// `encode` for the current environment (see [`form_for_env`]).
 pub fn encode_for_env(text: &str) -> String {
-    encode(
-        text,
-        std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
-    )
+    encode(text, form_for_env() == Form::Passthrough)
 }
 
 #[cfg(test)]
@@ -53,6 +90,16 @@ mod tests {
             String::from_utf8(back).unwrap(),
             "Hangzhou Hikvision 海康威视"
         );
+    }
+
+    #[test]
+    fn the_wrapper_only_when_tmux_passes_it_through() {
+        assert_eq!(form(false, Some("on")), Form::Plain);
+        assert_eq!(form(true, Some("on\n")), Form::Passthrough);
+        assert_eq!(form(true, Some("all")), Form::Passthrough);
+        assert_eq!(form(true, Some("off")), Form::Plain);
+        // An old tmux without the option, or no tmux on the PATH: the plain form.
+        assert_eq!(form(true, None), Form::Plain);
     }
 
     #[test]

@@ -13,6 +13,11 @@ use super::report::{self, Row};
 use super::*;
 use crate::cli::csv_input::CsvInput;
 use tradescope_store::decisions::Book;
+use tradescope_store::lapsed::Lapse;
+
+/// Candidates searched per name once decisions or lapsed entries exist: a cleared or lapsed
+/// best hit must not hide the next listing the name matches.
+const CANDIDATES: usize = 8;
 use tradescope_store::error::Error;
 
 /// A row of the input, checked: its line, cells, the name and the evidence to screen it with.
@@ -152,13 +157,26 @@ pub(super) fn screen_file(
     // The matcher reports the best hit even under the threshold, so the report shows the near
     // miss; whether it is a match is decided at the threshold, as `screen NAME` decides it.
     let search_at = args.threshold.min(0.5);
+    // One candidate per name, or a few once decisions or lapsed entries could set the best
+    // aside.
+    let lapse = Lapse {
+        include: args.include_lapsed,
+        ..Lapse::today()
+    };
+    let book = Book::load(conn)?;
+    let any_lapsed = !tradescope_store::lapsed::current_lapsed(conn, &lapse.on)?.is_empty();
+    let candidates = if book.is_empty() && !any_lapsed {
+        1
+    } else {
+        CANDIDATES
+    };
     let found: Vec<(Vec<matching::Hit>, Option<String>)> = input
         .rows
         .par_iter()
         .map(|r| {
             let opts = SearchOptions {
                 threshold: search_at,
-                limit: 1,
+                limit: candidates,
                 schema: Schema::Unknown,
                 country: r.country.clone(),
                 dob: r.dob.clone(),
@@ -173,17 +191,18 @@ pub(super) fn screen_file(
         })
         .collect();
     bar.finish();
-    let book = Book::load(conn)?;
     let match_opts = SearchOptions {
         threshold: args.threshold,
-        limit: 1,
+        limit: candidates,
         ..Default::default()
     };
     let mut rows: Vec<Row> = Vec::with_capacity(input.rows.len());
     for (r, (hits, covered_note)) in input.rows.iter().zip(found) {
-        let hit = search::screened(conn, &covered, &book, &r.name, hits, &match_opts)?
-            .into_iter()
-            .next();
+        let hits = search::screened(conn, &covered, &book, &r.name, hits, &match_opts, &lapse)?;
+        // The row shows the best hit that counts; else the best one (a cleared false positive,
+        // a lapsed entry, a near miss), so neither hides a match behind it.
+        let best = hits.iter().position(|h| h.is_match).unwrap_or(0);
+        let hit = hits.into_iter().nth(best);
         rows.push(Row {
             input: r,
             hit,
@@ -195,6 +214,15 @@ pub(super) fn screen_file(
     let matched = rows
         .iter()
         .filter(|r| r.hit.as_ref().is_some_and(|h| h.is_match))
+        .count();
+    let n_cleared = rows
+        .iter()
+        .filter(|r| {
+            r.hit
+                .as_ref()
+                .and_then(|h| h.decision.as_ref())
+                .is_some_and(|d| d.clears())
+        })
         .count();
     let n_covered = rows
         .iter()
@@ -226,7 +254,9 @@ pub(super) fn screen_file(
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
-            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered }),
+            results: serde_json::json!({
+                "rows": total, "matches": matched, "covered": n_covered, "cleared": n_cleared,
+            }),
             at: None,
         },
     )?;
@@ -240,9 +270,14 @@ pub(super) fn screen_file(
         report::csv(&input, &rows, args.threshold)?;
     }
     errln!(
-        "screened {total} names against {} list names: {matched} at or above {:.2}",
+        "screened {total} names against {} list names: {matched} at or above {:.2}{}",
         index.len(),
-        args.threshold
+        args.threshold,
+        if n_cleared > 0 {
+            format!(" (and {n_cleared} cleared as false positives, not counted)")
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

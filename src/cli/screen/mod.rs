@@ -24,6 +24,7 @@ use tradescope_store::audit::NewRecord;
 use tradescope_store::covered::Covered;
 use tradescope_store::entities;
 use tradescope_store::error::Error;
+use tradescope_store::lapsed::Lapse;
 use tradescope_store::search;
 
 #[derive(Debug, Args)]
@@ -62,6 +63,10 @@ pub struct ScreenArgs {
     /// Most hits to show for one name
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// Count lapsed entries (end date or DPL expiry before today) as matches; they are shown,
+    /// marked `lapsed DATE`, either way
+    #[arg(long)]
+    pub include_lapsed: bool,
     /// JSON; with --file, JSON lines: one object per input row
     #[arg(long)]
     pub json: bool,
@@ -151,7 +156,11 @@ fn screen_one(
         country,
         dob,
     };
-    let hits = search::screen(conn, index, name, &opts)?;
+    let lapse = Lapse {
+        include: args.include_lapsed,
+        ..Lapse::today()
+    };
+    let hits = search::screen_at(conn, index, name, &opts, &lapse)?;
     audit::record(
         db,
         &NewRecord {
@@ -162,7 +171,7 @@ fn screen_one(
             threshold: Some(args.threshold),
             results: serde_json::json!(hits
                 .iter()
-                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
+                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score, "match": h.is_match}))
                 .collect::<Vec<_>>()),
             at: None,
         },
@@ -191,6 +200,9 @@ fn screen_one(
             h.id,
             sanitize(&h.name)
         );
+        if let Some(end) = &h.lapsed {
+            outln!("        {}", lapsed_note(end, h.is_match));
+        }
         if h.matched_name != h.name {
             outln!("        matched {:?}", sanitize(&h.matched_name));
         }
@@ -203,8 +215,34 @@ fn screen_one(
                 sanitize(&c.basis)
             );
         }
+        if let Some(d) = &h.decision {
+            outln!("        {}", sanitize(&d.describe()));
+        }
+    }
+    // Once decisions apply, say what counts: a cleared false positive is shown, not counted.
+    let cleared = hits
+        .iter()
+        .filter(|h| h.decision.as_ref().is_some_and(|d| d.clears()))
+        .count();
+    if hits.iter().any(|h| h.decision.is_some()) {
+        outln!(
+            "{} of {} hits count as matches; {cleared} cleared as false positives",
+            hits.iter().filter(|h| h.is_match).count(),
+            hits.len()
+        );
     }
     Ok(())
+}
+
+/// "lapsed 2020-10-13: ended before today, not counted as a match (--include-lapsed counts it)".
+fn lapsed_note(end: &str, counted: bool) -> String {
+    if counted {
+        format!("lapsed {end}: ended before today, counted as a match (--include-lapsed)")
+    } else {
+        format!(
+            "lapsed {end}: ended before today, not counted as a match (--include-lapsed counts it)"
+        )
+    }
 }
 
 pub fn run_match(args: MatchArgs) -> anyhow::Result<()> {

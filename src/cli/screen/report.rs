@@ -23,7 +23,7 @@ pub(super) struct Row<'a> {
 }
 
 /// The columns the report adds after the input's own.
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 14] = [
     "match",
     "score",
     "sls_score",
@@ -35,6 +35,8 @@ const COLUMNS: [&str; 12] = [
     "threshold",
     "matcher",
     "covered",
+    "lapsed",
+    "decision",
     "covered_note",
 ];
 
@@ -74,6 +76,20 @@ pub(super) fn csv(input: &Input, rows: &[Row], threshold: f64) -> anyhow::Result
                 .as_ref()
                 .and_then(|h| h.covered.as_ref())
                 .map(flag_text)
+                .unwrap_or_default(),
+        );
+        // The end date of a lapsed hit (then "no match" unless --include-lapsed).
+        rec.push(
+            r.hit
+                .as_ref()
+                .and_then(|h| h.lapsed.clone())
+                .unwrap_or_default(),
+        );
+        rec.push(
+            r.hit
+                .as_ref()
+                .and_then(|h| h.decision.as_ref())
+                .map(|d| d.describe())
                 .unwrap_or_default(),
         );
         rec.push(r.covered_note.clone().unwrap_or_default());

@@ -138,3 +138,19 @@ pub fn type_text(m: &mut Model, w: &mut Worker, s: &str) {
         press(m, w, Action::Insert(c));
     }
 }
+
+/// A model and a worker over a private copy of the fixture (for tests that write to it, e.g.
+/// decisions, which would change what other tests see), started and settled. Keep the
+/// directory alive while the worker is used.
+pub fn start_private(width: u16, height: u16) -> (Model, Worker, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("private.db");
+    let conn = tradescope::db::open_ro(&fixture().path).expect("open the fixture");
+    tradescope::db::backup::copy_to(&conn, &path).expect("copy the fixture");
+    drop(conn);
+    let mut m = Model::new("fixture.db", width, height, true);
+    let mut w = Worker::new(&path);
+    let cmds = update(&mut m, Action::Start);
+    settle(&mut m, &mut w, cmds);
+    (m, w, dir)
+}

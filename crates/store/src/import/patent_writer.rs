@@ -122,6 +122,11 @@ pub struct PatentWriter<'c> {
     by_norm: HashMap<String, i64>,
     /// Assignees whose patent count must be recomputed.
     touched: BTreeSet<i64>,
+    /// Patents from this id on are new: indexed as one range by `finish`.
+    first_new: i64,
+    /// Older patents this writer changed (a bit per id): taken out of the search index when
+    /// first touched, indexed anew by `finish`.
+    changed: Vec<u64>,
     /// Patents created only from a number (an assignment or CPC row without its patent row).
     pub stubs: u64,
 }
@@ -169,12 +174,41 @@ impl<'c> PatentWriter<'c> {
             by_pv: HashMap::new(),
             by_norm: HashMap::new(),
             touched: BTreeSet::new(),
+            first_new: conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM patent", [], |r| {
+                r.get(0)
+            })?,
+            changed: Vec::new(),
             stubs: 0,
         })
     }
 
+    /// Before an older patent is changed: out of the search index until `finish`.
+    fn changing(&mut self, id: i64) -> Result<()> {
+        if id >= self.first_new || id < 0 {
+            return Ok(());
+        }
+        let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+        if self.changed.len() <= word {
+            self.changed.resize(word + 1, 0);
+        }
+        if self.changed[word] & bit == 0 {
+            self.changed[word] |= bit;
+            crate::patents::index::unindex(self.conn, id)?;
+        }
+        Ok(())
+    }
+
     /// Insert or update a patent; returns its id.
     pub fn patent(&mut self, p: &NewPatent) -> Result<i64> {
+        if self.first_new > 1 {
+            let old: Option<i64> = self
+                .find_patent
+                .query_row([&p.number.key], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = old {
+                self.changing(id)?;
+            }
+        }
         let doc_type = p.doc_type.clone().or_else(|| {
             p.number
                 .kind
@@ -318,6 +352,7 @@ impl<'c> PatentWriter<'c> {
         seq: i64,
         name_as_published: &str,
     ) -> Result<()> {
+        self.changing(patent)?;
         self.attach
             .execute(params![patent, assignee, seq, name_as_published])?;
         self.touched.insert(assignee);
@@ -326,12 +361,25 @@ impl<'c> PatentWriter<'c> {
 
     /// Add a CPC symbol (already normalized) to a patent unless it has it.
     pub fn cpc(&mut self, patent: i64, cpc: &str) -> Result<()> {
+        self.changing(patent)?;
         self.add_cpc.execute(params![patent, cpc])?;
         Ok(())
     }
 
-    /// Bring the patent counts of the assignees this writer touched up to date.
+    /// Bring the patent counts of the assignees this writer touched up to date, and index the
+    /// patents it wrote (see crate::patents::index).
     pub fn finish(self) -> Result<()> {
+        let last: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM patent", [], |r| r.get(0))?;
+        crate::patents::index::index_range(self.conn, self.first_new, last)?;
+        for (w, bits) in self.changed.iter().enumerate() {
+            for b in 0..64 {
+                if bits & (1u64 << b) != 0 {
+                    crate::patents::index::index_one(self.conn, w as i64 * 64 + b)?;
+                }
+            }
+        }
         let mut stmt = self.conn.prepare(
             "UPDATE assignee SET n_patents =
                (SELECT count(*) FROM patent_assignee WHERE assignee_id = ?1) WHERE id = ?1",

@@ -139,7 +139,10 @@ impl<'c> TradeWriter<'c> {
                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
             )?,
             insert_hs: conn
-                .prepare("INSERT INTO shipment_hs (shipment_id, seq, hs_code) VALUES (?1, ?2, ?3)")?,
+                .prepare(
+                    "INSERT INTO shipment_hs (shipment_id, seq, hs_code, ship_date)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?,
             by_raw: HashMap::new(),
             by_key: HashMap::new(),
             counts: HashMap::new(),
@@ -234,7 +237,8 @@ impl<'c> TradeWriter<'c> {
         ])?;
         let id = self.conn.last_insert_rowid();
         for (seq, code) in s.hs_codes.iter().enumerate() {
-            self.insert_hs.execute(params![id, seq as i64 + 1, code])?;
+            self.insert_hs
+                .execute(params![id, seq as i64 + 1, code, s.ship_date])?;
         }
         if let (Some((detector, writer)), Some(d)) = (&mut self.products, &s.description) {
             let hits = detector.detect(d);

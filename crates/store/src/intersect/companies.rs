@@ -56,9 +56,11 @@ pub(super) fn cet_by_entry(conn: &Connection) -> Result<CetByEntry> {
          FROM link_assignee la
          JOIN list_entry e ON e.id = la.entry_id AND e.current = 1
          JOIN patent_assignee pa ON pa.assignee_id = la.assignee_id
-         JOIN patent_cpc pc ON pc.patent_id = pa.patent_id
-         JOIN cet_cpc c ON substr(pc.cpc, 1, length(c.cpc_prefix)) = c.cpc_prefix
+         JOIN patent p ON p.id = pa.patent_id
+         JOIN cet_area a
+         JOIN patent_cet c ON c.area_code = a.code AND c.patent_key = {}
          WHERE {}",
+        crate::patents::index::key_sql("p"),
         best_claim("link_assignee", "assignee_id", "la")
     ))?;
     let mut out: CetByEntry = BTreeMap::new();

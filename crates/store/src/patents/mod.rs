@@ -1,16 +1,18 @@
 //! Patent and assignee queries, with CET areas derived from CPC codes via the editable
 //! `cet_cpc` prefix table.
 
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use tradescope_core::model::{Assignee, Patent, SourceRef};
 
+pub mod index;
 mod order;
+mod query;
 
 pub use order::{PatentCursor, PatentSort, PatentSortKey};
+pub use query::{count, count_all, page, page_plan};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct PatentFilter {
@@ -55,12 +57,6 @@ pub struct PatentPage {
     pub next: Option<PatentCursor>,
 }
 
-/// SQL expression: the CET area codes of patent `p`, comma-joined.
-const CET_OF_PATENT: &str =
-    "(SELECT group_concat(code, ',') FROM (SELECT DISTINCT c.area_code AS code
-    FROM patent_cpc pc JOIN cet_cpc c ON substr(pc.cpc, 1, length(c.cpc_prefix)) = c.cpc_prefix
-    WHERE pc.patent_id = p.id ORDER BY 1))";
-
 /// Digits of a publication-number-like query, if it is one ("US 2020/0334450 A1" → 20200334450).
 pub fn number_digits(q: &str) -> Option<String> {
     let t = q.trim().to_ascii_uppercase();
@@ -75,130 +71,6 @@ pub fn number_digits(q: &str) -> Option<String> {
     (digits.len() >= 6 && kind_ok).then_some(digits)
 }
 
-fn conditions(conn: &Connection, f: &PatentFilter) -> Result<(Vec<String>, Vec<Value>)> {
-    let mut w = Vec::new();
-    let mut p: Vec<Value> = Vec::new();
-    if let Some(q) = f.text.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        if let Some(d) = number_digits(q) {
-            p.push(format!("US{d}").into());
-            w.push(format!("p.number_key = ?{}", p.len()));
-        } else {
-            // Every word must appear in the title or in an assignee's name.
-            for word in q.split_whitespace() {
-                p.push(word.to_lowercase().into());
-                let n = p.len();
-                w.push(format!(
-                    "(instr(lower(p.title), ?{n}) > 0 OR EXISTS (SELECT 1 FROM patent_assignee pa
-                       JOIN assignee a ON a.id = pa.assignee_id
-                       WHERE pa.patent_id = p.id AND instr(lower(a.name), ?{n}) > 0))"
-                ));
-            }
-        }
-    }
-    let mut assignees: Vec<i64> = Vec::new();
-    if let Some(a) = f.assignee_id {
-        assignees.push(a);
-    }
-    if let Some(e) = f.entity_id {
-        let linked = crate::links::linked_assignee_ids(conn, e)?;
-        if linked.is_empty() {
-            w.push("0".into());
-        }
-        assignees.extend(linked);
-    }
-    if !assignees.is_empty() {
-        let list: Vec<String> = assignees.iter().map(i64::to_string).collect();
-        w.push(format!(
-            "p.id IN (SELECT patent_id FROM patent_assignee WHERE assignee_id IN ({}))",
-            list.join(",")
-        ));
-    }
-    if let Some(c) = &f.cet {
-        p.push(c.to_uppercase().into());
-        w.push(format!(
-            "EXISTS (SELECT 1 FROM patent_cpc pc JOIN cet_cpc c
-               ON substr(pc.cpc, 1, length(c.cpc_prefix)) = c.cpc_prefix
-             WHERE pc.patent_id = p.id AND c.area_code = ?{})",
-            p.len()
-        ));
-    }
-    Ok((w, p))
-}
-
-/// One page of patents in `sort` order (newest publication first by default).
-pub fn page(
-    conn: &Connection,
-    f: &PatentFilter,
-    sort: PatentSort,
-    after: Option<&PatentCursor>,
-    limit: usize,
-) -> Result<PatentPage> {
-    let (mut w, mut p) = conditions(conn, f)?;
-    if let Some(c) = after {
-        w.push(sort.after(c, &mut p));
-    }
-    let where_sql = if w.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", w.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT p.id, p.number, p.publication_date, p.title,
-           (SELECT group_concat(name_as_published, '; ') FROM patent_assignee WHERE patent_id = p.id),
-           (SELECT group_concat(cpc, '; ') FROM patent_cpc WHERE patent_id = p.id),
-           {CET_OF_PATENT}, p.synthetic, {}
-         FROM patent p {where_sql}
-         ORDER BY {} LIMIT {}",
-        sort.value(),
-        sort.order_by(),
-        limit + 1
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    // Each row with its sort value: the last one's is the next page's cursor.
-    let mut rows: Vec<(PatentRow, Option<String>)> = stmt
-        .query_map(params_from_iter(p.iter()), |r| {
-            let row = PatentRow {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                publication_date: r.get(2)?,
-                title: r.get(3)?,
-                assignee: r.get(4)?,
-                cpc: r.get(5)?,
-                cet: r.get(6)?,
-                synthetic: r.get(7)?,
-            };
-            Ok((row, r.get(8)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = more
-        .then(|| rows.last())
-        .flatten()
-        .map(|(r, v)| PatentCursor {
-            value: v.clone(),
-            id: r.id,
-        });
-    Ok(PatentPage {
-        rows: rows.into_iter().map(|(r, _)| r).collect(),
-        next,
-    })
-}
-
-pub fn count(conn: &Connection, f: &PatentFilter) -> Result<i64> {
-    let (w, p) = conditions(conn, f)?;
-    let where_sql = if w.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", w.join(" AND "))
-    };
-    Ok(conn.query_row(
-        &format!("SELECT count(*) FROM patent p {where_sql}"),
-        params_from_iter(p.iter()),
-        |r| r.get(0),
-    )?)
-}
-
 pub fn get(conn: &Connection, id: i64) -> Result<Patent> {
     let mut pat = conn
         .query_row(
@@ -206,8 +78,9 @@ pub fn get(conn: &Connection, id: i64) -> Result<Patent> {
                 "SELECT p.id, p.number, p.kind, p.doc_type, p.title, p.abstract,
                     p.application_number, p.filing_date, p.publication_date, p.source_url,
                     p.synthetic, s.id, s.dataset, s.path, p.source_line, s.sha256, s.as_of,
-                    s.synthetic, {CET_OF_PATENT}
-                 FROM patent p JOIN source s ON s.id = p.source_id WHERE p.id = ?1"
+                    s.synthetic, {}
+                 FROM patent p JOIN source s ON s.id = p.source_id WHERE p.id = ?1",
+                index::cet_of_sql("p")
             ),
             [id],
             |r| {

@@ -58,18 +58,16 @@ pub(super) fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<Strin
             "(instr(lower(s.port_of_lading), ?{n}) > 0 OR instr(lower(s.port_of_unlading), ?{n}) > 0)"
         ));
     }
-    if let Some(hs) = &f.hs_prefix {
-        let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
-        if !digits.is_empty() {
-            // A range on the indexed column instead of LIKE, which could not use the index.
-            p.push(digits.clone().into());
-            p.push(format!("{digits}\u{10ffff}").into());
-            w.push(format!(
-                "s.hs_code >= ?{} AND s.hs_code < ?{}",
-                p.len() - 1,
-                p.len()
-            ));
-        }
+    if let Some(digits) = hs_digits(f) {
+        // Any HS code of the bill (shipment_hs), not only the first. A range instead of LIKE,
+        // which could not use an index; one primary-key probe per candidate row.
+        p.push(digits.clone().into());
+        p.push(format!("{digits}\u{10ffff}").into());
+        w.push(format!(
+            "{HS_EXISTS} h.shipment_id = s.id AND h.hs_code >= ?{} AND h.hs_code < ?{})",
+            p.len() - 1,
+            p.len()
+        ));
     }
     if let Some(d) = &f.date_from {
         p.push(d.clone().into());
@@ -127,6 +125,21 @@ pub(super) fn listed_ranges(
         Some(_) => Ok(Some(crate::asof::listed_ranges_json(conn)?)),
         None => Ok(None),
     }
+}
+
+/// How the HS condition of [`conditions`] begins: an HS run (runs.rs) reads the same rows
+/// from shipment_hs's own index and leaves the condition out.
+pub(super) const HS_EXISTS: &str = "EXISTS (SELECT 1 FROM shipment_hs h WHERE";
+
+/// The digits of the filter's HS prefix, if it has any.
+pub(super) fn hs_digits(f: &ShipmentFilter) -> Option<String> {
+    let digits: String = f
+        .hs_prefix
+        .as_deref()?
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    (!digits.is_empty()).then_some(digits)
 }
 
 /// The description text of `f`, trimmed. An FTS5 query string ends at a NUL ("unterminated

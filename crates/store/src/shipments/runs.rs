@@ -13,6 +13,10 @@ use crate::error::Result;
 /// port name matching a few ports) becomes several runs, merged by SQLite without sorting.
 pub(super) type Run = (&'static str, Value);
 
+/// The run column of an HS code: rows of shipment_hs with `hs_code = value`, read newest first
+/// through shipment_hs_code (hs_code, ship_date, shipment_id), so any code of a bill counts.
+pub(super) const HS_RUN: &str = "shipment_hs.hs_code";
+
 /// Most runs merged in one compound SELECT (SQLite allows 500 terms).
 pub(super) const RUNS_PER_QUERY: usize = 200;
 
@@ -66,19 +70,19 @@ pub(super) fn runs(
             return Ok(Some(runs));
         }
     }
-    if let Some(hs) = &f.hs_prefix {
-        let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
-        if !digits.is_empty() {
-            let end = format!("{digits}\u{10ffff}");
-            return Ok(distinct_values(conn, "hs_code", &digits, &end, |_| true)?
-                .map(|codes| codes.into_iter().map(|c| ("hs_code", c.into())).collect()));
-        }
+    if let Some(digits) = super::filter::hs_digits(f) {
+        let end = format!("{digits}\u{10ffff}");
+        return Ok(
+            distinct_values(conn, "shipment_hs", "hs_code", &digits, &end, |_| true)?
+                .map(|codes| codes.into_iter().map(|c| (HS_RUN, c.into())).collect()),
+        );
     }
     if let Some(port) = f.port.as_deref().filter(|p| !p.is_empty()) {
         let needle = port.to_lowercase();
         let matches = |v: &str| v.to_lowercase().contains(&needle);
-        let lading = distinct_values(conn, "port_of_lading", "", "\u{10ffff}", matches)?;
-        let unlading = distinct_values(conn, "port_of_unlading", "", "\u{10ffff}", matches)?;
+        let all = "\u{10ffff}";
+        let lading = distinct_values(conn, "shipment", "port_of_lading", "", all, matches)?;
+        let unlading = distinct_values(conn, "shipment", "port_of_unlading", "", all, matches)?;
         if let (Some(l), Some(u)) = (lading, unlading) {
             runs.extend(l.into_iter().map(|v| ("port_of_lading", v.into())));
             runs.extend(u.into_iter().map(|v| ("port_of_unlading", v.into())));
@@ -88,21 +92,22 @@ pub(super) fn runs(
     Ok(None)
 }
 
-/// The distinct values of an indexed column in [from, to) that pass `keep`, found by skipping
-/// through the index one value at a time (a few index seeks per value, no scan). None if the
-/// range holds more than `MAX_EXPANSION * 8` values or more than `MAX_EXPANSION` are kept.
+/// The distinct values of an indexed column of `table` in [from, to) that pass `keep`, found by
+/// skipping through the index one value at a time (a few index seeks per value, no scan). None
+/// if the range holds more than `MAX_EXPANSION * 8` values or more than `MAX_EXPANSION` are kept.
 pub(super) fn distinct_values(
     conn: &Connection,
+    table: &str,
     column: &str,
     from: &str,
     to: &str,
     keep: impl Fn(&str) -> bool,
 ) -> Result<Option<Vec<String>>> {
     let first = format!(
-        "SELECT {column} FROM shipment WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT 1"
+        "SELECT {column} FROM {table} WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT 1"
     );
     let next = format!(
-        "SELECT {column} FROM shipment WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column} LIMIT 1"
+        "SELECT {column} FROM {table} WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column} LIMIT 1"
     );
     let mut out = Vec::new();
     let mut v: Option<String> = conn
@@ -135,6 +140,28 @@ pub(super) fn union_arms(w: &[String], p: &[Value], runs: &[Run]) -> (String, Ve
     let mut arms = Vec::with_capacity(runs.len());
     for (col, v) in runs {
         p.push(v.clone());
+        if *col == HS_RUN {
+            // The run is the HS condition: the other conditions need the shipment row, the
+            // run alone does not.
+            let others: Vec<&str> = w
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !c.starts_with(super::filter::HS_EXISTS))
+                .collect();
+            let join = if others.is_empty() {
+                ""
+            } else {
+                " JOIN shipment s ON s.id = h.shipment_id"
+            };
+            let mut conds = others;
+            let code = format!("h.hs_code = ?{}", p.len());
+            conds.push(&code);
+            arms.push(format!(
+                "SELECT h.shipment_id AS id, h.ship_date AS k FROM shipment_hs h{join} WHERE {}",
+                conds.join(" AND ")
+            ));
+            continue;
+        }
         let mut conds = w.to_vec();
         conds.push(format!("s.{col} = ?{}", p.len()));
         arms.push(format!(

@@ -144,6 +144,12 @@ pub enum Action {
     ListsUpdated(Vec<(String, Option<String>)>),
     /// `R`: reload the lists (names, screening index, the current view).
     Reload,
+    /// `d` in screening mode: a decision on the selected hit (opens the reason prompt).
+    Decide,
+    /// Tab in the decision prompt: the next verdict.
+    CycleVerdict,
+    /// A decision was recorded (or refused): the status line's message.
+    Decided(Result<String, String>),
 }
 
 /// A worker's answer.

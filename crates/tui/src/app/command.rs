@@ -23,7 +23,7 @@ use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::action::{Action, Count, Follow, Loaded};
 use super::jump;
-use super::model::{PAGE_SIZE, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::model::{PAGE_SIZE, PATENT_COUNT_CAP, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
 use super::write::Write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,8 +251,11 @@ impl Worker {
                 loaded(generation, Loaded::Patents(page))
             }
             Command::CountPatents { filter, generation } => {
-                let n = self.store.count_patents(&filter)?;
-                loaded(generation, Loaded::PatentCount(Count::Exact(n)))
+                let n = match self.store.count_patents(&filter, PATENT_COUNT_CAP)? {
+                    Ok(n) => Count::Exact(n),
+                    Err(cap) => Count::AtLeast(cap),
+                };
+                loaded(generation, Loaded::PatentCount(n))
             }
             Command::Detail {
                 record,
@@ -301,10 +304,21 @@ impl Worker {
                 let s = super::invest_run::screen(self.store.as_ref(), index, &query, threshold)?;
                 loaded(generation, Loaded::Screening(s))
             }
-            Command::Write(w @ Write::ReviewLink { .. }) => Some(Action::LinkReviewed(
-                super::write::run(self.store.as_ref(), w),
-            )),
-            Command::Write(w) => Some(Action::Written(super::write::run(self.store.as_ref(), w))),
+            Command::Write(w) => {
+                // A decision's answer also reloads the screening that shows it; a link
+                // review's, the detail view.
+                let kind = match &w {
+                    Write::Decide { .. } => 1,
+                    Write::ReviewLink { .. } => 2,
+                    _ => 0,
+                };
+                let r = super::write::run(self.store.as_ref(), w);
+                Some(match kind {
+                    1 => Action::Decided(r),
+                    2 => Action::LinkReviewed(r),
+                    _ => Action::Written(r),
+                })
+            }
         })
     }
 }

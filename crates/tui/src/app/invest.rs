@@ -225,7 +225,7 @@ pub fn copy(m: &mut Model) -> Vec<Command> {
     match value.filter(|s| !s.trim().is_empty()) {
         Some(text) => {
             m.message = Some(format!(
-                "copied “{}” to the clipboard",
+                "sent “{}” to the terminal's clipboard (OSC 52)",
                 load::short(&text, 40)
             ));
             m.clipboard = Some(text);

@@ -26,8 +26,10 @@ pub enum Ctx {
     Detail,
     /// Typing into the search or filter line.
     Input,
-    /// Typing the reason of a link review.
+    /// Typing the reason of a decision on a screening hit (`d`).
     Prompt,
+    /// Typing the reason of a link review (c, r, u in the detail view).
+    Review,
     /// The help overlay is open.
     Help,
 }
@@ -44,7 +46,8 @@ impl Ctx {
             Ctx::Trail => "Transshipment trail (t)",
             Ctx::Detail => "Detail view",
             Ctx::Input => "Typing a search or filter",
-            Ctx::Prompt => "Typing a review reason",
+            Ctx::Prompt => "Typing a decision's reason (d)",
+            Ctx::Review => "Typing a review reason",
             Ctx::Help => "Help",
         }
     }
@@ -125,12 +128,19 @@ pub static KEYMAP: &[Binding] = &[
     b(Input, &[alt(Right)], Action::Forward, "forward", None),
     b(Input, &[ctrl('s')], Action::ToggleScreening, "Entities: screening mode on/off", None),
     b(Input, &[ctrl('c')], Action::Quit, "quit", Some("quit")),
-    // The reason prompt of a link review (c, r, u in the detail view).
-    b(Prompt, &[key(Enter)], Action::Submit, "record the review with this reason (audited)", Some("record")),
+    // The decision prompt (d in screening mode).
+    b(Prompt, &[key(Enter)], Action::Submit, "record the decision (with its audit record)", Some("record")),
+    b(Prompt, &[key(Tab)], Action::CycleVerdict, "next verdict: false-positive, match, escalate", Some("verdict")),
     b(Prompt, &[key(Esc)], Action::Escape, "cancel: nothing is recorded", Some("cancel")),
     b(Prompt, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
     b(Prompt, &[ctrl('u')], Action::ClearInput, "clear the reason", None),
     b(Prompt, &[ctrl('c')], Action::Quit, "quit", None),
+    // The reason prompt of a link review (c, r, u in the detail view).
+    b(Review, &[key(Enter)], Action::Submit, "record the review with this reason (audited)", Some("record")),
+    b(Review, &[key(Esc)], Action::Escape, "cancel: nothing is recorded", Some("cancel")),
+    b(Review, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
+    b(Review, &[ctrl('u')], Action::ClearInput, "clear the reason", None),
+    b(Review, &[ctrl('c')], Action::Quit, "quit", None),
     // The help overlay.
     b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
     b(Help, &[ch('j'), key(Down)], Action::ScrollHelp(1), "scroll down", Some("scroll")),
@@ -140,8 +150,8 @@ pub static KEYMAP: &[Binding] = &[
     b(Help, &[ctrl('c')], Action::Quit, "quit", None),
     // Detail view.
     b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
-    b(Detail, &[ch('c')], Action::ReviewLink(Verdict::Confirmed), "confirm the selected matcher link (asks a reason; marked ✓)", Some("confirm")),
-    b(Detail, &[ch('r')], Action::ReviewLink(Verdict::Rejected), "reject the selected matcher link (asks a reason; it leaves drills, counts, intersection, trails)", Some("reject")),
+    b(Detail, &[ch('c')], Action::ReviewLink(Verdict::Confirmed), "confirm the selected matcher link (asks a reason; marked ✓)", None),
+    b(Detail, &[ch('r')], Action::ReviewLink(Verdict::Rejected), "reject the selected matcher link (asks a reason; it leaves drills, counts, intersection, trails)", None),
     b(Detail, &[ch('u')], Action::ReviewLink(Verdict::Auto), "reset a reviewed link to the matcher's verdict (asks a reason)", None),
     b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
     b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
@@ -159,6 +169,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off (score, explanation)", Some("screening")),
     b(Entities, &[ch('+'), ch('=')], Action::Threshold(1), "screening threshold up by 0.05", None),
     b(Entities, &[ch('-')], Action::Threshold(-1), "screening threshold down by 0.05", None),
+    b(Entities, &[ch('d')], Action::Decide, "screening: decide on the selected hit (false positive, match, escalate) with a reason", Some("decide")),
     // Shipments pane.
     b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
     b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
@@ -204,11 +215,14 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
     if m.help {
         return vec![Help];
     }
+    if m.prompt.is_some() {
+        return vec![Prompt];
+    }
     if m.mode == Mode::Input {
         return vec![Input];
     }
-    if m.mode == Mode::Prompt {
-        return vec![Prompt];
+    if m.mode == Mode::Review {
+        return vec![Review];
     }
     match &m.route().view {
         View::Detail { .. } => vec![Detail, Global],
@@ -244,7 +258,7 @@ pub fn lookup(m: &Model, ev: KeyEvent) -> Option<Action> {
         }
     }
     match (ctxs.first(), ev.code) {
-        (Some(Input | Prompt), KeyCode::Char(c))
+        (Some(Input | Prompt | Review), KeyCode::Char(c))
             if !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Action::Insert(c))
@@ -317,6 +331,10 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
             if bind.action == Action::EditFilter && m.route().query().is_none() {
                 continue;
             }
+            // Decisions are taken on screening hits only.
+            if bind.action == Action::Decide && !m.screening {
+                continue;
+            }
             if let Some(label) = bind.bar {
                 let keys = match bind.keys.first() {
                     Some(Key {
@@ -337,12 +355,32 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
     out
 }
 
+/// The bar's entries that fit in `width` columns ("k label  " each): `? help` and `q quit`
+/// always, at the end; the others in order while they fit.
+pub fn fit_bar(items: Vec<(String, &'static str)>, width: usize) -> Vec<(String, &'static str)> {
+    let len = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
+    let always = |l: &str| l == "help" || l == "quit";
+    let (kept, rest): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, l)| always(l));
+    let mut room = width.saturating_sub(kept.iter().map(len).sum());
+    let mut out = Vec::new();
+    for item in rest {
+        if len(&item) > room {
+            break;
+        }
+        room -= len(&item);
+        out.push(item);
+    }
+    out.extend(kept);
+    out
+}
+
 /// The help overlay's content: (section title, [(keys, description)]), generated from the
 /// keymap and the filter syntax.
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     for ctx in [
         Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
+        Review,
     ] {
         let rows = KEYMAP
             .iter()
@@ -372,6 +410,7 @@ pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     let order = [
         Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
+        Review,
     ];
     for bind in order
         .iter()

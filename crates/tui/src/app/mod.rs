@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod command;
+pub mod decide;
 pub mod detail_text;
 pub mod filter;
 mod input;
@@ -18,7 +19,7 @@ pub mod invest_data;
 mod invest_run;
 pub mod jump;
 pub mod keymap;
-mod load;
+pub(crate) mod load;
 pub mod model;
 pub mod nav;
 pub mod review;

@@ -20,6 +20,8 @@ pub const PAGE_SIZE: usize = 50;
 pub const TYPEAHEAD_LIMIT: usize = 200;
 /// Shipment counts stop here ("of 100,000+").
 pub const SHIPMENT_COUNT_CAP: i64 = 100_000;
+/// The Patents pane counts up to this many matches, then shows `≥ N`.
+pub const PATENT_COUNT_CAP: i64 = 100_000;
 /// Screen rows around a list: tabs, breadcrumb, filter line, table header, status, help bar.
 pub const LIST_CHROME: u16 = 6;
 /// Screen rows around a detail view's body: tabs, breadcrumb, title, status, help bar.
@@ -30,8 +32,8 @@ pub enum Mode {
     Normal,
     /// Typing into the search or filter line.
     Input,
-    /// Typing the reason of a link review (`Model::prompt`).
-    Prompt,
+    /// Typing the reason of a link review (`Model::review`).
+    Review,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,10 +137,15 @@ pub struct Model {
     pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
-    /// The reason prompt of a link review being recorded (`Mode::Prompt`).
-    pub prompt: Option<super::review::ReviewPrompt>,
+    /// The reason prompt of a link review being recorded (`Mode::Review`).
+    pub review: Option<super::review::ReviewPrompt>,
     /// The record whose rejected links the detail view shows ("Rejected links: N", Enter).
     pub show_rejected: Option<RecordRef>,
+    /// Today (UTC, YYYY-MM-DD), read once at start: entries that ended before it are lapsed
+    /// and drawn dimmed.
+    pub today: String,
+    /// The decision being written on a screening hit (`d`), while its prompt is open.
+    pub prompt: Option<super::decide::DecisionPrompt>,
 }
 
 impl Model {
@@ -166,8 +173,10 @@ impl Model {
             case_name: DEFAULT_CASE.to_string(),
             clipboard: None,
             export_dir: std::path::PathBuf::from("."),
+            today: tradescope_store::lapsed::today(),
             last_audited: None,
             prompt: None,
+            review: None,
             show_rejected: None,
         }
     }

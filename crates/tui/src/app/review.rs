@@ -56,19 +56,19 @@ pub fn begin(m: &mut Model, verdict: Verdict) -> Vec<Command> {
         m.message = Some(format!("The link is {} already", pair.status));
         return Vec::new();
     }
-    m.prompt = Some(ReviewPrompt {
+    m.review = Some(ReviewPrompt {
         pair,
         verdict,
         label: link.label.clone(),
         reason: String::new(),
     });
-    m.mode = Mode::Prompt;
+    m.mode = Mode::Review;
     Vec::new()
 }
 
 /// A key while the reason prompt is open (keys it does not take do nothing).
 pub fn prompt_key(m: &mut Model, a: &Action) -> Vec<Command> {
-    let Some(p) = m.prompt.as_mut() else {
+    let Some(p) = m.review.as_mut() else {
         m.mode = Mode::Normal;
         return Vec::new();
     };
@@ -83,7 +83,7 @@ pub fn prompt_key(m: &mut Model, a: &Action) -> Vec<Command> {
         }
         Action::ClearInput => p.reason.clear(),
         Action::Escape => {
-            m.prompt = None;
+            m.review = None;
             m.mode = Mode::Normal;
             m.message = Some("Review cancelled: nothing recorded".into());
         }
@@ -92,7 +92,7 @@ pub fn prompt_key(m: &mut Model, a: &Action) -> Vec<Command> {
                 m.message = Some("A review needs a reason (an auditor reads it): type one".into());
                 return Vec::new();
             }
-            let p = m.prompt.take();
+            let p = m.review.take();
             m.mode = Mode::Normal;
             if let Some(p) = p {
                 m.message = Some("Recording the review…".into());
@@ -224,13 +224,13 @@ mod tests {
         assert_eq!(key(&m, 'r'), Action::ReviewLink(Verdict::Rejected));
         let r = key(&m, 'r');
         assert!(update(&mut m, r).is_empty());
-        assert_eq!(m.mode, Mode::Prompt);
-        assert!(m.prompt.as_ref().unwrap().title().contains("Reject"));
+        assert_eq!(m.mode, Mode::Review);
+        assert!(m.review.as_ref().unwrap().title().contains("Reject"));
         // In the prompt, letters are typed (`r`, `q` are not keys here).
         assert_eq!(key(&m, 'q'), Action::Insert('q'));
         // No reason, no write.
         assert!(update(&mut m, Action::Submit).is_empty());
-        assert_eq!(m.mode, Mode::Prompt);
+        assert_eq!(m.mode, Mode::Review);
         type_text(&mut m, "other company, same name");
         let cmds = update(&mut m, Action::Submit);
         assert_eq!(
@@ -242,7 +242,7 @@ mod tests {
             })]
         );
         assert_eq!(m.mode, Mode::Normal);
-        assert!(m.prompt.is_none());
+        assert!(m.review.is_none());
         // Written: the detail view loads again, as it is now.
         let cmds = update(&mut m, Action::LinkReviewed(Ok("link rejected".into())));
         assert!(matches!(
@@ -264,7 +264,7 @@ mod tests {
         type_text(&mut m, "x");
         assert!(update(&mut m, Action::Escape).is_empty());
         assert_eq!(m.mode, Mode::Normal);
-        assert!(m.prompt.is_none());
+        assert!(m.review.is_none());
         // The shipments link is not a matcher link: no prompt.
         m.screen_mut().route.cursor = 0;
         let r = key(&m, 'r');
@@ -279,7 +279,7 @@ mod tests {
         m.screen_mut().route.cursor = 1;
         let u = key(&m, 'u');
         update(&mut m, u);
-        assert!(m.prompt.is_none());
+        assert!(m.review.is_none());
         assert!(m.message.as_deref().unwrap().contains("auto already"));
     }
 

@@ -20,7 +20,7 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         m.message = None;
     }
     // The review prompt takes the keys while it is open.
-    if m.mode == Mode::Prompt && is_key(&a) && !matches!(a, Action::Resize(..)) {
+    if m.mode == Mode::Review && is_key(&a) && !matches!(a, Action::Resize(..)) {
         return review::prompt_key(m, &a);
     }
     if m.help
@@ -31,6 +31,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         )
     {
         return Vec::new();
+    }
+    // The decision prompt takes the keys it knows (typing, Tab, Enter, Esc).
+    if let Some(cmds) = super::decide::on_prompt(m, &a) {
+        return cmds;
     }
     match a {
         Action::Start => start(m),
@@ -155,6 +159,10 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         Action::Reload => reload(m),
         Action::ReviewLink(v) => review::begin(m, v),
         Action::LinkReviewed(r) => review::reviewed(m, r),
+        Action::Decide => super::decide::open(m),
+        // Only the open prompt takes Tab as a verdict change (above).
+        Action::CycleVerdict => Vec::new(),
+        Action::Decided(r) => super::decide::decided(m, r),
         Action::Written(r) => {
             match r {
                 Ok(msg) if msg.is_empty() => {}
@@ -176,6 +184,7 @@ fn is_key(a: &Action) -> bool {
             | Action::Loaded { .. }
             | Action::Written(_)
             | Action::LinkReviewed(_)
+            | Action::Decided(_)
             | Action::ListsUpdated(_)
     )
 }

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use tradescope_core::link::LinkPair;
 use tradescope_core::model::RecordRef;
 use tradescope_store::audit;
+use tradescope_store::decisions::{NewDecision, Verdict};
 use tradescope_store::error::{Error, Result};
 use tradescope_store::export::{self, Format};
-use tradescope_store::link_review::Verdict;
+use tradescope_store::link_review::Verdict as LinkVerdict;
 use tradescope_store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,8 +29,17 @@ pub enum Write {
     /// Confirm, reject or reset a link, with the reviewer's reason (audited).
     ReviewLink {
         pair: LinkPair,
+        verdict: LinkVerdict,
+        reason: String,
+    },
+    /// A decision on a screening hit (stored with its audit record).
+    Decide {
+        name: String,
+        entry_id: i64,
         verdict: Verdict,
         reason: String,
+        /// The hit's score as screened.
+        score: Option<f64>,
     },
 }
 
@@ -85,6 +95,30 @@ pub fn run(store: &dyn Store, w: Write) -> std::result::Result<String, String> {
                 )
             })
             .map_err(|e| format!("the review was NOT recorded: {e}")),
+        Write::Decide {
+            name,
+            entry_id,
+            verdict,
+            reason,
+            score,
+        } => store
+            .decide(&NewDecision {
+                name: &name,
+                entry_id,
+                verdict,
+                reason: &reason,
+                score,
+            })
+            .map(|d| {
+                format!(
+                    "decision {}: {} on #{} (audited; `tradescope decisions undo {}`)",
+                    d.id,
+                    d.verdict.as_str(),
+                    d.entry_id,
+                    d.id
+                )
+            })
+            .map_err(|e| format!("decision not recorded: {e}")),
     }
 }
 

@@ -132,8 +132,8 @@ pub fn watch_signals(notify: impl Fn(i32) + Send + 'static) -> io::Result<()> {
     Ok(())
 }
 
-/// Put `text` on the user's clipboard through the terminal (OSC 52, wrapped for tmux when
-/// inside it): works over SSH. The bytes are `osc52::encode_for_env(text)`.
+/// Send `text` to the user's clipboard through the terminal (OSC 52, in the form the tmux
+/// around it takes, if any): works over SSH. The bytes are `osc52::encode_for_env(text)`.
 pub fn copy_to_clipboard(out: &mut impl Write, text: &str) -> io::Result<()> {
     out.write_all(crate::osc52::encode_for_env(text).as_bytes())?;
     out.flush()

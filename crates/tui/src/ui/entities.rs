@@ -36,7 +36,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     if m.screening {
         let hint = format!("type a name to screen (threshold {:.2})", m.threshold);
         let idle = format!("press / to screen a name (threshold {:.2})", m.threshold);
-        super::draw_filter_line(m, f, line, t, "Screen:", query, &hint, &idle);
+        match &m.prompt {
+            Some(p) => super::screening::draw_prompt(p, f, line, t),
+            None => super::draw_filter_line(m, f, line, t, "Screen:", query, &hint, &idle),
+        }
         match &m.screen().data {
             Data::Screening(s) => super::screening::draw(m, s, f, body, t),
             _ => {
@@ -87,7 +90,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     widths.push(Constraint::Length(9));
     let mut header = vec!["", "Kind", "Name", "Ctry", "Programs", "Listed", "Covered"];
     if wide {
-        widths.push(Constraint::Length(10));
+        widths.push(Constraint::Length(17));
         header.push("Until");
     }
     let cols = column_widths(body.width, &widths);
@@ -96,7 +99,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         .enumerate()
         .map(|(i, h)| {
             let flag = covered.get(i).and_then(Option::as_deref);
-            row(h, flag, t, wide, &cols)
+            row(h, flag, t, wide, &cols, &m.today)
         })
         .collect();
     let table = Table::new(rows, widths)
@@ -110,10 +113,20 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
-fn row<'a>(h: &'a Hit, covered: Option<&str>, t: &Theme, wide: bool, cols: &[usize]) -> Row<'a> {
+fn row<'a>(
+    h: &'a Hit,
+    covered: Option<&str>,
+    t: &Theme,
+    wide: bool,
+    cols: &[usize],
+    today: &str,
+) -> Row<'a> {
     let w = |i: usize| cols.get(i).copied().unwrap_or(0);
     let rec = &h.record;
-    let base = if rec.synthetic {
+    let lapsed = tradescope_store::lapsed::lapsed_on(rec.end_date.as_deref(), today);
+    let base = if lapsed.is_some() {
+        t.dim()
+    } else if rec.synthetic {
         t.synthetic()
     } else {
         ratatui::style::Style::new()
@@ -148,7 +161,16 @@ fn row<'a>(h: &'a Hit, covered: Option<&str>, t: &Theme, wide: bool, cols: &[usi
         Cell::from(Span::styled(cell(covered, w(6)), t.notice())),
     ];
     if wide {
-        cells.push(Cell::from(cell(rec.end_date.as_deref(), w(7))));
+        let until = match &lapsed {
+            Some(end) => format!("lapsed {end}"),
+            None => rec.end_date.as_deref().unwrap_or("").to_string(),
+        };
+        cells.push(Cell::from(cell(Some(&until), w(7))));
     }
-    Row::new(cells)
+    let row = Row::new(cells);
+    if lapsed.is_some() {
+        row.style(t.dim())
+    } else {
+        row
+    }
 }

@@ -28,6 +28,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         .unwrap_or(0)
         .min(24);
     let mut lines: Vec<Line> = Vec::new();
+    if let Some(lists) = super::statusbar::as_of_text(m) {
+        lines.push(Line::from(Span::styled(lists, t.dim())));
+        lines.push(Line::raw(""));
+    }
     for (title, rows) in &sections {
         lines.push(Line::from(Span::styled(title.clone(), t.header())));
         for (keys, what) in rows {

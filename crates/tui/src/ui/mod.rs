@@ -191,6 +191,15 @@ fn list_areas(m: &Model, area: Rect) -> (Rect, Rect) {
 }
 
 /// A column title, with the sort direction's arrow when the list is sorted by it.
+/// [`sorted_title`] cut to `width` columns so that the mark stays visible.
+fn fitted_sorted_title(name: &str, sorted: bool, desc: bool, width: usize) -> String {
+    if !sorted || name.chars().count() < width {
+        return sorted_title(name, sorted, desc);
+    }
+    let cut: String = name.chars().take(width.saturating_sub(1)).collect();
+    sorted_title(&cut, sorted, desc)
+}
+
 fn sorted_title(name: &str, sorted: bool, desc: bool) -> String {
     match (sorted, desc) {
         (false, _) => name.to_string(),

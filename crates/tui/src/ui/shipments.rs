@@ -47,43 +47,56 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
             return;
         }
     };
-    // Ports at full width; at 80 columns the countries ("CN → VN") leave room for the names.
+    // Ports in their own From / To columns from 120 columns on; below, the countries
+    // ("CN → VN") leave room for the names. Description takes what is left.
     let wide = area.width >= 120;
-    let title = |k: SortKey, name: &str| super::sorted_title(name, k == sort.key, sort.desc);
-    let header = Row::new(vec![
-        String::new(),
-        title(SortKey::Date, "Date"),
-        "As of".to_string(),
-        title(SortKey::Shipper, "Shipper"),
-        title(SortKey::Consignee, "Consignee"),
-        if wide {
-            format!(
-                "{} → {}",
-                title(SortKey::Origin, "From port"),
-                title(SortKey::Destination, "To port")
-            )
-        } else {
-            "Route".to_string()
-        },
-        title(SortKey::Hs, "HS"),
-        "Description".to_string(),
-    ])
-    .style(t.header());
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Fill(3),
-        Constraint::Fill(3),
-        if wide {
-            Constraint::Fill(2)
-        } else {
-            Constraint::Length(7)
-        },
-        Constraint::Length(6),
-        Constraint::Fill(4),
-    ];
+    let widths: Vec<Constraint> = if wide {
+        vec![
+            Constraint::Length(1),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Fill(2),
+            Constraint::Length(6),
+            Constraint::Fill(4),
+        ]
+    } else {
+        vec![
+            Constraint::Length(1),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Fill(4),
+        ]
+    };
     let cols = column_widths(body.width, &widths);
+    let w = |i: usize| cols.get(i).copied().unwrap_or(0);
+    // The sort mark survives a narrow column: the name is cut, not the mark.
+    let title = |k: SortKey, name: &str, i: usize| {
+        super::fitted_sorted_title(name, k == sort.key, sort.desc, w(i))
+    };
+    let mut titles = vec![
+        String::new(),
+        title(SortKey::Date, "Date", 1),
+        "As of".to_string(),
+        title(SortKey::Shipper, "Shipper", 3),
+        title(SortKey::Consignee, "Consignee", 4),
+    ];
+    if wide {
+        titles.push(title(SortKey::Origin, "From", 5));
+        titles.push(title(SortKey::Destination, "To", 6));
+        titles.push(title(SortKey::Hs, "HS", 7));
+    } else {
+        titles.push(route_title(sort.key, sort.desc));
+        titles.push(title(SortKey::Hs, "HS", 6));
+    }
+    titles.push("Description".to_string());
+    let header = Row::new(titles).style(t.header());
     let table = Table::new(
         rows.iter().enumerate().map(|(i, r)| {
             let status = as_of.get(i).copied().flatten();
@@ -101,6 +114,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     f.render_stateful_widget(table, body, &mut state);
 }
 
+/// The 7-column Route header ("CN → VN" below it): which end is sorted, and how.
+fn route_title(key: SortKey, desc: bool) -> String {
+    let mark = if desc { "▼" } else { "▲" };
+    match key {
+        SortKey::Origin => format!("Fr{mark}→To"),
+        SortKey::Destination => format!("Fr→To{mark}"),
+        _ => "Route".to_string(),
+    }
+}
+
 fn row<'a>(
     r: &'a ShipmentRow,
     as_of: Option<AsOfStatus>,
@@ -109,23 +132,12 @@ fn row<'a>(
     cols: &[usize],
 ) -> Row<'a> {
     let w = |i: usize| cols.get(i).copied().unwrap_or(0);
-    let (from, to) = if wide {
-        (
-            r.origin.as_deref().or(r.origin_country.as_deref()),
-            r.destination.as_deref().or(r.dest_country.as_deref()),
-        )
-    } else {
-        (
-            r.origin_country.as_deref().or(r.origin.as_deref()),
-            r.dest_country.as_deref().or(r.destination.as_deref()),
-        )
-    };
     let style = if r.synthetic {
         t.synthetic()
     } else {
         Style::new()
     };
-    Row::new(vec![
+    let mut cells = vec![
         Cell::from(Span::styled(
             if r.synthetic { "◆" } else { "" },
             t.synthetic(),
@@ -141,12 +153,23 @@ fn row<'a>(
         )),
         Cell::from(cell(r.shipper.as_deref(), w(3))),
         Cell::from(cell(r.consignee.as_deref(), w(4))),
-        Cell::from(cell(
+    ];
+    if wide {
+        let from = r.origin.as_deref().or(r.origin_country.as_deref());
+        let to = r.destination.as_deref().or(r.dest_country.as_deref());
+        cells.push(Cell::from(cell(from, w(5))));
+        cells.push(Cell::from(cell(to, w(6))));
+        cells.push(Cell::from(cell(r.hs_code.as_deref(), w(7))));
+        cells.push(Cell::from(cell(r.description.as_deref(), w(8))));
+    } else {
+        let from = r.origin_country.as_deref().or(r.origin.as_deref());
+        let to = r.dest_country.as_deref().or(r.destination.as_deref());
+        cells.push(Cell::from(cell(
             Some(&format!("{} → {}", clean(from), clean(to))),
             w(5),
-        )),
-        Cell::from(cell(r.hs_code.as_deref(), w(6))),
-        Cell::from(cell(r.description.as_deref(), w(7))),
-    ])
-    .style(style)
+        )));
+        cells.push(Cell::from(cell(r.hs_code.as_deref(), w(6))));
+        cells.push(Cell::from(cell(r.description.as_deref(), w(7))));
+    }
+    Row::new(cells).style(style)
 }

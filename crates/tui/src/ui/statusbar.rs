@@ -100,11 +100,23 @@ pub fn showing(m: &Model) -> String {
         Data::Screening(r) if r.query.trim().is_empty() => {
             format!("screening at threshold {:.2}", m.threshold)
         }
-        Data::Screening(r) => format!(
-            "{} hits at threshold {:.2} (+/- change it)",
-            r.hits.len(),
-            r.threshold
-        ),
+        Data::Screening(r) => {
+            let cleared = r
+                .hits
+                .iter()
+                .filter(|h| h.decision.as_ref().is_some_and(|d| d.clears()))
+                .count();
+            let cleared = if cleared > 0 {
+                format!(", {cleared} cleared (not counted)")
+            } else {
+                String::new()
+            };
+            format!(
+                "{} hits at threshold {:.2}{cleared} (+/- change it)",
+                r.hits.len(),
+                r.threshold
+            )
+        }
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
         Data::Failed(_) => "error".into(),
@@ -116,7 +128,7 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let sep = || Span::styled(" │ ", t.dim());
     let mut spans = Vec::new();
     // The reason prompt of a link review takes the whole line while it is open.
-    if let Some(p) = &m.prompt {
+    if let Some(p) = &m.review {
         let head = format!("{} — reason: ", sanitize(&p.title()));
         let reason = sanitize(&p.reason).into_owned();
         let x = area.x.saturating_add(
@@ -148,24 +160,46 @@ pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         spans.push(sep());
         spans.push(Span::styled("◆ synthetic demo data", t.synthetic()));
     }
-    if !m.sources.is_empty() {
-        let lists: Vec<String> = m
-            .sources
-            .iter()
-            .map(|(d, a)| format!("{} {}", d, a.as_deref().unwrap_or("undated")))
-            .collect();
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let db = format!("db {}", sanitize(&m.db_label));
+    let lists = as_of_text(m);
+    // What does not fit goes: the whole as-of list first (the help overlay's header has it),
+    // then the database name.
+    let room = |extra: &[&str]| {
+        used + extra.iter().map(|e| 3 + e.chars().count()).sum::<usize>() <= area.width as usize
+    };
+    let lists = match lists {
+        Some(l) if room(&[&l, &db]) => Some(l),
+        Some(_) => Some("lists as of: see ?".to_string()),
+        None => None,
+    };
+    let show_db = room(&[lists.as_deref().unwrap_or(""), &db]) || lists.is_none();
+    if let Some(l) = lists {
         spans.push(sep());
-        spans.push(Span::styled(
-            format!("as of: {}", sanitize(&lists.join(", "))),
-            t.dim(),
-        ));
+        spans.push(Span::styled(l, t.dim()));
     }
-    spans.push(sep());
-    spans.push(Span::styled(
-        format!("db {}", sanitize(&m.db_label)),
-        t.dim(),
-    ));
+    if show_db {
+        spans.push(sep());
+        spans.push(Span::styled(db, t.dim()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "lists as of SDN undated · DPL 2019-06-05 · …": each list's short name and the date of the
+/// version in use (None before the lists are known).
+pub fn as_of_text(m: &Model) -> Option<String> {
+    if m.sources.is_empty() {
+        return None;
+    }
+    let lists: Vec<String> = m
+        .sources
+        .iter()
+        .map(|(d, a)| {
+            let short = d.strip_prefix("ofac_").unwrap_or(d).to_uppercase();
+            format!("{short} {}", a.as_deref().unwrap_or("undated"))
+        })
+        .collect();
+    Some(format!("lists as of {}", sanitize(&lists.join(" · "))))
 }
 
 /// Whether a synthetic record is on screen (so the legend explains the ◆).
@@ -181,7 +215,7 @@ fn synthetic_on_screen(m: &Model) -> bool {
 
 pub fn draw_bar(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let mut spans = Vec::new();
-    for (keys, label) in keymap::bar(m) {
+    for (keys, label) in keymap::fit_bar(keymap::bar(m), area.width as usize) {
         spans.push(Span::styled(keys, t.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }

@@ -1,0 +1,77 @@
+//! Rules of evidence against that look at a name's structure rather than its spelling: legal
+//! forms of different countries, a foreign subsidiary, sibling companies that differ in a
+//! descriptive word, a holding against its operating company, and vessel names that differ in
+//! a word's number (docs/matching.md, "Evidence against"). Each returns whether it applies;
+//! `score::evidence_against` caps the score and the explanation names the rule.
+
+use super::score::{Aligned, STok, SimKind};
+use super::tables::{Class, TABLES_DATA};
+
+fn bit(i: usize) -> u64 {
+    1u64 << i.min(63)
+}
+
+fn unmatched<'a>(toks: &'a [STok<'a>], m: u64) -> impl Iterator<Item = &'a STok<'a>> + 'a {
+    toks.iter()
+        .enumerate()
+        .filter(move |(i, _)| *i < 64 && m & bit(*i) == 0)
+        .map(|(_, t)| t)
+}
+
+fn legal_forms<'a>(toks: &'a [STok<'a>]) -> impl Iterator<Item = &'a [u8]> {
+    toks.iter()
+        .filter(|t| t.class == Class::Legal)
+        .map(|t| t.text)
+}
+
+/// Both names carry legal forms of a national law, and no country's law has both
+/// ("Korvessa Industrial GmbH" / "Korvessa Industrial Sdn. Bhd."): two companies.
+pub fn different_jurisdictions(q: &[STok], c: &[STok]) -> bool {
+    let t = &*TABLES_DATA;
+    let qs: Vec<&[&str]> = legal_forms(q)
+        .filter_map(|f| t.legal_countries(f))
+        .collect();
+    let cs: Vec<&[&str]> = legal_forms(c)
+        .filter_map(|f| t.legal_countries(f))
+        .collect();
+    !qs.is_empty()
+        && !cs.is_empty()
+        && qs
+            .iter()
+            .all(|a| cs.iter().all(|b| !a.iter().any(|x| b.contains(x))))
+}
+
+/// A country in one company name only, both names carrying legal forms ("Banco Santander
+/// S.A." / "Banco Santander México S.A.", "Lundqvist Hydraulics Inc." / "Lundqvist Hydraulics
+/// (UK) Ltd."): the national subsidiary, not the company itself. Names without a legal form
+/// (agencies: "Atomic Energy Organization of Iran") are left alone.
+pub fn foreign_subsidiary(q: &[STok], c: &[STok], a: &Aligned) -> bool {
+    let t = &*TABLES_DATA;
+    let country = |toks: &[STok], m: u64| {
+        unmatched(toks, m).any(|x| x.class == Class::Place && t.is_country(x.text))
+    };
+    let legal = |toks: &[STok]| legal_forms(toks).next().is_some();
+    country(q, a.q_matched) != country(c, a.c_matched) && legal(q) && legal(c)
+}
+
+/// Each side has a descriptive word the other lacks, the rest agreeing ("Kilifi Coastal
+/// Traders Ltd" / "Kilifi Coastal Transporters Ltd"): sibling companies of one family.
+pub fn different_descriptive(q: &[STok], c: &[STok], a: &Aligned) -> bool {
+    let generic = |toks: &[STok], m: u64| unmatched(toks, m).any(|x| x.class == Class::Generic);
+    generic(q, a.q_matched) && generic(c, a.c_matched)
+}
+
+/// A holding word on one side only ("… Trucking LLC" / "… Trucking Holdings LLC").
+pub fn holding_one_side(q: &[STok], c: &[STok], a: &Aligned) -> bool {
+    let t = &*TABLES_DATA;
+    let holding = |toks: &[STok], m: u64| unmatched(toks, m).any(|x| t.is_holding(x.text));
+    holding(q, a.q_matched) != holding(c, a.c_matched)
+}
+
+/// Vessel names whose words agree only as singular and plural (ALTAIR STAR / ALTAIR STARS):
+/// ship names are given exactly, so these are sister ships.
+pub fn vessel_plural(a: &Aligned) -> bool {
+    a.pairs
+        .iter()
+        .any(|p| p.kind == SimKind::Stem && p.sim >= 0.97)
+}

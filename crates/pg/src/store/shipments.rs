@@ -1,0 +1,398 @@
+//! Shipments on PostgreSQL: one filter → one WHERE, keyset pages in (sort value, id) order
+//! and capped counts, giving the rows SQLite's queries give (tradescope_store::shipments).
+//!
+//! SQLite needs index runs merged by hand to read a party's shipments newest first; the
+//! PostgreSQL planner does that itself (a merge append over the composite indexes and the
+//! year partitions), so the query here is the plain statement of the filter.
+
+use postgres::types::ToSql;
+use postgres::{Client, Row};
+use tradescope_core::model::{Party, Shipment, SourceRef};
+use tradescope_store::error::Error as StoreError;
+use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, ShipmentRow, Sort, SortKey};
+
+use super::not_yet;
+use crate::Result;
+
+/// A parameter of a query being built.
+type Param = Box<dyn ToSql + Sync>;
+
+/// WHERE clauses and their parameters ($1, $2…).
+#[derive(Default)]
+struct Conditions {
+    clauses: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Conditions {
+    /// Add a parameter; its placeholder.
+    fn bind(&mut self, v: impl ToSql + Sync + 'static) -> String {
+        self.params.push(Box::new(v));
+        format!("${}", self.params.len())
+    }
+
+    fn push(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params.iter().map(|p| p.as_ref()).collect()
+    }
+}
+
+/// `text` as a LIKE pattern that matches it anywhere, its wildcards escaped.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The filter as conditions on `shipment s`, meaning what SQLite's conditions mean.
+fn conditions(client: &mut Client, f: &ShipmentFilter) -> Result<Conditions> {
+    let mut c = Conditions::default();
+    if f.listed_at_date.is_some() {
+        return Err(not_yet("Filtering by listing at the ship date").into());
+    }
+    for (id, col) in [
+        (f.shipper_id, "shipper_id"),
+        (f.consignee_id, "consignee_id"),
+        (f.notify_id, "notify_id"),
+    ] {
+        if let Some(id) = id {
+            let p = c.bind(id);
+            c.push(format!("s.{col} = {p}"));
+        }
+    }
+    if let Some(id) = f.party_id {
+        let p = c.bind(id);
+        c.push(format!(
+            "(s.shipper_id = {p} OR s.consignee_id = {p} OR s.notify_id = {p})"
+        ));
+    }
+    if let Some(eid) = f.entity_id {
+        let linked: Vec<i64> = client
+            .query(
+                "SELECT party_id FROM link_party WHERE entry_id = $1 AND status <> 'rejected'
+                 ORDER BY party_id",
+                &[&eid],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let p = c.bind(linked);
+        c.push(format!(
+            "(s.shipper_id = ANY({p}) OR s.consignee_id = ANY({p}))"
+        ));
+    }
+    if let Some(n) = f
+        .party_name
+        .as_deref()
+        .map(tradescope_matching::normalize_key)
+        .filter(|n| !n.is_empty())
+    {
+        let p = c.bind(n);
+        let any =
+            |col: &str| format!("s.{col} IN (SELECT id FROM party WHERE strpos(norm, {p}) > 0)");
+        c.push(format!(
+            "({} OR {} OR {})",
+            any("shipper_id"),
+            any("consignee_id"),
+            any("notify_id")
+        ));
+    }
+    for (v, col) in [
+        (&f.origin_country, "origin_country"),
+        (&f.dest_country, "dest_country"),
+    ] {
+        if let Some(v) = v {
+            let p = c.bind(v.to_uppercase());
+            c.push(format!("s.{col} = {p}"));
+        }
+    }
+    if let Some(v) = &f.country {
+        let p = c.bind(v.to_uppercase());
+        c.push(format!("(s.origin_country = {p} OR s.dest_country = {p})"));
+    }
+    if let Some(port) = &f.port {
+        let p = c.bind(contains_pattern(&port.to_lowercase()));
+        c.push(format!(
+            "(lower(s.port_of_lading) LIKE {p} OR lower(s.port_of_unlading) LIKE {p})"
+        ));
+    }
+    if let Some(hs) = &f.hs_prefix {
+        let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() {
+            let p = c.bind(format!("{digits}%"));
+            c.push(format!("s.hs_code LIKE {p}"));
+        }
+    }
+    if let Some(d) = &f.date_from {
+        let p = c.bind(d.clone());
+        c.push(format!("s.ship_date >= {p}"));
+    }
+    if let Some(d) = &f.date_to {
+        let p = c.bind(d.clone());
+        c.push(format!("s.ship_date <= {p}"));
+    }
+    if let Some(t) = search_text(f) {
+        // The pg_trgm GIN index serves ILIKE '%…%' (SQLite: the trigram FTS5 table).
+        let p = c.bind(contains_pattern(&t));
+        c.push(format!("s.description ILIKE {p}"));
+    }
+    if let Some(syn) = f.synthetic {
+        let p = c.bind(i64::from(syn));
+        c.push(format!("s.synthetic = {p}"));
+    }
+    if f.carries_listed_products {
+        c.push(tradescope_store::products::CARRIES_LISTED_SQL.to_string());
+    }
+    Ok(c)
+}
+
+/// The description text of `f`, trimmed, NULs dropped (as SQLite's query does).
+fn search_text(f: &ShipmentFilter) -> Option<String> {
+    let t = f.text.as_deref()?.replace('\0', "");
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn key_sql(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Date => "s.ship_date",
+        SortKey::Shipper => "sp.name",
+        SortKey::Consignee => "cp.name",
+        SortKey::Origin => "s.port_of_lading",
+        SortKey::Destination => "s.port_of_unlading",
+        SortKey::Hs => "s.hs_code",
+    }
+}
+
+const ROW_COLUMNS: &str = "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
+    s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
+    substr(s.description, 1, 300), s.synthetic";
+
+const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
+    LEFT JOIN party cp ON cp.id = s.consignee_id";
+
+fn row(r: &Row) -> ShipmentRow {
+    ShipmentRow {
+        id: r.get(0),
+        ship_date: r.get(1),
+        shipper_id: r.get(2),
+        shipper: r.get(3),
+        consignee_id: r.get(4),
+        consignee: r.get(5),
+        origin: r.get(6),
+        origin_country: r.get(7),
+        destination: r.get(8),
+        dest_country: r.get(9),
+        hs_code: r.get(10),
+        description: r.get(11),
+        synthetic: r.get::<_, i64>(12) != 0,
+    }
+}
+
+/// One page of shipments after `after`: rows in (sort value, id) order, NULL values first
+/// in ascending order as in SQLite.
+pub(super) fn page(
+    client: &mut Client,
+    f: &ShipmentFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    limit: usize,
+) -> Result<Page> {
+    let mut c = conditions(client, f)?;
+    let key = key_sql(sort.key);
+    if let Some(cur) = after {
+        let i = c.bind(cur.id);
+        let clause = match (&cur.value, sort.desc) {
+            (Some(v), false) => {
+                let v = c.bind(v.clone());
+                format!("({key} > {v} OR ({key} = {v} AND s.id > {i}))")
+            }
+            (Some(v), true) => {
+                let v = c.bind(v.clone());
+                format!("({key} < {v} OR {key} IS NULL OR ({key} = {v} AND s.id < {i}))")
+            }
+            (None, false) => format!("({key} IS NOT NULL OR s.id > {i})"),
+            (None, true) => format!("({key} IS NULL AND s.id < {i})"),
+        };
+        c.push(clause);
+    }
+    let order = if sort.desc {
+        format!("{key} DESC NULLS LAST, s.id DESC")
+    } else {
+        format!("{key} ASC NULLS FIRST, s.id ASC")
+    };
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM {FROM} {} ORDER BY {order} LIMIT {}",
+        c.where_sql(),
+        limit + 1
+    );
+    let mut rows: Vec<ShipmentRow> = client.query(&sql, &c.refs())?.iter().map(row).collect();
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more {
+        rows.last().map(|r| Cursor {
+            value: sort_value(r, sort.key),
+            id: r.id,
+        })
+    } else {
+        None
+    };
+    Ok(Page { rows, next })
+}
+
+fn sort_value(r: &ShipmentRow, key: SortKey) -> Option<String> {
+    match key {
+        SortKey::Date => r.ship_date.clone(),
+        SortKey::Shipper => r.shipper.clone(),
+        SortKey::Consignee => r.consignee.clone(),
+        SortKey::Origin => r.origin.clone(),
+        SortKey::Destination => r.destination.clone(),
+        SortKey::Hs => r.hs_code.clone(),
+    }
+}
+
+/// Number of shipments matching `f`, counting at most `cap` (Err(cap): "cap or more").
+pub(super) fn count(
+    client: &mut Client,
+    f: &ShipmentFilter,
+    cap: i64,
+) -> Result<std::result::Result<i64, i64>> {
+    let c = conditions(client, f)?;
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM shipment s {} LIMIT {}) AS capped",
+        c.where_sql(),
+        cap.saturating_add(1)
+    );
+    let n: i64 = client.query_one(&sql, &c.refs())?.get(0);
+    Ok(if n > cap { Err(cap) } else { Ok(n) })
+}
+
+/// One shipment with every field.
+pub(super) fn get(client: &mut Client, id: i64) -> Result<Shipment> {
+    let Some(r) = client.query_opt(
+        "SELECT s.id, s.identifier, s.master_bol, s.house_bol, s.bill_type, s.ship_date,
+            s.shipper_id, sp.name, s.consignee_id, cp.name, s.notify_id, np.name,
+            s.origin_country, s.dest_country, s.port_of_lading, s.port_of_unlading,
+            s.place_of_receipt, s.carrier_code, s.vessel_name, s.mode, s.weight_kg,
+            s.quantity, s.quantity_unit, s.containers, s.hs_code, s.description,
+            s.record_status, s.synthetic, src.id, src.dataset, src.path, s.source_line,
+            src.sha256, src.as_of, src.synthetic, s.weight, s.weight_unit
+         FROM shipment s JOIN source src ON src.id = s.source_id
+         LEFT JOIN party sp ON sp.id = s.shipper_id
+         LEFT JOIN party cp ON cp.id = s.consignee_id
+         LEFT JOIN party np ON np.id = s.notify_id
+         WHERE s.id = $1",
+        &[&id],
+    )?
+    else {
+        return Err(StoreError::NotFound(format!("no shipment with id {id}")).into());
+    };
+    let hs_codes = client
+        .query(
+            "SELECT hs_code FROM shipment_hs WHERE shipment_id = $1 ORDER BY seq",
+            &[&id],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let port_codes = client
+        .query(
+            "SELECT role, code FROM shipment_port_code WHERE shipment_id = $1 ORDER BY role",
+            &[&id],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    Ok(Shipment {
+        id: r.get(0),
+        identifier: r.get(1),
+        master_bol: r.get(2),
+        house_bol: r.get(3),
+        bill_type: r.get(4),
+        ship_date: r.get(5),
+        shipper_id: r.get(6),
+        shipper: r.get(7),
+        consignee_id: r.get(8),
+        consignee: r.get(9),
+        notify_id: r.get(10),
+        notify: r.get(11),
+        origin_country: r.get(12),
+        dest_country: r.get(13),
+        port_of_lading: r.get(14),
+        port_of_unlading: r.get(15),
+        place_of_receipt: r.get(16),
+        carrier_code: r.get(17),
+        vessel_name: r.get(18),
+        mode: r.get(19),
+        weight_kg: r.get(20),
+        weight: r.get(35),
+        weight_unit: r.get(36),
+        quantity: r.get(21),
+        quantity_unit: r.get(22),
+        containers: r.get(23),
+        hs_code: r.get(24),
+        hs_codes,
+        port_codes,
+        description: r.get(25),
+        record_status: r.get(26),
+        synthetic: r.get::<_, i64>(27) != 0,
+        source: source_ref(&r, 28),
+    })
+}
+
+/// The source columns (id, dataset, path, line, sha256, as_of, synthetic) from `at` on.
+fn source_ref(r: &Row, at: usize) -> SourceRef {
+    SourceRef {
+        source_id: r.get(at),
+        dataset: r.get(at + 1),
+        path: r.get(at + 2),
+        line: r.get(at + 3),
+        sha256: r.get(at + 4),
+        as_of: r.get(at + 5),
+        synthetic: r.get::<_, i64>(at + 6) != 0,
+    }
+}
+
+/// One trade party.
+pub(super) fn party(client: &mut Client, id: i64) -> Result<Party> {
+    let Some(r) = client.query_opt(
+        "SELECT p.id, p.name, p.address, p.city, p.country, p.synthetic, p.n_shipped,
+            p.n_received, p.n_notified, s.id, s.dataset, s.path, p.source_line, s.sha256,
+            s.as_of, s.synthetic
+         FROM party p JOIN source s ON s.id = p.source_id WHERE p.id = $1",
+        &[&id],
+    )?
+    else {
+        return Err(StoreError::NotFound(format!("no trade party with id {id}")).into());
+    };
+    Ok(Party {
+        id: r.get(0),
+        name: r.get(1),
+        address: r.get(2),
+        city: r.get(3),
+        country: r.get(4),
+        synthetic: r.get::<_, i64>(5) != 0,
+        n_shipped: r.get(6),
+        n_received: r.get(7),
+        n_notified: r.get(8),
+        source: source_ref(&r, 9),
+    })
+}

@@ -1,0 +1,225 @@
+//! The patents' derived search structures, both keyed by a patent's *date key*,
+//! `(day number of publication_date << 32) | id` (as `shipment_fts` is keyed, see crate::fts):
+//!
+//! - `patent_fts`: title, abstract and assignee names as published, by word and prefix;
+//! - `patent_cet`: the CET areas of each patent, from its CPC codes and the `cet_cpc` prefixes.
+//!
+//! Keys order exactly like `(publication_date, id)`, so "newest first" is a backwards walk of
+//! either structure and a first page stops after one page, however many patents match. Both are
+//! written when an import finishes (new patents as one range, patents it changed one by one) and
+//! `patent_cet` is rebuilt whole when the CET table is replaced (`cet import`).
+
+use rusqlite::{params, Connection};
+
+use crate::error::Result;
+
+/// The patent id in a date key's low 32 bits.
+pub const ID_MASK: i64 = 0xFFFF_FFFF;
+
+/// FTS5 bulk-load settings (see crate::fts for the measurements behind them).
+const BULK_HASH: i64 = 32 * 1024 * 1024;
+const BULK_CRISISMERGE: i64 = 64;
+const DEFAULT_HASH: i64 = 1024 * 1024;
+const DEFAULT_AUTOMERGE: i64 = 4;
+const DEFAULT_CRISISMERGE: i64 = 16;
+/// Patents indexed per statement, in key order within the chunk: only (id, key) pairs are
+/// sorted, the wide columns are read in that order afterwards.
+const CHUNK: i64 = 100_000;
+
+/// SQL: the date key of the patent row aliased `alias`.
+pub fn key_sql(alias: &str) -> String {
+    format!(
+        "((CASE WHEN {a}.publication_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+           THEN coalesce(CAST(julianday(substr({a}.publication_date, 1, 10)) AS INTEGER), 0)
+           ELSE 0 END) << 32) | {a}.id",
+        a = alias
+    )
+}
+
+/// SQL: the date key of a (date, id) pair given as parameters `?{date}` and `?{id}`.
+pub fn key_of_params(date: usize, id: usize) -> String {
+    format!(
+        "((CASE WHEN ?{date} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+           THEN coalesce(CAST(julianday(substr(?{date}, 1, 10)) AS INTEGER), 0) ELSE 0 END)
+          << 32) | ?{id}"
+    )
+}
+
+/// SQL: the CET area codes of the patent row aliased `alias`, comma-joined in code order.
+pub fn cet_of_sql(alias: &str) -> String {
+    format!(
+        "(SELECT group_concat(code, ',') FROM (SELECT a.code AS code FROM cet_area a
+           WHERE EXISTS (SELECT 1 FROM patent_cet pc WHERE pc.area_code = a.code
+                         AND pc.patent_key = {}) ORDER BY 1))",
+        key_sql(alias)
+    )
+}
+
+/// An FTS5 query for what the user typed: every word must occur (title, abstract or an
+/// assignee's name); a word ending in `*` is a prefix. Words are quoted, so FTS5 operators and
+/// punctuation in the text are taken literally ("face-recognition" is the phrase of both words).
+pub fn match_query(text: &str) -> Option<String> {
+    let mut terms = Vec::new();
+    for word in text.split_whitespace() {
+        let prefix = word.ends_with('*');
+        let core: String = word
+            .trim_end_matches('*')
+            .chars()
+            .filter(|c| *c != '"')
+            .collect();
+        if !core.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        terms.push(format!("\"{core}\"{}", if prefix { "*" } else { "" }));
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn set(conn: &Connection, option: &str, value: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO patent_fts (patent_fts, rank) VALUES (?1, ?2)",
+        params![option, value],
+    )?;
+    Ok(())
+}
+
+/// Index the patents with ids `first..=last` (an import's new patents): full-text rows in key
+/// order, chunk by chunk, with bulk-load settings (restored whatever happens), merged into one
+/// segment when this load is most of the index; then their CET areas. Inside the caller's
+/// transaction. Returns the number of patents indexed.
+pub fn index_range(conn: &Connection, first: i64, last: i64) -> Result<u64> {
+    if last < first {
+        return Ok(0);
+    }
+    let before = first.saturating_sub(1);
+    set(conn, "hashsize", BULK_HASH)?;
+    set(conn, "automerge", 0)?;
+    set(conn, "crisismerge", BULK_CRISISMERGE)?;
+    let result = fts_chunks(conn, first, last).and_then(|n| {
+        if n as i64 >= before {
+            conn.execute(
+                "INSERT INTO patent_fts (patent_fts) VALUES ('optimize')",
+                [],
+            )?;
+        }
+        Ok(n)
+    });
+    let restore = set(conn, "hashsize", DEFAULT_HASH)
+        .and_then(|_| set(conn, "automerge", DEFAULT_AUTOMERGE))
+        .and_then(|_| set(conn, "crisismerge", DEFAULT_CRISISMERGE));
+    let n = result?;
+    restore?;
+    cet_rows(conn, first, last)?;
+    Ok(n)
+}
+
+fn fts_chunks(conn: &Connection, first: i64, last: i64) -> Result<u64> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH o AS MATERIALIZED (
+           SELECT p.id AS id, {key} AS k FROM patent p WHERE p.id BETWEEN ?1 AND ?2 ORDER BY k)
+         INSERT INTO patent_fts (rowid, title, abstract, assignees)
+         SELECT o.k, p.title, p.abstract,
+           (SELECT group_concat(name_as_published, ' ; ') FROM patent_assignee
+            WHERE patent_id = p.id)
+         FROM o CROSS JOIN patent p ON p.id = o.id",
+        key = key_sql("p")
+    ))?;
+    let mut n = 0u64;
+    let mut lo = first;
+    while lo <= last {
+        let hi = lo.saturating_add(CHUNK - 1).min(last);
+        n += stmt.execute(params![lo, hi])? as u64;
+        if hi == i64::MAX {
+            break;
+        }
+        lo = hi + 1;
+    }
+    Ok(n)
+}
+
+/// The CET rows of patents `first..=last`: for each CET prefix, the range of CPC codes that
+/// start with it (an index range: `~` sorts after every character a CPC symbol has).
+fn cet_rows(conn: &Connection, first: i64, last: i64) -> Result<u64> {
+    Ok(conn.execute(
+        &format!(
+            "INSERT OR IGNORE INTO patent_cet (area_code, patent_key)
+             SELECT DISTINCT c.area_code, {key} FROM cet_cpc c
+             CROSS JOIN patent_cpc pc ON pc.cpc >= c.cpc_prefix AND pc.cpc < c.cpc_prefix || '~'
+             CROSS JOIN patent p ON p.id = pc.patent_id
+             WHERE pc.patent_id BETWEEN ?1 AND ?2
+             ORDER BY 1, 2",
+            key = key_sql("p")
+        ),
+        params![first, last],
+    )? as u64)
+}
+
+/// Remove one patent's rows from both structures (before the patent is changed: its key, and
+/// what its row holds, may change).
+pub fn unindex(conn: &Connection, id: i64) -> Result<()> {
+    let key: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
+        &format!("SELECT {} FROM patent p WHERE p.id = ?1", key_sql("p")),
+        [id],
+        |r| r.get(0),
+    ))?;
+    if let Some(k) = key {
+        conn.prepare_cached("DELETE FROM patent_fts WHERE rowid = ?1")?
+            .execute([k])?;
+        conn.prepare_cached(
+            "DELETE FROM patent_cet WHERE area_code IN (SELECT code FROM cet_area)
+             AND patent_key = ?1",
+        )?
+        .execute([k])?;
+    }
+    Ok(())
+}
+
+/// Index one patent anew (after [`unindex`]).
+pub fn index_one(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO patent_fts (rowid, title, abstract, assignees)
+         SELECT {key}, p.title, p.abstract,
+           (SELECT group_concat(name_as_published, ' ; ') FROM patent_assignee
+            WHERE patent_id = p.id)
+         FROM patent p WHERE p.id = ?1",
+        key = key_sql("p")
+    ))?
+    .execute([id])?;
+    cet_rows(conn, id, id)?;
+    Ok(())
+}
+
+/// Recompute `patent_cet` for every patent (the CET table was replaced). Returns its rows.
+pub fn rebuild_cet(conn: &Connection) -> Result<u64> {
+    conn.execute("DELETE FROM patent_cet", [])?;
+    cet_rows(conn, 1, i64::MAX)
+}
+
+/// Build both structures for every patent of a database that has none yet (an upgraded or
+/// copied database).
+pub fn rebuild(conn: &Connection) -> Result<u64> {
+    let last: Option<i64> = conn.query_row("SELECT max(id) FROM patent", [], |r| r.get(0))?;
+    match last {
+        Some(last) => index_range(conn, 1, last),
+        None => Ok(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_words_become_quoted_terms() {
+        assert_eq!(
+            match_query("face  liveness").as_deref(),
+            Some("\"face\" \"liveness\"")
+        );
+        assert_eq!(match_query("neur*").as_deref(), Some("\"neur\"*"));
+        assert_eq!(
+            match_query("AND \"x OR-y").as_deref(),
+            Some("\"AND\" \"x\" \"OR-y\"")
+        );
+        assert_eq!(match_query(" * \" - "), None);
+    }
+}
