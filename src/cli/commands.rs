@@ -62,8 +62,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show {
             kind,
             id,
+            rejected,
             json: as_json,
-        } => super::show::cmd_show(db, &kind, id, as_json),
+        } => super::show::cmd_show(db, &kind, id, rejected, as_json),
         Command::Stats {
             json: as_json,
             changes: true,
@@ -95,6 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Decisions(args) => super::decide::run_decisions(db, args),
         Command::Watch { action } => super::watch::run_watch(db, action),
         Command::Rescreen(args) => super::watch::run_rescreen(db, args),
+        Command::Link { action } => super::link::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
     }

@@ -13,6 +13,7 @@ mod csv_input;
 mod decide;
 mod invest;
 mod patents;
+mod link;
 pub mod progress;
 mod reference;
 mod screen;
@@ -98,6 +99,9 @@ pub enum Command {
         #[arg(value_parser = ["entity", "party", "shipment", "patent", "assignee"])]
         kind: String,
         id: i64,
+        /// Also the links a reviewer rejected (marked ✗)
+        #[arg(long)]
+        rejected: bool,
         #[arg(long)]
         json: bool,
     },
@@ -107,6 +111,11 @@ pub enum Command {
     Decide(decide::DecideArgs),
     /// Decisions on screening hits: list, export for an auditor (--export), undo
     Decisions(decide::DecisionsArgs),
+    /// Review the links the matcher made: confirm, reject or reset one (audited), list reviews
+    Link {
+        #[command(subcommand)]
+        action: link::LinkAction,
+    },
     /// Score pairs of names from a CSV file (`name1,name2[,schema]`); CSV on stdout
     Match(screen::MatchArgs),
     /// Precision, recall and F1 of the matcher on labelled pairs, overall, by schema and category

@@ -217,6 +217,14 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `value` as one line of JSON on stdout (JSON lines; see `terminal_safe_json`).
+pub fn json_line<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut text = terminal_safe_json(serde_json::to_string(value)?);
+    text.push('\n');
+    write_stdout(text.as_bytes()).map_err(|error| OutputError { error })?;
+    Ok(())
+}
+
 /// Flush stdout; the first write failure of the run, if any.
 pub fn finish() -> Option<OutputError> {
     let flushed = io::stdout().lock().flush();

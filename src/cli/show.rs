@@ -10,11 +10,18 @@ use tradescope_core::text::sanitize;
 use tradescope_store::error::Error;
 use tradescope_store::record_view;
 
-pub fn cmd_show(db: Db, kind: &str, id: i64, as_json: bool) -> anyhow::Result<()> {
+pub fn cmd_show(db: Db, kind: &str, id: i64, rejected: bool, as_json: bool) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
     let kind = RecordKind::parse(kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {kind}")))?;
-    let view = record_view::load(&conn, RecordRef::new(kind, id))?;
+    let mut view = record_view::load(&conn, RecordRef::new(kind, id))?;
+    if rejected {
+        view.links
+            .extend(tradescope_store::link_review::rejected_links(
+                &conn,
+                RecordRef::new(kind, id),
+            )?);
+    }
     if as_json {
         let mut out = serde_json::json!({ "record": view.stored, "links": view.links });
         if let (Some(o), serde_json::Value::Object(x)) = (out.as_object_mut(), view.investigation) {

@@ -18,6 +18,7 @@ fn detail_links(r: RecordRef) -> serde_json::Value {
     let answer = w.run(
         Command::Detail {
             record: r,
+            rejected: false,
             generation: 1,
         },
         &|| false,

@@ -38,6 +38,43 @@ pub enum LinkTarget {
     Record(RecordRef),
     Shipments(ShipmentScope),
     Patents(PatentScope),
+    /// The "rejected links: N" line of a record: following it shows the links a reviewer
+    /// rejected (they are left out of drills, counts, the intersection and trails).
+    Rejected(RecordRef),
+}
+
+/// The other side of a matcher-made link from a list entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairTarget {
+    Party,
+    Assignee,
+}
+
+impl PairTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairTarget::Party => "party",
+            PairTarget::Assignee => "assignee",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PairTarget> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "party" | "trade-party" => Some(PairTarget::Party),
+            "assignee" => Some(PairTarget::Assignee),
+            _ => None,
+        }
+    }
+}
+
+/// A matcher-made link a reviewer can confirm or reject: list entry ↔ trade party or patent
+/// assignee, with its review status (auto, confirmed, rejected).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkPair {
+    pub entry_id: i64,
+    pub target: PairTarget,
+    pub target_id: i64,
+    pub status: String,
 }
 
 impl LinkTarget {
@@ -47,6 +84,7 @@ impl LinkTarget {
             LinkTarget::Record(r) => r.kind.as_str(),
             LinkTarget::Shipments(_) => "shipments",
             LinkTarget::Patents(_) => "patents",
+            LinkTarget::Rejected(_) => "rejected",
         }
     }
 
@@ -66,7 +104,7 @@ impl LinkTarget {
     /// The scope as `show` writes it, e.g. `{"shipper_id": 12}`; None for a record.
     pub fn filter_json(&self) -> Option<Value> {
         Some(match self {
-            LinkTarget::Record(_) => return None,
+            LinkTarget::Record(_) | LinkTarget::Rejected(_) => return None,
             LinkTarget::Shipments(s) => match s {
                 ShipmentScope::OfEntity(id) => json!({ "entity_id": id }),
                 ShipmentScope::Party(id) => json!({ "party_id": id }),
@@ -95,6 +133,8 @@ pub struct LinkItem {
     pub score: Option<f64>,
     /// Why the matcher linked these, for matcher-made links.
     pub explanation: Option<String>,
+    /// The reviewable link this item shows (list entry ↔ party or assignee), if it is one.
+    pub pair: Option<LinkPair>,
 }
 
 impl LinkItem {
@@ -106,6 +146,7 @@ impl LinkItem {
             count,
             score: None,
             explanation: None,
+            pair: None,
         }
     }
 
@@ -117,6 +158,15 @@ impl LinkItem {
             count: Some(count),
             score: None,
             explanation: None,
+            pair: None,
+        }
+    }
+
+    /// The same link, reviewable as `pair`.
+    pub fn reviewable(self, pair: LinkPair) -> LinkItem {
+        LinkItem {
+            pair: Some(pair),
+            ..self
         }
     }
 
@@ -147,6 +197,10 @@ impl Serialize for LinkItem {
         }
         if let Some(e) = &self.explanation {
             m.serialize_entry("explanation", e)?;
+        }
+        // A reviewed link says so; a link the matcher made and nobody reviewed stays as it was.
+        if let Some(p) = self.pair.as_ref().filter(|p| p.status != "auto") {
+            m.serialize_entry("review", &p.status)?;
         }
         m.end()
     }

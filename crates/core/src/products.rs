@@ -2,6 +2,7 @@
 //! pattern table (data/reference/product_patterns.tsv): a distributor's bill that carries
 //! "IDS 2CD7A46G0 IZHS … Brand Hikvision" is linked to Hikvision whatever the shipper's name.
 
+use crate::text::spreadsheet::{restore, tsv_cell};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Serialize;
 
@@ -51,7 +52,8 @@ pub fn parse_tsv(text: &str) -> Result<Vec<Pattern>, String> {
                 continue;
             }
         }
-        let f: Vec<&str> = line.split('\t').collect();
+        // Cells a spreadsheet-safe export quoted read back as they were.
+        let f: Vec<&str> = line.split('\t').map(restore).collect();
         if f.len() < 4 {
             return Err(format!(
                 "line {n}: expected group, maker, kind, pattern[, example] separated by tabs"
@@ -78,14 +80,13 @@ pub fn parse_tsv(text: &str) -> Result<Vec<Pattern>, String> {
     Ok(out)
 }
 
-/// The table back as TSV, in the same layout `parse_tsv` reads.
+/// The table back as TSV, in the same layout `parse_tsv` reads, spreadsheet-safe.
 pub fn to_tsv(patterns: &[Pattern]) -> String {
     let mut s = String::from("group\tmaker\tkind\tpattern\texample\n");
     for p in patterns {
-        s.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\n",
-            p.group, p.maker, p.kind, p.pattern, p.example
-        ));
+        let cells = [&p.group, &p.maker, &p.kind, &p.pattern, &p.example].map(|c| tsv_cell(c));
+        s.push_str(&cells.join("\t"));
+        s.push('\n');
     }
     s
 }

@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, Transaction};
 use crate::error::{Error, Result};
 use crate::import::patent_writer::normalize_cpc;
 use crate::reference_tsv;
+use tradescope_core::text::spreadsheet::tsv_cell;
 
 /// The bundled mapping.
 pub const DEFAULT_TSV: &str = include_str!("../../../data/reference/cet_cpc.tsv");
@@ -111,10 +112,7 @@ pub fn export_tsv(conn: &Connection) -> Result<String> {
     })?;
     for row in rows {
         let row = row?;
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| c.replace(['\t', '\n', '\r'], " "))
-            .collect();
+        let cells: Vec<String> = row.iter().map(|c| tsv_cell(c).into_owned()).collect();
         out.push_str(&cells.join("\t"));
         out.push('\n');
     }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::reference_tsv;
+use tradescope_core::text::spreadsheet::tsv_cell;
 use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
 
 /// The bundled table.
@@ -116,7 +117,7 @@ pub fn all(conn: &Connection) -> Result<Vec<CoveredMaker>> {
 pub fn export_tsv(conn: &Connection) -> Result<String> {
     let mut out = String::from(EXPORT_PREAMBLE);
     out.push_str("group\tmaker\trelation\tbasis\tsource_url\n");
-    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let clean = |s: &str| tsv_cell(s).into_owned();
     for m in all(conn)? {
         out.push_str(&format!(
             "{}\t{}\t{}\t{}\t{}\n",

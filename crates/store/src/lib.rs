@@ -24,6 +24,7 @@ pub mod import;
 pub mod intersect;
 pub mod lapsed;
 pub mod link;
+pub mod link_review;
 pub mod links;
 mod migrate;
 pub mod names;

@@ -6,7 +6,9 @@ use rusqlite::{params, Connection};
 use crate::error::Result;
 use crate::{entities, parties, patents, shipments};
 use tradescope_core::country;
-use tradescope_core::link::{LinkItem, LinkTarget, PatentScope, ShipmentScope};
+use tradescope_core::link::{
+    LinkItem, LinkPair, LinkTarget, PairTarget, PatentScope, ShipmentScope,
+};
 use tradescope_core::model::RecordKind;
 
 fn item(kind: RecordKind, id: i64, label: String, count: Option<i64>) -> LinkItem {
@@ -40,7 +42,8 @@ fn listed_via(
         Target::Assignee => ("link_assignee", "assignee_id"),
     };
     let sql = format!(
-        "SELECT e.id, e.list_code, e.name, l.score, l.explanation, e.listing_key, s.dataset
+        "SELECT e.id, e.list_code, e.name, l.score, l.explanation, e.listing_key, s.dataset,
+            l.status
          FROM {table} l JOIN list_entry e ON e.id = l.entry_id JOIN source s ON s.id = e.source_id
          WHERE l.{col} = ?1 AND l.status <> 'rejected' AND e.current = 1
          ORDER BY l.score DESC, e.id"
@@ -50,14 +53,21 @@ fn listed_via(
         .query_map([target_id], |r| {
             let code: String = r.get(1)?;
             let name: String = r.get(2)?;
+            let status: String = r.get(7)?;
             Ok((
                 item(
                     RecordKind::Entity,
                     r.get(0)?,
-                    format!("{prefix}: {code} — {name}"),
+                    format!("{prefix}: {code} — {name}{}", confirmed_mark(&status)),
                     None,
                 )
-                .matched(r.get(3)?, r.get(4)?),
+                .matched(r.get(3)?, r.get(4)?)
+                .reviewable(LinkPair {
+                    entry_id: r.get(0)?,
+                    target: target.pair(),
+                    target_id,
+                    status,
+                }),
                 r.get(5)?,
                 r.get(6)?,
             ))
@@ -90,6 +100,24 @@ fn one_per_listing(rows: Vec<(LinkItem, String, String)>) -> Vec<LinkItem> {
 enum Target {
     Party,
     Assignee,
+}
+
+impl Target {
+    fn pair(self) -> PairTarget {
+        match self {
+            Target::Party => PairTarget::Party,
+            Target::Assignee => PairTarget::Assignee,
+        }
+    }
+}
+
+/// The mark of a link a reviewer confirmed.
+fn confirmed_mark(status: &str) -> &'static str {
+    if status == "confirmed" {
+        " ✓"
+    } else {
+        ""
+    }
 }
 
 /// Trade parties linked to a list entry (not rejected).
@@ -176,11 +204,17 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
                 format!(
                     "Trade party: {}{}",
                     with_country(&name, c.as_deref()),
-                    if status == "confirmed" { " ✓" } else { "" }
+                    confirmed_mark(&status)
                 ),
                 Some(r.get(3)?),
             )
-            .matched(r.get(4)?, r.get(5)?))
+            .matched(r.get(4)?, r.get(5)?)
+            .reviewable(LinkPair {
+                entry_id: id,
+                target: PairTarget::Party,
+                target_id: r.get(0)?,
+                status,
+            }))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if !linked.is_empty() {
@@ -198,19 +232,30 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     out.extend(linked);
     // Patent assignees the matcher linked.
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.name, a.n_patents, l.score, l.explanation
+        "SELECT a.id, a.name, a.n_patents, l.score, l.explanation, l.status
          FROM link_assignee l JOIN assignee a ON a.id = l.assignee_id
          WHERE l.entry_id = ?1 AND l.status <> 'rejected' ORDER BY l.score DESC, a.id",
     )?;
     let assignees: Vec<LinkItem> = stmt
         .query_map([id], |r| {
+            let status: String = r.get(5)?;
             Ok(item(
                 RecordKind::Assignee,
                 r.get(0)?,
-                format!("Patent assignee: {}", r.get::<_, String>(1)?),
+                format!(
+                    "Patent assignee: {}{}",
+                    r.get::<_, String>(1)?,
+                    confirmed_mark(&status)
+                ),
                 Some(r.get(2)?),
             )
-            .matched(r.get(3)?, r.get(4)?))
+            .matched(r.get(3)?, r.get(4)?)
+            .reviewable(LinkPair {
+                entry_id: id,
+                target: PairTarget::Assignee,
+                target_id: r.get(0)?,
+                status,
+            }))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if !assignees.is_empty() {
@@ -225,6 +270,11 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         ));
     }
     out.extend(assignees);
+    out.extend(crate::link_review::rejected_line(
+        conn,
+        RecordKind::Entity,
+        id,
+    )?);
     Ok(out)
 }
 
@@ -253,6 +303,11 @@ fn party_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         }
     }
     out.extend(listed_via(conn, Target::Party, id, "Listed")?);
+    out.extend(crate::link_review::rejected_line(
+        conn,
+        RecordKind::Party,
+        id,
+    )?);
     for (as_shipper, what) in [(true, "Consignee"), (false, "Shipper")] {
         for (cp, n) in parties::counterparties(conn, id, as_shipper, 20)? {
             out.push(item(
@@ -357,5 +412,10 @@ fn assignee_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         a.n_patents,
     )];
     out.extend(listed_via(conn, Target::Assignee, id, "Listed")?);
+    out.extend(crate::link_review::rejected_line(
+        conn,
+        RecordKind::Assignee,
+        id,
+    )?);
     Ok(out)
 }

@@ -1,8 +1,10 @@
 //! The small editable reference tables (CET ↔ CPC, covered makers) as TSV: blank lines and `#`
 //! comments skipped, the first remaining line is the header, fields trimmed, empty = absent.
+//! Exports write each cell with `tsv_cell` (spreadsheet-safe); `get` takes the quote off again.
 
 use crate::error::{Error, Result};
 use crate::import::fields::Header;
+use tradescope_core::text::spreadsheet::restore;
 
 /// One data line of a reference table.
 pub struct TsvRow<'a> {
@@ -13,8 +15,9 @@ pub struct TsvRow<'a> {
 impl<'a> TsvRow<'a> {
     /// The trimmed field in column `c`, None when the column is absent or the field empty.
     pub fn get(&self, c: Option<usize>) -> Option<&'a str> {
+        // A cell a spreadsheet-safe export quoted (`'=…`) reads back as it was.
         c.and_then(|i| self.cols.get(i))
-            .map(|s| s.trim())
+            .map(|s| restore(s.trim()).trim())
             .filter(|s| !s.is_empty())
     }
 

@@ -61,9 +61,18 @@ fn round(x: f64, places: i32) -> f64 {
 /// Best-first hits → at most `limit` listings; entries of a listing already shown go to its
 /// `also_in`.
 pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<ListingHit>> {
+    collapse_with(conn, &Covered::load(conn)?, hits, limit)
+}
+
+/// [`collapse`] with the covered makers loaded once (a batch screen collapses every row).
+pub fn collapse_with(
+    conn: &Connection,
+    covered: &Covered,
+    hits: Vec<Hit>,
+    limit: usize,
+) -> Result<Vec<ListingHit>> {
     let mut out: Vec<ListingHit> = Vec::new();
     let mut by_listing: HashMap<String, usize> = HashMap::new();
-    let covered = Covered::load(conn)?;
     for h in hits {
         let e = entities::get(conn, h.id)?;
         if let Some(&i) = by_listing.get(&e.listing_key) {
@@ -148,13 +157,42 @@ pub fn screen_at(
     lapse: &Lapse,
 ) -> Result<Vec<ListingHit>> {
     check_name(name)?;
-    let wide = SearchOptions {
-        // Room for entries that collapse into one listing.
+    let found = index.search(name, &widened(opts));
+    screened(
+        conn,
+        &Covered::load(conn)?,
+        &Book::load(conn)?,
+        name,
+        found,
+        opts,
+        lapse,
+    )
+}
+
+/// The matcher's options for a screen: room for entries that collapse into one listing.
+pub fn widened(opts: &SearchOptions) -> SearchOptions {
+    SearchOptions {
         limit: opts.limit.max(1) * 4,
         ..opts.clone()
-    };
-    let mut hits = collapse(conn, index.search(name, &wide), opts.limit)?;
-    apply_decisions(conn, &Book::load(conn)?, name, &mut hits, opts.threshold)?;
+    }
+}
+
+/// The second half of [`screen`]: the matcher's hits for `name` (searched with
+/// [`widened`] options) collapsed per listing, covered makers flagged, decisions applied and
+/// lapsed entries marked (no match unless `lapse.include`).
+/// A batch screen runs the matcher in parallel and this per row, so a row of a batch report
+/// says exactly what `screen NAME` says.
+pub fn screened(
+    conn: &Connection,
+    covered: &Covered,
+    book: &Book,
+    name: &str,
+    found: Vec<Hit>,
+    opts: &SearchOptions,
+    lapse: &Lapse,
+) -> Result<Vec<ListingHit>> {
+    let mut hits = collapse_with(conn, covered, found, opts.limit)?;
+    apply_decisions(conn, book, name, &mut hits, opts.threshold)?;
     lapsed::mark(&mut hits, lapse);
     Ok(hits)
 }

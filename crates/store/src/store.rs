@@ -15,12 +15,13 @@ use crate::covered::Covered;
 use crate::decisions::{self, Decision, NewDecision};
 use crate::error::Result;
 use crate::intersect::{IntersectRow, SortKey as IntersectSort};
+use crate::link_review::{self, LinkReview, Verdict};
 use crate::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
 use crate::search::ListingHit;
 use crate::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use crate::trail::Trail;
 use crate::{entities, links, names, parties, patents, record_view, search, shipments, sources};
-use tradescope_core::link::LinkItem;
+use tradescope_core::link::{LinkItem, LinkPair};
 use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
 use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
@@ -66,6 +67,8 @@ pub trait Store: Send + Sync {
     // Records.
     fn record_view(&self, r: RecordRef) -> Result<RecordView>;
     fn links(&self, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>>;
+    /// The links a reviewer rejected, of a list entry, trade party or patent assignee.
+    fn rejected_links(&self, r: RecordRef) -> Result<Vec<LinkItem>>;
     fn shipment(&self, id: i64) -> Result<Shipment>;
     fn party(&self, id: i64) -> Result<Party>;
 
@@ -117,6 +120,8 @@ pub trait Store: Send + Sync {
     fn case_add(&self, case: &str, r: RecordRef) -> Result<i64>;
     /// The case with its records, or None when it has none yet.
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
+    /// Confirm, reject or reset a matcher-made link, with a reason (audited).
+    fn review_link(&self, pair: &LinkPair, verdict: Verdict, reason: &str) -> Result<LinkReview>;
     /// Record a decision on a screening hit (with its audit record).
     fn decide(&self, d: &NewDecision<'_>) -> Result<Decision>;
     /// Monitored sets with new potential matches since the last list import: (set, count).
@@ -238,6 +243,10 @@ impl Store for SqliteStore {
         self.read(|c| links::links(c, kind, id))
     }
 
+    fn rejected_links(&self, r: RecordRef) -> Result<Vec<LinkItem>> {
+        self.read(|c| link_review::rejected_links(c, r))
+    }
+
     fn shipment(&self, id: i64) -> Result<Shipment> {
         self.read(|c| shipments::get(c, id))
     }
@@ -337,6 +346,19 @@ impl Store for SqliteStore {
                 return Ok(None);
             }
             cases::export(c, case).map(Some)
+        })
+    }
+
+    fn review_link(&self, pair: &LinkPair, verdict: Verdict, reason: &str) -> Result<LinkReview> {
+        self.write(|c| {
+            link_review::review(
+                c,
+                pair.entry_id,
+                pair.target,
+                pair.target_id,
+                verdict,
+                reason,
+            )
         })
     }
 

@@ -1,46 +1,137 @@
 //! `tradescope screen --file`: batch screening for audits, one output row per input row.
+//!
+//! Every row is screened exactly as `tradescope screen NAME` screens one name: the matcher in
+//! parallel, then `search::screened` per row (collapsed per listing, covered makers flagged,
+//! decisions applied) and `Covered::check` for the name itself. The report (CSV, or JSON lines
+//! with `--json`) is written by `report`; `--manifest` names the list versions it ran against.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::report::{self, Row};
 use super::*;
 use crate::cli::csv_input::CsvInput;
-use crate::cli::output;
-use tradescope_core::text::spreadsheet::CsvWriter;
-use tradescope_matching::{self as matching, Hit, NameIndex, SearchOptions};
-use tradescope_store::covered::{Covered, CoveredFlag};
-use tradescope_store::entities;
+use tradescope_store::decisions::Book;
+use tradescope_store::lapsed::Lapse;
+
+/// Candidates searched per name once decisions or lapsed entries exist: a cleared or lapsed
+/// best hit must not hide the next listing the name matches.
+const CANDIDATES: usize = 8;
 use tradescope_store::error::Error;
 
-/// Best candidate for one name of a batch: the best hit (even under the threshold, so the
-/// report shows the near miss) or none: up to `limit` hits, entries still in force first — a
-/// lapsed entry (in `pass_over`) ranks after them, so a lapsed twin never hides a current match.
-fn best_hit(
-    index: &NameIndex,
-    name: &str,
-    country: &Option<String>,
-    dob: Option<String>,
-    limit: usize,
-    pass_over: &HashMap<i64, String>,
-) -> Vec<Hit> {
-    let opts = SearchOptions {
-        threshold: 0.5,
-        limit: if pass_over.is_empty() {
-            limit
-        } else {
-            limit.max(10)
-        },
-        schema: Schema::Unknown,
-        country: country.clone(),
-        dob,
+/// A row of the input, checked: its line, cells, the name and the evidence to screen it with.
+pub(super) struct InputRow {
+    pub line: u64,
+    pub cells: csv::StringRecord,
+    pub name: String,
+    pub country: Option<String>,
+    pub dob: Option<String>,
+}
+
+/// The input file read and every row checked before anything is screened, so a typo stops the
+/// audit early and names its line.
+pub(super) struct Input {
+    pub shown: String,
+    pub sha256: String,
+    pub headers: csv::StringRecord,
+    pub rows: Vec<InputRow>,
+    /// Names of the columns used: name, country, date of birth.
+    pub name_column: String,
+    pub country_column: Option<String>,
+    pub dob_column: Option<String>,
+}
+
+fn no_column(input: &CsvInput, name: &str, flag: &str) -> Error {
+    Error::file(
+        &input.shown,
+        format!(
+            "no column {name:?}{flag}; the columns are: {}",
+            input.headers.iter().collect::<Vec<_>>().join(", ")
+        ),
+    )
+}
+
+fn read_input(file: &Path, args: &ScreenArgs, country: &Option<String>) -> anyhow::Result<Input> {
+    let input = CsvInput::read(file, &args.column)?;
+    let shown = input.shown.clone();
+    let col = input
+        .column(&args.column)
+        .ok_or_else(|| no_column(&input, &args.column, " (choose one with --column)"))?;
+    let country_col = match &args.country_column {
+        Some(c) => Some(
+            input
+                .column(c)
+                .ok_or_else(|| no_column(&input, c, " for --country-column"))?,
+        ),
+        None => None,
     };
-    let (in_force, lapsed): (Vec<Hit>, Vec<Hit>) = index
-        .search(name, &opts)
-        .into_iter()
-        .partition(|h| !pass_over.contains_key(&h.id));
-    in_force.into_iter().chain(lapsed).collect()
+    let dob_col = match &args.dob_column {
+        Some(c) => Some(
+            input
+                .column(c)
+                .ok_or_else(|| no_column(&input, c, " for --dob-column"))?,
+        ),
+        None => input.column("dob"),
+    };
+    let heading = |c: usize| input.headers.get(c).unwrap_or("").to_string();
+    let mut rows = Vec::with_capacity(input.rows.len());
+    for (line, r) in &input.rows {
+        let line = *line;
+        let name = r.get(col).unwrap_or("").trim();
+        // A row without a name would be reported "no match": an empty cell is an input error.
+        if name.is_empty() {
+            return Err(Error::input(
+                &shown,
+                line,
+                heading(col),
+                "empty name: every row needs a name to screen (fill it in, or remove the row)",
+            )
+            .into());
+        }
+        if let Some(why) = search::name_too_long(name) {
+            return Err(Error::input(&shown, line, heading(col), why).into());
+        }
+        let cell = |c: Option<usize>| c.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
+        // A row's own country; an empty cell falls back to --country.
+        let row_country = match cell(country_col) {
+            "" => country.clone(),
+            c => Some(
+                tradescope_core::country::code(c)
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        Error::input(
+                            &shown,
+                            line,
+                            country_col.map(heading).unwrap_or_default(),
+                            format!("{c:?} is not a country name or ISO code I know"),
+                        )
+                    })?,
+            ),
+        };
+        let dob = match cell(dob_col) {
+            "" => None,
+            d => Some(check_dob(d).map_err(|e| {
+                Error::input(&shown, line, dob_col.map(heading).unwrap_or_default(), e)
+            })?),
+        };
+        rows.push(InputRow {
+            line,
+            cells: r.clone(),
+            name: name.to_string(),
+            country: row_country,
+            dob,
+        });
+    }
+    Ok(Input {
+        name_column: heading(col),
+        country_column: country_col.map(heading),
+        dob_column: dob_col.map(heading),
+        shown,
+        sha256: input.sha256,
+        headers: input.headers,
+        rows,
+    })
 }
 
 pub(super) fn screen_file(
@@ -51,207 +142,133 @@ pub(super) fn screen_file(
     args: &ScreenArgs,
     country: Option<String>,
 ) -> anyhow::Result<()> {
-    let input = CsvInput::read(file, &args.column)?;
-    let shown = input.shown.clone();
-    let col = input.column(&args.column).ok_or_else(|| {
-        Error::file(
-            &shown,
-            format!(
-                "no column {:?}; the columns are: {} (choose one with --column)",
-                args.column,
-                input.headers.iter().collect::<Vec<_>>().join(", ")
-            ),
-        )
-    })?;
-    let dob_col = match &args.dob_column {
-        Some(c) => Some(input.column(c).ok_or_else(|| {
-            Error::file(
-                &shown,
-                format!(
-                    "no column {c:?} for --dob-column; the columns are: {}",
-                    input.headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            )
-        })?),
-        None => input.column("dob"),
-    };
-    // Every row's date of birth, checked before screening so a typo stops the audit early.
-    let mut dobs: Vec<Option<String>> = Vec::with_capacity(input.rows.len());
-    for (line, r) in &input.rows {
-        // A row without a name would be reported "no match": an empty cell is an input error.
-        if r.get(col).unwrap_or("").trim().is_empty() {
-            let field = input.headers.get(col).unwrap_or(&args.column);
-            return Err(Error::input(
-                &shown,
-                *line,
-                field,
-                "empty name: every row needs a name to screen (fill it in, or remove the row)",
-            )
-            .into());
-        }
-        if let Some(why) = tradescope_store::search::name_too_long(r.get(col).unwrap_or("")) {
-            let field = input.headers.get(col).unwrap_or(&args.column);
-            return Err(Error::input(&shown, *line, field, why).into());
-        }
-        let d = dob_col.and_then(|c| r.get(c)).map(str::trim).unwrap_or("");
-        dobs.push(if d.is_empty() {
-            None
-        } else {
-            let field = dob_col.and_then(|c| input.headers.get(c)).unwrap_or("dob");
-            Some(check_dob(d).map_err(|e| Error::input(&shown, *line, field, e))?)
-        });
+    let input = read_input(file, args, &country)?;
+    // Where the manifest goes is checked before the screen: a report is not left without one.
+    if let Some(m) = &args.manifest {
+        report::check_manifest_path(m)?;
     }
-    let (headers, sha256) = (input.headers, input.sha256);
-    let rows: Vec<csv::StringRecord> = input.rows.into_iter().map(|(_, r)| r).collect();
     let bar = Bar::new("screen");
-    bar.stage(&format!("{} names", rows.len()), Some(rows.len() as u64));
+    bar.stage(
+        &format!("{} names", input.rows.len()),
+        Some(input.rows.len() as u64),
+    );
     bar.rows_style();
     let covered = Covered::load(conn)?;
-    let lapsed =
-        tradescope_store::lapsed::current_lapsed(conn, &tradescope_store::lapsed::today())?;
-    // --include-lapsed: lapsed entries are matches like any other (the column still says so).
-    let no_match_if_lapsed = |id: i64| !args.include_lapsed && lapsed.contains_key(&id);
-    let pass_over = if args.include_lapsed {
-        HashMap::new()
-    } else {
-        lapsed.clone()
+    // The matcher reports the best hit even under the threshold, so the report shows the near
+    // miss; whether it is a match is decided at the threshold, as `screen NAME` decides it.
+    let search_at = args.threshold.min(0.5);
+    // One candidate per name, or a few once decisions or lapsed entries could set the best
+    // aside.
+    let lapse = Lapse {
+        include: args.include_lapsed,
+        ..Lapse::today()
     };
-    let book = tradescope_store::decisions::Book::load(conn)?;
-    let limit = if book.is_empty() {
+    let book = Book::load(conn)?;
+    let any_lapsed = !tradescope_store::lapsed::current_lapsed(conn, &lapse.on)?.is_empty();
+    let candidates = if book.is_empty() && !any_lapsed {
         1
     } else {
-        decided::CANDIDATES
+        CANDIDATES
     };
-    let candidates: Vec<(Vec<Hit>, Option<CoveredFlag>)> = rows
+    let found: Vec<(Vec<matching::Hit>, Option<String>)> = input
+        .rows
         .par_iter()
-        .zip(dobs)
-        .map(|(r, dob)| {
-            let name = r.get(col).unwrap_or("").trim();
-            let h = if name.is_empty() {
-                (Vec::new(), None)
-            } else {
-                (
-                    best_hit(index, name, &country, dob, limit, &pass_over),
-                    covered.flag(name),
-                )
+        .map(|r| {
+            let opts = SearchOptions {
+                threshold: search_at,
+                limit: candidates,
+                schema: Schema::Unknown,
+                country: r.country.clone(),
+                dob: r.dob.clone(),
             };
+            let hits = index.search(&r.name, &search::widened(&opts));
+            let note = covered
+                .check(index, &r.name)
+                .into_iter()
+                .find_map(|c| c.note);
             bar.inc(1);
-            h
+            (hits, note)
         })
         .collect();
     bar.finish();
-    let names: Vec<&str> = rows
-        .iter()
-        .map(|r| r.get(col).unwrap_or("").trim())
-        .collect();
-    let (hits, decided) = decided::pick_all(conn, &book, &names, candidates, args.threshold)?;
-    let clears = |i: usize| decided[i].as_ref().is_some_and(|d| d.clears());
+    let match_opts = SearchOptions {
+        threshold: args.threshold,
+        limit: candidates,
+        ..Default::default()
+    };
+    let mut rows: Vec<Row> = Vec::with_capacity(input.rows.len());
+    for (r, (hits, covered_note)) in input.rows.iter().zip(found) {
+        let hits = search::screened(conn, &covered, &book, &r.name, hits, &match_opts, &lapse)?;
+        // The row shows the best hit that counts; else the best one (a cleared false positive,
+        // a lapsed entry, a near miss), so neither hides a match behind it.
+        let best = hits.iter().position(|h| h.is_match).unwrap_or(0);
+        let hit = hits.into_iter().nth(best);
+        rows.push(Row {
+            input: r,
+            hit,
+            covered_note,
+        });
+    }
     // Recorded before any answer is written: an answer without its audit record is not given.
     let total = rows.len();
-    let matched = hits
+    let matched = rows
         .iter()
-        .enumerate()
-        .filter(|(i, (h, _))| {
-            h.as_ref()
-                .is_some_and(|h| h.score >= args.threshold && !no_match_if_lapsed(h.id))
-                && !clears(*i)
+        .filter(|r| r.hit.as_ref().is_some_and(|h| h.is_match))
+        .count();
+    let n_cleared = rows
+        .iter()
+        .filter(|r| {
+            r.hit
+                .as_ref()
+                .and_then(|h| h.decision.as_ref())
+                .is_some_and(|d| d.clears())
         })
         .count();
-    let n_covered = hits.iter().filter(|(_, f)| f.is_some()).count();
-    let n_cleared = (0..hits.len()).filter(|i| clears(*i)).count();
+    let n_covered = rows
+        .iter()
+        .filter(|r| r.hit.as_ref().is_some_and(|h| h.covered.is_some()) || r.covered_note.is_some())
+        .count();
+    // The evidence the audit record names: countries from a column (else --country), dates
+    // of birth from a column.
+    let country_evidence = match (&input.country_column, &country) {
+        (Some(c), Some(d)) => Some(format!("from column {c:?}, else {d}")),
+        (Some(c), None) => Some(format!("from column {c:?}")),
+        (None, d) => d.clone(),
+    };
+    let dob_evidence = input
+        .dob_column
+        .as_ref()
+        .map(|c| format!("from column {c:?}"));
     audit::record(
         db,
         &NewRecord {
             action: "batch_screen".into(),
             query: Some(with_evidence(
-                &format!("{shown} (column {:?}, SHA-256 {})", args.column, sha256),
-                &country,
-                &dob_col.map(|c| format!("from column {:?}", headers.get(c).unwrap_or(""))),
+                &format!(
+                    "{} (column {:?}, SHA-256 {})",
+                    input.shown, args.column, input.sha256
+                ),
+                &country_evidence,
+                &dob_evidence,
             )),
             normalized_query: None,
             matcher_version: Some(matching::MATCHER_VERSION.into()),
             threshold: Some(args.threshold),
-            results: serde_json::json!({ "rows": total, "matches": matched, "covered": n_covered, "cleared": n_cleared }),
+            results: serde_json::json!({
+                "rows": total, "matches": matched, "covered": n_covered, "cleared": n_cleared,
+            }),
             at: None,
         },
     )?;
-    let mut details: HashMap<i64, (String, String)> = HashMap::new();
-    // Spreadsheet-safe cells; sanitized on a terminal (names from the file and the lists).
-    let mut w = CsvWriter::new(output::data());
-    let mut header: Vec<String> = headers.iter().map(str::to_string).collect();
-    for h in [
-        "match",
-        "score",
-        "sls_score",
-        "list",
-        "entity_id",
-        "entity_name",
-        "matched_name",
-        "explanation",
-        "threshold",
-        "matcher",
-        "covered",
-        "lapsed",
-        "decision",
-    ] {
-        header.push(h.to_string());
+    if let Some(m) = &args.manifest {
+        let lists = tradescope_store::sources::current_lists(conn)?;
+        report::write_manifest(m, &input, args, &lists, total, matched, n_covered)?;
     }
-    w.write_record(&header)?;
-    for (i, (r, (hit, flag))) in rows.iter().zip(&hits).enumerate() {
-        let mut rec: Vec<String> = (0..headers.len())
-            .map(|i| r.get(i).unwrap_or("").to_string())
-            .collect();
-        match hit {
-            Some(h) => {
-                let (list, name) = match details.get(&h.id) {
-                    Some(d) => d.clone(),
-                    None => {
-                        let e = entities::get(conn, h.id)?;
-                        details.insert(h.id, (e.list.clone(), e.name.clone()));
-                        (e.list, e.name)
-                    }
-                };
-                let is_match = h.score >= args.threshold && !no_match_if_lapsed(h.id) && !clears(i);
-                rec.extend([
-                    if is_match { "match" } else { "no match" }.to_string(),
-                    format!("{:.3}", h.score),
-                    format!("{:.1}", h.sls_score),
-                    list,
-                    h.id.to_string(),
-                    name,
-                    h.matched_name.clone(),
-                    h.explanation.clone(),
-                ]);
-            }
-            None => rec.extend(
-                ["no match", "", "", "", "", "", "", ""]
-                    .iter()
-                    .map(|s| s.to_string()),
-            ),
-        }
-        rec.push(format!("{}", args.threshold));
-        rec.push(matching::MATCHER_VERSION.to_string());
-        // The screened name itself may be a covered maker, listed or not (ZTE Corporation).
-        rec.push(
-            flag.as_ref()
-                .map(|c| format!("{} ({}): {}", c.group, c.relation, c.basis))
-                .unwrap_or_default(),
-        );
-        // The end date of a lapsed best hit (then "no match" unless --include-lapsed).
-        rec.push(
-            hit.as_ref()
-                .and_then(|h| lapsed.get(&h.id).cloned())
-                .unwrap_or_default(),
-        );
-        rec.push(
-            decided[i]
-                .as_ref()
-                .map(|d| d.describe())
-                .unwrap_or_default(),
-        );
-        w.write_record(&rec)?;
+    if args.json {
+        report::json_lines(&input, &rows, args.threshold)?;
+    } else {
+        report::csv(&input, &rows, args.threshold)?;
     }
-    w.flush()?;
     errln!(
         "screened {total} names against {} list names: {matched} at or above {:.2}{}",
         index.len(),

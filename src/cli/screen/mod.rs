@@ -7,8 +7,8 @@ use clap::Args;
 use rayon::prelude::*;
 
 mod batch;
-mod decided;
 mod eval;
+mod report;
 
 pub use eval::{run_eval, EvalArgs};
 
@@ -32,7 +32,8 @@ pub struct ScreenArgs {
     /// Name to screen against the current lists
     #[arg(required_unless_present = "file", conflicts_with = "file")]
     pub name: Option<String>,
-    /// CSV file of names to screen; writes a report CSV (one row per input row) to stdout
+    /// CSV file of names to screen; writes a report (CSV, or JSON lines with --json; one record
+    /// per input row) to stdout
     #[arg(long, value_name = "CSV")]
     pub file: Option<PathBuf>,
     /// Column of --file that holds the names
@@ -44,6 +45,14 @@ pub struct ScreenArgs {
     /// Date of birth of the screened person (YYYY or YYYY-MM-DD): evidence for or against a hit
     #[arg(long, value_name = "DATE", conflicts_with = "file")]
     pub dob: Option<String>,
+    /// Column of --file that holds each party's country (name or ISO code; an empty cell: --country)
+    #[arg(long, value_name = "COLUMN", requires = "file")]
+    pub country_column: Option<String>,
+    /// With --file: also write a manifest (JSON) of what the report was made from: the input's
+    /// SHA-256, the list versions (dataset, as-of date, SHA-256 of the imported file), matcher,
+    /// threshold
+    #[arg(long, value_name = "FILE", requires = "file")]
+    pub manifest: Option<PathBuf>,
     /// Column of --file that holds dates of birth (YYYY or YYYY-MM-DD; default: a "dob" column
     /// if there is one)
     #[arg(long, value_name = "COLUMN", requires = "file")]
@@ -58,6 +67,7 @@ pub struct ScreenArgs {
     /// marked `lapsed DATE`, either way
     #[arg(long)]
     pub include_lapsed: bool,
+    /// JSON; with --file, JSON lines: one object per input row
     #[arg(long)]
     pub json: bool,
 }

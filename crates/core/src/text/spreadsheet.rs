@@ -1,5 +1,6 @@
-//! Spreadsheet-safe CSV: the one mechanism every CSV tradescope writes goes through (batch
-//! screening reports, `match` scores, case exports, the audit export).
+//! Spreadsheet-safe CSV and TSV: the one mechanism every CSV tradescope writes goes through
+//! (batch screening reports, `match` scores, case, audit and decision exports) and every cell of
+//! the editable reference tables it exports as TSV (patterns, cet, covered, columns).
 //!
 //! A spreadsheet opening a CSV runs a cell that starts with `=`, `+`, `-` or `@` as a formula
 //! (`=HYPERLINK(…)`, `+cmd|' /C calc'!A0`, `@SUM(1)`, DDE). Names on the lists and in users'
@@ -49,6 +50,16 @@ pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if is_dangerous(rest) => rest,
         _ => cell,
+    }
+}
+
+/// One cell of an exported TSV table: tabs and line breaks (which would split the cell or the
+/// row) as spaces, then neutralized like a CSV cell. The importers [`restore`] it.
+pub fn tsv_cell(cell: &str) -> Cow<'_, str> {
+    if cell.contains(['\t', '\n', '\r']) {
+        Cow::Owned(spreadsheet_safe(&cell.replace(['\t', '\n', '\r'], " ")).into_owned())
+    } else {
+        spreadsheet_safe(cell)
     }
 }
 
@@ -178,6 +189,17 @@ mod tests {
         for cell in ["HIKVISION", "0.912", "", "a=b", "O'Brien", "'quoted"] {
             assert_eq!(spreadsheet_safe(cell), cell, "{cell:?}");
             assert_eq!(restore(cell), cell);
+        }
+    }
+
+    #[test]
+    fn tsv_cells_stay_one_cell_and_read_back() {
+        assert_eq!(tsv_cell("=1+1"), "'=1+1");
+        assert_eq!(tsv_cell("a\tb\nc"), "a b c");
+        assert_eq!(tsv_cell("\t=1"), "' =1");
+        assert_eq!(tsv_cell("HIKVISION"), "HIKVISION");
+        for cell in ["=1+1", "-?\\d{4}", "@x", "plain"] {
+            assert_eq!(restore(&tsv_cell(cell)), cell);
         }
     }
 

@@ -17,7 +17,7 @@ mod shipments;
 use std::sync::Mutex;
 
 use postgres::Client;
-use tradescope_core::link::LinkItem;
+use tradescope_core::link::{LinkItem, LinkPair};
 use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
 use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
@@ -29,6 +29,7 @@ use tradescope_store::covered::Covered;
 use tradescope_store::decisions::{Decision, NewDecision};
 use tradescope_store::error::{Error as StoreError, Result as StoreResult};
 use tradescope_store::intersect::{IntersectRow, SortKey as IntersectSort};
+use tradescope_store::link_review::{LinkReview, Verdict};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
 use tradescope_store::search::ListingHit;
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
@@ -258,5 +259,18 @@ impl Store for PgStore {
 
     fn watch_alerts(&self) -> StoreResult<Vec<(String, i64)>> {
         self.with(names::watch_alerts)
+    }
+
+    fn rejected_links(&self, _r: RecordRef) -> StoreResult<Vec<LinkItem>> {
+        Err(not_yet("Links"))
+    }
+
+    fn review_link(
+        &self,
+        _pair: &LinkPair,
+        _verdict: Verdict,
+        _reason: &str,
+    ) -> StoreResult<LinkReview> {
+        Err(not_yet("Link review"))
     }
 }

@@ -136,6 +136,10 @@ pub enum Action {
     Threshold(i32),
     /// A write (case mark, export, audit record) finished: a message for the status line.
     Written(Result<String, String>),
+    /// Review the selected link (detail view): opens the reason prompt.
+    ReviewLink(tradescope_store::link_review::Verdict),
+    /// A link review was written (or refused): the message, and the view reloads.
+    LinkReviewed(Result<String, String>),
     /// Another process changed the lists: (dataset, as-of) of the current lists now.
     ListsUpdated(Vec<(String, Option<String>)>),
     /// `R`: reload the lists (names, screening index, the current view).

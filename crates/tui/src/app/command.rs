@@ -64,6 +64,8 @@ pub enum Command {
     },
     Detail {
         record: RecordRef,
+        /// Also the rejected links (after the "Rejected links: N" line).
+        rejected: bool,
         generation: u64,
     },
     Resolve {
@@ -258,8 +260,15 @@ impl Worker {
                 };
                 loaded(generation, Loaded::PatentCount(n))
             }
-            Command::Detail { record, generation } => {
-                let d = self.store.record_view(record)?;
+            Command::Detail {
+                record,
+                rejected,
+                generation,
+            } => {
+                let mut d = self.store.record_view(record)?;
+                if rejected {
+                    d.links.extend(self.store.rejected_links(record)?);
+                }
                 loaded(generation, Loaded::Detail(Box::new(d)))
             }
             Command::Resolve {
@@ -299,13 +308,18 @@ impl Worker {
                 loaded(generation, Loaded::Screening(s))
             }
             Command::Write(w) => {
-                // A decision's answer also reloads the screening that shows it.
-                let decision = matches!(w, Write::Decide { .. });
+                // A decision's answer also reloads the screening that shows it; a link
+                // review's, the detail view.
+                let kind = match &w {
+                    Write::Decide { .. } => 1,
+                    Write::ReviewLink { .. } => 2,
+                    _ => 0,
+                };
                 let r = super::write::run(self.store.as_ref(), w);
-                Some(if decision {
-                    Action::Decided(r)
-                } else {
-                    Action::Written(r)
+                Some(match kind {
+                    1 => Action::Decided(r),
+                    2 => Action::LinkReviewed(r),
+                    _ => Action::Written(r),
                 })
             }
         })

@@ -56,6 +56,12 @@ pub fn from_link(l: &LinkItem) -> Target {
             record: *record,
             label: crumb_of(&l.label),
         },
+        // The detail view shows the rejected links in place (`review::open_rejected`); as a
+        // target, the record they belong to.
+        LinkTarget::Rejected(record) => Target::Record {
+            record: *record,
+            label: l.label.clone(),
+        },
         LinkTarget::Shipments(scope) => Target::Shipments {
             filter: Box::new(ShipmentFilter::from(scope)),
             label: l.label.clone(),

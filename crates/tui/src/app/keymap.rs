@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::{Action, Follow, Pane};
 use super::model::{Mode, Model};
 use super::nav::View;
+use tradescope_store::link_review::Verdict;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub enum Ctx {
     Input,
     /// Typing the reason of a decision on a screening hit (`d`).
     Prompt,
+    /// Typing the reason of a link review (c, r, u in the detail view).
+    Review,
     /// The help overlay is open.
     Help,
 }
@@ -44,6 +47,7 @@ impl Ctx {
             Ctx::Detail => "Detail view",
             Ctx::Input => "Typing a search or filter",
             Ctx::Prompt => "Typing a decision's reason (d)",
+            Ctx::Review => "Typing a review reason",
             Ctx::Help => "Help",
         }
     }
@@ -131,6 +135,12 @@ pub static KEYMAP: &[Binding] = &[
     b(Prompt, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
     b(Prompt, &[ctrl('u')], Action::ClearInput, "clear the reason", None),
     b(Prompt, &[ctrl('c')], Action::Quit, "quit", None),
+    // The reason prompt of a link review (c, r, u in the detail view).
+    b(Review, &[key(Enter)], Action::Submit, "record the review with this reason (audited)", Some("record")),
+    b(Review, &[key(Esc)], Action::Escape, "cancel: nothing is recorded", Some("cancel")),
+    b(Review, &[key(Backspace)], Action::DeleteChar, "delete a character", None),
+    b(Review, &[ctrl('u')], Action::ClearInput, "clear the reason", None),
+    b(Review, &[ctrl('c')], Action::Quit, "quit", None),
     // The help overlay.
     b(Help, &[ch('?'), key(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
     b(Help, &[ch('j'), key(Down)], Action::ScrollHelp(1), "scroll down", Some("scroll")),
@@ -140,6 +150,9 @@ pub static KEYMAP: &[Binding] = &[
     b(Help, &[ctrl('c')], Action::Quit, "quit", None),
     // Detail view.
     b(Detail, &[key(Enter), ch('l')], Action::Open, "follow the selected link", Some("follow")),
+    b(Detail, &[ch('c')], Action::ReviewLink(Verdict::Confirmed), "confirm the selected matcher link (asks a reason; marked ✓)", None),
+    b(Detail, &[ch('r')], Action::ReviewLink(Verdict::Rejected), "reject the selected matcher link (asks a reason; it leaves drills, counts, intersection, trails)", None),
+    b(Detail, &[ch('u')], Action::ReviewLink(Verdict::Auto), "reset a reviewed link to the matcher's verdict (asks a reason)", None),
     b(Detail, &[ch('J'), ctrl('d')], Action::ScrollFields(5), "scroll the fields down", None),
     b(Detail, &[ch('K'), ctrl('u')], Action::ScrollFields(-5), "scroll the fields up", None),
     b(Detail, &[ch('h')], Action::Back, "back", None),
@@ -209,6 +222,9 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
     if m.mode == Mode::Input {
         return vec![Input];
     }
+    if m.mode == Mode::Review {
+        return vec![Review];
+    }
     match &m.route().view {
         View::Detail { .. } => vec![Detail, Global],
         View::Shipments { .. } => vec![Shipments, Lists, Global],
@@ -243,7 +259,7 @@ pub fn lookup(m: &Model, ev: KeyEvent) -> Option<Action> {
         }
     }
     match (ctxs.first(), ev.code) {
-        (Some(Input | Prompt), KeyCode::Char(c))
+        (Some(Input | Prompt | Review), KeyCode::Char(c))
             if !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Action::Insert(c))
@@ -365,6 +381,7 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     for ctx in [
         Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
+        Review,
     ] {
         let rows = KEYMAP
             .iter()
@@ -394,6 +411,7 @@ pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     let order = [
         Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
+        Review,
     ];
     for bind in order
         .iter()

@@ -24,6 +24,7 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
     let mut cmds = Vec::new();
     let names_ready = matches!(m.names, Names::Ready { .. });
     let (screening, threshold) = (m.screening, m.threshold);
+    let show_rejected = m.show_rejected;
     let screen = m.screen_mut();
     let route = &screen.route;
     match &route.view {
@@ -119,6 +120,7 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
         }
         View::Detail { record } => cmds.push(Command::Detail {
             record: *record,
+            rejected: show_rejected == Some(*record),
             generation: g,
         }),
         View::Intersect { sort, .. } => cmds.push(Command::Intersect {

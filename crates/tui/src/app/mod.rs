@@ -22,6 +22,7 @@ pub mod keymap;
 pub(crate) mod load;
 pub mod model;
 pub mod nav;
+pub mod review;
 pub mod trail_view;
 pub mod update;
 pub mod watch;

@@ -32,6 +32,8 @@ pub enum Mode {
     Normal,
     /// Typing into the search or filter line.
     Input,
+    /// Typing the reason of a link review (`Model::review`).
+    Review,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +137,10 @@ pub struct Model {
     pub last_audited: Option<String>,
     /// Where `x` writes case exports.
     pub export_dir: std::path::PathBuf,
+    /// The reason prompt of a link review being recorded (`Mode::Review`).
+    pub review: Option<super::review::ReviewPrompt>,
+    /// The record whose rejected links the detail view shows ("Rejected links: N", Enter).
+    pub show_rejected: Option<RecordRef>,
     /// Today (UTC, YYYY-MM-DD), read once at start: entries that ended before it are lapsed
     /// and drawn dimmed.
     pub today: String,
@@ -174,6 +180,8 @@ impl Model {
             last_audited: None,
             prompt: None,
             watch_alerts: Vec::new(),
+            review: None,
+            show_rejected: None,
         }
     }
 

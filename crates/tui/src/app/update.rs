@@ -13,10 +13,15 @@ use super::jump;
 use super::load::{self, ensure_loaded, load_view};
 use super::model::{Data, Mode, Model, Names};
 use super::nav::{PageKey, Route, View};
+use super::review;
 
 pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
     if is_key(&a) {
         m.message = None;
+    }
+    // The review prompt takes the keys while it is open.
+    if m.mode == Mode::Review && is_key(&a) && !matches!(a, Action::Resize(..)) {
+        return review::prompt_key(m, &a);
     }
     if m.help
         && is_key(&a)
@@ -152,6 +157,8 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Reload => reload(m),
+        Action::ReviewLink(v) => review::begin(m, v),
+        Action::LinkReviewed(r) => review::reviewed(m, r),
         Action::Decide => super::decide::open(m),
         // Only the open prompt takes Tab as a verdict change (above).
         Action::CycleVerdict => Vec::new(),
@@ -176,6 +183,7 @@ fn is_key(a: &Action) -> bool {
             | Action::NamesFailed(_)
             | Action::Loaded { .. }
             | Action::Written(_)
+            | Action::LinkReviewed(_)
             | Action::Decided(_)
             | Action::ListsUpdated(_)
     )
@@ -322,6 +330,9 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
         m.mode = Mode::Normal;
         m.history.push(screen);
         return Vec::new();
+    }
+    if let Some(cmds) = review::open_rejected(m) {
+        return cmds;
     }
     if let Data::Detail(d) = &m.screen().data {
         let Some(link) = d.links.get(m.route().cursor) else {

@@ -4,11 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+use tradescope_core::link::LinkPair;
 use tradescope_core::model::RecordRef;
 use tradescope_store::audit;
 use tradescope_store::decisions::{NewDecision, Verdict};
 use tradescope_store::error::{Error, Result};
 use tradescope_store::export::{self, Format};
+use tradescope_store::link_review::Verdict as LinkVerdict;
 use tradescope_store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,12 @@ pub enum Write {
     Export {
         case: String,
         dir: PathBuf,
+    },
+    /// Confirm, reject or reset a link, with the reviewer's reason (audited).
+    ReviewLink {
+        pair: LinkPair,
+        verdict: LinkVerdict,
+        reason: String,
     },
     /// A decision on a screening hit (stored with its audit record).
     Decide {
@@ -69,6 +77,24 @@ pub fn run(store: &dyn Store, w: Write) -> std::result::Result<String, String> {
         Write::Audit(e) => record(store, &e.record()),
         Write::Mark { case, record } => mark(store, &case, record).map_err(|e| e.to_string()),
         Write::Export { case, dir } => export_case(store, &case, &dir).map_err(|e| e.to_string()),
+        Write::ReviewLink {
+            pair,
+            verdict,
+            reason,
+        } => store
+            .review_link(&pair, verdict, &reason)
+            .map(|r| {
+                format!(
+                    "link {} ({}): {} ↔ {} {} — review {} in the audit log",
+                    r.status,
+                    r.reason,
+                    r.listed_name.as_deref().unwrap_or("?"),
+                    r.target,
+                    r.target_name.as_deref().unwrap_or("?"),
+                    r.id
+                )
+            })
+            .map_err(|e| format!("the review was NOT recorded: {e}")),
         Write::Decide {
             name,
             entry_id,

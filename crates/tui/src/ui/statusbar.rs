@@ -127,6 +127,20 @@ pub fn showing(m: &Model) -> String {
 pub fn draw_status(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let sep = || Span::styled(" │ ", t.dim());
     let mut spans = Vec::new();
+    // The reason prompt of a link review takes the whole line while it is open.
+    if let Some(p) = &m.review {
+        let head = format!("{} — reason: ", sanitize(&p.title()));
+        let reason = sanitize(&p.reason).into_owned();
+        let x = area.x.saturating_add(
+            tradescope_core::text::display_width(&head)
+                .saturating_add(tradescope_core::text::display_width(&reason))
+                .min(area.width.saturating_sub(1) as usize) as u16,
+        );
+        let line = Line::from(vec![Span::styled(head, t.focus()), Span::raw(reason)]);
+        f.render_widget(Paragraph::new(line), area);
+        f.set_cursor_position((x, area.y));
+        return;
+    }
     if let Some(e) = &m.input_error {
         spans.push(Span::styled(sanitize(e).into_owned(), t.error()));
         spans.push(sep());

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::reference_tsv;
+use tradescope_core::text::spreadsheet::tsv_cell;
 
 pub use resolve::{resolve, Resolved};
 
@@ -227,7 +228,7 @@ pub fn export_tsv(conn: &Connection) -> Result<String> {
         .collect();
     out.push_str("field\tcolumn\tlayout\n");
     for a in table(conn)? {
-        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        let clean = |s: &str| tsv_cell(s).into_owned();
         out.push_str(&format!(
             "{}\t{}\t{}\n",
             clean(&a.field),
