@@ -100,7 +100,8 @@ fn the_help_bar_keeps_help_and_quit_and_the_status_line_its_lists() {
     let (m, _) = start(200, 60);
     let s = screen(&m);
     assert!(s.contains("lists as of SDN "), "{s}");
-    assert!(s.contains("· DPL 2019-06-05 ·"), "{s}");
+    // The DPL's own Last_Update (issue 15 item 4), not its newest start date.
+    assert!(s.contains("· DPL 2019-06-12 ·"), "{s}");
     let (mut m, mut w) = hikvision_detail(80, 24);
     press(&mut m, &mut w, Action::Follow(Follow::Shipments));
     let s = screen(&m);
