@@ -431,7 +431,9 @@ fn newer(path: &Path, v: i64) -> Error {
 /// Pauses the end-to-end crash test uses to kill a migration half-way, and a failure it
 /// injects. Compiled only into debug builds: a release binary has no way to reach them.
 mod test_hooks {
-    use crate::error::{Error, Result};
+    #[cfg(debug_assertions)]
+    use crate::error::Error;
+    use crate::error::Result;
 
     /// `TRADESCOPE_TEST_MIGRATION_PAUSE=FILE:mid|commit|fail`: `mid` (the old index dropped,
     /// the new one not filled) and `commit` (every step done, not committed) create FILE and
