@@ -15,8 +15,9 @@
 //!   [`db::Store`] trait the workbench reads and writes through ([`db::SqliteStore`]). The
 //!   importers stay here for now: they write through SQL transactions as they parse.
 //! - `tradescope-pg` (`crates/pg`): PostgreSQL — its schema and versions, `copy` of a whole
-//!   database between the engines (`tradescope copy`), a throwaway server for tests. The
-//!   PostgreSQL `Store` is not written yet. ALL PostgreSQL SQL lives here.
+//!   database between the engines (`tradescope copy`), `PgStore` (the `Store` trait on
+//!   PostgreSQL: names and shipments so far, the rest refused in words), a throwaway server
+//!   for tests. ALL PostgreSQL SQL lives here.
 //! - `tradescope-tui` (`crates/tui`): [`app`], [`ui`], [`terminal`], [`osc52`].
 //! - `tradescope` (this package): [`cli`], [`bundle`], [`demo`] and the product binary.
 //! - `tradescope-bench` (`crates/bench`, not published, not linked into the product): the
