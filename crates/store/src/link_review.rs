@@ -11,9 +11,11 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::args;
 use crate::audit::{self, NewRecord};
 use crate::entities;
 use crate::error::{Error, Result};
+use crate::sql::Sql;
 use tradescope_core::link::{LinkItem, LinkPair, LinkTarget, PairTarget};
 use tradescope_core::model::{RecordKind, RecordRef};
 
@@ -203,21 +205,20 @@ pub fn reviews(conn: &Connection, entry_id: Option<i64>) -> Result<Vec<LinkRevie
 }
 
 /// The reason of the newest review of a link, if any.
-fn last_reason(conn: &Connection, key: &str, target: PairTarget, id: i64) -> Result<String> {
+fn last_reason(conn: &dyn Sql, key: &str, target: PairTarget, id: i64) -> Result<String> {
     Ok(conn
-        .query_row(
+        .opt(
             "SELECT reason FROM link_review WHERE listing_key = ?1 AND target = ?2
              AND target_id = ?3 ORDER BY id DESC LIMIT 1",
-            params![key, target.as_str(), id],
+            args![key, target.as_str(), id],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .unwrap_or_default())
 }
 
 /// The rejected links of a list entry, trade party or patent assignee, as links the detail
 /// view lists (marked ✗, with the reason) and a reviewer can confirm or reset again.
-pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> {
+pub fn rejected_links(conn: &dyn Sql, r: RecordRef) -> Result<Vec<LinkItem>> {
     // (entry id, listing key, entry label, target, target id, target label, score, explanation)
     type Rejected = (i64, String, String, PairTarget, i64, String, f64, String);
     let sql = |target: PairTarget, by_entry: bool| {
@@ -243,8 +244,7 @@ pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> 
     };
     let mut found: Vec<Rejected> = Vec::new();
     for (target, by_entry) in queries {
-        let mut stmt = conn.prepare_cached(&sql(target, by_entry))?;
-        let rows = stmt.query_map([r.id], |x| {
+        let rows = conn.map(&sql(target, by_entry), args![r.id], |x| {
             Ok((
                 x.get(0)?,
                 x.get(1)?,
@@ -257,7 +257,7 @@ pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> 
             ))
         })?;
         for row in rows {
-            let row: Rejected = row?;
+            let row: Rejected = row;
             // One line per listing (its copies in other datasets were rejected with it).
             if !found
                 .iter()
@@ -304,11 +304,7 @@ pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> 
 }
 
 /// The "rejected links: N" line of a record with rejected links: following it shows them.
-pub(crate) fn rejected_line(
-    conn: &Connection,
-    kind: RecordKind,
-    id: i64,
-) -> Result<Option<LinkItem>> {
+pub(crate) fn rejected_line(conn: &dyn Sql, kind: RecordKind, id: i64) -> Result<Option<LinkItem>> {
     let r = RecordRef::new(kind, id);
     let n = rejected_links(conn, r)?.len() as i64;
     Ok((n > 0).then(|| {
@@ -326,7 +322,7 @@ pub(crate) fn rejected_line(
 }
 
 /// A record's links, then its rejected links (after its "rejected links: N" line).
-pub fn links_with_rejected(conn: &Connection, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
+pub fn links_with_rejected(conn: &dyn Sql, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
     let mut out = crate::links::links(conn, kind, id)?;
     out.extend(rejected_links(conn, RecordRef::new(kind, id))?);
     Ok(out)

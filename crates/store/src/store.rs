@@ -215,7 +215,7 @@ impl Store for SqliteStore {
     }
 
     fn current_names(&self) -> Result<Vec<NameRecord>> {
-        self.read(entities::current_names)
+        self.read(|c| entities::current_names(c))
     }
 
     fn screen(
@@ -228,7 +228,7 @@ impl Store for SqliteStore {
     }
 
     fn covered(&self) -> Result<Covered> {
-        self.read(Covered::load)
+        self.read(|c| Covered::load(c))
     }
 
     fn lists(&self) -> Result<Lists> {

@@ -12,7 +12,9 @@
 //! methods answer with an error that says so instead of a wrong or empty result.
 
 mod names;
+mod patents;
 mod shipments;
+mod sql;
 
 use std::sync::Mutex;
 
@@ -22,7 +24,7 @@ use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
 use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
 use tradescope_matching::{NameIndex, NameRecord, SearchOptions};
-use tradescope_store::asof::AsOfStatus;
+use tradescope_store::asof::{AsOfStatus, Screener};
 use tradescope_store::audit::{NewRecord, Record, Verification};
 use tradescope_store::cases::CaseExport;
 use tradescope_store::covered::Covered;
@@ -33,7 +35,11 @@ use tradescope_store::link_review::{LinkReview, Verdict};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
 use tradescope_store::search::ListingHit;
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
+use tradescope_store::sql::Sql;
 use tradescope_store::trail::Trail;
+use tradescope_store::{
+    entities, link_review, links, parties, record_view, search, shipments as sqlite_shipments,
+};
 use tradescope_store::{ChangeWatch, Lists, Store};
 
 use crate::{Error, Result};
@@ -68,6 +74,11 @@ impl PgStore {
             return Err(StoreError::Engine("PostgreSQL: no connection".into()));
         };
         f(client).map_err(to_store)
+    }
+
+    /// Run the store's shared queries (`f`) on the connection.
+    fn sql<T>(&self, f: impl FnOnce(&dyn Sql) -> StoreResult<T>) -> StoreResult<T> {
+        self.with(|c| Ok(f(&sql::PgSql::new(c))?))
     }
 }
 
@@ -137,40 +148,40 @@ impl Store for PgStore {
     }
 
     fn current_names(&self) -> StoreResult<Vec<NameRecord>> {
-        self.with(names::current_names)
+        self.sql(entities::current_names)
     }
 
     fn screen(
         &self,
-        _index: &NameIndex,
-        _name: &str,
-        _opts: &SearchOptions,
+        index: &NameIndex,
+        name: &str,
+        opts: &SearchOptions,
     ) -> StoreResult<Vec<ListingHit>> {
-        Err(not_yet("Screening"))
+        self.sql(|db| search::screen(db, index, name, opts))
     }
 
     fn covered(&self) -> StoreResult<Covered> {
-        Err(not_yet("The covered-equipment list"))
+        self.sql(Covered::load)
     }
 
     fn lists(&self) -> StoreResult<Lists> {
         self.with(names::current_as_of)
     }
 
-    fn record_view(&self, _r: RecordRef) -> StoreResult<RecordView> {
-        Err(not_yet("The record view"))
+    fn record_view(&self, r: RecordRef) -> StoreResult<RecordView> {
+        self.sql(|db| record_view::load(db, r))
     }
 
-    fn links(&self, _kind: RecordKind, _id: i64) -> StoreResult<Vec<LinkItem>> {
-        Err(not_yet("Links"))
+    fn links(&self, kind: RecordKind, id: i64) -> StoreResult<Vec<LinkItem>> {
+        self.sql(|db| links::links(db, kind, id))
     }
 
     fn shipment(&self, id: i64) -> StoreResult<Shipment> {
-        self.with(|c| shipments::get(c, id))
+        self.sql(|db| sqlite_shipments::get(db, id))
     }
 
     fn party(&self, id: i64) -> StoreResult<Party> {
-        self.with(|c| shipments::party(c, id))
+        self.sql(|db| parties::get(db, id))
     }
 
     fn shipments_page(
@@ -191,26 +202,32 @@ impl Store for PgStore {
         self.with(|c| shipments::count(c, filter, cap))
     }
 
-    fn as_of_statuses(&self, _page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
-        Err(not_yet("As-of screening"))
+    fn as_of_statuses(&self, page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
+        self.sql(|db| {
+            let mut s = Screener::new();
+            page.rows
+                .iter()
+                .map(|r| s.row_status(db, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
+                .collect()
+        })
     }
 
     fn patents_page(
         &self,
-        _filter: &PatentFilter,
-        _sort: PatentSort,
-        _after: Option<&PatentCursor>,
-        _limit: usize,
+        filter: &PatentFilter,
+        sort: PatentSort,
+        after: Option<&PatentCursor>,
+        limit: usize,
     ) -> StoreResult<PatentPage> {
-        Err(not_yet("The Patents pane"))
+        self.sql(|db| patents::page(db, filter, sort, after, limit))
     }
 
     fn count_patents(
         &self,
-        _filter: &PatentFilter,
-        _cap: i64,
+        filter: &PatentFilter,
+        cap: i64,
     ) -> StoreResult<std::result::Result<i64, i64>> {
-        Err(not_yet("The Patents pane"))
+        self.sql(|db| patents::count(db, filter, cap))
     }
 
     fn intersect(&self, _sort: IntersectSort) -> StoreResult<Vec<IntersectRow>> {
@@ -261,8 +278,8 @@ impl Store for PgStore {
         self.with(names::watch_alerts)
     }
 
-    fn rejected_links(&self, _r: RecordRef) -> StoreResult<Vec<LinkItem>> {
-        Err(not_yet("Links"))
+    fn rejected_links(&self, r: RecordRef) -> StoreResult<Vec<LinkItem>> {
+        self.sql(|db| link_review::rejected_links(db, r))
     }
 
     fn review_link(
