@@ -218,3 +218,35 @@ fn copy_inside_tmux_reaches_tmux_s_clipboard() {
     let (status, _) = t.wait_exit(30);
     assert_eq!(status, "0");
 }
+
+/// The same walk on PostgreSQL (issue 19): the shared database copied in with `tradescope
+/// copy`, the workbench opened on its URL through `TRADESCOPE_DB`.
+#[test]
+fn hikvision_walk_on_postgresql() {
+    let (_server, admin) = crate::pg::server();
+    let url = crate::pg::new_database(&admin, "e2e");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tradescope"))
+        .args(["copy", "--from"])
+        .arg(shared_db())
+        .args(["--to", &url])
+        .output()
+        .expect("run tradescope copy");
+    assert!(out.status.success(), "copy: {out:?}");
+    let t = Tmux::start(200, 50, Path::new(&url));
+    t.wait_ready();
+    t.open_entity_list_entry("hikvision", "Hikvision");
+    let s = t.screen();
+    assert!(
+        s.contains("Entities › Hangzhou Hikvision"),
+        "breadcrumb:\n{s}"
+    );
+    t.keys(&["s"]);
+    t.wait_for("PHUONG VIET", 60);
+    t.keys(&["BSpace"]);
+    t.wait_for("List entry (EL)", 60);
+    t.keys(&["p"]);
+    t.wait_for("Face liveness detection based on neural network model", 60);
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}

@@ -44,6 +44,7 @@ mod migrations;
 mod nav;
 mod patents_query;
 mod pg;
+mod pg_cli;
 mod pg_contract;
 mod record_view;
 mod scale;

@@ -276,8 +276,21 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
     // Record views, links and rejected links of every record near the Hikvision EL entry
     // (its parties, shipments, assignees, patents and their neighbours).
     let start = RecordRef::new(RecordKind::Entity, entity);
-    let records = reachable(&lite, start, 3, 400);
-    assert_eq!(records, reachable(&pg, start, 3, 400));
+    let mut records = reachable(&lite, start, 3, 300);
+    assert_eq!(records, reachable(&pg, start, 3, 300));
+    // And the records behind its list links: its shipments, its assignees' patents.
+    let of_entity = ShipmentFilter {
+        entity_id: Some(entity),
+        ..Default::default()
+    };
+    let page = lite.shipments_page(&of_entity, Sort::default(), None, 30).expect("page");
+    records.extend(page.rows.iter().map(|r| RecordRef::new(RecordKind::Shipment, r.id)));
+    let patents = PatentFilter {
+        entity_id: Some(entity),
+        ..Default::default()
+    };
+    let page = lite.patents_page(&patents, PatentSort::default(), None, 30).expect("page");
+    records.extend(page.rows.iter().map(|r| RecordRef::new(RecordKind::Patent, r.id)));
     let kinds: std::collections::BTreeSet<_> = records.iter().map(|r| r.kind.as_str()).collect();
     assert!(kinds.len() >= 4, "kinds reached: {kinds:?}");
     for r in &records {
@@ -301,7 +314,12 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
     let index = tradescope_matching::NameIndex::build(lite.current_names().expect("names"));
     let opts = tradescope_matching::SearchOptions::default();
     let mut hits = 0;
-    for name in ["Hikvision", "Huawei Technologies", "Rosoboronexport", "zz nobody"] {
+    for name in [
+        "Hikvision",
+        "Huawei Technologies",
+        "Rosoboronexport",
+        "zz nobody",
+    ] {
         let a = lite.screen(&index, name, &opts).expect("screen");
         hits += a.len();
         assert_eq!(a, pg.screen(&index, name, &opts).expect("screen"), "{name}");
@@ -316,7 +334,9 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
             ..Default::default()
         },
     ] {
-        let page = lite.shipments_page(&f, Sort::default(), None, 100).expect("page");
+        let page = lite
+            .shipments_page(&f, Sort::default(), None, 100)
+            .expect("page");
         assert_eq!(
             lite.as_of_statuses(&page).expect("as of"),
             pg.as_of_statuses(&page).expect("as of"),
@@ -327,25 +347,52 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
     // Patents: every filter the links and the pane set, both orders both ways, every page.
     let conn = tradescope::db::open_ro(src).expect("open");
     let assignee: i64 = conn
-        .query_row("SELECT id FROM assignee ORDER BY n_patents DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM assignee ORDER BY n_patents DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .expect("an assignee");
     let area: String = conn
-        .query_row("SELECT area_code FROM patent_cet GROUP BY 1 ORDER BY count(*) DESC", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT area_code FROM patent_cet GROUP BY 1 ORDER BY count(*) DESC",
+            [],
+            |r| r.get(0),
+        )
         .expect("a CET area");
     let number: String = conn
-        .query_row("SELECT number FROM patent ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT number FROM patent ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .expect("a patent");
     let pf = PatentFilter::default;
     let patent_filters = [
         pf(),
-        PatentFilter { entity_id: Some(entity), ..pf() },
-        PatentFilter { assignee_id: Some(assignee), ..pf() },
-        PatentFilter { cet: Some(area.to_lowercase()), ..pf() },
-        PatentFilter { cet: Some(area), entity_id: Some(entity), ..pf() },
-        PatentFilter { text: Some(number), ..pf() },
-        PatentFilter { entity_id: Some(i64::MAX), ..pf() },
+        PatentFilter {
+            entity_id: Some(entity),
+            ..pf()
+        },
+        PatentFilter {
+            assignee_id: Some(assignee),
+            ..pf()
+        },
+        PatentFilter {
+            cet: Some(area.to_lowercase()),
+            ..pf()
+        },
+        PatentFilter {
+            cet: Some(area),
+            entity_id: Some(entity),
+            ..pf()
+        },
+        PatentFilter {
+            text: Some(number),
+            ..pf()
+        },
+        PatentFilter {
+            entity_id: Some(i64::MAX),
+            ..pf()
+        },
     ];
     let mut nonempty = 0;
     for f in &patent_filters {
@@ -366,9 +413,18 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
         }
     }
     assert!(nonempty >= 20, "{nonempty} non-empty patent lists");
-    let words = PatentFilter { text: Some("camera".into()), ..pf() };
-    let e = pg.patents_page(&words, PatentSort::default(), None, 10).expect_err("words");
-    assert!(e.to_string().contains("not available on a PostgreSQL database yet"), "{e}");
+    let words = PatentFilter {
+        text: Some("camera".into()),
+        ..pf()
+    };
+    let e = pg
+        .patents_page(&words, PatentSort::default(), None, 10)
+        .expect_err("words");
+    assert!(
+        e.to_string()
+            .contains("not available on a PostgreSQL database yet"),
+        "{e}"
+    );
 }
 
 /// Every page of patents of `f`, 7 rows at a time: rows and cursors.

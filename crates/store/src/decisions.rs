@@ -228,6 +228,13 @@ pub struct NewDecision<'a> {
 
 /// Record a decision, with its audit record, in one transaction.
 pub fn decide(conn: &mut Connection, d: &NewDecision) -> Result<Decision> {
+    let (_, id) = audit::append_with(conn, |tx| decide_in(tx, d))?;
+    get(conn, id)
+}
+
+/// The decision's row, written inside the caller's transaction (either engine): its audit
+/// records (for the caller to append in the same transaction) and its id.
+pub fn decide_in(tx: &dyn Sql, d: &NewDecision) -> Result<(Vec<NewRecord>, i64)> {
     let reason = d.reason.trim();
     if reason.is_empty() {
         return Err(Error::User(
@@ -241,28 +248,28 @@ pub fn decide(conn: &mut Connection, d: &NewDecision) -> Result<Decision> {
             d.name
         )));
     }
-    let e = entities::get(conn, d.entry_id)?;
-    let state = listing_state(conn, &e.listing_key, &e.dataset)?;
+    let e = entities::get(tx, d.entry_id)?;
+    let state = listing_state(tx, &e.listing_key, &e.dataset)?;
     let state_json = serde_json::to_string(&state).map_err(|e| Error::User(e.to_string()))?;
     let (by, at) = (audit::current_user(), now_utc());
-    let (_, id) = audit::append_with(conn, |tx| {
-        tx.execute(
+    {
+        let id: i64 = tx.one(
             "INSERT INTO decision (name, name_norm, listing_key, entry_id, verdict, reason, score,
-               state, decided_at, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+               state, decided_at, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             RETURNING id",
+            args![
                 d.name.trim(),
-                norm,
-                e.listing_key,
+                &norm,
+                &e.listing_key,
                 e.id,
                 d.verdict.as_str(),
                 reason,
                 d.score,
-                state_json,
-                at,
-                by
+                &state_json,
+                &at,
+                &by
             ],
         )?;
-        let id = tx.last_insert_rowid();
         let rec = NewRecord {
             action: "decide".into(),
             query: Some(d.name.trim().to_string()),
@@ -277,8 +284,7 @@ pub fn decide(conn: &mut Connection, d: &NewDecision) -> Result<Decision> {
             ..Default::default()
         };
         Ok((vec![rec], id))
-    })?;
-    get(conn, id)
+    }
 }
 
 /// Undo a decision (kept, marked undone), with its audit record.

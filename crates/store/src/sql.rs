@@ -175,6 +175,10 @@ pub trait Sql {
     fn count_shipments(&self, f: &ShipmentFilter, cap: i64) -> Result<Result<i64, i64>>;
     /// The exact number of patents matching `f` (SQLite walks its derived key structures).
     fn count_patents(&self, f: &PatentFilter) -> Result<i64>;
+    /// The database file (its audit anchor lives next to it); None for a server or memory.
+    fn file(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 impl dyn Sql + '_ {
@@ -262,6 +266,12 @@ impl Sql for Connection {
     fn count_patents(&self, f: &PatentFilter) -> Result<i64> {
         patents::count_all(self, f)
     }
+
+    fn file(&self) -> Option<std::path::PathBuf> {
+        self.path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
 }
 
 impl Sql for Transaction<'_> {
@@ -279,6 +289,9 @@ impl Sql for Transaction<'_> {
     }
     fn count_patents(&self, f: &PatentFilter) -> Result<i64> {
         patents::count_all(self, f)
+    }
+    fn file(&self) -> Option<std::path::PathBuf> {
+        (**self).file()
     }
 }
 

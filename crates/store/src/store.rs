@@ -314,7 +314,7 @@ impl Store for SqliteStore {
     }
 
     fn audit_verify(&self) -> Result<Verification> {
-        self.read(audit::verify)
+        self.read(|c| audit::verify(c))
     }
 
     fn audit_append(&self, rec: &NewRecord) -> Result<Record> {

@@ -7,9 +7,15 @@
 //! orders text by bytes as SQLite does, and NULLs sort first in ascending order, SQLite's
 //! rule.
 //!
-//! Not yet here: screening (`screen`, covered flags), the record view and its links,
-//! investigations (intersection, trail, as-of), patents, the audit log and cases. Those
-//! methods answer with an error that says so instead of a wrong or empty result.
+//! Most methods run the store's own queries, written once against the engine-neutral
+//! [`Sql`] (tradescope_store::sql), on this connection ([`sql::PgSql`]): the record view and
+//! its links, screening, the covered makers, as-of statuses, the audit log's reading and
+//! verifying. Shipments and patents pages have PostgreSQL queries of their own (SQLite's
+//! plans walk structures PostgreSQL does not need).
+//!
+//! Not yet here: word search over patents, the intersection and trail, and every write (the
+//! audit log's appends, cases, link reviews, decisions). Those methods answer with an error
+//! that says so instead of a wrong or empty result.
 
 mod names;
 mod patents;
@@ -25,10 +31,10 @@ use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
 use tradescope_matching::{NameIndex, NameRecord, SearchOptions};
 use tradescope_store::asof::{AsOfStatus, Screener};
-use tradescope_store::audit::{NewRecord, Record, Verification};
-use tradescope_store::cases::CaseExport;
+use tradescope_store::audit::{self, NewRecord, Record, Verification};
+use tradescope_store::cases::{self, CaseExport};
 use tradescope_store::covered::Covered;
-use tradescope_store::decisions::{Decision, NewDecision};
+use tradescope_store::decisions::{self, Decision, NewDecision};
 use tradescope_store::error::{Error as StoreError, Result as StoreResult};
 use tradescope_store::intersect::{IntersectRow, SortKey as IntersectSort};
 use tradescope_store::link_review::{LinkReview, Verdict};
@@ -74,6 +80,26 @@ impl PgStore {
             return Err(StoreError::Engine("PostgreSQL: no connection".into()));
         };
         f(client).map_err(to_store)
+    }
+
+    /// Run `f` in one transaction that holds the audit log (appends are serialized, as
+    /// SQLite's IMMEDIATE transaction serializes them): committed if `f` succeeds, rolled back
+    /// otherwise.
+    fn write<T>(&self, f: impl FnOnce(&dyn Sql) -> StoreResult<T>) -> StoreResult<T> {
+        self.with(|c| {
+            c.batch_execute("BEGIN; LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
+            let out = f(&sql::PgSql::new(c));
+            match out {
+                Ok(v) => {
+                    c.batch_execute("COMMIT")?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    c.batch_execute("ROLLBACK")?;
+                    Err(e.into())
+                }
+            }
+        })
     }
 
     /// Run the store's shared queries (`f`) on the connection.
@@ -238,16 +264,20 @@ impl Store for PgStore {
         Err(not_yet("The trail"))
     }
 
-    fn audit_recent(&self, _limit: usize) -> StoreResult<Vec<Record>> {
-        Err(not_yet("The audit log"))
+    fn audit_recent(&self, limit: usize) -> StoreResult<Vec<Record>> {
+        self.sql(|db| audit::recent(db, limit))
     }
 
     fn audit_verify(&self) -> StoreResult<Verification> {
-        Err(not_yet("Verifying the audit log"))
+        self.sql(audit::verify)
     }
 
-    fn audit_append(&self, _rec: &NewRecord) -> StoreResult<Record> {
-        Err(not_yet("Writing the audit log"))
+    fn audit_append(&self, rec: &NewRecord) -> StoreResult<Record> {
+        let mut rows = self
+            .write(|db| audit::chain(db, std::slice::from_ref(rec), None))?
+            .0;
+        rows.pop()
+            .ok_or_else(|| StoreError::User("the audit record was not written".into()))
     }
 
     fn audit_held_back(&self) -> StoreResult<usize> {
@@ -262,16 +292,25 @@ impl Store for PgStore {
         Err(not_yet("Writing the audit log"))
     }
 
-    fn case_add(&self, _case: &str, _r: RecordRef) -> StoreResult<i64> {
-        Err(not_yet("Cases"))
+    fn case_add(&self, case: &str, r: RecordRef) -> StoreResult<i64> {
+        self.write(|db| cases::add_in(db, case, r.kind, r.id, None))
     }
 
-    fn case_export(&self, _case: &str) -> StoreResult<Option<CaseExport>> {
-        Err(not_yet("Cases"))
+    fn case_export(&self, case: &str) -> StoreResult<Option<CaseExport>> {
+        self.sql(|db| {
+            if !cases::exists(db, case)? {
+                return Ok(None);
+            }
+            cases::export(db, case).map(Some)
+        })
     }
 
-    fn decide(&self, _d: &NewDecision<'_>) -> StoreResult<Decision> {
-        Err(not_yet("Recording a decision"))
+    fn decide(&self, d: &NewDecision<'_>) -> StoreResult<Decision> {
+        self.write(|db| {
+            let (recs, id) = decisions::decide_in(db, d)?;
+            audit::chain(db, &recs, None)?;
+            decisions::get(db, id)
+        })
     }
 
     fn watch_alerts(&self) -> StoreResult<Vec<(String, i64)>> {
@@ -284,10 +323,21 @@ impl Store for PgStore {
 
     fn review_link(
         &self,
-        _pair: &LinkPair,
-        _verdict: Verdict,
-        _reason: &str,
+        pair: &LinkPair,
+        verdict: Verdict,
+        reason: &str,
     ) -> StoreResult<LinkReview> {
-        Err(not_yet("Link review"))
+        self.write(|db| {
+            let (recs, id) = link_review::review_in(
+                db,
+                pair.entry_id,
+                pair.target,
+                pair.target_id,
+                verdict,
+                reason,
+            )?;
+            audit::chain(db, &recs, None)?;
+            link_review::get(db, id)
+        })
     }
 }
