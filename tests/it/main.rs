@@ -46,6 +46,8 @@ mod patents_query;
 mod pg;
 mod pg_cli;
 mod pg_contract;
+mod pg_views;
+mod pg_writes;
 mod record_view;
 mod scale;
 mod screening;

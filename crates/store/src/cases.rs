@@ -2,7 +2,7 @@
 //! record with its provenance (source file, line, SHA-256), the list versions current at the
 //! export and the matcher version.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::args;

@@ -8,7 +8,7 @@
 //! Rejected links leave drills, counts, the intersection and trails (those queries skip
 //! `status = 'rejected'`); [`rejected_links`] shows them again.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::args;

@@ -15,7 +15,7 @@ pub mod spool;
 mod verify;
 
 use hmac::{Hmac, Mac};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
