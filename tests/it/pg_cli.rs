@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use tradescope::progress::NoProgress;
 
 use super::investigate::{default_db, hikvision_el};
-use super::pg::{new_database, server};
+use super::pg::{new_database, ok, server};
 
 fn run(dir: &Path, db: Option<&str>, env_db: Option<&str>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tradescope"));
@@ -23,16 +23,6 @@ fn run(dir: &Path, db: Option<&str>, env_db: Option<&str>, args: &[&str]) -> Out
         cmd.env("TRADESCOPE_DB", v);
     }
     cmd.output().expect("run tradescope")
-}
-
-fn stdout(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -51,19 +41,19 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
         vec!["show", "entity", entity.as_str(), "--rejected"],
         vec!["show", "party", "1", "--json"],
     ] {
-        let want = stdout(&run(dir.path(), Some(lite), None, &args));
+        let want = ok(run(dir.path(), Some(lite), None, &args));
         assert_eq!(
             want,
-            stdout(&run(dir.path(), Some(&url), None, &args)),
+            ok(run(dir.path(), Some(&url), None, &args)),
             "{args:?}"
         );
         assert_eq!(
             want,
-            stdout(&run(dir.path(), None, Some(&url), &args)),
+            ok(run(dir.path(), None, Some(&url), &args)),
             "{args:?}"
         );
     }
-    let json: serde_json::Value = serde_json::from_str(&stdout(&run(
+    let json: serde_json::Value = serde_json::from_str(&ok(run(
         dir.path(),
         Some(&url),
         None,

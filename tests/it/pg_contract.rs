@@ -125,6 +125,20 @@ fn filters(entity: i64) -> Vec<ShipmentFilter> {
             text: Some("camera".into()),
             ..f()
         },
+        // A party listed at the ship date, or not.
+        ShipmentFilter {
+            listed_at_date: Some(true),
+            ..f()
+        },
+        ShipmentFilter {
+            listed_at_date: Some(false),
+            ..f()
+        },
+        ShipmentFilter {
+            listed_at_date: Some(true),
+            entity_id: Some(entity),
+            ..f()
+        },
     ];
     // A party in any role, and in each role alone: the busiest parties of the data.
     for id in 1..=4 {
@@ -231,7 +245,10 @@ fn postgresql_answers_shipment_and_name_queries_as_sqlite_does() {
         assert!(e.to_string().contains("no shipment"), "{e}");
     }
     // What PgStore cannot serve yet it refuses in words, never with an empty answer.
-    let e = pg.trail(entity).expect_err("not yet on PostgreSQL");
+    let held = tradescope::db::audit::NewRecord::default();
+    let e = pg
+        .audit_hold_back(&held)
+        .expect_err("not yet on PostgreSQL");
     assert!(
         e.to_string()
             .contains("not available on a PostgreSQL database yet"),

@@ -195,6 +195,19 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
         }
     }
     assert!(nonempty >= 20, "{nonempty} non-empty patent lists");
+    // The investigations: the intersection in every order, the Hikvision trail.
+    for key in [
+        tradescope::db::intersect::SortKey::Patents,
+        tradescope::db::intersect::SortKey::Name,
+    ] {
+        let a = lite.intersect(key).expect("intersect");
+        assert!(!a.is_empty(), "the intersection is empty");
+        assert_eq!(a, pg.intersect(key).expect("intersect"), "{key:?}");
+    }
+    let t = lite.trail(entity).expect("trail");
+    assert!(!t.children.is_empty() || !t.shippers.is_empty(), "{t:?}");
+    assert_eq!(t, pg.trail(entity).expect("trail"));
+
     let words = PatentFilter {
         text: Some("camera".into()),
         ..pf()

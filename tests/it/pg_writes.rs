@@ -44,7 +44,10 @@ fn postgresql_writes_what_sqlite_writes() {
         results: serde_json::json!([]),
         ..Default::default()
     };
-    SqliteStore::open(&file).expect("open").audit_append(&first).expect("key the log");
+    SqliteStore::open(&file)
+        .expect("open")
+        .audit_append(&first)
+        .expect("key the log");
     let url = new_database(&admin, "writes");
     tradescope_pg::copy::sqlite_to_pg(&file, &url, &NoProgress).expect("to PostgreSQL");
     let entity = hikvision_el(&tradescope::db::open_ro(&file).expect("open"));

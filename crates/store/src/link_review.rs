@@ -209,7 +209,7 @@ pub fn reviews(conn: &dyn Sql, entry_id: Option<i64>) -> Result<Vec<LinkReview>>
     };
     conn.map(
         &format!(
-            "SELECT {COLUMNS} FROM link_review r WHERE ?1 IS NULL OR r.listing_key = ?1 \
+            "SELECT {COLUMNS} FROM link_review r WHERE CAST(?1 AS TEXT) IS NULL OR r.listing_key = ?1 \
              ORDER BY r.id"
         ),
         args![key],

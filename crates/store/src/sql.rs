@@ -62,6 +62,19 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+impl From<rusqlite::types::Value> for Value {
+    fn from(v: rusqlite::types::Value) -> Self {
+        use rusqlite::types::Value as V;
+        match v {
+            V::Null => Value::Null,
+            V::Integer(i) => Value::Int(i),
+            V::Real(x) => Value::Real(x),
+            V::Text(s) => Value::Text(s),
+            V::Blob(b) => Value::Blob(b),
+        }
+    }
+}
+
 /// The parameters of a query: `args![a, b]`.
 #[macro_export]
 macro_rules! args {
@@ -150,6 +163,24 @@ impl Dialect {
         match self {
             Dialect::Sqlite => format!("instr({haystack}, {needle})"),
             Dialect::Postgres => format!("strpos({haystack}, {needle})"),
+        }
+    }
+
+    /// `sep`-joined values of `expr` over a group, in `order` (`None`: any order).
+    pub fn group_concat(self, expr: &str, sep: &str, order: Option<&str>) -> String {
+        let order = order.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
+        match self {
+            Dialect::Sqlite => format!("group_concat({expr}, '{sep}'{order})"),
+            Dialect::Postgres => format!("string_agg({expr}, '{sep}'{order})"),
+        }
+    }
+
+    /// What puts NULLs first in an ascending `ORDER BY` term (SQLite's rule; PostgreSQL
+    /// puts them last unless told).
+    pub fn nulls_first(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " NULLS FIRST",
         }
     }
 

@@ -1,7 +1,8 @@
 //! The seam between the workbench and a database engine: [`Store`], everything the
 //! workbench's workers read (and the few writes they make), with no engine types in its
 //! signatures — filters, cursors, pages and records are plain data. [`SqliteStore`] is the
-//! SQLite implementation; a second engine (PostgreSQL) implements the same trait.
+//! SQLite implementation; a second engine (PostgreSQL, crates/pg) implements the same trait,
+//! mostly by running the same queries through [`crate::sql::Sql`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

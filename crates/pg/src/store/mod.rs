@@ -13,9 +13,13 @@
 //! verifying. Shipments and patents pages have PostgreSQL queries of their own (SQLite's
 //! plans walk structures PostgreSQL does not need).
 //!
-//! Not yet here: word search over patents, the intersection and trail, and every write (the
-//! audit log's appends, cases, link reviews, decisions). Those methods answer with an error
-//! that says so instead of a wrong or empty result.
+//! The workbench's writes (audit records, case items, link reviews, decisions) run the
+//! store's shared `*_in` functions and `audit::chain` in one transaction that locks
+//! `audit_log`, as SQLite's IMMEDIATE transaction serializes appends.
+//!
+//! Not yet here: word search over patents and holding audit records back (SQLite spools
+//! them next to its file). Those answer with an error that says so instead of a wrong or
+//! empty result.
 
 mod names;
 mod patents;
@@ -36,13 +40,13 @@ use tradescope_store::cases::{self, CaseExport};
 use tradescope_store::covered::Covered;
 use tradescope_store::decisions::{self, Decision, NewDecision};
 use tradescope_store::error::{Error as StoreError, Result as StoreResult};
-use tradescope_store::intersect::{IntersectRow, SortKey as IntersectSort};
+use tradescope_store::intersect::{self, IntersectRow, SortKey as IntersectSort};
 use tradescope_store::link_review::{LinkReview, Verdict};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
 use tradescope_store::search::ListingHit;
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use tradescope_store::sql::Sql;
-use tradescope_store::trail::Trail;
+use tradescope_store::trail::{self, Trail};
 use tradescope_store::{
     entities, link_review, links, parties, record_view, search, shipments as sqlite_shipments,
 };
@@ -113,6 +117,15 @@ impl PgStore {
 fn to_store(e: Error) -> StoreError {
     match e {
         Error::Store(s) => s,
+        // The server's own message, not only "db error".
+        Error::Pg(p) => match p.as_db_error() {
+            Some(d) => StoreError::Engine(format!(
+                "PostgreSQL: {}{}",
+                d.message(),
+                d.detail().map(|x| format!(" ({x})")).unwrap_or_default()
+            )),
+            None => StoreError::Engine(format!("PostgreSQL: {p}")),
+        },
         other => StoreError::Engine(format!("PostgreSQL: {other}")),
     }
 }
@@ -256,12 +269,12 @@ impl Store for PgStore {
         self.sql(|db| patents::count(db, filter, cap))
     }
 
-    fn intersect(&self, _sort: IntersectSort) -> StoreResult<Vec<IntersectRow>> {
-        Err(not_yet("The intersection"))
+    fn intersect(&self, sort: IntersectSort) -> StoreResult<Vec<IntersectRow>> {
+        self.sql(|db| intersect::intersect(db, sort))
     }
 
-    fn trail(&self, _entity_id: i64) -> StoreResult<Trail> {
-        Err(not_yet("The trail"))
+    fn trail(&self, entity_id: i64) -> StoreResult<Trail> {
+        self.sql(|db| trail::trail(db, entity_id, Default::default()))
     }
 
     fn audit_recent(&self, limit: usize) -> StoreResult<Vec<Record>> {

@@ -2,37 +2,20 @@
 //! SQLite's query gives (tradescope_store::patents). SQLite walks date-keyed structures
 //! (FTS5, `patent_cet`) to stop after one page; here the planner reads `patent_date` or the
 //! filter's index, so the query is the plain statement of the filter. `patent_cet` is keyed
-//! by the same date key, computed here in SQL as SQLite's `julianday` computes it.
+//! by the same date key ([`key_sql_in`]).
 //!
 //! Not yet here: word search (SQLite's FTS5 tokens and prefixes have no exact PostgreSQL
 //! counterpart yet); a word query answers with an error that says so.
 
 use tradescope_store::error::Result as StoreResult;
 use tradescope_store::links::linked_assignee_ids;
+use tradescope_store::patents::index::key_sql_in;
 use tradescope_store::patents::{
-    number_digits, PatentCursor, PatentFilter, PatentPage, PatentRow, PatentSort,
+    finish_page, number_digits, row_with_value, PatentCursor, PatentFilter, PatentPage, PatentSort,
 };
 use tradescope_store::sql::{Dialect, Sql, Value};
 
 use super::not_yet;
-
-/// SQL: the date key of patent row `a` (`(day number << 32) | id`, 0 for a date that is not
-/// `YYYY-MM-DD…`), SQLite's `key_sql` in PostgreSQL: its julianday (Meeus) in integers.
-fn key_sql(a: &str) -> String {
-    let d = format!("{a}.publication_date");
-    let part = |from: u8, len: u8| format!("substr({d}, {from}, {len})::bigint");
-    let (y, m, day) = (part(1, 4), part(6, 2), part(9, 2));
-    let yy = format!("({y} - CASE WHEN {m} <= 2 THEN 1 ELSE 0 END)");
-    let mm = format!("({m} + CASE WHEN {m} <= 2 THEN 12 ELSE 0 END)");
-    let jd = format!(
-        "(36525 * ({yy} + 4716) / 100 + 306001 * ({mm} + 1) / 10000 + {day}
-          + 2 - {yy} / 100 + {yy} / 400 - 1525)"
-    );
-    format!(
-        "((CASE WHEN {d} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
-           THEN {jd} ELSE 0 END) << 32) | {a}.id"
-    )
-}
 
 /// The filter as conditions on `patent p`, with their parameters.
 fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<Value>)> {
@@ -52,7 +35,7 @@ fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<V
         w.push(format!(
             "EXISTS (SELECT 1 FROM patent_cet c WHERE c.area_code = ?{} AND c.patent_key = {})",
             p.len(),
-            key_sql("p")
+            key_sql_in(Dialect::Postgres, "p")
         ));
     }
     if f.assignee_id.is_some() || f.entity_id.is_some() {
@@ -105,40 +88,13 @@ pub(super) fn page(
               (SELECT 1 FROM patent_cet pc WHERE pc.area_code = a.code AND pc.patent_key = {key})),
            p.synthetic, {value}
          FROM patent p {where_} ORDER BY {order} LIMIT {fetch}",
-        key = key_sql("p"),
+        key = key_sql_in(Dialect::Postgres, "p"),
         value = sort.value_in(Dialect::Postgres),
         where_ = where_sql(&w),
         order = sort.order_by_in(Dialect::Postgres),
         fetch = limit + 1,
     );
-    let mut rows: Vec<(PatentRow, Option<String>)> = db.map(&sql, &p, |r| {
-        Ok((
-            PatentRow {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                publication_date: r.get(2)?,
-                title: r.get(3)?,
-                assignee: r.get(4)?,
-                cpc: r.get(5)?,
-                cet: r.get(6)?,
-                synthetic: r.get(7)?,
-            },
-            r.get(8)?,
-        ))
-    })?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = more
-        .then(|| rows.last())
-        .flatten()
-        .map(|(r, v)| PatentCursor {
-            value: v.clone(),
-            id: r.id,
-        });
-    Ok(PatentPage {
-        rows: rows.into_iter().map(|(r, _)| r).collect(),
-        next,
-    })
+    Ok(finish_page(db.map(&sql, &p, row_with_value)?, limit))
 }
 
 /// Patents matching `f`, counting at most `cap` (Err(cap): "cap or more").

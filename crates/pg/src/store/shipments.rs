@@ -9,8 +9,9 @@ use postgres::types::ToSql;
 use postgres::{Client, Row};
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, ShipmentRow, Sort, SortKey};
 
-use super::not_yet;
+use super::sql::PgSql;
 use crate::Result;
+use tradescope_store::asof::listed_ranges_json;
 
 /// A parameter of a query being built.
 type Param = Box<dyn ToSql + Sync>;
@@ -63,8 +64,22 @@ fn contains_pattern(text: &str) -> String {
 /// The filter as conditions on `shipment s`, meaning what SQLite's conditions mean.
 fn conditions(client: &mut Client, f: &ShipmentFilter) -> Result<Conditions> {
     let mut c = Conditions::default();
-    if f.listed_at_date.is_some() {
-        return Err(not_yet("Filtering by listing at the ship date").into());
+    if let Some(want) = f.listed_at_date {
+        // Every linked party's listed-at-date ranges, by the store's own as-of rules, as
+        // SQLite's filter reads them (there through json_each).
+        let (ranges, _) = listed_ranges_json(&PgSql::new(client))?;
+        let p = c.bind(ranges);
+        let exists = format!(
+            "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST({p} AS text)::jsonb) j
+               WHERE (j ->> 0)::bigint IN (s.shipper_id, s.consignee_id)
+                 AND (j ->> 1 IS NULL OR s.ship_date >= j ->> 1)
+                 AND (j ->> 2 IS NULL OR s.ship_date < j ->> 2))"
+        );
+        c.push(if want {
+            exists
+        } else {
+            format!("NOT {exists}")
+        });
     }
     for (id, col) in [
         (f.shipper_id, "shipper_id"),

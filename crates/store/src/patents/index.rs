@@ -12,6 +12,7 @@
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
+use crate::sql::Dialect;
 
 /// The patent id in a date key's low 32 bits.
 pub const ID_MASK: i64 = 0xFFFF_FFFF;
@@ -33,6 +34,27 @@ pub fn key_sql(alias: &str) -> String {
            THEN coalesce(CAST(julianday(substr({a}.publication_date, 1, 10)) AS INTEGER), 0)
            ELSE 0 END) << 32) | {a}.id",
         a = alias
+    )
+}
+
+/// [`key_sql`] in `d`'s SQL: on PostgreSQL SQLite's `julianday` (Meeus) in integer
+/// arithmetic, 0 for a date that is not `YYYY-MM-DD…` (months 1–12, days 1–31).
+pub fn key_sql_in(dialect: Dialect, a: &str) -> String {
+    if dialect == Dialect::Sqlite {
+        return key_sql(a);
+    }
+    let d = format!("{a}.publication_date");
+    let part = |from: u8, len: u8| format!("substr({d}, {from}, {len})::bigint");
+    let (y, m, day) = (part(1, 4), part(6, 2), part(9, 2));
+    let yy = format!("({y} - CASE WHEN {m} <= 2 THEN 1 ELSE 0 END)");
+    let mm = format!("({m} + CASE WHEN {m} <= 2 THEN 12 ELSE 0 END)");
+    let jd = format!(
+        "(36525 * ({yy} + 4716) / 100 + 306001 * ({mm} + 1) / 10000 + {day}
+          + 2 - {yy} / 100 + {yy} / 400 - 1525)"
+    );
+    format!(
+        "((CASE WHEN {d} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+           THEN {jd} ELSE 0 END) << 32) | {a}.id"
     )
 }
 

@@ -14,7 +14,7 @@ mod order;
 mod query;
 
 pub use order::{PatentCursor, PatentSort, PatentSortKey};
-pub use query::{count, count_all, page, page_plan};
+pub use query::{count, count_all, finish_page, page, page_plan, row_with_value};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct PatentFilter {
