@@ -8,7 +8,7 @@
 //! rule.
 //!
 //! Most methods run the store's own queries, written once against the engine-neutral
-//! [`Sql`] (tradescope_store::sql), on this connection ([`sql::PgSql`]): the record view and
+//! [`Sql`] (tradescope_store::sql), on this connection (`PgSql`): the record view and
 //! its links, screening, the covered makers, as-of statuses, the audit log's reading and
 //! verifying. Shipments and patents pages have PostgreSQL queries of their own (SQLite's
 //! plans walk structures PostgreSQL does not need).
