@@ -391,7 +391,8 @@ fn compounds(
             for t in &a[i..i + span] {
                 buf.extend_from_slice(t.text);
             }
-            skeleton(&buf, &mut sk_a);
+            // The joined skeleton, computed when a token gets that far (most never do).
+            let mut sk_done = false;
             let mut best: Option<(usize, f64, SimKind)> = None;
             for (j, t) in b.iter().enumerate() {
                 if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
@@ -414,7 +415,13 @@ fn compounds(
                 } {
                     kind = SimKind::Transcription;
                     0.85
-                } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
+                } else if {
+                    if !sk_done {
+                        skeleton(&buf, &mut sk_a);
+                        sk_done = true;
+                    }
+                    t.skel == &sk_a[..] && sk_a.len() >= 3
+                } {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)
