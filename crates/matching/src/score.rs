@@ -23,7 +23,7 @@ use super::against;
 use super::romanize::coarse_key;
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
-use super::tokensim::{fuzzy_at_least, same_chinese};
+use super::tokensim::{fuzzy_at_least, fuzzy_possible, same_chinese};
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
 use super::translit::Script;
 
@@ -415,6 +415,9 @@ fn compounds(
                 } {
                     kind = SimKind::Transcription;
                     0.85
+                } else if !fuzzy_possible(buf.len(), t.text.len(), 0.75) {
+                    // Neither blend below can reach its minimum at these lengths.
+                    0.0
                 } else if {
                     if !sk_done {
                         skeleton(&buf, &mut sk_a);

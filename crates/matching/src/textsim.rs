@@ -3,7 +3,7 @@
 //! allocation-free for the short strings names are made of; this is the matcher's hot path.
 
 /// Longest strings handled on the stack; longer ones fall back to heap buffers.
-const STACK: usize = 64;
+pub(crate) const STACK: usize = 64;
 
 /// Jaro similarity, 0–1.
 pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
