@@ -5,6 +5,25 @@
 /// Longest strings handled on the stack; longer ones fall back to heap buffers.
 pub(crate) const STACK: usize = 64;
 
+#[cfg(test)]
+thread_local! {
+    /// Tests: the plain algorithms (window scan, no length bound), to compare results with.
+    pub(crate) static REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread computes with the plain algorithms (tests only).
+#[inline]
+pub(crate) fn reference() -> bool {
+    #[cfg(test)]
+    {
+        REFERENCE.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        false
+    }
+}
+
 /// Jaro similarity, 0–1.
 pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
     if a.is_empty() && b.is_empty() {
@@ -17,7 +36,7 @@ pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
         return 1.0;
     }
     let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if b.len() <= STACK {
+    if b.len() <= STACK && !reference() {
         jaro_bits(a, b)
     } else {
         jaro_scan(a, b)
