@@ -303,10 +303,35 @@ mod tests {
         // Every pair of a set of real and edge-case tokens (shared bytes in one slot of the
         // position table: A and 0x01, 0 and p; repeats; the 64-byte limit), both orders.
         let mut toks: Vec<Vec<u8>> = [
-            "MARTHA", "MARHTA", "DIXON", "DICKSONX", "HIKVISION", "HIKVISON", "HIK", "VISION",
-            "TECHNOLOGY", "TECHNOLOGIES", "AAAAAAAA", "AAB", "ABA", "BAA", "ZHEJIANG", "DAHUA",
-            "TAIHE", "ROSOBORONEXPORT", "ROSOBORONEKSPORT", "0123", "P0P0", "A\u{1}A", "\u{1}AA",
-            "ÄÖÜ", "MUHAMMAD", "MOHAMMED", "X", "XY", "YX",
+            "MARTHA",
+            "MARHTA",
+            "DIXON",
+            "DICKSONX",
+            "HIKVISION",
+            "HIKVISON",
+            "HIK",
+            "VISION",
+            "TECHNOLOGY",
+            "TECHNOLOGIES",
+            "AAAAAAAA",
+            "AAB",
+            "ABA",
+            "BAA",
+            "ZHEJIANG",
+            "DAHUA",
+            "TAIHE",
+            "ROSOBORONEXPORT",
+            "ROSOBORONEKSPORT",
+            "0123",
+            "P0P0",
+            "A\u{1}A",
+            "\u{1}AA",
+            "ÄÖÜ",
+            "MUHAMMAD",
+            "MOHAMMED",
+            "X",
+            "XY",
+            "YX",
         ]
         .iter()
         .map(|s| s.as_bytes().to_vec())
@@ -344,8 +369,12 @@ mod tests {
             (x >> 33) % n
         };
         for _ in 0..200_000 {
-            let alphabet = [b"AB".as_slice(), b"ABC", b"AEIOUN", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
-                [next(4) as usize];
+            let alphabet = [
+                b"AB".as_slice(),
+                b"ABC",
+                b"AEIOUN",
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            ][next(4) as usize];
             let max = if next(8) == 0 { 64 } else { 14 };
             let mut tok = || -> Vec<u8> {
                 let len = 1 + next(max) as usize;
@@ -357,7 +386,11 @@ mod tests {
             if a == b {
                 continue;
             }
-            let (s, l) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+            let (s, l) = if a.len() <= b.len() {
+                (&a, &b)
+            } else {
+                (&b, &a)
+            };
             assert_eq!(
                 jaro_bits(s, l).to_bits(),
                 jaro_scan(s, l).to_bits(),

@@ -288,8 +288,8 @@ mod tests {
         };
         let mut ruled_out = 0usize;
         for _ in 0..100_000 {
-            let alphabet: &[u8] = [b"AB".as_slice(), b"ABCD", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
-                [next(3) as usize];
+            let alphabet: &[u8] =
+                [b"AB".as_slice(), b"ABCD", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"][next(3) as usize];
             let la = 1 + next(20) as usize;
             let lb = if next(4) == 0 {
                 1 + next(63) as usize

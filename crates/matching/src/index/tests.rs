@@ -86,7 +86,9 @@ fn index_is_send_and_sync() {
 
 /// Names of a file's column (CSV, `header` rows skipped), `-0-` (OFAC's empty) left out.
 fn column(rel: &str, sep: u8, header: bool, col: usize, n: usize) -> Vec<String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
     let mut r = csv::ReaderBuilder::new()
         .delimiter(sep)
         .has_headers(header)
@@ -108,7 +110,13 @@ fn the_fast_token_similarities_give_the_plain_algorithms_hits() {
     // hit, score (to the bit), matched name and explanation is the same with Jaro by bit sets
     // and the length bound as with the window scan and no bound.
     let mut names = column("data/lists/ofac_sdn/sdn.csv", b',', false, 1, usize::MAX);
-    names.extend(column("data/lists/ofac_sdn/alt.csv", b',', false, 3, usize::MAX));
+    names.extend(column(
+        "data/lists/ofac_sdn/alt.csv",
+        b',',
+        false,
+        3,
+        usize::MAX,
+    ));
     let idx = NameIndex::build(
         names
             .iter()
@@ -116,7 +124,13 @@ fn the_fast_token_similarities_give_the_plain_algorithms_hits() {
             .map(|(i, n)| rec(i as i64, n))
             .collect(),
     );
-    let mut queries = column("data/patents/patentsview_assignee.tsv", b'\t', true, 2, 1200);
+    let mut queries = column(
+        "data/patents/patentsview_assignee.tsv",
+        b'\t',
+        true,
+        2,
+        1200,
+    );
     queries.extend(names.iter().step_by(names.len() / 300).map(|n| {
         let mut b = n.clone().into_bytes();
         let k = b.len() / 2;
