@@ -230,7 +230,7 @@ fn newer_csl(parties: &[NewParty]) -> anyhow::Result<Vec<u8>> {
             w.write_record(&rec)?;
         }
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Import the newer version, then check the set against what it changed and compare it in

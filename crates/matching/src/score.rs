@@ -358,6 +358,16 @@ fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
         .any(|(x, y)| x != y && b.iter().any(|(u, v)| u == y && v == x))
 }
 
+/// Whether `skel` is the skeleton of `joined`, of three letters or more (the skeleton computed
+/// into `sk` the first time, `done` set then).
+fn same_joined_skeleton(joined: &[u8], sk: &mut Vec<u8>, done: &mut bool, skel: &[u8]) -> bool {
+    if !*done {
+        skeleton(joined, sk);
+        *done = true;
+    }
+    skel == &sk[..] && sk.len() >= 3
+}
+
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
 /// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
 fn compounds(
@@ -418,13 +428,7 @@ fn compounds(
                 } else if !fuzzy_possible(buf.len(), t.text.len(), 0.75) {
                     // Neither blend below can reach its minimum at these lengths.
                     0.0
-                } else if {
-                    if !sk_done {
-                        skeleton(&buf, &mut sk_a);
-                        sk_done = true;
-                    }
-                    t.skel == &sk_a[..] && sk_a.len() >= 3
-                } {
+                } else if same_joined_skeleton(&buf, &mut sk_a, &mut sk_done, t.skel) {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)
