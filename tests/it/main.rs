@@ -54,3 +54,4 @@ mod ui;
 mod ui_columns;
 mod ui_invest;
 mod watch;
+mod watch_check;

@@ -23,7 +23,7 @@ use super::against;
 use super::romanize::coarse_key;
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
-use super::tokensim::{fuzzy_at_least, same_chinese};
+use super::tokensim::{fuzzy_at_least, fuzzy_possible, same_chinese};
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
 use super::translit::Script;
 
@@ -358,6 +358,16 @@ fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
         .any(|(x, y)| x != y && b.iter().any(|(u, v)| u == y && v == x))
 }
 
+/// Whether `skel` is the skeleton of `joined`, of three letters or more (the skeleton computed
+/// into `sk` the first time, `done` set then).
+fn same_joined_skeleton(joined: &[u8], sk: &mut Vec<u8>, done: &mut bool, skel: &[u8]) -> bool {
+    if !*done {
+        skeleton(joined, sk);
+        *done = true;
+    }
+    skel == &sk[..] && sk.len() >= 3
+}
+
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
 /// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
 fn compounds(
@@ -391,7 +401,8 @@ fn compounds(
             for t in &a[i..i + span] {
                 buf.extend_from_slice(t.text);
             }
-            skeleton(&buf, &mut sk_a);
+            // The joined skeleton, computed when a token gets that far (most never do).
+            let mut sk_done = false;
             let mut best: Option<(usize, f64, SimKind)> = None;
             for (j, t) in b.iter().enumerate() {
                 if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
@@ -414,7 +425,10 @@ fn compounds(
                 } {
                     kind = SimKind::Transcription;
                     0.85
-                } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
+                } else if !fuzzy_possible(buf.len(), t.text.len(), 0.75) {
+                    // Neither blend below can reach its minimum at these lengths.
+                    0.0
+                } else if same_joined_skeleton(&buf, &mut sk_a, &mut sk_done, t.skel) {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)

@@ -130,10 +130,13 @@ pub fn cmd_rescreen_only(n: usize, baseline: bool) -> anyhow::Result<()> {
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
     let m = bench::rescreen::measure(&dir, n, baseline)?;
-    let f = bench::rescreen::figure(&m);
+    let f = [
+        bench::rescreen::figure(&m),
+        bench::rescreen::check_figure(&m),
+    ];
     outln!("- load average: {}", bench::machine::load_average());
-    output::lines(&report::table(std::slice::from_ref(&f)));
-    output::lines(&report::notes(std::slice::from_ref(&f)));
+    output::lines(&report::table(&f));
+    output::lines(&report::notes(&f));
     Ok(())
 }
 

@@ -137,11 +137,13 @@ impl NameIndex {
     /// names sharing a distinctive word are candidates, and a word found exactly is not also
     /// looked up fuzzily. Without a distinctive word in common a name cannot reach such a
     /// threshold (its distinctive words would be unmatched).
+    /// With `keep`, only the variants it accepts (before the cut and the cap).
     pub(super) fn candidates(
         &self,
         query: &[Vec<STok>],
         params: &Params,
         strict: bool,
+        keep: Option<&dyn Fn(u32) -> bool>,
     ) -> Vec<u32> {
         let cap = (self.var_record.len() / 20).max(2000);
         // (token, query weight × sim, df, from a distinctive query word)
@@ -230,6 +232,7 @@ impl NameIndex {
         let mut ranked: Vec<(u32, f64)> = acc
             .into_iter()
             .filter(|(_, (_, d))| *d || !need_distinctive)
+            .filter(|(v, _)| keep.is_none_or(|k| k(*v)))
             .map(|(v, (a, _))| (v, a))
             .collect();
         // Far below the best overlap cannot reach a useful score.
