@@ -44,14 +44,18 @@ pub fn different_jurisdictions(q: &[STok], c: &[STok]) -> bool {
 /// A country in one company name only, both names carrying legal forms ("Banco Santander
 /// S.A." / "Banco Santander México S.A.", "Lundqvist Hydraulics Inc." / "Lundqvist Hydraulics
 /// (UK) Ltd."): the national subsidiary, not the company itself. Names without a legal form
-/// (agencies: "Atomic Energy Organization of Iran") are left alone.
-pub fn foreign_subsidiary(q: &[STok], c: &[STok], a: &Aligned) -> bool {
+/// (agencies: "Atomic Energy Organization of Iran") are left alone. `Some(true)` when the
+/// country is in the query (the query names a subsidiary of the listed company, which a
+/// screening must still find), `Some(false)` when it is in the list name (the listed entry is
+/// the subsidiary, the query its parent or a sibling).
+pub fn foreign_subsidiary(q: &[STok], c: &[STok], a: &Aligned) -> Option<bool> {
     let t = &*TABLES_DATA;
     let country = |toks: &[STok], m: u64| {
         unmatched(toks, m).any(|x| x.class == Class::Place && t.is_country(x.text))
     };
     let legal = |toks: &[STok]| legal_forms(toks).next().is_some();
-    country(q, a.q_matched) != country(c, a.c_matched) && legal(q) && legal(c)
+    let (in_q, in_c) = (country(q, a.q_matched), country(c, a.c_matched));
+    (in_q != in_c && legal(q) && legal(c)).then_some(in_q)
 }
 
 /// Each side has a descriptive word the other lacks, the rest agreeing ("Kilifi Coastal

@@ -65,6 +65,15 @@ pub const CAP_COMMON: u16 = 64;
 pub const CAP_JURISDICTION: u16 = 128;
 /// A country in one company name only (both with legal forms): a national subsidiary.
 pub const CAP_SUBSIDIARY: u16 = 256;
+/// A country in the query only (both with legal forms): the national subsidiary of the listed
+/// company ("Huawei Technologies (Thailand) Co., Ltd." against "Huawei Technologies Co.,
+/// Ltd."). A screening hit for review, never an automatic link.
+pub const CAP_SUBSIDIARY_OF_LISTED: u16 = 4096;
+
+/// Highest score of the query naming a national subsidiary of the listed company: above the
+/// default threshold (a listed parent's subsidiary must be found), below `LINK_THRESHOLD`.
+pub const SUBSIDIARY_OF_LISTED_MAX: f64 = 0.8;
+
 /// Each side has a descriptive word the other lacks: sibling companies.
 pub const CAP_DESCRIPTIVE: u16 = 512;
 /// A holding word on one side only.
@@ -229,7 +238,7 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         // Words of four letters or fewer one letter apart are different words (IMEC / EMEC,
         // OPEX / APEX).
         let short = out.pairs.iter().any(|x| {
-            !matches!(x.kind, SimKind::Exact | SimKind::Legal)
+            !matches!(x.kind, SimKind::Exact | SimKind::Legal | SimKind::Slip)
                 && x.q.1.is_none()
                 && x.c.1.is_none()
                 && matches!(effective(q[x.q.0 as usize].class, p), Class::Word)
@@ -239,7 +248,12 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
                     .min(c[x.c.0 as usize].text.len())
                     < 5
         });
-        if short || content(q, uq) || content(c, uc) || out.caps & CAP_LEGAL != 0 {
+        if short
+            || content(q, uq)
+            || content(c, uc)
+            || out.caps & CAP_LEGAL != 0
+            || lone_respelled_brand(q, c, out, p)
+        {
             out.caps |= CAP_APPROXIMATE;
         }
     }
@@ -250,8 +264,10 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         if against::different_jurisdictions(q, c) {
             out.caps |= CAP_JURISDICTION;
         }
-        if against::foreign_subsidiary(q, c, out) {
-            out.caps |= CAP_SUBSIDIARY;
+        match against::foreign_subsidiary(q, c, out) {
+            Some(true) => out.caps |= CAP_SUBSIDIARY_OF_LISTED,
+            Some(false) => out.caps |= CAP_SUBSIDIARY,
+            None => {}
         }
         if !p.descriptive_only && against::different_descriptive(q, c, out) {
             out.caps |= CAP_DESCRIPTIVE;
@@ -274,10 +290,61 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         | CAP_VESSEL_PLURAL;
     if out.caps & CAPPED != 0 {
         out.score = out.score.min(EVIDENCE_AGAINST_MAX);
+    } else if out.caps & CAP_SUBSIDIARY_OF_LISTED != 0 {
+        out.score = out.score.min(SUBSIDIARY_OF_LISTED_MAX);
     }
     if out.caps & CAP_PATRONYMIC != 0 {
         out.score = out.score.min(0.6);
     }
+}
+
+/// A company name (a legal form on one side at least) whose one distinctive word is all it shares with the other beyond legal
+/// forms and particles, and that word of five letters or fewer agrees only as a respelling
+/// with a different letter (MEDOC / MEDIC, SANGO / SANCO, GENIC / GENCO): one short brand
+/// against another that looks like it. A slip of the keyboard (swapped or doubled letters), a
+/// letter dropped from a word of five or more (SCHELL / SHELL), a plural and a
+/// transliteration from another script still match; longer look-alike brands (MACROSOFT /
+/// MICROSOFT) stay hits for review.
+fn lone_respelled_brand(q: &[STok], c: &[STok], out: &Aligned, p: &Params) -> bool {
+    let legal = |toks: &[STok]| toks.iter().any(|t| t.class == Class::Legal);
+    if p.person || p.descriptive_only || !(legal(q) || legal(c)) {
+        return false;
+    }
+    let mut respelled = 0;
+    for x in &out.pairs {
+        let a = &q[x.q.0 as usize];
+        match effective(a.class, p) {
+            Class::Legal | Class::Particle => continue,
+            Class::Word if x.q.1.is_none() && x.c.1.is_none() => {}
+            _ => return false,
+        }
+        let b = &c[x.c.0 as usize];
+        let foreign = a.script != Script::Latin || b.script != Script::Latin;
+        match x.kind {
+            SimKind::Fuzzy | SimKind::Phonetic
+                if !foreign
+                    && a.text.len().min(b.text.len()) <= 5
+                    && !dropped_letter(a.text, b.text) =>
+            {
+                respelled += 1
+            }
+            _ => return false,
+        }
+    }
+    respelled == 1
+}
+
+/// One letter dropped from a word, five letters or more remaining (HANIFAH / HANIFA): a
+/// typo, not another word.
+fn dropped_letter(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 || short.len() < 5 {
+        return false;
+    }
+    let i = (0..short.len())
+        .find(|&i| short[i] != long[i])
+        .unwrap_or(short.len());
+    long[i + 1..] == short[i..]
 }
 
 /// Whether every distinctive word the names share is an ordinary word ([common]) or an acronym
