@@ -411,3 +411,85 @@ fn spacing_labels_addresses_and_former_names_are_read() {
         "compared in the original script",
     );
 }
+
+#[test]
+fn a_listed_companys_national_subsidiary_is_found_for_review() {
+    use Schema::*;
+    // The query names a subsidiary of the listed company: a hit, below the link threshold.
+    let (s, e) = pair(
+        "Huawei Technologies (Thailand) Co., Ltd.",
+        "Huawei Technologies Co., Ltd.",
+        Company,
+    );
+    assert!(
+        (DEFAULT_THRESHOLD..tradescope::matching::LINK_THRESHOLD).contains(&s),
+        "{s} {e}"
+    );
+    assert!(
+        e.contains(
+            "a country in the query only (THAILAND): a national subsidiary of the listed company"
+        ),
+        "{e}"
+    );
+    // The listed entry is the subsidiary: its parent is not listed.
+    apart(
+        "Huawei Technologies Co., Ltd.",
+        "Huawei Technologies (Thailand) Co., Ltd.",
+        Company,
+        "a country in one name only (THAILAND): a national subsidiary",
+    );
+    // Sibling subsidiaries in two countries stay apart.
+    apart(
+        "Bowne Global Solutions II (Sweden) AB",
+        "Bowne Global Solutions II (Finland) AB",
+        Company,
+        "different country: SWEDEN vs FINLAND",
+    );
+}
+
+#[test]
+fn typing_slips_and_word_forms_of_descriptive_words_match() {
+    use Schema::*;
+    matches(
+        "HAUWEI TECHNOLOGIES CO., LTD.",
+        "HUAWEI TECHNOLOGIES CO., LTD.",
+        Company,
+        "HAUWEI~HUAWEI (typing slip)",
+    );
+    matches(
+        "ROBIN TRAADE LIMITED",
+        "ROBIN TRADE LIMITED",
+        Company,
+        "TRAADE~TRADE (typing slip)",
+    );
+    matches(
+        "DANDONG XIANGHE TRADE CORPORATION",
+        "DANDONG XIANGHE TRADING CORPORATION",
+        Company,
+        "TRADE~TRADING (word form)",
+    );
+    // A different letter in a short brand, nothing else shared: another company.
+    apart(
+        "Medoc Ltd.",
+        "MEDIC",
+        Company,
+        "distinctive words agree only approximately",
+    );
+}
+
+#[test]
+fn scripts_whose_syllables_drop_a_final_r_find_the_latin_name() {
+    use Schema::*;
+    matches(
+        "ဗလာဒီမာ ပူတင်",
+        "PUTIN, Vladimir Vladimirovich",
+        Person,
+        "(transcription)",
+    );
+    matches(
+        "ཝ་ལ་ཌི་མིར་ཕུ་ཐིན",
+        "PUTIN, Vladimir Vladimirovich",
+        Person,
+        "(transcription)",
+    );
+}

@@ -23,7 +23,7 @@ use super::against;
 use super::romanize::coarse_key;
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
-use super::tokensim::{fuzzy_at_least, same_chinese};
+use super::tokensim::{coarse_agree, fuzzy_at_least, same_chinese};
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
 use super::translit::Script;
 
@@ -426,7 +426,8 @@ fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
 }
 
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
-/// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
+/// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG"), four syllables of a
+/// loose script.
 fn compounds(
     a: &[STok],
     b: &[STok],
@@ -437,11 +438,16 @@ fn compounds(
 ) {
     let mut buf: Vec<u8> = Vec::new();
     let mut sk_a: Vec<u8> = Vec::new();
-    for span in [3usize, 2] {
+    for span in [4usize, 3, 2] {
         if a.len() < span {
             continue;
         }
         for i in 0..=a.len() - span {
+            // Four syllables make one word only in scripts that mark syllables, not words
+            // (Tibetan ཝ་ལ་ཌི་མིར WA LA DI MIR ~ VLADIMIR; Myanmar, Thai, Khmer, Lao).
+            if span == 4 && a[i].script != Script::Loose {
+                continue;
+            }
             let (ma, mb) = if swapped {
                 (out.c_matched, out.q_matched)
             } else {
@@ -477,7 +483,7 @@ fn compounds(
                     coarse_key(&buf, a[i].script == Script::Kana, &mut ka);
                     let mut kb = Vec::new();
                     coarse_key(t.text, t.script == Script::Kana, &mut kb);
-                    ka.len() >= 2 && ka == kb
+                    coarse_agree(&ka, a[i].script, &kb, t.script)
                 } {
                     kind = SimKind::Transcription;
                     0.85

@@ -284,7 +284,24 @@ pub fn same_coarse(a: &STok, b: &STok) -> bool {
     let (mut ka, mut kb) = (Vec::new(), Vec::new());
     coarse_key(a.text, a.script == Script::Kana, &mut ka);
     coarse_key(b.text, b.script == Script::Kana, &mut kb);
-    ka.len() >= 2 && ka == kb
+    coarse_agree(&ka, a.script, &kb, b.script)
+}
+
+/// Whether two coarse keys agree: equal (two consonants at least), or — for a word in a
+/// script whose syllables cannot end in R or L (Myanmar, Thai, Lao, Khmer, Tibetan:
+/// ဗလာဒီမာ BLADIMA for VLADIMIR) — equal but for the final R / L of the Latin word, three
+/// consonants at least left.
+pub fn coarse_agree(ka: &[u8], sa: Script, kb: &[u8], sb: Script) -> bool {
+    if ka.len() >= 2 && ka == kb {
+        return true;
+    }
+    let dropped_r = |loose: &[u8], latin: &[u8]| {
+        loose.len() >= 3
+            && latin.len() == loose.len() + 1
+            && latin.ends_with(b"R")
+            && latin.starts_with(loose)
+    };
+    (sa == Script::Loose && dropped_r(ka, kb)) || (sb == Script::Loose && dropped_r(kb, ka))
 }
 
 /// Blend of Jaro-Winkler (forgiving of typos late in a word) and edit similarity (which keeps

@@ -72,6 +72,16 @@ impl NameIndex {
                     }
                 }
             }
+            // Syllables of Myanmar, Thai, Lao, Khmer and Tibetan do not end in R: the Latin
+            // word may have the R its transcription dropped (ဗလာဒီမာ BLADIMA, VLADIMIR).
+            if t.script == Script::Loose && key.len() >= 3 {
+                key.push(b'R');
+                if let Some(ids) = self.by_coarse.get(&super::pack_coarse(&key)) {
+                    for &id in ids.iter().take(200) {
+                        consider(id, out);
+                    }
+                }
+            }
         }
         if t.text.len() < 3 || !fuzzy {
             return;
