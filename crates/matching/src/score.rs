@@ -248,14 +248,12 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
                     .min(c[x.c.0 as usize].text.len())
                     < 5
         });
-        if short
-            || content(q, uq)
-            || content(c, uc)
-            || out.caps & CAP_LEGAL != 0
-            || lone_respelled_brand(q, c, out, p)
-        {
+        if short || content(q, uq) || content(c, uc) || out.caps & CAP_LEGAL != 0 {
             out.caps |= CAP_APPROXIMATE;
         }
+    }
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && lone_respelled_brand(q, c, out, p) {
+        out.caps |= CAP_APPROXIMATE;
     }
     if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, uq, uc) {
         out.caps |= CAP_COMMON;
@@ -300,11 +298,12 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
 
 /// A company name (a legal form on one side at least) whose one distinctive word is all it shares with the other beyond legal
 /// forms and particles, and that word of five letters or fewer agrees only as a respelling
-/// with a different letter (MEDOC / MEDIC, SANGO / SANCO, GENIC / GENCO): one short brand
-/// against another that looks like it. A slip of the keyboard (swapped or doubled letters), a
-/// letter dropped from a word of five or more (SCHELL / SHELL), a plural and a
-/// transliteration from another script still match; longer look-alike brands (MACROSOFT /
-/// MICROSOFT) stay hits for review.
+/// with a different letter (MEDOC / MEDIC, SANGO / SANCO, GENIC / GENCO) or as a plural
+/// (EIKO / EIKOS, OSI / OSIS), or a joined word that agrees only approximately (COREMEDIA /
+/// KORA MEDIA): one brand against another that looks like it. A slip of the keyboard
+/// (swapped or doubled letters), a letter dropped from a word of five or more (SCHELL /
+/// SHELL) and a transliteration from another script still match; longer look-alike brands
+/// (MACROSOFT / MICROSOFT) stay hits for review.
 fn lone_respelled_brand(q: &[STok], c: &[STok], out: &Aligned, p: &Params) -> bool {
     let legal = |toks: &[STok]| toks.iter().any(|t| t.class == Class::Legal);
     if p.person || p.descriptive_only || !(legal(q) || legal(c)) {
@@ -313,21 +312,31 @@ fn lone_respelled_brand(q: &[STok], c: &[STok], out: &Aligned, p: &Params) -> bo
     let mut respelled = 0;
     for x in &out.pairs {
         let a = &q[x.q.0 as usize];
+        let b = &c[x.c.0 as usize];
+        let joined = x.q.1.is_some() || x.c.1.is_some();
+        if joined {
+            // Joined words that agree only approximately (COREMEDIA / KORA MEDIA).
+            if x.kind == SimKind::Compound && x.sim < 0.97 {
+                respelled += 1;
+                continue;
+            }
+            return false;
+        }
         match effective(a.class, p) {
             Class::Legal | Class::Particle => continue,
-            Class::Word if x.q.1.is_none() && x.c.1.is_none() => {}
+            Class::Word => {}
             _ => return false,
         }
-        let b = &c[x.c.0 as usize];
         let foreign = a.script != Script::Latin || b.script != Script::Latin;
+        let short = a.text.len().min(b.text.len()) <= 5;
         match x.kind {
             SimKind::Fuzzy | SimKind::Phonetic
-                if !foreign
-                    && a.text.len().min(b.text.len()) <= 5
-                    && !dropped_letter(a.text, b.text) =>
+                if !foreign && short && !dropped_letter(a.text, b.text) =>
             {
                 respelled += 1
             }
+            // A short brand and its plural (EIKO / EIKOS, OSI / OSIS): the S is the name's.
+            SimKind::Stem if short => respelled += 1,
             _ => return false,
         }
     }
