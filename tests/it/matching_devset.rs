@@ -49,15 +49,15 @@ fn report(label: &str, text: &str) -> Breakdown {
 #[test]
 fn development_split_meets_its_floors() {
     let b = report("dev", include_str!("../data/pairs/dev.csv"));
-    // Measured 0.935 / 0.810 (before issue 18: 0.874 / 0.763).
+    // Measured 0.943 / 0.827 (before issue 18: 0.874 / 0.763).
     assert!(b.overall.precision >= 0.90, "{:?}", b.overall);
-    assert!(b.overall.recall >= 0.78, "{:?}", b.overall);
+    assert!(b.overall.recall >= 0.80, "{:?}", b.overall);
 }
 
 #[test]
 fn held_out_split_meets_its_floors() {
     let b = report("held-out", include_str!("../data/pairs/heldout.csv"));
-    // Measured 0.885 / 0.837 (before issue 18: 0.857 / 0.848); never tuned on.
+    // Measured 0.888 / 0.859 (before issue 18: 0.857 / 0.848); never tuned on.
     assert!(b.overall.precision >= 0.85, "{:?}", b.overall);
     assert!(b.overall.recall >= 0.80, "{:?}", b.overall);
 }
@@ -65,8 +65,8 @@ fn held_out_split_meets_its_floors() {
 #[test]
 fn other_projects_labelled_pairs_meet_their_floors() {
     // Cascade Screening's company and vessel pairs as published in moov-io/watchman: measured
-    // only, no rule was fitted to a row. Measured 0.830 / 0.800 (before this round: 0.696 /
-    // 0.686).
+    // only, no rule was fitted to a row. Measured 0.836 / 0.800 (before its second round:
+    // 0.696 / 0.686).
     let b = report("cascade", include_str!("../data/pairs/cascade.csv"));
     assert!(b.overall.precision >= 0.80, "{:?}", b.overall);
     assert!(b.overall.recall >= 0.77, "{:?}", b.overall);

@@ -144,7 +144,7 @@ impl NameIndex {
         if t.len() < 4 || !t.is_ascii() {
             return ids;
         }
-        let mut look = |w: &[u8], ids: &mut Vec<u32>| {
+        let look = |w: &[u8], ids: &mut Vec<u32>| {
             let w = std::str::from_utf8(w).unwrap_or_default();
             if let Some(&id) = self.vocab.ids.get(w) {
                 if !ids.contains(&id) {
