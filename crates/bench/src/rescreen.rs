@@ -60,7 +60,7 @@ pub struct Check {
 }
 
 /// The first `n` organization names of the bundled PatentsView assignee table.
-fn assignee_names(n: usize) -> Vec<String> {
+pub fn assignee_names(n: usize) -> Vec<String> {
     let step = tradescope::bundle::steps()
         .into_iter()
         .find(|s| s.format == Format::Patentsview);
@@ -79,14 +79,14 @@ fn assignee_names(n: usize) -> Vec<String> {
         .collect()
 }
 
-pub fn measure(dir: &Path, n: usize, baseline: bool) -> anyhow::Result<Measured> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("rescreen-{n}.db"));
+/// A fresh database at `path` with the bundled lists (OFAC SDN and non-SDN, BIS DPL, CSL)
+/// imported as `tradescope init` imports them.
+pub fn bundled_lists_db(path: &Path) -> anyhow::Result<rusqlite::Connection> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let _ = tradescope_store::audit::anchor::forget(&path);
-    let mut conn = tradescope_store::open_rw(&path).context("bench database")?;
+    let _ = tradescope_store::audit::anchor::forget(path);
+    let mut conn = tradescope_store::open_rw(path).context("bench database")?;
     for step in tradescope::bundle::steps() {
         if !matches!(step.format, Format::Ofac | Format::Dpl | Format::Csl) {
             continue;
@@ -108,6 +108,13 @@ pub fn measure(dir: &Path, n: usize, baseline: bool) -> anyhow::Result<Measured>
             &tradescope_core::progress::NoProgress,
         )?;
     }
+    Ok(conn)
+}
+
+pub fn measure(dir: &Path, n: usize, baseline: bool) -> anyhow::Result<Measured> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("rescreen-{n}.db"));
+    let mut conn = bundled_lists_db(&path)?;
     let parties: Vec<NewParty> = assignee_names(n)
         .into_iter()
         .enumerate()
@@ -293,7 +300,7 @@ fn check_after_update(
 }
 
 /// CPU time of this process so far (user + system, every thread).
-fn cpu_seconds() -> f64 {
+pub fn cpu_seconds() -> f64 {
     // SAFETY: getrusage writes into the zeroed struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {

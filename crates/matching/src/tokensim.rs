@@ -36,6 +36,10 @@ pub enum SimKind {
     Romanization,
     /// A loose transcription (Han, kana, Hangul …) with the consonants of a Latin word.
     Transcription,
+    /// A keyboard slip in a word of four letters or more: two adjacent letters swapped
+    /// (HAUWEI / HUAWEI) or one letter doubled (AQSSA / AQSA). Not a different letter: that
+    /// makes another word as often as a typo (MEDOC / MEDIC).
+    Slip,
 }
 
 /// Scoring parameters for a schema.
@@ -152,6 +156,13 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     if same_stem(a.text, b.text) {
         return (0.97, SimKind::Stem);
     }
+    // Word forms of a descriptive word (TRADE / TRADING / TRADERS, ENGINEER / ENGINEERING).
+    if (a.class == Class::Generic || b.class == Class::Generic) && same_word_form(a.text, b.text) {
+        return (0.95, SimKind::Stem);
+    }
+    if la.min(lb) >= 4 && is_slip(a.text, b.text) {
+        return (0.94, SimKind::Slip);
+    }
     if p.chinese && same_chinese(a.text, b.text) {
         return (0.9, SimKind::Romanization);
     }
@@ -222,6 +233,46 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     }
 }
 
+/// Two adjacent letters swapped, or one letter doubled, and nothing else changed.
+pub fn is_slip(a: &[u8], b: &[u8]) -> bool {
+    if a.len() == b.len() {
+        let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) else {
+            return false;
+        };
+        return i + 1 < a.len()
+            && a[i] == b[i + 1]
+            && a[i + 1] == b[i]
+            && a[i] != a[i + 1]
+            && a[i + 2..] == b[i + 2..];
+    }
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let i = (0..short.len())
+        .find(|&i| short[i] != long[i])
+        .unwrap_or(short.len());
+    // long[i] is the extra letter: a doubling repeats its neighbour.
+    let doubled = (i > 0 && long[i] == long[i - 1]) || long.get(i + 1) == Some(&long[i]);
+    doubled && long[i + 1..] == short[i..]
+}
+
+/// The stem of a descriptive word without its English word-form ending (-ING, -ERS, -ER,
+/// -ES, -S, -E), if at least four letters remain.
+fn word_stem(t: &[u8]) -> &[u8] {
+    for suffix in [&b"ING"[..], b"ERS", b"ER", b"ES", b"S", b"E"] {
+        if t.len() >= suffix.len() + 4 && t.ends_with(suffix) {
+            return &t[..t.len() - suffix.len()];
+        }
+    }
+    t
+}
+
+/// Two word forms of one descriptive word: TRADE / TRADING / TRADERS, PAINT / PAINTS.
+pub fn same_word_form(a: &[u8], b: &[u8]) -> bool {
+    a != b && word_stem(a) == word_stem(b)
+}
+
 /// Same Chinese syllables in pinyin or Wade-Giles (see `romanize`).
 pub fn same_chinese(a: &[u8], b: &[u8]) -> bool {
     let (mut ka, mut kb) = (Vec::new(), Vec::new());
@@ -233,7 +284,24 @@ pub fn same_coarse(a: &STok, b: &STok) -> bool {
     let (mut ka, mut kb) = (Vec::new(), Vec::new());
     coarse_key(a.text, a.script == Script::Kana, &mut ka);
     coarse_key(b.text, b.script == Script::Kana, &mut kb);
-    ka.len() >= 2 && ka == kb
+    coarse_agree(&ka, a.script, &kb, b.script)
+}
+
+/// Whether two coarse keys agree: equal (two consonants at least), or — for a word in a
+/// script whose syllables cannot end in R or L (Myanmar, Thai, Lao, Khmer, Tibetan:
+/// ဗလာဒီမာ BLADIMA for VLADIMIR) — equal but for the final R / L of the Latin word, three
+/// consonants at least left.
+pub fn coarse_agree(ka: &[u8], sa: Script, kb: &[u8], sb: Script) -> bool {
+    if ka.len() >= 2 && ka == kb {
+        return true;
+    }
+    let dropped_r = |loose: &[u8], latin: &[u8]| {
+        loose.len() >= 3
+            && latin.len() == loose.len() + 1
+            && latin.ends_with(b"R")
+            && latin.starts_with(loose)
+    };
+    (sa == Script::Loose && dropped_r(ka, kb)) || (sb == Script::Loose && dropped_r(kb, ka))
 }
 
 /// Whether tokens of these lengths can reach `min` in [`fuzzy_at_least`]: the edit distance is

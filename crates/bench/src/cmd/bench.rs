@@ -140,6 +140,20 @@ pub fn cmd_rescreen_only(n: usize, baseline: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `bench --screen-only N`: the batch-screening figure alone, in the benchmark directory.
+pub fn cmd_screen_only(n: usize) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let m = bench::screen::measure(&dir, n, 3, 20)?;
+    let f = bench::screen::figure(&m);
+    outln!("- load average: {}", bench::machine::load_average());
+    output::lines(&report::table(std::slice::from_ref(&f)));
+    output::lines(&report::notes(std::slice::from_ref(&f)));
+    Ok(())
+}
+
 pub fn cmd_list_update_only(
     n: u64,
     format: ListFormatArg,

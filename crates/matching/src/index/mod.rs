@@ -373,9 +373,13 @@ impl NameIndex {
             } else {
                 prepared::resolve(opts.schema, q.hint, rec.hint)
             };
+            let base = Params::for_schema(schema);
             let params = Params {
                 chinese: q.notes.chinese && rec.notes.chinese,
-                ..Params::for_schema(schema)
+                // A company's name against a person's: its single letters are not initials of
+                // the person's names (PHASE ONE A/S is not ONE, P.).
+                initials: base.initials && !schema_conflict(query_schema, schema),
+                ..base
             };
             let cv = self.variant_view(v);
             // Both written in Han, kana or Hangul: compare the characters (rare in the lists).
