@@ -1,7 +1,8 @@
 //! The seam between the workbench and a database engine: [`Store`], everything the
 //! workbench's workers read (and the few writes they make), with no engine types in its
 //! signatures — filters, cursors, pages and records are plain data. [`SqliteStore`] is the
-//! SQLite implementation; a second engine (PostgreSQL) implements the same trait.
+//! SQLite implementation; a second engine (PostgreSQL, crates/pg) implements the same trait,
+//! mostly by running the same queries through [`crate::sql::Sql`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -215,7 +216,7 @@ impl Store for SqliteStore {
     }
 
     fn current_names(&self) -> Result<Vec<NameRecord>> {
-        self.read(entities::current_names)
+        self.read(|c| entities::current_names(c))
     }
 
     fn screen(
@@ -228,7 +229,7 @@ impl Store for SqliteStore {
     }
 
     fn covered(&self) -> Result<Covered> {
-        self.read(Covered::load)
+        self.read(|c| Covered::load(c))
     }
 
     fn lists(&self) -> Result<Lists> {
@@ -314,7 +315,7 @@ impl Store for SqliteStore {
     }
 
     fn audit_verify(&self) -> Result<Verification> {
-        self.read(audit::verify)
+        self.read(|c| audit::verify(c))
     }
 
     fn audit_append(&self, rec: &NewRecord) -> Result<Record> {
