@@ -53,4 +53,5 @@ mod text_safety;
 mod ui;
 mod ui_columns;
 mod ui_invest;
+mod views;
 mod watch;

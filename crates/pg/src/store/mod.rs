@@ -31,7 +31,9 @@ use tradescope_store::error::{Error as StoreError, Result as StoreResult};
 use tradescope_store::intersect::{IntersectRow, SortKey as IntersectSort};
 use tradescope_store::link_review::{LinkReview, Verdict};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
+use tradescope_store::profile::Profile;
 use tradescope_store::search::ListingHit;
+use tradescope_store::shipments::freq::{FreqColumn, Frequency};
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use tradescope_store::trail::Trail;
 use tradescope_store::{ChangeWatch, Lists, Store};
@@ -189,6 +191,19 @@ impl Store for PgStore {
         cap: i64,
     ) -> StoreResult<std::result::Result<i64, i64>> {
         self.with(|c| shipments::count(c, filter, cap))
+    }
+
+    fn shipment_frequency(
+        &self,
+        _filter: &ShipmentFilter,
+        _column: FreqColumn,
+        _limit: usize,
+    ) -> StoreResult<Frequency> {
+        Err(not_yet("The frequency table"))
+    }
+
+    fn profile(&self, _subject: RecordRef) -> StoreResult<Profile> {
+        Err(not_yet("The profile"))
     }
 
     fn as_of_statuses(&self, _page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
