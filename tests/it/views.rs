@@ -277,3 +277,45 @@ fn profile_snapshot_200x60() {
     let (m, _) = profile_of_hikvision(200, 60);
     insta::assert_snapshot!(screen(&m));
 }
+
+#[test]
+fn a_marked_entry_exports_with_its_profile() {
+    let (mut m, mut wk, _db) = crate::workbench::start_private(80, 24);
+    let dir = tempfile::tempdir().unwrap();
+    m.case_name = "views-profile-export".into();
+    m.export_dir = dir.path().to_path_buf();
+    crate::workbench::type_text(&mut m, &mut wk, "hikvision");
+    let Data::Entities(r, _) = &m.screen().data else {
+        panic!("no results")
+    };
+    let el = r
+        .hits
+        .iter()
+        .position(|h| h.record.id == fixture().hik_el && &*h.record.badge == "EL")
+        .expect("EL entry listed");
+    for _ in 0..el {
+        press(&mut m, &mut wk, Action::Down);
+    }
+    press(&mut m, &mut wk, Action::Submit);
+    // `m` in the profile marks its subject.
+    press(&mut m, &mut wk, Action::Profile);
+    press(&mut m, &mut wk, Action::Mark);
+    press(&mut m, &mut wk, Action::ExportCase);
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "{:?}", m.message);
+    let text = std::fs::read_to_string(files[0].path()).unwrap();
+    // Markdown-escaped keys and parentheses.
+    assert!(
+        text.contains("- profile\\_shipments: 460 \\(2018-"),
+        "{text}"
+    );
+    assert!(text.contains("266 shipped while listed"), "{text}");
+    assert!(
+        text.contains("- profile\\_top\\_consignees: PHUONG VIET DISTRIBUTION 29;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- profile\\_top\\_lanes: CN → VN 114;"),
+        "{text}"
+    );
+}

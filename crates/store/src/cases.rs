@@ -174,6 +174,20 @@ fn fact(facts: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
     }
 }
 
+/// The profile's facts (the workbench's P) of an entry or a party with shipments.
+fn profile_facts(
+    conn: &Connection,
+    facts: &mut Vec<(String, String)>,
+    kind: RecordKind,
+    id: i64,
+) -> Result<()> {
+    let p = crate::profile::profile(conn, tradescope_core::model::RecordRef::new(kind, id))?;
+    if p.total > 0 {
+        facts.extend(crate::profile::facts(&p));
+    }
+    Ok(())
+}
+
 fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<ExportItem> {
     let kind = RecordKind::parse(&item.kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {} in the case", item.kind)))?;
@@ -197,6 +211,7 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
                 "federal_register_notice",
                 e.federal_register_notice.clone(),
             );
+            profile_facts(conn, &mut facts, RecordKind::Entity, id)?;
             (
                 format!("{} — {}", e.list, e.name),
                 covered.entity(conn, id)?,
@@ -208,6 +223,7 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
             fact(&mut facts, "country", p.country.clone());
             fact(&mut facts, "shipped", Some(p.n_shipped.to_string()));
             fact(&mut facts, "received", Some(p.n_received.to_string()));
+            profile_facts(conn, &mut facts, RecordKind::Party, id)?;
             let flag = covered.flag(&p.name);
             (p.name, flag, p.source)
         }

@@ -141,3 +141,35 @@ pub fn profile(conn: &Connection, subject: RecordRef) -> Result<Profile> {
         filter,
     })
 }
+
+/// The profile as facts of a case export (a list entry's or a trade party's item): totals,
+/// dates, the while-listed split and the top lists, each "label count" joined by "; ".
+pub fn facts(p: &Profile) -> Vec<(String, String)> {
+    let top = |v: &[FreqValue]| {
+        v.iter()
+            .map(|x| format!("{} {}", x.label, x.count))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut out = vec![(
+        "profile_shipments".to_string(),
+        format!(
+            "{} ({} … {}), {} shipped while listed",
+            p.total,
+            p.first.as_deref().unwrap_or("?"),
+            p.last.as_deref().unwrap_or("?"),
+            p.listed_total
+        ),
+    )];
+    for (k, v) in [
+        ("profile_top_consignees", &p.consignees),
+        ("profile_top_shippers", &p.shippers),
+        ("profile_top_hs_codes", &p.hs),
+        ("profile_top_lanes", &p.lanes),
+    ] {
+        if !v.is_empty() {
+            out.push((k.to_string(), top(v)));
+        }
+    }
+    out
+}
