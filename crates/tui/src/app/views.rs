@@ -172,3 +172,116 @@ pub fn open_profile(m: &mut Model) -> Vec<Command> {
     let crumb = format!("Profile {}", load::short(&label, 24));
     push(m, Route::profile(record, crumb))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::action::{Action, Loaded};
+    use crate::app::model::Mode;
+    use crate::app::update;
+    use tradescope_core::model::RecordRef;
+    use tradescope_store::shipments::freq::{FreqKey, FreqValue, Frequency};
+    use tradescope_store::shipments::{Page, ShipmentFilter};
+
+    fn shipments_list() -> Model {
+        let mut m = Model::new("t.db", 80, 24, false);
+        m.mode = Mode::Normal;
+        let mut r = Route::shipments(
+            ShipmentFilter {
+                entity_id: Some(7),
+                ..Default::default()
+            },
+            Some("Shipments of linked trade parties".into()),
+        );
+        if let View::Shipments { query, sort, .. } = &mut r.view {
+            *query = "hs:8525".into();
+            sort.key = SortKey::Consignee;
+        }
+        m.history.push(crate::app::model::Screen::new(r));
+        m.screen_mut().data = Data::Shipments {
+            page: Page {
+                rows: Vec::new(),
+                next: None,
+            },
+            count: None,
+            as_of: Vec::new(),
+        };
+        m
+    }
+
+    #[test]
+    fn f_loads_the_sort_column_over_the_applied_filter_on_the_worker() {
+        let mut m = shipments_list();
+        let cmds = update(&mut m, Action::Frequency);
+        let want = ShipmentFilter {
+            entity_id: Some(7),
+            hs_prefix: Some("8525".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::Frequency { filter, column: FreqColumn::Consignee, .. }] if *filter == want
+        ));
+        assert!(m.screen().loading);
+        // Esc while it loads: back on the list, and the table's answer is stale.
+        let Command::Frequency { generation, .. } = cmds[0].clone() else {
+            unreachable!()
+        };
+        update(&mut m, Action::Back);
+        assert!(matches!(m.route().view, View::Shipments { .. }));
+        let table = Frequency {
+            column: FreqColumn::Consignee,
+            rows: vec![FreqValue {
+                key: FreqKey::Party(42),
+                label: "ACME".into(),
+                count: 3,
+            }],
+            total: 3,
+            other_values: 0,
+            other_count: 0,
+        };
+        update(
+            &mut m,
+            Action::Loaded {
+                generation,
+                data: Loaded::Frequency(Box::new(table.clone())),
+            },
+        );
+        assert!(matches!(m.screen().data, Data::Shipments { .. }));
+        // Forward, the answer applied, Enter: a Shipments list of that consignee.
+        update(&mut m, Action::Forward);
+        let g = m.expect.view;
+        update(
+            &mut m,
+            Action::Loaded {
+                generation: g,
+                data: Loaded::Frequency(Box::new(table)),
+            },
+        );
+        let cmds = update(&mut m, Action::Open);
+        let View::Shipments { base, .. } = &m.route().view else {
+            panic!("not a list: {:?}", m.route().view)
+        };
+        assert_eq!(base.consignee_id, Some(42));
+        assert_eq!(base.hs_prefix.as_deref(), Some("8525"));
+        assert!(cmds
+            .iter()
+            .any(|c| matches!(c, Command::Shipments { filter, .. } if filter.consignee_id == Some(42))));
+    }
+
+    #[test]
+    fn p_needs_a_party_or_an_entry() {
+        let mut m = shipments_list();
+        assert!(update(&mut m, Action::Profile).is_empty());
+        assert!(m.message.as_deref().unwrap_or("").contains("Nothing selected"));
+        let record = RecordRef::new(RecordKind::Entity, 7);
+        m.history
+            .push(crate::app::model::Screen::new(Route::detail(record, "X")));
+        let cmds = update(&mut m, Action::Profile);
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::Profile { subject, .. }] if *subject == record
+        ));
+        assert!(matches!(m.route().view, View::Profile { month: None, .. }));
+    }
+}
