@@ -264,16 +264,20 @@ mod tests {
         };
         assert_eq!(base.consignee_id, Some(42));
         assert_eq!(base.hs_prefix.as_deref(), Some("8525"));
-        assert!(cmds
-            .iter()
-            .any(|c| matches!(c, Command::Shipments { filter, .. } if filter.consignee_id == Some(42))));
+        assert!(cmds.iter().any(
+            |c| matches!(c, Command::Shipments { filter, .. } if filter.consignee_id == Some(42))
+        ));
     }
 
     #[test]
     fn p_needs_a_party_or_an_entry() {
         let mut m = shipments_list();
         assert!(update(&mut m, Action::Profile).is_empty());
-        assert!(m.message.as_deref().unwrap_or("").contains("Nothing selected"));
+        assert!(m
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("Nothing selected"));
         let record = RecordRef::new(RecordKind::Entity, 7);
         m.history
             .push(crate::app::model::Screen::new(Route::detail(record, "X")));
