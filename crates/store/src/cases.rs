@@ -188,6 +188,20 @@ fn profile_facts(
     Ok(())
 }
 
+/// Where the listing of a replaced entry is in the current list versions: `#812 (EL, csl)`,
+/// or that it is no longer listed.
+fn current_versions(conn: &Connection, entry_id: i64) -> Result<String> {
+    let now = entities::same_listing(conn, entry_id)?;
+    if now.is_empty() {
+        return Ok("no longer listed in any current list version".into());
+    }
+    Ok(now
+        .iter()
+        .map(|(id, list, dataset)| format!("#{id} ({list}, {dataset})"))
+        .collect::<Vec<_>>()
+        .join("; "))
+}
+
 fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<ExportItem> {
     let kind = RecordKind::parse(&item.kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {} in the case", item.kind)))?;
@@ -206,6 +220,11 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
             fact(&mut facts, "start_date", e.start_date.clone());
             fact(&mut facts, "end_date", e.end_date.clone());
             fact(&mut facts, "current", Some(e.current.to_string()));
+            if !e.current {
+                // The case noted a version that has been replaced: say where the listing is
+                // now (its stable key follows it across versions, re-keyed ids included).
+                fact(&mut facts, "now", Some(current_versions(conn, id)?));
+            }
             fact(
                 &mut facts,
                 "federal_register_notice",
