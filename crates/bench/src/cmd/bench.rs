@@ -112,6 +112,16 @@ pub fn cmd_workbench_only(db: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `bench --frequency-only`: the frequency-table figures on any database.
+pub fn cmd_frequency_only(db: &std::path::Path) -> anyhow::Result<()> {
+    let conn = tradescope_store::open_ro(db)?;
+    let figures = bench::freq::figures(&conn, 5, 1)?;
+    outln!("- load average: {}", bench::machine::load_average());
+    output::lines(&report::table(&figures));
+    output::lines(&report::notes(&figures));
+    Ok(())
+}
+
 /// The list format of `bench --list-update-only`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ListFormatArg {
