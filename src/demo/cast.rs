@@ -14,7 +14,9 @@ use super::names::{self, Company, SEED_CONSIGNEES, TO_ORDER};
 
 /// A party as the generator uses it.
 pub struct P {
-    pub id: i64,
+    /// None for a "TO ORDER" consignee: a placeholder, no party (a party of that name would
+    /// link unrelated bills).
+    pub id: Option<i64>,
     pub name: String,
     /// ISO alpha-2; empty for "TO ORDER" consignees, which have no country.
     pub country: &'static str,
@@ -88,7 +90,7 @@ impl Registry<'_, '_> {
             })?
             .ok_or_else(|| Error::User(format!("demo party `{name}` has no usable name")))?;
         Ok(P {
-            id,
+            id: Some(id),
             name: name.to_string(),
             country,
             city,
@@ -173,7 +175,13 @@ impl Cast {
         }
         let mut to_order = Vec::new();
         for name in TO_ORDER {
-            to_order.push(m.party(name, "", "", "")?);
+            to_order.push(P {
+                id: None,
+                name: name.to_string(),
+                country: "",
+                city: "",
+                ports: &[],
+            });
         }
         Ok(Cast {
             makers,

@@ -5,7 +5,7 @@
 //! What the data lets an analyst practise: listed makers under spelling variants, distributors
 //! in Vietnam, India, Ecuador and Mexico, onward shipments from those distributors to US
 //! importers 30–180 days later with the same goods (same HS codes, repeated model numbers),
-//! freight forwarders and "TO ORDER" consignees hiding the buyer, master/house bill pairs, and
+//! freight forwarders and "TO ORDER" bills (no consignee party) hiding the buyer, master/house bill pairs, and
 //! unrelated trade as background. Hikvision ships both before and after its Entity List date.
 
 mod cast;
@@ -198,8 +198,8 @@ impl Gen<'_> {
                     .format("%Y-%m-%d")
                     .to_string()
             }),
-            shipper_id: Some(shipper.id),
-            consignee_id: Some(consignee.id),
+            shipper_id: shipper.id,
+            consignee_id: consignee.id,
             origin_country: Some(shipper.country.to_string()),
             dest_country: Some(if us { "US" } else { consignee.country }.to_string()),
             port_of_lading: Some(port_of_lading),
@@ -329,7 +329,7 @@ impl Gen<'_> {
         let importer = &cast.us_security[self.rng.usize(..cast.us_security.len())];
         let (consignee, notify) = cast.hide_buyer(&mut self.rng, importer);
         let mut s = self.bill(shipper, consignee, day, true);
-        s.notify_id = notify.map(|p| p.id);
+        s.notify_id = notify.and_then(|p| p.id);
         s.description = Some(describe::direct(
             &mut self.rng,
             MAKERS[maker].brand,
@@ -357,7 +357,7 @@ impl Gen<'_> {
         let day = self.day_between(date(2018, 1, 2), date(2023, 12, 31));
         let (consignee, notify) = cast.hide_buyer(&mut self.rng, importer);
         let mut s = self.bill(shipper, consignee, day, true);
-        s.notify_id = notify.map(|p| p.id);
+        s.notify_id = notify.and_then(|p| p.id);
         s.description = Some(describe::goods(&mut self.rng, goods.text, goods.hs));
         s.hs_codes = hs_digits(goods.hs).into_iter().collect();
         if self.rng.u8(..100) < 12 {
@@ -373,8 +373,8 @@ impl Gen<'_> {
             m.identifier = Some(format!("{}{}", day.format("%Y%m%d"), self.ams_seq));
             m.bill_type = Some("Master Bill".into());
             m.house_bol = None;
-            m.shipper_id = Some(origin.id);
-            m.consignee_id = Some(dest.id);
+            m.shipper_id = origin.id;
+            m.consignee_id = dest.id;
             m.notify_id = None;
             self.w.shipment(&m)?;
         }

@@ -79,7 +79,21 @@ fn demo_is_a_few_thousand_synthetic_bills_among_a_few_hundred_parties() {
          WHERE p.name LIKE '%HIK%VISION%' AND s.ship_date < '2019-10-09'",
     );
     assert_eq!(before as u64, r.hikvision_before_el);
-    for who in ["TO ORDER", "PHUONG VIET DISTRIBUTION", "MACROQUIL"] {
+    // "TO ORDER" bills hide the buyer: no consignee party, the buyer is the notify party.
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM party WHERE name LIKE 'TO %ORDER%'"
+        ),
+        0
+    );
+    assert!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM shipment WHERE consignee_id IS NULL AND notify_id IS NOT NULL"
+        ) > 0
+    );
+    for who in ["PHUONG VIET DISTRIBUTION", "MACROQUIL"] {
         assert!(
             count(
                 &t.conn,

@@ -244,3 +244,72 @@ fn hikvision_walk_on_postgresql() {
     assert!(out.status.success(), "copy: {out:?}");
     hikvision_walk(&Tmux::start(200, 50, Path::new(&url)));
 }
+
+/// Issue 20's walk through the two views, at 80×24: Hikvision's EL entry → its profile (P) →
+/// a bar of the monthly chart (←) → that month's shipments (Enter) → the frequency table of
+/// their consignees (o o F) → the top consignee's rows (Enter) → Backspace ×3: the profile
+/// exactly as left (same month selected, same screen).
+#[test]
+fn hikvision_profile_month_frequency_and_back() {
+    let t = Tmux::start(80, 24, shared_db());
+    t.wait_ready();
+    t.open_entity_list_entry("hikvision", "Hikvision");
+    t.keys(&["P"]);
+    t.wait_until("the profile", 60, |s| {
+        s.contains("Profile: Hangzhou Hikvision") && s.contains("▲ listed 2019-10")
+    });
+    t.keys(&["Left", "Left", "Left"]);
+    let left = t.wait_until("the fourth-newest month", 60, |s| {
+        s.contains("Shipments per month — 2023-03")
+    });
+    // "— 2023-03: 9, 9 while listed": the bar's count, which the list must show.
+    let title = left
+        .lines()
+        .find(|l| l.contains("Shipments per month — 2023-03: "))
+        .expect("chart title");
+    let n: String = title
+        .split("2023-03: ")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    t.keys(&["Enter"]);
+    let list = t.wait_until("the month's shipments", 60, |s| {
+        s.contains(": 2023-03]") && s.contains(&format!(" of {n} "))
+    });
+    assert!(list.contains("2023-03-"), "{list}");
+    t.keys(&["o", "o", "F"]);
+    let table = t.wait_until("the consignees of that month", 60, |s| {
+        s.contains("Frequency of consignee") && s.contains(&format!("— {n} shipment"))
+    });
+    // The first value's row: its name and count.
+    let lines: Vec<&str> = table.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("Value"))
+        .expect("table header");
+    let first = lines[header + 1];
+    let name: String = first.chars().take(20).collect();
+    let count: String = first
+        .split_whitespace()
+        .rev()
+        .nth(2)
+        .unwrap_or("")
+        .to_string();
+    t.keys(&["Enter"]);
+    let rows = t.wait_until("the consignee's rows", 60, |s| {
+        s.contains("consignee") && s.contains(&format!(" of {count} "))
+    });
+    assert!(rows.contains(name.trim_end()), "{name:?} in\n{rows}");
+    t.keys(&["BSpace"]);
+    t.wait_for("Frequency of consignee", 60);
+    t.keys(&["BSpace"]);
+    t.wait_for(": 2023-03]", 60);
+    t.keys(&["BSpace"]);
+    let back = t.wait_until("the profile again", 60, |s| s.contains("Profile: Hangzhou"));
+    assert_eq!(back, left, "the profile exactly as left");
+    t.keys(&["q"]);
+    let (status, alternate) = t.wait_exit(30);
+    assert_eq!((status.as_str(), alternate.as_str()), ("0", "0"));
+}

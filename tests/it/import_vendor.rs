@@ -235,7 +235,15 @@ fn indian_export_keeps_goods_description_country_and_destination_port() {
         .unwrap();
     assert_eq!(desc, "CCTV CAMERA MODULE PARTS");
     assert_eq!(dest, "AE", "COUNTRY of an export is the destination");
-    assert_eq!(lading, "NHAVA SHEVA SEA (INNSA1)");
+    assert_eq!(lading, "NHAVA SHEVA SEA", "the UN/LOCODE is split off");
+    assert_eq!(
+        count(
+            &t.conn,
+            "SELECT count(*) FROM shipment_port_code c JOIN shipment s ON s.id = c.shipment_id
+             WHERE s.identifier = '7345012' AND c.role = 'lading' AND c.code = 'INNSA1'"
+        ),
+        1
+    );
     assert_eq!(unlading, "JEBEL ALI");
     assert_eq!(shipper, "DECCAN EXAMPLE ELECTRONICS PVT LTD");
     assert_eq!(date, "2023-06-03");

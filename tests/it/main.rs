@@ -56,4 +56,6 @@ mod text_safety;
 mod ui;
 mod ui_columns;
 mod ui_invest;
+mod views;
 mod watch;
+mod watch_check;

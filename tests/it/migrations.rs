@@ -248,7 +248,7 @@ fn schema_sql_is_the_newest_fixture_schema_and_every_version_has_fixtures() {
         current,
         schema_of_sql(&newest_sql),
         "schema.sql differs from {}: a schema change needs a new version (a migration step in \
-         crates/store/src/migrate.rs) and its fixture crates/store/schemas/v{}.sql",
+         crates/store/src/migrate/) and its fixture crates/store/schemas/v{}.sql",
         newest.display(),
         db::SCHEMA_VERSION + 1
     );
@@ -540,6 +540,57 @@ fn backup_command_copies_a_database_and_never_overwrites() {
         .file_name()
         .to_string_lossy()
         .contains(".partial-")));
+}
+
+/// Version 3 as first released had monitored sets without a threshold: a set stored then (by
+/// hand or a later build of the same version) keeps its parties and hits through the rebuild of
+/// its table, gets the default threshold, and is listed by `watch list`.
+#[test]
+fn a_v3_monitored_set_survives_the_rebuild_of_its_table() {
+    let v3 = repo("tests/fixtures/releases/24411e0.db");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = copy_fixture(&v3, dir.path());
+    {
+        let conn = Connection::open(&path).expect("open v3");
+        conn.execute_batch(
+            "INSERT INTO watch_set (id, name, path, sha256, created_at, created_by)
+               VALUES (7, 'vendors', '/tmp/vendors.csv', 'ab', '2026-12-03T12:00:00Z', 'auditor');
+             INSERT INTO watch_party (id, set_id, line, name, country)
+               VALUES (70, 7, 2, 'Hangzhou Hikvision Digital Technology', 'CN'),
+                      (71, 7, 3, 'Acme Supplies', 'US');
+             INSERT INTO watch_hit (party_id, listing_key, entry_id, name, score)
+               VALUES (70, 'csl:x', 1, 'HIKVISION', 0.97);",
+        )
+        .expect("v3 rows");
+    }
+    let out = cli(&path, &["stats"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(user_version(&path), db::SCHEMA_VERSION);
+    assert_eq!(schema_of(&raw_ro(&path)), fresh_schema());
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM watch_set WHERE id = 7 AND name = 'vendors'
+             AND threshold = 0.75 AND alert_count = 0 AND alert_at IS NULL
+             AND created_by = 'auditor'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM watch_party WHERE set_id = 7"),
+        2
+    );
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM watch_hit WHERE party_id = 70"),
+        1
+    );
+    let out = cli(&path, &["watch", "list"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("vendors"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 /// A migration that fails leaves the file exactly as it was, and says what to do.

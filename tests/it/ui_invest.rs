@@ -152,6 +152,39 @@ fn wide_screening_mode() {
     insta::assert_snapshot!(s);
 }
 
+/// A lapsed listing (a Denied Persons order that ended 2020-10-13) stays in the screening
+/// results, says it lapsed, and is drawn dimmed like a cleared hit; a current hit is not.
+#[test]
+fn lapsed_screening_hits_are_dimmed_and_say_lapsed() {
+    let (mut m, mut w) = start(200, 30);
+    press(&mut m, &mut w, Action::ToggleScreening);
+    type_text(&mut m, &mut w, "Adrian Manuel Hernandez");
+    let term = super::ui::render(&m);
+    let buf = term.backend().buffer();
+    let row_of = |needle: &str| -> Option<u16> {
+        (0..buf.area.height).find(|&y| {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            line.contains(needle)
+        })
+    };
+    let text = screen(&m);
+    let y = row_of("lapsed 2020-10-13").unwrap_or_else(|| panic!("no lapsed hit:\n{text}"));
+    let dim = |y: u16| {
+        (0..buf.area.width).all(|x| {
+            let c = &buf[(x, y)];
+            c.symbol().trim().is_empty()
+                || c.modifier.contains(ratatui::style::Modifier::DIM)
+                || c.fg == ratatui::style::Color::DarkGray
+        })
+    };
+    assert!(dim(y), "the lapsed row is dimmed:\n{text}");
+    // The screening line itself is not a dimmed row.
+    let line = row_of("Screen: Adrian").expect("screening line");
+    assert!(!dim(line), "{text}");
+}
+
 #[test]
 fn audit_pane_shows_the_chain_status() {
     let (mut m, mut w) = intersection(100, 30, 0);

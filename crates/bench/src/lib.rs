@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod bulk;
+pub mod freq;
 pub mod gen;
 mod import;
 pub mod lists;
@@ -12,6 +13,7 @@ pub mod patents;
 mod queries;
 pub mod report;
 pub mod rescreen;
+pub mod screen;
 pub mod search;
 pub mod terminal;
 pub mod timing;
@@ -329,6 +331,8 @@ pub fn run(opts: &BenchOptions, progress: &dyn Progress) -> Result<Results> {
     let (paths, plans) = queries::drill_paths(&conn, if opts.quick { 5 } else { 20 })?;
     figures.extend(paths);
     figures.extend(queries::counts(&conn, if opts.quick { 5 } else { 20 })?);
+    progress.stage("frequency tables", None);
+    figures.extend(freq::figures(&conn, if opts.quick { 3 } else { 5 }, 1)?);
 
     let build_seconds = match (&built, built_now) {
         (_, true) => build_seconds,

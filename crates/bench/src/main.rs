@@ -92,6 +92,10 @@ enum Command {
         /// on the database given by --db, whatever its size
         #[arg(long)]
         workbench_only: bool,
+        /// Only the frequency-table figures (the workbench's F) on the database given by --db,
+        /// whatever its size
+        #[arg(long)]
+        frequency_only: bool,
         /// Only the list-update figure: update a generated N-entry list (against the naive
         /// baseline up to 100K entries), in the benchmark directory
         #[arg(long, value_name = "N")]
@@ -123,6 +127,11 @@ enum Command {
         /// against the bundled lists, against the naive per-name loop
         #[arg(long, value_name = "N")]
         rescreen_only: Option<usize>,
+        /// Only the batch-screening figure: N PatentsView assignee names screened against the
+        /// bundled lists as `screen --file` screens them (3 runs), against a naive scan of 20
+        /// of them
+        #[arg(long, value_name = "N")]
+        screen_only: Option<usize>,
     },
 }
 
@@ -142,13 +151,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             build_only,
             import_only,
             workbench_only,
+            frequency_only,
             list_update_only,
             list_format,
             list_parties,
             no_baseline,
             patents,
             rescreen_only,
+            screen_only,
         } => {
+            if let Some(n) = screen_only {
+                return cmd::bench::cmd_screen_only(n);
+            }
             if let Some(n) = patents {
                 return cmd::bench::cmd_patents(n);
             }
@@ -161,6 +175,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if workbench_only {
                 return cmd::bench::cmd_workbench_only(&db_path);
+            }
+            if frequency_only {
+                return cmd::bench::cmd_frequency_only(&db_path);
             }
             if let Some(n) = search_names {
                 return cmd::bench::cmd_search_names(&db_path, n);

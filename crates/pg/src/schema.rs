@@ -1,4 +1,4 @@
-//! The PostgreSQL schema and its versions. Version 1 holds the tables of SQLite schema v3
+//! The PostgreSQL schema and its versions. Version 1 holds the tables of SQLite schema v4
 //! (`crates/store/schema.sql`) column for column; `tradescope_schema` records the version,
 //! as `PRAGMA user_version` does on SQLite. Every version change is a step here, run in one
 //! transaction (PostgreSQL's DDL is transactional), so a failed migration changes nothing.
@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 1;
 /// The SQLite schema version whose tables version 1 mirrors.
-pub const SQLITE_SCHEMA_VERSION: i64 = 3;
+pub const SQLITE_SCHEMA_VERSION: i64 = 4;
 
 /// The tables (indexes come after a bulk load: [`INDEXES_SQL`]).
 pub const TABLES_SQL: &str = include_str!("../sql/tables.sql");

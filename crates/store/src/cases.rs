@@ -185,6 +185,38 @@ fn fact(facts: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
     }
 }
 
+/// The profile's facts (the workbench's P) of an entry or a party with shipments.
+fn profile_facts(
+    db: &dyn Sql,
+    facts: &mut Vec<(String, String)>,
+    kind: RecordKind,
+    id: i64,
+) -> Result<()> {
+    // The profile's queries are SQLite's only so far: a PostgreSQL export goes without it.
+    let Some(conn) = db.sqlite() else {
+        return Ok(());
+    };
+    let p = crate::profile::profile(conn, tradescope_core::model::RecordRef::new(kind, id))?;
+    if p.total > 0 {
+        facts.extend(crate::profile::facts(&p));
+    }
+    Ok(())
+}
+
+/// Where the listing of a replaced entry is in the current list versions: `#812 (EL, csl)`,
+/// or that it is no longer listed.
+fn current_versions(conn: &dyn Sql, entry_id: i64) -> Result<String> {
+    let now = entities::same_listing(conn, entry_id)?;
+    if now.is_empty() {
+        return Ok("no longer listed in any current list version".into());
+    }
+    Ok(now
+        .iter()
+        .map(|(id, list, dataset)| format!("#{id} ({list}, {dataset})"))
+        .collect::<Vec<_>>()
+        .join("; "))
+}
+
 fn export_item(conn: &dyn Sql, covered: &Covered, item: &CaseItem) -> Result<ExportItem> {
     let kind = RecordKind::parse(&item.kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {} in the case", item.kind)))?;
@@ -203,11 +235,17 @@ fn export_item(conn: &dyn Sql, covered: &Covered, item: &CaseItem) -> Result<Exp
             fact(&mut facts, "start_date", e.start_date.clone());
             fact(&mut facts, "end_date", e.end_date.clone());
             fact(&mut facts, "current", Some(e.current.to_string()));
+            if !e.current {
+                // The case noted a version that has been replaced: say where the listing is
+                // now (its stable key follows it across versions, re-keyed ids included).
+                fact(&mut facts, "now", Some(current_versions(conn, id)?));
+            }
             fact(
                 &mut facts,
                 "federal_register_notice",
                 e.federal_register_notice.clone(),
             );
+            profile_facts(conn, &mut facts, RecordKind::Entity, id)?;
             (
                 format!("{} — {}", e.list, e.name),
                 covered.entity(conn, id)?,
@@ -219,6 +257,7 @@ fn export_item(conn: &dyn Sql, covered: &Covered, item: &CaseItem) -> Result<Exp
             fact(&mut facts, "country", p.country.clone());
             fact(&mut facts, "shipped", Some(p.n_shipped.to_string()));
             fact(&mut facts, "received", Some(p.n_received.to_string()));
+            profile_facts(conn, &mut facts, RecordKind::Party, id)?;
             let flag = covered.flag(&p.name);
             (p.name, flag, p.source)
         }

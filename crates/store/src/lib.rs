@@ -31,6 +31,7 @@ pub mod names;
 pub mod parties;
 pub mod patents;
 pub mod products;
+pub mod profile;
 pub mod record_view;
 mod reference_tsv;
 pub mod safety;

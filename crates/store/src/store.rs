@@ -18,7 +18,9 @@ use crate::error::Result;
 use crate::intersect::{IntersectRow, SortKey as IntersectSort};
 use crate::link_review::{self, LinkReview, Verdict};
 use crate::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
+use crate::profile::Profile;
 use crate::search::ListingHit;
+use crate::shipments::freq::{FreqColumn, Frequency};
 use crate::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use crate::trail::Trail;
 use crate::{entities, links, names, parties, patents, record_view, search, shipments, sources};
@@ -89,6 +91,16 @@ pub trait Store: Send + Sync {
     ) -> Result<std::result::Result<i64, i64>>;
     /// Each row's strongest as-of status (a party listed at the ship date, listed later…).
     fn as_of_statuses(&self, page: &Page) -> Result<Vec<Option<AsOfStatus>>>;
+    /// The frequency table of `column` over the shipments `filter` matches: the `limit` most
+    /// frequent values (count, most first) and the rest as "other" (one GROUP BY).
+    fn shipment_frequency(
+        &self,
+        filter: &ShipmentFilter,
+        column: FreqColumn,
+        limit: usize,
+    ) -> Result<Frequency>;
+    /// The profile of a trade party or a list entry (its linked parties together).
+    fn profile(&self, subject: RecordRef) -> Result<Profile>;
     fn patents_page(
         &self,
         filter: &PatentFilter,
@@ -272,6 +284,19 @@ impl Store for SqliteStore {
         cap: i64,
     ) -> Result<std::result::Result<i64, i64>> {
         self.read(|c| shipments::count(c, filter, cap))
+    }
+
+    fn shipment_frequency(
+        &self,
+        filter: &ShipmentFilter,
+        column: FreqColumn,
+        limit: usize,
+    ) -> Result<Frequency> {
+        self.read(|c| shipments::freq::frequency(c, filter, column, limit))
+    }
+
+    fn profile(&self, subject: RecordRef) -> Result<Profile> {
+        self.read(|c| crate::profile::profile(c, subject))
     }
 
     fn as_of_statuses(&self, page: &Page) -> Result<Vec<Option<AsOfStatus>>> {

@@ -151,6 +151,64 @@ fn a_database_keyed_by_the_old_ids_follows_entries_onto_the_new_ids() {
     }
 }
 
+/// A case that noted an entry of the 2022 file follows it onto the 2023 version (new `_id`,
+/// same listing), and says so for an entry the new version no longer lists.
+#[test]
+fn case_items_follow_their_listing_onto_the_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    import_json(d, "csl", CSL22);
+    let conn = Connection::open(d.join("t.db")).unwrap();
+    let pick = |sql: &str| -> (i64, String) {
+        conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    let (kept, kept_key) = pick(
+        "SELECT id, listing_key FROM list_entry WHERE source_id = 1
+         AND name LIKE 'Atlas Sanatgaran%' ORDER BY id LIMIT 1",
+    );
+    drop(conn);
+    ok(d, &["case", "add", "probe", "entity", &kept.to_string()]);
+    import_json(d, "csl", CSL23);
+    let conn = Connection::open(d.join("t.db")).unwrap();
+    let (now, list): (i64, String) = conn
+        .query_row(
+            "SELECT e.id, e.list_code FROM list_entry e WHERE e.current = 1 AND e.listing_key = ?1",
+            [&kept_key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let removed: i64 = conn
+        .query_row(
+            "SELECT id FROM list_entry WHERE source_id = 1 AND name = 'Removed Components Ltd.'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    assert_ne!(now, kept, "the 2023 file is a new version of the entry");
+    ok(d, &["case", "add", "probe", "entity", &removed.to_string()]);
+    let export = json(d, &["case", "export", "probe", "--format", "json"]);
+    let fact = |item: &Value, k: &str| -> Option<String> {
+        item["facts"]
+            .as_array()?
+            .iter()
+            .find_map(|f| (f[0] == k).then(|| f[1].as_str().unwrap_or_default().to_string()))
+    };
+    let items = export["items"].as_array().expect("items");
+    assert_eq!(fact(&items[0], "current").as_deref(), Some("false"));
+    assert_eq!(
+        fact(&items[0], "now"),
+        Some(format!("#{now} ({list}, csl)")),
+        "{export}"
+    );
+    assert_eq!(
+        fact(&items[1], "now").as_deref(),
+        Some("no longer listed in any current list version"),
+        "{export}"
+    );
+}
+
 #[test]
 fn import_summary_says_how_many_it_lists() {
     let dir = tempfile::tempdir().unwrap();

@@ -43,7 +43,9 @@ use tradescope_store::error::{Error as StoreError, Result as StoreResult};
 use tradescope_store::intersect::{self, IntersectRow, SortKey as IntersectSort};
 use tradescope_store::link_review::{LinkReview, Verdict};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
+use tradescope_store::profile::Profile;
 use tradescope_store::search::ListingHit;
+use tradescope_store::shipments::freq::{FreqColumn, Frequency};
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use tradescope_store::sql::Sql;
 use tradescope_store::trail::{self, Trail};
@@ -249,6 +251,19 @@ impl Store for PgStore {
                 .map(|r| s.row_status(db, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
                 .collect()
         })
+    }
+
+    fn shipment_frequency(
+        &self,
+        _filter: &ShipmentFilter,
+        _column: FreqColumn,
+        _limit: usize,
+    ) -> StoreResult<Frequency> {
+        Err(not_yet("The frequency table"))
+    }
+
+    fn profile(&self, _subject: RecordRef) -> StoreResult<Profile> {
+        Err(not_yet("The profile"))
     }
 
     fn patents_page(

@@ -122,9 +122,15 @@ pub fn country(cell: &str) -> Result<Option<&'static str>, String> {
 
 /// A port cell split into (code, name): `53306, MUNDRA` → (Some("53306"), "MUNDRA"); `2704 -
 /// LOS ANGELES, CA` → (Some("2704"), "LOS ANGELES, CA"); anything else is a name as written.
-/// Codes are the 4-digit US Schedule D or 5-digit foreign Schedule K numbers US data uses.
+/// Codes are the 4-digit US Schedule D or 5-digit foreign Schedule K numbers US data uses,
+/// or a UN/LOCODE in parentheses after the name, as Indian customs data writes it with its
+/// one-digit customs-station suffix: `NHAVA SHEVA SEA (INNSA1)` → (Some("INNSA1"), "NHAVA
+/// SHEVA SEA"). `Ningpo,China (Mainland)` holds no code and stays as written.
 pub fn port(cell: &str) -> Option<(Option<String>, String)> {
     let v = value(cell)?;
+    if let Some((name, code)) = locode_suffix(&v) {
+        return Some((Some(code.to_string()), name.to_string()));
+    }
     let digits = v.chars().take_while(char::is_ascii_digit).count();
     if (4..=5).contains(&digits) {
         let rest = v[digits..].trim_start();
@@ -139,6 +145,23 @@ pub fn port(cell: &str) -> Option<(Option<String>, String)> {
         }
     }
     Some((None, v))
+}
+
+/// `NAME (CCLLL)` or `NAME (CCLLLd)`: a UN/LOCODE (a country code, then three letters or
+/// digits), maybe with a customs station digit, in parentheses at the end of a port name.
+fn locode_suffix(v: &str) -> Option<(&str, &str)> {
+    let open = v.strip_suffix(')')?.rfind('(')?;
+    let code = &v[open + 1..v.len() - 1];
+    let name = v[..open].trim_end();
+    let b = code.as_bytes();
+    let shape = matches!(b.len(), 5 | 6)
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..5]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b[5..].iter().all(u8::is_ascii_digit);
+    let known = country::name(&code[..2.min(code.len())]).is_some();
+    (shape && known && !name.is_empty()).then_some((name, code))
 }
 
 #[cfg(test)]
@@ -206,6 +229,24 @@ mod tests {
             Some((String::new(), "Ningpo,China (Mainland)".into()))
         );
         assert_eq!(p("53306"), Some((String::new(), "53306".into())));
+        assert_eq!(
+            p("NHAVA SHEVA SEA (INNSA1)"),
+            Some(("INNSA1".into(), "NHAVA SHEVA SEA".into()))
+        );
+        assert_eq!(
+            p("Jebel Ali (AEJEA)"),
+            Some(("AEJEA".into(), "Jebel Ali".into()))
+        );
+        assert_eq!(
+            p("Kaohsiung,China (Taiwan)"),
+            Some((String::new(), "Kaohsiung,China (Taiwan)".into()))
+        );
+        // Not a country's code: a name in parentheses, kept as written.
+        assert_eq!(
+            p("DEPOT (ZZABC)"),
+            Some((String::new(), "DEPOT (ZZABC)".into()))
+        );
+        assert_eq!(p("(INNSA1)"), Some((String::new(), "(INNSA1)".into())));
         assert_eq!(p("N/A"), None);
     }
 }

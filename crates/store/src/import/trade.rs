@@ -64,13 +64,31 @@ pub struct NewShipment {
 }
 
 /// What a writer did, for reports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TradeStats {
     pub shipments: u64,
     /// Parties created by this writer (not counting existing parties reused).
     pub parties_created: u64,
     /// Distinct parties referenced by this writer's shipments.
     pub parties_touched: u64,
+    /// Placeholder names (`TO ORDER`, `N/A`, as upper case) not made into parties, with counts.
+    pub placeholders: BTreeMap<String, u64>,
+}
+
+/// The import warning for placeholder party names (name → count), if there were any.
+pub fn placeholder_warning(file: &str, placeholders: &BTreeMap<String, u64>) -> Option<String> {
+    if placeholders.is_empty() {
+        return None;
+    }
+    let total: u64 = placeholders.values().sum();
+    let list: Vec<String> = placeholders
+        .iter()
+        .map(|(p, n)| format!("{p} ×{n}"))
+        .collect();
+    Some(format!(
+        "{file}: {total} placeholder party names not made into parties: {}",
+        list.join(", ")
+    ))
 }
 
 /// Inserts parties and shipments for one source. Call [`finish`](Self::finish) before commit.
@@ -161,11 +179,20 @@ impl<'c> TradeWriter<'c> {
     }
 
     /// The id of the party with this name and country, created if it does not exist yet.
-    /// Returns None for names with nothing to match on (empty, punctuation only).
+    /// Returns None for names with nothing to match on (empty, punctuation only) and for
+    /// placeholders (`TO ORDER`, `N/A`): one party of that name would link unrelated bills.
     pub fn party(&mut self, p: &NewParty) -> Result<Option<i64>> {
         let raw = (p.name.clone(), p.country.clone());
         if let Some(&id) = self.by_raw.get(&raw) {
             return Ok(Some(id));
+        }
+        if super::cells::is_placeholder_party(&p.name) {
+            *self
+                .stats
+                .placeholders
+                .entry(p.name.trim().to_uppercase())
+                .or_default() += 1;
+            return Ok(None);
         }
         let norm = matching::normalize_key(&p.name);
         if norm.is_empty() {

@@ -189,6 +189,7 @@ pub fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
 
 mod count;
 mod filter;
+pub mod freq;
 mod page;
 mod runs;
 

@@ -5,6 +5,8 @@ use tradescope_matching::typeahead::Results;
 use tradescope_store::asof::AsOfStatus;
 use tradescope_store::intersect::IntersectRow;
 use tradescope_store::patents::PatentPage;
+use tradescope_store::profile::Profile;
+use tradescope_store::shipments::freq::Frequency;
 use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
 
@@ -119,6 +121,10 @@ pub enum Action {
     Trail,
     /// `A`: the audit log.
     AuditLog,
+    /// `F`: the frequency table of the list's sort column over its filter.
+    Frequency,
+    /// `P`: the profile of the selected trade party or list entry.
+    Profile,
     /// ← / →: the column cursor (intersection) or collapse / expand (trail).
     Left,
     Right,
@@ -163,6 +169,8 @@ pub enum Loaded {
     Trail(Box<Trail>),
     Audit(Box<AuditData>),
     Screening(Screening),
+    Frequency(Box<Frequency>),
+    Profile(Box<Profile>),
     ShipmentCount(Count),
     Patents(PatentPage),
     PatentCount(Count),

@@ -14,6 +14,7 @@ use tradescope_core::model::RecordRef;
 use tradescope_matching::typeahead::Engine;
 use tradescope_store::error::Result;
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentSort};
+use tradescope_store::shipments::freq::FreqColumn;
 use tradescope_store::shipments::{Cursor, ShipmentFilter, Sort};
 use tradescope_store::{SqliteStore, Store};
 
@@ -23,7 +24,7 @@ use tradescope_store::intersect::SortKey as IntersectSort;
 
 use super::action::{Action, Count, Follow, Loaded};
 use super::jump;
-use super::model::{PAGE_SIZE, PATENT_COUNT_CAP, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
+use super::model::{FREQ_LIMIT, PAGE_SIZE, PATENT_COUNT_CAP, SHIPMENT_COUNT_CAP, TYPEAHEAD_LIMIT};
 use super::write::Write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +85,16 @@ pub enum Command {
     Audit {
         generation: u64,
     },
+    /// A frequency table (one GROUP BY in the store).
+    Frequency {
+        filter: ShipmentFilter,
+        column: FreqColumn,
+        generation: u64,
+    },
+    Profile {
+        subject: RecordRef,
+        generation: u64,
+    },
     /// The screening matcher over the current list names (Entities pane, screening mode).
     Screen {
         query: String,
@@ -125,6 +136,8 @@ impl Command {
             | Command::Intersect { generation, .. }
             | Command::Trail { generation, .. }
             | Command::Audit { generation }
+            | Command::Frequency { generation, .. }
+            | Command::Profile { generation, .. }
             | Command::Screen { generation, .. } => Some((Slot::View, generation)),
             Command::CountShipments { generation, .. }
             | Command::CountPatents { generation, .. } => Some((Slot::Count, generation)),
@@ -289,6 +302,21 @@ impl Worker {
                 let t = self.store.trail(entity_id)?;
                 loaded(generation, Loaded::Trail(Box::new(t)))
             }
+            Command::Frequency {
+                filter,
+                column,
+                generation,
+            } => {
+                let t = self.store.shipment_frequency(&filter, column, FREQ_LIMIT)?;
+                loaded(generation, Loaded::Frequency(Box::new(t)))
+            }
+            Command::Profile {
+                subject,
+                generation,
+            } => loaded(
+                generation,
+                Loaded::Profile(Box::new(self.store.profile(subject)?)),
+            ),
             Command::Audit { generation } => loaded(
                 generation,
                 Loaded::Audit(Box::new(super::invest_run::audit(self.store.as_ref())?)),

@@ -23,6 +23,10 @@ pub enum Ctx {
     Intersect,
     /// The transshipment trail tree.
     Trail,
+    /// A frequency table (F).
+    Frequency,
+    /// A party's or list entry's profile (P).
+    Profile,
     Detail,
     /// Typing into the search or filter line.
     Input,
@@ -44,6 +48,8 @@ impl Ctx {
             Ctx::Entities => "Entities pane",
             Ctx::Intersect => "Intersection (i)",
             Ctx::Trail => "Transshipment trail (t)",
+            Ctx::Frequency => "Frequency table (F)",
+            Ctx::Profile => "Profile (P)",
             Ctx::Detail => "Detail view",
             Ctx::Input => "Typing a search or filter",
             Ctx::Prompt => "Typing a decision's reason (d)",
@@ -166,6 +172,16 @@ pub static KEYMAP: &[Binding] = &[
     b(Trail, &[key(Left), ch('h')], Action::Left, "collapse (again: to the parent)", Some("collapse")),
     b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
     b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
+    // Frequency table.
+    b(Frequency, &[key(Enter), ch('l')], Action::Open, "the rows with the selected value (a Shipments list)", Some("rows")),
+    b(Frequency, &[key(Right)], Action::Right, "count the next column", Some("column")),
+    b(Frequency, &[key(Left)], Action::Left, "count the previous column", None),
+    b(Frequency, &[key(Esc), ch('h')], Action::Back, "close the table (cancels it while it loads)", Some("close")),
+    // Profile.
+    b(Profile, &[key(Enter), ch('l')], Action::Open, "the shipments behind the selected figure", Some("shipments")),
+    b(Profile, &[key(Right)], Action::Right, "chart: next month", Some("month")),
+    b(Profile, &[key(Left)], Action::Left, "chart: previous month", None),
+    b(Profile, &[key(Esc), ch('h')], Action::Back, "close the profile", Some("close")),
     // Entities pane.
     b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off (score, explanation)", Some("screening")),
     b(Entities, &[ch('+'), ch('=')], Action::Threshold(1), "screening threshold up by 0.05", None),
@@ -174,6 +190,7 @@ pub static KEYMAP: &[Binding] = &[
     // Shipments pane.
     b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
     b(Shipments, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
+    b(Shipments, &[ch('F')], Action::Frequency, "frequency table of the sort column over the filter (value → count, share)", Some("freq")),
     // Patents pane.
     b(Patents, &[ch('o')], Action::SortNext, "sort by date / number", Some("sort")),
     b(Patents, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
@@ -187,6 +204,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[ch('/')], Action::EditFilter, "focus the search or filter line, from anywhere (not typed)", Some("filter")),
     b(Global, &[key(Esc)], Action::Escape, "clear the filter", None),
     b(Global, &[key(Backspace), alt(Left)], Action::Back, "back (restores the exact position)", Some("back")),
+    b(Global, &[ch('P')], Action::Profile, "profile of the selected trade party or list entry (totals, counterparties, months)", Some("profile")),
     b(Global, &[alt(Right)], Action::Forward, "forward", None),
     b(Global, &[ch('j'), key(Down)], Action::Down, "down (past the last row: next page)", None),
     b(Global, &[ch('k'), key(Up)], Action::Up, "up (past the first row: previous page)", None),
@@ -232,6 +250,8 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
         View::Entities { .. } => vec![Entities, Lists, Global],
         View::Intersect { .. } => vec![Intersect, Lists, Global],
         View::Trail { .. } => vec![Trail, Lists, Global],
+        View::Frequency { .. } => vec![Frequency, Global],
+        View::Profile { .. } => vec![Profile, Global],
         _ => vec![Lists, Global],
     }
 }
@@ -332,6 +352,18 @@ pub fn bar(m: &Model) -> Vec<(String, &'static str)> {
             if bind.action == Action::EditFilter && m.route().query().is_none() {
                 continue;
             }
+            // A profile is of a trade party or a list entry.
+            if bind.action == Action::Profile
+                && !m.selected_record().is_some_and(|(r, _)| {
+                    matches!(
+                        r.kind,
+                        tradescope_core::model::RecordKind::Entity
+                            | tradescope_core::model::RecordKind::Party
+                    )
+                })
+            {
+                continue;
+            }
             // Decisions are taken on screening hits only.
             if bind.action == Action::Decide && !m.screening {
                 continue;
@@ -380,8 +412,8 @@ pub fn fit_bar(items: Vec<(String, &'static str)>, width: usize) -> Vec<(String,
 pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     for ctx in [
-        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
-        Review,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Frequency, Profile, Detail,
+        Input, Prompt, Review,
     ] {
         let rows = KEYMAP
             .iter()
@@ -410,8 +442,8 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
 pub fn markdown_table() -> String {
     let mut s = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     let order = [
-        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Detail, Input, Prompt,
-        Review,
+        Global, Lists, Shipments, Patents, Entities, Intersect, Trail, Frequency, Profile, Detail,
+        Input, Prompt, Review,
     ];
     for bind in order
         .iter()

@@ -132,6 +132,15 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
             generation: g,
         }),
         View::Audit => cmds.push(Command::Audit { generation: g }),
+        View::Frequency { base, column, .. } => cmds.push(Command::Frequency {
+            filter: (**base).clone(),
+            column: *column,
+            generation: g,
+        }),
+        View::Profile { subject, .. } => cmds.push(Command::Profile {
+            subject: *subject,
+            generation: g,
+        }),
     }
     screen.loading = true;
     if !keep_count {
@@ -219,6 +228,12 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
         }
         Loaded::Audit(a) => {
             set_view(m, generation, Data::Audit(a));
+        }
+        Loaded::Frequency(t) => {
+            set_view(m, generation, Data::Frequency(t));
+        }
+        Loaded::Profile(p) => {
+            set_view(m, generation, Data::Profile(p));
         }
         Loaded::Screening(s) => {
             if let Some(n) = s.notes.first().filter(|_| generation == m.expect.view) {

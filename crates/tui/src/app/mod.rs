@@ -22,9 +22,11 @@ pub mod keymap;
 pub(crate) mod load;
 pub mod model;
 pub mod nav;
+pub mod profile_view;
 pub mod review;
 pub mod trail_view;
 pub mod update;
+pub mod views;
 pub mod watch;
 pub mod write;
 

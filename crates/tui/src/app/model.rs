@@ -5,6 +5,8 @@ use tradescope_matching::typeahead::{Kind, Results};
 use tradescope_store::asof::AsOfStatus;
 use tradescope_store::intersect::IntersectRow;
 use tradescope_store::patents::PatentPage;
+use tradescope_store::profile::Profile;
+use tradescope_store::shipments::freq::{FreqKey, Frequency};
 use tradescope_store::shipments::Page;
 use tradescope_store::trail::Trail;
 
@@ -16,6 +18,8 @@ use tradescope_core::view::RecordView;
 
 /// Rows per keyset page of shipments and patents.
 pub const PAGE_SIZE: usize = 50;
+/// Values a frequency table lists before "other".
+pub const FREQ_LIMIT: usize = 200;
 /// Records the typeahead returns (best first).
 pub const TYPEAHEAD_LIMIT: usize = 200;
 /// Shipment counts stop here ("of 100,000+").
@@ -65,6 +69,8 @@ pub enum Data {
     Trail(Box<Trail>),
     Audit(Box<AuditData>),
     Screening(Screening),
+    Frequency(Box<Frequency>),
+    Profile(Box<Profile>),
     Failed(String),
 }
 
@@ -224,6 +230,8 @@ impl Model {
             },
             Data::Audit(a) => a.rows.len(),
             Data::Screening(s) => s.hits.len(),
+            Data::Frequency(t) => t.rows.len(),
+            Data::Profile(p) => super::profile_view::items(p, self.height).len(),
             Data::Empty | Data::Failed(_) => 0,
         }
     }
@@ -306,8 +314,18 @@ impl Model {
                 .get(cur)
                 .map(|h| (RecordRef::new(RecordKind::Entity, h.id), h.name.clone())),
             Data::Audit(_) => None,
+            Data::Frequency(t) => t.rows.get(cur).and_then(|v| match v.key {
+                FreqKey::Party(id) => {
+                    Some((RecordRef::new(RecordKind::Party, id), v.label.clone()))
+                }
+                _ => None,
+            }),
+            Data::Profile(p) => Some((p.subject, p.name.clone())),
             Data::Empty | Data::Failed(_) => match &self.route().view {
-                View::Detail { record } => Some((*record, self.route().crumb.clone())),
+                View::Detail { record }
+                | View::Profile {
+                    subject: record, ..
+                } => Some((*record, self.route().crumb.clone())),
                 _ => None,
             },
         }

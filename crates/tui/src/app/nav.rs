@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_store::intersect::SortKey as IntersectSort;
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentSort};
+use tradescope_store::shipments::freq::FreqColumn;
 use tradescope_store::shipments::{Cursor, ShipmentFilter, Sort};
 
 use super::action::Pane;
@@ -114,6 +115,19 @@ pub enum View {
     },
     /// The audit log, newest first, with the hash chain's verification.
     Audit,
+    /// A frequency table (`F`) of one column over the shipments `base` matches (the filter
+    /// of the list it was opened from, link and typed parts merged); ← → change the column.
+    Frequency {
+        base: Box<ShipmentFilter>,
+        base_label: Option<String>,
+        column: FreqColumn,
+    },
+    /// The profile (`P`) of a trade party or a list entry; `month` is the chart's selected
+    /// bar (None: the newest month).
+    Profile {
+        subject: RecordRef,
+        month: Option<String>,
+    },
 }
 
 /// Where a keyset page starts.
@@ -214,6 +228,27 @@ impl Route {
         )
     }
 
+    pub fn frequency(base: ShipmentFilter, base_label: Option<String>, column: FreqColumn) -> Self {
+        Route::new(
+            View::Frequency {
+                base: Box::new(base),
+                base_label,
+                column,
+            },
+            format!("F {}", column.label()),
+        )
+    }
+
+    pub fn profile(subject: RecordRef, crumb: impl Into<String>) -> Self {
+        Route::new(
+            View::Profile {
+                subject,
+                month: None,
+            },
+            crumb,
+        )
+    }
+
     pub fn audit() -> Self {
         Route::new(View::Audit, "Audit log")
     }
@@ -230,6 +265,11 @@ impl Route {
                 RecordKind::Patent | RecordKind::Assignee => Pane::Patents,
             },
             View::Intersect { .. } | View::Trail { .. } | View::Audit => Pane::Investigate,
+            View::Frequency { .. } => Pane::Shipments,
+            View::Profile { subject, .. } => match subject.kind {
+                RecordKind::Entity => Pane::Entities,
+                _ => Pane::Shipments,
+            },
         }
     }
 
@@ -259,7 +299,11 @@ impl Route {
                 **base == PatentFilter::default() && query.is_empty()
             }
             View::Intersect { .. } => true,
-            View::Detail { .. } | View::Trail { .. } | View::Audit => false,
+            View::Detail { .. }
+            | View::Trail { .. }
+            | View::Audit
+            | View::Frequency { .. }
+            | View::Profile { .. } => false,
         }
     }
 

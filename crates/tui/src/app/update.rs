@@ -144,8 +144,15 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         Action::Intersect => invest::intersect(m),
         Action::Trail => invest::trail(m),
         Action::AuditLog => invest::audit_log(m),
-        Action::Left => invest::horizontal(m, false),
-        Action::Right => invest::horizontal(m, true),
+        Action::Frequency => super::views::open_frequency(m),
+        Action::Profile => super::views::open_profile(m),
+        Action::Left | Action::Right => {
+            let right = a == Action::Right;
+            match super::views::horizontal(m, right) {
+                Some(cmds) => cmds,
+                None => invest::horizontal(m, right),
+            }
+        }
         Action::Toggle => invest::toggle(m),
         Action::Mark => invest::mark(m),
         Action::ExportCase => invest::export_case(m),
@@ -308,6 +315,9 @@ fn top(m: &mut Model) -> Vec<Command> {
 }
 
 pub(super) fn open(m: &mut Model) -> Vec<Command> {
+    if let Some(cmds) = super::views::open(m) {
+        return cmds;
+    }
     if let Some(cmds) = invest::open_cell(m) {
         return cmds;
     }

@@ -4,9 +4,11 @@
 mod audit;
 mod detail;
 mod entities;
+mod frequency;
 mod help;
 mod intersect;
 mod patents;
+mod profile;
 mod screening;
 mod shipments;
 mod statusbar;
@@ -49,6 +51,8 @@ pub fn draw(m: &Model, f: &mut Frame) {
         View::Intersect { .. } => intersect::draw(m, f, body, &t),
         View::Trail { .. } => trail::draw(m, f, body, &t),
         View::Audit => audit::draw(m, f, body, &t),
+        View::Frequency { .. } => frequency::draw(m, f, body, &t),
+        View::Profile { .. } => profile::draw(m, f, body, &t),
     }
     statusbar::draw_status(m, f, status, &t);
     statusbar::draw_bar(m, f, bar, &t);

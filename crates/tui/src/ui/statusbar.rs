@@ -117,6 +117,17 @@ pub fn showing(m: &Model) -> String {
                 r.threshold
             )
         }
+        Data::Frequency(tbl) => format!(
+            "Value {} of {} │ ← → another column, Enter lists its rows",
+            thousands((s.route.cursor + 1).min(tbl.rows.len()) as i64),
+            thousands(tbl.rows.len() as i64)
+        ),
+        Data::Profile(p) => format!(
+            "Figure {} of {} │ {} │ Enter lists the shipments behind it",
+            s.route.cursor + 1,
+            m.row_count(),
+            super::text::count_of(p.total, "shipment", "shipments")
+        ),
         Data::Detail(d) if d.links.is_empty() => "No links".into(),
         Data::Detail(d) => format!("Link {} of {}", s.route.cursor + 1, d.links.len()),
         Data::Failed(_) => "error".into(),

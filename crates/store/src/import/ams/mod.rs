@@ -17,7 +17,9 @@ use tradescope_core::country;
 use tradescope_core::progress::Progress;
 
 use super::input::Input;
-use super::trade::{hs_digits, weight_kg, worth_deferring, NewParty, NewShipment, TradeWriter};
+use super::trade::{
+    hs_digits, placeholder_warning, weight_kg, worth_deferring, NewParty, NewShipment, TradeWriter,
+};
 use layout::{
     stage_file, Table, H_ACTUAL, H_CARRIER, H_ESTIMATED, H_FOREIGN_DEST, H_LADING, H_MODE,
     H_QUANTITY, H_RECEIPT, H_STATUS, H_UNIT, H_UNLADING, H_VESSEL, H_VESSEL_COUNTRY, H_WEIGHT,
@@ -174,7 +176,10 @@ fn assemble(
             "{duplicates} bill(s) have more than one header row; the first of each was used"
         ));
     }
-    Ok(writer.finish()?.shipments)
+    let stats = writer.finish()?;
+    let file = inputs.first().map(|i| i.name.as_str()).unwrap_or("AMS");
+    warnings.extend(placeholder_warning(file, &stats.placeholders));
+    Ok(stats.shipments)
 }
 
 fn write_bill(

@@ -340,18 +340,7 @@ fn weights(
 }
 
 fn report(name: &str, t: &Tally, warnings: &mut Vec<String>) {
-    if !t.placeholders.is_empty() {
-        let total: u64 = t.placeholders.values().sum();
-        let list: Vec<String> = t
-            .placeholders
-            .iter()
-            .map(|(p, n)| format!("{p} ×{n}"))
-            .collect();
-        warnings.push(format!(
-            "{name}: {total} placeholder party names not made into parties: {}",
-            list.join(", ")
-        ));
-    }
+    warnings.extend(super::trade::placeholder_warning(name, &t.placeholders));
     if t.no_party.0 > 0 {
         warnings.push(format!(
             "{name}: {} rows have no real shipper or consignee, only placeholders (first on line {})",
