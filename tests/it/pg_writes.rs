@@ -109,6 +109,9 @@ fn postgresql_writes_what_sqlite_writes() {
             e.created_at.clear();
             for i in &mut e.items {
                 i.added_at.clear();
+                // The profile facts (issue 20) are SQLite-only so far: PgStore leaves them
+                // out (the profile is "not available on PostgreSQL yet").
+                i.facts.retain(|(k, _)| !k.starts_with("profile_"));
             }
             e
         })
