@@ -17,6 +17,22 @@ use tradescope_store::search;
 use tradescope_store::{self as db, audit, entities, stats, Integrity};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli
+        .db
+        .as_ref()
+        .and_then(|p| p.to_str())
+        .filter(|p| tradescope_pg::is_url(p))
+        .map(str::to_string);
+    if let Some(url) = url {
+        let command = cli.command.unwrap_or(Command::Tui);
+        if !matches!(
+            command,
+            Command::Copy(_) | Command::Match(_) | Command::Eval(_)
+        ) {
+            return super::pg::run(&url, command);
+        }
+        return run_without_db(command);
+    }
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     let integrity = if cli.check {
         Integrity::Always
@@ -118,7 +134,18 @@ impl Db<'_> {
     }
 }
 
-fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
+/// The commands that use no database (`copy` names its own two).
+fn run_without_db(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Copy(args) => super::copy::run(args),
+        Command::Match(args) => super::screen::run_match(args),
+        Command::Eval(args) => super::screen::run_eval(args),
+        _ => Err(Error::User("this command needs a database".into()).into()),
+    }
+}
+
+/// The workbench needs a terminal.
+pub(super) fn check_tty() -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::User(
@@ -128,6 +155,20 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
         )
         .into());
     }
+    Ok(())
+}
+
+/// Run the workbench on `store` until the user quits.
+pub(super) fn workbench(store: std::sync::Arc<dyn tradescope_store::Store>) -> anyhow::Result<()> {
+    match tradescope_tui::app::run(store)? {
+        tradescope_tui::app::Exit::Quit => Ok(()),
+        // Stopped by a signal: report it the way a shell does, after the terminal is restored.
+        tradescope_tui::app::Exit::Signal(s) => std::process::exit(128 + s),
+    }
+}
+
+fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
+    check_tty()?;
     if !db_path.exists() {
         errln!(
             "building the database at {} from the bundled data (first start)…",
@@ -139,12 +180,9 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
         report.context("building the default database failed")?;
     }
     // Opened (and checked) before the screen switches, so a bad database is reported plainly.
-    let store = std::sync::Arc::new(tradescope_store::SqliteStore::open(db_path)?);
-    match tradescope_tui::app::run(store)? {
-        tradescope_tui::app::Exit::Quit => Ok(()),
-        // Stopped by a signal: report it the way a shell does, after the terminal is restored.
-        tradescope_tui::app::Exit::Signal(s) => std::process::exit(128 + s),
-    }
+    workbench(std::sync::Arc::new(tradescope_store::SqliteStore::open(
+        db_path,
+    )?))
 }
 
 /// Widest warning line of an import report: warnings quote names and file contents.

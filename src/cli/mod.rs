@@ -14,6 +14,7 @@ mod decide;
 mod invest;
 mod link;
 mod patents;
+mod pg;
 pub mod progress;
 mod reference;
 mod screen;

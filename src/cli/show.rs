@@ -7,20 +7,45 @@ use super::commands::Db;
 use super::output::{json, thousands};
 use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_core::text::sanitize;
-use tradescope_store::error::Error;
-use tradescope_store::record_view;
+use tradescope_core::view::RecordView;
+use tradescope_store::error::{Error, Result};
+use tradescope_store::{record_view, Store};
 
 pub fn cmd_show(db: Db, kind: &str, id: i64, rejected: bool, as_json: bool) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
+    let view = |r| record_view::load(&conn, r);
+    let rejected_of = |r| tradescope_store::link_review::rejected_links(&conn, r);
+    show(&view, &rejected_of, kind, id, rejected, as_json)
+}
+
+/// `show` on any store (a PostgreSQL database).
+pub fn cmd_show_on(
+    store: &dyn Store,
+    kind: &str,
+    id: i64,
+    rejected: bool,
+    as_json: bool,
+) -> anyhow::Result<()> {
+    let view = |r| store.record_view(r);
+    let rejected_of = |r| store.rejected_links(r);
+    show(&view, &rejected_of, kind, id, rejected, as_json)
+}
+
+type Links = Vec<tradescope_core::link::LinkItem>;
+
+fn show(
+    load: &dyn Fn(RecordRef) -> Result<RecordView>,
+    rejected_of: &dyn Fn(RecordRef) -> Result<Links>,
+    kind: &str,
+    id: i64,
+    rejected: bool,
+    as_json: bool,
+) -> anyhow::Result<()> {
     let kind = RecordKind::parse(kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {kind}")))?;
-    let mut view = record_view::load(&conn, RecordRef::new(kind, id))?;
+    let mut view = load(RecordRef::new(kind, id))?;
     if rejected {
-        view.links
-            .extend(tradescope_store::link_review::rejected_links(
-                &conn,
-                RecordRef::new(kind, id),
-            )?);
+        view.links.extend(rejected_of(RecordRef::new(kind, id))?);
     }
     if as_json {
         let mut out = serde_json::json!({ "record": view.stored, "links": view.links });

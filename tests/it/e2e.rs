@@ -44,9 +44,18 @@ fn search_open_back_and_quit_restores_the_terminal() {
 #[test]
 fn hikvision_walk_shipments_back_patents() {
     // Wide enough for the full patent title in its column.
-    let t = Tmux::start(200, 50, shared_db());
+    hikvision_walk(&Tmux::start(200, 50, shared_db()));
+}
+
+/// Search → the EL entry → its shipments → back → its patents → quit, on `t`'s database.
+fn hikvision_walk(t: &Tmux) {
     t.wait_ready();
     t.open_entity_list_entry("hikvision", "Hikvision");
+    let s = t.screen();
+    assert!(
+        s.contains("Entities › Hangzhou Hikvision"),
+        "breadcrumb:\n{s}"
+    );
     t.keys(&["s"]);
     t.wait_for("PHUONG VIET", 60);
     t.keys(&["BSpace"]);
@@ -217,6 +226,23 @@ fn copy_inside_tmux_reaches_tmux_s_clipboard() {
     t.keys(&["q"]);
     let (status, _) = t.wait_exit(30);
     assert_eq!(status, "0");
+}
+
+/// The same walk on PostgreSQL (issue 19): the bundled database copied in with `tradescope
+/// copy`, the workbench opened on its URL through `TRADESCOPE_DB`. (Not the shared database:
+/// the other tests here append to its audit log while the copy reads it.)
+#[test]
+fn hikvision_walk_on_postgresql() {
+    let (_server, admin) = crate::pg::server();
+    let url = crate::pg::new_database(&admin, "e2e");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tradescope"))
+        .args(["copy", "--from"])
+        .arg(crate::investigate::default_db())
+        .args(["--to", &url])
+        .output()
+        .expect("run tradescope copy");
+    assert!(out.status.success(), "copy: {out:?}");
+    hikvision_walk(&Tmux::start(200, 50, Path::new(&url)));
 }
 
 /// Issue 20's walk through the two views, at 80×24: Hikvision's EL entry → its profile (P) →

@@ -49,15 +49,15 @@ fn report(label: &str, text: &str) -> Breakdown {
 #[test]
 fn development_split_meets_its_floors() {
     let b = report("dev", include_str!("../data/pairs/dev.csv"));
-    // Measured 0.935 / 0.810 (before issue 18: 0.874 / 0.763).
+    // Measured 0.943 / 0.827 (before issue 18: 0.874 / 0.763).
     assert!(b.overall.precision >= 0.90, "{:?}", b.overall);
-    assert!(b.overall.recall >= 0.78, "{:?}", b.overall);
+    assert!(b.overall.recall >= 0.80, "{:?}", b.overall);
 }
 
 #[test]
 fn held_out_split_meets_its_floors() {
     let b = report("held-out", include_str!("../data/pairs/heldout.csv"));
-    // Measured 0.885 / 0.837 (before issue 18: 0.857 / 0.848); never tuned on.
+    // Measured 0.888 / 0.859 (before issue 18: 0.857 / 0.848); never tuned on.
     assert!(b.overall.precision >= 0.85, "{:?}", b.overall);
     assert!(b.overall.recall >= 0.80, "{:?}", b.overall);
 }
@@ -65,8 +65,8 @@ fn held_out_split_meets_its_floors() {
 #[test]
 fn other_projects_labelled_pairs_meet_their_floors() {
     // Cascade Screening's company and vessel pairs as published in moov-io/watchman: measured
-    // only, no rule was fitted to a row. Measured 0.830 / 0.800 (before this round: 0.696 /
-    // 0.686).
+    // only, no rule was fitted to a row. Measured 0.836 / 0.800 (before its second round:
+    // 0.696 / 0.686).
     let b = report("cascade", include_str!("../data/pairs/cascade.csv"));
     assert!(b.overall.precision >= 0.80, "{:?}", b.overall);
     assert!(b.overall.recall >= 0.77, "{:?}", b.overall);
@@ -409,5 +409,87 @@ fn spacing_labels_addresses_and_former_names_are_read() {
         "高市早苗",
         Person,
         "compared in the original script",
+    );
+}
+
+#[test]
+fn a_listed_companys_national_subsidiary_is_found_for_review() {
+    use Schema::*;
+    // The query names a subsidiary of the listed company: a hit, below the link threshold.
+    let (s, e) = pair(
+        "Huawei Technologies (Thailand) Co., Ltd.",
+        "Huawei Technologies Co., Ltd.",
+        Company,
+    );
+    assert!(
+        (DEFAULT_THRESHOLD..tradescope::matching::LINK_THRESHOLD).contains(&s),
+        "{s} {e}"
+    );
+    assert!(
+        e.contains(
+            "a country in the query only (THAILAND): a national subsidiary of the listed company"
+        ),
+        "{e}"
+    );
+    // The listed entry is the subsidiary: its parent is not listed.
+    apart(
+        "Huawei Technologies Co., Ltd.",
+        "Huawei Technologies (Thailand) Co., Ltd.",
+        Company,
+        "a country in one name only (THAILAND): a national subsidiary",
+    );
+    // Sibling subsidiaries in two countries stay apart.
+    apart(
+        "Bowne Global Solutions II (Sweden) AB",
+        "Bowne Global Solutions II (Finland) AB",
+        Company,
+        "different country: SWEDEN vs FINLAND",
+    );
+}
+
+#[test]
+fn typing_slips_and_word_forms_of_descriptive_words_match() {
+    use Schema::*;
+    matches(
+        "HAUWEI TECHNOLOGIES CO., LTD.",
+        "HUAWEI TECHNOLOGIES CO., LTD.",
+        Company,
+        "HAUWEI~HUAWEI (typing slip)",
+    );
+    matches(
+        "ROBIN TRAADE LIMITED",
+        "ROBIN TRADE LIMITED",
+        Company,
+        "TRAADE~TRADE (typing slip)",
+    );
+    matches(
+        "DANDONG XIANGHE TRADE CORPORATION",
+        "DANDONG XIANGHE TRADING CORPORATION",
+        Company,
+        "TRADE~TRADING (word form)",
+    );
+    // A different letter in a short brand, nothing else shared: another company.
+    apart(
+        "Medoc Ltd.",
+        "MEDIC",
+        Company,
+        "distinctive words agree only approximately",
+    );
+}
+
+#[test]
+fn scripts_whose_syllables_drop_a_final_r_find_the_latin_name() {
+    use Schema::*;
+    matches(
+        "ဗလာဒီမာ ပူတင်",
+        "PUTIN, Vladimir Vladimirovich",
+        Person,
+        "(transcription)",
+    );
+    matches(
+        "ཝ་ལ་ཌི་མིར་ཕུ་ཐིན",
+        "PUTIN, Vladimir Vladimirovich",
+        Person,
+        "(transcription)",
     );
 }

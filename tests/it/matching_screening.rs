@@ -115,8 +115,9 @@ fn real_unlisted_company_names_are_rarely_flagged() {
             h.score, h.matched_name, h.explanation
         );
     }
-    // Issue 18's target is 1%; measured 1.30% (4.18% before). The floor guards the gain.
-    assert!(rate <= 0.015, "{:.2}% flagged", 100.0 * rate);
+    // Issue 18's target is 1%; measured 1.00% (4.18% before issue 18, 1.28% before its third
+    // round). The floor guards the gain.
+    assert!(rate <= 0.0115, "{:.2}% flagged", 100.0 * rate);
 }
 
 #[test]
@@ -171,8 +172,9 @@ fn bill_of_lading_variants_of_listed_names_are_flagged() {
         }
     }
     // Flagged = a hit at the threshold (the same name is often listed twice, under two ids).
-    // Issue 18's target is 0.98; measured 0.954 (0.938 before).
-    assert!(any as f64 / n >= 0.94, "{any} of {} flagged", cases.len());
+    // Issue 18's target is 0.98; measured 0.975 (0.938 before issue 18, 0.952 before its
+    // third round).
+    assert!(any as f64 / n >= 0.97, "{any} of {} flagged", cases.len());
 }
 
 #[test]
@@ -224,8 +226,9 @@ fn one_listed_person_in_many_scripts_is_found() {
     for (s, ok, n) in &by_script {
         println!("  {s}: {ok}/{n}");
     }
+    // Measured 77 (both Myanmar spellings found since the third round).
     assert!(
-        found >= 75,
+        found >= 77,
         "{found} of {} found (target ≥ 75 of 81)",
         rows.len()
     );

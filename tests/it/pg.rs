@@ -26,7 +26,7 @@ pub(super) fn new_database(admin: &str, tag: &str) -> String {
     cluster::create_database(admin, &name).expect("createdb")
 }
 
-fn ok(out: Output) -> String {
+pub(super) fn ok(out: Output) -> String {
     assert!(
         out.status.success(),
         "{}{}",

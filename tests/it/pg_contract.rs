@@ -7,7 +7,6 @@
 use tradescope::db::shipments::{Cursor, ShipmentFilter, Sort, SortKey};
 use tradescope::db::{SqliteStore, Store};
 use tradescope::progress::NoProgress;
-use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_pg::PgStore;
 
 use super::investigate::{default_db, hikvision_el};
@@ -126,6 +125,20 @@ fn filters(entity: i64) -> Vec<ShipmentFilter> {
             text: Some("camera".into()),
             ..f()
         },
+        // A party listed at the ship date, or not.
+        ShipmentFilter {
+            listed_at_date: Some(true),
+            ..f()
+        },
+        ShipmentFilter {
+            listed_at_date: Some(false),
+            ..f()
+        },
+        ShipmentFilter {
+            listed_at_date: Some(true),
+            entity_id: Some(entity),
+            ..f()
+        },
     ];
     // A party in any role, and in each role alone: the busiest parties of the data.
     for id in 1..=4 {
@@ -232,11 +245,9 @@ fn postgresql_answers_shipment_and_name_queries_as_sqlite_does() {
         assert!(e.to_string().contains("no shipment"), "{e}");
     }
     // What PgStore cannot serve yet it refuses in words, never with an empty answer.
+    let held = tradescope::db::audit::NewRecord::default();
     let e = pg
-        .record_view(RecordRef {
-            kind: RecordKind::Entity,
-            id: entity,
-        })
+        .audit_hold_back(&held)
         .expect_err("not yet on PostgreSQL");
     assert!(
         e.to_string()

@@ -182,6 +182,29 @@ fn formula_list_names_arrive_neutralized_in_every_csv_export() {
         "{rows:?}"
     );
 
+    // A monitored set of the hostile names (decided above), rescreened as CSV: the party and
+    // the listed names behind the quote in its decision rows.
+    std::fs::write(db.path("set.csv"), &input).unwrap();
+    db.ok(&[
+        "watch",
+        "add",
+        "hostile",
+        db.path("set.csv").to_str().unwrap(),
+    ]);
+    let rescreened = db.ok(&["rescreen", "hostile", "--format", "csv"]);
+    let rows = safe_csv(&rescreened, "rescreen --format csv");
+    assert_eq!(rows.len(), LISTED.len() + 1, "{rows:?}");
+    for n in LISTED {
+        assert!(
+            rows.iter().filter(|r| r.contains(&format!("'{n}"))).count() == 1,
+            "{n:?} behind the quote: {rows:?}"
+        );
+    }
+    let j = db.json(&["rescreen", "hostile", "--json"]);
+    assert!(j
+        .to_string()
+        .contains(&serde_json::to_string(LISTED[0]).unwrap()));
+
     // match --pairs with the listed names.
     let pairs = format!("name1,name2\n\"{}\",-1\n", LISTED[0].replace('"', "\"\""));
     std::fs::write(db.path("pairs.csv"), pairs).unwrap();

@@ -212,6 +212,117 @@ fn a_newly_listed_party_is_named_after_the_import_and_reported_with_its_list_cha
     );
 }
 
+/// The rows of a CSV report, header first.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("CSV row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn rescreen_as_csv_has_a_row_per_new_hit_with_its_list_change_and_per_decision() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let older = Path::new(env!("CARGO_MANIFEST_DIR")).join(CSL);
+    ok(
+        dir,
+        &[
+            "import",
+            "csl",
+            older.to_str().expect("path"),
+            "--as-of",
+            "2023-11-01",
+        ],
+    );
+    let vendors = dir.join("vendors.csv");
+    std::fs::write(
+        &vendors,
+        "vendor\nAcme Widgets Shenzhen Co Ltd\nDahua Technologies Inc\nBlue Harbor Bakery\n",
+    )
+    .expect("write");
+    let set = vendors.to_str().expect("path");
+    ok(dir, &["watch", "add", "v", set, "--column", "vendor"]);
+    let hits = json(dir, &["screen", "Dahua Technologies Inc", "--json"]);
+    let dahua = hits[0]["id"].to_string();
+    ok(
+        dir,
+        &[
+            "decide",
+            "Dahua Technologies Inc",
+            &dahua,
+            "--verdict",
+            "false-positive",
+            "--reason",
+            "US reseller",
+        ],
+    );
+    let newer = newer_list(dir);
+    ok(
+        dir,
+        &[
+            "import",
+            "csl",
+            newer.to_str().expect("path"),
+            "--as-of",
+            "2023-12-01",
+        ],
+    );
+    let rows = csv_rows(&ok(dir, &["rescreen", "v", "--format", "csv"]));
+    let header = &rows[0];
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("column {name}: {header:?}"))
+    };
+    let of = |change: &str| -> Vec<&Vec<String>> {
+        rows[1..]
+            .iter()
+            .filter(|r| r[col("change")] == change)
+            .collect()
+    };
+    let new = of("new");
+    assert_eq!(new.len(), 1, "{rows:?}");
+    let acme = new[0];
+    assert_eq!(acme[col("set")], "v");
+    assert_eq!(acme[col("line")], "2");
+    assert_eq!(acme[col("party")], "Acme Widgets Shenzhen Co Ltd");
+    assert_eq!(acme[col("listed_name")], NEWLY_LISTED);
+    assert_eq!(acme[col("match")], "true");
+    assert_eq!(acme[col("list_as_of")], "2023-12-01");
+    assert!(
+        acme[col("list_change")].starts_with("added on 2023-12-01 in csl version #"),
+        "{acme:?}"
+    );
+    let sha = &acme[col("list_sha256")];
+    assert!(
+        sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+        "{sha}"
+    );
+    let decided = of("decision");
+    assert_eq!(decided.len(), 1, "{rows:?}");
+    let d = decided[0];
+    assert_eq!(d[col("party")], "Dahua Technologies Inc");
+    // The decision holds for the listing: its entry in the newer version.
+    assert_eq!(
+        d[col("listed_name")],
+        hits[0]["name"].as_str().expect("name")
+    );
+    assert_eq!(d[col("match")], "false");
+    assert!(
+        d[col("decision")].starts_with("cleared (US reseller, "),
+        "{d:?}"
+    );
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    // The CSV run stored its screen as the baseline: nothing new the next time.
+    let again = csv_rows(&ok(dir, &["rescreen", "v", "--format", "csv"]));
+    assert_eq!(again[0], *header);
+    assert!(again[1..].iter().all(|r| r[col("change")] == "decision"));
+}
+
 #[test]
 fn a_set_file_with_an_empty_name_or_a_bad_country_is_refused_on_its_line() {
     let tmp = tempfile::tempdir().expect("tmp");

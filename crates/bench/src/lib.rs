@@ -13,6 +13,7 @@ pub mod patents;
 mod queries;
 pub mod report;
 pub mod rescreen;
+pub mod screen;
 pub mod search;
 pub mod terminal;
 pub mod timing;

@@ -127,6 +127,11 @@ enum Command {
         /// against the bundled lists, against the naive per-name loop
         #[arg(long, value_name = "N")]
         rescreen_only: Option<usize>,
+        /// Only the batch-screening figure: N PatentsView assignee names screened against the
+        /// bundled lists as `screen --file` screens them (3 runs), against a naive scan of 20
+        /// of them
+        #[arg(long, value_name = "N")]
+        screen_only: Option<usize>,
     },
 }
 
@@ -153,7 +158,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_baseline,
             patents,
             rescreen_only,
+            screen_only,
         } => {
+            if let Some(n) = screen_only {
+                return cmd::bench::cmd_screen_only(n);
+            }
             if let Some(n) = patents {
                 return cmd::bench::cmd_patents(n);
             }

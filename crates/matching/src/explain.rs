@@ -139,6 +139,13 @@ fn evidence(x: &Context) -> Vec<String> {
             "a country in one name only ({q}{c}): a national subsidiary"
         ));
     }
+    if a.caps & score::CAP_SUBSIDIARY_OF_LISTED != 0 {
+        let t = &*TABLES_DATA;
+        let (q, _) = both(&|s| s.class == Class::Place && t.is_country(s.text));
+        out.push(format!(
+            "a country in the query only ({q}): a national subsidiary of the listed company, for review"
+        ));
+    }
     if a.caps & score::CAP_DESCRIPTIVE != 0 {
         let (q, c) = both(&|s| s.class == Class::Generic);
         out.push(format!("different descriptive words: {q} vs {c}"));
@@ -214,6 +221,7 @@ pub fn describe(x: &Context) -> String {
             }
             SimKind::Stem => format!("{a}~{b} (word form)"),
             SimKind::Phonetic => format!("{a}~{b} (spelling)"),
+            SimKind::Slip => format!("{a}~{b} (typing slip)"),
             SimKind::Initial => format!("{a}~{b} (initial)"),
             SimKind::Compound => format!("{a}~{b} (joined)"),
             SimKind::Fuzzy => format!("{a}~{b} {:.2}", p.sim),

@@ -41,7 +41,7 @@ pub use index::NameIndex;
 pub use sls::sls_score;
 
 /// Identifies the matcher in stored links and audit records; bump when scores change.
-pub const MATCHER_VERSION: &str = "name:3";
+pub const MATCHER_VERSION: &str = "name:4";
 
 /// Default screening threshold: hits at or above it are reported as matches. Chosen for recall
 /// (a missed listed party is the worst failure): on the labelled set in

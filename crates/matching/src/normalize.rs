@@ -188,15 +188,19 @@ const LEGAL_WORDS: &[&str] = &[
     "RESPONSABILIDAD",
 ];
 
-/// Short legal forms whose slips at the end of a name (LD, COO, AOO, GBMH, ZAAO) are still read
-/// as legal forms: a doubled or dropped letter, or two letters swapped.
+/// Short legal forms whose slips where a legal form stands (LD, COO, AOO, GBMH, ZAAO, JCS, OC
+/// before LTD) are still read as legal forms: a doubled or dropped letter, or two letters
+/// swapped.
 const SHORT_LEGAL: &[&str] = &[
     "LTD", "CO", "AO", "OOO", "ZAO", "OAO", "PAO", "GMBH", "LLC", "INC", "CORP", "JSC", "PJSC",
-    "CJSC", "OJSC", "SRL", "PLC", "PTY", "PVT", "DOO", "LLP",
+    "CJSC", "OJSC", "SRL", "PLC", "PTY", "PVT", "DOO", "LLP", "FZE", "FZCO", "LTDA", "SARL",
+    "EOOD",
 ];
 
-/// The short legal form `w` is a slip of, if any (never a word that is itself a legal form).
-fn short_legal_typo(w: &str) -> Option<&'static str> {
+/// The short legal form `w` is a slip of, if any (never a word that is itself a legal form);
+/// `drop`: a dropped letter counts too (not at the start of a name, where an acronym stands:
+/// CSC is not CJSC).
+fn short_legal_typo(w: &str, drop: bool) -> Option<&'static str> {
     if !(2..=5).contains(&w.len()) || SHORT_LEGAL.contains(&w) {
         return None;
     }
@@ -205,7 +209,6 @@ fn short_legal_typo(w: &str) -> Option<&'static str> {
         .find(|l| {
             let (a, b) = (w.as_bytes(), l.as_bytes());
             let swapped = a.len() == b.len()
-                && a.len() >= 3
                 && (0..a.len() - 1).any(|i| {
                     let mut t = a.to_vec();
                     t.swap(i, i + 1);
@@ -215,7 +218,7 @@ fn short_legal_typo(w: &str) -> Option<&'static str> {
             let one_off = a.len().abs_diff(b.len()) == 1
                 && a[0] == b[0]
                 && osa_distance(a, b) == 1
-                && (a.len() > b.len() || b.len() >= 3);
+                && (a.len() > b.len() || (drop && b.len() >= 3));
             swapped || one_off
         })
         .copied()
@@ -320,11 +323,16 @@ pub(super) fn classify(ws: &[(String, u16)]) -> (Vec<(Tok, u16)>, bool) {
     let at_end = |i: usize| i + 1 == ws.len() || ws.get(i + 1).is_some_and(|n| n.1 != ws[i].1);
     // Not a word that is a legal form already (PT), nor the end of a spaced-out one (SP Z OO).
     let legal_already = |w: &str| matches!(TABLES_DATA.phrase_at(&[w]), Some((_, Class::Legal, _)));
+    // A short legal form's slip is read where legal forms stand: at the end of the name, at
+    // its start (JCS NIIP, OSJC INVESTTRADEBANK), or before another legal form (GROUP OC.,
+    // LTD.).
+    let before_legal = |i: usize| ws.get(i + 1).is_some_and(|(n, _)| legal_already(n));
     let slip = |i: usize, w: &str| {
         legal_typo(w).or_else(|| {
             let spaced = i > 0 && ws[i - 1].0.len() == 1;
-            if at_end(i) && i > 0 && !spaced && !legal_already(w) {
-                short_legal_typo(w)
+            let place = (at_end(i) && i > 0) || (i == 0 && ws.len() > 1) || before_legal(i);
+            if place && !spaced && !legal_already(w) {
+                short_legal_typo(w, i > 0)
             } else {
                 None
             }

@@ -23,7 +23,7 @@ use super::against;
 use super::romanize::coarse_key;
 use super::tables::{Class, TABLES_DATA};
 use super::textsim::skeleton;
-use super::tokensim::{fuzzy_at_least, same_chinese};
+use super::tokensim::{coarse_agree, fuzzy_at_least, fuzzy_possible, same_chinese};
 pub use super::tokensim::{token_sim, Params, STok, SimKind};
 use super::translit::Script;
 
@@ -65,6 +65,15 @@ pub const CAP_COMMON: u16 = 64;
 pub const CAP_JURISDICTION: u16 = 128;
 /// A country in one company name only (both with legal forms): a national subsidiary.
 pub const CAP_SUBSIDIARY: u16 = 256;
+/// A country in the query only (both with legal forms): the national subsidiary of the listed
+/// company ("Huawei Technologies (Thailand) Co., Ltd." against "Huawei Technologies Co.,
+/// Ltd."). A screening hit for review, never an automatic link.
+pub const CAP_SUBSIDIARY_OF_LISTED: u16 = 4096;
+
+/// Highest score of the query naming a national subsidiary of the listed company: above the
+/// default threshold (a listed parent's subsidiary must be found), below `LINK_THRESHOLD`.
+pub const SUBSIDIARY_OF_LISTED_MAX: f64 = 0.8;
+
 /// Each side has a descriptive word the other lacks: sibling companies.
 pub const CAP_DESCRIPTIVE: u16 = 512;
 /// A holding word on one side only.
@@ -84,7 +93,7 @@ pub const LEGAL_FAMILY_FACTOR: f64 = 0.85;
 /// Most tokens of a name the scorer looks at (the rest of a very long name is ignored).
 pub const MAX_TOKENS: usize = 48;
 
-fn effective(class: Class, p: &Params) -> Class {
+pub(super) fn effective(class: Class, p: &Params) -> Class {
     if p.person && matches!(class, Class::Generic | Class::Place)
         || p.descriptive_only && matches!(class, Class::Generic | Class::Place)
     {
@@ -229,7 +238,7 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         // Words of four letters or fewer one letter apart are different words (IMEC / EMEC,
         // OPEX / APEX).
         let short = out.pairs.iter().any(|x| {
-            !matches!(x.kind, SimKind::Exact | SimKind::Legal)
+            !matches!(x.kind, SimKind::Exact | SimKind::Legal | SimKind::Slip)
                 && x.q.1.is_none()
                 && x.c.1.is_none()
                 && matches!(effective(q[x.q.0 as usize].class, p), Class::Word)
@@ -243,6 +252,10 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
             out.caps |= CAP_APPROXIMATE;
         }
     }
+    if !p.person && out.score > EVIDENCE_AGAINST_MAX && against::lone_respelled_brand(q, c, out, p)
+    {
+        out.caps |= CAP_APPROXIMATE;
+    }
     if !p.person && out.score > EVIDENCE_AGAINST_MAX && common_only(q, c, out, p, uq, uc) {
         out.caps |= CAP_COMMON;
     }
@@ -250,8 +263,10 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         if against::different_jurisdictions(q, c) {
             out.caps |= CAP_JURISDICTION;
         }
-        if against::foreign_subsidiary(q, c, out) {
-            out.caps |= CAP_SUBSIDIARY;
+        match against::foreign_subsidiary(q, c, out) {
+            Some(true) => out.caps |= CAP_SUBSIDIARY_OF_LISTED,
+            Some(false) => out.caps |= CAP_SUBSIDIARY,
+            None => {}
         }
         if !p.descriptive_only && against::different_descriptive(q, c, out) {
             out.caps |= CAP_DESCRIPTIVE;
@@ -274,6 +289,8 @@ fn evidence_against(q: &[STok], c: &[STok], out: &mut Aligned, p: &Params) {
         | CAP_VESSEL_PLURAL;
     if out.caps & CAPPED != 0 {
         out.score = out.score.min(EVIDENCE_AGAINST_MAX);
+    } else if out.caps & CAP_SUBSIDIARY_OF_LISTED != 0 {
+        out.score = out.score.min(SUBSIDIARY_OF_LISTED_MAX);
     }
     if out.caps & CAP_PATRONYMIC != 0 {
         out.score = out.score.min(0.6);
@@ -358,8 +375,19 @@ fn patronymics_swapped(q: &[STok], c: &[STok]) -> bool {
         .any(|(x, y)| x != y && b.iter().any(|(u, v)| u == y && v == x))
 }
 
+/// Whether `skel` is the skeleton of `joined`, of three letters or more (the skeleton computed
+/// into `sk` the first time, `done` set then).
+fn same_joined_skeleton(joined: &[u8], sk: &mut Vec<u8>, done: &mut bool, skel: &[u8]) -> bool {
+    if !*done {
+        skeleton(joined, sk);
+        *done = true;
+    }
+    skel == &sk[..] && sk.len() >= 3
+}
+
 /// Two or three adjacent unmatched tokens on side `a` against one unmatched token on side `b`
-/// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG").
+/// ("HIK VISION" ~ "HIKVISION", "CHONG CHON GANG" ~ "CHONGCHONGANG"), four syllables of a
+/// loose script.
 fn compounds(
     a: &[STok],
     b: &[STok],
@@ -370,11 +398,16 @@ fn compounds(
 ) {
     let mut buf: Vec<u8> = Vec::new();
     let mut sk_a: Vec<u8> = Vec::new();
-    for span in [3usize, 2] {
+    for span in [4usize, 3, 2] {
         if a.len() < span {
             continue;
         }
         for i in 0..=a.len() - span {
+            // Four syllables make one word only in scripts that mark syllables, not words
+            // (Tibetan ཝ་ལ་ཌི་མིར WA LA DI MIR ~ VLADIMIR; Myanmar, Thai, Khmer, Lao).
+            if span == 4 && a[i].script != Script::Loose {
+                continue;
+            }
             let (ma, mb) = if swapped {
                 (out.c_matched, out.q_matched)
             } else {
@@ -391,7 +424,8 @@ fn compounds(
             for t in &a[i..i + span] {
                 buf.extend_from_slice(t.text);
             }
-            skeleton(&buf, &mut sk_a);
+            // The joined skeleton, computed when a token gets that far (most never do).
+            let mut sk_done = false;
             let mut best: Option<(usize, f64, SimKind)> = None;
             for (j, t) in b.iter().enumerate() {
                 if mb & bit(j) != 0 || t.class == Class::Legal || t.text.len() < 4 {
@@ -410,11 +444,14 @@ fn compounds(
                     coarse_key(&buf, a[i].script == Script::Kana, &mut ka);
                     let mut kb = Vec::new();
                     coarse_key(t.text, t.script == Script::Kana, &mut kb);
-                    ka.len() >= 2 && ka == kb
+                    coarse_agree(&ka, a[i].script, &kb, t.script)
                 } {
                     kind = SimKind::Transcription;
                     0.85
-                } else if t.skel == &sk_a[..] && sk_a.len() >= 3 {
+                } else if !fuzzy_possible(buf.len(), t.text.len(), 0.75) {
+                    // Neither blend below can reach its minimum at these lengths.
+                    0.0
+                } else if same_joined_skeleton(&buf, &mut sk_a, &mut sk_done, t.skel) {
                     fuzzy_at_least(&buf, t.text, 0.75).map_or(0.0, |_| 0.9)
                 } else {
                     fuzzy_at_least(&buf, t.text, 0.9).map_or(0.0, |f| f * 0.97)

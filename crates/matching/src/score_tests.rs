@@ -93,3 +93,33 @@ fn person_initials_and_order() {
     let s = align(&a.view(), &c.view(), &p).score;
     assert!(s < 0.6, "{s}");
 }
+
+#[test]
+fn typing_slips_are_swaps_and_doubled_letters_only() {
+    use super::super::tokensim::{is_slip, same_word_form};
+    assert!(is_slip(b"HAUWEI", b"HUAWEI"));
+    assert!(is_slip(b"AQSSA", b"AQSA"));
+    assert!(is_slip(b"AQSA", b"AQSSA"));
+    // A different letter, a dropped letter that is not a doubling, or two swaps: no slip.
+    assert!(!is_slip(b"MEDOC", b"MEDIC"));
+    assert!(!is_slip(b"MEGEL", b"MEDGEL"));
+    assert!(!is_slip(b"ABCD", b"BADC"));
+    assert!(!is_slip(b"SAME", b"SAME"));
+    assert!(same_word_form(b"TRADE", b"TRADING"));
+    assert!(same_word_form(b"TRADERS", b"TRADING"));
+    assert!(!same_word_form(b"EXPORTS", b"EXPERTS"));
+    assert!(!same_word_form(b"MINING", b"MINE"));
+}
+
+#[test]
+fn loose_scripts_may_drop_a_final_r() {
+    use super::super::tokensim::coarse_agree;
+    use super::super::translit::Script::{Kana, Latin, Loose};
+    // BLADIMA (Myanmar) ~ VLADIMIR: P R T M against P R T M R.
+    assert!(coarse_agree(b"PRTM", Loose, b"PRTMR", Latin));
+    assert!(coarse_agree(b"PRTMR", Latin, b"PRTM", Loose));
+    // Kana writes its R; two consonants are too few; only a final R.
+    assert!(!coarse_agree(b"PRTM", Kana, b"PRTMR", Latin));
+    assert!(!coarse_agree(b"PT", Loose, b"PTR", Latin));
+    assert!(!coarse_agree(b"PRTM", Loose, b"PRTMN", Latin));
+}

@@ -3,7 +3,7 @@
 
 use super::romanize::{chinese_key, coarse_key};
 use super::tables::Class;
-use super::textsim::{edit_similarity, jaro_winkler, same_stem};
+use super::textsim::{self, edit_similarity, jaro_winkler, same_stem};
 use super::translit::Script;
 use super::Schema;
 
@@ -36,6 +36,10 @@ pub enum SimKind {
     Romanization,
     /// A loose transcription (Han, kana, Hangul …) with the consonants of a Latin word.
     Transcription,
+    /// A keyboard slip in a word of four letters or more: two adjacent letters swapped
+    /// (HAUWEI / HUAWEI) or one letter doubled (AQSSA / AQSA). Not a different letter: that
+    /// makes another word as often as a typo (MEDOC / MEDIC).
+    Slip,
 }
 
 /// Scoring parameters for a schema.
@@ -152,6 +156,13 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     if same_stem(a.text, b.text) {
         return (0.97, SimKind::Stem);
     }
+    // Word forms of a descriptive word (TRADE / TRADING / TRADERS, ENGINEER / ENGINEERING).
+    if (a.class == Class::Generic || b.class == Class::Generic) && same_word_form(a.text, b.text) {
+        return (0.95, SimKind::Stem);
+    }
+    if la.min(lb) >= 4 && is_slip(a.text, b.text) {
+        return (0.94, SimKind::Slip);
+    }
     if p.chinese && same_chinese(a.text, b.text) {
         return (0.9, SimKind::Romanization);
     }
@@ -222,6 +233,46 @@ fn raw_sim(a: &STok, b: &STok, p: &Params) -> (f64, SimKind) {
     }
 }
 
+/// Two adjacent letters swapped, or one letter doubled, and nothing else changed.
+pub fn is_slip(a: &[u8], b: &[u8]) -> bool {
+    if a.len() == b.len() {
+        let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) else {
+            return false;
+        };
+        return i + 1 < a.len()
+            && a[i] == b[i + 1]
+            && a[i + 1] == b[i]
+            && a[i] != a[i + 1]
+            && a[i + 2..] == b[i + 2..];
+    }
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let i = (0..short.len())
+        .find(|&i| short[i] != long[i])
+        .unwrap_or(short.len());
+    // long[i] is the extra letter: a doubling repeats its neighbour.
+    let doubled = (i > 0 && long[i] == long[i - 1]) || long.get(i + 1) == Some(&long[i]);
+    doubled && long[i + 1..] == short[i..]
+}
+
+/// The stem of a descriptive word without its English word-form ending (-ING, -ERS, -ER,
+/// -ES, -S, -E), if at least four letters remain.
+fn word_stem(t: &[u8]) -> &[u8] {
+    for suffix in [&b"ING"[..], b"ERS", b"ER", b"ES", b"S", b"E"] {
+        if t.len() >= suffix.len() + 4 && t.ends_with(suffix) {
+            return &t[..t.len() - suffix.len()];
+        }
+    }
+    t
+}
+
+/// Two word forms of one descriptive word: TRADE / TRADING / TRADERS, PAINT / PAINTS.
+pub fn same_word_form(a: &[u8], b: &[u8]) -> bool {
+    a != b && word_stem(a) == word_stem(b)
+}
+
 /// Same Chinese syllables in pinyin or Wade-Giles (see `romanize`).
 pub fn same_chinese(a: &[u8], b: &[u8]) -> bool {
     let (mut ka, mut kb) = (Vec::new(), Vec::new());
@@ -233,17 +284,110 @@ pub fn same_coarse(a: &STok, b: &STok) -> bool {
     let (mut ka, mut kb) = (Vec::new(), Vec::new());
     coarse_key(a.text, a.script == Script::Kana, &mut ka);
     coarse_key(b.text, b.script == Script::Kana, &mut kb);
-    ka.len() >= 2 && ka == kb
+    coarse_agree(&ka, a.script, &kb, b.script)
+}
+
+/// Whether two coarse keys agree: equal (two consonants at least), or — for a word in a
+/// script whose syllables cannot end in R or L (Myanmar, Thai, Lao, Khmer, Tibetan:
+/// ဗလာဒီမာ BLADIMA for VLADIMIR) — equal but for the final R / L of the Latin word, three
+/// consonants at least left.
+pub fn coarse_agree(ka: &[u8], sa: Script, kb: &[u8], sb: Script) -> bool {
+    if ka.len() >= 2 && ka == kb {
+        return true;
+    }
+    let dropped_r = |loose: &[u8], latin: &[u8]| {
+        loose.len() >= 3
+            && latin.len() == loose.len() + 1
+            && latin.ends_with(b"R")
+            && latin.starts_with(loose)
+    };
+    (sa == Script::Loose && dropped_r(ka, kb)) || (sb == Script::Loose && dropped_r(kb, ka))
+}
+
+/// Whether tokens of these lengths can reach `min` in [`fuzzy_at_least`]: the edit distance is
+/// at least the difference in length and Jaro-Winkler at most 1, so the blend is at most
+/// `0.5 + 0.5 × (1 − difference / longer)`, computed as the blend computes it (the same
+/// roundings, each monotone), so a pair this rules out is one the blend would rule out.
+/// Tokens of 64 bytes or more are not ruled out (their edit distance counts characters, not
+/// bytes).
+pub fn fuzzy_possible(a_len: usize, b_len: usize, min: f64) -> bool {
+    let n = a_len.max(b_len);
+    if n == 0 || n >= textsim::STACK || textsim::reference() {
+        return true;
+    }
+    let edit_at_most = 1.0 - a_len.abs_diff(b_len) as f64 / n as f64;
+    0.5 * 1.0 + 0.5 * edit_at_most >= min
 }
 
 /// Blend of Jaro-Winkler (forgiving of typos late in a word) and edit similarity (which keeps
 /// MARTIN from matching MARTINEZ as closely as JW alone would), if it reaches `min`. The edit
 /// distance is skipped when Jaro-Winkler alone rules the pair out (most pairs).
 pub fn fuzzy_at_least(a: &[u8], b: &[u8], min: f64) -> Option<f64> {
+    if !fuzzy_possible(a.len(), b.len(), min) {
+        return None;
+    }
     let jw = jaro_winkler(a, b);
     if 0.5 * jw + 0.5 < min {
         return None;
     }
     let s = 0.5 * jw + 0.5 * edit_similarity(a, b);
     (s >= min).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The blend without the length bound.
+    fn blend(a: &[u8], b: &[u8]) -> f64 {
+        0.5 * jaro_winkler(a, b) + 0.5 * edit_similarity(a, b)
+    }
+
+    #[test]
+    fn the_length_bound_rules_out_only_pairs_the_blend_rules_out() {
+        // Random tokens of 1–63 bytes over small alphabets (close pairs are common), at the
+        // minimums the scorer asks for, and the bound at its edge (equal lengths, 4 vs 5 …).
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let mut ruled_out = 0usize;
+        for _ in 0..100_000 {
+            let alphabet: &[u8] =
+                [b"AB".as_slice(), b"ABCD", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"][next(3) as usize];
+            let la = 1 + next(20) as usize;
+            let lb = if next(4) == 0 {
+                1 + next(63) as usize
+            } else {
+                (la + next(5) as usize).clamp(1, 63)
+            };
+            let mut tok = |len: usize| -> Vec<u8> {
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect()
+            };
+            let (a, b) = (tok(la), tok(lb));
+            for min in [0.75, MIN_FUZZY, 0.85, 0.9] {
+                if !fuzzy_possible(a.len(), b.len(), min) {
+                    ruled_out += 1;
+                    assert!(
+                        blend(&a, &b) < min,
+                        "{:?} {:?} {min}",
+                        String::from_utf8_lossy(&a),
+                        String::from_utf8_lossy(&b)
+                    );
+                }
+            }
+        }
+        assert!(ruled_out > 10_000, "the bound rules out pairs: {ruled_out}");
+        // A typo of one letter in five is never ruled out at 0.8 (HIKVISON / HIKVISION).
+        assert!(fuzzy_possible(8, 9, MIN_FUZZY));
+        assert_eq!(
+            fuzzy_at_least(b"HIKVISON", b"HIKVISION", MIN_FUZZY).is_some(),
+            blend(b"HIKVISON", b"HIKVISION") >= MIN_FUZZY
+        );
+    }
 }

@@ -1,14 +1,15 @@
 //! tradescope on PostgreSQL (issue 19, in parts): the schema and its versions
 //! ([`schema`]), moving a whole database between SQLite and PostgreSQL ([`copy`]), the
-//! read-side `Store` on PostgreSQL ([`PgStore`]: names and shipments so far), and a
-//! throwaway server for tests and CI ([`cluster`]).
+//! `Store` on PostgreSQL ([`PgStore`]: every method the workbench calls, most of them the
+//! store's own queries run through `tradescope_store::sql::Sql`), and a throwaway server for
+//! tests and CI ([`cluster`]).
 //!
 //! The client is the synchronous [`postgres`] crate: the workbench's workers are plain
 //! threads, so an async runtime (tokio-postgres underneath, driven by `postgres` itself)
-//! would add nothing but a second concurrency model. Not yet here: the rest of the `Store`
-//! trait on PostgreSQL (screening, record view, patents, investigations, audit, cases — see
-//! [`store`]), `--db postgresql://…` for the workbench and the commands, imports written
-//! straight into PostgreSQL, and the side-by-side benchmark.
+//! would add nothing but a second concurrency model. Not yet here: word search over patents
+//! and held-back audit records on PostgreSQL (see [`store`]), the CLI's commands other than
+//! the workbench and `show` on `--db postgresql://…`, imports written straight into
+//! PostgreSQL, and the side-by-side benchmark.
 
 pub mod cluster;
 pub mod copy;

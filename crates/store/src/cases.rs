@@ -2,11 +2,13 @@
 //! record with its provenance (source file, line, SHA-256), the list versions current at the
 //! export and the matcher version.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use crate::args;
 use crate::covered::{Covered, CoveredFlag};
 use crate::error::{Error, Result};
+use crate::sql::Sql;
 use crate::{asof, audit, entities, now_utc, parties, patents, products, shipments};
 use tradescope_core::model::{RecordKind, SourceRef};
 
@@ -29,7 +31,7 @@ pub struct CaseItem {
 }
 
 /// Whether a record exists (a case never points at nothing).
-fn check_record(conn: &Connection, kind: RecordKind, id: i64) -> Result<()> {
+fn check_record(conn: &dyn Sql, kind: RecordKind, id: i64) -> Result<()> {
     match kind {
         RecordKind::Entity => entities::get(conn, id).map(drop),
         RecordKind::Party => parties::get(conn, id).map(drop),
@@ -48,35 +50,44 @@ pub fn add(
     id: i64,
     note: Option<&str>,
 ) -> Result<i64> {
+    let tx = conn.transaction()?;
+    let n = add_in(&tx, name, kind, id, note)?;
+    tx.commit()?;
+    Ok(n)
+}
+
+/// [`add`] inside the caller's transaction (either engine).
+pub fn add_in(
+    tx: &dyn Sql,
+    name: &str,
+    kind: RecordKind,
+    id: i64,
+    note: Option<&str>,
+) -> Result<i64> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::User("a case needs a name".into()));
     }
-    check_record(conn, kind, id)?;
+    check_record(tx, kind, id)?;
     let user = audit::current_user();
     let now = now_utc();
-    let tx = conn.transaction()?;
-    tx.execute(
+    tx.exec(
         "INSERT INTO case_file (name, created_at, created_by) VALUES (?1, ?2, ?3)
          ON CONFLICT (name) DO NOTHING",
-        params![name, now, user],
+        args![name, &now, &user],
     )?;
-    let case_id: i64 = tx.query_row("SELECT id FROM case_file WHERE name = ?1", [name], |r| {
-        r.get(0)
-    })?;
-    tx.execute(
+    let case_id: i64 = tx.one("SELECT id FROM case_file WHERE name = ?1", args![name])?;
+    tx.exec(
         "INSERT INTO case_item (case_id, kind, record_id, note, added_at, added_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (case_id, kind, record_id) DO UPDATE SET note = COALESCE(excluded.note, note)",
-        params![case_id, kind.as_str(), id, note, now, user],
+         ON CONFLICT (case_id, kind, record_id)
+           DO UPDATE SET note = COALESCE(excluded.note, case_item.note)",
+        args![case_id, kind.as_str(), id, note, &now, &user],
     )?;
-    let n = tx.query_row(
+    tx.one(
         "SELECT count(*) FROM case_item WHERE case_id = ?1",
-        [case_id],
-        |r| r.get(0),
-    )?;
-    tx.commit()?;
-    Ok(n)
+        args![case_id],
+    )
 }
 
 /// Remove a record from a case; returns whether it was there.
@@ -89,25 +100,25 @@ pub fn remove(conn: &Connection, name: &str, kind: RecordKind, id: i64) -> Resul
     Ok(n > 0)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<CaseSummary>> {
-    let mut stmt = conn.prepare_cached(
+pub fn list(conn: &dyn Sql) -> Result<Vec<CaseSummary>> {
+    conn.map(
         "SELECT c.id, c.name, c.created_at, c.created_by,
             (SELECT count(*) FROM case_item i WHERE i.case_id = c.id)
          FROM case_file c ORDER BY c.name",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(CaseSummary {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            created_at: r.get(2)?,
-            created_by: r.get(3)?,
-            items: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+        |r| {
+            Ok(CaseSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                created_at: r.get(2)?,
+                created_by: r.get(3)?,
+                items: r.get(4)?,
+            })
+        },
+    )
 }
 
-fn case_summary(conn: &Connection, name: &str) -> Result<CaseSummary> {
+fn case_summary(conn: &dyn Sql, name: &str) -> Result<CaseSummary> {
     list(conn)?
         .into_iter()
         .find(|c| c.name == name.trim())
@@ -118,22 +129,22 @@ fn case_summary(conn: &Connection, name: &str) -> Result<CaseSummary> {
         })
 }
 
-pub fn items(conn: &Connection, name: &str) -> Result<Vec<CaseItem>> {
+pub fn items(conn: &dyn Sql, name: &str) -> Result<Vec<CaseItem>> {
     let case = case_summary(conn, name)?;
-    let mut stmt = conn.prepare_cached(
+    conn.map(
         "SELECT kind, record_id, note, added_at, added_by FROM case_item
          WHERE case_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([case.id], |r| {
-        Ok(CaseItem {
-            kind: r.get(0)?,
-            record_id: r.get(1)?,
-            note: r.get(2)?,
-            added_at: r.get(3)?,
-            added_by: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![case.id],
+        |r| {
+            Ok(CaseItem {
+                kind: r.get(0)?,
+                record_id: r.get(1)?,
+                note: r.get(2)?,
+                added_at: r.get(3)?,
+                added_by: r.get(4)?,
+            })
+        },
+    )
 }
 
 /// One exported record: what it is, a one-line description, the facts an auditor checks, and
@@ -174,23 +185,9 @@ fn fact(facts: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
     }
 }
 
-/// The profile's facts (the workbench's P) of an entry or a party with shipments.
-fn profile_facts(
-    conn: &Connection,
-    facts: &mut Vec<(String, String)>,
-    kind: RecordKind,
-    id: i64,
-) -> Result<()> {
-    let p = crate::profile::profile(conn, tradescope_core::model::RecordRef::new(kind, id))?;
-    if p.total > 0 {
-        facts.extend(crate::profile::facts(&p));
-    }
-    Ok(())
-}
-
 /// Where the listing of a replaced entry is in the current list versions: `#812 (EL, csl)`,
 /// or that it is no longer listed.
-fn current_versions(conn: &Connection, entry_id: i64) -> Result<String> {
+fn current_versions(conn: &dyn Sql, entry_id: i64) -> Result<String> {
     let now = entities::same_listing(conn, entry_id)?;
     if now.is_empty() {
         return Ok("no longer listed in any current list version".into());
@@ -202,7 +199,7 @@ fn current_versions(conn: &Connection, entry_id: i64) -> Result<String> {
         .join("; "))
 }
 
-fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<ExportItem> {
+fn export_item(conn: &dyn Sql, covered: &Covered, item: &CaseItem) -> Result<ExportItem> {
     let kind = RecordKind::parse(&item.kind)
         .ok_or_else(|| Error::User(format!("unknown record kind {} in the case", item.kind)))?;
     let id = item.record_id;
@@ -230,7 +227,6 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
                 "federal_register_notice",
                 e.federal_register_notice.clone(),
             );
-            profile_facts(conn, &mut facts, RecordKind::Entity, id)?;
             (
                 format!("{} — {}", e.list, e.name),
                 covered.entity(conn, id)?,
@@ -242,7 +238,6 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
             fact(&mut facts, "country", p.country.clone());
             fact(&mut facts, "shipped", Some(p.n_shipped.to_string()));
             fact(&mut facts, "received", Some(p.n_received.to_string()));
-            profile_facts(conn, &mut facts, RecordKind::Party, id)?;
             let flag = covered.flag(&p.name);
             (p.name, flag, p.source)
         }
@@ -329,7 +324,7 @@ fn export_item(conn: &Connection, covered: &Covered, item: &CaseItem) -> Result<
 }
 
 /// Everything an export of the case holds.
-pub fn export(conn: &Connection, name: &str) -> Result<CaseExport> {
+pub fn export(conn: &dyn Sql, name: &str) -> Result<CaseExport> {
     let case = case_summary(conn, name)?;
     let covered = Covered::load(conn)?;
     let items = items(conn, name)?
@@ -361,13 +356,12 @@ pub fn cases_of(conn: &Connection, kind: RecordKind, id: i64) -> Result<Vec<Stri
 }
 
 /// Whether a case exists.
-pub fn exists(conn: &Connection, name: &str) -> Result<bool> {
+pub fn exists(conn: &dyn Sql, name: &str) -> Result<bool> {
     Ok(conn
-        .query_row(
+        .opt(
             "SELECT 1 FROM case_file WHERE name = ?1",
-            [name.trim()],
+            args![name.trim()],
             |_| Ok(()),
-        )
-        .optional()?
+        )?
         .is_some())
 }

@@ -6,8 +6,10 @@
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
+use crate::args;
 use crate::error::{Error, Result};
 use crate::reference_tsv;
+use crate::sql::Sql;
 use tradescope_core::text::spreadsheet::tsv_cell;
 use tradescope_matching::{self as matching, NameIndex, NameRecord, Schema, SearchOptions};
 
@@ -96,21 +98,21 @@ pub fn load_tsv(tx: &Transaction, file: &str, text: &str) -> Result<CoveredRepor
 }
 
 /// Every row, in table order.
-pub fn all(conn: &Connection) -> Result<Vec<CoveredMaker>> {
-    let mut stmt = conn.prepare_cached(
+pub fn all(db: &dyn Sql) -> Result<Vec<CoveredMaker>> {
+    db.map(
         "SELECT id, maker_group, maker, relation, basis, source_url FROM covered_maker ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(CoveredMaker {
-            id: r.get(0)?,
-            group: r.get(1)?,
-            maker: r.get(2)?,
-            relation: r.get(3)?,
-            basis: r.get(4)?,
-            source_url: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+        |r| {
+            Ok(CoveredMaker {
+                id: r.get(0)?,
+                group: r.get(1)?,
+                maker: r.get(2)?,
+                relation: r.get(3)?,
+                basis: r.get(4)?,
+                source_url: r.get(5)?,
+            })
+        },
+    )
 }
 
 /// The table as TSV, in the layout `load_tsv` reads.
@@ -138,8 +140,8 @@ pub struct Covered {
 }
 
 impl Covered {
-    pub fn load(conn: &Connection) -> Result<Covered> {
-        let makers = all(conn)?;
+    pub fn load(db: &dyn Sql) -> Result<Covered> {
+        let makers = all(db)?;
         let index = NameIndex::build(
             makers
                 .iter()
@@ -239,21 +241,25 @@ impl Covered {
     }
 
     /// The flag of a list entry (by its name and aliases).
-    pub fn entity(&self, conn: &Connection, entry_id: i64) -> Result<Option<CoveredFlag>> {
-        let mut stmt = conn.prepare_cached("SELECT name FROM entry_name WHERE entry_id = ?1")?;
-        let names: Vec<String> = stmt
-            .query_map([entry_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+    pub fn entity(&self, db: &dyn Sql, entry_id: i64) -> Result<Option<CoveredFlag>> {
+        let names: Vec<String> = db.map(
+            "SELECT name FROM entry_name WHERE entry_id = ?1 ORDER BY id",
+            args![entry_id],
+            |r| r.get(0),
+        )?;
         Ok(self.flag_any(names.iter().map(String::as_str)))
     }
 
     /// The flag of a trade party (by its name).
-    pub fn party(&self, conn: &Connection, party_id: i64) -> Result<Option<CoveredFlag>> {
-        let name: Option<String> = conn
-            .query_row("SELECT name FROM party WHERE id = ?1", [party_id], |r| {
-                r.get(0)
-            })
-            .ok();
+    pub fn party(&self, db: &dyn Sql, party_id: i64) -> Result<Option<CoveredFlag>> {
+        let name: Option<String> = db
+            .opt(
+                "SELECT name FROM party WHERE id = ?1",
+                args![party_id],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten();
         Ok(name.and_then(|n| self.flag(&n)))
     }
 

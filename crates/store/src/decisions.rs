@@ -10,13 +10,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::args;
 use crate::audit::{self, NewRecord};
 use crate::entities;
 use crate::error::{Error, Result};
 use crate::now_utc;
+use crate::sql::Sql;
 use tradescope_matching as matching;
 
 /// What the analyst decided.
@@ -152,7 +154,7 @@ const COLUMNS: &str = "d.id, d.name, d.name_norm, d.listing_key, d.entry_id, d.v
     coalesce((SELECT s.dataset FROM list_entry e JOIN source s ON s.id = e.source_id
               WHERE e.id = d.entry_id), '')";
 
-fn row(r: &Row) -> rusqlite::Result<Decision> {
+fn row(r: &crate::sql::Row) -> Result<Decision> {
     let verdict: String = r.get(5)?;
     let state: String = r.get(12)?;
     Ok(Decision {
@@ -176,25 +178,27 @@ fn row(r: &Row) -> rusqlite::Result<Decision> {
 
 /// The state of a listing in one dataset: its current entries' names, addresses and programs
 /// (the newest version's entries if none is current, e.g. while deciding on a history entry).
-pub fn listing_state(conn: &Connection, listing_key: &str, dataset: &str) -> Result<ListingState> {
-    let mut stmt = conn.prepare_cached(
+pub fn listing_state(conn: &dyn Sql, listing_key: &str, dataset: &str) -> Result<ListingState> {
+    let rows = conn.map(
         "SELECT e.id, e.addresses, e.programs FROM list_entry e JOIN source s ON s.id = e.source_id
          WHERE e.listing_key = ?1 AND s.dataset = ?2 AND e.current = 1",
-    )?;
-    let rows = stmt
-        .query_map(params![listing_key, dataset], |r| {
+        args![listing_key, dataset],
+        |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
+                r.get::<i64>(0)?,
+                r.get::<Option<String>>(1)?,
+                r.get::<Option<String>>(2)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     let mut st = ListingState::default();
-    let mut names = conn.prepare_cached("SELECT norm FROM entry_name WHERE entry_id = ?1")?;
     for (id, addresses, programs) in rows {
-        for n in names.query_map([id], |r| r.get::<_, String>(0))? {
-            st.names.insert(n?);
+        for n in conn.map(
+            "SELECT norm FROM entry_name WHERE entry_id = ?1",
+            args![id],
+            |r| r.get::<String>(0),
+        )? {
+            st.names.insert(n);
         }
         split_into(&mut st.addresses, addresses.as_deref());
         split_into(&mut st.programs, programs.as_deref());
@@ -224,6 +228,13 @@ pub struct NewDecision<'a> {
 
 /// Record a decision, with its audit record, in one transaction.
 pub fn decide(conn: &mut Connection, d: &NewDecision) -> Result<Decision> {
+    let (_, id) = audit::append_with(conn, |tx| decide_in(tx, d))?;
+    get(conn, id)
+}
+
+/// The decision's row, written inside the caller's transaction (either engine): its audit
+/// records (for the caller to append in the same transaction) and its id.
+pub fn decide_in(tx: &dyn Sql, d: &NewDecision) -> Result<(Vec<NewRecord>, i64)> {
     let reason = d.reason.trim();
     if reason.is_empty() {
         return Err(Error::User(
@@ -237,28 +248,28 @@ pub fn decide(conn: &mut Connection, d: &NewDecision) -> Result<Decision> {
             d.name
         )));
     }
-    let e = entities::get(conn, d.entry_id)?;
-    let state = listing_state(conn, &e.listing_key, &e.dataset)?;
+    let e = entities::get(tx, d.entry_id)?;
+    let state = listing_state(tx, &e.listing_key, &e.dataset)?;
     let state_json = serde_json::to_string(&state).map_err(|e| Error::User(e.to_string()))?;
     let (by, at) = (audit::current_user(), now_utc());
-    let (_, id) = audit::append_with(conn, |tx| {
-        tx.execute(
+    {
+        let id: i64 = tx.one(
             "INSERT INTO decision (name, name_norm, listing_key, entry_id, verdict, reason, score,
-               state, decided_at, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+               state, decided_at, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             RETURNING id",
+            args![
                 d.name.trim(),
-                norm,
-                e.listing_key,
+                &norm,
+                &e.listing_key,
                 e.id,
                 d.verdict.as_str(),
                 reason,
                 d.score,
-                state_json,
-                at,
-                by
+                &state_json,
+                &at,
+                &by
             ],
         )?;
-        let id = tx.last_insert_rowid();
         let rec = NewRecord {
             action: "decide".into(),
             query: Some(d.name.trim().to_string()),
@@ -273,8 +284,7 @@ pub fn decide(conn: &mut Connection, d: &NewDecision) -> Result<Decision> {
             ..Default::default()
         };
         Ok((vec![rec], id))
-    })?;
-    get(conn, id)
+    }
 }
 
 /// Undo a decision (kept, marked undone), with its audit record.
@@ -314,28 +324,29 @@ pub fn listing_key(conn: &Connection, entry_id: i64) -> Result<Option<String>> {
     Ok(stmt.query_row([entry_id], |r| r.get(0)).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Decision> {
-    conn.query_row(
+pub fn get(conn: &dyn Sql, id: i64) -> Result<Decision> {
+    conn.opt(
         &format!("SELECT {COLUMNS} FROM decision d WHERE d.id = ?1"),
-        [id],
+        args![id],
         row,
-    )
-    .optional()?
+    )?
     .ok_or_else(|| Error::NotFound(format!("no decision with id {id}")))
 }
 
 /// Every decision, oldest first (undone ones too, when `with_undone`).
-pub fn all(conn: &Connection, with_undone: bool) -> Result<Vec<Decision>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM decision d {} ORDER BY d.id",
-        if with_undone {
-            ""
-        } else {
-            "WHERE d.undone_at IS NULL"
-        }
-    ))?;
-    let rows = stmt.query_map([], row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn all(conn: &dyn Sql, with_undone: bool) -> Result<Vec<Decision>> {
+    conn.map(
+        &format!(
+            "SELECT {COLUMNS} FROM decision d {} ORDER BY d.id",
+            if with_undone {
+                ""
+            } else {
+                "WHERE d.undone_at IS NULL"
+            }
+        ),
+        &[],
+        row,
+    )
 }
 
 /// The decisions in force (newest per name and listing), for applying to many screens at
@@ -348,7 +359,7 @@ pub struct Book {
 }
 
 impl Book {
-    pub fn load(conn: &Connection) -> Result<Book> {
+    pub fn load(conn: &dyn Sql) -> Result<Book> {
         let mut by_key = HashMap::new();
         for d in all(conn, false)? {
             // Oldest first: a later decision on the same pair replaces an earlier one.
@@ -374,7 +385,7 @@ impl Book {
     /// still holds.
     pub fn for_hit(
         &self,
-        conn: &Connection,
+        conn: &dyn Sql,
         name: &str,
         listing_key: &str,
         score: f64,

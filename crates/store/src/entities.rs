@@ -1,8 +1,10 @@
 //! Queries on watch-list entries and their names.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection};
 
+use crate::args;
 use crate::error::{Error, Result};
+use crate::sql::{Row, Sql};
 use tradescope_core::model::{Entity, Ident, SourceRef};
 use tradescope_matching::{NameRecord, Schema};
 
@@ -12,7 +14,7 @@ const ENTITY_COLUMNS: &str = "e.id, e.list_code, e.list_name, s.dataset, e.sourc
     e.license_requirement, e.license_policy, e.remarks, e.source_list_url, e.dates_of_birth,
     e.nationalities, s.id, s.path, e.source_line, s.sha256, s.as_of, s.synthetic";
 
-fn entity_row(r: &Row) -> rusqlite::Result<Entity> {
+fn entity_row(r: &Row) -> Result<Entity> {
     Ok(Entity {
         id: r.get(0)?,
         list: r.get(1)?,
@@ -52,51 +54,48 @@ fn entity_row(r: &Row) -> rusqlite::Result<Entity> {
 }
 
 /// One entry with its aliases and identifiers.
-pub fn get(conn: &Connection, id: i64) -> Result<Entity> {
+pub fn get(db: &dyn Sql, id: i64) -> Result<Entity> {
     let sql = format!(
         "SELECT {ENTITY_COLUMNS} FROM list_entry e JOIN source s ON s.id = e.source_id WHERE e.id = ?1"
     );
-    let mut e = conn
-        .query_row(&sql, [id], entity_row)
-        .optional()?
+    let mut e = db
+        .opt(&sql, args![id], entity_row)?
         .ok_or_else(|| Error::NotFound(format!("no list entry with id {id}")))?;
-    let mut stmt = conn.prepare_cached(
+    e.aliases = db.map(
         "SELECT name FROM entry_name WHERE entry_id = ?1 AND name_type <> 'primary' ORDER BY id",
+        args![id],
+        |r| r.get(0),
     )?;
-    e.aliases = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id_type, value, country FROM entry_ident WHERE entry_id = ?1 ORDER BY rowid",
-    )?;
-    e.ids = stmt
-        .query_map([id], |r| {
-            Ok(Ident {
-                id_type: r.get(0)?,
-                value: r.get(1)?,
-                country: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let sql = format!(
+        "SELECT id_type, value, country FROM entry_ident i WHERE entry_id = ?1 ORDER BY {}",
+        db.dialect().insertion_order("i")
+    );
+    e.ids = db.map(&sql, args![id], |r| {
+        Ok(Ident {
+            id_type: r.get(0)?,
+            value: r.get(1)?,
+            country: r.get(2)?,
+        })
+    })?;
     Ok(e)
 }
 
 /// Every name (primary and aliases) of the current entries, for the matcher's index.
-pub fn current_names(conn: &Connection) -> Result<Vec<NameRecord>> {
-    let mut stmt = conn.prepare(
+pub fn current_names(db: &dyn Sql) -> Result<Vec<NameRecord>> {
+    db.map(
         "SELECT e.id, n.name, e.entity_type, e.country, e.dates_of_birth FROM entry_name n
          JOIN list_entry e ON e.id = n.entry_id WHERE e.current = 1 ORDER BY n.id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(NameRecord {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            schema: Schema::from_entity_type(&r.get::<_, String>(2)?),
-            country: r.get(3)?,
-            dob: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+        |r| {
+            Ok(NameRecord {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                schema: Schema::from_entity_type(&r.get::<String>(2)?),
+                country: r.get(3)?,
+                dob: r.get(4)?,
+            })
+        },
+    )
 }
 
 /// Entries (current ones) whose normalized name or alias contains `norm_query`.
@@ -119,13 +118,13 @@ pub fn substring_matches(
 }
 
 /// Other current entries of the same listing (the same OFAC entry in another dataset).
-pub fn same_listing(conn: &Connection, id: i64) -> Result<Vec<(i64, String, String)>> {
-    let mut stmt = conn.prepare_cached(
+pub fn same_listing(db: &dyn Sql, id: i64) -> Result<Vec<(i64, String, String)>> {
+    db.map(
         "SELECT o.id, o.list_code, s.dataset FROM list_entry e
          JOIN list_entry o ON o.listing_key = e.listing_key AND o.id <> e.id AND o.current = 1
          JOIN source s ON s.id = o.source_id
          WHERE e.id = ?1 ORDER BY o.id",
-    )?;
-    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }

@@ -38,6 +38,7 @@ pub mod safety;
 pub mod search;
 pub mod shipments;
 pub mod sources;
+pub mod sql;
 mod sql_text;
 pub mod stats;
 mod store;

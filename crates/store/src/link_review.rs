@@ -8,12 +8,14 @@
 //! Rejected links leave drills, counts, the intersection and trails (those queries skip
 //! `status = 'rejected'`); [`rejected_links`] shows them again.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::args;
 use crate::audit::{self, NewRecord};
 use crate::entities;
 use crate::error::{Error, Result};
+use crate::sql::Sql;
 use tradescope_core::link::{LinkItem, LinkPair, LinkTarget, PairTarget};
 use tradescope_core::model::{RecordKind, RecordRef};
 
@@ -61,15 +63,13 @@ fn table(t: PairTarget) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-fn target_name(conn: &Connection, t: PairTarget, id: i64) -> Result<Option<String>> {
+fn target_name(conn: &dyn Sql, t: PairTarget, id: i64) -> Result<Option<String>> {
     let (_, _, tab) = table(t);
-    Ok(conn
-        .query_row(
-            &format!("SELECT name FROM {tab} WHERE id = ?1"),
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?)
+    conn.opt(
+        &format!("SELECT name FROM {tab} WHERE id = ?1"),
+        args![id],
+        |r| r.get(0),
+    )
 }
 
 /// Record `verdict` on the link entry ↔ target (and on the other entries of its listing), with
@@ -82,6 +82,23 @@ pub fn review(
     verdict: Verdict,
     reason: &str,
 ) -> Result<LinkReview> {
+    let (_, id) = audit::append_with(conn, |tx| {
+        review_in(tx, entry_id, target, target_id, verdict, reason)
+    })?;
+    get(conn, id)
+}
+
+/// The review written inside the caller's transaction (either engine): its audit records
+/// (for the caller to append in the same transaction) and its id.
+pub fn review_in(
+    tx: &dyn Sql,
+    entry_id: i64,
+    target: PairTarget,
+    target_id: i64,
+    verdict: Verdict,
+    reason: &str,
+) -> Result<(Vec<NewRecord>, i64)> {
+    let conn = tx;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::User(
@@ -95,13 +112,11 @@ pub fn review(
     }
     let e = entities::get(conn, entry_id)?;
     let (tab, col, what) = table(target);
-    let status: Option<String> = conn
-        .query_row(
-            &format!("SELECT status FROM {tab} WHERE entry_id = ?1 AND {col} = ?2"),
-            params![entry_id, target_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let status: Option<String> = conn.opt(
+        &format!("SELECT status FROM {tab} WHERE entry_id = ?1 AND {col} = ?2"),
+        args![entry_id, target_id],
+        |r| r.get(0),
+    )?;
     let Some(status) = status else {
         return Err(Error::NotFound(format!(
             "list entry #{entry_id} is not linked to {what} #{target_id} (`tradescope show \
@@ -113,28 +128,27 @@ pub fn review(
     }
     let name = target_name(conn, target, target_id)?;
     let (by, at) = (audit::current_user(), crate::now_utc());
-    let (_, id) = audit::append_with(conn, |tx| {
-        let rows = tx.execute(
+    {
+        let rows = tx.exec(
             &format!(
                 "UPDATE {tab} SET status = ?1 WHERE {col} = ?2 AND entry_id IN
                    (SELECT id FROM list_entry WHERE listing_key = ?3 AND (current = 1 OR id = ?4))"
             ),
-            params![verdict.as_str(), target_id, e.listing_key, entry_id],
+            args![verdict.as_str(), target_id, &e.listing_key, entry_id],
         )?;
-        tx.execute(
+        let id: i64 = tx.one(
             "INSERT INTO link_review (listing_key, target, target_id, status, reason, at, by_user)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                e.listing_key,
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            args![
+                &e.listing_key,
                 target.as_str(),
                 target_id,
                 verdict.as_str(),
                 reason,
-                at,
-                by
+                &at,
+                &by
             ],
         )?;
-        let id = tx.last_insert_rowid();
         let rec = NewRecord {
             action: "link_review".into(),
             query: Some(format!(
@@ -152,8 +166,7 @@ pub fn review(
             ..Default::default()
         };
         Ok((vec![rec], id))
-    })?;
-    get(conn, id)
+    }
 }
 
 const COLUMNS: &str = "r.id, r.listing_key,
@@ -164,7 +177,7 @@ const COLUMNS: &str = "r.id, r.listing_key,
                   ELSE (SELECT name FROM assignee WHERE id = r.target_id) END,
     r.status, r.reason, r.at, r.by_user";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<LinkReview> {
+fn row(r: &crate::sql::Row) -> Result<LinkReview> {
     Ok(LinkReview {
         id: r.get(0)?,
         listing_key: r.get(1)?,
@@ -179,45 +192,46 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<LinkReview> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<LinkReview> {
-    conn.query_row(
+pub fn get(conn: &dyn Sql, id: i64) -> Result<LinkReview> {
+    conn.opt(
         &format!("SELECT {COLUMNS} FROM link_review r WHERE r.id = ?1"),
-        [id],
+        args![id],
         row,
-    )
-    .optional()?
+    )?
     .ok_or_else(|| Error::NotFound(format!("no link review with id {id}")))
 }
 
 /// Every review, oldest first; of one list entry's listing only, when `entry_id` is given.
-pub fn reviews(conn: &Connection, entry_id: Option<i64>) -> Result<Vec<LinkReview>> {
+pub fn reviews(conn: &dyn Sql, entry_id: Option<i64>) -> Result<Vec<LinkReview>> {
     let key = match entry_id {
         Some(id) => Some(entities::get(conn, id)?.listing_key),
         None => None,
     };
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM link_review r WHERE ?1 IS NULL OR r.listing_key = ?1 ORDER BY r.id"
-    ))?;
-    let rows = stmt.query_map([key], row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    conn.map(
+        &format!(
+            "SELECT {COLUMNS} FROM link_review r WHERE CAST(?1 AS TEXT) IS NULL OR r.listing_key = ?1 \
+             ORDER BY r.id"
+        ),
+        args![key],
+        row,
+    )
 }
 
 /// The reason of the newest review of a link, if any.
-fn last_reason(conn: &Connection, key: &str, target: PairTarget, id: i64) -> Result<String> {
+fn last_reason(conn: &dyn Sql, key: &str, target: PairTarget, id: i64) -> Result<String> {
     Ok(conn
-        .query_row(
+        .opt(
             "SELECT reason FROM link_review WHERE listing_key = ?1 AND target = ?2
              AND target_id = ?3 ORDER BY id DESC LIMIT 1",
-            params![key, target.as_str(), id],
+            args![key, target.as_str(), id],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .unwrap_or_default())
 }
 
 /// The rejected links of a list entry, trade party or patent assignee, as links the detail
 /// view lists (marked ✗, with the reason) and a reviewer can confirm or reset again.
-pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> {
+pub fn rejected_links(conn: &dyn Sql, r: RecordRef) -> Result<Vec<LinkItem>> {
     // (entry id, listing key, entry label, target, target id, target label, score, explanation)
     type Rejected = (i64, String, String, PairTarget, i64, String, f64, String);
     let sql = |target: PairTarget, by_entry: bool| {
@@ -243,8 +257,7 @@ pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> 
     };
     let mut found: Vec<Rejected> = Vec::new();
     for (target, by_entry) in queries {
-        let mut stmt = conn.prepare_cached(&sql(target, by_entry))?;
-        let rows = stmt.query_map([r.id], |x| {
+        let rows = conn.map(&sql(target, by_entry), args![r.id], |x| {
             Ok((
                 x.get(0)?,
                 x.get(1)?,
@@ -257,7 +270,7 @@ pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> 
             ))
         })?;
         for row in rows {
-            let row: Rejected = row?;
+            let row: Rejected = row;
             // One line per listing (its copies in other datasets were rejected with it).
             if !found
                 .iter()
@@ -304,11 +317,7 @@ pub fn rejected_links(conn: &Connection, r: RecordRef) -> Result<Vec<LinkItem>> 
 }
 
 /// The "rejected links: N" line of a record with rejected links: following it shows them.
-pub(crate) fn rejected_line(
-    conn: &Connection,
-    kind: RecordKind,
-    id: i64,
-) -> Result<Option<LinkItem>> {
+pub(crate) fn rejected_line(conn: &dyn Sql, kind: RecordKind, id: i64) -> Result<Option<LinkItem>> {
     let r = RecordRef::new(kind, id);
     let n = rejected_links(conn, r)?.len() as i64;
     Ok((n > 0).then(|| {
@@ -326,7 +335,7 @@ pub(crate) fn rejected_line(
 }
 
 /// A record's links, then its rejected links (after its "rejected links: N" line).
-pub fn links_with_rejected(conn: &Connection, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
+pub fn links_with_rejected(conn: &dyn Sql, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
     let mut out = crate::links::links(conn, kind, id)?;
     out.extend(rejected_links(conn, RecordRef::new(kind, id))?);
     Ok(out)

@@ -1,9 +1,9 @@
 //! Everything a user can follow from a record, with counts shown before the jump — the same
 //! list drives `tradescope show --json` and the workbench's detail view.
 
-use rusqlite::{params, Connection};
-
+use crate::args;
 use crate::error::Result;
+use crate::sql::Sql;
 use crate::{entities, parties, patents, shipments};
 use tradescope_core::country;
 use tradescope_core::link::{
@@ -32,7 +32,7 @@ fn with_country(name: &str, c: Option<&str>) -> String {
 
 /// Current list entries linked (not rejected) to a party or an assignee, best score first.
 fn listed_via(
-    conn: &Connection,
+    conn: &dyn Sql,
     target: Target,
     target_id: i64,
     prefix: &str,
@@ -48,31 +48,28 @@ fn listed_via(
          WHERE l.{col} = ?1 AND l.status <> 'rejected' AND e.current = 1
          ORDER BY l.score DESC, e.id"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows: Vec<(LinkItem, String, String)> = stmt
-        .query_map([target_id], |r| {
-            let code: String = r.get(1)?;
-            let name: String = r.get(2)?;
-            let status: String = r.get(7)?;
-            Ok((
-                item(
-                    RecordKind::Entity,
-                    r.get(0)?,
-                    format!("{prefix}: {code} — {name}{}", confirmed_mark(&status)),
-                    None,
-                )
-                .matched(r.get(3)?, r.get(4)?)
-                .reviewable(LinkPair {
-                    entry_id: r.get(0)?,
-                    target: target.pair(),
-                    target_id,
-                    status,
-                }),
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(LinkItem, String, String)> = conn.map(&sql, args![target_id], |r| {
+        let code: String = r.get(1)?;
+        let name: String = r.get(2)?;
+        let status: String = r.get(7)?;
+        Ok((
+            item(
+                RecordKind::Entity,
+                r.get(0)?,
+                format!("{prefix}: {code} — {name}{}", confirmed_mark(&status)),
+                None,
+            )
+            .matched(r.get(3)?, r.get(4)?)
+            .reviewable(LinkPair {
+                entry_id: r.get(0)?,
+                target: target.pair(),
+                target_id,
+                status,
+            }),
+            r.get(5)?,
+            r.get(6)?,
+        ))
+    })?;
     Ok(one_per_listing(rows))
 }
 
@@ -121,23 +118,21 @@ fn confirmed_mark(status: &str) -> &'static str {
 }
 
 /// Trade parties linked to a list entry (not rejected).
-pub fn linked_party_ids(conn: &Connection, entry_id: i64) -> Result<Vec<i64>> {
+pub fn linked_party_ids(conn: &dyn Sql, entry_id: i64) -> Result<Vec<i64>> {
     ids(conn, "SELECT party_id FROM link_party WHERE entry_id = ?1 AND status <> 'rejected' ORDER BY party_id", entry_id)
 }
 
 /// Patent assignees linked to a list entry (not rejected).
-pub fn linked_assignee_ids(conn: &Connection, entry_id: i64) -> Result<Vec<i64>> {
+pub fn linked_assignee_ids(conn: &dyn Sql, entry_id: i64) -> Result<Vec<i64>> {
     ids(conn, "SELECT assignee_id FROM link_assignee WHERE entry_id = ?1 AND status <> 'rejected' ORDER BY assignee_id", entry_id)
 }
 
-fn ids(conn: &Connection, sql: &str, arg: i64) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([arg], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn ids(conn: &dyn Sql, sql: &str, arg: i64) -> Result<Vec<i64>> {
+    conn.map(sql, args![arg], |r| r.get(0))
 }
 
 /// Links of any record.
-pub fn links(conn: &Connection, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
+pub fn links(conn: &dyn Sql, kind: RecordKind, id: i64) -> Result<Vec<LinkItem>> {
     match kind {
         RecordKind::Entity => entity_links(conn, id),
         RecordKind::Party => party_links(conn, id),
@@ -147,20 +142,19 @@ pub fn links(conn: &Connection, kind: RecordKind, id: i64) -> Result<Vec<LinkIte
     }
 }
 
-fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
+fn entity_links(conn: &dyn Sql, id: i64) -> Result<Vec<LinkItem>> {
     let mut out = Vec::new();
     // The same company on other lists: current entries sharing a normalized name, one link per
     // listing; then this listing's copies in other datasets.
     let own_key = entities::get(conn, id)?.listing_key;
-    let mut stmt = conn.prepare_cached(
+    let also: Vec<(LinkItem, String, String)> = conn.map(
         "SELECT DISTINCT o.id, o.list_code, s.dataset, o.name, o.listing_key FROM entry_name n
          JOIN entry_name m ON m.norm = n.norm AND m.entry_id <> n.entry_id
          JOIN list_entry o ON o.id = m.entry_id AND o.current = 1
          JOIN source s ON s.id = o.source_id
          WHERE n.entry_id = ?1 AND length(n.norm) > 3 ORDER BY o.list_code, o.id LIMIT 50",
-    )?;
-    let also: Vec<(LinkItem, String, String)> = stmt
-        .query_map([id], |r| {
+        args![id],
+        |r| {
             let (code, name, key): (String, String, String) = (r.get(1)?, r.get(3)?, r.get(4)?);
             let dataset: String = r.get(2)?;
             Ok((
@@ -173,8 +167,8 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
                 key,
                 dataset,
             ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     out.extend(one_per_listing(
         also.into_iter().filter(|(_, k, _)| *k != own_key).collect(),
     ));
@@ -187,14 +181,13 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         ));
     }
     // Trade parties the matcher linked.
-    let mut stmt = conn.prepare_cached(
+    let linked: Vec<LinkItem> = conn.map(
         "SELECT p.id, p.name, p.country, p.n_shipped + p.n_received + p.n_notified, l.score,
             l.explanation, l.status
          FROM link_party l JOIN party p ON p.id = l.party_id
          WHERE l.entry_id = ?1 AND l.status <> 'rejected' ORDER BY l.score DESC, p.id",
-    )?;
-    let linked: Vec<LinkItem> = stmt
-        .query_map([id], |r| {
+        args![id],
+        |r| {
             let name: String = r.get(1)?;
             let c: Option<String> = r.get(2)?;
             let status: String = r.get(6)?;
@@ -215,14 +208,16 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
                 target_id: r.get(0)?,
                 status,
             }))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     if !linked.is_empty() {
         let f = shipments::ShipmentFilter {
             entity_id: Some(id),
             ..Default::default()
         };
-        let n = shipments::count(conn, &f, 1_000_000)?.unwrap_or_else(|cap| cap);
+        let n = conn
+            .count_shipments(&f, 1_000_000)?
+            .unwrap_or_else(|cap| cap);
         out.push(shipments_of(
             ShipmentScope::OfEntity(id),
             "Shipments of linked trade parties".into(),
@@ -231,20 +226,19 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     }
     out.extend(linked);
     // Patent assignees the matcher linked.
-    let mut stmt = conn.prepare_cached(
+    let assignees: Vec<LinkItem> = conn.map(
         "SELECT a.id, a.name, a.n_patents, l.score, l.explanation, l.status
          FROM link_assignee l JOIN assignee a ON a.id = l.assignee_id
          WHERE l.entry_id = ?1 AND l.status <> 'rejected' ORDER BY l.score DESC, a.id",
-    )?;
-    let assignees: Vec<LinkItem> = stmt
-        .query_map([id], |r| {
+        args![id],
+        |r| {
             let status: String = r.get(5)?;
             Ok(item(
                 RecordKind::Assignee,
                 r.get(0)?,
                 format!(
                     "Patent assignee: {}{}",
-                    r.get::<_, String>(1)?,
+                    r.get::<String>(1)?,
                     confirmed_mark(&status)
                 ),
                 Some(r.get(2)?),
@@ -256,8 +250,8 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
                 target_id: r.get(0)?,
                 status,
             }))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     if !assignees.is_empty() {
         let f = patents::PatentFilter {
             entity_id: Some(id),
@@ -266,7 +260,7 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         out.push(patents_of(
             PatentScope::OfEntity(id),
             "Patents of linked assignees".into(),
-            patents::count_all(conn, &f)?,
+            conn.count_patents(&f)?,
         ));
     }
     out.extend(assignees);
@@ -278,7 +272,7 @@ fn entity_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     Ok(out)
 }
 
-fn party_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
+fn party_links(conn: &dyn Sql, id: i64) -> Result<Vec<LinkItem>> {
     let p = parties::get(conn, id)?;
     let mut out = Vec::new();
     for (label, n, scope) in [
@@ -321,7 +315,7 @@ fn party_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     Ok(out)
 }
 
-fn shipment_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
+fn shipment_links(conn: &dyn Sql, id: i64) -> Result<Vec<LinkItem>> {
     let s = shipments::get(conn, id)?;
     let mut out = Vec::new();
     for (role, pid) in [
@@ -350,7 +344,7 @@ fn shipment_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
             dest_country: Some(c.clone()),
             ..Default::default()
         };
-        let n = shipments::count(conn, &f, 100_000)?.unwrap_or_else(|cap| cap);
+        let n = conn.count_shipments(&f, 100_000)?.unwrap_or_else(|cap| cap);
         let name = country::name(c).unwrap_or(c);
         out.push(shipments_of(
             ShipmentScope::DestCountry(c.clone()),
@@ -361,7 +355,7 @@ fn shipment_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     Ok(out)
 }
 
-fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
+fn patent_links(conn: &dyn Sql, id: i64) -> Result<Vec<LinkItem>> {
     let p = patents::get(conn, id)?;
     let mut out = Vec::new();
     for (aid, name) in patents::assignee_ids(conn, id)? {
@@ -382,16 +376,15 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
         out.push(patents_of(
             PatentScope::Cet(area.clone()),
             format!("CET area {area}: all patents"),
-            patents::count_all(conn, &f)?,
+            conn.count_patents(&f)?,
         ));
     }
     if let Some(app) = &p.application_number {
-        let mut stmt = conn.prepare_cached(
+        let same: Vec<(i64, String)> = conn.map(
             "SELECT id, number FROM patent WHERE application_number = ?1 AND id <> ?2 ORDER BY id",
+            args![app, id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let same: Vec<(i64, String)> = stmt
-            .query_map(params![app, id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
         for (oid, number) in same {
             out.push(item(
                 RecordKind::Patent,
@@ -404,7 +397,7 @@ fn patent_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
     Ok(out)
 }
 
-fn assignee_links(conn: &Connection, id: i64) -> Result<Vec<LinkItem>> {
+fn assignee_links(conn: &dyn Sql, id: i64) -> Result<Vec<LinkItem>> {
     let a = patents::get_assignee(conn, id)?;
     let mut out = vec![patents_of(
         PatentScope::Assignee(id),

@@ -1,18 +1,20 @@
 //! Trade party queries.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::args;
 use crate::error::{Error, Result};
+use crate::sql::{Row, Sql};
 use tradescope_core::model::{Party, SourceRef};
 
-pub fn get(conn: &Connection, id: i64) -> Result<Party> {
-    conn.query_row(
+pub fn get(db: &dyn Sql, id: i64) -> Result<Party> {
+    db.opt(
         "SELECT p.id, p.name, p.address, p.city, p.country, p.synthetic, p.n_shipped,
             p.n_received, p.n_notified, s.id, s.dataset, s.path, p.source_line, s.sha256,
             s.as_of, s.synthetic
          FROM party p JOIN source s ON s.id = p.source_id WHERE p.id = ?1",
-        [id],
+        args![id],
         |r| {
             Ok(Party {
                 id: r.get(0)?,
@@ -35,8 +37,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Party> {
                 },
             })
         },
-    )
-    .optional()?
+    )?
     .ok_or_else(|| Error::NotFound(format!("no trade party with id {id}")))
 }
 
@@ -52,19 +53,19 @@ pub struct PartyRow {
 }
 
 /// Parties whose normalized name contains `norm_query`, busiest first.
-pub fn search(conn: &Connection, norm_query: &str, limit: usize) -> Result<Vec<PartyRow>> {
+pub fn search(db: &dyn Sql, norm_query: &str, limit: usize) -> Result<Vec<PartyRow>> {
     if norm_query.is_empty() {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare_cached(
+    let sql = format!(
         "SELECT id, name, country, n_shipped, n_received, synthetic FROM party
-         WHERE instr(norm, ?1) > 0 ORDER BY n_shipped + n_received DESC, id LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![norm_query, limit as i64], party_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         WHERE {} > 0 ORDER BY n_shipped + n_received DESC, id LIMIT ?2",
+        db.dialect().instr("norm", "?1")
+    );
+    db.map(&sql, args![norm_query, limit], party_row)
 }
 
-fn party_row(r: &rusqlite::Row) -> rusqlite::Result<PartyRow> {
+fn party_row(r: &Row) -> Result<PartyRow> {
     Ok(PartyRow {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -78,7 +79,7 @@ fn party_row(r: &rusqlite::Row) -> rusqlite::Result<PartyRow> {
 /// The parties on the other side of a party's shipments, with shipment counts, busiest first:
 /// consignees it shipped to (`as_shipper`) or shippers it received from.
 pub fn counterparties(
-    conn: &Connection,
+    db: &dyn Sql,
     party_id: i64,
     as_shipper: bool,
     limit: usize,
@@ -94,11 +95,9 @@ pub fn counterparties(
                WHERE {own} = ?1 AND {other} IS NOT NULL GROUP BY {other}) c
          JOIN party p ON p.id = c.pid ORDER BY c.n DESC, p.id LIMIT ?2"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![party_id, limit as i64], |r| {
+    db.map(&sql, args![party_id, limit], |r| {
         Ok((party_row(r)?, r.get(6)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 /// Every party's (id, name), in id order, for the in-memory name search.

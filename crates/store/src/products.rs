@@ -256,51 +256,51 @@ pub struct DetectedProduct {
 }
 
 /// Current list entries of each maker: maker → entries.
-fn maker_listings(conn: &Connection) -> Result<BTreeMap<String, Vec<MakerListing>>> {
-    let mut stmt = conn.prepare_cached(
+fn maker_listings(db: &dyn crate::sql::Sql) -> Result<BTreeMap<String, Vec<MakerListing>>> {
+    let rows = db.map(
         "SELECT m.maker, e.id, e.list_code, e.name, e.listing_key FROM maker_entry m
          JOIN list_entry e ON e.id = m.entry_id AND e.current = 1
          ORDER BY m.maker, e.start_date IS NULL, e.start_date, e.id",
+        &[],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                MakerListing {
+                    entity_id: r.get(1)?,
+                    list: r.get(2)?,
+                    name: r.get(3)?,
+                    listing_key: r.get(4)?,
+                },
+            ))
+        },
     )?;
     let mut out: BTreeMap<String, Vec<MakerListing>> = BTreeMap::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            MakerListing {
-                entity_id: r.get(1)?,
-                list: r.get(2)?,
-                name: r.get(3)?,
-                listing_key: r.get(4)?,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (maker, l) = row?;
+    for (maker, l) in rows {
         out.entry(maker).or_default().push(l);
     }
     Ok(out)
 }
 
 /// The products detected in one shipment's description, with the maker's listings.
-pub fn of_shipment(conn: &Connection, shipment_id: i64) -> Result<Vec<DetectedProduct>> {
-    let listings = maker_listings(conn)?;
-    let mut stmt = conn.prepare_cached(
+pub fn of_shipment(db: &dyn crate::sql::Sql, shipment_id: i64) -> Result<Vec<DetectedProduct>> {
+    let listings = maker_listings(db)?;
+    let rows = db.map(
         "SELECT p.maker_group, p.maker, p.kind, sp.matched, sp.model_key
          FROM shipment_product sp JOIN product_pattern p ON p.id = sp.pattern_id
          WHERE sp.shipment_id = ?1 ORDER BY p.maker_group, p.kind DESC, sp.matched",
+        crate::args![shipment_id],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
+            ))
+        },
     )?;
-    let rows = stmt.query_map([shipment_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (group, maker, kind, matched, model_key) = row?;
+    for (group, maker, kind, matched, model_key) in rows {
         let listed = listings.get(&maker).cloned().unwrap_or_default();
         out.push(DetectedProduct {
             group,

@@ -5,18 +5,18 @@
 //! products it carries. `tradescope show` (JSON and text) and the workbench's detail view both
 //! come from here.
 
-use rusqlite::Connection;
 use serde_json::json;
 
 use crate::covered::{Covered, CoveredFlag};
 use crate::error::Result;
+use crate::sql::Sql;
 use crate::{asof, entities, links, parties, patents, products, shipments};
 use tradescope_core::link::LinkItem;
 use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_core::view::{self, RecordView};
 
 /// Read record `r` with its links and investigations.
-pub fn load(conn: &Connection, r: RecordRef) -> Result<RecordView> {
+pub fn load(conn: &dyn Sql, r: RecordRef) -> Result<RecordView> {
     let mut v = match r.kind {
         RecordKind::Entity => {
             let e = entities::get(conn, r.id)?;
@@ -67,11 +67,7 @@ fn covered_text(c: &CoveredFlag) -> String {
 
 /// Fills `v.investigation` and adds the listed makers' links; returns the fields to insert
 /// after the record's first field (its list, or its date).
-fn investigate(
-    conn: &Connection,
-    r: RecordRef,
-    v: &mut RecordView,
-) -> Result<Vec<(String, String)>> {
+fn investigate(conn: &dyn Sql, r: RecordRef, v: &mut RecordView) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     let covered = Covered::load(conn)?;
     match r.kind {

@@ -60,13 +60,17 @@ fn round(x: f64, places: i32) -> f64 {
 
 /// Best-first hits → at most `limit` listings; entries of a listing already shown go to its
 /// `also_in`.
-pub fn collapse(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Vec<ListingHit>> {
+pub fn collapse(
+    conn: &dyn crate::sql::Sql,
+    hits: Vec<Hit>,
+    limit: usize,
+) -> Result<Vec<ListingHit>> {
     collapse_with(conn, &Covered::load(conn)?, hits, limit)
 }
 
 /// [`collapse`] with the covered makers loaded once (a batch screen collapses every row).
 pub fn collapse_with(
-    conn: &Connection,
+    conn: &dyn crate::sql::Sql,
     covered: &Covered,
     hits: Vec<Hit>,
     limit: usize,
@@ -140,7 +144,7 @@ fn check_name(name: &str) -> Result<()> {
 /// Screening now: the matcher's hits at `opts.threshold`, one row per listing; entries lapsed
 /// before today are shown but are no match.
 pub fn screen(
-    conn: &Connection,
+    conn: &dyn crate::sql::Sql,
     index: &NameIndex,
     name: &str,
     opts: &SearchOptions,
@@ -150,7 +154,7 @@ pub fn screen(
 
 /// Screening at `lapse.on`, lapsed entries counted as matches only if `lapse.include`.
 pub fn screen_at(
-    conn: &Connection,
+    conn: &dyn crate::sql::Sql,
     index: &NameIndex,
     name: &str,
     opts: &SearchOptions,
@@ -183,7 +187,7 @@ pub fn widened(opts: &SearchOptions) -> SearchOptions {
 /// A batch screen runs the matcher in parallel and this per row, so a row of a batch report
 /// says exactly what `screen NAME` says.
 pub fn screened(
-    conn: &Connection,
+    conn: &dyn crate::sql::Sql,
     covered: &Covered,
     book: &Book,
     name: &str,
@@ -200,7 +204,7 @@ pub fn screened(
 /// Attach the decisions in force to the hits of `name`, and set `is_match`: at or above
 /// `threshold` and not cleared as a false positive.
 pub fn apply_decisions(
-    conn: &Connection,
+    conn: &dyn crate::sql::Sql,
     book: &Book,
     name: &str,
     hits: &mut [ListingHit],

@@ -1,7 +1,8 @@
 //! The seam between the workbench and a database engine: [`Store`], everything the
 //! workbench's workers read (and the few writes they make), with no engine types in its
 //! signatures — filters, cursors, pages and records are plain data. [`SqliteStore`] is the
-//! SQLite implementation; a second engine (PostgreSQL) implements the same trait.
+//! SQLite implementation; a second engine (PostgreSQL, crates/pg) implements the same trait,
+//! mostly by running the same queries through [`crate::sql::Sql`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -227,7 +228,7 @@ impl Store for SqliteStore {
     }
 
     fn current_names(&self) -> Result<Vec<NameRecord>> {
-        self.read(entities::current_names)
+        self.read(|c| entities::current_names(c))
     }
 
     fn screen(
@@ -240,7 +241,7 @@ impl Store for SqliteStore {
     }
 
     fn covered(&self) -> Result<Covered> {
-        self.read(Covered::load)
+        self.read(|c| Covered::load(c))
     }
 
     fn lists(&self) -> Result<Lists> {
@@ -339,7 +340,7 @@ impl Store for SqliteStore {
     }
 
     fn audit_verify(&self) -> Result<Verification> {
-        self.read(audit::verify)
+        self.read(|c| audit::verify(c))
     }
 
     fn audit_append(&self, rec: &NewRecord) -> Result<Record> {
@@ -370,7 +371,9 @@ impl Store for SqliteStore {
             if !cases::exists(c, case)? {
                 return Ok(None);
             }
-            cases::export(c, case).map(Some)
+            let mut e = cases::export(c, case)?;
+            crate::profile::add_to_export(c, &mut e)?;
+            Ok(Some(e))
         })
     }
 

@@ -140,7 +140,24 @@ pub fn cmd_rescreen_only(n: usize, baseline: bool) -> anyhow::Result<()> {
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
     let m = bench::rescreen::measure(&dir, n, baseline)?;
-    let f = bench::rescreen::figure(&m);
+    let f = [
+        bench::rescreen::figure(&m),
+        bench::rescreen::check_figure(&m),
+    ];
+    outln!("- load average: {}", bench::machine::load_average());
+    output::lines(&report::table(&f));
+    output::lines(&report::notes(&f));
+    Ok(())
+}
+
+/// `bench --screen-only N`: the batch-screening figure alone, in the benchmark directory.
+pub fn cmd_screen_only(n: usize) -> anyhow::Result<()> {
+    let dir = bench::default_db(true)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let m = bench::screen::measure(&dir, n, 3, 20)?;
+    let f = bench::screen::figure(&m);
     outln!("- load average: {}", bench::machine::load_average());
     output::lines(&report::table(std::slice::from_ref(&f)));
     output::lines(&report::notes(std::slice::from_ref(&f)));

@@ -35,6 +35,7 @@ impl NameIndex {
         if t.text.len() < 2 || t.class == Class::Number {
             return;
         }
+        let slip_ids = self.slips_of(t.text);
         let consider = |id: u32, out: &mut Vec<(u32, f64)>| {
             if out.iter().any(|(x, _)| *x == id) {
                 return;
@@ -53,6 +54,11 @@ impl NameIndex {
                 out.push((id, s));
             }
         };
+        // Typing slips (two letters swapped, one doubled) change most trigrams of a short
+        // word (ARLOSA / ALROSA share one of their rarer ones): looked up directly.
+        for id in slip_ids {
+            consider(id, out);
+        }
         if t.skel.len() >= 3 {
             if let Some(ids) = self.by_skel.get(t.skel) {
                 for &id in ids.iter().take(200) {
@@ -66,6 +72,16 @@ impl NameIndex {
             let mut key = Vec::new();
             coarse_key(t.text, t.script == Script::Kana, &mut key);
             if key.len() >= 2 {
+                if let Some(ids) = self.by_coarse.get(&super::pack_coarse(&key)) {
+                    for &id in ids.iter().take(200) {
+                        consider(id, out);
+                    }
+                }
+            }
+            // Syllables of Myanmar, Thai, Lao, Khmer and Tibetan do not end in R: the Latin
+            // word may have the R its transcription dropped (ဗလာဒီမာ BLADIMA, VLADIMIR).
+            if t.script == Script::Loose && key.len() >= 3 {
+                key.push(b'R');
                 if let Some(ids) = self.by_coarse.get(&super::pack_coarse(&key)) {
                     for &id in ids.iter().take(200) {
                         consider(id, out);
@@ -121,6 +137,41 @@ impl NameIndex {
         });
     }
 
+    /// Vocabulary tokens that are a typing slip of `t` (words of four letters or more): two
+    /// adjacent letters swapped, one letter doubled, or a doubled letter written once.
+    fn slips_of(&self, t: &[u8]) -> Vec<u32> {
+        let mut ids = Vec::new();
+        if t.len() < 4 || !t.is_ascii() {
+            return ids;
+        }
+        let look = |w: &[u8], ids: &mut Vec<u32>| {
+            let w = std::str::from_utf8(w).unwrap_or_default();
+            if let Some(&id) = self.vocab.ids.get(w) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        };
+        let mut w = t.to_vec();
+        for i in 0..t.len() - 1 {
+            if t[i] != t[i + 1] {
+                w.swap(i, i + 1);
+                look(&w, &mut ids);
+                w.swap(i, i + 1);
+            } else {
+                // Written once (AQSSA -> AQSA).
+                let mut v = t.to_vec();
+                v.remove(i);
+                look(&v, &mut ids);
+            }
+            // Doubled (AQSA -> AQSSA).
+            let mut v = t.to_vec();
+            v.insert(i, t[i]);
+            look(&v, &mut ids);
+        }
+        ids
+    }
+
     /// A class for a vocabulary token out of context (its first use); only Legal/Number matter
     /// to token similarity and those do not depend on context.
     fn var_toks_class_any(&self, id: u32) -> Class {
@@ -137,11 +188,13 @@ impl NameIndex {
     /// names sharing a distinctive word are candidates, and a word found exactly is not also
     /// looked up fuzzily. Without a distinctive word in common a name cannot reach such a
     /// threshold (its distinctive words would be unmatched).
+    /// With `keep`, only the variants it accepts (before the cut and the cap).
     pub(super) fn candidates(
         &self,
         query: &[Vec<STok>],
         params: &Params,
         strict: bool,
+        keep: Option<&dyn Fn(u32) -> bool>,
     ) -> Vec<u32> {
         let cap = (self.var_record.len() / 20).max(2000);
         // (token, query weight × sim, df, from a distinctive query word)
@@ -230,6 +283,7 @@ impl NameIndex {
         let mut ranked: Vec<(u32, f64)> = acc
             .into_iter()
             .filter(|(_, (_, d))| *d || !need_distinctive)
+            .filter(|(v, _)| keep.is_none_or(|k| k(*v)))
             .map(|(v, (a, _))| (v, a))
             .collect();
         // Far below the best overlap cannot reach a useful score.

@@ -303,6 +303,31 @@ impl NameIndex {
 
     /// Best hit per record id at or above `opts.threshold`, best first, at most `opts.limit`.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<Hit> {
+        self.search_in(query, opts, None)
+    }
+
+    /// [`search`](Self::search) among the records whose id `keep` accepts, scored exactly as
+    /// in the full search (the same index, the same rarities): every hit the full search
+    /// returns of a kept record, this returns too, with the same score (the kept candidates
+    /// are a superset of the full search's kept candidates: the cap on candidates and the
+    /// cut below the best overlap are applied among the kept ones). It may return more (kept
+    /// records the full search left out for others). Cheap when few records are kept: only
+    /// they are scored in full. For a check against the entries a list update changed.
+    pub fn search_among(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+        keep: &(dyn Fn(i64) -> bool + Sync),
+    ) -> Vec<Hit> {
+        self.search_in(query, opts, Some(keep))
+    }
+
+    fn search_in(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+        keep: Option<&(dyn Fn(i64) -> bool + Sync)>,
+    ) -> Vec<Hit> {
         if self.is_empty() || opts.limit == 0 {
             return Vec::new();
         }
@@ -331,7 +356,15 @@ impl NameIndex {
         let query_dob = opts.dob.as_deref().and_then(dob::parse_query);
         // Best (score, variant, query variant, alignment) per record.
         let mut best: HashMap<u32, (f64, usize, usize, Aligned)> = HashMap::new();
-        for v in self.candidates(&q_views, &query_params, opts.threshold >= STRICT_THRESHOLD) {
+        let keep_variant =
+            keep.map(|k| move |v: u32| k(self.records[self.var_record[v as usize] as usize].id));
+        let candidates = self.candidates(
+            &q_views,
+            &query_params,
+            opts.threshold >= STRICT_THRESHOLD,
+            keep_variant.as_ref().map(|k| k as &dyn Fn(u32) -> bool),
+        );
+        for v in candidates {
             let v = v as usize;
             let ri = self.var_record[v];
             let rec = &self.records[ri as usize];
@@ -340,9 +373,13 @@ impl NameIndex {
             } else {
                 prepared::resolve(opts.schema, q.hint, rec.hint)
             };
+            let base = Params::for_schema(schema);
             let params = Params {
                 chinese: q.notes.chinese && rec.notes.chinese,
-                ..Params::for_schema(schema)
+                // A company's name against a person's: its single letters are not initials of
+                // the person's names (PHASE ONE A/S is not ONE, P.).
+                initials: base.initials && !schema_conflict(query_schema, schema),
+                ..base
             };
             let cv = self.variant_view(v);
             // Both written in Han, kana or Hangul: compare the characters (rare in the lists).

@@ -7,12 +7,24 @@
 //! orders text by bytes as SQLite does, and NULLs sort first in ascending order, SQLite's
 //! rule.
 //!
-//! Not yet here: screening (`screen`, covered flags), the record view and its links,
-//! investigations (intersection, trail, as-of), patents, the audit log and cases. Those
-//! methods answer with an error that says so instead of a wrong or empty result.
+//! Most methods run the store's own queries, written once against the engine-neutral
+//! [`Sql`] (tradescope_store::sql), on this connection ([`sql::PgSql`]): the record view and
+//! its links, screening, the covered makers, as-of statuses, the audit log's reading and
+//! verifying. Shipments and patents pages have PostgreSQL queries of their own (SQLite's
+//! plans walk structures PostgreSQL does not need).
+//!
+//! The workbench's writes (audit records, case items, link reviews, decisions) run the
+//! store's shared `*_in` functions and `audit::chain` in one transaction that locks
+//! `audit_log`, as SQLite's IMMEDIATE transaction serializes appends.
+//!
+//! Not yet here: word search over patents and holding audit records back (SQLite spools
+//! them next to its file). Those answer with an error that says so instead of a wrong or
+//! empty result.
 
 mod names;
+mod patents;
 mod shipments;
+mod sql;
 
 use std::sync::Mutex;
 
@@ -22,20 +34,24 @@ use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
 use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
 use tradescope_matching::{NameIndex, NameRecord, SearchOptions};
-use tradescope_store::asof::AsOfStatus;
-use tradescope_store::audit::{NewRecord, Record, Verification};
-use tradescope_store::cases::CaseExport;
+use tradescope_store::asof::{AsOfStatus, Screener};
+use tradescope_store::audit::{self, NewRecord, Record, Verification};
+use tradescope_store::cases::{self, CaseExport};
 use tradescope_store::covered::Covered;
-use tradescope_store::decisions::{Decision, NewDecision};
+use tradescope_store::decisions::{self, Decision, NewDecision};
 use tradescope_store::error::{Error as StoreError, Result as StoreResult};
-use tradescope_store::intersect::{IntersectRow, SortKey as IntersectSort};
+use tradescope_store::intersect::{self, IntersectRow, SortKey as IntersectSort};
 use tradescope_store::link_review::{LinkReview, Verdict};
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentPage, PatentSort};
 use tradescope_store::profile::Profile;
 use tradescope_store::search::ListingHit;
 use tradescope_store::shipments::freq::{FreqColumn, Frequency};
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
-use tradescope_store::trail::Trail;
+use tradescope_store::sql::Sql;
+use tradescope_store::trail::{self, Trail};
+use tradescope_store::{
+    entities, link_review, links, parties, record_view, search, shipments as sqlite_shipments,
+};
 use tradescope_store::{ChangeWatch, Lists, Store};
 
 use crate::{Error, Result};
@@ -71,6 +87,31 @@ impl PgStore {
         };
         f(client).map_err(to_store)
     }
+
+    /// Run `f` in one transaction that holds the audit log (appends are serialized, as
+    /// SQLite's IMMEDIATE transaction serializes them): committed if `f` succeeds, rolled back
+    /// otherwise.
+    fn write<T>(&self, f: impl FnOnce(&dyn Sql) -> StoreResult<T>) -> StoreResult<T> {
+        self.with(|c| {
+            c.batch_execute("BEGIN; LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
+            let out = f(&sql::PgSql::new(c));
+            match out {
+                Ok(v) => {
+                    c.batch_execute("COMMIT")?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    c.batch_execute("ROLLBACK")?;
+                    Err(e.into())
+                }
+            }
+        })
+    }
+
+    /// Run the store's shared queries (`f`) on the connection.
+    fn sql<T>(&self, f: impl FnOnce(&dyn Sql) -> StoreResult<T>) -> StoreResult<T> {
+        self.with(|c| Ok(f(&sql::PgSql::new(c))?))
+    }
 }
 
 /// The store's error for a PostgreSQL one: the store's own errors (not found, a user error)
@@ -78,6 +119,15 @@ impl PgStore {
 fn to_store(e: Error) -> StoreError {
     match e {
         Error::Store(s) => s,
+        // The server's own message, not only "db error".
+        Error::Pg(p) => match p.as_db_error() {
+            Some(d) => StoreError::Engine(format!(
+                "PostgreSQL: {}{}",
+                d.message(),
+                d.detail().map(|x| format!(" ({x})")).unwrap_or_default()
+            )),
+            None => StoreError::Engine(format!("PostgreSQL: {p}")),
+        },
         other => StoreError::Engine(format!("PostgreSQL: {other}")),
     }
 }
@@ -139,40 +189,40 @@ impl Store for PgStore {
     }
 
     fn current_names(&self) -> StoreResult<Vec<NameRecord>> {
-        self.with(names::current_names)
+        self.sql(entities::current_names)
     }
 
     fn screen(
         &self,
-        _index: &NameIndex,
-        _name: &str,
-        _opts: &SearchOptions,
+        index: &NameIndex,
+        name: &str,
+        opts: &SearchOptions,
     ) -> StoreResult<Vec<ListingHit>> {
-        Err(not_yet("Screening"))
+        self.sql(|db| search::screen(db, index, name, opts))
     }
 
     fn covered(&self) -> StoreResult<Covered> {
-        Err(not_yet("The covered-equipment list"))
+        self.sql(Covered::load)
     }
 
     fn lists(&self) -> StoreResult<Lists> {
         self.with(names::current_as_of)
     }
 
-    fn record_view(&self, _r: RecordRef) -> StoreResult<RecordView> {
-        Err(not_yet("The record view"))
+    fn record_view(&self, r: RecordRef) -> StoreResult<RecordView> {
+        self.sql(|db| record_view::load(db, r))
     }
 
-    fn links(&self, _kind: RecordKind, _id: i64) -> StoreResult<Vec<LinkItem>> {
-        Err(not_yet("Links"))
+    fn links(&self, kind: RecordKind, id: i64) -> StoreResult<Vec<LinkItem>> {
+        self.sql(|db| links::links(db, kind, id))
     }
 
     fn shipment(&self, id: i64) -> StoreResult<Shipment> {
-        self.with(|c| shipments::get(c, id))
+        self.sql(|db| sqlite_shipments::get(db, id))
     }
 
     fn party(&self, id: i64) -> StoreResult<Party> {
-        self.with(|c| shipments::party(c, id))
+        self.sql(|db| parties::get(db, id))
     }
 
     fn shipments_page(
@@ -206,46 +256,56 @@ impl Store for PgStore {
         Err(not_yet("The profile"))
     }
 
-    fn as_of_statuses(&self, _page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
-        Err(not_yet("As-of screening"))
+    fn as_of_statuses(&self, page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
+        self.sql(|db| {
+            let mut s = Screener::new();
+            page.rows
+                .iter()
+                .map(|r| s.row_status(db, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
+                .collect()
+        })
     }
 
     fn patents_page(
         &self,
-        _filter: &PatentFilter,
-        _sort: PatentSort,
-        _after: Option<&PatentCursor>,
-        _limit: usize,
+        filter: &PatentFilter,
+        sort: PatentSort,
+        after: Option<&PatentCursor>,
+        limit: usize,
     ) -> StoreResult<PatentPage> {
-        Err(not_yet("The Patents pane"))
+        self.sql(|db| patents::page(db, filter, sort, after, limit))
     }
 
     fn count_patents(
         &self,
-        _filter: &PatentFilter,
-        _cap: i64,
+        filter: &PatentFilter,
+        cap: i64,
     ) -> StoreResult<std::result::Result<i64, i64>> {
-        Err(not_yet("The Patents pane"))
+        self.sql(|db| patents::count(db, filter, cap))
     }
 
-    fn intersect(&self, _sort: IntersectSort) -> StoreResult<Vec<IntersectRow>> {
-        Err(not_yet("The intersection"))
+    fn intersect(&self, sort: IntersectSort) -> StoreResult<Vec<IntersectRow>> {
+        self.sql(|db| intersect::intersect(db, sort))
     }
 
-    fn trail(&self, _entity_id: i64) -> StoreResult<Trail> {
-        Err(not_yet("The trail"))
+    fn trail(&self, entity_id: i64) -> StoreResult<Trail> {
+        self.sql(|db| trail::trail(db, entity_id, Default::default()))
     }
 
-    fn audit_recent(&self, _limit: usize) -> StoreResult<Vec<Record>> {
-        Err(not_yet("The audit log"))
+    fn audit_recent(&self, limit: usize) -> StoreResult<Vec<Record>> {
+        self.sql(|db| audit::recent(db, limit))
     }
 
     fn audit_verify(&self) -> StoreResult<Verification> {
-        Err(not_yet("Verifying the audit log"))
+        self.sql(audit::verify)
     }
 
-    fn audit_append(&self, _rec: &NewRecord) -> StoreResult<Record> {
-        Err(not_yet("Writing the audit log"))
+    fn audit_append(&self, rec: &NewRecord) -> StoreResult<Record> {
+        let mut rows = self
+            .write(|db| audit::chain(db, std::slice::from_ref(rec), None))?
+            .0;
+        rows.pop()
+            .ok_or_else(|| StoreError::User("the audit record was not written".into()))
     }
 
     fn audit_held_back(&self) -> StoreResult<usize> {
@@ -260,32 +320,52 @@ impl Store for PgStore {
         Err(not_yet("Writing the audit log"))
     }
 
-    fn case_add(&self, _case: &str, _r: RecordRef) -> StoreResult<i64> {
-        Err(not_yet("Cases"))
+    fn case_add(&self, case: &str, r: RecordRef) -> StoreResult<i64> {
+        self.write(|db| cases::add_in(db, case, r.kind, r.id, None))
     }
 
-    fn case_export(&self, _case: &str) -> StoreResult<Option<CaseExport>> {
-        Err(not_yet("Cases"))
+    fn case_export(&self, case: &str) -> StoreResult<Option<CaseExport>> {
+        self.sql(|db| {
+            if !cases::exists(db, case)? {
+                return Ok(None);
+            }
+            cases::export(db, case).map(Some)
+        })
     }
 
-    fn decide(&self, _d: &NewDecision<'_>) -> StoreResult<Decision> {
-        Err(not_yet("Recording a decision"))
+    fn decide(&self, d: &NewDecision<'_>) -> StoreResult<Decision> {
+        self.write(|db| {
+            let (recs, id) = decisions::decide_in(db, d)?;
+            audit::chain(db, &recs, None)?;
+            decisions::get(db, id)
+        })
     }
 
     fn watch_alerts(&self) -> StoreResult<Vec<(String, i64)>> {
         self.with(names::watch_alerts)
     }
 
-    fn rejected_links(&self, _r: RecordRef) -> StoreResult<Vec<LinkItem>> {
-        Err(not_yet("Links"))
+    fn rejected_links(&self, r: RecordRef) -> StoreResult<Vec<LinkItem>> {
+        self.sql(|db| link_review::rejected_links(db, r))
     }
 
     fn review_link(
         &self,
-        _pair: &LinkPair,
-        _verdict: Verdict,
-        _reason: &str,
+        pair: &LinkPair,
+        verdict: Verdict,
+        reason: &str,
     ) -> StoreResult<LinkReview> {
-        Err(not_yet("Link review"))
+        self.write(|db| {
+            let (recs, id) = link_review::review_in(
+                db,
+                pair.entry_id,
+                pair.target,
+                pair.target_id,
+                verdict,
+                reason,
+            )?;
+            audit::chain(db, &recs, None)?;
+            link_review::get(db, id)
+        })
     }
 }

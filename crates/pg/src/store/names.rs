@@ -5,7 +5,6 @@
 use postgres::Client;
 use std::cell::RefCell;
 use tradescope_matching::typeahead::Corpus;
-use tradescope_matching::{NameRecord, Schema};
 use tradescope_store::error::Result as StoreResult;
 use tradescope_store::names::{corpus_from, EntryRecord, NameRows, OtherRecord};
 
@@ -108,25 +107,6 @@ impl NameRows for PgNames<'_> {
 /// Every name the typeahead searches.
 pub(super) fn corpus(client: &mut Client) -> Result<Corpus> {
     Ok(corpus_from(&PgNames(RefCell::new(client)))?)
-}
-
-/// Every name of the current entries, for the screening matcher's index (SQLite's order).
-pub(super) fn current_names(client: &mut Client) -> Result<Vec<NameRecord>> {
-    let rows = client.query(
-        "SELECT e.id, n.name, e.entity_type, e.country, e.dates_of_birth FROM entry_name n
-         JOIN list_entry e ON e.id = n.entry_id WHERE e.current = 1 ORDER BY n.id",
-        &[],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| NameRecord {
-            id: r.get(0),
-            name: r.get(1),
-            schema: Schema::from_entity_type(&r.get::<_, String>(2)),
-            country: r.get(3),
-            dob: r.get(4),
-        })
-        .collect())
 }
 
 /// (dataset, as-of date) of every current watch-list source, in import order.

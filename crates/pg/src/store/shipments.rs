@@ -7,12 +7,11 @@
 
 use postgres::types::ToSql;
 use postgres::{Client, Row};
-use tradescope_core::model::{Party, Shipment, SourceRef};
-use tradescope_store::error::Error as StoreError;
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, ShipmentRow, Sort, SortKey};
 
-use super::not_yet;
+use super::sql::PgSql;
 use crate::Result;
+use tradescope_store::asof::listed_ranges_json;
 
 /// A parameter of a query being built.
 type Param = Box<dyn ToSql + Sync>;
@@ -65,8 +64,22 @@ fn contains_pattern(text: &str) -> String {
 /// The filter as conditions on `shipment s`, meaning what SQLite's conditions mean.
 fn conditions(client: &mut Client, f: &ShipmentFilter) -> Result<Conditions> {
     let mut c = Conditions::default();
-    if f.listed_at_date.is_some() {
-        return Err(not_yet("Filtering by listing at the ship date").into());
+    if let Some(want) = f.listed_at_date {
+        // Every linked party's listed-at-date ranges, by the store's own as-of rules, as
+        // SQLite's filter reads them (there through json_each).
+        let (ranges, _) = listed_ranges_json(&PgSql::new(client))?;
+        let p = c.bind(ranges);
+        let exists = format!(
+            "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST({p} AS text)::jsonb) j
+               WHERE (j ->> 0)::bigint IN (s.shipper_id, s.consignee_id)
+                 AND (j ->> 1 IS NULL OR s.ship_date >= j ->> 1)
+                 AND (j ->> 2 IS NULL OR s.ship_date < j ->> 2))"
+        );
+        c.push(if want {
+            exists
+        } else {
+            format!("NOT {exists}")
+        });
     }
     for (id, col) in [
         (f.shipper_id, "shipper_id"),
@@ -286,116 +299,4 @@ pub(super) fn count(
     );
     let n: i64 = client.query_one(&sql, &c.refs())?.get(0);
     Ok(if n > cap { Err(cap) } else { Ok(n) })
-}
-
-/// One shipment with every field.
-pub(super) fn get(client: &mut Client, id: i64) -> Result<Shipment> {
-    let Some(r) = client.query_opt(
-        "SELECT s.id, s.identifier, s.master_bol, s.house_bol, s.bill_type, s.ship_date,
-            s.shipper_id, sp.name, s.consignee_id, cp.name, s.notify_id, np.name,
-            s.origin_country, s.dest_country, s.port_of_lading, s.port_of_unlading,
-            s.place_of_receipt, s.carrier_code, s.vessel_name, s.mode, s.weight_kg,
-            s.quantity, s.quantity_unit, s.containers, s.hs_code, s.description,
-            s.record_status, s.synthetic, src.id, src.dataset, src.path, s.source_line,
-            src.sha256, src.as_of, src.synthetic, s.weight, s.weight_unit
-         FROM shipment s JOIN source src ON src.id = s.source_id
-         LEFT JOIN party sp ON sp.id = s.shipper_id
-         LEFT JOIN party cp ON cp.id = s.consignee_id
-         LEFT JOIN party np ON np.id = s.notify_id
-         WHERE s.id = $1",
-        &[&id],
-    )?
-    else {
-        return Err(StoreError::NotFound(format!("no shipment with id {id}")).into());
-    };
-    let hs_codes = client
-        .query(
-            "SELECT hs_code FROM shipment_hs WHERE shipment_id = $1 ORDER BY seq",
-            &[&id],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let port_codes = client
-        .query(
-            "SELECT role, code FROM shipment_port_code WHERE shipment_id = $1 ORDER BY role",
-            &[&id],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    Ok(Shipment {
-        id: r.get(0),
-        identifier: r.get(1),
-        master_bol: r.get(2),
-        house_bol: r.get(3),
-        bill_type: r.get(4),
-        ship_date: r.get(5),
-        shipper_id: r.get(6),
-        shipper: r.get(7),
-        consignee_id: r.get(8),
-        consignee: r.get(9),
-        notify_id: r.get(10),
-        notify: r.get(11),
-        origin_country: r.get(12),
-        dest_country: r.get(13),
-        port_of_lading: r.get(14),
-        port_of_unlading: r.get(15),
-        place_of_receipt: r.get(16),
-        carrier_code: r.get(17),
-        vessel_name: r.get(18),
-        mode: r.get(19),
-        weight_kg: r.get(20),
-        weight: r.get(35),
-        weight_unit: r.get(36),
-        quantity: r.get(21),
-        quantity_unit: r.get(22),
-        containers: r.get(23),
-        hs_code: r.get(24),
-        hs_codes,
-        port_codes,
-        description: r.get(25),
-        record_status: r.get(26),
-        synthetic: r.get::<_, i64>(27) != 0,
-        source: source_ref(&r, 28),
-    })
-}
-
-/// The source columns (id, dataset, path, line, sha256, as_of, synthetic) from `at` on.
-fn source_ref(r: &Row, at: usize) -> SourceRef {
-    SourceRef {
-        source_id: r.get(at),
-        dataset: r.get(at + 1),
-        path: r.get(at + 2),
-        line: r.get(at + 3),
-        sha256: r.get(at + 4),
-        as_of: r.get(at + 5),
-        synthetic: r.get::<_, i64>(at + 6) != 0,
-    }
-}
-
-/// One trade party.
-pub(super) fn party(client: &mut Client, id: i64) -> Result<Party> {
-    let Some(r) = client.query_opt(
-        "SELECT p.id, p.name, p.address, p.city, p.country, p.synthetic, p.n_shipped,
-            p.n_received, p.n_notified, s.id, s.dataset, s.path, p.source_line, s.sha256,
-            s.as_of, s.synthetic
-         FROM party p JOIN source s ON s.id = p.source_id WHERE p.id = $1",
-        &[&id],
-    )?
-    else {
-        return Err(StoreError::NotFound(format!("no trade party with id {id}")).into());
-    };
-    Ok(Party {
-        id: r.get(0),
-        name: r.get(1),
-        address: r.get(2),
-        city: r.get(3),
-        country: r.get(4),
-        synthetic: r.get::<_, i64>(5) != 0,
-        n_shipped: r.get(6),
-        n_received: r.get(7),
-        n_notified: r.get(8),
-        source: source_ref(&r, 9),
-    })
 }

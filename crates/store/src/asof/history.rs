@@ -1,11 +1,11 @@
 //! A listing's history (its entries in every version and dataset, and the dated versions that
 //! had or lacked it) and its status at a date, by the rules in the module above.
 
-use chrono::{Duration, NaiveDate};
-use rusqlite::Connection;
-
 use super::AsOfStatus;
+use crate::args;
 use crate::error::Result;
+use crate::sql::Sql;
+use chrono::{Duration, NaiveDate};
 
 /// A date range [from, until) in which a listing was in force (None: open end).
 pub type Range = (Option<String>, Option<String>);
@@ -40,13 +40,11 @@ pub struct History {
 
 /// Read a listing's history (entries of every version and dataset, and the dated versions of
 /// the datasets that carry it).
-pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.id, e.list_code, e.current, e.name, e.start_date, e.end_date, s.dataset,
+pub fn history(db: &dyn Sql, listing_key: &str) -> Result<History> {
+    let sql = "SELECT e.id, e.list_code, e.current, e.name, e.start_date, e.end_date, s.dataset,
             e.source_id
          FROM list_entry e JOIN source s ON s.id = e.source_id
-         WHERE e.listing_key = ?1 ORDER BY e.current DESC, e.id DESC",
-    )?;
+         WHERE e.listing_key = ?1 ORDER BY e.current DESC, e.id DESC";
     type Row = (
         i64,
         String,
@@ -57,20 +55,18 @@ pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
         String,
         i64,
     );
-    let rows: Vec<Row> = stmt
-        .query_map([listing_key], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<Row> = db.map(sql, args![listing_key], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
     let mut h = History {
         listing_key: listing_key.to_string(),
         name: rows.first().map(|r| r.3.clone()).unwrap_or_default(),
@@ -99,13 +95,13 @@ pub fn history(conn: &Connection, listing_key: &str) -> Result<History> {
         present_sources.push(*source_id);
     }
     // Every dated version of those datasets: present if it has an entry of the listing.
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, as_of FROM source WHERE dataset = ?1 AND as_of IS NOT NULL ORDER BY as_of",
-    )?;
     for d in &datasets {
-        let versions: Vec<(i64, String)> = stmt
-            .query_map([d], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let versions: Vec<(i64, String)> = db.map(
+            "SELECT id, as_of FROM source WHERE dataset = ?1 AND as_of IS NOT NULL
+             ORDER BY as_of, id",
+            args![d],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         for (sid, as_of) in versions {
             h.events.push(Event {
                 date: as_of,

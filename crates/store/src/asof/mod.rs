@@ -17,10 +17,11 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::args;
 use crate::error::Result;
+use crate::sql::Sql;
 
 mod history;
 
@@ -92,22 +93,21 @@ impl Screener {
     }
 
     /// Listing keys linked (not rejected) to a party.
-    fn listings(&mut self, conn: &Connection, party_id: i64) -> Result<Vec<String>> {
+    fn listings(&mut self, db: &dyn Sql, party_id: i64) -> Result<Vec<String>> {
         if let Some(k) = self.listings_of.get(&party_id) {
             return Ok(k.clone());
         }
-        let mut stmt = conn.prepare_cached(
+        let keys: Vec<String> = db.map(
             "SELECT DISTINCT e.listing_key FROM link_party l JOIN list_entry e ON e.id = l.entry_id
              WHERE l.party_id = ?1 AND l.status <> 'rejected' ORDER BY e.listing_key",
+            args![party_id],
+            |r| r.get(0),
         )?;
-        let keys: Vec<String> = stmt
-            .query_map([party_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
         self.listings_of.insert(party_id, keys.clone());
         Ok(keys)
     }
 
-    fn history(&mut self, conn: &Connection, key: &str) -> Result<&History> {
+    fn history(&mut self, conn: &dyn Sql, key: &str) -> Result<&History> {
         if !self.histories.contains_key(key) {
             let h = history(conn, key)?;
             self.histories.insert(key.to_string(), h);
@@ -119,7 +119,7 @@ impl Screener {
     /// listing is "listed, start date unknown" for the date.
     pub fn party(
         &mut self,
-        conn: &Connection,
+        conn: &dyn Sql,
         party_id: i64,
         role: &str,
         date: Option<&str>,
@@ -154,7 +154,7 @@ impl Screener {
     /// is linked to a listing).
     pub fn row_status(
         &mut self,
-        conn: &Connection,
+        conn: &dyn Sql,
         date: Option<&str>,
         parties: &[Option<i64>],
     ) -> Result<Option<AsOfStatus>> {
@@ -179,15 +179,13 @@ pub struct ShipmentAsOf {
     pub summary: Option<String>,
 }
 
-pub fn shipment(conn: &Connection, shipment_id: i64) -> Result<ShipmentAsOf> {
+pub fn shipment(conn: &dyn Sql, shipment_id: i64) -> Result<ShipmentAsOf> {
     type Parties = (Option<String>, Option<i64>, Option<i64>, Option<i64>);
-    let row: Option<Parties> = conn
-        .query_row(
-            "SELECT ship_date, shipper_id, consignee_id, notify_id FROM shipment WHERE id = ?1",
-            [shipment_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let row: Option<Parties> = conn.opt(
+        "SELECT ship_date, shipper_id, consignee_id, notify_id FROM shipment WHERE id = ?1",
+        args![shipment_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let Some((date, shipper, consignee, notify)) = row else {
         return Err(crate::error::Error::NotFound(format!(
             "no shipment with id {shipment_id}"
@@ -227,15 +225,27 @@ pub fn shipment(conn: &Connection, shipment_id: i64) -> Result<ShipmentAsOf> {
 
 /// For the shipment filter: `[[party_id, from, until], …]` as JSON — every linked party's
 /// listed-at-date ranges ([from, until), null = open).
-pub fn listed_ranges_json(conn: &Connection) -> Result<(String, Vec<i64>)> {
-    let mut stmt = conn.prepare_cached(
+pub fn listed_ranges_json(conn: &dyn Sql) -> Result<(String, Vec<i64>)> {
+    let (ranges, parties) = listed_ranges(conn)?;
+    let ranges: Vec<serde_json::Value> = ranges
+        .into_iter()
+        .map(|(party, from, until)| serde_json::json!([party, from, until]))
+        .collect();
+    Ok((serde_json::Value::Array(ranges).to_string(), parties))
+}
+
+/// A party's listed-at-date range: (party id, from, until), [from, until), None = open.
+pub type PartyRange = (i64, Option<String>, Option<String>);
+
+/// Every linked party's listed-at-date ranges, by party, and the parties that have one.
+pub fn listed_ranges(conn: &dyn Sql) -> Result<(Vec<PartyRange>, Vec<i64>)> {
+    let pairs: Vec<(i64, String)> = conn.map(
         "SELECT DISTINCT l.party_id, e.listing_key FROM link_party l
          JOIN list_entry e ON e.id = l.entry_id WHERE l.status <> 'rejected'
          ORDER BY l.party_id, e.listing_key",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let pairs: Vec<(i64, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut histories: HashMap<String, Vec<Range>> = HashMap::new();
     let mut ranges = Vec::new();
     let mut parties: Vec<i64> = Vec::new();
@@ -245,11 +255,11 @@ pub fn listed_ranges_json(conn: &Connection) -> Result<(String, Vec<i64>)> {
             histories.insert(key.clone(), iv);
         }
         for (from, until) in &histories[&key] {
-            ranges.push(serde_json::json!([party, from, until]));
+            ranges.push((party, from.clone(), until.clone()));
             if parties.last() != Some(&party) {
                 parties.push(party);
             }
         }
     }
-    Ok((serde_json::Value::Array(ranges).to_string(), parties))
+    Ok((ranges, parties))
 }

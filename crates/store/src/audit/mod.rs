@@ -15,7 +15,7 @@ pub mod spool;
 mod verify;
 
 use hmac::{Hmac, Mac};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -23,9 +23,11 @@ use sha2::{Digest, Sha256};
 pub use anchor::Anchor;
 pub use verify::{verify, verify_with, Verification};
 
+use crate::args;
 use crate::error::{Error, Result};
 use crate::import::input::hex;
 use crate::now_utc;
+use crate::sql::{Row, Sql};
 
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -120,11 +122,11 @@ struct Keying {
 }
 
 impl Keying {
-    fn read(conn: &Connection) -> Result<Keying> {
+    fn read(conn: &dyn Sql) -> Result<Keying> {
         let get = |k: &str| -> Result<Option<String>> {
-            Ok(conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
-                .optional()?)
+            conn.opt("SELECT value FROM meta WHERE key = ?1", args![k], |r| {
+                r.get(0)
+            })
         };
         Ok(Keying {
             db_id: get(META_DB_ID)?,
@@ -134,25 +136,23 @@ impl Keying {
     }
 }
 
-fn set_meta(tx: &Transaction, key: &str, value: &str) -> Result<()> {
-    tx.execute(
+fn set_meta(tx: &dyn Sql, key: &str, value: &str) -> Result<()> {
+    tx.exec(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
+        args![key, value],
     )?;
     Ok(())
 }
 
 /// The head of the log as the database has it now, as an anchor (printed in exports).
-pub fn head_anchor(conn: &Connection) -> Result<Anchor> {
+pub fn head_anchor(conn: &dyn Sql) -> Result<Anchor> {
     let k = Keying::read(conn)?;
-    let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let last: Option<(i64, String)> = conn.opt(
+        "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let (rows, head) = last.unwrap_or((0, GENESIS.to_string()));
     Ok(Anchor {
         db_id: k.db_id.unwrap_or_else(|| anchor::NO_ID.to_string()),
@@ -162,10 +162,8 @@ pub fn head_anchor(conn: &Connection) -> Result<Anchor> {
 }
 
 /// The file behind a connection (None in memory).
-fn file_of(conn: &Connection) -> Option<std::path::PathBuf> {
-    conn.path()
-        .filter(|p| !p.is_empty())
-        .map(std::path::PathBuf::from)
+fn file_of(conn: &dyn Sql) -> Option<std::path::PathBuf> {
+    conn.file()
 }
 
 /// The audit record of an export (CLI or workbench): what was exported where, with the size
@@ -196,22 +194,21 @@ pub fn export_record(
 pub use keys::current_user;
 
 /// The current list versions, as recorded with every audit row.
-pub fn list_versions(conn: &Connection) -> Result<serde_json::Value> {
-    let mut stmt = conn.prepare_cached(
+pub fn list_versions(conn: &dyn Sql) -> Result<serde_json::Value> {
+    let rows = conn.map(
         "SELECT dataset, id, sha256, as_of FROM source
          WHERE current = 1 AND dataset IN ('csl', 'ofac_sdn', 'ofac_cons', 'dpl') ORDER BY id",
+        &[],
+        |r| {
+            Ok(json!({
+                "dataset": r.get::<String>(0)?,
+                "source_id": r.get::<i64>(1)?,
+                "sha256": r.get::<String>(2)?,
+                "as_of": r.get::<Option<String>>(3)?,
+            }))
+        },
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(json!({
-            "dataset": r.get::<_, String>(0)?,
-            "source_id": r.get::<_, i64>(1)?,
-            "sha256": r.get::<_, String>(2)?,
-            "as_of": r.get::<_, Option<String>>(3)?,
-        }))
-    })?;
-    Ok(serde_json::Value::Array(
-        rows.collect::<rusqlite::Result<_>>()?,
-    ))
+    Ok(serde_json::Value::Array(rows))
 }
 
 /// Append a record (in its own transaction) and return it.
@@ -233,11 +230,50 @@ pub fn append_with<T>(
     conn: &mut Connection,
     write: impl FnOnce(&Transaction) -> Result<(Vec<NewRecord>, T)>,
 ) -> Result<(Vec<Record>, T)> {
-    let file = file_of(conn);
+    let file = file_of(&*conn);
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let (recs, value) = write(&tx)?;
-    let recs = &recs[..];
-    let k = Keying::read(&tx)?;
+    let (out, head) = chain(&tx, &recs, file.as_deref())?;
+    match (&file, head) {
+        (
+            Some(f),
+            Some(Chained {
+                head,
+                continues,
+                on_file,
+            }),
+        ) => {
+            anchor::store(f, &head, continues)?;
+            if let Err(e) = tx.commit() {
+                // Put the anchor back: the log did not move.
+                if let Some(old) = &on_file {
+                    let _ = anchor::store(f, old, true);
+                }
+                return Err(e.into());
+            }
+        }
+        _ => tx.commit()?,
+    }
+    Ok((out, value))
+}
+
+/// Where the chain stands after [`chain`]: the new head, whether the log still held the
+/// anchor on file, and that anchor.
+pub struct Chained {
+    head: Anchor,
+    continues: bool,
+    on_file: Option<Anchor>,
+}
+
+/// Append `recs` to the log inside the caller's transaction (either engine; nothing is
+/// committed here): key the database on its first keyed append, chain and MAC each row.
+/// With a database `file`, also what its anchor must become once the caller commits.
+pub fn chain(
+    tx: &dyn Sql,
+    recs: &[NewRecord],
+    file: Option<&std::path::Path>,
+) -> Result<(Vec<Record>, Option<Chained>)> {
+    let k = Keying::read(tx)?;
     let (db_id, key) = match (&k.db_id, &k.keyed_from) {
         (Some(id), Some(_)) => {
             let key = keys::load_key(id)?.ok_or_else(|| {
@@ -255,35 +291,33 @@ pub fn append_with<T>(
         (Some(id), None) => (id.clone(), keys::load_or_create_key(id)?),
         (None, _) => {
             let id = keys::random_hex(16)?;
-            set_meta(&tx, META_DB_ID, &id)?;
+            set_meta(tx, META_DB_ID, &id)?;
             let key = keys::load_or_create_key(&id)?;
             (id, key)
         }
     };
     if k.scheme.as_deref() != Some(SCHEME) {
-        set_meta(&tx, META_SCHEME, SCHEME)?;
+        set_meta(tx, META_SCHEME, SCHEME)?;
     }
-    let prev: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let prev: Option<(i64, String)> = tx.opt(
+        "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let (mut prev_id, mut prev_hash) = prev.unwrap_or((0, GENESIS.to_string()));
     if k.keyed_from.is_none() {
-        set_meta(&tx, META_KEYED_FROM, &(prev_id + 1).to_string())?;
+        set_meta(tx, META_KEYED_FROM, &(prev_id + 1).to_string())?;
     }
     // Does the log still hold the anchor on file? If not, the old anchor is kept as evidence.
-    let on_file = match &file {
+    let on_file = match file {
         Some(f) => anchor::load(f)?,
         None => None,
     };
     let continues = match &on_file {
         None => true,
-        Some(a) => a.db_id == db_id && holds(&tx, a)?,
+        Some(a) => a.db_id == db_id && holds(tx, a)?,
     };
-    let versions = list_versions(&tx)?.to_string();
+    let versions = list_versions(tx)?.to_string();
     let mut out = Vec::with_capacity(recs.len());
     for rec in recs {
         let mut row = Record {
@@ -301,68 +335,58 @@ pub fn append_with<T>(
             hash: String::new(),
         };
         row.hash = row.mac(&key, &db_id);
-        insert(&tx, &row)?;
+        insert(tx, &row)?;
         prev_id = row.id;
         prev_hash = row.hash.clone();
         out.push(row);
     }
-    if let Some(f) = &file {
-        let head = Anchor {
+    let chained = file.map(|_| Chained {
+        head: Anchor {
             db_id: db_id.clone(),
             rows: prev_id,
             head: prev_hash.clone(),
-        };
-        anchor::store(f, &head, continues)?;
-        if let Err(e) = tx.commit() {
-            // Put the anchor back: the log did not move.
-            if let Some(old) = &on_file {
-                let _ = anchor::store(f, old, true);
-            }
-            return Err(e.into());
-        }
-    } else {
-        tx.commit()?;
-    }
-    Ok((out, value))
+        },
+        continues,
+        on_file,
+    });
+    Ok((out, chained))
 }
 
 /// Whether the log holds row `a.rows` with MAC `a.head` (an empty anchor always holds).
-fn holds(conn: &Connection, a: &Anchor) -> Result<bool> {
+fn holds(conn: &dyn Sql, a: &Anchor) -> Result<bool> {
     if a.rows == 0 {
         return Ok(true);
     }
-    let h: Option<String> = conn
-        .query_row("SELECT hash FROM audit_log WHERE id = ?1", [a.rows], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let h: Option<String> = conn.opt(
+        "SELECT hash FROM audit_log WHERE id = ?1",
+        args![a.rows],
+        |r| r.get(0),
+    )?;
     Ok(h.as_deref() == Some(a.head.as_str()))
 }
 
-fn insert(tx: &Transaction, row: &Record) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit_log (id, at, user, action, query, normalized_query, list_versions,
-           matcher_version, threshold, results, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+fn insert(tx: &dyn Sql, row: &Record) -> Result<()> {
+    tx.exec(
+        &format!("INSERT INTO audit_log ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        args![
             row.id,
-            row.at,
-            row.user,
-            row.action,
-            row.query,
-            row.normalized_query,
-            row.list_versions,
-            row.matcher_version,
+            &row.at,
+            &row.user,
+            &row.action,
+            row.query.as_deref(),
+            row.normalized_query.as_deref(),
+            &row.list_versions,
+            row.matcher_version.as_deref(),
             row.threshold,
-            row.results,
-            row.prev_hash,
-            row.hash
+            &row.results,
+            &row.prev_hash,
+            &row.hash
         ],
     )?;
     Ok(())
 }
 
-fn record(r: &Row) -> rusqlite::Result<Record> {
+fn record(r: &Row) -> Result<Record> {
     Ok(Record {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -379,23 +403,26 @@ fn record(r: &Row) -> rusqlite::Result<Record> {
     })
 }
 
-const COLUMNS: &str = "id, at, user, action, query, normalized_query, list_versions,
+// `user` is quoted: a reserved word on PostgreSQL (SQLite reads the quoted name alike).
+const COLUMNS: &str = "id, at, \"user\", action, query, normalized_query, list_versions,
     matcher_version, threshold, results, prev_hash, hash";
 
 /// Records, newest first, at most `limit`.
-pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Record>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1"
-    ))?;
-    let rows = stmt.query_map([limit as i64], record)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn recent(conn: &dyn Sql, limit: usize) -> Result<Vec<Record>> {
+    conn.map(
+        &format!("SELECT {COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1"),
+        args![limit],
+        record,
+    )
 }
 
 /// Every record in order, for export.
-pub fn all(conn: &Connection) -> Result<Vec<Record>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
-    let rows = stmt.query_map([], record)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn all(conn: &dyn Sql) -> Result<Vec<Record>> {
+    conn.map(
+        &format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"),
+        &[],
+        record,
+    )
 }
 
 #[cfg(test)]

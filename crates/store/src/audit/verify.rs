@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::anchor::{self, Anchor, NO_ID};
 use super::{file_of, holds, keys, record, Keying, COLUMNS, GENESIS, SCHEME};
 use crate::error::Result;
+use crate::sql::Sql;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Verification {
@@ -32,13 +32,13 @@ pub struct Verification {
 }
 
 /// Verify the log of `conn` against the anchor on file.
-pub fn verify(conn: &Connection) -> Result<Verification> {
+pub fn verify(conn: &dyn Sql) -> Result<Verification> {
     verify_with(conn, None)
 }
 
 /// Verify the log of `conn` against the anchor on file and, if given, `given` (an anchor
 /// copied from an export or an earlier verify).
-pub fn verify_with(conn: &Connection, given: Option<&Anchor>) -> Result<Verification> {
+pub fn verify_with(conn: &dyn Sql, given: Option<&Anchor>) -> Result<Verification> {
     let k = Keying::read(conn)?;
     let mut v = Verification {
         rows: 0,
@@ -73,7 +73,7 @@ pub fn verify_with(conn: &Connection, given: Option<&Anchor>) -> Result<Verifica
 
 /// The chain itself: contiguous ids from 1, each `prev_hash` the previous `hash`, each row
 /// hashed (unkeyed rows) or MACed (keyed rows) as written.
-fn walk(conn: &Connection, k: &Keying, v: &mut Verification) -> Result<Option<(i64, String)>> {
+fn walk(conn: &dyn Sql, k: &Keying, v: &mut Verification) -> Result<Option<(i64, String)>> {
     let keyed_from = match &k.keyed_from {
         None => None,
         Some(s) => match s.parse::<i64>() {
@@ -114,11 +114,10 @@ fn walk(conn: &Connection, k: &Keying, v: &mut Verification) -> Result<Option<(i
             ))),
             (_, None) => None,
         };
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
+    let rows = conn.rows(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"), &[])?;
     let mut prev = GENESIS.to_string();
     let mut expected_id = 1;
-    while let Some(r) = rows.next()? {
+    for r in &rows {
         let rec = record(r)?;
         v.rows += 1;
         let keyed = keyed_from.is_some_and(|from| rec.id >= from);
@@ -173,7 +172,7 @@ fn walk(conn: &Connection, k: &Keying, v: &mut Verification) -> Result<Option<(i
 
 /// The head against the anchor on file, anchors an append had to supersede, and `given`.
 fn against_anchors(
-    conn: &Connection,
+    conn: &dyn Sql,
     k: &Keying,
     given: Option<&Anchor>,
     v: &mut Verification,

@@ -115,6 +115,9 @@ pub struct Entry {
     programs: BTreeSet<String>,
     aliases: BTreeSet<String>,
     ids: BTreeSet<String>,
+    /// The matcher's keys of the name and of every alias: a renamed entry usually keeps its
+    /// old name as an alias ("formerly known as").
+    name_keys: BTreeSet<String>,
 }
 
 /// The entries of one version, with their aliases and ids.
@@ -143,6 +146,7 @@ pub fn load(tx: &Transaction, source_id: i64) -> Result<Vec<Entry>> {
                 programs: set(r.get::<_, Option<String>>(9)?.as_deref()),
                 aliases: BTreeSet::new(),
                 ids: BTreeSet::new(),
+                name_keys: BTreeSet::from([matching::normalize_key(&name)]),
                 list_code,
                 name,
                 base,
@@ -159,6 +163,7 @@ pub fn load(tx: &Transaction, source_id: i64) -> Result<Vec<Entry>> {
     })? {
         let (id, alias) = row?;
         if let Some(&i) = at.get(&id) {
+            entries[i].name_keys.insert(matching::normalize_key(&alias));
             entries[i].aliases.insert(upper(&alias));
         }
     }
@@ -194,7 +199,11 @@ fn similarity(o: &Entry, n: &Entry) -> usize {
 }
 
 /// Match `new` to `old`: by key and list, then by list + name (entity number), most similar
-/// first, then by list + addresses + start date (renamed).
+/// first, then by list + addresses + start date (renamed), then — for entries still unmatched
+/// on the same list, and only where the pair is the one candidate on both sides — by a shared
+/// identifier (registration number, USCC, SWIFT), by a name the other version has as its name
+/// or an alias with an address in common (renamed, old name kept as an alias), and by an
+/// address in common with the same start date (renamed and moved or re-addressed).
 pub fn match_versions(old: &[Entry], new: &[Entry]) -> Matching {
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
@@ -284,11 +293,87 @@ pub fn match_versions(old: &[Entry], new: &[Entry]) -> Matching {
             }
         }
     }
+    let shares_id = |o: &Entry, n: &Entry| o.ids.intersection(&n.ids).next().is_some();
+    let shares_address =
+        |o: &Entry, n: &Entry| o.addresses.intersection(&n.addresses).next().is_some();
+    let shares_name = |o: &Entry, n: &Entry| {
+        let (o_name, n_name) = (
+            matching::normalize_key(&o.name),
+            matching::normalize_key(&n.name),
+        );
+        let known = |k: &String| !k.is_empty();
+        (known(&o_name) && n.name_keys.contains(&o_name))
+            || (known(&n_name) && o.name_keys.contains(&n_name))
+    };
+    unique_pairs(
+        old,
+        new,
+        &mut old_used,
+        &mut new_used,
+        &mut pairs,
+        &shares_id,
+    );
+    unique_pairs(
+        old,
+        new,
+        &mut old_used,
+        &mut new_used,
+        &mut pairs,
+        &|o, n| {
+            shares_name(o, n)
+                && (shares_address(o, n) || o.addresses.is_empty() && n.addresses.is_empty())
+        },
+    );
+    unique_pairs(
+        old,
+        new,
+        &mut old_used,
+        &mut new_used,
+        &mut pairs,
+        &|o, n| o.start.is_some() && o.start == n.start && shares_address(o, n),
+    );
     pairs.sort_by_key(|p| p.1);
     Matching {
         pairs,
         added: (0..new.len()).filter(|j| !new_used[*j]).collect(),
         removed: (0..old.len()).filter(|i| !old_used[*i]).collect(),
+    }
+}
+
+/// Pair unmatched entries of the same list for which `same` holds, where each is the other's
+/// only candidate (an ambiguous rename is reported as removed + added, never guessed).
+fn unique_pairs(
+    old: &[Entry],
+    new: &[Entry],
+    old_used: &mut [bool],
+    new_used: &mut [bool],
+    pairs: &mut Vec<(usize, usize)>,
+    same: &dyn Fn(&Entry, &Entry) -> bool,
+) {
+    let mut olds_by_list: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_used[*i]) {
+        olds_by_list.entry(&o.list_code).or_default().push(i);
+    }
+    let mut candidates: HashMap<usize, Vec<usize>> = HashMap::new(); // old → news
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_used[*j]) {
+        let Some(olds) = olds_by_list.get(n.list_code.as_str()) else {
+            continue;
+        };
+        let hits: Vec<usize> = olds.iter().copied().filter(|&i| same(&old[i], n)).collect();
+        for &i in &hits {
+            candidates.entry(i).or_default().push(j);
+        }
+        if let [i] = hits.as_slice() {
+            found.push((*i, j));
+        }
+    }
+    for (i, j) in found {
+        if candidates.get(&i).is_some_and(|js| js.len() == 1) {
+            old_used[i] = true;
+            new_used[j] = true;
+            pairs.push((i, j));
+        }
     }
 }
 
@@ -317,4 +402,107 @@ pub fn changed_fields(o: &Entry, n: &Entry) -> Vec<&'static str> {
         out.push("notice");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: i64, list: &str, name: &str, aliases: &[&str], addresses: &[&str]) -> Entry {
+        let mut name_keys = BTreeSet::from([matching::normalize_key(name)]);
+        name_keys.extend(aliases.iter().map(|a| matching::normalize_key(a)));
+        Entry {
+            id,
+            key: format!("csl:{list}:{id}"),
+            list_code: list.into(),
+            name: name.into(),
+            base: format!("{list}:{}", matching::normalize_key(name)),
+            addresses: addresses.iter().map(|a| upper(a)).collect(),
+            notice: String::new(),
+            start: Some("2020-08-27".into()),
+            end: None,
+            programs: BTreeSet::new(),
+            aliases: aliases.iter().map(|a| upper(a)).collect(),
+            ids: BTreeSet::new(),
+            name_keys,
+        }
+    }
+
+    #[test]
+    fn a_renamed_entry_that_keeps_its_old_name_as_an_alias_is_the_same_listing() {
+        let old = [
+            entry(1, "EL", "Sugon Information Industry", &[], &["Beijing"]),
+            entry(2, "EL", "Other Trading", &[], &["Shenzhen"]),
+        ];
+        let mut new = [
+            entry(
+                11,
+                "EL",
+                "Dawning Information Industry",
+                &["Sugon Information Industry"],
+                &["Beijing", "Tianjin"],
+            ),
+            entry(12, "EL", "Other Trading", &[], &["Shenzhen"]),
+        ];
+        new[0].start = Some("2021-01-01".into());
+        let m = match_versions(&old, &new);
+        assert_eq!(m.pairs, vec![(0, 0), (1, 1)]);
+        assert!(m.added.is_empty() && m.removed.is_empty());
+        // On another list, or without an address in common, it is not the same listing.
+        let elsewhere = [entry(
+            11,
+            "MEU",
+            "Dawning Information Industry",
+            &["Sugon Information Industry"],
+            &["Beijing"],
+        )];
+        assert!(match_versions(&old[..1], &elsewhere).pairs.is_empty());
+        let moved = [entry(
+            11,
+            "EL",
+            "Dawning Information Industry",
+            &["Sugon Information Industry"],
+            &["Wuhan"],
+        )];
+        assert!(match_versions(&old[..1], &moved).pairs.is_empty());
+    }
+
+    #[test]
+    fn a_shared_identifier_matches_only_when_it_is_the_one_candidate() {
+        let mut a = entry(1, "EL", "Alpha Ltd", &[], &["X"]);
+        a.ids.insert("COMPANY NUMBER 123".into());
+        let mut b = entry(11, "EL", "Alpha Holdings Ltd", &[], &["Y"]);
+        b.start = None;
+        b.ids.insert("COMPANY NUMBER 123".into());
+        assert_eq!(
+            match_versions(&[a.clone()], &[b.clone()]).pairs,
+            vec![(0, 0)]
+        );
+        // Two new entries with that identifier: ambiguous, reported as removed + added.
+        let mut c = b.clone();
+        c.id = 12;
+        c.name = "Alpha Trading Ltd".into();
+        let m = match_versions(&[a], &[b, c]);
+        assert!(m.pairs.is_empty());
+        assert_eq!((m.added.len(), m.removed.len()), (2, 1));
+    }
+
+    #[test]
+    fn re_addressed_entries_with_the_same_start_date_match_when_unambiguous() {
+        let old = [entry(
+            1,
+            "EL",
+            "Beta Electronics",
+            &[],
+            &["Road 1, Wuhan", "Road 2, Wuhan"],
+        )];
+        let new = [entry(
+            11,
+            "EL",
+            "Beta Electronic Technology",
+            &[],
+            &["Road 1, Wuhan"],
+        )];
+        assert_eq!(match_versions(&old, &new).pairs, vec![(0, 0)]);
+    }
 }

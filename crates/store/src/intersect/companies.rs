@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::{params, Connection};
-
+use crate::args;
 use crate::error::Result;
+use crate::sql::Sql;
 
 /// Links at or above this score are exact-name links: two entries linked this way to the same
 /// party or assignee are the same company.
@@ -50,30 +50,29 @@ fn best_claim(table: &str, col: &str, l: &str) -> String {
     )
 }
 
-pub(super) fn cet_by_entry(conn: &Connection) -> Result<CetByEntry> {
-    let mut stmt = conn.prepare(&format!(
+pub(super) fn cet_by_entry(conn: &dyn Sql) -> Result<CetByEntry> {
+    let sql = format!(
         "SELECT la.entry_id, la.assignee_id, c.area_code, pa.patent_id
          FROM link_assignee la
          JOIN list_entry e ON e.id = la.entry_id AND e.current = 1
          JOIN patent_assignee pa ON pa.assignee_id = la.assignee_id
          JOIN patent p ON p.id = pa.patent_id
-         JOIN cet_area a
+         JOIN cet_area a ON true
          JOIN patent_cet c ON c.area_code = a.code AND c.patent_key = {}
          WHERE {}",
-        crate::patents::index::key_sql("p"),
+        crate::patents::index::key_sql_in(conn.dialect(), "p"),
         best_claim("link_assignee", "assignee_id", "la")
-    ))?;
+    );
     let mut out: CetByEntry = BTreeMap::new();
-    let rows = stmt.query_map([], |r| {
+    let rows = conn.map(&sql, &[], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
+            r.get::<i64>(0)?,
+            r.get::<i64>(1)?,
+            r.get::<String>(2)?,
+            r.get::<i64>(3)?,
         ))
     })?;
-    for row in rows {
-        let (entry, assignee, area, patent) = row?;
+    for (entry, assignee, area, patent) in rows {
         let slot = out.entry(entry).or_default();
         slot.0.entry(area).or_default().insert(patent);
         slot.1.insert(assignee);
@@ -82,18 +81,17 @@ pub(super) fn cet_by_entry(conn: &Connection) -> Result<CetByEntry> {
 }
 
 /// entry → trade parties that have shipments, for current entries.
-pub(super) fn parties_by_entry(conn: &Connection) -> Result<BTreeMap<i64, BTreeSet<i64>>> {
-    let mut stmt = conn.prepare(&format!(
+pub(super) fn parties_by_entry(conn: &dyn Sql) -> Result<BTreeMap<i64, BTreeSet<i64>>> {
+    let sql = format!(
         "SELECT l.entry_id, l.party_id FROM link_party l
          JOIN list_entry e ON e.id = l.entry_id AND e.current = 1
          JOIN party p ON p.id = l.party_id
          WHERE p.n_shipped + p.n_received > 0 AND {}",
         best_claim("link_party", "party_id", "l")
-    ))?;
+    );
     let mut out: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-    for row in rows {
-        let (e, p) = row?;
+    let rows = conn.map(&sql, &[], |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?)))?;
+    for (e, p) in rows {
         out.entry(e).or_default().insert(p);
     }
     Ok(out)
@@ -101,27 +99,21 @@ pub(super) fn parties_by_entry(conn: &Connection) -> Result<BTreeMap<i64, BTreeS
 
 /// Group entries into companies: the same listing, the same normalized primary name, or the
 /// same exact-name link target.
-pub(super) fn group_entries(conn: &Connection, entries: &[i64]) -> Result<BTreeMap<i64, Vec<i64>>> {
+pub(super) fn group_entries(conn: &dyn Sql, entries: &[i64]) -> Result<BTreeMap<i64, Vec<i64>>> {
     let mut g = Groups {
         parent: HashMap::new(),
     };
     let mut by_key: HashMap<String, i64> = HashMap::new();
     let mut by_norm: HashMap<String, i64> = HashMap::new();
-    let mut by_target: HashMap<(u8, i64), i64> = HashMap::new();
-    let mut key_stmt = conn.prepare_cached(
-        "SELECT e.listing_key, n.norm FROM list_entry e
-         JOIN entry_name n ON n.entry_id = e.id AND n.name_type = 'primary' WHERE e.id = ?1",
-    )?;
-    let mut exact = conn.prepare_cached(
-        "SELECT 0, party_id FROM link_party WHERE entry_id = ?1 AND score >= ?2 AND status <> 'rejected'
-         UNION ALL
-         SELECT 1, assignee_id FROM link_assignee WHERE entry_id = ?1 AND score >= ?2 AND status <> 'rejected'",
-    )?;
+    let mut by_target: HashMap<(i64, i64), i64> = HashMap::new();
     for &e in entries {
         g.find(e);
-        let keys: Vec<(String, String)> = key_stmt
-            .query_map([e], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let keys: Vec<(String, String)> = conn.map(
+            "SELECT e.listing_key, n.norm FROM list_entry e
+             JOIN entry_name n ON n.entry_id = e.id AND n.name_type = 'primary' WHERE e.id = ?1",
+            args![e],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         for (key, norm) in keys {
             if let Some(&o) = by_key.get(&key) {
                 g.union(e, o);
@@ -134,11 +126,13 @@ pub(super) fn group_entries(conn: &Connection, entries: &[i64]) -> Result<BTreeM
                 by_norm.insert(norm, e);
             }
         }
-        let targets: Vec<(u8, i64)> = exact
-            .query_map(params![e, SAME_COMPANY_SCORE], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let targets: Vec<(i64, i64)> = conn.map(
+            "SELECT 0, party_id FROM link_party WHERE entry_id = ?1 AND score >= ?2 AND status <> 'rejected'
+             UNION ALL
+             SELECT 1, assignee_id FROM link_assignee WHERE entry_id = ?1 AND score >= ?2 AND status <> 'rejected'",
+            args![e, SAME_COMPANY_SCORE],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         for t in targets {
             if let Some(&o) = by_target.get(&t) {
                 g.union(e, o);

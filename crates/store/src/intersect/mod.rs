@@ -12,12 +12,13 @@ mod trade;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::args;
 use crate::asof;
 use crate::covered::{Covered, CoveredFlag};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::sql::Sql;
 
 /// Top consignees / destinations shown per row.
 const TOP: usize = 5;
@@ -149,11 +150,11 @@ pub fn sort(rows: &mut [IntersectRow], key: SortKey) {
     });
 }
 
-fn listing(conn: &Connection, id: i64) -> Result<Listing> {
-    Ok(conn.query_row(
+fn listing(conn: &dyn Sql, id: i64) -> Result<Listing> {
+    conn.opt(
         "SELECT e.id, e.list_code, s.dataset, e.name, e.start_date, e.end_date
          FROM list_entry e JOIN source s ON s.id = e.source_id WHERE e.id = ?1",
-        [id],
+        args![id],
         |r| {
             Ok(Listing {
                 id: r.get(0)?,
@@ -164,11 +165,12 @@ fn listing(conn: &Connection, id: i64) -> Result<Listing> {
                 end_date: r.get(5)?,
             })
         },
-    )?)
+    )?
+    .ok_or_else(|| Error::NotFound(format!("no list entry with id {id}")))
 }
 
 /// The intersection, sorted by `key`.
-pub fn intersect(conn: &Connection, key: SortKey) -> Result<Vec<IntersectRow>> {
+pub fn intersect(conn: &dyn Sql, key: SortKey) -> Result<Vec<IntersectRow>> {
     let cet = companies::cet_by_entry(conn)?;
     let parties = companies::parties_by_entry(conn)?;
     let candidates: Vec<i64> = cet
@@ -178,9 +180,11 @@ pub fn intersect(conn: &Connection, key: SortKey) -> Result<Vec<IntersectRow>> {
         .collect();
     let groups = companies::group_entries(conn, &candidates)?;
     let area_names: HashMap<String, String> = conn
-        .prepare("SELECT code, name FROM cet_area")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .map("SELECT code, name FROM cet_area", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .into_iter()
+        .collect();
     let covered = Covered::load(conn)?;
     let mut out = Vec::new();
     for members in groups.values() {
@@ -226,10 +230,9 @@ pub fn intersect(conn: &Connection, key: SortKey) -> Result<Vec<IntersectRow>> {
         // When was the company listed: the union over its listings' listed ranges.
         let mut keys: Vec<String> = Vec::new();
         for e in members {
-            let k: String = conn.query_row(
+            let k: String = conn.one(
                 "SELECT listing_key FROM list_entry WHERE id = ?1",
-                [e],
-                |r| r.get(0),
+                args![*e],
             )?;
             if !keys.contains(&k) {
                 keys.push(k);
@@ -245,11 +248,13 @@ pub fn intersect(conn: &Connection, key: SortKey) -> Result<Vec<IntersectRow>> {
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut top_consignees = Vec::new();
         for (pid, n) in top.into_iter().take(TOP) {
-            let (name, country): (String, Option<String>) = conn.query_row(
-                "SELECT name, country FROM party WHERE id = ?1",
-                [pid],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (name, country): (String, Option<String>) = conn
+                .opt(
+                    "SELECT name, country FROM party WHERE id = ?1",
+                    args![pid],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+                .ok_or_else(|| Error::NotFound(format!("no trade party with id {pid}")))?;
             top_consignees.push(Counterparty {
                 party_id: pid,
                 name,

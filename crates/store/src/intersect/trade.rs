@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
-
+use crate::args;
 use crate::asof::Range;
 use crate::error::Result;
+use crate::sql::Sql;
 
 /// (consignee, destination, shipments, first date, last date) of one shipper.
 type ShipperAgg = (
@@ -73,34 +73,26 @@ pub(super) fn merge_ranges(mut r: Vec<Range>) -> Vec<Range> {
     out
 }
 
-pub(super) fn trade(conn: &Connection, parties: &[i64], listed: &[Range]) -> Result<Trade> {
+pub(super) fn trade(conn: &dyn Sql, parties: &[i64], listed: &[Range]) -> Result<Trade> {
     let mut t = Trade::default();
-    let mut as_shipper = conn.prepare_cached(
-        "SELECT consignee_id, dest_country, count(*), min(ship_date), max(ship_date)
-         FROM shipment WHERE shipper_id = ?1 GROUP BY consignee_id, dest_country",
-    )?;
-    let mut as_consignee = conn.prepare_cached(
-        "SELECT count(*), min(ship_date), max(ship_date) FROM shipment WHERE consignee_id = ?1",
-    )?;
     let in_range = |role: &str, pid: i64| -> Result<i64> {
         let mut n = 0;
         for (from, until) in listed {
             let sql = format!(
                 "SELECT count(*) FROM shipment WHERE {role} = ?1
-                   AND ship_date >= COALESCE(?2, '') AND (?3 IS NULL OR ship_date < ?3)"
+                   AND ship_date >= COALESCE(?2, '') AND (CAST(?3 AS TEXT) IS NULL OR ship_date < ?3)"
             );
-            n += conn
-                .prepare_cached(&sql)?
-                .query_row(params![pid, from, until], |r| r.get::<_, i64>(0))?;
+            n += conn.one::<i64>(&sql, args![pid, from.as_deref(), until.as_deref()])?;
         }
         Ok(n)
     };
     for &pid in parties {
-        let rows: Vec<ShipperAgg> = as_shipper
-            .query_map([pid], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<ShipperAgg> = conn.map(
+            "SELECT consignee_id, dest_country, count(*), min(ship_date), max(ship_date)
+             FROM shipment WHERE shipper_id = ?1 GROUP BY consignee_id, dest_country",
+            args![pid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
         for (consignee, dest, n, lo, hi) in rows {
             t.shipped += n;
             if let Some(c) = consignee {
@@ -111,8 +103,14 @@ pub(super) fn trade(conn: &Connection, parties: &[i64], listed: &[Range]) -> Res
             }
             widen(&mut t.first, &mut t.last, lo, hi);
         }
-        let (n, lo, hi): (i64, Option<String>, Option<String>) =
-            as_consignee.query_row([pid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (n, lo, hi): (i64, Option<String>, Option<String>) = conn
+            .opt(
+                "SELECT count(*), min(ship_date), max(ship_date) FROM shipment
+                 WHERE consignee_id = ?1",
+                args![pid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?
+            .unwrap_or_default();
         t.received += n;
         widen(&mut t.first, &mut t.last, lo, hi);
         t.while_listed += in_range("shipper_id", pid)? + in_range("consignee_id", pid)?;
@@ -121,12 +119,11 @@ pub(super) fn trade(conn: &Connection, parties: &[i64], listed: &[Range]) -> Res
         // Shipments between two of the company's own parties were counted twice.
         let list: Vec<String> = parties.iter().map(i64::to_string).collect();
         let list = list.join(",");
-        t.both = conn.query_row(
+        t.both = conn.one(
             &format!(
                 "SELECT count(*) FROM shipment WHERE shipper_id IN ({list}) AND consignee_id IN ({list})"
             ),
-            [],
-            |r| r.get(0),
+            &[],
         )?;
     }
     Ok(t)

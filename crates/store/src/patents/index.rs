@@ -12,6 +12,7 @@
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
+use crate::sql::Dialect;
 
 /// The patent id in a date key's low 32 bits.
 pub const ID_MASK: i64 = 0xFFFF_FFFF;
@@ -34,6 +35,63 @@ pub fn key_sql(alias: &str) -> String {
            ELSE 0 END) << 32) | {a}.id",
         a = alias
     )
+}
+
+/// [`key_sql`] in `d`'s SQL: on PostgreSQL SQLite's `julianday` (Meeus) in integer
+/// arithmetic, 0 for a date that is not `YYYY-MM-DD…` (months 1–12, days 1–31).
+pub fn key_sql_in(dialect: Dialect, a: &str) -> String {
+    if dialect == Dialect::Sqlite {
+        return key_sql(a);
+    }
+    let d = format!("{a}.publication_date");
+    let part = |from: u8, len: u8| format!("substr({d}, {from}, {len})::bigint");
+    let (y, m, day) = (part(1, 4), part(6, 2), part(9, 2));
+    let yy = format!("({y} - CASE WHEN {m} <= 2 THEN 1 ELSE 0 END)");
+    let mm = format!("({m} + CASE WHEN {m} <= 2 THEN 12 ELSE 0 END)");
+    let jd = format!(
+        "(36525 * ({yy} + 4716) / 100 + 306001 * ({mm} + 1) / 10000 + {day}
+          + 2 - {yy} / 100 + {yy} / 400 - 1525)"
+    );
+    format!(
+        "((CASE WHEN {d} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+           THEN {jd} ELSE 0 END) << 32) | {a}.id"
+    )
+}
+
+/// The date key of a patent, computed as [`key_sql`] computes it (SQLite's `julianday`,
+/// truncated: the same day numbers, the same 0 for what is not a `YYYY-MM-DD` date), so an
+/// engine without SQLite's date functions finds the same `patent_cet` rows.
+pub fn date_key(publication_date: Option<&str>, id: i64) -> i64 {
+    (julian_day(publication_date).unwrap_or(0) << 32) | id
+}
+
+/// SQLite's `CAST(julianday(substr(d, 1, 10)) AS INTEGER)` for a `YYYY-MM-DD…` text (its
+/// computeJD: months 1–12 and days 1–31 accepted, Feb 30 counting on into March).
+fn julian_day(d: Option<&str>) -> Option<i64> {
+    let b = d?.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = b.get(r)?;
+        s.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s.iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0')))
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (mut y, mut m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    if m <= 2 {
+        y -= 1;
+        m += 12;
+    }
+    let a = y / 100;
+    let b = 2 - a + a / 4;
+    let x1 = 36525 * (y + 4716) / 100;
+    let x2 = 306001 * (m + 1) / 10000;
+    // julianday = x1 + x2 + d + b - 1524.5, truncated toward zero.
+    Some(x1 + x2 + d + b - 1525)
 }
 
 /// SQL: the date key of a (date, id) pair given as parameters `?{date}` and `?{id}`.
@@ -208,6 +266,29 @@ pub fn rebuild(conn: &Connection) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_keys_are_sqlites() {
+        let c = Connection::open_in_memory().unwrap();
+        for d in [
+            Some("2020-01-01"),
+            Some("1999-12-31T10:00"),
+            Some("2021-02-30"),
+            Some("2021-13-01"),
+            Some("2021-1-01"),
+            Some("0001-01-01"),
+            Some("abcd-ef-gh"),
+            Some(""),
+            None,
+        ] {
+            let sql = format!(
+                "SELECT {} FROM (SELECT ?1 AS publication_date, 7 AS id) p",
+                key_sql("p")
+            );
+            let want: i64 = c.query_row(&sql, [d], |r| r.get(0)).unwrap();
+            assert_eq!(date_key(d, 7), want, "{d:?}");
+        }
+    }
 
     #[test]
     fn typed_words_become_quoted_terms() {

@@ -1,10 +1,12 @@
 //! Patent and assignee queries, with CET areas derived from CPC codes via the editable
 //! `cet_cpc` prefix table.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use crate::args;
 use crate::error::{Error, Result};
+use crate::sql::Sql;
 use tradescope_core::model::{Assignee, Patent, SourceRef};
 
 pub mod index;
@@ -12,7 +14,7 @@ mod order;
 mod query;
 
 pub use order::{PatentCursor, PatentSort, PatentSortKey};
-pub use query::{count, count_all, page, page_plan};
+pub use query::{count, count_all, finish_page, page, page_plan, row_with_value};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct PatentFilter {
@@ -71,20 +73,16 @@ pub fn number_digits(q: &str) -> Option<String> {
     (digits.len() >= 6 && kind_ok).then_some(digits)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Patent> {
-    let mut pat = conn
-        .query_row(
-            &format!(
-                "SELECT p.id, p.number, p.kind, p.doc_type, p.title, p.abstract,
+pub fn get(db: &dyn Sql, id: i64) -> Result<Patent> {
+    let mut pat = db
+        .opt(
+            "SELECT p.id, p.number, p.kind, p.doc_type, p.title, p.abstract,
                     p.application_number, p.filing_date, p.publication_date, p.source_url,
                     p.synthetic, s.id, s.dataset, s.path, p.source_line, s.sha256, s.as_of,
-                    s.synthetic, {}
+                    s.synthetic
                  FROM patent p JOIN source s ON s.id = p.source_id WHERE p.id = ?1",
-                index::cet_of_sql("p")
-            ),
-            [id],
+            args![id],
             |r| {
-                let cet: Option<String> = r.get(18)?;
                 Ok(Patent {
                     id: r.get(0)?,
                     number: r.get(1)?,
@@ -97,9 +95,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Patent> {
                     publication_date: r.get(8)?,
                     assignees: Vec::new(),
                     cpc: Vec::new(),
-                    cet_areas: cet
-                        .map(|c| c.split(',').map(str::to_string).collect())
-                        .unwrap_or_default(),
+                    cet_areas: Vec::new(),
                     source_url: r.get(9)?,
                     synthetic: r.get(10)?,
                     source: SourceRef {
@@ -113,39 +109,43 @@ pub fn get(conn: &Connection, id: i64) -> Result<Patent> {
                     },
                 })
             },
-        )
-        .optional()?
+        )?
         .ok_or_else(|| Error::NotFound(format!("no patent with id {id}")))?;
-    let mut stmt = conn.prepare_cached(
+    pat.assignees = db.map(
         "SELECT name_as_published FROM patent_assignee WHERE patent_id = ?1 ORDER BY seq",
+        args![id],
+        |r| r.get(0),
     )?;
-    pat.assignees = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
-        conn.prepare_cached("SELECT cpc FROM patent_cpc WHERE patent_id = ?1 ORDER BY seq")?;
-    pat.cpc = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    pat.cet_areas = db.map(
+        "SELECT a.code FROM cet_area a WHERE EXISTS (SELECT 1 FROM patent_cet pc
+           WHERE pc.area_code = a.code AND pc.patent_key = ?1) ORDER BY a.code",
+        args![index::date_key(pat.publication_date.as_deref(), id)],
+        |r| r.get(0),
+    )?;
+    pat.cpc = db.map(
+        "SELECT cpc FROM patent_cpc WHERE patent_id = ?1 ORDER BY seq",
+        args![id],
+        |r| r.get(0),
+    )?;
     Ok(pat)
 }
 
 /// Assignee ids of a patent, in order.
-pub fn assignee_ids(conn: &Connection, patent_id: i64) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare_cached(
+pub fn assignee_ids(db: &dyn Sql, patent_id: i64) -> Result<Vec<(i64, String)>> {
+    db.map(
         "SELECT pa.assignee_id, a.name FROM patent_assignee pa JOIN assignee a ON a.id = pa.assignee_id
          WHERE pa.patent_id = ?1 ORDER BY pa.seq",
-    )?;
-    let rows = stmt.query_map([patent_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![patent_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
-pub fn get_assignee(conn: &Connection, id: i64) -> Result<Assignee> {
-    conn.query_row(
+pub fn get_assignee(db: &dyn Sql, id: i64) -> Result<Assignee> {
+    db.opt(
         "SELECT a.id, a.pv_id, a.name, a.assignee_type, a.n_patents, s.id, s.dataset, s.path,
             a.source_line, s.sha256, s.as_of, s.synthetic
          FROM assignee a JOIN source s ON s.id = a.source_id WHERE a.id = ?1",
-        [id],
+        args![id],
         |r| {
             Ok(Assignee {
                 id: r.get(0)?,
@@ -164,8 +164,7 @@ pub fn get_assignee(conn: &Connection, id: i64) -> Result<Assignee> {
                 },
             })
         },
-    )
-    .optional()?
+    )?
     .ok_or_else(|| Error::NotFound(format!("no patent assignee with id {id}")))
 }
 

@@ -4,6 +4,8 @@
 use rusqlite::types::Value;
 use serde::Serialize;
 
+use crate::sql::Dialect;
+
 /// The column a patent list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub enum PatentSortKey {
@@ -21,9 +23,17 @@ impl PatentSortKey {
     /// The SQL value sorted on. Numbers are compared as their key (country and digits)
     /// right-aligned, so a shorter number sorts first, as it would as a number.
     fn column(self) -> &'static str {
-        match self {
-            PatentSortKey::Date => "p.publication_date",
-            PatentSortKey::Number => "printf('%24s', p.number_key)",
+        self.column_in(Dialect::Sqlite)
+    }
+
+    /// [`PatentSortKey::column`] in `d`'s SQL (the same text values on both engines).
+    fn column_in(self, d: Dialect) -> &'static str {
+        match (self, d) {
+            (PatentSortKey::Date, _) => "p.publication_date",
+            (PatentSortKey::Number, Dialect::Sqlite) => "printf('%24s', p.number_key)",
+            (PatentSortKey::Number, Dialect::Postgres) => {
+                "lpad(p.number_key, greatest(24, length(p.number_key)))"
+            }
         }
     }
 }
@@ -58,10 +68,35 @@ impl PatentSort {
         format!("{} {dir}, p.id {dir}", self.key.column())
     }
 
+    /// [`PatentSort::order_by`] in `d`'s SQL, NULLs placed as SQLite places them.
+    pub fn order_by_in(self, d: Dialect) -> String {
+        match d {
+            Dialect::Sqlite => self.order_by(),
+            Dialect::Postgres => {
+                let (dir, nulls) = if self.desc {
+                    ("DESC", "LAST")
+                } else {
+                    ("ASC", "FIRST")
+                };
+                format!("{} {dir} NULLS {nulls}, p.id {dir}", self.key.column_in(d))
+            }
+        }
+    }
+
     /// The condition for rows after `c`, its values appended to `p`. SQLite sorts NULL below
     /// every value: last when descending, first when ascending.
     pub fn after(self, c: &PatentCursor, p: &mut Vec<Value>) -> String {
-        let col = self.key.column();
+        self.after_in(Dialect::Sqlite, c, p)
+    }
+
+    /// [`PatentSort::after`] in `d`'s SQL (with NULLs placed alike the condition is the same).
+    pub fn after_in<V: From<i64> + From<String>>(
+        self,
+        d: Dialect,
+        c: &PatentCursor,
+        p: &mut Vec<V>,
+    ) -> String {
+        let col = self.key.column_in(d);
         p.push(c.id.into());
         let i = p.len();
         match (&c.value, self.desc) {
@@ -82,5 +117,10 @@ impl PatentSort {
     /// The SQL value sorted on (selected with each row: the cursor's value).
     pub fn value(self) -> &'static str {
         self.key.column()
+    }
+
+    /// [`PatentSort::value`] in `d`'s SQL.
+    pub fn value_in(self, d: Dialect) -> &'static str {
+        self.key.column_in(d)
     }
 }

@@ -214,23 +214,30 @@ pub fn page(
 ) -> Result<PatentPage> {
     let parts = parts(conn, f)?;
     let (sql, p) = page_sql(&parts, sort, after, limit + 1);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    // Each row with its sort value: the last one's is the next page's cursor.
-    let mut rows: Vec<(PatentRow, Option<String>)> = stmt
-        .query_map(params_from_iter(p.iter()), |r| {
-            let row = PatentRow {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                publication_date: r.get(2)?,
-                title: r.get(3)?,
-                assignee: r.get(4)?,
-                cpc: r.get(5)?,
-                cet: r.get(6)?,
-                synthetic: r.get(7)?,
-            };
-            Ok((row, r.get(8)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let p: Vec<crate::sql::Value> = p.into_iter().map(Into::into).collect();
+    let db: &dyn crate::sql::Sql = conn;
+    Ok(finish_page(db.map(&sql, &p, row_with_value)?, limit))
+}
+
+/// A row of a page as both engines' queries select it: id, number, date, title, assignees,
+/// CPC codes, CET areas, synthetic, then the sort value (the next page's cursor).
+pub fn row_with_value(r: &crate::sql::Row) -> Result<(PatentRow, Option<String>)> {
+    let row = PatentRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        publication_date: r.get(2)?,
+        title: r.get(3)?,
+        assignee: r.get(4)?,
+        cpc: r.get(5)?,
+        cet: r.get(6)?,
+        synthetic: r.get(7)?,
+    };
+    Ok((row, r.get(8)?))
+}
+
+/// The page of `rows` (fetched `limit + 1`, to know there is more): the next page starts
+/// after the last row kept.
+pub fn finish_page(mut rows: Vec<(PatentRow, Option<String>)>, limit: usize) -> PatentPage {
     let more = rows.len() > limit;
     rows.truncate(limit);
     let next = more
@@ -240,10 +247,10 @@ pub fn page(
             value: v.clone(),
             id: r.id,
         });
-    Ok(PatentPage {
+    PatentPage {
         rows: rows.into_iter().map(|(r, _)| r).collect(),
         next,
-    })
+    }
 }
 
 /// The number of patents matching `f`, counting at most `cap`: Ok(n) exactly, Err(cap) for

@@ -4,7 +4,7 @@
 //! matching set: each (party, role) is read newest-first through its composite index
 //! (party, ship_date, id) with a LIMIT, and the runs are merged here.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::Row;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -197,9 +197,9 @@ pub use count::count;
 pub use page::{page, page_plan};
 
 /// One shipment with every field.
-pub fn get(conn: &Connection, id: i64) -> Result<Shipment> {
-    let mut s = conn
-        .query_row(
+pub fn get(db: &dyn crate::sql::Sql, id: i64) -> Result<Shipment> {
+    let mut s = db
+        .opt(
             "SELECT s.id, s.identifier, s.master_bol, s.house_bol, s.bill_type, s.ship_date,
                 s.shipper_id, sp.name, s.consignee_id, cp.name, s.notify_id, np.name,
                 s.origin_country, s.dest_country, s.port_of_lading, s.port_of_unlading,
@@ -212,7 +212,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Shipment> {
              LEFT JOIN party cp ON cp.id = s.consignee_id
              LEFT JOIN party np ON np.id = s.notify_id
              WHERE s.id = ?1",
-            [id],
+            crate::args![id],
             |r| {
                 Ok(Shipment {
                     id: r.get(0)?,
@@ -258,19 +258,17 @@ pub fn get(conn: &Connection, id: i64) -> Result<Shipment> {
                     },
                 })
             },
-        )
-        .optional()?
+        )?
         .ok_or_else(|| Error::NotFound(format!("no shipment with id {id}")))?;
-    let mut stmt =
-        conn.prepare_cached("SELECT hs_code FROM shipment_hs WHERE shipment_id = ?1 ORDER BY seq")?;
-    s.hs_codes = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT role, code FROM shipment_port_code WHERE shipment_id = ?1 ORDER BY role",
+    s.hs_codes = db.map(
+        "SELECT hs_code FROM shipment_hs WHERE shipment_id = ?1 ORDER BY seq",
+        crate::args![id],
+        |r| r.get(0),
     )?;
-    s.port_codes = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    s.port_codes = db.map(
+        "SELECT role, code FROM shipment_port_code WHERE shipment_id = ?1 ORDER BY role",
+        crate::args![id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(s)
 }

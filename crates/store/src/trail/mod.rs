@@ -11,7 +11,6 @@ mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::asof::Screener;
@@ -111,7 +110,7 @@ pub struct PartyRef {
 }
 
 /// The transshipment trail of a list entry's linked trade parties.
-pub fn trail(conn: &Connection, entity_id: i64, opts: TrailOptions) -> Result<Trail> {
+pub fn trail(conn: &dyn crate::sql::Sql, entity_id: i64, opts: TrailOptions) -> Result<Trail> {
     if opts.days < 0 {
         return Err(Error::User("the window (--days) cannot be negative".into()));
     }

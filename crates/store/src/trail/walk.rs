@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection};
 
 use super::{After, HopShipment, PartyRef, TrailNode, TrailOptions};
+use crate::args;
 use crate::asof::Screener;
 use crate::error::Result;
+use crate::sql::{Sql, Value};
 use tradescope_core::evidence::{terms, Goods, Shared};
 
 /// The shipments of one hop into a party, each with the received shipment it continues.
@@ -42,10 +42,10 @@ fn add_days(date: &str, days: i64) -> Option<String> {
     )
 }
 
-fn party_ref(conn: &Connection, id: i64) -> Result<PartyRef> {
-    Ok(conn.query_row(
+fn party_ref(conn: &dyn Sql, id: i64) -> Result<PartyRef> {
+    conn.opt(
         "SELECT id, name, country FROM party WHERE id = ?1",
-        [id],
+        args![id],
         |r| {
             Ok(PartyRef {
                 party_id: r.get(0)?,
@@ -53,25 +53,28 @@ fn party_ref(conn: &Connection, id: i64) -> Result<PartyRef> {
                 country: r.get(2)?,
             })
         },
-    )?)
+    )?
+    .ok_or_else(|| crate::error::Error::NotFound(format!("no trade party with id {id}")))
 }
 
 /// Read shipments by a WHERE clause, with their HS codes and model numbers (batched).
-pub(super) fn ships(conn: &Connection, where_sql: &str, p: &[Value]) -> Result<Vec<Ship>> {
+pub(super) fn ships(conn: &dyn Sql, where_sql: &str, p: &[Value]) -> Result<Vec<Ship>> {
+    let d = conn.dialect();
     // HS codes and model numbers come with each row (correlated lookups on their primary
     // keys inside SQLite), not one statement per shipment from here. Codes and keys are
     // digits and letters only, so a space separates them safely.
     let sql = format!(
         "SELECT s.id, s.ship_date, s.shipper_id, s.consignee_id, s.dest_country, s.description,
-           (SELECT group_concat(h.hs_code, ' ' ORDER BY h.seq) FROM shipment_hs h
-             WHERE h.shipment_id = s.id),
-           (SELECT group_concat(sp.model_key, ' ') FROM shipment_product sp
+           (SELECT {} FROM shipment_hs h WHERE h.shipment_id = s.id),
+           (SELECT {} FROM shipment_product sp
              JOIN product_pattern pp ON pp.id = sp.pattern_id
              WHERE sp.shipment_id = s.id AND pp.kind = 'model')
-         FROM shipment s WHERE {where_sql} ORDER BY s.ship_date, s.id"
+         FROM shipment s WHERE {where_sql} ORDER BY s.ship_date{}, s.id",
+        d.group_concat("h.hs_code", " ", Some("h.seq")),
+        d.group_concat("sp.model_key", " ", None),
+        d.nulls_first(),
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
+    conn.map(&sql, p, |r| {
         let description: Option<String> = r.get(5)?;
         let hs: Option<String> = r.get(6)?;
         let models: Option<String> = r.get(7)?;
@@ -94,12 +97,11 @@ pub(super) fn ships(conn: &Connection, where_sql: &str, p: &[Value]) -> Result<V
             },
             description,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 pub(super) struct Walker<'c> {
-    pub(super) conn: &'c Connection,
+    pub(super) conn: &'c dyn Sql,
     pub(super) opts: TrailOptions,
     pub(super) screener: Screener,
     pub(super) parties: HashMap<i64, PartyRef>,
@@ -208,10 +210,9 @@ impl Walker<'_> {
         let Some(from) = received.iter().filter_map(|s| s.date.clone()).min() else {
             return Ok(false);
         };
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM (SELECT 1 FROM shipment WHERE shipper_id = ?1 AND ship_date >= ?2 LIMIT 1)",
-            params![party, from],
-            |r| r.get(0),
+        let n: i64 = self.conn.one(
+            "SELECT count(*) FROM (SELECT 1 FROM shipment WHERE shipper_id = ?1 AND ship_date >= ?2 LIMIT 1) AS one",
+            args![party, &from],
         )?;
         Ok(n > 0)
     }

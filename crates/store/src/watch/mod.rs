@@ -1,12 +1,14 @@
 //! Monitored sets (issue 17): a vendor or party list kept in the database and screened again
 //! when the lists change. `watch add` stores the parties and screens them once (the baseline);
 //! `rescreen` screens them against the current lists and reports what changed since the last
-//! screen ([`rescreen`]); after each list import, [`rescreen::check_after_import`] counts the
-//! new potential matches of every set, which the import summary and the workbench show.
+//! screen ([`rescreen`]); after each list import, [`check::after_import`] counts the new
+//! potential matches of every set (screening against what the import changed), which the import
+//! summary and the workbench show.
 //!
 //! The last screen's hits are in `watch_hit`, one row per party and listing: what the next
 //! rescreen is compared with.
 
+pub mod check;
 pub mod rescreen;
 
 use std::collections::HashMap;

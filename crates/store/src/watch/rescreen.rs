@@ -111,6 +111,17 @@ pub struct Report {
     pub parties: Vec<PartyReport>,
 }
 
+/// The matcher's options for a party of a set.
+pub(super) fn search_options(p: &Party, threshold: f64) -> SearchOptions {
+    SearchOptions {
+        threshold,
+        limit: SEARCH_LIMIT,
+        schema: Schema::Unknown,
+        country: p.country.clone(),
+        dob: p.dob.clone(),
+    }
+}
+
 /// Each party's hits now (best first, one per listing), with the decisions in force.
 pub fn screen_parties(
     conn: &Connection,
@@ -120,16 +131,7 @@ pub fn screen_parties(
 ) -> Result<Vec<Vec<Hit>>> {
     let found: Vec<Vec<matching::Hit>> = parties
         .par_iter()
-        .map(|p| {
-            let opts = SearchOptions {
-                threshold,
-                limit: SEARCH_LIMIT,
-                schema: Schema::Unknown,
-                country: p.country.clone(),
-                dob: p.dob.clone(),
-            };
-            index.search(&p.name, &opts)
-        })
+        .map(|p| index.search(&p.name, &search_options(p, threshold)))
         .collect();
     let book = Book::load(conn)?;
     let mut entries = EntryCache::new(conn)?;
@@ -290,7 +292,16 @@ pub type Screened = Vec<(Party, Vec<Hit>)>;
 /// Screen `set` against `index` (the current lists) and compare with its last screen. Stores
 /// nothing.
 pub fn compare(conn: &Connection, index: &NameIndex, set: &WatchSet) -> Result<(Report, Screened)> {
-    let ps = parties(conn, set.id)?;
+    compare_parties(conn, index, set, parties(conn, set.id)?)
+}
+
+/// [`compare`] for some of the set's parties (the summary counts only them).
+pub(super) fn compare_parties(
+    conn: &Connection,
+    index: &NameIndex,
+    set: &WatchSet,
+    ps: Vec<Party>,
+) -> Result<(Report, Screened)> {
     let now = screen_parties(conn, index, &ps, set.threshold)?;
     let before = previous_hits(conn, set.id)?;
     let mut summary = Summary {
@@ -368,24 +379,4 @@ pub fn rescreen(conn: &mut Connection, index: &NameIndex, set: &WatchSet) -> Res
         Ok((vec![rec], ()))
     })?;
     Ok(report)
-}
-
-/// After a list import: for every set, the new potential matches against the lists now
-/// (stored as the set's alert; the baseline is left for `rescreen`). (set, count) of each set.
-pub fn check_after_import(
-    conn: &mut Connection,
-    index: &NameIndex,
-) -> Result<Vec<(String, usize)>> {
-    let sets = super::list(conn)?;
-    let mut out = Vec::new();
-    for set in &sets {
-        let (report, _) = compare(conn, index, set)?;
-        let n = report.summary.new_potential_matches;
-        conn.execute(
-            "UPDATE watch_set SET alert_count = ?1, alert_at = ?2 WHERE id = ?3",
-            params![n as i64, report.screened_at, set.id],
-        )?;
-        out.push((set.name.clone(), n));
-    }
-    Ok(out)
 }

@@ -2,6 +2,8 @@
 //! (screen a set again and report what changed). The store keeps them:
 //! `tradescope_store::watch`.
 
+mod report;
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -9,11 +11,10 @@ use clap::{Args, Subcommand};
 use super::commands::Db;
 use super::csv_input::CsvInput;
 use super::output::json;
-use tradescope_core::text::markdown::inline as md;
 use tradescope_core::text::sanitize::sanitize;
 use tradescope_matching::{self as matching, NameIndex};
 use tradescope_store::error::Error;
-use tradescope_store::watch::rescreen::{self, ListChange, Report};
+use tradescope_store::watch::rescreen;
 use tradescope_store::watch::{self, NewParty};
 use tradescope_store::{entities, search};
 
@@ -56,8 +57,9 @@ pub struct RescreenArgs {
     pub set: String,
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
-    /// text (default) or md (a Markdown report to file)
-    #[arg(long, value_name = "FORMAT", value_parser = ["text", "md"])]
+    /// text (default), md (a Markdown report to file) or csv (one row per new hit, hit gone,
+    /// changed score and decision; spreadsheet-safe)
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "md", "csv"])]
     pub format: Option<String>,
 }
 
@@ -269,170 +271,11 @@ pub fn run_rescreen(db: Db, args: RescreenArgs) -> anyhow::Result<()> {
         return json(&report);
     }
     match args.format.as_deref() {
-        Some("md") => markdown(&report),
-        _ => text(&report),
+        Some("md") => report::markdown(&report),
+        Some("csv") => report::csv(&report)?,
+        _ => report::text(&report),
     }
     Ok(())
-}
-
-/// "added on 2023-12-01 in csl version #3 (SHA-256 1f2e3d4c5b6a)".
-fn cause(c: &ListChange) -> String {
-    let what = if c.change == "added" {
-        "added"
-    } else {
-        "listed (not newly added)"
-    };
-    format!(
-        "{what} on {} in {} version #{} ({}, SHA-256 {})",
-        c.as_of.as_deref().unwrap_or("an undated version"),
-        c.dataset,
-        c.version,
-        c.list_code,
-        c.sha256.get(..12).unwrap_or(&c.sha256)
-    )
-}
-
-fn text(r: &Report) {
-    let s = &r.summary;
-    outln!(
-        "rescreen of {}: {} parties against {} (matcher {}, threshold {:.2}); compared with the screen of {}",
-        r.set,
-        s.parties,
-        lists(r),
-        r.matcher,
-        r.threshold,
-        r.previous_screen.as_deref().unwrap_or("(none)")
-    );
-    outln!(
-        "{} new hits ({} new potential matches), {} hits gone, {} changed scores, {} decisions applied",
-        s.new_hits,
-        s.new_potential_matches,
-        s.hits_gone,
-        s.changed_scores,
-        s.decisions_applied
-    );
-    for p in &r.parties {
-        outln!("line {}: {}", p.line, sanitize(&p.name));
-        for h in &p.new_hits {
-            outln!(
-                "  NEW   {:.3}  {:<6} #{} {}{}",
-                h.hit.score,
-                h.hit.list,
-                h.hit.id,
-                sanitize(&h.hit.name),
-                if h.hit.is_match {
-                    ""
-                } else {
-                    "  (not counted)"
-                }
-            );
-            if let Some(c) = &h.list_change {
-                outln!("        {}", cause(c));
-            }
-        }
-        for h in &p.hits_gone {
-            outln!(
-                "  GONE  {:.3}  #{} {}",
-                h.score,
-                h.entry_id,
-                sanitize(&h.name)
-            );
-        }
-        for c in &p.changed_scores {
-            outln!(
-                "  SCORE {:.3} → {:.3}  #{} {}",
-                c.from,
-                c.to,
-                c.id,
-                sanitize(&c.name)
-            );
-        }
-        for h in &p.decisions {
-            if let Some(d) = &h.decision {
-                outln!(
-                    "  DECIDED #{} {}: {}",
-                    h.id,
-                    sanitize(&h.name),
-                    sanitize(&d.describe())
-                );
-            }
-        }
-    }
-}
-
-fn lists(r: &Report) -> String {
-    r.lists
-        .iter()
-        .map(|(d, a)| format!("{d} {}", a.as_deref().unwrap_or("undated")))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn markdown(r: &Report) {
-    let s = &r.summary;
-    outln!("# Rescreen of watch set {}", md(&r.set));
-    outln!();
-    outln!(
-        "Screened {} against {} (matcher {}, threshold {:.2}); compared with the screen of {}.",
-        r.screened_at,
-        md(&lists(r)),
-        r.matcher,
-        r.threshold,
-        r.previous_screen.as_deref().unwrap_or("(none)")
-    );
-    outln!();
-    outln!("| parties | new hits | new potential matches | hits gone | changed scores | decisions applied |");
-    outln!("| --- | --- | --- | --- | --- | --- |");
-    outln!(
-        "| {} | {} | {} | {} | {} | {} |",
-        s.parties,
-        s.new_hits,
-        s.new_potential_matches,
-        s.hits_gone,
-        s.changed_scores,
-        s.decisions_applied
-    );
-    for p in &r.parties {
-        outln!();
-        outln!("## Line {}: {}", p.line, md(&p.name));
-        outln!();
-        for h in &p.new_hits {
-            outln!(
-                "- **new hit** {:.3} {} #{} {}{}{}",
-                h.hit.score,
-                md(&h.hit.list),
-                h.hit.id,
-                md(&h.hit.name),
-                if h.hit.is_match { "" } else { " (not counted)" },
-                h.list_change
-                    .as_ref()
-                    .map(|c| format!(" — {}", md(&cause(c))))
-                    .unwrap_or_default()
-            );
-        }
-        for h in &p.hits_gone {
-            outln!("- **gone** {:.3} #{} {}", h.score, h.entry_id, md(&h.name));
-        }
-        for c in &p.changed_scores {
-            outln!(
-                "- **score** {:.3} → {:.3} #{} {}",
-                c.from,
-                c.to,
-                c.id,
-                md(&c.name)
-            );
-        }
-        for h in &p.decisions {
-            if let Some(d) = &h.decision {
-                outln!(
-                    "- **decision** #{} {}: {}",
-                    h.id,
-                    md(&h.name),
-                    md(&d.describe())
-                );
-            }
-        }
-    }
 }
 
 /// After a list import: name each set that now has new potential matches.
@@ -441,7 +284,7 @@ pub fn after_import(conn: &mut rusqlite::Connection, to_stderr: bool) -> anyhow:
         return Ok(());
     }
     let index = load_index(conn)?;
-    for (set, n) in rescreen::check_after_import(conn, &index)? {
+    for (set, n) in watch::check::after_import(conn, &index)? {
         if n == 0 {
             continue;
         }
