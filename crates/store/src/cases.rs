@@ -185,6 +185,24 @@ fn fact(facts: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
     }
 }
 
+/// The profile's facts (the workbench's P) of an entry or a party with shipments.
+fn profile_facts(
+    db: &dyn Sql,
+    facts: &mut Vec<(String, String)>,
+    kind: RecordKind,
+    id: i64,
+) -> Result<()> {
+    // The profile's queries are SQLite's only so far: a PostgreSQL export goes without it.
+    let Some(conn) = db.sqlite() else {
+        return Ok(());
+    };
+    let p = crate::profile::profile(conn, tradescope_core::model::RecordRef::new(kind, id))?;
+    if p.total > 0 {
+        facts.extend(crate::profile::facts(&p));
+    }
+    Ok(())
+}
+
 /// Where the listing of a replaced entry is in the current list versions: `#812 (EL, csl)`,
 /// or that it is no longer listed.
 fn current_versions(conn: &dyn Sql, entry_id: i64) -> Result<String> {
@@ -227,6 +245,7 @@ fn export_item(conn: &dyn Sql, covered: &Covered, item: &CaseItem) -> Result<Exp
                 "federal_register_notice",
                 e.federal_register_notice.clone(),
             );
+            profile_facts(conn, &mut facts, RecordKind::Entity, id)?;
             (
                 format!("{} — {}", e.list, e.name),
                 covered.entity(conn, id)?,
@@ -238,6 +257,7 @@ fn export_item(conn: &dyn Sql, covered: &Covered, item: &CaseItem) -> Result<Exp
             fact(&mut facts, "country", p.country.clone());
             fact(&mut facts, "shipped", Some(p.n_shipped.to_string()));
             fact(&mut facts, "received", Some(p.n_received.to_string()));
+            profile_facts(conn, &mut facts, RecordKind::Party, id)?;
             let flag = covered.flag(&p.name);
             (p.name, flag, p.source)
         }

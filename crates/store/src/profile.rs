@@ -173,19 +173,3 @@ pub fn facts(p: &Profile) -> Vec<(String, String)> {
     }
     out
 }
-
-/// Add the profile of each list entry and trade party of a case export to its facts (when it
-/// has shipments). SQLite only: the profile's queries are the SQLite store's.
-pub fn add_to_export(conn: &Connection, e: &mut crate::cases::CaseExport) -> Result<()> {
-    for item in &mut e.items {
-        let kind = match RecordKind::parse(&item.kind) {
-            Some(k @ (RecordKind::Entity | RecordKind::Party)) => k,
-            _ => continue,
-        };
-        let p = profile(conn, RecordRef::new(kind, item.record_id))?;
-        if p.total > 0 {
-            item.facts.extend(facts(&p));
-        }
-    }
-    Ok(())
-}

@@ -210,6 +210,11 @@ pub trait Sql {
     fn file(&self) -> Option<std::path::PathBuf> {
         None
     }
+    /// The SQLite connection behind this, for the queries not yet written against this trait
+    /// (the profile and frequency tables); None on PostgreSQL.
+    fn sqlite(&self) -> Option<&Connection> {
+        None
+    }
 }
 
 impl dyn Sql + '_ {
@@ -269,6 +274,10 @@ impl Sql for Connection {
         Dialect::Sqlite
     }
 
+    fn sqlite(&self) -> Option<&Connection> {
+        Some(self)
+    }
+
     fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let mut stmt = self.prepare_cached(sql)?;
         let n = stmt.column_count();
@@ -308,6 +317,9 @@ impl Sql for Connection {
 impl Sql for Transaction<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
+    }
+    fn sqlite(&self) -> Option<&Connection> {
+        Some(self)
     }
     fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         (**self).rows(sql, params)

@@ -371,9 +371,7 @@ impl Store for SqliteStore {
             if !cases::exists(c, case)? {
                 return Ok(None);
             }
-            let mut e = cases::export(c, case)?;
-            crate::profile::add_to_export(c, &mut e)?;
-            Ok(Some(e))
+            cases::export(c, case).map(Some)
         })
     }
 

@@ -243,6 +243,16 @@ impl Store for PgStore {
         self.with(|c| shipments::count(c, filter, cap))
     }
 
+    fn as_of_statuses(&self, page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
+        self.sql(|db| {
+            let mut s = Screener::new();
+            page.rows
+                .iter()
+                .map(|r| s.row_status(db, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
+                .collect()
+        })
+    }
+
     fn shipment_frequency(
         &self,
         _filter: &ShipmentFilter,
@@ -254,16 +264,6 @@ impl Store for PgStore {
 
     fn profile(&self, _subject: RecordRef) -> StoreResult<Profile> {
         Err(not_yet("The profile"))
-    }
-
-    fn as_of_statuses(&self, page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
-        self.sql(|db| {
-            let mut s = Screener::new();
-            page.rows
-                .iter()
-                .map(|r| s.row_status(db, r.ship_date.as_deref(), &[r.shipper_id, r.consignee_id]))
-                .collect()
-        })
     }
 
     fn patents_page(
