@@ -192,8 +192,12 @@ fn profile_facts(
     kind: RecordKind,
     id: i64,
 ) -> Result<()> {
-    // The profile's queries are SQLite's only so far: a PostgreSQL export goes without it.
+    // The profile's queries are SQLite's only so far: a PostgreSQL export says so.
     let Some(conn) = db.sqlite() else {
+        facts.push((
+            "profile_shipments".into(),
+            "not available on a PostgreSQL database yet".into(),
+        ));
         return Ok(());
     };
     let p = crate::profile::profile(conn, tradescope_core::model::RecordRef::new(kind, id))?;
