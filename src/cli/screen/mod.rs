@@ -112,7 +112,8 @@ fn check_dob(d: &str) -> Result<String, String> {
         .ok_or_else(|| format!("{d:?} is not a date of birth as YYYY or YYYY-MM-DD"))
 }
 
-fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameIndex> {
+/// The name index of the current list entries; an error saying what to do when there are none.
+pub(super) fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameIndex> {
     let names = entities::current_names(conn)?;
     if names.is_empty() {
         return Err(Error::User(

@@ -11,12 +11,13 @@ use clap::{Args, Subcommand};
 use super::commands::Db;
 use super::csv_input::CsvInput;
 use super::output::json;
+use super::screen::load_index;
 use tradescope_core::text::sanitize::sanitize;
-use tradescope_matching::{self as matching, NameIndex};
+use tradescope_matching as matching;
 use tradescope_store::error::Error;
+use tradescope_store::search;
 use tradescope_store::watch::rescreen;
 use tradescope_store::watch::{self, NewParty};
-use tradescope_store::{entities, search};
 
 #[derive(Debug, Subcommand)]
 pub enum WatchAction {
@@ -61,18 +62,6 @@ pub struct RescreenArgs {
     /// changed score and decision; spreadsheet-safe)
     #[arg(long, value_name = "FORMAT", value_parser = ["text", "md", "csv"])]
     pub format: Option<String>,
-}
-
-fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameIndex> {
-    let names = entities::current_names(conn)?;
-    if names.is_empty() {
-        return Err(Error::User(
-            "the database has no list entries: import a list first (tradescope import csl FILE)"
-                .into(),
-        )
-        .into());
-    }
-    Ok(NameIndex::build(names))
 }
 
 pub fn run_watch(db: Db, action: WatchAction) -> anyhow::Result<()> {
