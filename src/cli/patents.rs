@@ -72,6 +72,7 @@ pub fn run(db: Db, args: PatentsArgs) -> anyhow::Result<()> {
         assignee_id: assignee.as_ref().map(|a| a.0),
         entity_id: args.entity,
         cet: args.cet.clone(),
+        ..Default::default()
     };
     let page = patents::page(&conn, &f, PatentSort::default(), None, args.limit)?;
     if args.json {

@@ -99,6 +99,14 @@ pub trait Store: Send + Sync {
         column: FreqColumn,
         limit: usize,
     ) -> Result<Frequency>;
+    /// The frequency table of `column` (one of [`FreqColumn::PATENTS`]) over the patents
+    /// `filter` matches, like [`Store::shipment_frequency`].
+    fn patent_frequency(
+        &self,
+        filter: &PatentFilter,
+        column: FreqColumn,
+        limit: usize,
+    ) -> Result<Frequency>;
     /// The profile of a trade party or a list entry (its linked parties together).
     fn profile(&self, subject: RecordRef) -> Result<Profile>;
     fn patents_page(
@@ -293,6 +301,15 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> Result<Frequency> {
         self.read(|c| shipments::freq::frequency(c, filter, column, limit))
+    }
+
+    fn patent_frequency(
+        &self,
+        filter: &PatentFilter,
+        column: FreqColumn,
+        limit: usize,
+    ) -> Result<Frequency> {
+        self.read(|c| crate::patents::freq::frequency(c, filter, column, limit))
     }
 
     fn profile(&self, subject: RecordRef) -> Result<Profile> {

@@ -262,6 +262,15 @@ impl Store for PgStore {
         Err(not_yet("The frequency table"))
     }
 
+    fn patent_frequency(
+        &self,
+        _filter: &PatentFilter,
+        _column: FreqColumn,
+        _limit: usize,
+    ) -> StoreResult<Frequency> {
+        Err(not_yet("The frequency table"))
+    }
+
     fn profile(&self, _subject: RecordRef) -> StoreResult<Profile> {
         Err(not_yet("The profile"))
     }

@@ -9,12 +9,13 @@ use crate::error::{Error, Result};
 use crate::sql::Sql;
 use tradescope_core::model::{Assignee, Patent, SourceRef};
 
+pub mod freq;
 pub mod index;
 mod order;
 mod query;
 
 pub use order::{PatentCursor, PatentSort, PatentSortKey};
-pub use query::{count, count_all, finish_page, page, page_plan, row_with_value};
+pub use query::{count, count_all, finish_page, matching_where, page, page_plan, row_with_value};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct PatentFilter {
@@ -25,6 +26,10 @@ pub struct PatentFilter {
     pub entity_id: Option<i64>,
     /// CET area code, e.g. "AI".
     pub cet: Option<String>,
+    /// A CPC code prefix, e.g. "H04N" (a patent matches when any of its codes starts so).
+    pub cpc: Option<String>,
+    /// The publication year (a grant's grant year), e.g. "2020".
+    pub year: Option<String>,
 }
 
 /// The patents a link lists.

@@ -23,6 +23,8 @@ struct Parts {
     /// The FTS5 query of a word query.
     words: Option<String>,
     cet: Option<String>,
+    cpc: Option<String>,
+    year: Option<String>,
     /// Some: only patents of these assignees (none: nothing matches).
     assignees: Option<Vec<i64>>,
     /// The text had nothing to search for (only punctuation): nothing matches.
@@ -34,6 +36,8 @@ fn parts(conn: &Connection, f: &PatentFilter) -> Result<Parts> {
         number: None,
         words: None,
         cet: f.cet.as_ref().map(|c| c.trim().to_uppercase()),
+        cpc: f.cpc.as_ref().map(|c| c.trim().to_uppercase()),
+        year: f.year.as_ref().map(|y| y.trim().to_string()),
         assignees: None,
         nothing: false,
     };
@@ -68,6 +72,22 @@ fn key_conditions(parts: &Parts, k: &str, skip_cet: bool, w: &mut Vec<String>, p
         p.push(c.clone().into());
         w.push(format!(
             "EXISTS (SELECT 1 FROM patent_cet c WHERE c.area_code = ?{} AND c.patent_key = {k})",
+            p.len()
+        ));
+    }
+    if let Some(c) = &parts.cpc {
+        p.push(c.clone().into());
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM patent_cpc x WHERE x.patent_id = ({k} & {ID_MASK})
+               AND substr(x.cpc, 1, length(?{n})) = ?{n})",
+            n = p.len()
+        ));
+    }
+    if let Some(y) = &parts.year {
+        p.push(y.clone().into());
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM patent y WHERE y.id = ({k} & {ID_MASK})
+               AND substr(y.publication_date, 1, 4) = ?{})",
             p.len()
         ));
     }
@@ -299,6 +319,14 @@ pub fn count(
 /// The exact number of patents matching `f` (record views, links).
 pub fn count_all(conn: &Connection, f: &PatentFilter) -> Result<i64> {
     Ok(count(conn, f, i64::MAX - 1)?.unwrap_or_else(|n| n))
+}
+
+/// The WHERE clause (over `patent p`) of the patents `f` matches, with its parameters (empty:
+/// all patents); what a frequency table groups.
+pub fn matching_where(conn: &Connection, f: &PatentFilter) -> Result<(String, Vec<Value>)> {
+    let parts = parts(conn, f)?;
+    let (w, p) = row_conditions(&parts);
+    Ok((where_sql(&w), p))
 }
 
 /// EXPLAIN QUERY PLAN of the first page for `f` (the benchmark checks index use).

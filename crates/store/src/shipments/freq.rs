@@ -32,6 +32,14 @@ pub enum FreqColumn {
     PortOfUnlading,
     /// Origin → destination country, keyed "CN>VN".
     Lane,
+    /// Patents: any assignee of the patent (a patent with two counts under each).
+    Assignee,
+    /// Patents: any CET area of the patent.
+    CetArea,
+    /// Patents: any CPC subclass (the code's first 4 characters, "H04N").
+    Cpc,
+    /// Patents: the publication year (a grant's grant year).
+    Year,
 }
 
 impl FreqColumn {
@@ -47,6 +55,28 @@ impl FreqColumn {
         FreqColumn::Lane,
     ];
 
+    /// The columns a frequency table over patents counts.
+    pub const PATENTS: [FreqColumn; 4] = [
+        FreqColumn::Assignee,
+        FreqColumn::CetArea,
+        FreqColumn::Cpc,
+        FreqColumn::Year,
+    ];
+
+    /// Whether the column counts patents (not shipments).
+    pub fn is_patent(self) -> bool {
+        FreqColumn::PATENTS.contains(&self)
+    }
+
+    /// The columns ← / → step through from this one (those of the same rows).
+    pub fn siblings(self) -> &'static [FreqColumn] {
+        if self.is_patent() {
+            &FreqColumn::PATENTS
+        } else {
+            &FreqColumn::ALL
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FreqColumn::Shipper => "shipper",
@@ -58,6 +88,10 @@ impl FreqColumn {
             FreqColumn::PortOfLading => "port of lading",
             FreqColumn::PortOfUnlading => "port of unlading",
             FreqColumn::Lane => "lane (origin → destination)",
+            FreqColumn::Assignee => "assignee",
+            FreqColumn::CetArea => "CET area",
+            FreqColumn::Cpc => "CPC subclass",
+            FreqColumn::Year => "grant year",
         }
     }
 
@@ -72,7 +106,11 @@ impl FreqColumn {
             FreqColumn::PortOfLading => "s.port_of_lading",
             FreqColumn::PortOfUnlading => "s.port_of_unlading",
             FreqColumn::Lane => "s.origin_country || '>' || s.dest_country",
-            FreqColumn::Hs => return None,
+            FreqColumn::Hs
+            | FreqColumn::Assignee
+            | FreqColumn::CetArea
+            | FreqColumn::Cpc
+            | FreqColumn::Year => return None,
         })
     }
 
@@ -86,6 +124,8 @@ impl FreqColumn {
 pub enum FreqKey {
     /// A trade party (shipper or consignee columns).
     Party(i64),
+    /// A patent assignee (the patents' assignee column).
+    Assignee(i64),
     Text(String),
     /// Rows without a value (no consignee, no date…).
     Missing,
@@ -164,6 +204,12 @@ pub fn frequency(
         other_values: 0,
         other_count: 0,
     };
+    if column.is_patent() {
+        return Err(crate::error::Error::User(format!(
+            "{} is a column of patents, not of shipments",
+            column.label()
+        )));
+    }
     let Some((w, p)) = matching_where(conn, f)? else {
         return Ok(out);
     };
@@ -222,6 +268,7 @@ pub fn frequency(
             FreqKey::Party(id) => name
                 .query_row([id], |r| r.get::<_, String>(0))
                 .unwrap_or_else(|_| format!("party #{id}")),
+            FreqKey::Assignee(id) => format!("assignee #{id}"),
             FreqKey::Text(s) if column == FreqColumn::Lane => s.replace('>', " → "),
             FreqKey::Text(s) => s.clone(),
             FreqKey::Missing => "(none)".to_string(),

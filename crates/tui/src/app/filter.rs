@@ -250,6 +250,8 @@ pub fn merge_patents(base: &PatentFilter, typed: PatentFilter) -> PatentFilter {
         assignee_id: typed.assignee_id.or(b.assignee_id),
         entity_id: typed.entity_id.or(b.entity_id),
         cet: typed.cet.or(b.cet),
+        cpc: typed.cpc.or(b.cpc),
+        year: typed.year.or(b.year),
     }
 }
 
