@@ -30,6 +30,9 @@ fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<V
             None => return Err(not_yet("Word search over patents")),
         }
     }
+    if f.cpc.is_some() || f.year.is_some() {
+        return Err(not_yet("Patents by CPC subclass or year"));
+    }
     if let Some(c) = &f.cet {
         p.push(c.trim().to_uppercase().into());
         w.push(format!(

@@ -89,6 +89,8 @@ pub enum Command {
     Frequency {
         filter: ShipmentFilter,
         column: FreqColumn,
+        /// Some: count these patents instead of the shipments of `filter`.
+        patents: Option<PatentFilter>,
         generation: u64,
     },
     Profile {
@@ -305,9 +307,13 @@ impl Worker {
             Command::Frequency {
                 filter,
                 column,
+                patents,
                 generation,
             } => {
-                let t = self.store.shipment_frequency(&filter, column, FREQ_LIMIT)?;
+                let t = match patents {
+                    Some(p) => self.store.patent_frequency(&p, column, FREQ_LIMIT)?,
+                    None => self.store.shipment_frequency(&filter, column, FREQ_LIMIT)?,
+                };
                 loaded(generation, Loaded::Frequency(Box::new(t)))
             }
             Command::Profile {

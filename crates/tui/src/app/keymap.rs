@@ -173,7 +173,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
     b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
     // Frequency table.
-    b(Frequency, &[key(Enter), ch('l')], Action::Open, "the rows with the selected value (a Shipments list)", Some("rows")),
+    b(Frequency, &[key(Enter), ch('l')], Action::Open, "the rows with the selected value (a Shipments or Patents list)", Some("rows")),
     b(Frequency, &[key(Right)], Action::Right, "count the next column", Some("column")),
     b(Frequency, &[key(Left)], Action::Left, "count the previous column", None),
     b(Frequency, &[key(Esc), ch('h')], Action::Back, "close the table (cancels it while it loads)", Some("close")),
@@ -194,6 +194,7 @@ pub static KEYMAP: &[Binding] = &[
     // Patents pane.
     b(Patents, &[ch('o')], Action::SortNext, "sort by date / number", Some("sort")),
     b(Patents, &[ch('O')], Action::SortReverse, "reverse the sort order", None),
+    b(Patents, &[ch('F')], Action::Frequency, "frequency table over the filter (assignee, CET, CPC, year; ← → change)", Some("freq")),
     // Lists.
     b(Lists, &[key(Enter), ch('l')], Action::Open, "open the selected record", Some("open")),
     b(Lists, &[ch('h')], Action::Back, "back", None),

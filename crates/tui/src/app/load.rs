@@ -132,9 +132,15 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
             generation: g,
         }),
         View::Audit => cmds.push(Command::Audit { generation: g }),
-        View::Frequency { base, column, .. } => cmds.push(Command::Frequency {
+        View::Frequency {
+            base,
+            column,
+            patents,
+            ..
+        } => cmds.push(Command::Frequency {
             filter: (**base).clone(),
             column: *column,
+            patents: patents.as_deref().cloned(),
             generation: g,
         }),
         View::Profile { subject, .. } => cmds.push(Command::Profile {

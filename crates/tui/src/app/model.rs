@@ -318,6 +318,9 @@ impl Model {
                 FreqKey::Party(id) => {
                     Some((RecordRef::new(RecordKind::Party, id), v.label.clone()))
                 }
+                FreqKey::Assignee(id) => {
+                    Some((RecordRef::new(RecordKind::Assignee, id), v.label.clone()))
+                }
                 _ => None,
             }),
             Data::Profile(p) => Some((p.subject, p.name.clone())),

@@ -121,6 +121,9 @@ pub enum View {
         base: Box<ShipmentFilter>,
         base_label: Option<String>,
         column: FreqColumn,
+        /// Some: the table counts the patents this filter matches (a Patents list's `F`;
+        /// `base` is then unused).
+        patents: Option<Box<PatentFilter>>,
     },
     /// The profile (`P`) of a trade party or a list entry; `month` is the chart's selected
     /// bar (None: the newest month).
@@ -234,6 +237,24 @@ impl Route {
                 base: Box::new(base),
                 base_label,
                 column,
+                patents: None,
+            },
+            format!("F {}", column.label()),
+        )
+    }
+
+    /// A frequency table over the patents `base` matches.
+    pub fn patent_frequency(
+        base: PatentFilter,
+        base_label: Option<String>,
+        column: FreqColumn,
+    ) -> Self {
+        Route::new(
+            View::Frequency {
+                base: Box::default(),
+                base_label,
+                column,
+                patents: Some(Box::new(base)),
             },
             format!("F {}", column.label()),
         )
@@ -265,7 +286,8 @@ impl Route {
                 RecordKind::Patent | RecordKind::Assignee => Pane::Patents,
             },
             View::Intersect { .. } | View::Trail { .. } | View::Audit => Pane::Investigate,
-            View::Frequency { .. } => Pane::Shipments,
+            View::Frequency { patents: None, .. } => Pane::Shipments,
+            View::Frequency { .. } => Pane::Patents,
             View::Profile { subject, .. } => match subject.kind {
                 RecordKind::Entity => Pane::Entities,
                 _ => Pane::Shipments,

@@ -4,6 +4,7 @@
 //! exact row, column and month that were left.
 
 use tradescope_core::model::RecordKind;
+use tradescope_store::patents;
 use tradescope_store::shipments::freq::{self, FreqColumn};
 use tradescope_store::shipments::SortKey;
 
@@ -27,8 +28,45 @@ pub fn column_of(key: SortKey) -> FreqColumn {
     }
 }
 
+/// The label of a table over a list: its link's label and its typed filter.
+fn over_label(base_label: Option<&str>, query: &str) -> Option<String> {
+    match (base_label, query.trim()) {
+        (Some(l), "") => Some(l.to_string()),
+        (Some(l), q) => Some(format!("{l} · {q}")),
+        (None, "") => None,
+        (None, q) => Some(q.to_string()),
+    }
+}
+
+/// `F` in the Patents list: the frequency table of the assignees over the filter its rows obey
+/// (← → count the CET area, the CPC subclass, the grant year).
+fn open_patent_frequency(m: &mut Model) -> Vec<Command> {
+    let View::Patents {
+        base,
+        base_label,
+        query,
+        ..
+    } = &m.route().view
+    else {
+        return Vec::new();
+    };
+    let typed = match filter::parse_patents(query) {
+        Ok(t) => t,
+        Err(e) => {
+            m.message = Some(format!("the filter is not valid: {e}"));
+            return Vec::new();
+        }
+    };
+    let f = filter::merge_patents(base, typed);
+    let label = over_label(base_label.as_deref(), query);
+    push(m, Route::patent_frequency(f, label, FreqColumn::Assignee))
+}
+
 /// `F`: the frequency table of the list's sort column over the filter its rows obey.
 pub fn open_frequency(m: &mut Model) -> Vec<Command> {
+    if matches!(m.route().view, View::Patents { .. }) {
+        return open_patent_frequency(m);
+    }
     let View::Shipments {
         base,
         base_label,
@@ -36,8 +74,10 @@ pub fn open_frequency(m: &mut Model) -> Vec<Command> {
         sort,
     } = &m.route().view
     else {
-        m.message =
-            Some("F counts a column of the Shipments list (its sort column; o changes it)".into());
+        m.message = Some(
+            "F counts a column of the Shipments list (its sort column) or of the Patents list"
+                .into(),
+        );
         return Vec::new();
     };
     let typed = match filter::parse_shipments(query) {
@@ -48,12 +88,7 @@ pub fn open_frequency(m: &mut Model) -> Vec<Command> {
         }
     };
     let f = filter::merge_shipments(base, typed);
-    let label = match (base_label.as_deref(), query.trim()) {
-        (Some(l), "") => Some(l.to_string()),
-        (Some(l), q) => Some(format!("{l} · {q}")),
-        (None, "") => None,
-        (None, q) => Some(q.to_string()),
-    };
+    let label = over_label(base_label.as_deref(), query);
     let column = column_of(sort.key);
     push(m, Route::frequency(f, label, column))
 }
@@ -82,7 +117,7 @@ pub fn horizontal(m: &mut Model, right: bool) -> Option<Vec<Command>> {
     let route = &mut m.screen_mut().route;
     match &mut route.view {
         View::Frequency { column, .. } => {
-            let all = FreqColumn::ALL;
+            let all = column.siblings();
             let i = all.iter().position(|c| c == column).unwrap_or(0);
             let next = all[step(i, all.len())];
             if next == *column {
@@ -112,9 +147,46 @@ pub fn horizontal(m: &mut Model, right: bool) -> Option<Vec<Command>> {
     }
 }
 
-/// Enter in a frequency table or a profile: the shipments behind the selected figure, as a
-/// Shipments list (pushed on the history). None when the view is neither.
+/// Enter in a frequency table over patents: the patents with the selected value, as a Patents
+/// list (pushed on the history).
+fn open_patents(m: &mut Model) -> Vec<Command> {
+    let cur = m.route().cursor;
+    let target = match (&m.route().view, &m.screen().data) {
+        (
+            View::Frequency {
+                base_label,
+                column,
+                patents: Some(base),
+                ..
+            },
+            Data::Frequency(t),
+        ) => t.rows.get(cur).and_then(|v| {
+            let f = patents::freq::drill(base, *column, &v.key)?;
+            let what = format!("{} {}", column.label(), load::short(&v.label, 28));
+            let label = match base_label {
+                Some(l) => format!("{l} · {what}"),
+                None => what,
+            };
+            Some((f, label))
+        }),
+        _ => return Vec::new(),
+    };
+    let Some((f, label)) = target else {
+        m.message = Some("No filter lists these patents (they have no value)".into());
+        return Vec::new();
+    };
+    let crumb = load::short(&label, 32);
+    let mut route = Route::patents(f, Some(label));
+    route.crumb = crumb;
+    push(m, route)
+}
+
+/// Enter in a frequency table or a profile: the rows behind the selected figure, as a
+/// Shipments (or Patents) list pushed on the history. None when the view is neither.
 pub fn open(m: &mut Model) -> Option<Vec<Command>> {
+    if matches!(m.route().view, View::Frequency { patents: Some(_), .. }) {
+        return Some(open_patents(m));
+    }
     let cur = m.route().cursor;
     let target = match (&m.route().view, &m.screen().data) {
         (
@@ -122,6 +194,7 @@ pub fn open(m: &mut Model) -> Option<Vec<Command>> {
                 base,
                 base_label,
                 column,
+                ..
             },
             Data::Frequency(t),
         ) => {

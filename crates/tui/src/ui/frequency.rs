@@ -15,15 +15,23 @@ use super::theme::Theme;
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     let View::Frequency {
-        base_label, column, ..
+        base_label,
+        column,
+        patents,
+        ..
     } = &m.route().view
     else {
         return;
     };
+    let (one, many) = if patents.is_some() {
+        ("patent", "patents")
+    } else {
+        ("shipment", "shipments")
+    };
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let over = match base_label {
         Some(l) => format!("[{}]", super::text::clean(Some(l))),
-        None => "all shipments".to_string(),
+        None => format!("all {many}"),
     };
     let mut spans = vec![
         Span::styled(format!("Frequency of {} ", column.label()), t.bold()),
@@ -33,7 +41,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         Data::Frequency(tbl) if !tbl.rows.is_empty() => tbl,
         _ => {
             f.render_widget(Paragraph::new(Line::from(spans)), head);
-            let text = super::placeholder_text(m, "No shipments match the filter");
+            let empty = format!("No {many} match the filter");
+            let text = super::placeholder_text(m, &empty);
             let hint = if m.screen().loading {
                 "  (Esc cancels)"
             } else {
@@ -50,7 +59,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     spans.push(Span::styled(
         format!(
             " — {}, {}",
-            count_of(tbl.total, "shipment", "shipments"),
+            count_of(tbl.total, one, many),
             count_of(values, "value", "values")
         ),
         t.dim(),
