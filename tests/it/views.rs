@@ -319,3 +319,62 @@ fn a_marked_entry_exports_with_its_profile() {
         "{text}"
     );
 }
+
+/// The patent count the Patents list shows.
+fn shown_patents(m: &Model) -> i64 {
+    match &m.screen().data {
+        Data::Patents {
+            count: Some(Count::Exact(n)),
+            ..
+        } => *n,
+        other => panic!("not a counted Patents list: {other:?}"),
+    }
+}
+
+#[test]
+fn patent_frequency_adds_up_to_the_pane_and_drills_to_its_count() {
+    let (mut m, mut wk) = crate::workbench::start(120, 40);
+    press(&mut m, &mut wk, Action::Pane(tradescope::app::action::Pane::Patents));
+    let listed = shown_patents(&m);
+    assert!(listed > 0);
+    press(&mut m, &mut wk, Action::Frequency);
+    let View::Frequency { column, .. } = &m.route().view else {
+        panic!("not a frequency table: {:?}", m.route().view)
+    };
+    assert_eq!(*column, FreqColumn::Assignee);
+    let Data::Frequency(t) = m.screen().data.clone() else {
+        panic!("no table")
+    };
+    assert_eq!(t.total, listed, "the table is over the pane's patents");
+    // The grant year (one per patent, "(none)" counted too) adds up to the pane's count.
+    for _ in 0..3 {
+        press(&mut m, &mut wk, Action::Right);
+    }
+    let Data::Frequency(t) = m.screen().data.clone() else {
+        panic!("no table")
+    };
+    assert_eq!(t.column, FreqColumn::Year);
+    let sum: i64 = t.rows.iter().map(|v| v.count).sum::<i64>() + t.other_count;
+    assert_eq!(sum, listed);
+    assert!(t.rows.windows(2).all(|w| w[0].count >= w[1].count));
+    // Every column's top value drills to a Patents list of exactly its count; Backspace
+    // returns to the table.
+    for col in [FreqColumn::Year, FreqColumn::Cpc, FreqColumn::CetArea, FreqColumn::Assignee] {
+        let Data::Frequency(t) = m.screen().data.clone() else {
+            panic!("no table")
+        };
+        assert_eq!(t.column, col);
+        let top = t
+            .rows
+            .iter()
+            .find(|v| !matches!(v.key, FreqKey::Missing))
+            .expect("a value");
+        m.screen_mut().route.cursor = t.rows.iter().position(|v| v == top).unwrap();
+        press(&mut m, &mut wk, Action::Open);
+        assert!(matches!(m.route().view, View::Patents { .. }));
+        assert_eq!(shown_patents(&m), top.count, "{} {}", col.label(), top.label);
+        press(&mut m, &mut wk, Action::Back);
+        assert!(matches!(&m.screen().data, Data::Frequency(b) if b.column == col));
+        press(&mut m, &mut wk, Action::Left);
+    }
+}
