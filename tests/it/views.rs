@@ -334,7 +334,11 @@ fn shown_patents(m: &Model) -> i64 {
 #[test]
 fn patent_frequency_adds_up_to_the_pane_and_drills_to_its_count() {
     let (mut m, mut wk) = crate::workbench::start(120, 40);
-    press(&mut m, &mut wk, Action::Pane(tradescope::app::action::Pane::Patents));
+    press(
+        &mut m,
+        &mut wk,
+        Action::Pane(tradescope::app::action::Pane::Patents),
+    );
     let listed = shown_patents(&m);
     assert!(listed > 0);
     press(&mut m, &mut wk, Action::Frequency);
@@ -359,7 +363,12 @@ fn patent_frequency_adds_up_to_the_pane_and_drills_to_its_count() {
     assert!(t.rows.windows(2).all(|w| w[0].count >= w[1].count));
     // Every column's top value drills to a Patents list of exactly its count; Backspace
     // returns to the table.
-    for col in [FreqColumn::Year, FreqColumn::Cpc, FreqColumn::CetArea, FreqColumn::Assignee] {
+    for col in [
+        FreqColumn::Year,
+        FreqColumn::Cpc,
+        FreqColumn::CetArea,
+        FreqColumn::Assignee,
+    ] {
         let Data::Frequency(t) = m.screen().data.clone() else {
             panic!("no table")
         };
@@ -372,7 +381,13 @@ fn patent_frequency_adds_up_to_the_pane_and_drills_to_its_count() {
         m.screen_mut().route.cursor = t.rows.iter().position(|v| v == top).unwrap();
         press(&mut m, &mut wk, Action::Open);
         assert!(matches!(m.route().view, View::Patents { .. }));
-        assert_eq!(shown_patents(&m), top.count, "{} {}", col.label(), top.label);
+        assert_eq!(
+            shown_patents(&m),
+            top.count,
+            "{} {}",
+            col.label(),
+            top.label
+        );
         press(&mut m, &mut wk, Action::Back);
         assert!(matches!(&m.screen().data, Data::Frequency(b) if b.column == col));
         press(&mut m, &mut wk, Action::Left);

@@ -121,6 +121,9 @@ mod tests {
         assert_eq!(g.cpc.as_deref(), Some("H04N"));
         assert_eq!(g.cet.as_deref(), Some("AI"));
         assert_eq!(drill(&f, FreqColumn::Year, &FreqKey::Missing), None);
-        assert_eq!(drill(&f, FreqColumn::Month, &FreqKey::Text("2020".into())), None);
+        assert_eq!(
+            drill(&f, FreqColumn::Month, &FreqKey::Text("2020".into())),
+            None
+        );
     }
 }

@@ -184,7 +184,13 @@ fn open_patents(m: &mut Model) -> Vec<Command> {
 /// Enter in a frequency table or a profile: the rows behind the selected figure, as a
 /// Shipments (or Patents) list pushed on the history. None when the view is neither.
 pub fn open(m: &mut Model) -> Option<Vec<Command>> {
-    if matches!(m.route().view, View::Frequency { patents: Some(_), .. }) {
+    if matches!(
+        m.route().view,
+        View::Frequency {
+            patents: Some(_),
+            ..
+        }
+    ) {
         return Some(open_patents(m));
     }
     let cur = m.route().cursor;
@@ -339,6 +345,78 @@ mod tests {
         assert_eq!(base.hs_prefix.as_deref(), Some("8525"));
         assert!(cmds.iter().any(
             |c| matches!(c, Command::Shipments { filter, .. } if filter.consignee_id == Some(42))
+        ));
+    }
+
+    #[test]
+    fn f_on_patents_counts_the_applied_filter_and_enter_lists_the_value() {
+        use tradescope_store::patents::{PatentFilter, PatentPage};
+        let mut m = Model::new("t.db", 80, 24, false);
+        m.mode = Mode::Normal;
+        let mut r = Route::patents(
+            PatentFilter {
+                entity_id: Some(7),
+                ..Default::default()
+            },
+            Some("Patents of linked assignees".into()),
+        );
+        if let View::Patents { query, .. } = &mut r.view {
+            *query = "cet:AI".into();
+        }
+        m.history.push(crate::app::model::Screen::new(r));
+        m.screen_mut().data = Data::Patents {
+            page: PatentPage {
+                rows: Vec::new(),
+                next: None,
+            },
+            count: None,
+        };
+        let cmds = update(&mut m, Action::Frequency);
+        let want = PatentFilter {
+            entity_id: Some(7),
+            cet: Some("AI".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::Frequency { patents: Some(p), column: FreqColumn::Assignee, .. }] if *p == want
+        ));
+        assert_eq!(m.route().pane(), crate::app::action::Pane::Patents);
+        let g = m.expect.view;
+        let table = Frequency {
+            column: FreqColumn::Assignee,
+            rows: vec![FreqValue {
+                key: FreqKey::Assignee(9),
+                label: "HIKVISION".into(),
+                count: 2,
+            }],
+            total: 2,
+            other_values: 0,
+            other_count: 0,
+        };
+        update(
+            &mut m,
+            Action::Loaded {
+                generation: g,
+                data: Loaded::Frequency(Box::new(table)),
+            },
+        );
+        let cmds = update(&mut m, Action::Open);
+        let View::Patents { base, .. } = &m.route().view else {
+            panic!("not a list: {:?}", m.route().view)
+        };
+        assert_eq!(base.assignee_id, Some(9));
+        assert_eq!(base.cet.as_deref(), Some("AI"));
+        assert!(cmds.iter().any(
+            |c| matches!(c, Command::Patents { filter, .. } if filter.assignee_id == Some(9))
+        ));
+        // Backspace: the table again; → counts the CET areas over the same patents.
+        update(&mut m, Action::Back);
+        assert!(matches!(m.route().view, View::Frequency { .. }));
+        let cmds = update(&mut m, Action::Right);
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::Frequency { patents: Some(p), column: FreqColumn::CetArea, .. }] if *p == want
         ));
     }
 
