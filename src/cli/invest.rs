@@ -195,7 +195,7 @@ fn print_node(n: &TrailNode, prefix: &str, last: bool) {
         }
     );
     let inner = format!("{prefix}{}", if last { "   " } else { "│  " });
-    for e in n.evidence.iter().take(3) {
+    for e in &n.evidence {
         let after = e
             .after
             .as_ref()
@@ -230,6 +230,12 @@ fn print_node(n: &TrailNode, prefix: &str, last: bool) {
                 .as_deref()
                 .map(|s| format!(" [{s}]"))
                 .unwrap_or_default()
+        );
+    }
+    if n.more() > 0 {
+        outln!(
+            "{inner}  {} more (tradescope shipments lists them)",
+            n.more()
         );
     }
     for (i, c) in n.children.iter().enumerate() {
