@@ -14,6 +14,7 @@ use tradescope_store::error::Error;
 use tradescope_store::intersect::{self, SortKey};
 use tradescope_store::shipments::{self, ShipmentFilter, ShipmentRow, Sort};
 use tradescope_store::trail::{self, TrailNode, TrailOptions};
+use tradescope_store::Store;
 
 #[derive(Debug, Args)]
 pub struct IntersectArgs {
@@ -311,11 +312,38 @@ struct ShipmentsPage {
 }
 
 pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
+    let f = shipment_filter(&args)?;
+    let conn = db.open_ro()?;
+    let page = shipments::page(&conn, &f, Sort::default(), None, args.limit)?;
+    let mut screener = Screener::new();
+    let statuses = page
+        .rows
+        .iter()
+        .map(|row| {
+            screener.row_status(
+                &conn,
+                row.ship_date.as_deref(),
+                &[row.shipper_id, row.consignee_id],
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    print_shipments(page, statuses, &args)
+}
+
+/// `shipments` on any store (a PostgreSQL database): the same page and as-of screening.
+pub fn run_shipments_on(store: &dyn Store, args: ShipmentsArgs) -> anyhow::Result<()> {
+    let f = shipment_filter(&args)?;
+    let page = store.shipments_page(&f, Sort::default(), None, args.limit)?;
+    let statuses = store.as_of_statuses(&page)?;
+    print_shipments(page, statuses, &args)
+}
+
+fn shipment_filter(args: &ShipmentsArgs) -> anyhow::Result<ShipmentFilter> {
     for d in [&args.from, &args.to].into_iter().flatten() {
         tradescope_store::import::fields::date(d)
             .map_err(|m| Error::User(format!("date {d}: {m}")))?;
     }
-    let f = ShipmentFilter {
+    Ok(ShipmentFilter {
         entity_id: args.entity,
         party_id: args.party,
         listed_at_date: args.listed_at_date.as_deref().map(|v| v == "yes"),
@@ -325,23 +353,24 @@ pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
         date_from: args.from.clone(),
         date_to: args.to.clone(),
         ..Default::default()
-    };
-    let conn = db.open_ro()?;
-    let page = shipments::page(&conn, &f, Sort::default(), None, args.limit)?;
-    let mut screener = Screener::new();
-    let mut out = Vec::new();
-    for row in page.rows {
-        let status = screener.row_status(
-            &conn,
-            row.ship_date.as_deref(),
-            &[row.shipper_id, row.consignee_id],
-        )?;
-        out.push(ShipmentOut {
+    })
+}
+
+fn print_shipments(
+    page: shipments::Page,
+    statuses: Vec<Option<AsOfStatus>>,
+    args: &ShipmentsArgs,
+) -> anyhow::Result<()> {
+    let out: Vec<ShipmentOut> = page
+        .rows
+        .into_iter()
+        .zip(statuses)
+        .map(|(row, status)| ShipmentOut {
             row,
             as_of: status.map(|s| s.label().to_string()),
             status,
-        });
-    }
+        })
+        .collect();
     if args.json {
         return json(&ShipmentsPage {
             rows: out,

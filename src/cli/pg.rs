@@ -21,6 +21,7 @@ pub fn run(url: &str, command: Command) -> anyhow::Result<()> {
             rejected,
             json,
         } => super::show::cmd_show_on(&open(url)?, &kind, id, rejected, json),
+        Command::Shipments(args) => super::invest::run_shipments_on(&open(url)?, args),
         other => Err(not_available(&other).into()),
     }
 }

@@ -40,6 +40,19 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
         vec!["show", "entity", entity.as_str(), "--json"],
         vec!["show", "entity", entity.as_str(), "--rejected"],
         vec!["show", "party", "1", "--json"],
+        vec!["shipments", "--entity", entity.as_str(), "--json"],
+        vec!["shipments", "--entity", entity.as_str(), "--limit", "7"],
+        vec!["shipments", "--party", "1", "--listed-at-date", "yes"],
+        vec!["shipments", "--text", "camera", "--limit", "5", "--json"],
+        vec![
+            "shipments",
+            "--hs",
+            "85",
+            "--from",
+            "2020-01-01",
+            "--limit",
+            "5",
+        ],
     ] {
         let want = ok(run(dir.path(), Some(lite), None, &args));
         assert_eq!(
@@ -64,6 +77,17 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
         json["links"].as_array().is_some_and(|l| l.len() > 3),
         "{json}"
     );
+    // `shipments` on PostgreSQL shows the entity's shipments with their as-of screening.
+    let page: serde_json::Value = serde_json::from_str(&ok(run(
+        dir.path(),
+        Some(&url),
+        None,
+        &["shipments", "--entity", &entity, "--json"],
+    )))
+    .expect("json");
+    let rows = page["rows"].as_array().expect("rows");
+    assert!(!rows.is_empty(), "{page}");
+    assert!(rows.iter().any(|r| r["as_of"].is_string()), "{page}");
     // A record that is not there: the same not-found error, exit code 1.
     let out = run(
         dir.path(),
@@ -78,7 +102,6 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
     for args in [
         vec!["search", "hikvision"],
         vec!["screen", "hikvision"],
-        vec!["shipments", "--party", "1"],
         vec!["patents", "camera"],
         vec!["stats"],
         vec!["intersect"],
