@@ -73,33 +73,57 @@ pub struct ShipmentsArgs {
 }
 
 pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
-    let key = SortKey::parse(&args.sort).ok_or_else(|| {
-        Error::User(format!(
-            "--sort {:?}: choose one of {}",
-            args.sort,
-            SortKey::ALL.map(SortKey::label).join(", ")
-        ))
-    })?;
+    let key = intersect_key(&args)?;
     let conn = db.open_ro()?;
     let mut rows = intersect::intersect(&conn, key)?;
     let total = rows.len();
     rows.truncate(args.limit);
     drop(conn);
-    record(
-        db,
-        &NewRecord {
-            action: "intersect".into(),
-            query: Some(format!("intersect --sort {}", key.label())),
-            matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
-            results: serde_json::json!({
-                "rows": total,
-                "shown": rows.iter().map(|r| serde_json::json!({
-                    "entity_id": r.entity_id, "lists": r.lists, "cet_patents": r.cet_patents,
-                    "shipments": r.shipments})).collect::<Vec<_>>(),
-            }),
-            ..Default::default()
-        },
-    )?;
+    record(db, &intersect_record(key, total, &rows))?;
+    print_intersect(rows, total, key, &args)
+}
+
+/// `intersect` on any store (a PostgreSQL database), audited through the store.
+pub fn run_intersect_on(store: &dyn Store, args: IntersectArgs) -> anyhow::Result<()> {
+    let key = intersect_key(&args)?;
+    let mut rows = store.intersect(key)?;
+    let total = rows.len();
+    rows.truncate(args.limit);
+    super::audit::record_on(store, &intersect_record(key, total, &rows))?;
+    print_intersect(rows, total, key, &args)
+}
+
+fn intersect_key(args: &IntersectArgs) -> anyhow::Result<SortKey> {
+    Ok(SortKey::parse(&args.sort).ok_or_else(|| {
+        Error::User(format!(
+            "--sort {:?}: choose one of {}",
+            args.sort,
+            SortKey::ALL.map(SortKey::label).join(", ")
+        ))
+    })?)
+}
+
+fn intersect_record(key: SortKey, total: usize, rows: &[intersect::IntersectRow]) -> NewRecord {
+    NewRecord {
+        action: "intersect".into(),
+        query: Some(format!("intersect --sort {}", key.label())),
+        matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
+        results: serde_json::json!({
+            "rows": total,
+            "shown": rows.iter().map(|r| serde_json::json!({
+                "entity_id": r.entity_id, "lists": r.lists, "cet_patents": r.cet_patents,
+                "shipments": r.shipments})).collect::<Vec<_>>(),
+        }),
+        ..Default::default()
+    }
+}
+
+fn print_intersect(
+    rows: Vec<intersect::IntersectRow>,
+    total: usize,
+    key: SortKey,
+    args: &IntersectArgs,
+) -> anyhow::Result<()> {
     if args.json {
         return json(&rows);
     }

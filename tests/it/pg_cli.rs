@@ -40,6 +40,8 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
         vec!["show", "entity", entity.as_str(), "--json"],
         vec!["show", "entity", entity.as_str(), "--rejected"],
         vec!["show", "party", "1", "--json"],
+        vec!["intersect", "--json"],
+        vec!["intersect", "--sort", "name", "--limit", "3"],
         vec!["shipments", "--entity", entity.as_str(), "--json"],
         vec!["shipments", "--entity", entity.as_str(), "--limit", "7"],
         vec!["shipments", "--party", "1", "--listed-at-date", "yes"],
@@ -88,6 +90,24 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
     let rows = page["rows"].as_array().expect("rows");
     assert!(!rows.is_empty(), "{page}");
     assert!(rows.iter().any(|r| r["as_of"].is_string()), "{page}");
+    // `intersect` on PostgreSQL is recorded in its audit log, and the chain still verifies.
+    let store = tradescope_pg::PgStore::open(&url).expect("open PostgreSQL");
+    let recent = tradescope_store::Store::audit_recent(&store, 50).expect("audit");
+    let recorded: Vec<_> = recent
+        .iter()
+        .filter(|r| r.action == "intersect")
+        .filter_map(|r| r.query.clone())
+        .collect();
+    assert!(
+        recorded.contains(&"intersect --sort name".to_string()),
+        "{:?}",
+        recent
+            .iter()
+            .map(|r| (r.id, &r.action, &r.query))
+            .collect::<Vec<_>>()
+    );
+    let verified = tradescope_store::Store::audit_verify(&store).expect("verify");
+    assert!(verified.ok, "{:?}", verified.problem);
     // A record that is not there: the same not-found error, exit code 1.
     let out = run(
         dir.path(),
@@ -104,7 +124,6 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
         vec!["screen", "hikvision"],
         vec!["patents", "camera"],
         vec!["stats"],
-        vec!["intersect"],
         vec!["audit", "verify"],
         vec!["import", "csl", "x.csv"],
         vec!["init"],
