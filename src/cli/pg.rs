@@ -1,6 +1,7 @@
 //! `--db postgresql://…` (or `TRADESCOPE_DB=postgresql://…`): the commands that run on a
 //! PostgreSQL database through its `Store` (the workbench, `show`, `shipments`, `intersect`),
-//! and for every other one a plain refusal naming it — never a panic, never a SQLite file made from the URL.
+//! and for every other one a plain refusal naming it — never a panic, never a SQLite file
+//! made from the URL.
 
 use std::sync::Arc;
 
