@@ -271,28 +271,46 @@ pub fn run_trail(db: Db, args: TrailArgs) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
     let t = trail::trail(&conn, args.entity_id, opts)?;
     drop(conn);
+    let rec = trail_record(&t, &args);
+    record(db, &rec)?;
+    print_trail(&t, &args)
+}
+
+/// `trail` on any store (a PostgreSQL database), audited through the store.
+pub fn run_trail_on(store: &dyn Store, args: TrailArgs) -> anyhow::Result<()> {
+    let opts = TrailOptions {
+        days: args.days,
+        max_depth: args.depth.max(1),
+        ..Default::default()
+    };
+    let t = store.trail_with(args.entity_id, opts)?;
+    super::audit::record_on(store, &trail_record(&t, &args))?;
+    print_trail(&t, &args)
+}
+
+fn trail_record(t: &trail::Trail, args: &TrailArgs) -> NewRecord {
     let paths: Vec<String> = t
         .walk()
         .iter()
         .filter(|(_, n)| n.depth >= 2)
         .map(|(p, n)| format!("{} -> {}", p.unwrap_or_default(), n.party_id))
         .collect();
-    record(
-        db,
-        &NewRecord {
-            action: "trail".into(),
-            query: Some(format!("trail {} --days {}", args.entity_id, args.days)),
-            results: serde_json::json!({
-                "nodes": t.nodes,
-                "consignees": t.children.len(),
-                "onward_hops": paths,
-                "truncated": t.truncated,
-            }),
-            ..Default::default()
-        },
-    )?;
+    NewRecord {
+        action: "trail".into(),
+        query: Some(format!("trail {} --days {}", args.entity_id, args.days)),
+        results: serde_json::json!({
+            "nodes": t.nodes,
+            "consignees": t.children.len(),
+            "onward_hops": paths,
+            "truncated": t.truncated,
+        }),
+        ..Default::default()
+    }
+}
+
+fn print_trail(t: &trail::Trail, args: &TrailArgs) -> anyhow::Result<()> {
     if args.json {
-        return json(&t);
+        return json(t);
     }
     outln!(
         "transshipment trail of #{} {} ({}), onward shipments within {} days",

@@ -41,6 +41,8 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
         vec!["show", "entity", entity.as_str(), "--rejected"],
         vec!["show", "party", "1", "--json"],
         vec!["intersect", "--json"],
+        vec!["trail", entity.as_str(), "--json"],
+        vec!["trail", entity.as_str(), "--days", "30", "--depth", "1"],
         vec!["intersect", "--sort", "name", "--limit", "3"],
         vec!["shipments", "--entity", entity.as_str(), "--json"],
         vec!["shipments", "--entity", entity.as_str(), "--limit", "7"],
@@ -105,6 +107,11 @@ fn show_on_postgresql_answers_as_on_sqlite_and_other_commands_refuse_by_name() {
             .iter()
             .map(|r| (r.id, &r.action, &r.query))
             .collect::<Vec<_>>()
+    );
+    assert!(
+        recent.iter().any(|r| r.action == "trail"
+            && r.query.as_deref() == Some(&format!("trail {entity} --days 30"))),
+        "no trail record"
     );
     let verified = tradescope_store::Store::audit_verify(&store).expect("verify");
     assert!(verified.ok, "{:?}", verified.problem);
