@@ -68,6 +68,21 @@ pub fn record(db: Db, rec: &audit::NewRecord) -> anyhow::Result<()> {
     }
 }
 
+/// Append to the audit log of any store (a PostgreSQL database, whose appends wait on the
+/// server's own lock): a record that cannot be written is an error (exit 1), as in [`record`].
+pub fn record_on(
+    store: &dyn tradescope_store::Store,
+    rec: &audit::NewRecord,
+) -> anyhow::Result<()> {
+    store.audit_append(rec).map(drop).map_err(|e| {
+        Error::User(format!(
+            "this {} could not be recorded in the audit log, so its answer is not given: {e}",
+            rec.action
+        ))
+        .into()
+    })
+}
+
 pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
     match action {

@@ -14,6 +14,7 @@ use tradescope_store::error::Error;
 use tradescope_store::intersect::{self, SortKey};
 use tradescope_store::shipments::{self, ShipmentFilter, ShipmentRow, Sort};
 use tradescope_store::trail::{self, TrailNode, TrailOptions};
+use tradescope_store::Store;
 
 #[derive(Debug, Args)]
 pub struct IntersectArgs {
@@ -72,33 +73,57 @@ pub struct ShipmentsArgs {
 }
 
 pub fn run_intersect(db: Db, args: IntersectArgs) -> anyhow::Result<()> {
-    let key = SortKey::parse(&args.sort).ok_or_else(|| {
-        Error::User(format!(
-            "--sort {:?}: choose one of {}",
-            args.sort,
-            SortKey::ALL.map(SortKey::label).join(", ")
-        ))
-    })?;
+    let key = intersect_key(&args)?;
     let conn = db.open_ro()?;
     let mut rows = intersect::intersect(&conn, key)?;
     let total = rows.len();
     rows.truncate(args.limit);
     drop(conn);
-    record(
-        db,
-        &NewRecord {
-            action: "intersect".into(),
-            query: Some(format!("intersect --sort {}", key.label())),
-            matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
-            results: serde_json::json!({
-                "rows": total,
-                "shown": rows.iter().map(|r| serde_json::json!({
-                    "entity_id": r.entity_id, "lists": r.lists, "cet_patents": r.cet_patents,
-                    "shipments": r.shipments})).collect::<Vec<_>>(),
-            }),
-            ..Default::default()
-        },
-    )?;
+    record(db, &intersect_record(key, total, &rows))?;
+    print_intersect(rows, total, key, &args)
+}
+
+/// `intersect` on any store (a PostgreSQL database), audited through the store.
+pub fn run_intersect_on(store: &dyn Store, args: IntersectArgs) -> anyhow::Result<()> {
+    let key = intersect_key(&args)?;
+    let mut rows = store.intersect(key)?;
+    let total = rows.len();
+    rows.truncate(args.limit);
+    super::audit::record_on(store, &intersect_record(key, total, &rows))?;
+    print_intersect(rows, total, key, &args)
+}
+
+fn intersect_key(args: &IntersectArgs) -> anyhow::Result<SortKey> {
+    Ok(SortKey::parse(&args.sort).ok_or_else(|| {
+        Error::User(format!(
+            "--sort {:?}: choose one of {}",
+            args.sort,
+            SortKey::ALL.map(SortKey::label).join(", ")
+        ))
+    })?)
+}
+
+fn intersect_record(key: SortKey, total: usize, rows: &[intersect::IntersectRow]) -> NewRecord {
+    NewRecord {
+        action: "intersect".into(),
+        query: Some(format!("intersect --sort {}", key.label())),
+        matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
+        results: serde_json::json!({
+            "rows": total,
+            "shown": rows.iter().map(|r| serde_json::json!({
+                "entity_id": r.entity_id, "lists": r.lists, "cet_patents": r.cet_patents,
+                "shipments": r.shipments})).collect::<Vec<_>>(),
+        }),
+        ..Default::default()
+    }
+}
+
+fn print_intersect(
+    rows: Vec<intersect::IntersectRow>,
+    total: usize,
+    key: SortKey,
+    args: &IntersectArgs,
+) -> anyhow::Result<()> {
     if args.json {
         return json(&rows);
     }
@@ -195,7 +220,7 @@ fn print_node(n: &TrailNode, prefix: &str, last: bool) {
         }
     );
     let inner = format!("{prefix}{}", if last { "   " } else { "│  " });
-    for e in n.evidence.iter().take(3) {
+    for e in &n.evidence {
         let after = e
             .after
             .as_ref()
@@ -232,6 +257,12 @@ fn print_node(n: &TrailNode, prefix: &str, last: bool) {
                 .unwrap_or_default()
         );
     }
+    if n.more() > 0 {
+        outln!(
+            "{inner}  {} more (tradescope shipments lists them)",
+            n.more()
+        );
+    }
     for (i, c) in n.children.iter().enumerate() {
         print_node(c, &inner, i + 1 == n.children.len());
     }
@@ -246,28 +277,46 @@ pub fn run_trail(db: Db, args: TrailArgs) -> anyhow::Result<()> {
     let conn = db.open_ro()?;
     let t = trail::trail(&conn, args.entity_id, opts)?;
     drop(conn);
+    let rec = trail_record(&t, &args);
+    record(db, &rec)?;
+    print_trail(&t, &args)
+}
+
+/// `trail` on any store (a PostgreSQL database), audited through the store.
+pub fn run_trail_on(store: &dyn Store, args: TrailArgs) -> anyhow::Result<()> {
+    let opts = TrailOptions {
+        days: args.days,
+        max_depth: args.depth.max(1),
+        ..Default::default()
+    };
+    let t = store.trail_with(args.entity_id, opts)?;
+    super::audit::record_on(store, &trail_record(&t, &args))?;
+    print_trail(&t, &args)
+}
+
+fn trail_record(t: &trail::Trail, args: &TrailArgs) -> NewRecord {
     let paths: Vec<String> = t
         .walk()
         .iter()
         .filter(|(_, n)| n.depth >= 2)
         .map(|(p, n)| format!("{} -> {}", p.unwrap_or_default(), n.party_id))
         .collect();
-    record(
-        db,
-        &NewRecord {
-            action: "trail".into(),
-            query: Some(format!("trail {} --days {}", args.entity_id, args.days)),
-            results: serde_json::json!({
-                "nodes": t.nodes,
-                "consignees": t.children.len(),
-                "onward_hops": paths,
-                "truncated": t.truncated,
-            }),
-            ..Default::default()
-        },
-    )?;
+    NewRecord {
+        action: "trail".into(),
+        query: Some(format!("trail {} --days {}", args.entity_id, args.days)),
+        results: serde_json::json!({
+            "nodes": t.nodes,
+            "consignees": t.children.len(),
+            "onward_hops": paths,
+            "truncated": t.truncated,
+        }),
+        ..Default::default()
+    }
+}
+
+fn print_trail(t: &trail::Trail, args: &TrailArgs) -> anyhow::Result<()> {
     if args.json {
-        return json(&t);
+        return json(t);
     }
     outln!(
         "transshipment trail of #{} {} ({}), onward shipments within {} days",
@@ -311,11 +360,38 @@ struct ShipmentsPage {
 }
 
 pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
+    let f = shipment_filter(&args)?;
+    let conn = db.open_ro()?;
+    let page = shipments::page(&conn, &f, Sort::default(), None, args.limit)?;
+    let mut screener = Screener::new();
+    let statuses = page
+        .rows
+        .iter()
+        .map(|row| {
+            screener.row_status(
+                &conn,
+                row.ship_date.as_deref(),
+                &[row.shipper_id, row.consignee_id],
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    print_shipments(page, statuses, &args)
+}
+
+/// `shipments` on any store (a PostgreSQL database): the same page and as-of screening.
+pub fn run_shipments_on(store: &dyn Store, args: ShipmentsArgs) -> anyhow::Result<()> {
+    let f = shipment_filter(&args)?;
+    let page = store.shipments_page(&f, Sort::default(), None, args.limit)?;
+    let statuses = store.as_of_statuses(&page)?;
+    print_shipments(page, statuses, &args)
+}
+
+fn shipment_filter(args: &ShipmentsArgs) -> anyhow::Result<ShipmentFilter> {
     for d in [&args.from, &args.to].into_iter().flatten() {
         tradescope_store::import::fields::date(d)
             .map_err(|m| Error::User(format!("date {d}: {m}")))?;
     }
-    let f = ShipmentFilter {
+    Ok(ShipmentFilter {
         entity_id: args.entity,
         party_id: args.party,
         listed_at_date: args.listed_at_date.as_deref().map(|v| v == "yes"),
@@ -325,23 +401,24 @@ pub fn run_shipments(db: Db, args: ShipmentsArgs) -> anyhow::Result<()> {
         date_from: args.from.clone(),
         date_to: args.to.clone(),
         ..Default::default()
-    };
-    let conn = db.open_ro()?;
-    let page = shipments::page(&conn, &f, Sort::default(), None, args.limit)?;
-    let mut screener = Screener::new();
-    let mut out = Vec::new();
-    for row in page.rows {
-        let status = screener.row_status(
-            &conn,
-            row.ship_date.as_deref(),
-            &[row.shipper_id, row.consignee_id],
-        )?;
-        out.push(ShipmentOut {
+    })
+}
+
+fn print_shipments(
+    page: shipments::Page,
+    statuses: Vec<Option<AsOfStatus>>,
+    args: &ShipmentsArgs,
+) -> anyhow::Result<()> {
+    let out: Vec<ShipmentOut> = page
+        .rows
+        .into_iter()
+        .zip(statuses)
+        .map(|(row, status)| ShipmentOut {
             row,
             as_of: status.map(|s| s.label().to_string()),
             status,
-        });
-    }
+        })
+        .collect();
     if args.json {
         return json(&ShipmentsPage {
             rows: out,

@@ -1,6 +1,7 @@
 //! `--db postgresql://…` (or `TRADESCOPE_DB=postgresql://…`): the commands that run on a
-//! PostgreSQL database through its `Store` (the workbench, `show`), and for every other one a
-//! plain refusal naming it — never a panic, never a SQLite file made from the URL.
+//! PostgreSQL database through its `Store` (the workbench, `show`, `shipments`, `intersect`,
+//! `trail`), and for every other one a plain refusal naming it — never a panic, never a
+//! SQLite file made from the URL.
 
 use std::sync::Arc;
 
@@ -21,6 +22,9 @@ pub fn run(url: &str, command: Command) -> anyhow::Result<()> {
             rejected,
             json,
         } => super::show::cmd_show_on(&open(url)?, &kind, id, rejected, json),
+        Command::Shipments(args) => super::invest::run_shipments_on(&open(url)?, args),
+        Command::Intersect(args) => super::invest::run_intersect_on(&open(url)?, args),
+        Command::Trail(args) => super::invest::run_trail_on(&open(url)?, args),
         other => Err(not_available(&other).into()),
     }
 }
@@ -42,7 +46,7 @@ fn name(command: &Command) -> String {
 fn not_available(command: &Command) -> Error {
     Error::User(format!(
         "`tradescope {}` is not available on a PostgreSQL database yet (issue 19; the \
-         workbench and `show` are): run it on a SQLite database, e.g. after `tradescope copy \
+         workbench, `show`, `shipments`, `intersect` and `trail` are): run it on a SQLite database, e.g. after `tradescope copy \
          --from postgresql://… --to FILE.db`",
         name(command)
     ))

@@ -455,3 +455,63 @@ fn covered_check_flags_affiliates_as_affiliates() {
     let text = db.ok(&["covered", "check", "Acme Widgets Ltd"]);
     assert!(text.contains("is not a covered equipment maker"), "{text}");
 }
+
+/// The text of `tradescope trail` and the TUI's tree (every node open) list the same nodes in
+/// the same order — most shipments first — each with the same "N more" count.
+#[test]
+fn trail_text_and_tui_tree_show_the_same_nodes_and_more_counts() {
+    use std::collections::BTreeSet;
+    use tradescope::app::trail_view::{lines, Item};
+    use tradescope::db::trail::{self, TrailOptions};
+
+    let db = copy();
+    let hik = hikvision_el(&db);
+    let text = db.ok(&["trail", &hik.to_string()]);
+    // Node lines: "├─ NAME (CC) — N shipments …"; a "K more" line follows its node's evidence.
+    let mut cli: Vec<(String, usize)> = Vec::new();
+    for l in text.lines() {
+        if let Some(i) = l.find("├─ ").or_else(|| l.find("└─ ")) {
+            let rest = &l[i + "├─ ".len()..];
+            cli.push((rest.to_string(), 0));
+        } else if let Some(n) = l
+            .trim_start_matches(['│', ' '])
+            .strip_suffix(" more (tradescope shipments lists them)")
+        {
+            cli.last_mut().expect("a node before its more line").1 = n.parse().expect("a count");
+        }
+    }
+    let conn = tradescope::db::open_ro(&db.path).expect("open");
+    let t = trail::trail(&conn, hik, TrailOptions::default()).expect("trail");
+    let mut open = BTreeSet::new();
+    loop {
+        let before = open.len();
+        for l in lines(&t, &open) {
+            if matches!(l.item, Item::Node(_)) {
+                open.insert(l.path.clone());
+            }
+        }
+        if open.len() == before {
+            break;
+        }
+    }
+    let mut tui: Vec<(String, usize)> = Vec::new();
+    for l in lines(&t, &open) {
+        match l.item {
+            Item::Node(n) => tui.push((n.name.clone(), 0)),
+            Item::More { node, .. } => tui.last_mut().expect("a node first").1 = node.more(),
+            Item::Shipment { .. } => {}
+        }
+    }
+    assert!(cli.len() > 3, "{text}");
+    assert!(
+        cli.iter().any(|(_, n)| *n > 0),
+        "some hop has more shipments: {text}"
+    );
+    assert_eq!(cli.len(), tui.len(), "{text}");
+    for ((line, cli_more), (name, tui_more)) in cli.iter().zip(&tui) {
+        assert!(line.starts_with(&format!("{name} (")), "{line} vs {name}");
+        assert_eq!(cli_more, tui_more, "{name}");
+    }
+    let firsts: Vec<usize> = t.children.iter().map(|n| n.shipments).collect();
+    assert!(firsts.windows(2).all(|w| w[0] >= w[1]), "{firsts:?}");
+}

@@ -174,6 +174,7 @@ fn trail_walks_to_a_us_importer_and_back_keeps_the_tree() {
             .map(|l| match l.item {
                 Item::Node(n) => (l.depth, n.name.clone(), n.country.clone()),
                 Item::Shipment { ship, .. } => (l.depth, format!("#{}", ship.shipment_id), None),
+                Item::More { node, .. } => (l.depth, format!("+{}", node.more()), None),
             })
             .collect()
     };

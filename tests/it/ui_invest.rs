@@ -52,7 +52,7 @@ fn trail(w: u16, h: u16) -> (Model, Worker) {
             .iter()
             .position(|l| match l.item {
                 Item::Node(n) => pred(l.depth, &n.name, n.country.as_deref()),
-                Item::Shipment { .. } => false,
+                _ => false,
             })
             .expect("node on screen")
     };

@@ -221,6 +221,34 @@ fn profile_chart_month_then_frequency_then_back_exactly() {
     assert!(matches!(m.screen().data, Data::Profile(_)));
 }
 
+/// A CMIC entry (its list publishes no start date) is listed all the same: its profile says
+/// the date is not published, never "not listed".
+#[test]
+fn profile_of_an_entry_without_a_start_date_does_not_say_not_listed() {
+    let (mut m, mut wk) = crate::workbench::start(80, 24);
+    crate::workbench::type_text(&mut m, &mut wk, "hikvision");
+    let Data::Entities(r, _) = &m.screen().data else {
+        panic!("no results")
+    };
+    let cmic = r
+        .hits
+        .iter()
+        .position(|h| &*h.record.badge == "CMIC")
+        .expect("CMIC entry listed");
+    for _ in 0..cmic {
+        press(&mut m, &mut wk, Action::Down);
+    }
+    press(&mut m, &mut wk, Action::Submit);
+    press(&mut m, &mut wk, Action::Profile);
+    let Data::Profile(p) = &m.screen().data else {
+        panic!("no profile: {:?}", m.message)
+    };
+    assert_eq!(p.listed_from, None);
+    let s = screen(&m);
+    assert!(s.contains("listing date not published"), "{s}");
+    assert!(!s.contains("  not listed"), "{s}");
+}
+
 #[test]
 fn profile_of_a_trade_party_from_the_results() {
     // The top consignee's own profile: from the frequency table's party row.

@@ -22,7 +22,7 @@ use crate::profile::Profile;
 use crate::search::ListingHit;
 use crate::shipments::freq::{FreqColumn, Frequency};
 use crate::shipments::{Cursor, Page, ShipmentFilter, Sort};
-use crate::trail::Trail;
+use crate::trail::{Trail, TrailOptions};
 use crate::{entities, links, names, parties, patents, record_view, search, shipments, sources};
 use tradescope_core::link::{LinkItem, LinkPair};
 use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
@@ -125,7 +125,12 @@ pub trait Store: Send + Sync {
 
     // Investigations.
     fn intersect(&self, sort: IntersectSort) -> Result<Vec<IntersectRow>>;
-    fn trail(&self, entity_id: i64) -> Result<Trail>;
+    /// The transshipment trail with the default bounds.
+    fn trail(&self, entity_id: i64) -> Result<Trail> {
+        self.trail_with(entity_id, TrailOptions::default())
+    }
+    /// The transshipment trail within `opts` (days, depth…), as `tradescope trail` asks.
+    fn trail_with(&self, entity_id: i64, opts: TrailOptions) -> Result<Trail>;
     fn audit_recent(&self, limit: usize) -> Result<Vec<Record>>;
     fn audit_verify(&self) -> Result<Verification>;
 
@@ -348,8 +353,8 @@ impl Store for SqliteStore {
         self.read(|c| crate::intersect::intersect(c, sort))
     }
 
-    fn trail(&self, entity_id: i64) -> Result<Trail> {
-        self.read(|c| crate::trail::trail(c, entity_id, Default::default()))
+    fn trail_with(&self, entity_id: i64, opts: TrailOptions) -> Result<Trail> {
+        self.read(|c| crate::trail::trail(c, entity_id, opts))
     }
 
     fn audit_recent(&self, limit: usize) -> Result<Vec<Record>> {

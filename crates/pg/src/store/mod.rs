@@ -48,7 +48,7 @@ use tradescope_store::search::ListingHit;
 use tradescope_store::shipments::freq::{FreqColumn, Frequency};
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use tradescope_store::sql::Sql;
-use tradescope_store::trail::{self, Trail};
+use tradescope_store::trail::{self, Trail, TrailOptions};
 use tradescope_store::{
     entities, link_review, links, parties, record_view, search, shipments as sqlite_shipments,
 };
@@ -297,8 +297,8 @@ impl Store for PgStore {
         self.sql(|db| intersect::intersect(db, sort))
     }
 
-    fn trail(&self, entity_id: i64) -> StoreResult<Trail> {
-        self.sql(|db| trail::trail(db, entity_id, Default::default()))
+    fn trail_with(&self, entity_id: i64, opts: TrailOptions) -> StoreResult<Trail> {
+        self.sql(|db| trail::trail(db, entity_id, opts))
     }
 
     fn audit_recent(&self, limit: usize) -> StoreResult<Vec<Record>> {

@@ -25,7 +25,7 @@ pub struct TrailOptions {
     pub max_depth: usize,
     pub max_children: usize,
     pub max_nodes: usize,
-    /// Evidence rows kept per node (the strongest, then the earliest).
+    /// Evidence rows kept per node (the strongest, then the earliest; listed in date order).
     pub max_evidence: usize,
 }
 
@@ -84,8 +84,16 @@ pub struct TrailNode {
     pub models: Vec<String>,
     /// Shortest days between a received and an onward shipment on this hop (onward hops).
     pub min_days: Option<i64>,
+    /// The strongest `max_evidence` shipments of the hop, in date order.
     pub evidence: Vec<HopShipment>,
     pub children: Vec<TrailNode>,
+}
+
+impl TrailNode {
+    /// Shipments of the hop not kept as evidence (the "N more" the TUI and the CLI show).
+    pub fn more(&self) -> usize {
+        self.shipments.saturating_sub(self.evidence.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

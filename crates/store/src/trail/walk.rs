@@ -161,7 +161,7 @@ impl Walker<'_> {
             .iter()
             .filter_map(|(_, a)| a.as_ref().and_then(|a| a.days))
             .min();
-        // Evidence: the strongest matches first, then by date.
+        // Evidence: the strongest matches first, then by date, to choose which are kept.
         let mut ranked: Vec<&(Ship, Option<After>)> = hop.iter().collect();
         ranked.sort_by(|a, b| {
             let key = |x: &(Ship, Option<After>)| {
@@ -176,8 +176,13 @@ impl Walker<'_> {
             };
             key(b).cmp(&key(a)).then(a.0.date.cmp(&b.0.date))
         });
+        // The strongest `max_evidence` are kept, then listed in date order (undated last).
+        ranked.truncate(self.opts.max_evidence);
+        ranked.sort_by(|a, b| {
+            (a.0.date.is_none(), &a.0.date, a.0.id).cmp(&(b.0.date.is_none(), &b.0.date, b.0.id))
+        });
         let mut evidence = Vec::new();
-        for (s, a) in ranked.into_iter().take(self.opts.max_evidence) {
+        for (s, a) in ranked {
             evidence.push(self.hop_shipment(s, a.clone())?);
         }
         let received: Vec<Ship> = hop.into_iter().map(|(s, _)| s).collect();
@@ -295,7 +300,8 @@ impl Walker<'_> {
         self.children(by_consignee, depth, path)
     }
 
-    /// Nodes for the consignees, strongest evidence first, within the bounds.
+    /// Nodes for the consignees, most shipments first (ties: more shared model numbers, then
+    /// the lower party id), within the bounds.
     pub(super) fn children(
         &mut self,
         by_consignee: BTreeMap<i64, Hop>,
@@ -311,7 +317,7 @@ impl Walker<'_> {
                     None => s.goods.models.iter().collect(),
                 })
                 .collect();
-            (models.len(), hop.len())
+            (hop.len(), models.len())
         };
         groups.sort_by(|a, b| weight(&b.1).cmp(&weight(&a.1)).then(a.0.cmp(&b.0)));
         if groups.len() > self.opts.max_children {

@@ -153,6 +153,28 @@ fn move_cursor(m: &mut Model, c: usize) {
     super::update::fix_scroll(r, v);
 }
 
+/// Enter on a trail's "N more" line: the hop's shipments as a Shipments list (pushed on the
+/// history). None when the cursor is not on such a line.
+pub fn open_more(m: &mut Model) -> Option<Vec<Command>> {
+    let (Data::Trail(t), View::Trail { open, .. }) = (&m.screen().data, &m.route().view) else {
+        return None;
+    };
+    let lines = trail_view::lines(t, open);
+    let Item::More { node, parent } = lines.get(m.route().cursor)?.item else {
+        return None;
+    };
+    let filter = trail_view::more_filter(t.entity_id, parent, node);
+    let label = format!(
+        "Trail hop to {} {}…{}",
+        load::short(&node.name, 28),
+        node.first_date.as_deref().unwrap_or("?"),
+        node.last_date.as_deref().unwrap_or("?")
+    );
+    let mut route = Route::shipments(filter, Some(label));
+    route.crumb = format!("Hop to {}", load::short(&node.name, 24));
+    Some(push(m, route))
+}
+
 /// Enter in the intersection: drill into the cell under the cursors.
 pub fn open_cell(m: &mut Model) -> Option<Vec<Command>> {
     let (View::Intersect { col, .. }, Data::Intersect(rows)) = (&m.route().view, &m.screen().data)

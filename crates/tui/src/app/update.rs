@@ -321,6 +321,9 @@ pub(super) fn open(m: &mut Model) -> Vec<Command> {
     if let Some(cmds) = invest::open_cell(m) {
         return cmds;
     }
+    if let Some(cmds) = invest::open_more(m) {
+        return cmds;
+    }
     if let Data::Audit(a) = &m.screen().data {
         // The whole record, on its own screen (Backspace returns to the log at the same row).
         let Some(r) = a.rows.get(m.route().cursor) else {

@@ -88,6 +88,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     );
     let since = match &p.listed_from {
         Some(d) => format!("  listed from {d}"),
+        // A list entry is listed even when its list publishes no start date (CMIC, SDN); a
+        // party is when some of its shipments were shipped while listed.
+        None if p.subject.kind == RecordKind::Entity || p.listed_total > 0 => {
+            "  listing date not published".to_string()
+        }
         None => "  not listed".to_string(),
     };
     line(

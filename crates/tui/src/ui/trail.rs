@@ -88,10 +88,14 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
                     format!("{indent}{mark} {}", node_text(n))
                 }
                 Item::Shipment { ship, .. } => format!("{indent}  {}", evidence_text(ship)),
+                Item::More { node, .. } => {
+                    format!("{indent}  {} more — Enter lists them", node.more())
+                }
             };
             let style = match l.item {
                 Item::Node(_) => t.bold(),
                 Item::Shipment { .. } => ratatui::style::Style::new(),
+                Item::More { .. } => t.dim(),
             };
             let mut line = Line::from(Span::styled(
                 truncate_to_width(&sanitize(&text), width).into_owned(),
