@@ -116,7 +116,19 @@ fn case_export_carries_provenance_and_is_audited() {
         .iter()
         .find(|n| n["name"] == "PHUONG VIET DISTRIBUTION")
         .expect("PHUONG VIET in the trail");
-    let onward = phuong["children"][0]["evidence"][0].clone();
+    // Evidence is listed by date (issue 20 item 10): take the first onward shipment whose
+    // inbound one was shipped after Hikvision's listing (2019-10-09).
+    let onward = phuong["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().cloned().unwrap_or_default())
+        .find(|e| {
+            e["after"]["ship_date"]
+                .as_str()
+                .is_some_and(|d| d >= "2019-10-09")
+        })
+        .expect("an onward shipment of goods received while listed");
     let (inbound, outbound) = (
         onward["after"]["shipment_id"].to_string(),
         onward["shipment_id"].to_string(),
