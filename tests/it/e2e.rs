@@ -275,7 +275,7 @@ fn hikvision_profile_month_frequency_and_back() {
         .take_while(|c| c.is_ascii_digit())
         .collect();
     t.keys(&["Enter"]);
-    let list = t.wait_until("the month's shipments", 60, |s| {
+    let list = t.wait_until("the month's shipments", 180, |s| {
         s.contains(": 2023-03]") && s.contains(&format!(" of {n} "))
     });
     assert!(list.contains("2023-03-"), "{list}");

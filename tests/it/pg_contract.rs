@@ -265,7 +265,10 @@ fn postgresql_store_watches_commits_by_others() {
     tradescope_pg::copy::sqlite_to_pg(src, &url, &NoProgress).expect("copy to PostgreSQL");
     let pg = PgStore::open(&url).expect("open");
     let mut watch = pg.watch().expect("watch");
-    assert!(!watch.changed().expect("poll"), "nothing committed yet");
+    // The watch reads the server's WAL position: on a server other tests write to at the same
+    // time, their commits count too (a spare reload, never a missed one), so only "a commit by
+    // another session is seen" is asserted here.
+    let _ = watch.changed().expect("poll");
     let mut other = tradescope_pg::connect(&url).expect("connect");
     other
         .execute("UPDATE party SET city = 'HANOI' WHERE id = 1", &[])
@@ -274,6 +277,5 @@ fn postgresql_store_watches_commits_by_others() {
         watch.changed().expect("poll"),
         "a commit by another session"
     );
-    assert!(!watch.changed().expect("poll"), "and nothing since");
     assert_eq!(pg.party(1).expect("party").city.as_deref(), Some("HANOI"));
 }
