@@ -251,6 +251,15 @@ CREATE TABLE patent_cet (
     PRIMARY KEY (area_code, patent_key)
 ) WITHOUT ROWID;
 
+-- Each assignee's patents by date key (issue 16, v5): derived from patent_assignee and the
+-- patents' dates when an import finishes, like patent_cet. An assignee's patents newest first
+-- are one index range, so the first page of a giant's drill reads one page, not every patent.
+CREATE TABLE assignee_patent (
+    assignee_id INTEGER NOT NULL,
+    patent_key  INTEGER NOT NULL,  -- (day number of publication_date << 32) | patent id
+    PRIMARY KEY (assignee_id, patent_key)
+) WITHOUT ROWID;
+
 -- Every PatentsView id an assignee was published under (issue 15 item 6, v3): the legacy
 -- `org_…` ids and the current UUIDs of one organisation (same normalized name and type) are
 -- one assignee, and each id still finds it.

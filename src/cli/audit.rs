@@ -2,11 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::commands::Db;
 use super::output::json;
 use super::AuditAction;
 use tradescope_store::audit;
 use tradescope_store::error::Error;
+use tradescope_store::Store;
 
 /// How long a record waits for a database another process is writing (an import), in
 /// seconds: `TRADESCOPE_AUDIT_WAIT`, default 600.
@@ -18,34 +18,17 @@ fn audit_wait() -> Duration {
     Duration::from_secs(secs)
 }
 
-/// Whether `e` is another process holding the database (worth waiting for).
-fn busy(e: &Error) -> bool {
-    match e {
-        Error::Sqlite(s) => matches!(
-            s.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        ),
-        // Met while opening (setting WAL mode, migrating).
-        Error::Database { message, .. } => {
-            message.contains("database is locked") || message.contains("database is busy")
-        }
-        _ => false,
-    }
-}
-
 /// Append to the audit log. A database busy with another process's write (an import) is
-/// waited for (see [`audit_wait`]); a record that still cannot be written is an error (exit 1):
-/// an answer is never given without its audit record.
-pub fn record(db: Db, rec: &audit::NewRecord) -> anyhow::Result<()> {
+/// waited for (see [`audit_wait`]; a PostgreSQL server's appends wait on its own lock); a
+/// record that still cannot be written is an error (exit 1): an answer is never given without
+/// its audit record.
+pub fn record(store: &dyn Store, rec: &audit::NewRecord) -> anyhow::Result<()> {
     let deadline = Instant::now() + audit_wait();
     let mut said = false;
     loop {
-        let result = db
-            .open_rw()
-            .and_then(|mut conn| audit::append(&mut conn, rec));
-        match result {
+        match store.audit_append(rec) {
             Ok(_) => return Ok(()),
-            Err(e) if busy(&e) && Instant::now() < deadline => {
+            Err(e) if e.is_busy() && Instant::now() < deadline => {
                 if !said {
                     errln!(
                         "the database is busy (another tradescope is writing it, an import?): \
@@ -68,23 +51,7 @@ pub fn record(db: Db, rec: &audit::NewRecord) -> anyhow::Result<()> {
     }
 }
 
-/// Append to the audit log of any store (a PostgreSQL database, whose appends wait on the
-/// server's own lock): a record that cannot be written is an error (exit 1), as in [`record`].
-pub fn record_on(
-    store: &dyn tradescope_store::Store,
-    rec: &audit::NewRecord,
-) -> anyhow::Result<()> {
-    store.audit_append(rec).map(drop).map_err(|e| {
-        Error::User(format!(
-            "this {} could not be recorded in the audit log, so its answer is not given: {e}",
-            rec.action
-        ))
-        .into()
-    })
-}
-
-pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
+pub fn run(store: &dyn Store, action: AuditAction) -> anyhow::Result<()> {
     match action {
         AuditAction::Verify {
             anchor,
@@ -94,7 +61,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
                 .as_deref()
                 .map(str::parse::<audit::Anchor>)
                 .transpose()?;
-            let v = audit::verify_with(&conn, given.as_ref())?;
+            let v = store.audit_verify_with(given.as_ref())?;
             if as_json {
                 json(&v)?;
             } else if v.ok {
@@ -115,7 +82,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             limit,
             json: as_json,
         } => {
-            let rows = audit::recent(&conn, limit)?;
+            let rows = store.audit_recent(limit)?;
             if as_json {
                 return json(&rows);
             }
@@ -132,9 +99,8 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             Ok(())
         }
         AuditAction::Export { format } => {
-            let rows = audit::all(&conn)?;
-            let head = audit::head_anchor(&conn)?;
-            drop(conn);
+            let rows = store.audit_all()?;
+            let head = store.audit_head()?;
             if format == "json" {
                 json(&rows)?;
             } else {
@@ -151,7 +117,7 @@ pub fn run(db: Db, action: AuditAction) -> anyhow::Result<()> {
             errln!("audit anchor of this export (for `audit verify --anchor`): {head}");
             // The export itself goes on the log, after the rows it wrote.
             record(
-                db,
+                store,
                 &audit::NewRecord {
                     action: "export".into(),
                     query: Some(format!("audit log as {format} to stdout")),

@@ -5,14 +5,13 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::commands::Db;
 use super::output::json;
 use super::reference::write_export;
-use tradescope_core::model::RecordKind;
+use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_core::text::sanitize;
-use tradescope_store::cases;
 use tradescope_store::error::Error;
 use tradescope_store::export::{self, Format};
+use tradescope_store::Store;
 
 #[derive(Debug, Subcommand)]
 pub enum CaseAction {
@@ -60,7 +59,7 @@ fn kind(k: &str) -> Result<RecordKind, Error> {
     RecordKind::parse(k).ok_or_else(|| Error::User(format!("unknown record kind {k}")))
 }
 
-pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
+pub fn run(store: &dyn Store, action: CaseAction) -> anyhow::Result<()> {
     match action {
         CaseAction::Add {
             name,
@@ -68,14 +67,13 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
             id,
             note,
         } => {
-            let mut conn = db.open_rw()?;
-            let n = cases::add(&mut conn, &name, kind(&k)?, id, note.as_deref())?;
-            outln!("{k} #{id} is in case {:?} ({n} records)", sanitize(&name));
+            let n = store.case_add_noted(&name, RecordRef::new(kind(&k)?, id), note.as_deref())?;
+            let records = if n == 1 { "record" } else { "records" };
+            outln!("{k} #{id} is in case {:?} ({n} {records})", sanitize(&name));
             Ok(())
         }
         CaseAction::Remove { name, kind: k, id } => {
-            let conn = db.open_rw()?;
-            if !cases::remove(&conn, &name, kind(&k)?, id)? {
+            if !store.case_remove(&name, RecordRef::new(kind(&k)?, id))? {
                 return Err(Error::NotFound(format!(
                     "{k} #{id} is not in case {:?}",
                     sanitize(&name)
@@ -86,8 +84,7 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
             Ok(())
         }
         CaseAction::List { json: as_json } => {
-            let conn = db.open_ro()?;
-            let list = cases::list(&conn)?;
+            let list = store.cases()?;
             if as_json {
                 return json(&list);
             }
@@ -109,8 +106,7 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
             name,
             json: as_json,
         } => {
-            let conn = db.open_ro()?;
-            let items = cases::items(&conn, &name)?;
+            let items = store.case_items(&name)?;
             if as_json {
                 return json(&items);
             }
@@ -133,12 +129,15 @@ pub fn run(db: Db, action: CaseAction) -> anyhow::Result<()> {
         } => {
             let fmt = Format::parse(&format)
                 .ok_or_else(|| Error::User(format!("unknown format {format}")))?;
-            let conn = db.open_ro()?;
-            let e = cases::export(&conn, &name)?;
-            drop(conn);
+            let e = store.case_export(&name)?.ok_or_else(|| {
+                Error::NotFound(format!(
+                    "no case named {:?}; `tradescope case list` shows the cases",
+                    sanitize(&name)
+                ))
+            })?;
             let text = export::render(&e, fmt)?;
             write_export(
-                db,
+                store,
                 &format!("case {:?} as {}", e.case, fmt.as_str()),
                 output.as_deref(),
                 &text,

@@ -1,11 +1,10 @@
 //! List version changes on the terminal: the import summary's added / removed / changed lines
 //! (a few of each) and `tradescope stats --changes` (all of them).
 
-use super::commands::Db;
 use super::output::json;
 use tradescope_core::text::{sanitize, truncate_to_width};
-use tradescope_store::changes;
 use tradescope_store::import::VersionReport;
+use tradescope_store::Store;
 
 /// Names as published can be 10,000 characters long: one line each, cut.
 const NAME_WIDTH: usize = 120;
@@ -52,9 +51,8 @@ pub(super) fn say_version(old: i64, v: &VersionReport) {
     }
 }
 
-pub(super) fn cmd_changes(db: Db, as_json: bool) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
-    let all = changes::changes(&conn)?;
+pub(super) fn cmd_changes(store: &dyn Store, as_json: bool) -> anyhow::Result<()> {
+    let all = store.list_changes()?;
     if as_json {
         return json(&all);
     }

@@ -1,20 +1,18 @@
 //! One function per subcommand.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 
+use super::open::Db;
 use super::output::{json, thousands};
 use super::progress::Bar;
 use super::{Cli, Command};
 use crate::bundle;
 use tradescope_core::text::{sanitize, truncate_to_width};
-use tradescope_matching::NameIndex;
-use tradescope_store::covered::Covered;
 use tradescope_store::error::Error;
-use tradescope_store::import::{self, ImportOptions, Input};
-use tradescope_store::search;
-use tradescope_store::{self as db, audit, entities, stats, Integrity};
+use tradescope_store::import::ImportOptions;
+use tradescope_store::{self as db, Integrity, Store};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli
@@ -43,7 +41,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         path: &db_path,
         integrity,
     };
-    match cli.command.unwrap_or(Command::Tui) {
+    let command = match on_store(cli.command.unwrap_or(Command::Tui), || {
+        Ok(Box::new(db.store()))
+    }) {
+        Ok(done) => return done,
+        Err(command) => *command,
+    };
+    match command {
         Command::Tui => cmd_tui(&db_path),
         Command::Init {
             force,
@@ -57,7 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             synthetic,
             map,
             json: as_json,
-        } => cmd_import(
+        } => super::import::cmd_import(
             db,
             format,
             &paths,
@@ -66,7 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 allow_shrink,
                 synthetic,
                 note: None,
-                columns: column_map(format, &map)?,
+                columns: super::import::column_map(format, &map)?,
             },
             as_json,
         ),
@@ -74,28 +78,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             query,
             limit,
             json: as_json,
-        } => cmd_search(db, &query, limit, as_json),
-        Command::Show {
-            kind,
-            id,
-            rejected,
-            json: as_json,
-        } => super::show::cmd_show(db, &kind, id, rejected, as_json),
-        Command::Stats {
-            json: as_json,
-            changes: true,
-        } => super::changes::cmd_changes(db, as_json),
-        Command::Stats { json: as_json, .. } => cmd_stats(db, as_json),
+        } => super::search::cmd_search(db, &query, limit, as_json),
         Command::Backup {
             path,
             json: as_json,
         } => cmd_backup(db, path.as_deref(), as_json),
-        Command::Audit { action } => super::audit::run(db, action),
         Command::Copy(args) => super::copy::run(args),
         Command::Screen(args) => super::screen::run_screen(db, args),
-        Command::Intersect(args) => super::invest::run_intersect(db, args),
-        Command::Trail(args) => super::invest::run_trail(db, args),
-        Command::Shipments(args) => super::invest::run_shipments(db, args),
         Command::Patents(args) => super::patents::run(db, args),
         Command::Patterns { action } => {
             super::reference::run_table(db, super::reference::Table::Patterns, action)
@@ -107,31 +96,43 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             super::reference::run_table(db, super::reference::Table::Cet, action)
         }
         Command::Covered { action } => super::reference::run_covered(db, action),
-        Command::Case { action } => super::case::run(db, action),
-        Command::Decide(args) => super::decide::run_decide(db, args),
-        Command::Decisions(args) => super::decide::run_decisions(db, args),
         Command::Watch { action } => super::watch::run_watch(db, action),
         Command::Rescreen(args) => super::watch::run_rescreen(db, args),
-        Command::Link { action } => super::link::run(db, action),
         Command::Match(args) => super::screen::run_match(args),
         Command::Eval(args) => super::screen::run_eval(args),
+        // Run by `on_store` above; not reached.
+        other => Err(Error::User(format!("{other:?} was not dispatched")).into()),
     }
 }
 
-/// The database the command works on, and how much to check it on opening.
-#[derive(Clone, Copy)]
-pub(super) struct Db<'a> {
-    path: &'a Path,
-    integrity: Integrity,
-}
-
-impl Db<'_> {
-    pub(super) fn open_ro(self) -> tradescope_store::error::Result<rusqlite::Connection> {
-        db::open_ro_with(self.path, self.integrity)
-    }
-    pub(super) fn open_rw(self) -> tradescope_store::error::Result<rusqlite::Connection> {
-        db::open_rw_with(self.path, self.integrity)
-    }
+/// Run `command` if it runs on either engine (through the [`Store`] `open` gives), or hand it
+/// back: the one place that says which commands work on a PostgreSQL database too.
+pub(super) fn on_store(
+    command: Command,
+    open: impl FnOnce() -> anyhow::Result<Box<dyn Store>>,
+) -> Result<anyhow::Result<()>, Box<Command>> {
+    Ok(match command {
+        Command::Show {
+            kind,
+            id,
+            rejected,
+            json,
+        } => open().and_then(|s| super::show::cmd_show(&*s, &kind, id, rejected, json)),
+        Command::Shipments(args) => open().and_then(|s| super::invest::run_shipments(&*s, args)),
+        Command::Intersect(args) => open().and_then(|s| super::invest::run_intersect(&*s, args)),
+        Command::Trail(args) => open().and_then(|s| super::invest::run_trail(&*s, args)),
+        Command::Audit { action } => open().and_then(|s| super::audit::run(&*s, action)),
+        Command::Case { action } => open().and_then(|s| super::case::run(&*s, action)),
+        Command::Decide(args) => open().and_then(|s| super::decide::run_decide(&*s, args)),
+        Command::Decisions(args) => open().and_then(|s| super::decide::run_decisions(&*s, args)),
+        Command::Link { action } => open().and_then(|s| super::link::run(&*s, action)),
+        Command::Stats {
+            json,
+            changes: true,
+        } => open().and_then(|s| super::changes::cmd_changes(&*s, json)),
+        Command::Stats { json, .. } => open().and_then(|s| cmd_stats(&*s, json)),
+        other => return Err(Box::new(other)),
+    })
 }
 
 /// The commands that use no database (`copy` names its own two).
@@ -185,179 +186,6 @@ fn cmd_tui(db_path: &Path) -> anyhow::Result<()> {
     )?))
 }
 
-/// Widest warning line of an import report: warnings quote names and file contents.
-const REPORT_WARNING_WIDTH: usize = 1000;
-
-/// The `--map` arguments as (field, column) pairs; only the shipments format has columns to map.
-fn column_map(format: import::Format, args: &[String]) -> anyhow::Result<Vec<(String, String)>> {
-    if args.is_empty() {
-        return Ok(Vec::new());
-    }
-    if format != import::Format::Shipments {
-        return Err(Error::User(format!(
-            "--map is for the shipments format; {} has a fixed layout",
-            format.as_str()
-        ))
-        .into());
-    }
-    let read = |path: &str| -> tradescope_store::error::Result<String> {
-        let bytes = super::csv_input::read_whole(std::path::Path::new(path), path)
-            .map_err(|e| Error::User(format!("--map {path}: {e:#}")))?;
-        Ok(tradescope_store::import::input::decode(&bytes).into_owned())
-    };
-    let mut out = Vec::new();
-    for a in args {
-        out.extend(import::columns::parse_map_arg(a, read)?);
-    }
-    Ok(out)
-}
-
-fn cmd_import(
-    db: Db,
-    format: import::Format,
-    paths: &[PathBuf],
-    opts: ImportOptions,
-    as_json: bool,
-) -> anyhow::Result<()> {
-    if let Some(d) = &opts.as_of {
-        tradescope_store::import::fields::date(d)
-            .map_err(|m| Error::User(format!("--as-of: {m}")))?;
-    }
-    let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
-    let mut conn = db.open_rw()?;
-    let bar = Bar::new(format.as_str());
-    let report = import::import(&mut conn, format, &inputs, &opts, &bar);
-    bar.finish();
-    let report = report.with_context(|| {
-        format!(
-            "import {} failed; the database is unchanged",
-            format.as_str()
-        )
-    })?;
-    // A new current list version: name the monitored sets that now have new potential hits.
-    let check =
-        !report.already_imported && report.version.as_ref().is_some_and(|v| v.became_current);
-    if as_json {
-        json(&report)?;
-    } else {
-        print_import(&report, &opts);
-    }
-    if check {
-        super::watch::after_import(&mut conn, as_json)?;
-    }
-    Ok(())
-}
-
-fn print_import(report: &import::ImportReport, opts: &ImportOptions) {
-    if report.already_imported {
-        outln!(
-            "{}: already imported as source #{} (SHA-256 {}); nothing changed",
-            sanitize(&report.files.join(", ")),
-            report.source_id.unwrap_or_default(),
-            &report.sha256[..12]
-        );
-        if !opts.columns.is_empty() {
-            outln!("--map does not re-read a file already imported; its records are as first read");
-        }
-        return;
-    }
-    outln!(
-        "imported {} rows from {} as source #{} ({}, as of {})",
-        thousands(report.rows as i64),
-        sanitize(&report.files.join(", ")),
-        report.source_id.unwrap_or_default(),
-        report.dataset,
-        report
-            .as_of_source
-            .as_ref()
-            .map(|a| a.describe())
-            .or_else(|| report.as_of.clone())
-            .unwrap_or_else(|| "unknown".into())
-    );
-    if let Some(v) = &report.version {
-        if !v.became_current {
-            outln!(
-                "older than the current version of {}: kept as history",
-                report.dataset
-            );
-        } else if let Some(old) = v.replaced {
-            super::changes::say_version(old, v);
-        }
-    }
-    if let Some(c) = &report.columns {
-        outln!(
-            "columns: read as {}; {} of {} columns used",
-            c.layout
-                .as_deref()
-                .map(|l| format!("layout {l}"))
-                .unwrap_or_else(|| "the plain shipments format".into()),
-            c.used.len(),
-            c.used.len() + c.ignored.len()
-        );
-    }
-    for w in &report.warnings {
-        errln!("warning: {}", truncate_to_width(w, REPORT_WARNING_WIDTH));
-    }
-    outln!(
-        "links: {} to trade parties, {} to patent assignees",
-        thousands(report.links.party_links as i64),
-        thousands(report.links.assignee_links as i64)
-    );
-}
-
-fn cmd_search(db: Db, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
-    let index = NameIndex::build(entities::current_names(&conn)?);
-    let hits = search::search(&conn, &index, query, limit)?;
-    super::audit::record(
-        db,
-        &audit::NewRecord {
-            action: "search".into(),
-            query: Some(query.to_string()),
-            normalized_query: Some(tradescope_matching::normalize_key(query)),
-            matcher_version: Some(tradescope_matching::MATCHER_VERSION.into()),
-            threshold: Some(search::SEARCH_THRESHOLD),
-            results: serde_json::json!(hits
-                .iter()
-                .map(|h| serde_json::json!({"id": h.id, "list": h.list, "name": h.name, "score": h.score}))
-                .collect::<Vec<_>>()),
-            at: None,
-        },
-    )?;
-    let checks = Covered::load(&conn)?.check(&index, query);
-    super::reference::say_unlisted_covered(&checks, as_json);
-    if as_json {
-        return json(&hits);
-    }
-    if hits.is_empty() {
-        outln!("no list entry matches {:?}", sanitize(query));
-        return Ok(());
-    }
-    for h in &hits {
-        outln!(
-            "{:>6}  {:<6} {:.2}  {}{}  [{}]",
-            h.id,
-            sanitize(&h.list),
-            h.score,
-            sanitize(&h.name),
-            h.country
-                .as_deref()
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default(),
-            h.programs.as_deref().map(sanitize).unwrap_or_default(),
-        );
-        if let Some(c) = &h.covered {
-            outln!(
-                "        covered equipment: {} ({}) — {}",
-                sanitize(&c.group),
-                sanitize(&c.relation),
-                sanitize(&c.basis)
-            );
-        }
-    }
-    Ok(())
-}
-
 fn cmd_init(db_path: &Path, force: bool, as_json: bool) -> anyhow::Result<()> {
     let bar = Bar::new("init");
     let report = bundle::init(db_path, force, &bar);
@@ -396,14 +224,13 @@ fn cmd_backup(db: Db, dest: Option<&Path>, as_json: bool) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn cmd_stats(db: Db, as_json: bool) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
-    let s = stats::stats(&conn)?;
+fn cmd_stats(store: &dyn Store, as_json: bool) -> anyhow::Result<()> {
+    let s = store.stats()?;
     if as_json {
         return json(&s);
     }
     // Everything below comes from the database file, which may come from elsewhere.
-    outln!("database: {}", sanitize(&db.path.display().to_string()));
+    outln!("database: {}", sanitize(&store.label()));
     for (t, n) in &s.tables {
         outln!("  {t:<14} {:>12}", thousands(*n));
     }

@@ -3,14 +3,13 @@
 
 use clap::{Args, Subcommand};
 
-use super::commands::Db;
 use super::output::{self, json};
 use tradescope_core::text::sanitize::sanitize;
 use tradescope_core::text::spreadsheet::CsvWriter;
 use tradescope_matching::{self as matching, Schema, SearchOptions};
-use tradescope_store::decisions::{self, Decision, NewDecision, Verdict};
+use tradescope_store::decisions::{Decision, NewDecision, Verdict};
 use tradescope_store::error::Error;
-use tradescope_store::{entities, search};
+use tradescope_store::{search, Store};
 
 #[derive(Debug, Args)]
 pub struct DecideArgs {
@@ -56,7 +55,7 @@ pub enum DecisionsAction {
     },
 }
 
-pub fn run_decide(db: Db, args: DecideArgs) -> anyhow::Result<()> {
+pub fn run_decide(store: &dyn Store, args: DecideArgs) -> anyhow::Result<()> {
     let verdict = Verdict::parse(&args.verdict).ok_or_else(|| {
         Error::User(format!(
             "--verdict {:?} is not a verdict: one of {}",
@@ -69,16 +68,15 @@ pub fn run_decide(db: Db, args: DecideArgs) -> anyhow::Result<()> {
     }
     // The hit's score now, so a later rise past it re-opens a false positive.
     let score = {
-        let conn = db.open_ro()?;
-        let e = entities::get(&conn, args.entry_id)?;
-        let index = matching::NameIndex::build(entities::current_names(&conn)?);
+        let e = store.entity(args.entry_id)?;
+        let index = matching::NameIndex::build(store.current_names()?);
         let opts = SearchOptions {
             threshold: 0.3,
             limit: 50,
             schema: Schema::Unknown,
             ..Default::default()
         };
-        let hits = search::screen(&conn, &index, &args.name, &opts)?;
+        let hits = store.screen(&index, &args.name, &opts)?;
         hits.iter()
             .find(|h| h.listing_key == e.listing_key)
             .map(|h| h.score)
@@ -90,17 +88,13 @@ pub fn run_decide(db: Db, args: DecideArgs) -> anyhow::Result<()> {
             args.entry_id
         );
     }
-    let mut conn = db.open_rw()?;
-    let d = decisions::decide(
-        &mut conn,
-        &NewDecision {
-            name: &args.name,
-            entry_id: args.entry_id,
-            verdict,
-            reason: &args.reason,
-            score,
-        },
-    )?;
+    let d = store.decide(&NewDecision {
+        name: &args.name,
+        entry_id: args.entry_id,
+        verdict,
+        reason: &args.reason,
+        score,
+    })?;
     if args.json {
         return json(&d);
     }
@@ -118,10 +112,9 @@ pub fn run_decide(db: Db, args: DecideArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run_decisions(db: Db, args: DecisionsArgs) -> anyhow::Result<()> {
+pub fn run_decisions(store: &dyn Store, args: DecisionsArgs) -> anyhow::Result<()> {
     if let Some(DecisionsAction::Undo { id, json: as_json }) = args.action {
-        let mut conn = db.open_rw()?;
-        let d = decisions::undo(&mut conn, id)?;
+        let d = store.decision_undo(id)?;
         if as_json {
             return json(&d);
         }
@@ -134,11 +127,10 @@ pub fn run_decisions(db: Db, args: DecisionsArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let conn = db.open_ro()?;
     match args.export.as_deref() {
-        Some(format) => export(db, &conn, format),
+        Some(format) => export(store, format),
         None => {
-            let all = decisions::all(&conn, args.all)?;
+            let all = store.decisions(args.all)?;
             if args.json {
                 return json(&all);
             }
@@ -174,12 +166,12 @@ pub fn run_decisions(db: Db, args: DecisionsArgs) -> anyhow::Result<()> {
 
 /// Every decision (undone too) with the listed name and list, for an auditor; recorded in the
 /// audit log.
-fn export(db: Db, conn: &rusqlite::Connection, format: &str) -> anyhow::Result<()> {
-    let all = decisions::all(conn, true)?;
+fn export(store: &dyn Store, format: &str) -> anyhow::Result<()> {
+    let all = store.decisions(true)?;
     let rows: Vec<ExportRow> = all
         .iter()
         .map(|d| {
-            let e = entities::get(conn, d.entry_id).ok();
+            let e = store.entity(d.entry_id).ok();
             ExportRow {
                 decision: d,
                 list: e.as_ref().map(|e| e.list.clone()).unwrap_or_default(),
@@ -188,7 +180,7 @@ fn export(db: Db, conn: &rusqlite::Connection, format: &str) -> anyhow::Result<(
         })
         .collect();
     super::audit::record(
-        db,
+        store,
         &tradescope_store::audit::NewRecord {
             action: "export".into(),
             query: Some(format!("decisions ({format})")),

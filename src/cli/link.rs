@@ -4,12 +4,12 @@
 
 use clap::{Args, Subcommand};
 
-use super::commands::Db;
 use super::output::json;
-use tradescope_core::link::PairTarget;
+use tradescope_core::link::{LinkPair, PairTarget};
 use tradescope_core::text::sanitize::sanitize;
 use tradescope_store::error::Error;
-use tradescope_store::link_review::{self, LinkReview, Verdict};
+use tradescope_store::link_review::{LinkReview, Verdict};
+use tradescope_store::Store;
 
 #[derive(Debug, Subcommand)]
 pub enum LinkAction {
@@ -45,7 +45,7 @@ pub struct ReviewArgs {
     pub json: bool,
 }
 
-pub fn run(db: Db, action: LinkAction) -> anyhow::Result<()> {
+pub fn run(store: &dyn Store, action: LinkAction) -> anyhow::Result<()> {
     let (args, verdict) = match action {
         LinkAction::Confirm(a) => (a, Verdict::Confirmed),
         LinkAction::Reject(a) => (a, Verdict::Rejected),
@@ -53,7 +53,7 @@ pub fn run(db: Db, action: LinkAction) -> anyhow::Result<()> {
         LinkAction::Reviews {
             entry_id,
             json: as_json,
-        } => return list(db, entry_id, as_json),
+        } => return list(store, entry_id, as_json),
     };
     let target = PairTarget::parse(&args.target).ok_or_else(|| {
         Error::User(format!(
@@ -61,15 +61,14 @@ pub fn run(db: Db, action: LinkAction) -> anyhow::Result<()> {
             sanitize(&args.target)
         ))
     })?;
-    let mut conn = db.open_rw()?;
-    let r = link_review::review(
-        &mut conn,
-        args.entry_id,
+    let pair = LinkPair {
+        entry_id: args.entry_id,
         target,
-        args.id,
-        verdict,
-        &args.reason,
-    )?;
+        target_id: args.id,
+        // The status before the review: not read by it.
+        status: String::new(),
+    };
+    let r = store.review_link(&pair, verdict, &args.reason)?;
     if args.json {
         return json(&r);
     }
@@ -93,9 +92,8 @@ fn line(r: &LinkReview) -> String {
     )
 }
 
-fn list(db: Db, entry_id: Option<i64>, as_json: bool) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
-    let all = link_review::reviews(&conn, entry_id)?;
+fn list(store: &dyn Store, entry_id: Option<i64>, as_json: bool) -> anyhow::Result<()> {
+    let all = store.link_reviews(entry_id)?;
     if as_json {
         return json(&all);
     }

@@ -11,13 +11,16 @@ mod commands;
 mod copy;
 mod csv_input;
 mod decide;
+mod import;
 mod invest;
 mod link;
+mod open;
 mod patents;
 mod pg;
 pub mod progress;
 mod reference;
 mod screen;
+mod search;
 mod show;
 mod watch;
 
@@ -269,9 +272,13 @@ pub fn main_with<C: Parser>(run: impl FnOnce(C) -> anyhow::Result<()>) -> i32 {
         }
         (Ok(()), None) => 0,
         (Err(err), None) => {
-            let code = match err.downcast_ref::<Error>() {
-                Some(e) => e.exit_code(),
-                None => 2,
+            let code = match (
+                err.downcast_ref::<Error>(),
+                err.downcast_ref::<tradescope_pg::Error>(),
+            ) {
+                (Some(e), _) => e.exit_code(),
+                (None, Some(e)) => e.exit_code(),
+                (None, None) => 2,
             };
             // Messages quote file contents and names: `errln!` sanitizes them.
             errln!("error: {}", message(&err));

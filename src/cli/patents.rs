@@ -3,11 +3,12 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::commands::Db;
+use super::open::{Db, On};
 use super::output::{json, thousands};
 use tradescope_core::text::{sanitize, truncate_to_width};
 use tradescope_store::error::Error;
-use tradescope_store::patents::{self, PatentFilter, PatentSort};
+use tradescope_store::patents::{self, PatentFilter, PatentPage, PatentSort};
+use tradescope_store::Store;
 
 #[derive(Debug, Args)]
 pub struct PatentsArgs {
@@ -49,7 +50,10 @@ fn split(s: Option<String>, sep: &str) -> Vec<String> {
 }
 
 /// The assignee `name` stands for (see `PatentsArgs::assignee`).
-fn resolve_assignee(conn: &rusqlite::Connection, name: &str) -> anyhow::Result<(i64, String)> {
+fn resolve_assignee(
+    conn: &dyn tradescope_store::sql::Sql,
+    name: &str,
+) -> anyhow::Result<(i64, String)> {
     let norm = tradescope_matching::normalize_key(name);
     let found = patents::search_assignees(conn, &norm, 200)?;
     let exact = found
@@ -62,9 +66,42 @@ fn resolve_assignee(conn: &rusqlite::Connection, name: &str) -> anyhow::Result<(
 }
 
 pub fn run(db: Db, args: PatentsArgs) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
+    run_on(On::Lite(db), args)
+}
+
+/// The first page of `f` (newest first) and, when there is more, the capped count.
+fn first_page(
+    on: On,
+    f: &PatentFilter,
+    limit: usize,
+) -> anyhow::Result<(PatentPage, Option<std::result::Result<i64, i64>>)> {
+    let sort = PatentSort::default();
+    let (page, total) = match on {
+        On::Lite(db) => {
+            let conn = db.open_ro()?;
+            let page = patents::page(&conn, f, sort, None, limit)?;
+            let total = match page.next {
+                Some(_) => Some(patents::count(&conn, f, 100_000)?),
+                None => None,
+            };
+            (page, total)
+        }
+        On::Pg(store) => {
+            let page = store.patents_page(f, sort, None, limit)?;
+            let total = match page.next {
+                Some(_) => Some(store.count_patents(f, 100_000)?),
+                None => None,
+            };
+            (page, total)
+        }
+    };
+    Ok((page, total))
+}
+
+/// `tradescope patents` on either engine.
+pub(super) fn run_on(on: On, args: PatentsArgs) -> anyhow::Result<()> {
     let assignee = match &args.assignee {
-        Some(name) => Some(resolve_assignee(&conn, name)?),
+        Some(name) => Some(on.read(|conn| resolve_assignee(conn, name))?),
         None => None,
     };
     let f = PatentFilter {
@@ -74,7 +111,7 @@ pub fn run(db: Db, args: PatentsArgs) -> anyhow::Result<()> {
         cet: args.cet.clone(),
         ..Default::default()
     };
-    let page = patents::page(&conn, &f, PatentSort::default(), None, args.limit)?;
+    let (page, total) = first_page(on, &f, args.limit)?;
     if args.json {
         let out: Vec<PatentOut> = page
             .rows
@@ -112,8 +149,7 @@ pub fn run(db: Db, args: PatentsArgs) -> anyhow::Result<()> {
             sanitize(&truncate_to_width(r.assignee.as_deref().unwrap_or(""), 40)),
         );
     }
-    if page.next.is_some() {
-        let total = patents::count(&conn, &f, 100_000)?;
+    if let Some(total) = total {
         outln!(
             "({} shown of {}: raise --limit)",
             page.rows.len(),

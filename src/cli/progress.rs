@@ -69,6 +69,17 @@ impl Progress for Bar {
         self.bar.inc(n);
     }
 
+    fn stage_items(&self, name: &str, total: u64) {
+        self.stage(name, Some(total));
+        self.bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix:.bold} [{bar:30}] {human_pos}/{human_len} names eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+    }
+
     fn rows(&self, rows: u64) {
         let secs = self
             .started

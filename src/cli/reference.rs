@@ -7,7 +7,7 @@ use clap::Subcommand;
 use sha2::Digest;
 
 use super::audit::record;
-use super::commands::Db;
+use super::open::Db;
 use super::output::json;
 use tradescope_core::text::sanitize;
 use tradescope_matching::NameIndex;
@@ -79,7 +79,7 @@ impl Table {
 
 /// Write `text` to FILE or stdout, and record the export.
 pub(super) fn write_export(
-    db: Db,
+    store: &dyn tradescope_store::Store,
     what: &str,
     file: Option<&Path>,
     text: &str,
@@ -99,7 +99,7 @@ pub(super) fn write_export(
         }
     };
     if let Err(e) = record(
-        db,
+        store,
         &tradescope_store::audit::export_record(what, &dest, text, results),
     ) {
         // An export the log does not know of is not left behind.
@@ -129,7 +129,7 @@ fn record_import(
     report: serde_json::Value,
 ) -> anyhow::Result<()> {
     record(
-        db,
+        &db.store(),
         &NewRecord {
             action: "reference_import".into(),
             query: Some(format!("{what} from {} (SHA-256 {sha})", file.display())),
@@ -157,7 +157,7 @@ pub fn run_table(db: Db, table: Table, action: TableAction) -> anyhow::Result<()
             };
             drop(conn);
             write_export(
-                db,
+                &db.store(),
                 &format!("{} table", table.name()),
                 file.as_deref(),
                 &text,
@@ -221,7 +221,7 @@ pub fn run_covered(db: Db, action: CoveredAction) -> anyhow::Result<()> {
             let rows = covered::all(&conn)?.len();
             drop(conn);
             write_export(
-                db,
+                &db.store(),
                 "covered equipment table",
                 file.as_deref(),
                 &text,

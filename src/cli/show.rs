@@ -3,23 +3,15 @@
 //! the products detected in a shipment's description. The view comes from
 //! `tradescope_store::record_view`, the builder of the workbench's detail view too.
 
-use super::commands::Db;
 use super::output::{json, thousands};
 use tradescope_core::model::{RecordKind, RecordRef};
 use tradescope_core::text::sanitize;
 use tradescope_core::view::RecordView;
 use tradescope_store::error::{Error, Result};
-use tradescope_store::{record_view, Store};
+use tradescope_store::Store;
 
-pub fn cmd_show(db: Db, kind: &str, id: i64, rejected: bool, as_json: bool) -> anyhow::Result<()> {
-    let conn = db.open_ro()?;
-    let view = |r| record_view::load(&conn, r);
-    let rejected_of = |r| tradescope_store::link_review::rejected_links(&conn, r);
-    show(&view, &rejected_of, kind, id, rejected, as_json)
-}
-
-/// `show` on any store (a PostgreSQL database).
-pub fn cmd_show_on(
+/// `show` on either engine.
+pub fn cmd_show(
     store: &dyn Store,
     kind: &str,
     id: i64,

@@ -771,7 +771,7 @@ fn issue21_item4_workbench_holds_back_records_while_the_database_is_busy() {
         .unwrap();
     // Busy: held back, and the status line says so.
     let msg = write::run(&store, entry("during the import")).unwrap_err();
-    assert!(msg.contains("1 record(s) held back"), "{msg}");
+    assert!(msg.contains("1 record held back"), "{msg}");
     assert_eq!(write::held_back(&store), 1);
     // Still busy: the retry says they still wait; nothing is lost.
     let msg = write::retry(&store).unwrap_err();
@@ -781,7 +781,7 @@ fn issue21_item4_workbench_holds_back_records_while_the_database_is_busy() {
     drop(hold);
     // The next record writes the held-back one first, in order.
     let msg = write::run(&store, entry("after the import")).unwrap();
-    assert!(msg.contains("1 held-back records written"), "{msg}");
+    assert!(msg.contains("1 held-back record written"), "{msg}");
     assert_eq!(write::held_back(&store), 0);
     let c = Connection::open(&db).unwrap();
     let qs: Vec<String> = rows(&c).into_iter().filter_map(|r| r.query).collect();

@@ -321,7 +321,7 @@ fn mark_export_and_the_audit_log() {
     intersection_at_hikvision(&mut m, &mut w);
     press(&mut m, &mut w, Action::Mark);
     assert!(
-        m.message.as_deref().unwrap_or("").contains("1 records"),
+        m.message.as_deref().unwrap_or("").contains("(1 record;"),
         "{:?}",
         m.message
     );
@@ -508,7 +508,7 @@ fn typeahead_rows_carry_the_covered_flag() {
         r.hits
             .iter()
             .position(|h| &*h.record.badge == badge)
-            .and_then(|i| covered.get(i).cloned().flatten())
+            .and_then(|i| covered.get(i).and_then(|n| n.covered.clone()))
     };
     assert_eq!(flag_of("EL").as_deref(), Some("Hikvision"));
     assert_eq!(flag_of("PARTY").as_deref(), Some("Hikvision"));
@@ -564,7 +564,7 @@ fn every_huawei_row_carries_the_covered_flag() {
             continue;
         }
         assert_eq!(
-            covered[i].as_deref(),
+            covered[i].covered.as_deref(),
             Some("Huawei"),
             "{} ({})",
             h.record.name,

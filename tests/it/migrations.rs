@@ -88,16 +88,17 @@ fn fresh_schema() -> Vec<(String, String, String, String)> {
     schema_of(&raw_ro(&p))
 }
 
-/// Every row of every table that holds data (the full-text indexes' shadow tables and the
-/// patents' CET table are derived and excluded), each table dumped in full and sorted: equal maps mean no user row was lost,
-/// added or changed.
+/// Every row of every table that holds data (the full-text indexes' shadow tables, the
+/// patents' CET table and each assignee's patents by date are derived and excluded), each
+/// table dumped in full and sorted: equal maps mean no user row was lost, added or changed.
 pub(super) fn user_rows(path: &Path) -> BTreeMap<String, Vec<String>> {
     let conn = raw_ro(path);
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'
              AND name NOT LIKE 'shipment_fts%' AND name NOT LIKE 'patent_fts%'
-             AND name <> 'patent_cet' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+             AND name NOT IN ('patent_cet', 'assignee_patent') AND name NOT LIKE 'sqlite_%'
+             ORDER BY name",
         )
         .expect("tables")
         .query_map([], |r| r.get(0))
@@ -360,6 +361,27 @@ fn every_old_release_database_upgrades_to_the_fresh_schema_keeping_every_row() {
         assert_eq!(
             upgraded_rows(&path, &before),
             before,
+            "{}",
+            fixture.display()
+        );
+        // The derived assignee_patent (v5) holds exactly one row per assignment, keyed by
+        // the patent's date key.
+        assert_eq!(
+            count(&path, "SELECT count(*) FROM assignee_patent"),
+            count(&path, "SELECT count(*) FROM patent_assignee"),
+            "{}",
+            fixture.display()
+        );
+        assert_eq!(
+            count(
+                &path,
+                "SELECT count(*) FROM patent_assignee pa JOIN patent p ON p.id = pa.patent_id
+                 WHERE NOT EXISTS (SELECT 1 FROM assignee_patent ap
+                   WHERE ap.assignee_id = pa.assignee_id AND ap.patent_key =
+                     ((CASE WHEN p.publication_date IS NULL THEN 0
+                       ELSE CAST(julianday(p.publication_date) AS INTEGER) END) << 32) | p.id)"
+            ),
+            0,
             "{}",
             fixture.display()
         );

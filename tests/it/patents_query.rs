@@ -285,6 +285,35 @@ fn an_assignees_patent_count_is_the_same_everywhere() {
     assert_eq!(pane, Ok(7));
     assert_eq!(view, 7);
     assert_eq!(stored, 7);
+    // The pane's pages (read from assignee_patent, v5), two rows a page, newest first: every
+    // patent once, the same seven patent_assignee holds.
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = patents::page(&t.conn, &f, PatentSort::default(), after.as_ref(), 2).unwrap();
+        paged.extend(page.rows.iter().map(|r| (r.publication_date.clone(), r.id)));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut newest_first = paged.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(paged, newest_first);
+    let mut ids: Vec<i64> = paged.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut held: Vec<i64> = t
+        .conn
+        .prepare("SELECT patent_id FROM patent_assignee WHERE assignee_id = ?1")
+        .unwrap()
+        .query_map([huawei], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    held.sort_unstable();
+    assert_eq!(ids, held);
+    assert_eq!(paged.len(), 7);
     let common::TestDb { dir, conn } = t;
     drop(conn);
     let db = dir.path().join("t.db");

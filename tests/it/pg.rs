@@ -201,5 +201,8 @@ fn postgresql_schema_has_the_sqlite_tables_column_for_column() {
     tradescope_pg::schema::create_indexes(&mut tx).expect("indexes");
     tradescope_pg::copy::check_columns(&mut tx, &tables).expect("same columns");
     tx.commit().expect("commit");
-    assert_eq!(tradescope_pg::schema::version(&mut pg).expect("v"), Some(1));
+    assert_eq!(
+        tradescope_pg::schema::version(&mut pg).expect("v"),
+        Some(tradescope_pg::schema::SCHEMA_VERSION)
+    );
 }

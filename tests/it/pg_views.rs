@@ -207,23 +207,10 @@ fn postgresql_answers_record_views_screens_and_patents_as_sqlite_does() {
     let t = lite.trail(entity).expect("trail");
     assert!(!t.children.is_empty() || !t.shippers.is_empty(), "{t:?}");
     assert_eq!(t, pg.trail(entity).expect("trail"));
-
-    let words = PatentFilter {
-        text: Some("camera".into()),
-        ..pf()
-    };
-    let e = pg
-        .patents_page(&words, PatentSort::default(), None, 10)
-        .expect_err("words");
-    assert!(
-        e.to_string()
-            .contains("not available on a PostgreSQL database yet"),
-        "{e}"
-    );
 }
 
 /// Every page of patents of `f`, 7 rows at a time: rows and cursors.
-fn patent_pages(
+pub(super) fn patent_pages(
     store: &dyn Store,
     f: &PatentFilter,
     sort: PatentSort,

@@ -9,6 +9,7 @@ pub mod gen;
 mod import;
 pub mod lists;
 pub mod machine;
+pub mod padded_lists;
 pub mod patents;
 mod queries;
 pub mod report;

@@ -127,6 +127,10 @@ enum Command {
         /// against the bundled lists, against the naive per-name loop
         #[arg(long, value_name = "N")]
         rescreen_only: Option<usize>,
+        /// With --rescreen-only: lists of about N names (the bundled OFAC non-SDN list replaced
+        /// by a SYNTHETIC one in its layout; the real SDN, CSL and DPL kept)
+        #[arg(long, value_name = "N")]
+        list_names: Option<usize>,
         /// Only the batch-screening figure: N PatentsView assignee names screened against the
         /// bundled lists as `screen --file` screens them (3 runs), against a naive scan of 20
         /// of them
@@ -158,6 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_baseline,
             patents,
             rescreen_only,
+            list_names,
             screen_only,
         } => {
             if let Some(n) = screen_only {
@@ -167,7 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return cmd::bench::cmd_patents(n);
             }
             if let Some(n) = rescreen_only {
-                return cmd::bench::cmd_rescreen_only(n, !no_baseline);
+                return cmd::bench::cmd_rescreen_only(n, !no_baseline, list_names);
             }
             if let Some(n) = list_update_only {
                 let baseline = !no_baseline && n <= 100_000;

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rusqlite::Connection;
 
-use tradescope_core::progress::NoProgress;
+use tradescope_core::progress::{NoProgress, Progress};
 use tradescope_store as db;
 use tradescope_store::error::Result;
 use tradescope_store::import::{self, Format, ImportOptions, Input};
@@ -56,6 +56,35 @@ fn naive(conn: &Connection, cond: &str, arg: &dyn rusqlite::ToSql, count: bool) 
     Ok(n as usize)
 }
 
+/// A progress sink that times each stage of the import (hashing, each file, indexing, …).
+#[derive(Default)]
+pub struct Phases {
+    stages: std::sync::Mutex<Vec<(String, Instant)>>,
+}
+
+impl Progress for Phases {
+    fn stage(&self, name: &str, _total: Option<u64>) {
+        if let Ok(mut s) = self.stages.lock() {
+            s.push((name.to_string(), Instant::now()));
+        }
+    }
+    fn inc(&self, _n: u64) {}
+}
+
+impl Phases {
+    /// Each stage with its seconds (up to `end`).
+    pub fn seconds(&self, end: Instant) -> Vec<(String, f64)> {
+        let s = self.stages.lock().map(|s| s.clone()).unwrap_or_default();
+        s.iter()
+            .enumerate()
+            .map(|(i, (name, t))| {
+                let next = s.get(i + 1).map_or(end, |n| n.1);
+                (name.clone(), next.duration_since(*t).as_secs_f64())
+            })
+            .collect()
+    }
+}
+
 /// Import the generated tables under `dir` into a fresh database there and time the queries.
 pub fn run(dir: &Path, n: u64) -> Result<Vec<Row>> {
     let tables = dir.join(format!("patentsview-{n}"));
@@ -86,6 +115,7 @@ pub fn run(dir: &Path, n: u64) -> Result<Vec<Row>> {
     db::cet::load_tsv(&tx, "data/reference/cet_cpc.tsv", db::cet::DEFAULT_TSV)?;
     tx.commit()?;
     let t = Instant::now();
+    let phases = Phases::default();
     let inputs: Vec<Input> = paths.iter().map(Input::path).collect();
     let report = import::import(
         &mut conn,
@@ -95,9 +125,15 @@ pub fn run(dir: &Path, n: u64) -> Result<Vec<Row>> {
             synthetic: true,
             ..Default::default()
         },
-        &NoProgress,
+        &phases,
     )?;
     let secs = t.elapsed().as_secs_f64();
+    let phase_list: Vec<String> = phases
+        .seconds(Instant::now())
+        .iter()
+        .filter(|(name, _)| name != "importing")
+        .map(|(name, s)| format!("{name} {s:.1} s"))
+        .collect();
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     let db_mib = std::fs::metadata(&db_path).map_or(0, |m| m.len()) as f64 / 1048576.0;
     let mut rows = vec![Row {
@@ -111,6 +147,12 @@ pub fn run(dir: &Path, n: u64) -> Result<Vec<Row>> {
         ours: format!("{:.0} rows/s ({secs:.1} s)", report.rows as f64 / secs),
         naive: "–".into(),
     }];
+    rows.push(Row {
+        figure: format!("import phases: {}", phase_list.join("; ")),
+        target: "–".into(),
+        ours: "–".into(),
+        naive: "–".into(),
+    });
     rows.push(Row {
         figure: "database size per million patents (lists included)".into(),
         target: "reported".into(),

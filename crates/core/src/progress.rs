@@ -9,6 +9,10 @@ pub trait Progress: Sync {
     fn inc(&self, n: u64);
     /// Rows read so far in the current stage (when its units are bytes): shown with a rate.
     fn rows(&self, _rows: u64) {}
+    /// A new stage counted in items (names linked, not bytes), `total` of them.
+    fn stage_items(&self, name: &str, total: u64) {
+        self.stage(name, Some(total));
+    }
 }
 
 /// Progress that goes nowhere.

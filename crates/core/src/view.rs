@@ -223,6 +223,18 @@ pub fn shipment(s: &Shipment) -> RecordView {
     d
 }
 
+/// What a patent's title reads as: the source's, or "(title not published)" when the source
+/// row has none (26 of the 72 bundled patents: the extract leaves the column empty).
+pub fn patent_title(title: Option<&str>) -> &str {
+    match title.map(str::trim) {
+        Some(t) if !t.is_empty() => t,
+        _ => NO_TITLE,
+    }
+}
+
+/// The title shown for a patent whose source gives none.
+pub const NO_TITLE: &str = "(title not published)";
+
 pub fn patent(p: &Patent) -> RecordView {
     let mut f = Fields(Vec::new());
     let kind = match (&p.doc_type, &p.kind) {
@@ -232,7 +244,7 @@ pub fn patent(p: &Patent) -> RecordView {
     };
     f.add("Number", Some(&p.number))
         .add("Document", kind)
-        .add("Title", p.title.as_deref())
+        .add("Title", Some(patent_title(p.title.as_deref())))
         .list("Assignees", &p.assignees)
         .add("Published", p.publication_date.as_deref())
         .add("Filed", p.filing_date.as_deref())

@@ -36,8 +36,8 @@ CREATE INDEX assignee_norm ON assignee(norm);
 CREATE INDEX patent_assignee_assignee ON patent_assignee(assignee_id, patent_id);
 CREATE INDEX patent_cpc_code ON patent_cpc(cpc, patent_id);
 CREATE INDEX assignee_pv_id_assignee ON assignee_pv_id(assignee_id);
--- Word search over patents, SQLite's patent_fts counterpart.
-CREATE INDEX patent_text_fts ON patent USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(abstract, '')));
+-- Word search over patents (version 2): SQLite's patent_fts counterpart.
+CREATE INDEX patent_word_gin ON patent_word USING gin (words);
 CREATE INDEX link_party_party ON link_party(party_id, entry_id);
 CREATE INDEX link_assignee_assignee ON link_assignee(assignee_id, entry_id);
 CREATE INDEX shipment_product_pattern ON shipment_product(pattern_id, shipment_id);

@@ -184,11 +184,27 @@ CREATE TABLE patent_cpc (
     PRIMARY KEY (patent_id, seq)
 );
 
--- SQLite's patent_fts (full-text) has no table here: see indexes.sql.
+-- Word search over patents (version 2), SQLite's patent_fts counterpart: each patent's
+-- title, abstract and assignee names as the exact words FTS5's tokenizer reads
+-- (tradescope_store::patents::words), with positions for phrases. Derived: written by
+-- `copy` (crates/pg/src/words.rs) and by the upgrade from version 1; not copied back
+-- (SQLite rebuilds patent_fts itself).
+CREATE TABLE patent_word (
+    patent_id BIGINT PRIMARY KEY REFERENCES patent(id) ON DELETE CASCADE,
+    words     tsvector NOT NULL
+);
+
 CREATE TABLE patent_cet (
     area_code   TEXT NOT NULL,
     patent_key  BIGINT NOT NULL,
     PRIMARY KEY (area_code, patent_key)
+);
+
+-- SQLite schema v5 (PostgreSQL schema v2): each assignee's patents by date key.
+CREATE TABLE assignee_patent (
+    assignee_id BIGINT NOT NULL,
+    patent_key  BIGINT NOT NULL,
+    PRIMARY KEY (assignee_id, patent_key)
 );
 
 CREATE TABLE assignee_pv_id (

@@ -30,6 +30,7 @@ const TICK: u64 = 10_000;
 /// Copy the SQLite database at `src` into the empty PostgreSQL database at `url`.
 pub fn sqlite_to_pg(src: &Path, url: &str, progress: &dyn Progress) -> Result<Report> {
     let db = Database::open(src)?;
+    db.snapshot()?;
     check_sqlite_version()?;
     let verified = db.audit_verify()?;
     if !verified.ok {
@@ -68,6 +69,8 @@ pub fn sqlite_to_pg(src: &Path, url: &str, progress: &dyn Progress) -> Result<Re
         report.tables.push((t.name.clone(), digest.rows));
         digests.push(digest);
     }
+    progress.stage("patent_word", None);
+    crate::words::fill(&mut tx)?;
     schema::create_indexes(&mut tx)?;
     reset_sequences(&mut tx, &tables)?;
     for (t, want) in tables.iter().zip(&digests) {

@@ -26,3 +26,15 @@ pub enum Error {
     #[error("PostgreSQL server: {0}")]
     Server(String),
 }
+
+impl Error {
+    /// The CLI's exit code contract, as the SQLite store's: 1 for what the user asked of a
+    /// database that cannot do it (not empty, unreachable, a newer schema), 2 for failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Database(_) | Error::Connect { .. } => 1,
+            Error::Store(e) => e.exit_code(),
+            Error::Pg(_) | Error::Io(_) | Error::Verify { .. } | Error::Server(_) => 2,
+        }
+    }
+}

@@ -6,10 +6,10 @@
 //!
 //! The client is the synchronous [`postgres`] crate: the workbench's workers are plain
 //! threads, so an async runtime (tokio-postgres underneath, driven by `postgres` itself)
-//! would add nothing but a second concurrency model. Not yet here: word search over patents
-//! and held-back audit records on PostgreSQL (see [`store`]), the CLI's commands other than
-//! the workbench and `show` on `--db postgresql://…`, imports written straight into
-//! PostgreSQL, and the side-by-side benchmark.
+//! would add nothing but a second concurrency model. Patent word search reads `patent_word`
+//! ([`words`]). Not yet here: most CLI commands past the workbench, `show`, `search`,
+//! `screen NAME`, `patents` and the investigations on `--db postgresql://…`, imports written
+//! straight into PostgreSQL, and the side-by-side benchmark (docs/scaling.md lists them).
 
 pub mod cluster;
 pub mod copy;
@@ -17,6 +17,7 @@ mod copy_text;
 pub mod error;
 pub mod schema;
 pub mod store;
+pub mod words;
 
 pub use store::PgStore;
 

@@ -1,5 +1,7 @@
 //! The PostgreSQL schema and its versions. Version 1 holds the tables of SQLite schema v4
-//! (`crates/store/schema.sql`) column for column; `tradescope_schema` records the version,
+//! (`crates/store/schema.sql`) column for column; version 2 adds `patent_word`, the word
+//! index of patents (SQLite's `patent_fts`); version 3 `assignee_patent` (SQLite v5);
+//! `tradescope_schema` records the version,
 //! as `PRAGMA user_version` does on SQLite. Every version change is a step here, run in one
 //! transaction (PostgreSQL's DDL is transactional), so a failed migration changes nothing.
 
@@ -8,9 +10,9 @@ use postgres::GenericClient;
 use crate::error::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
-/// The SQLite schema version whose tables version 1 mirrors.
-pub const SQLITE_SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 3;
+/// The SQLite schema version whose tables this version mirrors.
+pub const SQLITE_SCHEMA_VERSION: i64 = 5;
 
 /// The tables (indexes come after a bulk load: [`INDEXES_SQL`]).
 pub const TABLES_SQL: &str = include_str!("../sql/tables.sql");
@@ -63,6 +65,51 @@ pub fn create_indexes(client: &mut impl GenericClient) -> Result<()> {
     Ok(())
 }
 
+/// Bring a database of an older schema version to this build's, one step per transaction (a
+/// failed step changes nothing); nothing to do for the current version or none.
+pub fn upgrade(client: &mut postgres::Client) -> Result<()> {
+    loop {
+        let Some(v) = version(client)? else {
+            return Ok(());
+        };
+        if v >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        let mut tx = client.transaction()?;
+        tx.batch_execute("LOCK TABLE tradescope_schema IN EXCLUSIVE MODE")?;
+        // Another process may have upgraded it meanwhile.
+        if version(&mut tx)? != Some(v) {
+            continue;
+        }
+        match v {
+            1 => v1_to_v2(&mut tx)?,
+            2 => v2_to_v3(&mut tx)?,
+            _ => {
+                return Err(Error::Database(format!(
+                    "the database's schema is version {v}; this build knows no upgrade from it"
+                )))
+            }
+        }
+        tx.commit()?;
+    }
+}
+
+/// Version 2: the word index of patents.
+fn v1_to_v2(tx: &mut postgres::Transaction) -> Result<()> {
+    tx.batch_execute(
+        "CREATE TABLE patent_word (
+           patent_id BIGINT PRIMARY KEY REFERENCES patent(id) ON DELETE CASCADE,
+           words     tsvector NOT NULL);
+         DROP INDEX IF EXISTS patent_text_fts;",
+    )?;
+    crate::words::fill(tx)?;
+    tx.batch_execute(
+        "CREATE INDEX patent_word_gin ON patent_word USING gin (words);
+         INSERT INTO tradescope_schema (version) VALUES (2);",
+    )?;
+    Ok(())
+}
+
 /// Check that the database holds a schema this build can read.
 pub fn check(client: &mut impl GenericClient) -> Result<()> {
     match version(client)? {
@@ -74,10 +121,34 @@ pub fn check(client: &mut impl GenericClient) -> Result<()> {
              use a newer tradescope"
         ))),
         Some(v) if v < SCHEMA_VERSION => Err(Error::Database(format!(
-            "the database's schema is version {v}; this build knows no upgrade from it"
+            "the database's schema is version {v}, older than this build's {SCHEMA_VERSION}: \
+             open it once with `tradescope --db URL stats` to upgrade it"
         ))),
         Some(_) => Ok(()),
     }
+}
+
+/// Version 3: `assignee_patent` (SQLite v5), filled from `patent_assignee` and the patents'
+/// dates, in the caller's transaction with the version row.
+fn v2_to_v3(tx: &mut postgres::Transaction) -> Result<()> {
+    tx.batch_execute(
+        "CREATE TABLE assignee_patent (
+             assignee_id BIGINT NOT NULL,
+             patent_key  BIGINT NOT NULL,
+             PRIMARY KEY (assignee_id, patent_key)
+         )",
+    )?;
+    tx.batch_execute(&format!(
+        "INSERT INTO assignee_patent (assignee_id, patent_key)
+         SELECT DISTINCT pa.assignee_id, {key} FROM patent_assignee pa
+         JOIN patent p ON p.id = pa.patent_id",
+        key = tradescope_store::patents::index::key_sql_in(
+            tradescope_store::sql::Dialect::Postgres,
+            "p"
+        )
+    ))?;
+    tx.execute("INSERT INTO tradescope_schema (version) VALUES (3)", &[])?;
+    Ok(())
 }
 
 /// Make sure shipments of these ship-date years have a partition of their own (a year's rows

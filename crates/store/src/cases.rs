@@ -90,12 +90,12 @@ pub fn add_in(
     )
 }
 
-/// Remove a record from a case; returns whether it was there.
-pub fn remove(conn: &Connection, name: &str, kind: RecordKind, id: i64) -> Result<bool> {
-    let n = conn.execute(
+/// Remove a record from a case; returns whether it was there (either engine).
+pub fn remove(conn: &dyn Sql, name: &str, kind: RecordKind, id: i64) -> Result<bool> {
+    let n = conn.exec(
         "DELETE FROM case_item WHERE kind = ?2 AND record_id = ?3
            AND case_id = (SELECT id FROM case_file WHERE name = ?1)",
-        params![name.trim(), kind.as_str(), id],
+        args![name.trim(), kind.as_str(), id],
     )?;
     Ok(n > 0)
 }
@@ -192,15 +192,7 @@ fn profile_facts(
     kind: RecordKind,
     id: i64,
 ) -> Result<()> {
-    // The profile's queries are SQLite's only so far: a PostgreSQL export says so.
-    let Some(conn) = db.sqlite() else {
-        facts.push((
-            "profile_shipments".into(),
-            "not available on a PostgreSQL database yet".into(),
-        ));
-        return Ok(());
-    };
-    let p = crate::profile::profile(conn, tradescope_core::model::RecordRef::new(kind, id))?;
+    let p = crate::profile::profile(db, tradescope_core::model::RecordRef::new(kind, id))?;
     if p.total > 0 {
         facts.extend(crate::profile::facts(&p));
     }

@@ -1,10 +1,11 @@
 //! `tradescope stats --changes`: what each current list version added, removed and changed
 //! against the version it replaced (`list_change`, `list_edit`), in full.
 
-use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::args;
 use crate::error::Result;
+use crate::sql::Sql;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ChangedEntry {
@@ -27,57 +28,54 @@ pub struct VersionChanges {
     pub changed: Vec<ChangedEntry>,
 }
 
-/// The changes of every current list version that replaced an older one.
-pub fn changes(conn: &Connection) -> Result<Vec<VersionChanges>> {
-    let mut stmt = conn.prepare(
+/// The changes of every current list version that replaced an older one (either engine).
+pub fn changes(conn: &dyn Sql) -> Result<Vec<VersionChanges>> {
+    let versions: Vec<(i64, String, Option<i64>)> = conn.map(
         "SELECT s.id, s.dataset, coalesce(
            (SELECT replaced_id FROM list_change c WHERE c.source_id = s.id LIMIT 1),
            (SELECT replaced_id FROM list_edit e WHERE e.source_id = s.id LIMIT 1))
          FROM source s WHERE s.current = 1 ORDER BY s.id",
-    )?;
-    let versions = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<Vec<(i64, String, Option<i64>)>>>()?;
-    let mut change = conn.prepare(
-        "SELECT listing_key, name, list_code FROM list_change
-         WHERE source_id = ?1 AND change = ?2 ORDER BY name, listing_key",
-    )?;
-    let mut edit = conn.prepare(
-        "SELECT listing_key, name, list_code, fields FROM list_edit
-         WHERE source_id = ?1 ORDER BY name, listing_key",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let mut out = Vec::new();
     for (source_id, dataset, replaced) in versions {
         let Some(replaced_id) = replaced else {
             continue;
         };
-        let mut kind = |k: &str| -> Result<Vec<ChangedEntry>> {
-            Ok(change
-                .query_map(rusqlite::params![source_id, k], |r| {
+        let kind = |k: &str| -> Result<Vec<ChangedEntry>> {
+            conn.map(
+                "SELECT listing_key, name, list_code FROM list_change
+                 WHERE source_id = ?1 AND change = ?2 ORDER BY name, listing_key",
+                args![source_id, k],
+                |r| {
                     Ok(ChangedEntry {
                         listing_key: r.get(0)?,
                         name: r.get(1)?,
                         list: r.get(2)?,
                         fields: Vec::new(),
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?)
+                },
+            )
         };
         let (added, removed) = (kind("added")?, kind("removed")?);
-        let changed = edit
-            .query_map([source_id], |r| {
+        let changed = conn.map(
+            "SELECT listing_key, name, list_code, fields FROM list_edit
+             WHERE source_id = ?1 ORDER BY name, listing_key",
+            args![source_id],
+            |r| {
                 Ok(ChangedEntry {
                     listing_key: r.get(0)?,
                     name: r.get(1)?,
                     list: r.get(2)?,
                     fields: r
-                        .get::<_, String>(3)?
+                        .get::<String>(3)?
                         .split(", ")
                         .map(str::to_string)
                         .collect(),
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            },
+        )?;
         out.push(VersionChanges {
             source_id,
             replaced_id,

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::args;
@@ -289,7 +289,14 @@ pub fn decide_in(tx: &dyn Sql, d: &NewDecision) -> Result<(Vec<NewRecord>, i64)>
 
 /// Undo a decision (kept, marked undone), with its audit record.
 pub fn undo(conn: &mut Connection, id: i64) -> Result<Decision> {
-    let d = get(conn, id)?;
+    audit::append_with(conn, |tx| undo_in(tx, id))?;
+    get(conn, id)
+}
+
+/// [`undo`] inside the caller's transaction (either engine): the audit records for the
+/// caller to append in the same transaction.
+pub fn undo_in(tx: &dyn Sql, id: i64) -> Result<(Vec<NewRecord>, ())> {
+    let d = get(tx, id)?;
     if let Some(at) = &d.undone_at {
         return Err(Error::User(format!(
             "decision {id} was undone already ({at} by {})",
@@ -297,25 +304,22 @@ pub fn undo(conn: &mut Connection, id: i64) -> Result<Decision> {
         )));
     }
     let (by, at) = (audit::current_user(), now_utc());
-    audit::append_with(conn, |tx: &Transaction| {
-        tx.execute(
-            "UPDATE decision SET undone_at = ?1, undone_by = ?2 WHERE id = ?3 AND undone_at IS NULL",
-            params![at, by, id],
-        )?;
-        let rec = NewRecord {
-            action: "undo_decision".into(),
-            query: Some(d.name.clone()),
-            normalized_query: Some(d.name_norm.clone()),
-            at: Some(at.clone()),
-            results: serde_json::json!({
-                "decision": id, "verdict": d.verdict.as_str(), "reason": d.reason,
-                "entry_id": d.entry_id, "listing_key": d.listing_key,
-            }),
-            ..Default::default()
-        };
-        Ok((vec![rec], ()))
-    })?;
-    get(conn, id)
+    tx.exec(
+        "UPDATE decision SET undone_at = ?1, undone_by = ?2 WHERE id = ?3 AND undone_at IS NULL",
+        args![&at, &by, id],
+    )?;
+    let rec = NewRecord {
+        action: "undo_decision".into(),
+        query: Some(d.name.clone()),
+        normalized_query: Some(d.name_norm.clone()),
+        at: Some(at.clone()),
+        results: serde_json::json!({
+            "decision": id, "verdict": d.verdict.as_str(), "reason": d.reason,
+            "entry_id": d.entry_id, "listing_key": d.listing_key,
+        }),
+        ..Default::default()
+    };
+    Ok((vec![rec], ()))
 }
 
 /// The listing key of a list entry, if there is such an entry.

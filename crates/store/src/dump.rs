@@ -32,6 +32,17 @@ impl Database {
         })
     }
 
+    /// Read everything that follows in one snapshot (a read transaction, held until the
+    /// database is dropped): a copy of a database others write meanwhile (an audited search
+    /// appends to its log) is the database at one moment, its counts and audit chain agreeing.
+    pub fn snapshot(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let _: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        Ok(())
+    }
+
     pub fn tables(&self) -> Result<Vec<Table>> {
         tables(&self.conn)
     }

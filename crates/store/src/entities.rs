@@ -1,7 +1,5 @@
 //! Queries on watch-list entries and their names.
 
-use rusqlite::{params, Connection};
-
 use crate::args;
 use crate::error::{Error, Result};
 use crate::sql::{Row, Sql};
@@ -98,23 +96,25 @@ pub fn current_names(db: &dyn Sql) -> Result<Vec<NameRecord>> {
     )
 }
 
-/// Entries (current ones) whose normalized name or alias contains `norm_query`.
+/// Entries (current ones) whose normalized name or alias contains `norm_query`, shortest
+/// names first.
 pub fn substring_matches(
-    conn: &Connection,
+    db: &dyn Sql,
     norm_query: &str,
     limit: usize,
 ) -> Result<Vec<(i64, String)>> {
     if norm_query.is_empty() {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.id, n.name FROM entry_name n JOIN list_entry e ON e.id = n.entry_id
-         WHERE e.current = 1 AND instr(n.norm, ?1) > 0 ORDER BY length(n.norm), n.id LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![norm_query, limit as i64], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.map(
+        &format!(
+            "SELECT e.id, n.name FROM entry_name n JOIN list_entry e ON e.id = n.entry_id
+             WHERE e.current = 1 AND {} > 0 ORDER BY length(n.norm), n.id LIMIT ?2",
+            db.dialect().instr("n.norm", "?1")
+        ),
+        args![norm_query, limit],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// Other current entries of the same listing (the same OFAC entry in another dataset).

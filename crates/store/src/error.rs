@@ -96,6 +96,21 @@ impl Error {
         }
     }
 
+    /// Another process holds the database (an import writing it): worth waiting for.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Error::Sqlite(s) => matches!(
+                s.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            // Met while opening (setting WAL mode, migrating).
+            Error::Database { message, .. } => {
+                message.contains("database is locked") || message.contains("database is busy")
+            }
+            _ => false,
+        }
+    }
+
     /// Exit code contract of the CLI: 1 for the user's input or request, 2 for internal failures.
     pub fn exit_code(&self) -> i32 {
         match self {

@@ -30,6 +30,7 @@ mod migrate;
 pub mod names;
 pub mod parties;
 pub mod patents;
+pub mod place;
 pub mod products;
 pub mod profile;
 pub mod record_view;
@@ -57,6 +58,11 @@ use crate::error::{Error, Result};
 
 pub use migrate::SCHEMA_VERSION;
 pub use safety::Integrity;
+
+/// How long a write waits for a database another process is writing before it fails (and
+/// the workbench holds its audit record back): SQLite's busy timeout, PostgreSQL's lock
+/// timeout on the audit log.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The database used when neither `--db` nor `$TRADESCOPE_DB` names one:
 /// `$XDG_DATA_HOME/tradescope/tradescope.db` (or the platform's equivalent).
@@ -234,7 +240,7 @@ fn harden(conn: &Connection, path: &Path, read_only: bool) -> Result<()> {
         .map_err(e)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
         .map_err(e)?;
-    conn.busy_timeout(Duration::from_secs(5)).map_err(e)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
     safety::restrict(conn, read_only).map_err(|err| corruption(path, err))?;
     Ok(())
 }

@@ -113,6 +113,55 @@ fn link_targets(
     Ok(found.len() as u64)
 }
 
+/// Names matched between two progress reports (the matching is the slow part: ~47,000
+/// assignees against a new list take most of a first start).
+const PROGRESS_STEP: usize = 2_000;
+
+/// [`link_targets`] a step at a time, counting the names done on `progress`; the same links
+/// in the same order.
+fn link_counted(
+    tx: &Transaction,
+    index: &NameIndex,
+    target: Target,
+    items: &[(i64, String, Option<String>)],
+    progress: &dyn Progress,
+) -> Result<u64> {
+    let mut links = 0;
+    for step in items.chunks(PROGRESS_STEP) {
+        links += link_targets(tx, index, target, step)?;
+        progress.inc(step.len() as u64);
+    }
+    Ok(links)
+}
+
+/// Open the linking stage: counted in names when there are any (else a plain stage: nothing
+/// to count, nothing to wait for).
+fn linking_stage(progress: &dyn Progress, names: u64) {
+    if names > 0 {
+        progress.stage_items("linking names", names);
+    } else {
+        progress.stage("linking names", None);
+    }
+}
+
+/// How many names a linking stage goes through: parties and assignees, all or of one source.
+fn names_to_link(tx: &Transaction, source: Option<i64>) -> Result<u64> {
+    let n: i64 = match source {
+        None => tx.query_row(
+            "SELECT (SELECT count(*) FROM party) + (SELECT count(*) FROM assignee)",
+            [],
+            |r| r.get(0),
+        )?,
+        Some(s) => tx.query_row(
+            "SELECT (SELECT count(*) FROM party WHERE source_id = ?1)
+                  + (SELECT count(*) FROM assignee WHERE source_id = ?1)",
+            params![s],
+            |r| r.get(0),
+        )?,
+    };
+    Ok(n.max(0) as u64)
+}
+
 /// Parties (or assignees) matched per round when a list version is linked: memory stays
 /// bounded by the round (names, hits), the matching of a round runs on all cores.
 const LINK_CHUNK: usize = 50_000;
@@ -143,6 +192,7 @@ pub fn link_source_entries(
     tx: &Transaction,
     source_id: i64,
     replaced: Option<i64>,
+    progress: &dyn Progress,
 ) -> Result<LinkReport> {
     if NAIVE.with(|n| n.get()) {
         return naive::link_source_entries(tx, source_id, replaced);
@@ -150,17 +200,21 @@ pub fn link_source_entries(
     let index = entry_index(tx, "e.source_id = ?1", source_id)?;
     let mut report = LinkReport::default();
     if !index.is_empty() {
+        // Counted: on a first start this is ~47,000 assignees against the CSL (issue 20).
+        linking_stage(progress, names_to_link(tx, None)?);
         report.party_links = link_all(
             tx,
             &index,
             Target::Party,
             "SELECT id, name, country FROM party WHERE id > ?1 ORDER BY id LIMIT ?2",
+            progress,
         )?;
         report.assignee_links = link_all(
             tx,
             &index,
             Target::Assignee,
             "SELECT id, name, NULL FROM assignee WHERE id > ?1 ORDER BY id LIMIT ?2",
+            progress,
         )?;
     }
     if let Some(old) = replaced {
@@ -185,7 +239,13 @@ pub fn link_source_entries(
 
 /// Match every target `sql` pages through (keyset on id: `?1` the last id, `?2` the page size)
 /// against `index`, a page at a time.
-fn link_all(tx: &Transaction, index: &NameIndex, target: Target, sql: &str) -> Result<u64> {
+fn link_all(
+    tx: &Transaction,
+    index: &NameIndex,
+    target: Target,
+    sql: &str,
+    progress: &dyn Progress,
+) -> Result<u64> {
     let mut stmt = tx.prepare(sql)?;
     let (mut last, mut links) = (0i64, 0u64);
     loop {
@@ -198,7 +258,7 @@ fn link_all(tx: &Transaction, index: &NameIndex, target: Target, sql: &str) -> R
             return Ok(links);
         };
         last = id;
-        links += link_targets(tx, index, target, &items)?;
+        links += link_counted(tx, index, target, &items, progress)?;
     }
 }
 
@@ -276,7 +336,11 @@ pub mod naive {
 }
 
 /// Link the parties and assignees that `source_id` created against all current entries.
-pub fn link_new_records(tx: &Transaction, source_id: i64) -> Result<LinkReport> {
+pub fn link_new_records(
+    tx: &Transaction,
+    source_id: i64,
+    progress: &dyn Progress,
+) -> Result<LinkReport> {
     let parties = targets(
         tx,
         "SELECT id, name, country FROM party WHERE source_id = ?1",
@@ -299,9 +363,10 @@ pub fn link_new_records(tx: &Transaction, source_id: i64) -> Result<LinkReport> 
            AND e.id = (SELECT max(o.id) FROM list_entry o WHERE o.listing_key = e.listing_key))",
         1,
     )?;
+    linking_stage(progress, names_to_link(tx, Some(source_id))?);
     Ok(LinkReport {
-        party_links: link_targets(tx, &index, Target::Party, &parties)?,
-        assignee_links: link_targets(tx, &index, Target::Assignee, &assignees)?,
+        party_links: link_counted(tx, &index, Target::Party, &parties, progress)?,
+        assignee_links: link_counted(tx, &index, Target::Assignee, &assignees, progress)?,
         maker_links: 0,
     })
 }

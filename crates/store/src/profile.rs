@@ -4,12 +4,13 @@
 //! (shipped while listed / not). Every figure is a frequency table over one filter, so every
 //! figure has the filter that lists the shipments behind it ([`crate::shipments::freq::drill`]).
 
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::args;
 use crate::error::{Error, Result};
 use crate::shipments::freq::{self, FreqColumn, FreqKey, FreqValue};
 use crate::shipments::ShipmentFilter;
+use crate::sql::Sql;
 use tradescope_core::model::{RecordKind, RecordRef};
 
 /// Values kept per top list.
@@ -40,37 +41,36 @@ pub struct Profile {
     pub listed_from: Option<String>,
 }
 
-/// The profile of `subject` (a list entry or a trade party).
-pub fn profile(conn: &Connection, subject: RecordRef) -> Result<Profile> {
+/// The profile of `subject` (a list entry or a trade party), on either engine.
+pub fn profile(db: &dyn Sql, subject: RecordRef) -> Result<Profile> {
     let (name, filter, parties, listed_from) = match subject.kind {
         RecordKind::Entity => {
-            let (name, start): (String, Option<String>) = conn
-                .query_row(
+            let (name, start): (String, Option<String>) = db
+                .opt(
                     "SELECT name, start_date FROM list_entry WHERE id = ?1",
-                    [subject.id],
+                    args![subject.id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?
+                )?
                 .ok_or_else(|| Error::NotFound(format!("no list entry with id {}", subject.id)))?;
             let f = ShipmentFilter {
                 entity_id: Some(subject.id),
                 ..Default::default()
             };
-            let parties = crate::links::linked_party_ids(conn, subject.id)?;
+            let parties = crate::links::linked_party_ids(db, subject.id)?;
             (name, f, parties, start)
         }
         RecordKind::Party => {
-            let name: String = conn
-                .query_row("SELECT name FROM party WHERE id = ?1", [subject.id], |r| {
-                    r.get(0)
-                })
-                .optional()?
+            let name: String = db
+                .opt(
+                    "SELECT name FROM party WHERE id = ?1",
+                    args![subject.id],
+                    |r| r.get(0),
+                )?
                 .ok_or_else(|| Error::NotFound(format!("no trade party with id {}", subject.id)))?;
-            let start: Option<String> = conn.query_row(
+            let start: Option<String> = db.one(
                 "SELECT min(e.start_date) FROM link_party l JOIN list_entry e ON e.id = l.entry_id
                  WHERE l.party_id = ?1 AND l.status <> 'rejected'",
-                [subject.id],
-                |r| r.get(0),
+                args![subject.id],
             )?;
             let f = ShipmentFilter {
                 party_id: Some(subject.id),
@@ -86,7 +86,7 @@ pub fn profile(conn: &Connection, subject: RecordRef) -> Result<Profile> {
     };
     let top = |col: FreqColumn, own: &[i64]| -> Result<Vec<FreqValue>> {
         // Enough values that the subject's own parties can be left out of the top.
-        let t = freq::frequency(conn, &filter, col, TOP + own.len())?;
+        let t = freq::frequency(db, &filter, col, TOP + own.len())?;
         Ok(t.rows
             .into_iter()
             .filter(|v| !matches!(v.key, FreqKey::Party(id) if own.contains(&id)))
@@ -94,12 +94,12 @@ pub fn profile(conn: &Connection, subject: RecordRef) -> Result<Profile> {
             .take(TOP)
             .collect())
     };
-    let months_all = freq::frequency(conn, &filter, FreqColumn::Month, usize::MAX)?;
+    let months_all = freq::frequency(db, &filter, FreqColumn::Month, usize::MAX)?;
     let listed = ShipmentFilter {
         listed_at_date: Some(true),
         ..filter.clone()
     };
-    let months_listed = freq::frequency(conn, &listed, FreqColumn::Month, usize::MAX)?;
+    let months_listed = freq::frequency(db, &listed, FreqColumn::Month, usize::MAX)?;
     let mut months: Vec<(String, i64, i64)> = months_all
         .rows
         .iter()
@@ -116,14 +116,7 @@ pub fn profile(conn: &Connection, subject: RecordRef) -> Result<Profile> {
         })
         .collect();
     months.sort();
-    let (first, last) = match freq::matching_where(conn, &filter)? {
-        Some((w, p)) if !w.is_empty() => conn.query_row(
-            &format!("SELECT min(s.ship_date), max(s.ship_date) FROM shipment s WHERE {w}"),
-            params_from_iter(p.iter()),
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?,
-        _ => (None, None),
-    };
+    let (first, last) = freq::date_span(db, &filter)?;
     Ok(Profile {
         subject,
         name,

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::covered::{Covered, CoveredFlag};
@@ -31,6 +30,9 @@ pub struct ListingHit {
     pub explanation: String,
     pub programs: Option<String>,
     pub country: Option<String>,
+    /// entity | individual | vessel | aircraft | unknown (the list entry's type).
+    #[serde(default)]
+    pub entity_type: String,
     pub start_date: Option<String>,
     pub end_date: Option<String>,
     pub dataset: String,
@@ -102,6 +104,7 @@ pub fn collapse_with(
             explanation: h.explanation,
             programs: e.programs,
             country: e.country,
+            entity_type: e.entity_type,
             start_date: e.start_date,
             end_date: e.end_date,
             dataset: e.dataset,
@@ -223,7 +226,7 @@ pub fn apply_decisions(
 
 /// Exploration: matcher hits down to SEARCH_THRESHOLD plus substring hits.
 pub fn search(
-    conn: &Connection,
+    conn: &dyn crate::sql::Sql,
     index: &NameIndex,
     query: &str,
     limit: usize,

@@ -206,13 +206,15 @@ pub trait Sql {
     fn count_shipments(&self, f: &ShipmentFilter, cap: i64) -> Result<Result<i64, i64>>;
     /// The exact number of patents matching `f` (SQLite walks its derived key structures).
     fn count_patents(&self, f: &PatentFilter) -> Result<i64>;
+    /// The condition (over `shipment s`, without WHERE) of the shipments `f` matches, with
+    /// its parameters; None when nothing can match, an empty condition for all. What a
+    /// frequency table and a profile group (SQLite reads party sets through index runs).
+    fn shipments_where(&self, f: &ShipmentFilter) -> Result<Option<(String, Vec<Value>)>>;
+    /// The WHERE clause (over `patent p`, empty for all) of the patents `f` matches, with its
+    /// parameters (the engines' word indexes differ).
+    fn patents_where(&self, f: &PatentFilter) -> Result<(String, Vec<Value>)>;
     /// The database file (its audit anchor lives next to it); None for a server or memory.
     fn file(&self) -> Option<std::path::PathBuf> {
-        None
-    }
-    /// The SQLite connection behind this, for the queries not yet written against this trait
-    /// (the profile and frequency tables); None on PostgreSQL.
-    fn sqlite(&self) -> Option<&Connection> {
         None
     }
 }
@@ -259,7 +261,7 @@ impl rusqlite::ToSql for Value {
     }
 }
 
-fn sqlite_value(v: ValueRef<'_>) -> Value {
+pub(crate) fn sqlite_value(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),
@@ -272,10 +274,6 @@ fn sqlite_value(v: ValueRef<'_>) -> Value {
 impl Sql for Connection {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
-    }
-
-    fn sqlite(&self) -> Option<&Connection> {
-        Some(self)
     }
 
     fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
@@ -307,6 +305,14 @@ impl Sql for Connection {
         patents::count_all(self, f)
     }
 
+    fn shipments_where(&self, f: &ShipmentFilter) -> Result<Option<(String, Vec<Value>)>> {
+        shipments::freq::matching_where(self, f)
+    }
+
+    fn patents_where(&self, f: &PatentFilter) -> Result<(String, Vec<Value>)> {
+        patents::matching_where(self, f)
+    }
+
     fn file(&self) -> Option<std::path::PathBuf> {
         self.path()
             .filter(|p| !p.is_empty())
@@ -317,9 +323,6 @@ impl Sql for Connection {
 impl Sql for Transaction<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
-    }
-    fn sqlite(&self) -> Option<&Connection> {
-        Some(self)
     }
     fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         (**self).rows(sql, params)
@@ -332,6 +335,12 @@ impl Sql for Transaction<'_> {
     }
     fn count_patents(&self, f: &PatentFilter) -> Result<i64> {
         patents::count_all(self, f)
+    }
+    fn shipments_where(&self, f: &ShipmentFilter) -> Result<Option<(String, Vec<Value>)>> {
+        shipments::freq::matching_where(self, f)
+    }
+    fn patents_where(&self, f: &PatentFilter) -> Result<(String, Vec<Value>)> {
+        patents::matching_where(self, f)
     }
     fn file(&self) -> Option<std::path::PathBuf> {
         (**self).file()

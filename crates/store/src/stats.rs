@@ -1,9 +1,9 @@
 //! Counts per table and per source, for `tradescope stats` and the status line.
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::sql::Sql;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceStats {
@@ -48,26 +48,26 @@ const TABLES: &[&str] = &[
     "link_assignee",
 ];
 
-pub fn stats(conn: &Connection) -> Result<Stats> {
+/// The counts, on either engine.
+pub fn stats(conn: &dyn Sql) -> Result<Stats> {
     let mut tables = Vec::new();
     for t in TABLES {
         // MAX(rowid) would be faster on huge tables but wrong after deletes; counts are exact.
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+        let n: i64 = conn.one(&format!("SELECT count(*) FROM {t}"), &[])?;
         tables.push((t.to_string(), n));
     }
-    let mut stmt = conn.prepare(
-        "SELECT list_code, count(*) FROM list_entry WHERE current = 1 GROUP BY list_code ORDER BY 2 DESC",
+    let lists = conn.map(
+        "SELECT list_code, count(*) FROM list_entry WHERE current = 1 GROUP BY list_code
+         ORDER BY 2 DESC, 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let lists = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
+    let sources = conn.map(
         "SELECT s.id, s.dataset, s.format, s.path, s.sha256, s.imported_at, s.as_of, s.row_count,
            s.current, s.synthetic, a.basis, coalesce(a.derived, 0)
          FROM source s LEFT JOIN source_as_of a ON a.source_id = s.id ORDER BY s.id",
-    )?;
-    let sources = stmt
-        .query_map([], |r| {
+        &[],
+        |r| {
             Ok(SourceStats {
                 id: r.get(0)?,
                 dataset: r.get(1)?,
@@ -82,8 +82,8 @@ pub fn stats(conn: &Connection) -> Result<Stats> {
                 current: r.get(8)?,
                 synthetic: r.get(9)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     Ok(Stats {
         tables,
         lists,

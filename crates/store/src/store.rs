@@ -10,8 +10,9 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 use crate::asof::{AsOfStatus, Screener};
-use crate::audit::{self, NewRecord, Record, Verification};
-use crate::cases::{self, CaseExport};
+use crate::audit::{self, Anchor, NewRecord, Record, Verification};
+use crate::cases::{self, CaseExport, CaseItem, CaseSummary};
+use crate::changes::VersionChanges;
 use crate::covered::Covered;
 use crate::decisions::{self, Decision, NewDecision};
 use crate::error::Result;
@@ -22,10 +23,12 @@ use crate::profile::Profile;
 use crate::search::ListingHit;
 use crate::shipments::freq::{FreqColumn, Frequency};
 use crate::shipments::{Cursor, Page, ShipmentFilter, Sort};
+use crate::stats::Stats;
 use crate::trail::{Trail, TrailOptions};
+use crate::Integrity;
 use crate::{entities, links, names, parties, patents, record_view, search, shipments, sources};
 use tradescope_core::link::{LinkItem, LinkPair};
-use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
+use tradescope_core::model::{Entity, Party, RecordKind, RecordRef, Shipment};
 use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
 use tradescope_matching::{NameIndex, NameRecord, SearchOptions};
@@ -74,6 +77,9 @@ pub trait Store: Send + Sync {
     fn rejected_links(&self, r: RecordRef) -> Result<Vec<LinkItem>>;
     fn shipment(&self, id: i64) -> Result<Shipment>;
     fn party(&self, id: i64) -> Result<Party>;
+    /// Where each record is (a list entry's first address, a party's city): what tells apart
+    /// result rows with the same name ([`crate::place::places`]).
+    fn places(&self, records: &[RecordRef]) -> Result<Vec<Option<String>>>;
 
     // Lists of records.
     fn shipments_page(
@@ -99,6 +105,19 @@ pub trait Store: Send + Sync {
         column: FreqColumn,
         limit: usize,
     ) -> Result<Frequency>;
+    /// [`Store::shipment_frequency`], streamed where it scans many rows: `partial` gets the
+    /// table so far (with how far the scan is) and answers false to stop it; None when
+    /// stopped. By default one answer, the whole table.
+    fn shipment_frequency_streamed(
+        &self,
+        filter: &ShipmentFilter,
+        column: FreqColumn,
+        limit: usize,
+        partial: &mut dyn FnMut(&Frequency) -> bool,
+    ) -> Result<Option<Frequency>> {
+        let _ = partial;
+        self.shipment_frequency(filter, column, limit).map(Some)
+    }
     /// The frequency table of `column` (one of [`FreqColumn::PATENTS`]) over the patents
     /// `filter` matches, like [`Store::shipment_frequency`].
     fn patent_frequency(
@@ -132,7 +151,30 @@ pub trait Store: Send + Sync {
     /// The transshipment trail within `opts` (days, depth…), as `tradescope trail` asks.
     fn trail_with(&self, entity_id: i64, opts: TrailOptions) -> Result<Trail>;
     fn audit_recent(&self, limit: usize) -> Result<Vec<Record>>;
-    fn audit_verify(&self) -> Result<Verification>;
+    /// Every audit record, oldest first (an export).
+    fn audit_all(&self) -> Result<Vec<Record>>;
+    /// The anchor of the log's head now (for `audit verify --anchor` later).
+    fn audit_head(&self) -> Result<Anchor>;
+    fn audit_verify(&self) -> Result<Verification> {
+        self.audit_verify_with(None)
+    }
+    /// Verify the chain, its head held against `given` (an anchor kept elsewhere) and the
+    /// anchors the engine keeps itself.
+    fn audit_verify_with(&self, given: Option<&Anchor>) -> Result<Verification>;
+
+    // Cases, decisions and link reviews as recorded.
+    fn cases(&self) -> Result<Vec<CaseSummary>>;
+    fn case_items(&self, case: &str) -> Result<Vec<CaseItem>>;
+    /// Every decision, oldest first (undone ones too, when `with_undone`).
+    fn decisions(&self, with_undone: bool) -> Result<Vec<Decision>>;
+    /// The link reviews, of one list entry or of all.
+    fn link_reviews(&self, entry_id: Option<i64>) -> Result<Vec<LinkReview>>;
+    /// A list entry by id (any version).
+    fn entity(&self, id: i64) -> Result<Entity>;
+    /// Rows per table, current entries per list, the sources (`tradescope stats`).
+    fn stats(&self) -> Result<Stats>;
+    /// What each current list version added, removed and changed (`stats --changes`).
+    fn list_changes(&self) -> Result<Vec<VersionChanges>>;
 
     // Writes.
     fn audit_append(&self, rec: &NewRecord) -> Result<Record>;
@@ -143,13 +185,21 @@ pub trait Store: Send + Sync {
     /// Hold an audit record back (the log cannot be written now); how many wait.
     fn audit_hold_back(&self, rec: &NewRecord) -> Result<usize>;
     /// Add a record to a case; the case's number of items.
-    fn case_add(&self, case: &str, r: RecordRef) -> Result<i64>;
+    fn case_add(&self, case: &str, r: RecordRef) -> Result<i64> {
+        self.case_add_noted(case, r, None)
+    }
+    /// Add a record to a case with a note (adding it again updates the note).
+    fn case_add_noted(&self, case: &str, r: RecordRef, note: Option<&str>) -> Result<i64>;
+    /// Take a record out of a case; whether it was there.
+    fn case_remove(&self, case: &str, r: RecordRef) -> Result<bool>;
     /// The case with its records, or None when it has none yet.
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>>;
     /// Confirm, reject or reset a matcher-made link, with a reason (audited).
     fn review_link(&self, pair: &LinkPair, verdict: Verdict, reason: &str) -> Result<LinkReview>;
     /// Record a decision on a screening hit (with its audit record).
     fn decide(&self, d: &NewDecision<'_>) -> Result<Decision>;
+    /// Undo a decision (kept, marked undone; with its audit record).
+    fn decision_undo(&self, id: i64) -> Result<Decision>;
     /// Monitored sets with new potential matches since the last list import: (set, count).
     fn watch_alerts(&self) -> Result<Vec<(String, i64)>>;
 }
@@ -159,6 +209,8 @@ pub trait Store: Send + Sync {
 pub struct SqliteStore {
     path: PathBuf,
     pool: Mutex<Vec<Connection>>,
+    /// How the first connection checks the file (`--check`); later ones check as usual.
+    first_check: Mutex<Option<Integrity>>,
 }
 
 impl SqliteStore {
@@ -168,15 +220,32 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_path_buf(),
             pool: Mutex::new(vec![conn]),
+            first_check: Mutex::new(None),
         })
     }
 
     /// A store over `path` that opens its first connection when first used.
     pub fn lazy(path: &Path) -> SqliteStore {
+        SqliteStore::lazy_checked(path, Integrity::Auto)
+    }
+
+    /// [`SqliteStore::lazy`], its first connection checking the file as `integrity` says
+    /// (a command run with `--check`), read-only or read-write as the first use needs.
+    pub fn lazy_checked(path: &Path, integrity: Integrity) -> SqliteStore {
         SqliteStore {
             path: path.to_path_buf(),
             pool: Mutex::new(Vec::new()),
+            first_check: Mutex::new(Some(integrity)),
         }
+    }
+
+    /// The check the next connection makes: the one asked for, once.
+    fn integrity(&self) -> Integrity {
+        self.first_check
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take())
+            .unwrap_or_default()
     }
 
     pub fn path(&self) -> &Path {
@@ -188,7 +257,7 @@ impl SqliteStore {
         let pooled = self.pool.lock().ok().and_then(|mut p| p.pop());
         let conn = match pooled {
             Some(c) => c,
-            None => crate::open_ro(&self.path)?,
+            None => crate::open_ro_with(&self.path, self.integrity())?,
         };
         let out = f(&conn);
         if let Ok(mut p) = self.pool.lock() {
@@ -198,7 +267,7 @@ impl SqliteStore {
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = crate::open_rw(&self.path)?;
+        let mut conn = crate::open_rw_with(&self.path, self.integrity())?;
         f(&mut conn)
     }
 }
@@ -281,6 +350,10 @@ impl Store for SqliteStore {
         self.read(|c| parties::get(c, id))
     }
 
+    fn places(&self, records: &[RecordRef]) -> Result<Vec<Option<String>>> {
+        self.read(|c| crate::place::places(c, records))
+    }
+
     fn shipments_page(
         &self,
         filter: &ShipmentFilter,
@@ -306,6 +379,16 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> Result<Frequency> {
         self.read(|c| shipments::freq::frequency(c, filter, column, limit))
+    }
+
+    fn shipment_frequency_streamed(
+        &self,
+        filter: &ShipmentFilter,
+        column: FreqColumn,
+        limit: usize,
+        partial: &mut dyn FnMut(&Frequency) -> bool,
+    ) -> Result<Option<Frequency>> {
+        self.read(|c| shipments::freq_scan::frequency_streamed(c, filter, column, limit, partial))
     }
 
     fn patent_frequency(
@@ -361,8 +444,44 @@ impl Store for SqliteStore {
         self.read(|c| audit::recent(c, limit))
     }
 
-    fn audit_verify(&self) -> Result<Verification> {
-        self.read(|c| audit::verify(c))
+    fn audit_all(&self) -> Result<Vec<Record>> {
+        self.read(|c| audit::all(c))
+    }
+
+    fn audit_head(&self) -> Result<Anchor> {
+        self.read(|c| audit::head_anchor(c))
+    }
+
+    fn audit_verify_with(&self, given: Option<&Anchor>) -> Result<Verification> {
+        self.read(|c| audit::verify_with(c, given))
+    }
+
+    fn cases(&self) -> Result<Vec<CaseSummary>> {
+        self.read(|c| cases::list(c))
+    }
+
+    fn case_items(&self, case: &str) -> Result<Vec<CaseItem>> {
+        self.read(|c| cases::items(c, case))
+    }
+
+    fn decisions(&self, with_undone: bool) -> Result<Vec<Decision>> {
+        self.read(|c| decisions::all(c, with_undone))
+    }
+
+    fn link_reviews(&self, entry_id: Option<i64>) -> Result<Vec<LinkReview>> {
+        self.read(|c| link_review::reviews(c, entry_id))
+    }
+
+    fn entity(&self, id: i64) -> Result<Entity> {
+        self.read(|c| entities::get(c, id))
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        self.read(|c| crate::stats::stats(c))
+    }
+
+    fn list_changes(&self) -> Result<Vec<VersionChanges>> {
+        self.read(|c| crate::changes::changes(c))
     }
 
     fn audit_append(&self, rec: &NewRecord) -> Result<Record> {
@@ -384,8 +503,12 @@ impl Store for SqliteStore {
         audit::spool::push(&self.path, rec)
     }
 
-    fn case_add(&self, case: &str, r: RecordRef) -> Result<i64> {
-        self.write(|c| cases::add(c, case, r.kind, r.id, None))
+    fn case_add_noted(&self, case: &str, r: RecordRef, note: Option<&str>) -> Result<i64> {
+        self.write(|c| cases::add(c, case, r.kind, r.id, note))
+    }
+
+    fn case_remove(&self, case: &str, r: RecordRef) -> Result<bool> {
+        self.write(|c| cases::remove(c, case, r.kind, r.id))
     }
 
     fn case_export(&self, case: &str) -> Result<Option<CaseExport>> {
@@ -412,6 +535,10 @@ impl Store for SqliteStore {
 
     fn decide(&self, d: &NewDecision<'_>) -> Result<Decision> {
         self.write(|c| decisions::decide(c, d))
+    }
+
+    fn decision_undo(&self, id: i64) -> Result<Decision> {
+        self.write(|c| decisions::undo(c, id))
     }
 
     fn watch_alerts(&self) -> Result<Vec<(String, i64)>> {

@@ -240,7 +240,7 @@ pub(super) fn screen_file(
         .as_ref()
         .map(|c| format!("from column {c:?}"));
     audit::record(
-        db,
+        &db.store(),
         &NewRecord {
             action: "batch_screen".into(),
             query: Some(with_evidence(

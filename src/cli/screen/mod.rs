@@ -13,8 +13,8 @@ mod report;
 pub use eval::{run_eval, EvalArgs};
 
 use super::audit;
-use super::commands::Db;
 use super::csv_input::CsvInput;
+use super::open::{Db, On};
 use super::output::json;
 use super::progress::Bar;
 use tradescope_core::progress::Progress;
@@ -113,7 +113,7 @@ fn check_dob(d: &str) -> Result<String, String> {
 }
 
 /// The name index of the current list entries; an error saying what to do when there are none.
-pub(super) fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameIndex> {
+pub(super) fn load_index(conn: &dyn tradescope_store::sql::Sql) -> anyhow::Result<NameIndex> {
     let names = entities::current_names(conn)?;
     if names.is_empty() {
         return Err(Error::User(
@@ -126,25 +126,47 @@ pub(super) fn load_index(conn: &rusqlite::Connection) -> anyhow::Result<NameInde
 }
 
 pub fn run_screen(db: Db, args: ScreenArgs) -> anyhow::Result<()> {
+    let (country, dob) = checked(&args)?;
+    match (&args.file, &args.name) {
+        (Some(file), _) => {
+            let conn = db.open_ro()?;
+            let index = load_index(&conn)?;
+            batch::screen_file(db, &conn, &index, file, &args, country)
+        }
+        (None, Some(name)) => screen_one(On::Lite(db), name, &args, country, dob),
+        (None, None) => Err(Error::User("give a NAME or --file CSV".into()).into()),
+    }
+}
+
+/// `tradescope screen NAME` on a PostgreSQL database (a batch screen is SQLite's only).
+pub fn run_screen_on(store: &tradescope_pg::PgStore, args: ScreenArgs) -> anyhow::Result<()> {
+    let (country, dob) = checked(&args)?;
+    match (&args.file, &args.name) {
+        (Some(_), _) => Err(Error::User(
+            "`tradescope screen --file` is not available on a PostgreSQL database yet (issue 19; \
+             `screen NAME` is): run it on a SQLite database, e.g. after `tradescope copy \
+             --from postgresql://… --to FILE.db`"
+                .into(),
+        )
+        .into()),
+        (None, Some(name)) => screen_one(On::Pg(store), name, &args, country, dob),
+        (None, None) => Err(Error::User("give a NAME or --file CSV".into()).into()),
+    }
+}
+
+/// The threshold, country and date of birth of `args`, checked.
+fn checked(args: &ScreenArgs) -> anyhow::Result<(Option<String>, Option<String>)> {
     check_threshold(args.threshold)?;
     let country = country_code(&args.country)?;
     let dob = match &args.dob {
         Some(d) => Some(check_dob(d).map_err(|e| Error::User(format!("--dob {e}")))?),
         None => None,
     };
-    let conn = db.open_ro()?;
-    let index = load_index(&conn)?;
-    match (&args.file, &args.name) {
-        (Some(file), _) => batch::screen_file(db, &conn, &index, file, &args, country),
-        (None, Some(name)) => screen_one(db, &conn, &index, name, &args, country, dob),
-        (None, None) => Err(Error::User("give a NAME or --file CSV".into()).into()),
-    }
+    Ok((country, dob))
 }
 
 fn screen_one(
-    db: Db,
-    conn: &rusqlite::Connection,
-    index: &NameIndex,
+    on: On,
     name: &str,
     args: &ScreenArgs,
     country: Option<String>,
@@ -161,9 +183,13 @@ fn screen_one(
         include: args.include_lapsed,
         ..Lapse::today()
     };
-    let hits = search::screen_at(conn, index, name, &opts, &lapse)?;
-    audit::record(
-        db,
+    let (hits, checks, screened) = on.read(|conn| {
+        let index = load_index(conn)?;
+        let hits = search::screen_at(conn, &index, name, &opts, &lapse)?;
+        let checks = Covered::load(conn)?.check(&index, name);
+        Ok((hits, checks, index.len()))
+    })?;
+    on.record(
         &NewRecord {
             action: "screen".into(),
             query: Some(with_evidence(name, &opts.country, &opts.dob)),
@@ -177,7 +203,6 @@ fn screen_one(
             at: None,
         },
     )?;
-    let checks = Covered::load(conn)?.check(index, name);
     super::reference::say_unlisted_covered(&checks, args.json);
     if args.json {
         return json(&hits);
@@ -187,7 +212,7 @@ fn screen_one(
             "no match for {:?} at threshold {:.2} ({} names screened, matcher {})",
             sanitize(name),
             args.threshold,
-            index.len(),
+            screened,
             matching::MATCHER_VERSION
         );
         return Ok(());

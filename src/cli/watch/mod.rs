@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::commands::Db;
 use super::csv_input::CsvInput;
+use super::open::Db;
 use super::output::json;
 use super::screen::load_index;
 use tradescope_core::text::sanitize::sanitize;

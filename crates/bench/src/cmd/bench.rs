@@ -134,12 +134,16 @@ pub enum ListFormatArg {
 /// `bench --list-update-only N`: the list-update figure alone (a generated N-entry list and
 /// its next revision, over `parties` generated trade parties), against the naive baseline up
 /// to 100K entries, in the benchmark directory.
-pub fn cmd_rescreen_only(n: usize, baseline: bool) -> anyhow::Result<()> {
+pub fn cmd_rescreen_only(
+    n: usize,
+    baseline: bool,
+    list_names: Option<usize>,
+) -> anyhow::Result<()> {
     let dir = bench::default_db(true)
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
-    let m = bench::rescreen::measure(&dir, n, baseline)?;
+    let m = bench::rescreen::measure(&dir, n, baseline, list_names)?;
     let f = [
         bench::rescreen::figure(&m),
         bench::rescreen::check_figure(&m),

@@ -122,7 +122,7 @@ impl Engine {
         limit: usize,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Results> {
-        let q = query.trim().to_ascii_lowercase();
+        let (q, exact) = prepare(query);
         if q.is_empty() {
             return Some(Results::default());
         }
@@ -136,7 +136,8 @@ impl Engine {
         };
         let matched_names = scored.len();
         let slots: Vec<u32> = scored.iter().map(|&(_, s)| s).collect();
-        let hits = self.top(&q, scored, limit, RERANK.max(limit.saturating_mul(4)), true);
+        let window = RERANK.max(limit.saturating_mul(4));
+        let hits = self.top(&q, scored, limit, window, true, exact);
         self.last = Some((q, slots));
         Some(Results {
             query: query.to_string(),
@@ -144,12 +145,22 @@ impl Engine {
             matched_names,
         })
     }
+}
 
+/// The query as searched (trimmed, lower case, double quotes removed) and whether it was
+/// quoted: `"zte"` searches for the word ZTE, whole (not ZTEC, not scattered letters).
+fn prepare(query: &str) -> (String, bool) {
+    let exact = query.contains('"');
+    let q = query.replace('"', " ").trim().to_ascii_lowercase();
+    (q, exact)
+}
+
+impl Engine {
     /// The naive baseline: one thread, the scorer on every name, no prefilter, no cut.
     pub fn search_naive(&self, query: &str, limit: usize) -> Results {
-        let q = query.trim().to_ascii_lowercase();
+        let (q, exact) = prepare(query);
         let all: Vec<(i64, u32)> = (0..self.corpus.len() as u32).map(|s| (0, s)).collect();
-        let hits = self.top(&q, all, limit, usize::MAX, false);
+        let hits = self.top(&q, all, limit, usize::MAX, false, exact);
         Results {
             query: query.to_string(),
             hits,
@@ -216,6 +227,7 @@ impl Engine {
         limit: usize,
         window: usize,
         parallel: bool,
+        exact: bool,
     ) -> Vec<Hit> {
         let as_typed = quick.iter().filter(|&&(s, _)| s >= quick::AS_TYPED).count();
         // Fewer than a page as typed: scattered matches reach the result.
@@ -258,8 +270,8 @@ impl Engine {
             let mut st = self.scorer.state();
             quick.iter().filter_map(|c| rescore(&mut st, c)).collect()
         };
-        // Names that contain the query as typed come first (at a word start, then inside a
-        // word), then scattered subsequence matches; the fuzzy score orders each tier. Without
+        // Names that contain the query as typed come first (as whole words, then at a word
+        // start, then inside a word), then scattered subsequence matches; the fuzzy score orders each tier. Without
         // the tiers skim ranks "Dalian HUArui" above "DAHUA ELECTRONICS" for `dahua`.
         let qw = quick::words(q.as_bytes());
         let mut tiered: Vec<(quick::Tier, i64, u32)> = scored
@@ -285,15 +297,20 @@ impl Engine {
             .first()
             .is_some_and(|&(t, _, _)| t != quick::Tier::Scattered);
         let drop_scattered = as_typed && !q.contains(char::is_whitespace);
-        // Within the tier, matches far below the best are noise too.
+        // Within the tier, matches far below the best are noise too (whole words and word
+        // starts are one tier here).
+        let floor_of = |t: quick::Tier| match t {
+            quick::Tier::Word | quick::Tier::WordStart => 0,
+            quick::Tier::Inside => 1,
+            quick::Tier::Scattered => 2,
+        };
         let best = |tier| {
             tiered
                 .iter()
-                .find(|&&(t, _, _)| t == tier)
-                .map_or(
-                    i64::MIN,
-                    |&(_, s, _)| if s > 0 { s * 2 / 3 } else { i64::MIN },
-                )
+                .filter(|&&(t, _, _)| floor_of(t) == floor_of(tier))
+                .map(|&(_, s, _)| s)
+                .max()
+                .map_or(i64::MIN, |s| if s > 0 { s * 2 / 3 } else { i64::MIN })
         };
         let floors = [
             best(quick::Tier::WordStart),
@@ -308,7 +325,8 @@ impl Engine {
             if hits.len() >= limit || (drop_scattered && tier == quick::Tier::Scattered) {
                 break;
             }
-            if score < floors[tier as usize] {
+            // A quoted query wants its words whole.
+            if score < floors[floor_of(tier)] || (exact && tier != quick::Tier::Word) {
                 continue;
             }
             let s = self.corpus.slots[slot as usize];

@@ -1,7 +1,7 @@
 //! The first, cheap pass over every name: does it pass the final scorer's gate at all, and if
 //! so a rough score that orders candidates the way the final ranking will as far as bytes tell
-//! (as typed at the name's start ≫ at a word start ≫ inside a word ≫ scattered; then record
-//! rank and length). Only the best few thousand are scored by skim, ~50× slower per name.
+//! (as typed and a whole word ≫ as typed at the name's start ≫ at a word start ≫ inside a word
+//! ≫ scattered; then record rank and length). Only the best few thousand are scored by skim, ~50× slower per name.
 
 use memchr::memchr2;
 
@@ -41,12 +41,15 @@ pub fn words(q: &[u8]) -> Vec<u8> {
 /// How a name contains the query, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tier {
+    /// As typed, whole words: starting a word and ending where a word ends (`putin` in
+    /// "PUTIN, Vladimir", not in "PUTINA, Maria").
+    Word = 0,
     /// As typed, starting a word.
-    WordStart = 0,
+    WordStart = 1,
     /// As typed, inside a word.
-    Inside = 1,
+    Inside = 2,
     /// Only as a scattered subsequence.
-    Scattered = 2,
+    Scattered = 3,
 }
 
 /// The best place where `name` contains the query words `qw` as typed (separators in the name
@@ -60,8 +63,9 @@ struct Found {
 }
 
 /// How many leading bytes of `qw` match `name` from position `p` on, separators in the name
-/// skipped, and whether any separator was skipped between two matched bytes.
-fn run_from(qw: &[u8], name: &[u8], p: usize) -> (usize, bool) {
+/// skipped, whether any separator was skipped between two matched bytes, and where the match
+/// ends (the position after its last byte).
+fn run_from(qw: &[u8], name: &[u8], p: usize) -> (usize, bool, usize) {
     let mut k = p;
     let mut separated = false;
     for (n, &b) in qw.iter().enumerate() {
@@ -70,12 +74,12 @@ fn run_from(qw: &[u8], name: &[u8], p: usize) -> (usize, bool) {
             k += 1;
         }
         if k >= name.len() || name[k].to_ascii_lowercase() != b {
-            return (n, separated);
+            return (n, separated, k);
         }
         separated |= n > 0 && k > skipped;
         k += 1;
     }
-    (qw.len(), separated)
+    (qw.len(), separated, k)
 }
 
 /// Positions where `q0` occurs in `name` (either ASCII case), left to right.
@@ -88,15 +92,17 @@ fn found(qw: &[u8], name: &[u8]) -> Option<Found> {
     let &q0 = qw.first()?;
     let mut best: Option<Found> = None;
     for p in occurrences(q0, name) {
-        let (n, separated) = run_from(qw, name, p);
+        let (n, separated, end) = run_from(qw, name, p);
         if n < qw.len() {
             continue;
         }
+        let starts = p == 0 || !word(name[p - 1]);
+        let ends = end >= name.len() || !word(name[end]);
         let here = Found {
-            tier: if p == 0 || !word(name[p - 1]) {
-                Tier::WordStart
-            } else {
-                Tier::Inside
+            tier: match (starts, ends) {
+                (true, true) => Tier::Word,
+                (true, false) => Tier::WordStart,
+                _ => Tier::Inside,
             },
             not_first: p != 0,
             separated,
@@ -105,8 +111,8 @@ fn found(qw: &[u8], name: &[u8]) -> Option<Found> {
             best = Some(here);
         }
         // Occurrences are met left to right, so only the first can be at the name's start:
-        // past it, a word start without a separator cannot be beaten.
-        if here.tier == Tier::WordStart && !here.separated {
+        // past it, whole words without a separator cannot be beaten.
+        if here.tier == Tier::Word && !here.separated {
             break;
         }
     }
@@ -182,6 +188,10 @@ pub fn score(gate: &Gate, qw: &[u8], name: &[u8], rank: u8) -> Option<i64> {
     match found(qw, name) {
         Some(f) if gate.implied_by_words(qw) || gate.passes(name) => {
             let class = match (f.tier, f.not_first, f.separated) {
+                (Tier::Word, false, false) => 10,
+                (Tier::Word, false, true) => 9,
+                (Tier::Word, true, false) => 8,
+                (Tier::Word, true, true) => 7,
                 (Tier::WordStart, false, false) => 6,
                 (Tier::WordStart, false, true) => 5,
                 (Tier::WordStart, true, false) => 4,
@@ -254,14 +264,30 @@ mod tests {
     #[test]
     fn tiers_ignore_separators() {
         let t = |q: &str, name: &str| tier(&words(q.as_bytes()), name.as_bytes());
-        assert_eq!(t("hikvision", "HANGZHOU HIK-VISION"), Tier::WordStart);
+        assert_eq!(t("hikvision", "HANGZHOU HIK-VISION"), Tier::Word);
+        assert_eq!(t("hikvision", "HIK-VISIONS"), Tier::WordStart);
         assert_eq!(
             t("dahua tech", "ZHEJIANG DAHUA TECHNOLOGY"),
             Tier::WordStart
         );
+        assert_eq!(t("putin", "PUTIN, Vladimir"), Tier::Word);
+        assert_eq!(t("putin", "PUTINA, Maria"), Tier::WordStart);
+        // A whole-word occurrence later in the name is found past a word-start one.
+        assert_eq!(t("zte", "ZTEC ZTE"), Tier::Word);
         assert_eq!(t("vision", "HIKVISION"), Tier::Inside);
         assert_eq!(t("dahua", "Dalian Huarui"), Tier::Scattered);
         assert_eq!(t("-", "A-B"), Tier::Scattered);
+    }
+
+    #[test]
+    fn a_whole_word_beats_a_word_start() {
+        let gate = Gate::of(crate::typeahead::Scorer::Skim, "putin");
+        let sc = |name: &str| score(&gate, b"putin", name.as_bytes(), 1).unwrap();
+        assert!(sc("PUTIN, Vladimir Vladimirovich") > sc("PUTINA, Maria"));
+        assert!(
+            sc("ZHAO PUTIN") > sc("PUTINA"),
+            "whole word later beats a prefix first"
+        );
     }
 
     #[test]
@@ -290,7 +316,9 @@ mod tests {
         assert!(sc("A VERY LONG NAME HK", 0) > sc("ABC HK", 1));
         assert!(sc("ABC HK TRADING", 1) > sc("AB HK TRADING LIMITED", 1));
         assert!(sc("HK TRADING LIMITED", 2) > sc("AB HK", 0));
-        assert!(sc("HKT", 1) > sc("H-K", 1));
+        assert!(sc("HKT", 1) > sc("H-KT", 1));
+        // A whole word, even split by a separator, comes before a word's start.
+        assert!(sc("H-K", 1) > sc("HKT", 1));
     }
 
     #[test]

@@ -73,6 +73,32 @@ fn names(r: &Results) -> Vec<&str> {
 }
 
 #[test]
+fn whole_words_first_and_a_quoted_query_wants_them_whole() {
+    let mut e = engine_of(&[
+        ("PUTINA, Maria", "SDN"),
+        ("PUTIN, Vladimir Vladimirovich", "SDN"),
+        ("ZTEC INDUSTRIES", "PARTY"),
+        ("ZTE CORPORATION", "EL"),
+        ("ZHONGXING TELECOM EQUIPMENT", "PARTY"),
+    ]);
+    let r = e.search("putin", 10, &|| false).unwrap();
+    assert_eq!(
+        names(&r),
+        ["PUTIN, Vladimir Vladimirovich", "PUTINA, Maria"],
+        "the whole word above the longer word it starts"
+    );
+    assert_eq!(names(&r), names(&e.search_naive("putin", 10)));
+    // Quoted: the word itself, whole; the quotes are not searched for.
+    let r = e.search("\"zte\"", 10, &|| false).unwrap();
+    assert_eq!(names(&r), ["ZTE CORPORATION"]);
+    assert_eq!(names(&e.search_naive("\"zte\"", 10)), ["ZTE CORPORATION"]);
+    let r = e.search("zte", 10, &|| false).unwrap();
+    assert_eq!(names(&r)[..2], ["ZTE CORPORATION", "ZTEC INDUSTRIES"]);
+    let r = e.search("\"putin\"", 10, &|| false).unwrap();
+    assert_eq!(names(&r), ["PUTIN, Vladimir Vladimirovich"]);
+}
+
+#[test]
 fn names_containing_the_query_outrank_scattered_matches() {
     let mut e = engine_of(&[
         ("Dalian Huarui Heavy Industry Goup Co., Ltd.", "ASSIGNEE"),

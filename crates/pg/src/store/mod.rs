@@ -17,9 +17,9 @@
 //! store's shared `*_in` functions and `audit::chain` in one transaction that locks
 //! `audit_log`, as SQLite's IMMEDIATE transaction serializes appends.
 //!
-//! Not yet here: word search over patents and holding audit records back (SQLite spools
-//! them next to its file). Those answer with an error that says so instead of a wrong or
-//! empty result.
+//! Audit records the log cannot take now are held back in a spool in the state directory,
+//! as SQLite's are, named by the URL without its password, and written in order by the
+//! next flush.
 
 mod names;
 mod patents;
@@ -30,13 +30,14 @@ use std::sync::Mutex;
 
 use postgres::Client;
 use tradescope_core::link::{LinkItem, LinkPair};
-use tradescope_core::model::{Party, RecordKind, RecordRef, Shipment};
+use tradescope_core::model::{Entity, Party, RecordKind, RecordRef, Shipment};
 use tradescope_core::view::RecordView;
 use tradescope_matching::typeahead::Corpus;
 use tradescope_matching::{NameIndex, NameRecord, SearchOptions};
 use tradescope_store::asof::{AsOfStatus, Screener};
-use tradescope_store::audit::{self, NewRecord, Record, Verification};
-use tradescope_store::cases::{self, CaseExport};
+use tradescope_store::audit::{self, Anchor, NewRecord, Record, Verification};
+use tradescope_store::cases::{self, CaseExport, CaseItem, CaseSummary};
+use tradescope_store::changes::VersionChanges;
 use tradescope_store::covered::Covered;
 use tradescope_store::decisions::{self, Decision, NewDecision};
 use tradescope_store::error::{Error as StoreError, Result as StoreResult};
@@ -48,6 +49,7 @@ use tradescope_store::search::ListingHit;
 use tradescope_store::shipments::freq::{FreqColumn, Frequency};
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, Sort};
 use tradescope_store::sql::Sql;
+use tradescope_store::stats::Stats;
 use tradescope_store::trail::{self, Trail, TrailOptions};
 use tradescope_store::{
     entities, link_review, links, parties, record_view, search, shipments as sqlite_shipments,
@@ -66,6 +68,7 @@ impl PgStore {
     /// Connect to `url` and check that it holds a tradescope schema this build reads.
     pub fn open(url: &str) -> Result<PgStore> {
         let mut client = crate::connect(url)?;
+        crate::schema::upgrade(&mut client)?;
         crate::schema::check(&mut client)?;
         Ok(PgStore {
             url: url.to_string(),
@@ -93,7 +96,19 @@ impl PgStore {
     /// otherwise.
     fn write<T>(&self, f: impl FnOnce(&dyn Sql) -> StoreResult<T>) -> StoreResult<T> {
         self.with(|c| {
-            c.batch_execute("BEGIN; LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
+            // A log another session holds is waited for as long as SQLite waits for a busy
+            // file (its busy timeout); then the write fails, and the workbench holds its
+            // audit record back.
+            let begun = c.batch_execute(&format!(
+                "BEGIN; SET LOCAL lock_timeout = '{}ms'; LOCK TABLE audit_log IN EXCLUSIVE MODE",
+                tradescope_store::BUSY_TIMEOUT.as_millis()
+            ));
+            if let Err(e) = begun {
+                // The lock was not had (another session holds the log): end the failed
+                // transaction, so the connection serves the next query.
+                let _ = c.batch_execute("ROLLBACK");
+                return Err(e.into());
+            }
             let out = f(&sql::PgSql::new(c));
             match out {
                 Ok(v) => {
@@ -106,6 +121,18 @@ impl PgStore {
                 }
             }
         })
+    }
+
+    /// The spool of audit records held back for this database (as SQLite's, in the state
+    /// directory), named by the URL without its password.
+    fn spool(&self) -> StoreResult<std::path::PathBuf> {
+        audit::spool::spool_path_for(&crate::redact(&self.url))
+    }
+
+    /// Run the store's shared queries (`f`) on the connection, as the engine-neutral
+    /// [`Sql`]: how the CLI runs the store's shared queries (search, screening…) here.
+    pub fn run_sql<T>(&self, f: impl FnOnce(&dyn Sql) -> StoreResult<T>) -> StoreResult<T> {
+        self.sql(f)
     }
 
     /// Run the store's shared queries (`f`) on the connection.
@@ -130,14 +157,6 @@ fn to_store(e: Error) -> StoreError {
         },
         other => StoreError::Engine(format!("PostgreSQL: {other}")),
     }
-}
-
-/// What this engine cannot do yet, said as such.
-fn not_yet(what: &str) -> StoreError {
-    StoreError::User(format!(
-        "{what} is not available on a PostgreSQL database yet (issue 19): use the SQLite \
-         database, or `tradescope copy --from postgresql://… --to FILE.db`"
-    ))
 }
 
 /// Polls the server's write-ahead log position: it moves with every commit (by anyone).
@@ -225,6 +244,10 @@ impl Store for PgStore {
         self.sql(|db| parties::get(db, id))
     }
 
+    fn places(&self, records: &[RecordRef]) -> StoreResult<Vec<Option<String>>> {
+        self.sql(|db| tradescope_store::place::places(db, records))
+    }
+
     fn shipments_page(
         &self,
         filter: &ShipmentFilter,
@@ -232,7 +255,7 @@ impl Store for PgStore {
         after: Option<&Cursor>,
         limit: usize,
     ) -> StoreResult<Page> {
-        self.with(|c| shipments::page(c, filter, sort, after, limit))
+        self.sql(|db| shipments::page(db, filter, sort, after, limit))
     }
 
     fn count_shipments(
@@ -240,7 +263,7 @@ impl Store for PgStore {
         filter: &ShipmentFilter,
         cap: i64,
     ) -> StoreResult<std::result::Result<i64, i64>> {
-        self.with(|c| shipments::count(c, filter, cap))
+        self.sql(|db| shipments::count(db, filter, cap))
     }
 
     fn as_of_statuses(&self, page: &Page) -> StoreResult<Vec<Option<AsOfStatus>>> {
@@ -255,24 +278,24 @@ impl Store for PgStore {
 
     fn shipment_frequency(
         &self,
-        _filter: &ShipmentFilter,
-        _column: FreqColumn,
-        _limit: usize,
+        filter: &ShipmentFilter,
+        column: FreqColumn,
+        limit: usize,
     ) -> StoreResult<Frequency> {
-        Err(not_yet("The frequency table"))
+        self.sql(|db| sqlite_shipments::freq::frequency(db, filter, column, limit))
     }
 
     fn patent_frequency(
         &self,
-        _filter: &PatentFilter,
-        _column: FreqColumn,
-        _limit: usize,
+        filter: &PatentFilter,
+        column: FreqColumn,
+        limit: usize,
     ) -> StoreResult<Frequency> {
-        Err(not_yet("The frequency table"))
+        self.sql(|db| tradescope_store::patents::freq::frequency(db, filter, column, limit))
     }
 
-    fn profile(&self, _subject: RecordRef) -> StoreResult<Profile> {
-        Err(not_yet("The profile"))
+    fn profile(&self, subject: RecordRef) -> StoreResult<Profile> {
+        self.sql(|db| tradescope_store::profile::profile(db, subject))
     }
 
     fn patents_page(
@@ -305,8 +328,44 @@ impl Store for PgStore {
         self.sql(|db| audit::recent(db, limit))
     }
 
-    fn audit_verify(&self) -> StoreResult<Verification> {
-        self.sql(audit::verify)
+    fn audit_all(&self) -> StoreResult<Vec<Record>> {
+        self.sql(audit::all)
+    }
+
+    fn audit_head(&self) -> StoreResult<Anchor> {
+        self.sql(audit::head_anchor)
+    }
+
+    fn audit_verify_with(&self, given: Option<&Anchor>) -> StoreResult<Verification> {
+        self.sql(|db| audit::verify_with(db, given))
+    }
+
+    fn cases(&self) -> StoreResult<Vec<CaseSummary>> {
+        self.sql(cases::list)
+    }
+
+    fn case_items(&self, case: &str) -> StoreResult<Vec<CaseItem>> {
+        self.sql(|db| cases::items(db, case))
+    }
+
+    fn decisions(&self, with_undone: bool) -> StoreResult<Vec<Decision>> {
+        self.sql(|db| decisions::all(db, with_undone))
+    }
+
+    fn link_reviews(&self, entry_id: Option<i64>) -> StoreResult<Vec<LinkReview>> {
+        self.sql(|db| link_review::reviews(db, entry_id))
+    }
+
+    fn entity(&self, id: i64) -> StoreResult<Entity> {
+        self.sql(|db| entities::get(db, id))
+    }
+
+    fn stats(&self) -> StoreResult<Stats> {
+        self.sql(tradescope_store::stats::stats)
+    }
+
+    fn list_changes(&self) -> StoreResult<Vec<VersionChanges>> {
+        self.sql(tradescope_store::changes::changes)
     }
 
     fn audit_append(&self, rec: &NewRecord) -> StoreResult<Record> {
@@ -318,19 +377,29 @@ impl Store for PgStore {
     }
 
     fn audit_held_back(&self) -> StoreResult<usize> {
-        Ok(0)
+        audit::spool::pending_at(&self.spool()?)
     }
 
     fn audit_flush(&self) -> StoreResult<usize> {
-        Ok(0)
+        let spool = self.spool()?;
+        if audit::spool::pending_at(&spool)? == 0 {
+            return Ok(0);
+        }
+        audit::spool::flush_at(&spool, |recs| {
+            self.write(|db| audit::chain(db, recs, None).map(|(rows, _)| rows.len()))
+        })
     }
 
-    fn audit_hold_back(&self, _rec: &NewRecord) -> StoreResult<usize> {
-        Err(not_yet("Writing the audit log"))
+    fn audit_hold_back(&self, rec: &NewRecord) -> StoreResult<usize> {
+        audit::spool::push_at(&self.spool()?, rec)
     }
 
-    fn case_add(&self, case: &str, r: RecordRef) -> StoreResult<i64> {
-        self.write(|db| cases::add_in(db, case, r.kind, r.id, None))
+    fn case_add_noted(&self, case: &str, r: RecordRef, note: Option<&str>) -> StoreResult<i64> {
+        self.write(|db| cases::add_in(db, case, r.kind, r.id, note))
+    }
+
+    fn case_remove(&self, case: &str, r: RecordRef) -> StoreResult<bool> {
+        self.write(|db| cases::remove(db, case, r.kind, r.id))
     }
 
     fn case_export(&self, case: &str) -> StoreResult<Option<CaseExport>> {
@@ -345,6 +414,14 @@ impl Store for PgStore {
     fn decide(&self, d: &NewDecision<'_>) -> StoreResult<Decision> {
         self.write(|db| {
             let (recs, id) = decisions::decide_in(db, d)?;
+            audit::chain(db, &recs, None)?;
+            decisions::get(db, id)
+        })
+    }
+
+    fn decision_undo(&self, id: i64) -> StoreResult<Decision> {
+        self.write(|db| {
+            let (recs, ()) = decisions::undo_in(db, id)?;
             audit::chain(db, &recs, None)?;
             decisions::get(db, id)
         })

@@ -4,21 +4,22 @@
 //! filter's index, so the query is the plain statement of the filter. `patent_cet` is keyed
 //! by the same date key ([`key_sql_in`]).
 //!
-//! Not yet here: word search (SQLite's FTS5 tokens and prefixes have no exact PostgreSQL
-//! counterpart yet); a word query answers with an error that says so.
+//! Word search reads `patent_word` (schema version 2): each patent's words as SQLite's FTS5
+//! tokenizer reads them, in a tsvector with a GIN index, and the query made the way FTS5's
+//! is made (tradescope_store::patents::words), so the same words, prefixes, phrases and
+//! folded diacritics match.
 
 use tradescope_store::error::Result as StoreResult;
 use tradescope_store::links::linked_assignee_ids;
 use tradescope_store::patents::index::key_sql_in;
+use tradescope_store::patents::words::Tokenizer;
 use tradescope_store::patents::{
     finish_page, number_digits, row_with_value, PatentCursor, PatentFilter, PatentPage, PatentSort,
 };
 use tradescope_store::sql::{Dialect, Sql, Value};
 
-use super::not_yet;
-
 /// The filter as conditions on `patent p`, with their parameters.
-fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<Value>)> {
+pub(super) fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<Value>)> {
     let mut w = Vec::new();
     let mut p: Vec<Value> = Vec::new();
     if let Some(q) = f.text.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
@@ -27,11 +28,30 @@ fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<V
                 p.push(format!("US{d}").into());
                 w.push(format!("p.number_key = ?{}", p.len()));
             }
-            None => return Err(not_yet("Word search over patents")),
+            None => match Tokenizer::new()?.tsquery(q)? {
+                Some(t) => {
+                    p.push(t.into());
+                    w.push(format!(
+                        "EXISTS (SELECT 1 FROM patent_word pw WHERE pw.patent_id = p.id
+                           AND pw.words @@ CAST(?{}::text AS tsquery))",
+                        p.len()
+                    ));
+                }
+                None => w.push("false".into()),
+            },
         }
     }
-    if f.cpc.is_some() || f.year.is_some() {
-        return Err(not_yet("Patents by CPC subclass or year"));
+    if let Some(c) = &f.cpc {
+        p.push(c.trim().to_uppercase().into());
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM patent_cpc x WHERE x.patent_id = p.id
+               AND substr(x.cpc, 1, length(?{n})) = ?{n})",
+            n = p.len()
+        ));
+    }
+    if let Some(y) = &f.year {
+        p.push(y.trim().to_string().into());
+        w.push(format!("substr(p.publication_date, 1, 4) = ?{}", p.len()));
     }
     if let Some(c) = &f.cet {
         p.push(c.trim().to_uppercase().into());
@@ -62,7 +82,7 @@ fn conditions(db: &dyn Sql, f: &PatentFilter) -> StoreResult<(Vec<String>, Vec<V
     Ok((w, p))
 }
 
-fn where_sql(w: &[String]) -> String {
+pub(super) fn where_sql(w: &[String]) -> String {
     if w.is_empty() {
         String::new()
     } else {

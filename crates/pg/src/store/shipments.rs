@@ -5,29 +5,24 @@
 //! PostgreSQL planner does that itself (a merge append over the composite indexes and the
 //! year partitions), so the query here is the plain statement of the filter.
 
-use postgres::types::ToSql;
-use postgres::{Client, Row};
+use tradescope_store::error::Result as StoreResult;
 use tradescope_store::shipments::{Cursor, Page, ShipmentFilter, ShipmentRow, Sort, SortKey};
+use tradescope_store::sql::{Row, Sql, Value};
 
-use super::sql::PgSql;
-use crate::Result;
 use tradescope_store::asof::listed_ranges_json;
 
-/// A parameter of a query being built.
-type Param = Box<dyn ToSql + Sync>;
-
-/// WHERE clauses and their parameters ($1, $2…).
+/// WHERE clauses and their parameters (?1, ?2…, numbered `$N` when run).
 #[derive(Default)]
-struct Conditions {
-    clauses: Vec<String>,
-    params: Vec<Param>,
+pub(super) struct Conditions {
+    pub(super) clauses: Vec<String>,
+    pub(super) params: Vec<Value>,
 }
 
 impl Conditions {
     /// Add a parameter; its placeholder.
-    fn bind(&mut self, v: impl ToSql + Sync + 'static) -> String {
-        self.params.push(Box::new(v));
-        format!("${}", self.params.len())
+    fn bind(&mut self, v: impl Into<Value>) -> String {
+        self.params.push(v.into());
+        format!("?{}", self.params.len())
     }
 
     fn push(&mut self, clause: String) {
@@ -40,10 +35,6 @@ impl Conditions {
         } else {
             format!("WHERE {}", self.clauses.join(" AND "))
         }
-    }
-
-    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
-        self.params.iter().map(|p| p.as_ref()).collect()
     }
 }
 
@@ -62,12 +53,12 @@ fn contains_pattern(text: &str) -> String {
 }
 
 /// The filter as conditions on `shipment s`, meaning what SQLite's conditions mean.
-fn conditions(client: &mut Client, f: &ShipmentFilter) -> Result<Conditions> {
+pub(super) fn conditions(db: &dyn Sql, f: &ShipmentFilter) -> StoreResult<Conditions> {
     let mut c = Conditions::default();
     if let Some(want) = f.listed_at_date {
         // Every linked party's listed-at-date ranges, by the store's own as-of rules, as
         // SQLite's filter reads them (there through json_each).
-        let (ranges, _) = listed_ranges_json(&PgSql::new(client))?;
+        let (ranges, _) = listed_ranges_json(db)?;
         let p = c.bind(ranges);
         let exists = format!(
             "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST({p} AS text)::jsonb) j
@@ -98,34 +89,39 @@ fn conditions(client: &mut Client, f: &ShipmentFilter) -> Result<Conditions> {
         ));
     }
     if let Some(eid) = f.entity_id {
-        let linked: Vec<i64> = client
-            .query(
-                "SELECT party_id FROM link_party WHERE entry_id = $1 AND status <> 'rejected'
+        let linked: Vec<String> = db.map(
+            "SELECT party_id FROM link_party WHERE entry_id = ?1 AND status <> 'rejected'
                  ORDER BY party_id",
-                &[&eid],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        let p = c.bind(linked);
-        c.push(format!(
-            "(s.shipper_id = ANY({p}) OR s.consignee_id = ANY({p}))"
-        ));
+            &[Value::Int(eid)],
+            |r| Ok(r.get::<i64>(0)?.to_string()),
+        )?;
+        // Ids from the database, written inline.
+        c.push(if linked.is_empty() {
+            "false".to_string()
+        } else {
+            let ids = linked.join(",");
+            format!("(s.shipper_id IN ({ids}) OR s.consignee_id IN ({ids}))")
+        });
     }
-    if let Some(n) = f
-        .party_name
-        .as_deref()
-        .map(tradescope_matching::normalize_key)
+    let names: Vec<String> = f
+        .party_names
+        .iter()
+        .map(|n| tradescope_matching::normalize_key(n))
         .filter(|n| !n.is_empty())
-    {
-        let p = c.bind(n);
-        let any =
-            |col: &str| format!("s.{col} IN (SELECT id FROM party WHERE strpos(norm, {p}) > 0)");
+        .collect();
+    if !names.is_empty() {
+        // Any of the names (OR), in any role, as on SQLite.
+        let any: Vec<String> = names
+            .into_iter()
+            .map(|n| format!("strpos(norm, {}) > 0", c.bind(n)))
+            .collect();
+        let any = any.join(" OR ");
+        let of = |col: &str| format!("s.{col} IN (SELECT id FROM party WHERE {any})");
         c.push(format!(
             "({} OR {} OR {})",
-            any("shipper_id"),
-            any("consignee_id"),
-            any("notify_id")
+            of("shipper_id"),
+            of("consignee_id"),
+            of("notify_id")
         ));
     }
     for (v, col) in [
@@ -205,34 +201,34 @@ const ROW_COLUMNS: &str = "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee
 const FROM: &str = "shipment s LEFT JOIN party sp ON sp.id = s.shipper_id
     LEFT JOIN party cp ON cp.id = s.consignee_id";
 
-fn row(r: &Row) -> ShipmentRow {
-    ShipmentRow {
-        id: r.get(0),
-        ship_date: r.get(1),
-        shipper_id: r.get(2),
-        shipper: r.get(3),
-        consignee_id: r.get(4),
-        consignee: r.get(5),
-        origin: r.get(6),
-        origin_country: r.get(7),
-        destination: r.get(8),
-        dest_country: r.get(9),
-        hs_code: r.get(10),
-        description: r.get(11),
-        synthetic: r.get::<_, i64>(12) != 0,
-    }
+fn row(r: &Row) -> StoreResult<ShipmentRow> {
+    Ok(ShipmentRow {
+        id: r.get(0)?,
+        ship_date: r.get(1)?,
+        shipper_id: r.get(2)?,
+        shipper: r.get(3)?,
+        consignee_id: r.get(4)?,
+        consignee: r.get(5)?,
+        origin: r.get(6)?,
+        origin_country: r.get(7)?,
+        destination: r.get(8)?,
+        dest_country: r.get(9)?,
+        hs_code: r.get(10)?,
+        description: r.get(11)?,
+        synthetic: r.get(12)?,
+    })
 }
 
 /// One page of shipments after `after`: rows in (sort value, id) order, NULL values first
 /// in ascending order as in SQLite.
 pub(super) fn page(
-    client: &mut Client,
+    db: &dyn Sql,
     f: &ShipmentFilter,
     sort: Sort,
     after: Option<&Cursor>,
     limit: usize,
-) -> Result<Page> {
-    let mut c = conditions(client, f)?;
+) -> StoreResult<Page> {
+    let mut c = conditions(db, f)?;
     let key = key_sql(sort.key);
     if let Some(cur) = after {
         let i = c.bind(cur.id);
@@ -260,7 +256,7 @@ pub(super) fn page(
         c.where_sql(),
         limit + 1
     );
-    let mut rows: Vec<ShipmentRow> = client.query(&sql, &c.refs())?.iter().map(row).collect();
+    let mut rows: Vec<ShipmentRow> = db.map(&sql, &c.params, row)?;
     let more = rows.len() > limit;
     rows.truncate(limit);
     let next = if more {
@@ -287,16 +283,16 @@ fn sort_value(r: &ShipmentRow, key: SortKey) -> Option<String> {
 
 /// Number of shipments matching `f`, counting at most `cap` (Err(cap): "cap or more").
 pub(super) fn count(
-    client: &mut Client,
+    db: &dyn Sql,
     f: &ShipmentFilter,
     cap: i64,
-) -> Result<std::result::Result<i64, i64>> {
-    let c = conditions(client, f)?;
+) -> StoreResult<std::result::Result<i64, i64>> {
+    let c = conditions(db, f)?;
     let sql = format!(
         "SELECT count(*) FROM (SELECT 1 FROM shipment s {} LIMIT {}) AS capped",
         c.where_sql(),
         cap.saturating_add(1)
     );
-    let n: i64 = client.query_one(&sql, &c.refs())?.get(0);
+    let n: i64 = db.one(&sql, &c.params)?;
     Ok(if n > cap { Err(cap) } else { Ok(n) })
 }

@@ -202,12 +202,22 @@ impl Sql for PgSql<'_> {
         f: &ShipmentFilter,
         cap: i64,
     ) -> StoreResult<std::result::Result<i64, i64>> {
-        super::shipments::count(&mut self.0.borrow_mut(), f, cap).map_err(to_store)
+        super::shipments::count(self, f, cap)
     }
 
     fn count_patents(&self, f: &PatentFilter) -> StoreResult<i64> {
         let n = super::patents::count(self, f, i64::MAX - 1)?;
         Ok(n.unwrap_or_else(|n| n))
+    }
+
+    fn shipments_where(&self, f: &ShipmentFilter) -> StoreResult<Option<(String, Vec<Value>)>> {
+        let c = super::shipments::conditions(self, f)?;
+        Ok(Some((c.clauses.join(" AND "), c.params)))
+    }
+
+    fn patents_where(&self, f: &PatentFilter) -> StoreResult<(String, Vec<Value>)> {
+        let (w, p) = super::patents::conditions(self, f)?;
+        Ok((super::patents::where_sql(&w), p))
     }
 }
 

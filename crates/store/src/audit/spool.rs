@@ -18,7 +18,13 @@ use crate::import::input::hex;
 /// The spool of the database at `db_path`.
 pub fn spool_path(db_path: &Path) -> Result<PathBuf> {
     let canon = std::fs::canonicalize(db_path).unwrap_or_else(|_| db_path.to_path_buf());
-    let digest = hex(&Sha256::digest(canon.to_string_lossy().as_bytes()));
+    spool_path_for(&canon.to_string_lossy())
+}
+
+/// The spool of the database named `key` (a SQLite file's canonical path, a server
+/// database's URL without its password).
+pub fn spool_path_for(key: &str) -> Result<PathBuf> {
+    let digest = hex(&Sha256::digest(key.as_bytes()));
     Ok(super::keys::state_dir()?
         .join("spool")
         .join(format!("{}.jsonl", &digest[..32])))
@@ -26,8 +32,13 @@ pub fn spool_path(db_path: &Path) -> Result<PathBuf> {
 
 /// Hold `rec` back for later (its time is kept); returns how many records wait.
 pub fn push(db_path: &Path, rec: &NewRecord) -> Result<usize> {
+    push_at(&spool_path(db_path)?, rec)
+}
+
+/// [`push`] to the spool file `path` (see [`spool_path_for`]).
+pub fn push_at(path: &Path, rec: &NewRecord) -> Result<usize> {
     private_dir("spool")?;
-    let path = spool_path(db_path)?;
+    let path = path.to_path_buf();
     let mut rec = rec.clone();
     if rec.at.is_none() {
         rec.at = Some(crate::now_utc());
@@ -49,13 +60,17 @@ pub fn push(db_path: &Path, rec: &NewRecord) -> Result<usize> {
                 path.display()
             ))
         })?;
-    pending(db_path)
+    pending_at(&path)
 }
 
 /// How many records wait in the spool of `db_path`.
 pub fn pending(db_path: &Path) -> Result<usize> {
-    let path = spool_path(db_path)?;
-    match std::fs::read_to_string(&path) {
+    pending_at(&spool_path(db_path)?)
+}
+
+/// How many records wait in the spool file `path`.
+pub fn pending_at(path: &Path) -> Result<usize> {
+    match std::fs::read_to_string(path) {
         Ok(t) => Ok(t.lines().filter(|l| !l.trim().is_empty()).count()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
         Err(e) => Err(Error::User(format!("cannot read {}: {e}", path.display()))),
@@ -66,7 +81,15 @@ pub fn pending(db_path: &Path) -> Result<usize> {
 /// how many were written. The spool is taken by renaming it (one taker at a time) and given
 /// back, merged with anything spooled meanwhile, when the write fails.
 pub fn flush(conn: &mut Connection, db_path: &Path) -> Result<usize> {
-    let path = spool_path(db_path)?;
+    flush_at(&spool_path(db_path)?, |recs| {
+        super::append_all(conn, recs).map(|rows| rows.len())
+    })
+}
+
+/// [`flush`] of the spool file `path` through `write`, which appends the records in order in
+/// one transaction (all or none) and returns how many it wrote.
+pub fn flush_at(path: &Path, write: impl FnOnce(&[NewRecord]) -> Result<usize>) -> Result<usize> {
+    let path = path.to_path_buf();
     let taken = path.with_extension(format!("taking-{}", std::process::id()));
     match std::fs::rename(&path, &taken) {
         Ok(()) => {}
@@ -104,10 +127,10 @@ pub fn flush(conn: &mut Connection, db_path: &Path) -> Result<usize> {
             }
         }
     }
-    match super::append_all(conn, &recs) {
-        Ok(rows) => {
+    match write(&recs) {
+        Ok(n) => {
             std::fs::remove_file(&taken)?;
-            Ok(rows.len())
+            Ok(n)
         }
         Err(e) => {
             give_back(&taken)?;

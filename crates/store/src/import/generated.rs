@@ -38,8 +38,7 @@ pub fn import_generated(
     report.source_id = Some(source_id);
     progress.stage("generating", None);
     report.rows = generate(&tx, source_id)?;
-    progress.stage("linking names", None);
-    report.links = link::link_new_records(&tx, source_id)?;
+    report.links = link::link_new_records(&tx, source_id, progress)?;
     tx.execute(
         "UPDATE source SET row_count = ?1 WHERE id = ?2",
         params![report.rows as i64, source_id],

@@ -7,6 +7,7 @@
 
 pub mod ams;
 pub mod as_of;
+mod bulk;
 pub mod cells;
 pub mod columns;
 pub mod csl;
@@ -209,6 +210,22 @@ fn run(
     progress: &dyn Progress,
     finish: Finish,
 ) -> Result<ImportReport> {
+    if format == Format::Patentsview {
+        return bulk::with_bulk_settings(conn, |conn| {
+            run_with(conn, format, inputs, opts, progress, finish)
+        });
+    }
+    run_with(conn, format, inputs, opts, progress, finish)
+}
+
+fn run_with(
+    conn: &mut Connection,
+    format: Format,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    finish: Finish,
+) -> Result<ImportReport> {
     if inputs.is_empty() {
         return Err(Error::User("no input files given".into()));
     }
@@ -282,8 +299,7 @@ fn run(
                 "no records found in this file (only a header?)",
             ));
         }
-        progress.stage("linking names", None);
-        report.links = link::link_new_records(&tx, source_id)?;
+        report.links = link::link_new_records(&tx, source_id, progress)?;
     }
     tx.execute(
         "UPDATE source SET row_count = ?1, as_of = ?2 WHERE id = ?3",
@@ -333,8 +349,7 @@ fn import_list(
         &inputs[0].name,
     )?;
     if version.became_current {
-        progress.stage("linking names", None);
-        report.links = link::link_source_entries(tx, source_id, version.replaced)?;
+        report.links = link::link_source_entries(tx, source_id, version.replaced, progress)?;
         report.links.maker_links = crate::products::link_makers(tx)?;
     }
     report.version = Some(version);

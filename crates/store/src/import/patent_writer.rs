@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::{params, Connection, OptionalExtension, Statement};
 
 use crate::error::Result;
+use tradescope_core::progress::Progress;
 use tradescope_matching as matching;
 
 /// A patent number taken apart.
@@ -126,6 +127,10 @@ pub struct PatentWriter<'c> {
     find_patent: Statement<'c>,
     attach: Statement<'c>,
     add_cpc: Statement<'c>,
+    cpc_codes: Statement<'c>,
+    /// The CPC codes of the patent last given one, and its highest `seq` (the rows of a patent
+    /// are adjacent in g_cpc_current: one read per patent, not two per row).
+    cpc_of: Option<(i64, i64, Vec<String>)>,
     by_pv: HashMap<String, i64>,
     by_norm: HashMap<String, i64>,
     /// Assignees whose patent count must be recomputed.
@@ -176,11 +181,10 @@ impl<'c> PatentWriter<'c> {
                  ON CONFLICT DO UPDATE SET seq = excluded.seq,
                    name_as_published = excluded.name_as_published",
             )?,
-            add_cpc: conn.prepare(
-                "INSERT INTO patent_cpc (patent_id, seq, cpc)
-                 SELECT ?1, (SELECT COALESCE(max(seq), 0) + 1 FROM patent_cpc WHERE patent_id = ?1), ?2
-                 WHERE NOT EXISTS (SELECT 1 FROM patent_cpc WHERE patent_id = ?1 AND cpc = ?2)",
-            )?,
+            add_cpc: conn
+                .prepare("INSERT INTO patent_cpc (patent_id, seq, cpc) VALUES (?1, ?2, ?3)")?,
+            cpc_codes: conn.prepare("SELECT seq, cpc FROM patent_cpc WHERE patent_id = ?1")?,
+            cpc_of: None,
             by_pv: HashMap::new(),
             by_norm: HashMap::new(),
             touched: BTreeSet::new(),
@@ -418,17 +422,35 @@ impl<'c> PatentWriter<'c> {
     /// Add a CPC symbol (already normalized) to a patent unless it has it.
     pub fn cpc(&mut self, patent: i64, cpc: &str) -> Result<()> {
         self.changing(patent)?;
-        self.add_cpc.execute(params![patent, cpc])?;
+        if self.cpc_of.as_ref().map(|c| c.0) != Some(patent) {
+            let mut max = 0;
+            let mut codes = Vec::new();
+            let mut rows = self.cpc_codes.query([patent])?;
+            while let Some(r) = rows.next()? {
+                max = max.max(r.get::<_, i64>(0)?);
+                codes.push(r.get::<_, String>(1)?);
+            }
+            self.cpc_of = Some((patent, max, codes));
+        }
+        let Some((_, max, codes)) = self.cpc_of.as_mut() else {
+            return Ok(());
+        };
+        if codes.iter().any(|c| c == cpc) {
+            return Ok(());
+        }
+        *max += 1;
+        self.add_cpc.execute(params![patent, *max, cpc])?;
+        codes.push(cpc.to_string());
         Ok(())
     }
 
     /// Bring the patent counts of the assignees this writer touched up to date, and index the
     /// patents it wrote (see crate::patents::index).
-    pub fn finish(self) -> Result<()> {
+    pub fn finish(self, progress: &dyn Progress) -> Result<()> {
         let last: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(id), 0) FROM patent", [], |r| r.get(0))?;
-        crate::patents::index::index_range(self.conn, self.first_new, last)?;
+        crate::patents::index::index_range(self.conn, self.first_new, last, progress)?;
         for (w, bits) in self.changed.iter().enumerate() {
             for b in 0..64 {
                 if bits & (1u64 << b) != 0 {
@@ -436,6 +458,7 @@ impl<'c> PatentWriter<'c> {
                 }
             }
         }
+        progress.stage("counting the assignees' patents", None);
         let mut stmt = self.conn.prepare(
             "UPDATE assignee SET n_patents =
                (SELECT count(*) FROM patent_assignee WHERE assignee_id = ?1) WHERE id = ?1",

@@ -128,7 +128,7 @@ pub fn import(
         }
         n += 1;
     }
-    w.finish()?;
+    w.finish(&NoProgress)?;
     Ok(n)
 }
 

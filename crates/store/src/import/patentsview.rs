@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::error::{Error, Result};
 use tradescope_core::progress::{NoProgress, Progress};
 
+use super::bulk::SecondaryIndexes;
 use super::fields::{self, opt, Header};
 use super::input::{decode, Input};
 use super::patent_writer::{normalize_cpc, parse_number, NewPatent, PatentNumber, PatentWriter};
@@ -70,6 +71,39 @@ struct Skipped {
     unnamed: u64,
 }
 
+/// Secondary indexes of the tables a PatentsView load fills, taken down during a large load
+/// (see super::bulk) and created again before the full-text and CET indexing reads them.
+const BULK_INDEXES: &[&str] = &[
+    "patent_cpc_code",
+    "patent_assignee_assignee",
+    "patent_date",
+    "patent_application",
+];
+
+/// Whether the g_patent files given hold at least as many patents as the database already
+/// has (estimated from their size: about 1 KB a patent as text, 200 bytes compressed), so
+/// that creating the indexes anew costs less than updating them row by row.
+fn large_load(conn: &rusqlite::Connection, plan: &[(Table, &Input)]) -> Result<bool> {
+    let estimate: u64 = plan
+        .iter()
+        .filter(|(t, _)| *t == Table::Patent)
+        .map(|(_, i)| {
+            let bytes = i.len().unwrap_or(0);
+            let n = i.name.to_ascii_lowercase();
+            if n.ends_with(".zip") || n.ends_with(".gz") {
+                bytes / 200
+            } else {
+                bytes / 1000
+            }
+        })
+        .sum();
+    if estimate == 0 {
+        return Ok(false);
+    }
+    let have: i64 = conn.query_row("SELECT count(*) FROM patent", [], |r| r.get(0))?;
+    Ok(estimate >= have as u64)
+}
+
 /// Import a PatentsView file set; returns the number of data rows read.
 pub fn import(
     conn: &rusqlite::Connection,
@@ -95,6 +129,11 @@ pub fn import(
         plan.push((table, input));
     }
     plan.sort_by_key(|(t, _)| *t);
+    let indexes = if large_load(conn, &plan)? {
+        SecondaryIndexes::drop(conn, BULK_INDEXES)?
+    } else {
+        SecondaryIndexes::none()
+    };
     let mut w = PatentWriter::new(conn, source_id, synthetic)?;
     let mut rows = 0;
     let mut withdrawn: HashSet<String> = HashSet::new();
@@ -145,8 +184,9 @@ pub fn import(
             w.stubs
         ));
     }
-    progress.stage("indexing patents (full text, CET areas)", None);
-    w.finish()?;
+    progress.stage("creating the patent indexes again", None);
+    indexes.restore(conn)?;
+    w.finish(progress)?;
     Ok(rows)
 }
 

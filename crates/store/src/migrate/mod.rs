@@ -79,13 +79,23 @@ pub const RELEASED: &[Released] = &[
         name: "v3 as of commit 261a4a5",
         sql: include_str!("../../schemas/v3.sql"),
     },
+    Released {
+        version: 4,
+        name: "v4",
+        sql: include_str!("../../schemas/v4.sql"),
+    },
 ];
 
 /// One upgrade step: `STEPS[i]` takes a database from version `i + 1` to `i + 2`, inside the
 /// caller's transaction, given the form (`RELEASED` entry) the file was recognised as.
 type Step = fn(&Connection, &Released) -> Result<()>;
 
-const STEPS: &[Step] = &[steps::v1_to_v2, steps::v2_to_v3, steps::v3_to_v4];
+const STEPS: &[Step] = &[
+    steps::v1_to_v2,
+    steps::v2_to_v3,
+    steps::v3_to_v4,
+    steps::v4_to_v5,
+];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = 1 + STEPS.len() as i64;

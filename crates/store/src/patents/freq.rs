@@ -1,76 +1,66 @@
 //! Frequency tables (`F`) over the patents a filter matches: assignee, CET area, CPC subclass
 //! or grant year → count, one GROUP BY in SQLite over the filter's own conditions
-//! ([`super::matching_where`]), and the filter that lists one value's patents.
+//! ([`Sql::patents_where`]), and the filter that lists one value's patents.
 //!
 //! Assignees, CET areas and CPC codes are many per patent: a patent counts under each of its
 //! values, so those counts can sum past the total (the patents the filter matches).
 
-use rusqlite::types::ValueRef;
-use rusqlite::{params_from_iter, Connection};
-
-use super::index::key_sql;
-use super::{matching_where, PatentFilter};
+use super::index::key_sql_in;
+use super::PatentFilter;
+use crate::args;
 use crate::error::{Error, Result};
 use crate::shipments::freq::{FreqColumn, FreqKey, FreqValue, Frequency};
+use crate::sql::{Sql, Value};
 
 /// The frequency table of `column` (one of [`FreqColumn::PATENTS`]) over the patents `f`
 /// matches: the `limit` most frequent values and the rest summed as "other".
 pub fn frequency(
-    conn: &Connection,
+    db: &dyn Sql,
     f: &PatentFilter,
     column: FreqColumn,
     limit: usize,
 ) -> Result<Frequency> {
-    let (where_sql, p) = matching_where(conn, f)?;
+    let (where_sql, p) = db.patents_where(f)?;
     let ids = format!("SELECT p.id FROM patent p {where_sql}");
+    let nulls = db.dialect().nulls_first();
     let sql = match column {
         FreqColumn::Assignee => format!(
             "SELECT pa.assignee_id, count(DISTINCT pa.patent_id) FROM patent_assignee pa
-             WHERE pa.patent_id IN ({ids}) GROUP BY 1 ORDER BY 2 DESC, 1"
+             WHERE pa.patent_id IN ({ids}) GROUP BY 1 ORDER BY 2 DESC, 1{nulls}"
         ),
         FreqColumn::CetArea => format!(
             "SELECT c.area_code, count(*) FROM patent_cet c
              WHERE c.patent_key IN (SELECT {} FROM patent p {where_sql})
-             GROUP BY 1 ORDER BY 2 DESC, 1",
-            key_sql("p")
+             GROUP BY 1 ORDER BY 2 DESC, 1{nulls}",
+            key_sql_in(db.dialect(), "p")
         ),
         FreqColumn::Cpc => format!(
             "SELECT substr(x.cpc, 1, 4), count(DISTINCT x.patent_id) FROM patent_cpc x
-             WHERE x.patent_id IN ({ids}) GROUP BY 1 ORDER BY 2 DESC, 1"
+             WHERE x.patent_id IN ({ids}) GROUP BY 1 ORDER BY 2 DESC, 1{nulls}"
         ),
         FreqColumn::Year => format!(
             "SELECT substr(p.publication_date, 1, 4), count(*) FROM patent p {where_sql}
-             GROUP BY 1 ORDER BY 2 DESC, 1"
+             GROUP BY 1 ORDER BY 2 DESC, 1{nulls}"
         ),
         other => {
             return Err(Error::User(format!(
-                "{} is a column of shipments, not of patents",
+                "{} is not a column of patents",
                 other.label()
             )))
         }
     };
-    let mut out = Frequency {
-        column,
-        rows: Vec::new(),
-        total: 0,
-        other_values: 0,
-        other_count: 0,
-    };
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(p.iter()))?;
-    while let Some(r) = rows.next()? {
+    let mut out = Frequency::empty(column);
+    for r in db.rows(&sql, &p)? {
         let n: i64 = r.get(1)?;
         if out.rows.len() >= limit {
             out.other_values += 1;
             out.other_count += n;
             continue;
         }
-        let key = match r.get_ref(0)? {
-            ValueRef::Integer(id) if column == FreqColumn::Assignee => FreqKey::Assignee(id),
-            v => match v.as_str() {
-                Ok(s) if !s.trim().is_empty() => FreqKey::Text(s.to_string()),
-                _ => FreqKey::Missing,
-            },
+        let key = match r.get::<Value>(0)? {
+            Value::Int(id) if column == FreqColumn::Assignee => FreqKey::Assignee(id),
+            Value::Text(s) if !s.trim().is_empty() => FreqKey::Text(s),
+            _ => FreqKey::Missing,
         };
         out.rows.push(FreqValue {
             key,
@@ -78,14 +68,16 @@ pub fn frequency(
             count: n,
         });
     }
-    let total = format!("SELECT count(*) FROM patent p {where_sql}");
-    out.total = conn.query_row(&total, params_from_iter(p.iter()), |r| r.get(0))?;
-    let mut name = conn.prepare_cached("SELECT name FROM assignee WHERE id = ?1")?;
+    out.total = db.one(&format!("SELECT count(*) FROM patent p {where_sql}"), &p)?;
     for v in &mut out.rows {
         v.label = match &v.key {
-            FreqKey::Assignee(id) | FreqKey::Party(id) => name
-                .query_row([id], |r| r.get::<_, String>(0))
-                .unwrap_or_else(|_| format!("assignee #{id}")),
+            FreqKey::Assignee(id) | FreqKey::Party(id) => db
+                .opt("SELECT name FROM assignee WHERE id = ?1", args![*id], |r| {
+                    r.get::<String>(0)
+                })
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| format!("assignee #{id}")),
             FreqKey::Text(s) => s.clone(),
             FreqKey::Missing => "(none)".to_string(),
         };

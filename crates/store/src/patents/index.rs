@@ -1,18 +1,21 @@
-//! The patents' derived search structures, both keyed by a patent's *date key*,
+//! The patents' derived search structures, all keyed by a patent's *date key*,
 //! `(day number of publication_date << 32) | id` (as `shipment_fts` is keyed, see crate::fts):
 //!
 //! - `patent_fts`: title, abstract and assignee names as published, by word and prefix;
-//! - `patent_cet`: the CET areas of each patent, from its CPC codes and the `cet_cpc` prefixes.
+//! - `patent_cet`: the CET areas of each patent, from its CPC codes and the `cet_cpc` prefixes;
+//! - `assignee_patent` (v5): each assignee's patents.
 //!
 //! Keys order exactly like `(publication_date, id)`, so "newest first" is a backwards walk of
-//! either structure and a first page stops after one page, however many patents match. Both are
+//! any of them and a first page stops after one page, however many patents match. All are
 //! written when an import finishes (new patents as one range, patents it changed one by one) and
 //! `patent_cet` is rebuilt whole when the CET table is replaced (`cet import`).
 
 use rusqlite::{params, Connection};
 
+use super::derived;
 use crate::error::Result;
 use crate::sql::Dialect;
+use tradescope_core::progress::{NoProgress, Progress};
 
 /// The patent id in a date key's low 32 bits.
 pub const ID_MASK: i64 = 0xFFFF_FFFF;
@@ -145,16 +148,31 @@ fn set(conn: &Connection, option: &str, value: i64) -> Result<()> {
 /// order, chunk by chunk, with bulk-load settings (restored whatever happens), merged into one
 /// segment when this load is most of the index; then their CET areas. Inside the caller's
 /// transaction. Returns the number of patents indexed.
-pub fn index_range(conn: &Connection, first: i64, last: i64) -> Result<u64> {
+pub fn index_range(
+    conn: &Connection,
+    first: i64,
+    last: i64,
+    progress: &dyn Progress,
+) -> Result<u64> {
+    let n = fts_and_cet(conn, first, last, progress)?;
+    progress.stage("listing each assignee's patents by date", None);
+    assignee_rows(conn, first, last)?;
+    Ok(n)
+}
+
+/// The full-text and CET rows of patents `first..=last` (see [`index_range`]).
+fn fts_and_cet(conn: &Connection, first: i64, last: i64, progress: &dyn Progress) -> Result<u64> {
     if last < first {
         return Ok(0);
     }
+    progress.stage("indexing the patents' full text", None);
     let before = first.saturating_sub(1);
     set(conn, "hashsize", BULK_HASH)?;
     set(conn, "automerge", 0)?;
     set(conn, "crisismerge", BULK_CRISISMERGE)?;
     let result = fts_chunks(conn, first, last).and_then(|n| {
         if n as i64 >= before {
+            progress.stage("merging the full-text index", None);
             conn.execute(
                 "INSERT INTO patent_fts (patent_fts) VALUES ('optimize')",
                 [],
@@ -167,6 +185,7 @@ pub fn index_range(conn: &Connection, first: i64, last: i64) -> Result<u64> {
         .and_then(|_| set(conn, "crisismerge", DEFAULT_CRISISMERGE));
     let n = result?;
     restore?;
+    progress.stage("computing the patents' CET areas", None);
     cet_rows(conn, first, last)?;
     Ok(n)
 }
@@ -195,24 +214,18 @@ fn fts_chunks(conn: &Connection, first: i64, last: i64) -> Result<u64> {
     Ok(n)
 }
 
-/// The CET rows of patents `first..=last`: for each CET prefix, the range of CPC codes that
-/// start with it (an index range: `~` sorts after every character a CPC symbol has).
+/// The CET rows of patents `first..=last` (see super::derived).
 fn cet_rows(conn: &Connection, first: i64, last: i64) -> Result<u64> {
-    Ok(conn.execute(
-        &format!(
-            "INSERT OR IGNORE INTO patent_cet (area_code, patent_key)
-             SELECT DISTINCT c.area_code, {key} FROM cet_cpc c
-             CROSS JOIN patent_cpc pc ON pc.cpc >= c.cpc_prefix AND pc.cpc < c.cpc_prefix || '~'
-             CROSS JOIN patent p ON p.id = pc.patent_id
-             WHERE pc.patent_id BETWEEN ?1 AND ?2
-             ORDER BY 1, 2",
-            key = key_sql("p")
-        ),
-        params![first, last],
-    )? as u64)
+    derived::rows(conn, derived::Which::Cet, first, last)
 }
 
-/// Remove one patent's rows from both structures (before the patent is changed: its key, and
+/// The `assignee_patent` rows of patents `first..=last`: each of their assignees with the
+/// patent's date key (see super::derived).
+fn assignee_rows(conn: &Connection, first: i64, last: i64) -> Result<u64> {
+    derived::rows(conn, derived::Which::Assignees, first, last)
+}
+
+/// Remove one patent's rows from every structure (before the patent is changed: its key, and
 /// what its row holds, may change).
 pub fn unindex(conn: &Connection, id: i64) -> Result<()> {
     let key: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
@@ -228,6 +241,12 @@ pub fn unindex(conn: &Connection, id: i64) -> Result<()> {
              AND patent_key = ?1",
         )?
         .execute([k])?;
+        conn.prepare_cached(
+            "DELETE FROM assignee_patent WHERE assignee_id IN
+               (SELECT assignee_id FROM patent_assignee WHERE patent_id = ?1)
+             AND patent_key = ?2",
+        )?
+        .execute([id, k])?;
     }
     Ok(())
 }
@@ -244,6 +263,7 @@ pub fn index_one(conn: &Connection, id: i64) -> Result<()> {
     ))?
     .execute([id])?;
     cet_rows(conn, id, id)?;
+    assignee_rows(conn, id, id)?;
     Ok(())
 }
 
@@ -253,14 +273,30 @@ pub fn rebuild_cet(conn: &Connection) -> Result<u64> {
     cet_rows(conn, 1, i64::MAX)
 }
 
-/// Build both structures for every patent of a database that has none yet (an upgraded or
-/// copied database).
+/// Build every structure for every patent of a database that has none yet (a copied
+/// database).
 pub fn rebuild(conn: &Connection) -> Result<u64> {
     let last: Option<i64> = conn.query_row("SELECT max(id) FROM patent", [], |r| r.get(0))?;
     match last {
-        Some(last) => index_range(conn, 1, last),
+        Some(last) => index_range(conn, 1, last, &NoProgress),
         None => Ok(0),
     }
+}
+
+/// The full-text index and `patent_cet` for every patent (the version 4 upgrade, before
+/// `assignee_patent` exists).
+pub fn rebuild_fts_cet(conn: &Connection) -> Result<u64> {
+    let last: Option<i64> = conn.query_row("SELECT max(id) FROM patent", [], |r| r.get(0))?;
+    match last {
+        Some(last) => fts_and_cet(conn, 1, last, &NoProgress),
+        None => Ok(0),
+    }
+}
+
+/// `assignee_patent` for every patent (the version 5 upgrade).
+pub fn rebuild_assignee_patents(conn: &Connection) -> Result<u64> {
+    conn.execute("DELETE FROM assignee_patent", [])?;
+    assignee_rows(conn, 1, i64::MAX)
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Patent and assignee queries, with CET areas derived from CPC codes via the editable
 //! `cet_cpc` prefix table.
 
-use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::args;
@@ -9,10 +8,12 @@ use crate::error::{Error, Result};
 use crate::sql::Sql;
 use tradescope_core::model::{Assignee, Patent, SourceRef};
 
+mod derived;
 pub mod freq;
 pub mod index;
 mod order;
 mod query;
+pub mod words;
 
 pub use order::{PatentCursor, PatentSort, PatentSortKey};
 pub use query::{count, count_all, finish_page, matching_where, page, page_plan, row_with_value};
@@ -175,19 +176,20 @@ pub fn get_assignee(db: &dyn Sql, id: i64) -> Result<Assignee> {
 
 /// Assignees whose normalized name contains `norm_query`, most patents first.
 pub fn search_assignees(
-    conn: &Connection,
+    db: &dyn Sql,
     norm_query: &str,
     limit: usize,
 ) -> Result<Vec<(i64, String, i64)>> {
     if norm_query.is_empty() {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, n_patents FROM assignee WHERE instr(norm, ?1) > 0
-         ORDER BY n_patents DESC, id LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![norm_query, limit as i64], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.map(
+        &format!(
+            "SELECT id, name, n_patents FROM assignee WHERE {} > 0
+             ORDER BY n_patents DESC, id LIMIT ?2",
+            db.dialect().instr("norm", "?1")
+        ),
+        args![norm_query, limit],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }

@@ -67,7 +67,8 @@ fn id_list(ids: &[i64]) -> String {
 }
 
 /// Conditions on the date key `k` (an SQL expression) for everything but the driving structure.
-fn key_conditions(parts: &Parts, k: &str, skip_cet: bool, w: &mut Vec<String>, p: &mut Vec<Value>) {
+fn key_conditions(parts: &Parts, k: &str, skip: Driver, w: &mut Vec<String>, p: &mut Vec<Value>) {
+    let skip_cet = skip == Driver::Cet;
     if let (Some(c), false) = (&parts.cet, skip_cet) {
         p.push(c.clone().into());
         w.push(format!(
@@ -91,7 +92,7 @@ fn key_conditions(parts: &Parts, k: &str, skip_cet: bool, w: &mut Vec<String>, p
             p.len()
         ));
     }
-    if let Some(ids) = &parts.assignees {
+    if let (Some(ids), false) = (&parts.assignees, skip == Driver::Assignees) {
         w.push(format!(
             "EXISTS (SELECT 1 FROM patent_assignee pa WHERE pa.patent_id = ({k} & {ID_MASK})
                AND pa.assignee_id IN ({}))",
@@ -100,22 +101,42 @@ fn key_conditions(parts: &Parts, k: &str, skip_cet: bool, w: &mut Vec<String>, p
     }
 }
 
-/// The key walk for a word or CET query: `SELECT k FROM … WHERE …` with its parameters, or
-/// None when the filter names neither.
+/// The structure a key walk reads (its condition is not checked again on each key).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Driver {
+    None,
+    Cet,
+    Assignees,
+}
+
+/// The key walk for a word, CET or assignee query: `SELECT k FROM … WHERE …` with its
+/// parameters, or None when the filter names none of them.
 fn key_walk(parts: &Parts) -> Option<(String, Vec<String>, Vec<Value>)> {
     let mut w = Vec::new();
     let mut p: Vec<Value> = Vec::new();
     if let Some(m) = &parts.words {
         p.push(m.clone().into());
         w.push("patent_fts MATCH ?1".to_string());
-        key_conditions(parts, "patent_fts.rowid", false, &mut w, &mut p);
+        key_conditions(parts, "patent_fts.rowid", Driver::None, &mut w, &mut p);
         return Some(("SELECT patent_fts.rowid AS k FROM patent_fts".into(), w, p));
     }
     if let Some(c) = &parts.cet {
         p.push(c.clone().into());
         w.push("t.area_code = ?1".to_string());
-        key_conditions(parts, "t.patent_key", true, &mut w, &mut p);
+        key_conditions(parts, "t.patent_key", Driver::Cet, &mut w, &mut p);
         return Some(("SELECT t.patent_key AS k FROM patent_cet t".into(), w, p));
+    }
+    // An assignee's (or an entity's assignees') patents: one range of assignee_patent each;
+    // a patent two of them share is one key.
+    if let Some(ids) = parts.assignees.as_ref().filter(|ids| !ids.is_empty()) {
+        w.push(format!("t.assignee_id IN ({})", id_list(ids)));
+        key_conditions(parts, "t.patent_key", Driver::Assignees, &mut w, &mut p);
+        let distinct = if ids.len() > 1 { "DISTINCT " } else { "" };
+        return Some((
+            format!("SELECT {distinct}t.patent_key AS k FROM assignee_patent t"),
+            w,
+            p,
+        ));
     }
     None
 }
@@ -139,7 +160,7 @@ fn row_conditions(parts: &Parts) -> (Vec<String>, Vec<Value>) {
         ));
     }
     let key = index::key_sql("p");
-    key_conditions(parts, &key, false, &mut w, &mut p);
+    key_conditions(parts, &key, Driver::None, &mut w, &mut p);
     (w, p)
 }
 
@@ -323,10 +344,13 @@ pub fn count_all(conn: &Connection, f: &PatentFilter) -> Result<i64> {
 
 /// The WHERE clause (over `patent p`) of the patents `f` matches, with its parameters (empty:
 /// all patents); what a frequency table groups.
-pub fn matching_where(conn: &Connection, f: &PatentFilter) -> Result<(String, Vec<Value>)> {
+pub fn matching_where(
+    conn: &Connection,
+    f: &PatentFilter,
+) -> Result<(String, Vec<crate::sql::Value>)> {
     let parts = parts(conn, f)?;
     let (w, p) = row_conditions(&parts);
-    Ok((where_sql(&w), p))
+    Ok((where_sql(&w), p.into_iter().map(Into::into).collect()))
 }
 
 /// EXPLAIN QUERY PLAN of the first page for `f` (the benchmark checks index use).

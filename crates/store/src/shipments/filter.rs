@@ -24,18 +24,24 @@ pub(super) fn conditions(f: &ShipmentFilter, listed: Option<&str>) -> (Vec<Strin
     if let Some(id) = f.notify_id {
         eq("s.notify_id", id.into(), &mut w, &mut p);
     }
-    if let Some(n) = f
-        .party_name
-        .as_deref()
-        .map(tradescope_matching::normalize_key)
+    let names: Vec<String> = f
+        .party_names
+        .iter()
+        .map(|n| tradescope_matching::normalize_key(n))
         .filter(|n| !n.is_empty())
-    {
-        p.push(n.into());
-        let n = p.len();
+        .collect();
+    if !names.is_empty() {
+        // Any of the names (OR), in any role.
+        let mut any = Vec::new();
+        for n in names {
+            p.push(n.into());
+            any.push(format!("instr(norm, ?{}) > 0", p.len()));
+        }
+        let any = any.join(" OR ");
         w.push(format!(
-            "(s.shipper_id IN (SELECT id FROM party WHERE instr(norm, ?{n}) > 0)
-              OR s.consignee_id IN (SELECT id FROM party WHERE instr(norm, ?{n}) > 0)
-              OR s.notify_id IN (SELECT id FROM party WHERE instr(norm, ?{n}) > 0))"
+            "(s.shipper_id IN (SELECT id FROM party WHERE {any})
+              OR s.consignee_id IN (SELECT id FROM party WHERE {any})
+              OR s.notify_id IN (SELECT id FROM party WHERE {any}))"
         ));
     }
     if let Some(c) = &f.origin_country {

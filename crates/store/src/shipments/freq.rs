@@ -6,13 +6,15 @@
 //! the other keys through their WHERE conditions.
 
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::filter::*;
 use super::runs::*;
 use super::*;
+use crate::args;
 use crate::error::Result;
+use crate::sql::{Sql, Value as SqlValue};
 
 /// A column a frequency table counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
@@ -40,6 +42,18 @@ pub enum FreqColumn {
     Cpc,
     /// Patents: the publication year (a grant's grant year).
     Year,
+    /// Screening hits: the list (EL, SDN…).
+    List,
+    /// Screening hits: the dataset the entry comes from (CSL, OFAC SDN file…).
+    Source,
+    /// Screening hits: the entry's type (entity, individual, vessel…).
+    EntityType,
+    /// Screening hits: the entry's country.
+    EntryCountry,
+    /// Screening hits: any program of the entry (an entry under two counts under each).
+    Program,
+    /// Screening hits: the score, in bands of 0.05.
+    ScoreBand,
 }
 
 impl FreqColumn {
@@ -63,15 +77,37 @@ impl FreqColumn {
         FreqColumn::Year,
     ];
 
+    /// The columns a frequency table over screening hits counts.
+    pub const SCREENING: [FreqColumn; 6] = [
+        FreqColumn::List,
+        FreqColumn::Source,
+        FreqColumn::EntityType,
+        FreqColumn::EntryCountry,
+        FreqColumn::Program,
+        FreqColumn::ScoreBand,
+    ];
+
     /// Whether the column counts patents (not shipments).
     pub fn is_patent(self) -> bool {
         FreqColumn::PATENTS.contains(&self)
+    }
+
+    /// Whether the column counts screening hits.
+    pub fn is_screening(self) -> bool {
+        FreqColumn::SCREENING.contains(&self)
+    }
+
+    /// Whether the column counts shipments.
+    pub fn is_shipment(self) -> bool {
+        FreqColumn::ALL.contains(&self)
     }
 
     /// The columns ← / → step through from this one (those of the same rows).
     pub fn siblings(self) -> &'static [FreqColumn] {
         if self.is_patent() {
             &FreqColumn::PATENTS
+        } else if self.is_screening() {
+            &FreqColumn::SCREENING
         } else {
             &FreqColumn::ALL
         }
@@ -92,11 +128,17 @@ impl FreqColumn {
             FreqColumn::CetArea => "CET area",
             FreqColumn::Cpc => "CPC subclass",
             FreqColumn::Year => "grant year",
+            FreqColumn::List => "list",
+            FreqColumn::Source => "source",
+            FreqColumn::EntityType => "entity type",
+            FreqColumn::EntryCountry => "country",
+            FreqColumn::Program => "program",
+            FreqColumn::ScoreBand => "score band",
         }
     }
 
     /// The grouped expression over `shipment s` (None: HS, which groups shipment_hs).
-    fn expr(self) -> Option<&'static str> {
+    pub(super) fn expr(self) -> Option<&'static str> {
         Some(match self {
             FreqColumn::Shipper => "s.shipper_id",
             FreqColumn::Consignee => "s.consignee_id",
@@ -110,7 +152,13 @@ impl FreqColumn {
             | FreqColumn::Assignee
             | FreqColumn::CetArea
             | FreqColumn::Cpc
-            | FreqColumn::Year => return None,
+            | FreqColumn::Year
+            | FreqColumn::List
+            | FreqColumn::Source
+            | FreqColumn::EntityType
+            | FreqColumn::EntryCountry
+            | FreqColumn::Program
+            | FreqColumn::ScoreBand => return None,
         })
     }
 
@@ -149,11 +197,46 @@ pub struct Frequency {
     /// Values past the cap, and their rows ("other").
     pub other_values: i64,
     pub other_count: i64,
+    /// Set while the table is a partial one of a scan that goes on (see [`super::freq_scan`]):
+    /// how far the scan is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scanned: Option<Scanned>,
+}
+
+/// How far a streamed frequency table's scan is: shipment ids read of the id range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Scanned {
+    pub done: i64,
+    pub total: i64,
+}
+
+impl Frequency {
+    /// An empty table of `column`.
+    pub fn empty(column: FreqColumn) -> Self {
+        Frequency {
+            column,
+            rows: Vec::new(),
+            total: 0,
+            other_values: 0,
+            other_count: 0,
+            scanned: None,
+        }
+    }
 }
 
 /// The WHERE clause (over `shipment s`) of the shipments `f` matches, with its parameters;
 /// None when nothing can match (an entity with no linked parties). An empty clause: all.
 pub fn matching_where(
+    conn: &Connection,
+    f: &ShipmentFilter,
+) -> Result<Option<(String, Vec<SqlValue>)>> {
+    Ok(
+        matching_where_lite(conn, f)?
+            .map(|(w, p)| (w, p.into_iter().map(SqlValue::from).collect())),
+    )
+}
+
+fn matching_where_lite(
     conn: &Connection,
     f: &ShipmentFilter,
 ) -> Result<Option<(String, Vec<Value>)>> {
@@ -190,27 +273,22 @@ pub fn matching_where(
 }
 
 /// The frequency table of `column` over the shipments `f` matches: the `limit` most frequent
-/// values and the rest summed as "other".
+/// values and the rest summed as "other". Engine-neutral: the matching set is the engine's
+/// own WHERE for `f` ([`Sql::shipments_where`]), the GROUP BY the same on both.
 pub fn frequency(
-    conn: &Connection,
+    db: &dyn Sql,
     f: &ShipmentFilter,
     column: FreqColumn,
     limit: usize,
 ) -> Result<Frequency> {
-    let mut out = Frequency {
-        column,
-        rows: Vec::new(),
-        total: 0,
-        other_values: 0,
-        other_count: 0,
-    };
-    if column.is_patent() {
+    let mut out = Frequency::empty(column);
+    if !column.is_shipment() {
         return Err(crate::error::Error::User(format!(
-            "{} is a column of patents, not of shipments",
+            "{} is not a column of shipments",
             column.label()
         )));
     }
-    let Some((w, p)) = matching_where(conn, f)? else {
+    let Some((w, p)) = db.shipments_where(f)? else {
         return Ok(out);
     };
     let where_sql = if w.is_empty() {
@@ -218,23 +296,24 @@ pub fn frequency(
     } else {
         format!("WHERE {w}")
     };
+    // Ties by value, a missing value first (SQLite's NULL order, said on PostgreSQL).
+    let nulls = db.dialect().nulls_first();
     let sql = match column.expr() {
         Some(e) => format!(
-            "SELECT {e}, count(*) FROM shipment s {where_sql} GROUP BY 1 ORDER BY 2 DESC, 1"
+            "SELECT {e}, count(*) FROM shipment s {where_sql} GROUP BY 1 ORDER BY 2 DESC, 1{nulls}"
         ),
-        None if w.is_empty() => "SELECT h.hs_code, count(DISTINCT h.shipment_id) FROM shipment_hs h
-             GROUP BY 1 ORDER BY 2 DESC, 1"
-            .to_string(),
+        None if w.is_empty() => format!(
+            "SELECT h.hs_code, count(DISTINCT h.shipment_id) FROM shipment_hs h
+             GROUP BY 1 ORDER BY 2 DESC, 1{nulls}"
+        ),
         None => format!(
             "SELECT h.hs_code, count(DISTINCT h.shipment_id) FROM shipment_hs h
              WHERE h.shipment_id IN (SELECT s.id FROM shipment s {where_sql})
-             GROUP BY 1 ORDER BY 2 DESC, 1"
+             GROUP BY 1 ORDER BY 2 DESC, 1{nulls}"
         ),
     };
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(p.iter()))?;
     let mut sum = 0;
-    while let Some(r) = rows.next()? {
+    for r in db.rows(&sql, &p)? {
         let n: i64 = r.get(1)?;
         sum += n;
         if out.rows.len() >= limit {
@@ -242,14 +321,7 @@ pub fn frequency(
             out.other_count += n;
             continue;
         }
-        let key = match r.get_ref(0)? {
-            rusqlite::types::ValueRef::Null => FreqKey::Missing,
-            rusqlite::types::ValueRef::Integer(id) if column.is_party() => FreqKey::Party(id),
-            v => match v.as_str() {
-                Ok(s) if !s.is_empty() => FreqKey::Text(s.to_string()),
-                _ => FreqKey::Missing,
-            },
-        };
+        let key = key_of(column, r.get::<SqlValue>(0)?);
         out.rows.push(FreqValue {
             label: String::new(),
             key,
@@ -257,24 +329,60 @@ pub fn frequency(
         });
     }
     out.total = if column == FreqColumn::Hs {
-        let sql = format!("SELECT count(*) FROM shipment s {where_sql}");
-        conn.query_row(&sql, params_from_iter(p.iter()), |r| r.get(0))?
+        db.one(&format!("SELECT count(*) FROM shipment s {where_sql}"), &p)?
     } else {
         sum
     };
-    let mut name = conn.prepare_cached("SELECT name FROM party WHERE id = ?1")?;
-    for v in &mut out.rows {
+    label_rows(db, column, &mut out.rows)?;
+    Ok(out)
+}
+
+/// The key of a grouped value of `column`.
+pub(super) fn key_of(column: FreqColumn, v: SqlValue) -> FreqKey {
+    match v {
+        SqlValue::Null => FreqKey::Missing,
+        SqlValue::Int(id) if column.is_party() => FreqKey::Party(id),
+        SqlValue::Text(s) if !s.is_empty() => FreqKey::Text(s),
+        _ => FreqKey::Missing,
+    }
+}
+
+/// What each row shows: the party's name, the lane with an arrow, "(none)".
+pub(super) fn label_rows(db: &dyn Sql, column: FreqColumn, rows: &mut [FreqValue]) -> Result<()> {
+    for v in rows.iter_mut() {
         v.label = match &v.key {
-            FreqKey::Party(id) => name
-                .query_row([id], |r| r.get::<_, String>(0))
-                .unwrap_or_else(|_| format!("party #{id}")),
+            FreqKey::Party(id) => db
+                .opt("SELECT name FROM party WHERE id = ?1", args![*id], |r| {
+                    r.get::<String>(0)
+                })
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| format!("party #{id}")),
             FreqKey::Assignee(id) => format!("assignee #{id}"),
             FreqKey::Text(s) if column == FreqColumn::Lane => s.replace('>', " → "),
             FreqKey::Text(s) => s.clone(),
             FreqKey::Missing => "(none)".to_string(),
         };
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The first and last ship date of the shipments `f` matches (None, None: none, or a filter
+/// that matches every shipment — a profile always has one).
+pub fn date_span(db: &dyn Sql, f: &ShipmentFilter) -> Result<(Option<String>, Option<String>)> {
+    match db.shipments_where(f)? {
+        Some((w, p)) if !w.is_empty() => {
+            let r = db.rows(
+                &format!("SELECT min(s.ship_date), max(s.ship_date) FROM shipment s WHERE {w}"),
+                &p,
+            )?;
+            match r.first() {
+                Some(r) => Ok((r.get(0)?, r.get(1)?)),
+                None => Ok((None, None)),
+            }
+        }
+        _ => Ok((None, None)),
+    }
 }
 
 /// The filter that lists the rows of one value of a frequency table over `f`; None when no

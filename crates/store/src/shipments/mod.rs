@@ -20,8 +20,9 @@ pub struct ShipmentFilter {
     pub party_id: Option<i64>,
     /// Shipments of the trade parties linked to this list entry (as shipper or consignee).
     pub entity_id: Option<i64>,
-    /// Any role, by name: parties whose normalized name contains this text (normalized).
-    pub party_name: Option<String>,
+    /// Any role, by name: parties whose normalized name contains one of these texts
+    /// (normalized; several: any of them, `party:hikvision party:phuong`).
+    pub party_names: Vec<String>,
     /// Origin or destination country (ISO alpha-2).
     pub country: Option<String>,
     pub origin_country: Option<String>,
@@ -190,6 +191,7 @@ pub fn row(r: &Row) -> rusqlite::Result<ShipmentRow> {
 mod count;
 mod filter;
 pub mod freq;
+pub mod freq_scan;
 mod page;
 mod runs;
 

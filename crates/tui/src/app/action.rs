@@ -162,7 +162,7 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
     /// Typeahead results with the covered-equipment group of the first hits.
-    Entities(Results, Vec<Option<String>>),
+    Entities(Results, Vec<super::model::HitNote>),
     /// A page and the as-of status of each row (shipper or consignee listed at its date…).
     Shipments(Page, Vec<Option<AsOfStatus>>),
     Intersect(Vec<IntersectRow>),

@@ -14,7 +14,7 @@ use tradescope_core::model::RecordRef;
 use tradescope_matching::typeahead::Engine;
 use tradescope_store::error::Result;
 use tradescope_store::patents::{PatentCursor, PatentFilter, PatentSort};
-use tradescope_store::shipments::freq::FreqColumn;
+use tradescope_store::shipments::freq::{FreqColumn, Frequency};
 use tradescope_store::shipments::{Cursor, ShipmentFilter, Sort};
 use tradescope_store::{SqliteStore, Store};
 
@@ -47,6 +47,9 @@ pub enum Command {
         filter: ShipmentFilter,
         sort: Sort,
         after: Option<Cursor>,
+        /// The page was asked in the reversed sort (a page counted from the end): its rows
+        /// are turned back into the list's order; `next` stays the reversed sort's.
+        reverse: bool,
         generation: u64,
     },
     CountShipments {
@@ -57,6 +60,8 @@ pub enum Command {
         filter: PatentFilter,
         sort: PatentSort,
         after: Option<PatentCursor>,
+        /// As for `Shipments`.
+        reverse: bool,
         generation: u64,
     },
     CountPatents {
@@ -95,6 +100,11 @@ pub enum Command {
     },
     Profile {
         subject: RecordRef,
+        generation: u64,
+    },
+    /// Nothing to run: a newer view generation, so that a streaming command of a screen left
+    /// while it loaded (a frequency table's scan) stops at its next chunk.
+    Cancel {
         generation: u64,
     },
     /// The screening matcher over the current list names (Entities pane, screening mode).
@@ -140,6 +150,7 @@ impl Command {
             | Command::Audit { generation }
             | Command::Frequency { generation, .. }
             | Command::Profile { generation, .. }
+            | Command::Cancel { generation }
             | Command::Screen { generation, .. } => Some((Slot::View, generation)),
             Command::CountShipments { generation, .. }
             | Command::CountPatents { generation, .. } => Some((Slot::Count, generation)),
@@ -166,7 +177,13 @@ pub struct Worker {
     index: Option<NameIndex>,
     /// The covered-equipment makers (flags next to the typeahead's list entries and parties).
     covered: Option<Covered>,
+    /// Where partial answers go while a command streams (a frequency table scanning millions
+    /// of rows); None (tests): only the final answer.
+    partial: Option<Partial>,
 }
+
+/// The sink of a streaming command's partial answers.
+pub type Partial = Arc<dyn Fn(Action) + Send + Sync>;
 
 impl Worker {
     /// A worker over the SQLite database at `path` (opened on first use).
@@ -180,7 +197,13 @@ impl Worker {
             engine: None,
             index: None,
             covered: None,
+            partial: None,
         }
+    }
+
+    /// Send partial answers of streaming commands to `out` as they come.
+    pub fn stream_to(&mut self, out: Partial) {
+        self.partial = Some(out);
     }
 
     /// Run one command; None when there is nothing to report (a cancelled search).
@@ -236,17 +259,22 @@ impl Worker {
                     Some(c) => super::invest_run::covered_flags(c, &r),
                     None => Vec::new(),
                 };
-                loaded(generation, Loaded::Entities(r, flags))
+                let notes = super::invest_run::hit_notes(self.store.as_ref(), &r, flags)?;
+                loaded(generation, Loaded::Entities(r, notes))
             }
             Command::Shipments {
                 filter,
                 sort,
                 after,
+                reverse,
                 generation,
             } => {
-                let page = self
-                    .store
-                    .shipments_page(&filter, sort, after.as_ref(), PAGE_SIZE)?;
+                let mut page =
+                    self.store
+                        .shipments_page(&filter, sort, after.as_ref(), PAGE_SIZE)?;
+                if reverse {
+                    page.rows.reverse();
+                }
                 let as_of = self.store.as_of_statuses(&page)?;
                 loaded(generation, Loaded::Shipments(page, as_of))
             }
@@ -261,11 +289,15 @@ impl Worker {
                 filter,
                 sort,
                 after,
+                reverse,
                 generation,
             } => {
-                let page = self
+                let mut page = self
                     .store
                     .patents_page(&filter, sort, after.as_ref(), PAGE_SIZE)?;
+                if reverse {
+                    page.rows.reverse();
+                }
                 loaded(generation, Loaded::Patents(page))
             }
             Command::CountPatents { filter, generation } => {
@@ -312,7 +344,32 @@ impl Worker {
             } => {
                 let t = match patents {
                     Some(p) => self.store.patent_frequency(&p, column, FREQ_LIMIT)?,
-                    None => self.store.shipment_frequency(&filter, column, FREQ_LIMIT)?,
+                    None => {
+                        // Each partial table goes to the screen; Esc or another screen (a
+                        // newer view command) stops the scan.
+                        let sink = self.partial.clone();
+                        let mut partial = |t: &Frequency| {
+                            if cancelled() {
+                                return false;
+                            }
+                            if let Some(out) = &sink {
+                                out(Action::Loaded {
+                                    generation,
+                                    data: Loaded::Frequency(Box::new(t.clone())),
+                                });
+                            }
+                            true
+                        };
+                        match self.store.shipment_frequency_streamed(
+                            &filter,
+                            column,
+                            FREQ_LIMIT,
+                            &mut partial,
+                        )? {
+                            Some(t) => t,
+                            None => return Ok(None),
+                        }
+                    }
                 };
                 loaded(generation, Loaded::Frequency(Box::new(t)))
             }
@@ -327,6 +384,7 @@ impl Worker {
                 generation,
                 Loaded::Audit(Box::new(super::invest_run::audit(self.store.as_ref())?)),
             ),
+            Command::Cancel { .. } => None,
             Command::Screen {
                 query,
                 threshold,
@@ -375,6 +433,12 @@ impl Executor {
             let mut worker = Worker::with_store(Arc::clone(&store));
             let latest = Arc::clone(&latest);
             let thread_out = out.clone();
+            let partial_out = std::sync::Mutex::new(out.clone());
+            worker.stream_to(Arc::new(move |a| {
+                if let Ok(o) = partial_out.lock() {
+                    o(a)
+                }
+            }));
             let retries = name == "write";
             let spawned = thread::Builder::new()
                 .name(format!("tradescope-{name}"))

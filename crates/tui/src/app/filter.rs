@@ -1,12 +1,16 @@
 //! The small filter language typed after `/` in the Shipments and Patents panes.
 //!
+//! Keys combine with AND; `party:` may repeat and then means any of the names (OR), every
+//! other key is refused when given twice (never the last one silently).
+//!
 //! Shipments: `party:NAME` (shipper, consignee or notify party whose name contains NAME),
 //! `country:CC` (origin or destination; a code or a name), `origin:CC`, `dest:CC`,
 //! `port:TEXT` (port of lading or unlading contains TEXT), `hs:8525` (HS code prefix),
 //! `from:DATE` `to:DATE` (YYYY, YYYY-MM or YYYY-MM-DD, inclusive), `listed:yes|no` (as-of
 //! screening: a party listed at the ship date), `products:listed` (carries a listed maker's
 //! brands or model numbers); other words: description
-//! contains them (as one phrase). Patents: `cet:AI` plus a number, title words or an assignee.
+//! contains them (as one phrase). Patents: `cet:AI`, `cpc:H04N` (a CPC code prefix),
+//! `year:2020` (publication year) plus a number, title words or an assignee.
 //! Values with spaces go in double quotes: `party:"phuong viet"`.
 
 use chrono::NaiveDate;
@@ -19,7 +23,7 @@ use tradescope_store::shipments::ShipmentFilter;
 pub const SHIPMENT_KEYS: &[(&str, &str)] = &[
     (
         "party:NAME",
-        "shipper, consignee or notify party name contains NAME",
+        "shipper, consignee or notify party name contains NAME (repeat: any of them)",
     ),
     ("country:CC", "origin or destination country (code or name)"),
     ("origin:CC  dest:CC", "origin / destination country"),
@@ -48,6 +52,8 @@ pub const PATENT_KEYS: &[(&str, &str)] = &[
         "cet:AI",
         "critical and emerging technology area (CPC based)",
     ),
+    ("cpc:H04N", "a CPC code starts with H04N (H04N5/33 narrows)"),
+    ("year:2020", "published in 2020 (a grant: granted in 2020)"),
     (
         "other words",
         "a patent number, title words or an assignee name",
@@ -122,7 +128,10 @@ fn date_bound(key: &str, v: &str, end: bool) -> Result<String, String> {
 }
 
 fn twice(k: &str) -> String {
-    format!("{k}: given twice — one {k}: value per filter (keys combine with AND)")
+    format!(
+        "{k}: given twice — one {k}: value per filter (keys combine with AND; only party: \
+         repeats, meaning any of the names)"
+    )
 }
 
 /// Parse a Shipments filter; the error says which word is wrong and what would be right.
@@ -138,14 +147,14 @@ pub fn parse_shipments(q: &str) -> Result<ShipmentFilter, String> {
         if v.is_empty() {
             return Err(format!("{k}: needs a value, e.g. {k}:…"));
         }
-        // A filter holds one value per key; a second one is refused rather than silently
-        // replacing the first.
-        if seen.contains(&k) {
+        // Repeated party: keys are alternatives (OR); any other key holds one value per
+        // filter, and a second one is refused rather than silently replacing the first.
+        if k != "party" && seen.contains(&k) {
             return Err(twice(&k));
         }
         seen.push(k.clone());
         match k.as_str() {
-            "party" => f.party_name = Some(v.to_string()),
+            "party" => f.party_names.push(v.to_string()),
             "country" => f.country = Some(country_code(&k, v)?),
             "origin" => f.origin_country = Some(country_code(&k, v)?),
             "dest" => f.dest_country = Some(country_code(&k, v)?),
@@ -195,23 +204,51 @@ pub fn parse_patents(q: &str) -> Result<PatentFilter, String> {
     let mut f = PatentFilter::default();
     let mut text: Vec<String> = Vec::new();
     for w in words(q) {
-        match key_value(&w) {
-            Some((k, v)) if k == "cet" => {
-                if f.cet.is_some() {
-                    return Err(twice(&k));
-                }
-                if v.is_empty() {
-                    return Err("cet: needs an area code, e.g. cet:AI".into());
-                }
-                f.cet = Some(v.to_ascii_uppercase());
-            }
-            Some((k, _)) => {
+        let Some((k, v)) = key_value(&w) else {
+            text.push(w.0);
+            continue;
+        };
+        let slot = match k.as_str() {
+            "cet" => &mut f.cet,
+            "cpc" => &mut f.cpc,
+            "year" => &mut f.year,
+            _ => {
                 return Err(format!(
-                    "unknown filter {k}: — use cet: or type a number, title words or an assignee"
+                    "unknown filter {k}: — use cet: cpc: year: or type a number, title words \
+                     or an assignee"
                 ))
             }
-            None => text.push(w.0),
+        };
+        if slot.is_some() {
+            return Err(twice(&k));
         }
+        let value = match k.as_str() {
+            "cet" if v.is_empty() => return Err("cet: needs an area code, e.g. cet:AI".into()),
+            "cet" => v.to_ascii_uppercase(),
+            "cpc" => {
+                let code: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                let mut chars = code.chars();
+                let section_ok = chars.next().is_some_and(|c| matches!(c, 'A'..='H' | 'Y'));
+                if !section_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '/') {
+                    return Err(format!(
+                        "cpc:{v} — a CPC code prefix starts with a section letter A–H or Y, \
+                         e.g. cpc:H04N or cpc:G06V40/16"
+                    ));
+                }
+                code
+            }
+            _ => {
+                if v.len() != 4 || !v.chars().all(|c| c.is_ascii_digit()) {
+                    return Err(format!("year:{v} — a year is four digits, e.g. year:2020"));
+                }
+                v.to_string()
+            }
+        };
+        *slot = Some(value);
     }
     if !text.is_empty() {
         f.text = Some(text.join(" "));
@@ -228,7 +265,12 @@ pub fn merge_shipments(base: &ShipmentFilter, typed: ShipmentFilter) -> Shipment
         notify_id: typed.notify_id.or(b.notify_id),
         party_id: typed.party_id.or(b.party_id),
         entity_id: typed.entity_id.or(b.entity_id),
-        party_name: typed.party_name.or(b.party_name),
+        // Typed names replace the link's (a link sets none today).
+        party_names: if typed.party_names.is_empty() {
+            b.party_names
+        } else {
+            typed.party_names
+        },
         country: typed.country.or(b.country),
         origin_country: typed.origin_country.or(b.origin_country),
         dest_country: typed.dest_country.or(b.dest_country),
@@ -260,16 +302,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_repeated_key_is_refused_not_silently_replaced() {
-        let e = parse_shipments("party:hikvision party:phuong").unwrap_err();
-        assert!(e.starts_with("party: given twice"), "{e}");
+    fn a_repeated_party_means_any_other_repeated_keys_are_refused() {
+        // party: repeats: any of the names (OR), still AND with the other keys.
+        let f = parse_shipments("party:hikvision hs:8525 party:\"phuong viet\"").unwrap();
+        assert_eq!(f.party_names, vec!["hikvision", "phuong viet"]);
+        assert_eq!(f.hs_prefix.as_deref(), Some("8525"));
+        // Any other key twice is refused, never the last one kept.
         let e = parse_shipments("hs:8525 from:2020 HS:8517").unwrap_err();
         assert!(e.starts_with("hs: given twice"), "{e}");
-        assert!(parse_patents("cet:AI cet:QC").is_err());
+        assert!(e.contains("only party: repeats"), "{e}");
+        for q in [
+            "country:VN country:CN",
+            "from:2019 from:2020",
+            "port:hai port:ho",
+        ] {
+            assert!(parse_shipments(q).is_err(), "{q}");
+        }
+        for q in ["cet:AI cet:QC", "cpc:H04N cpc:G06V", "year:2020 year:2021"] {
+            let e = parse_patents(q).unwrap_err();
+            assert!(e.contains("given twice"), "{q}: {e}");
+        }
         // Different keys still combine.
         let f = parse_shipments("party:phuong hs:8525").unwrap();
-        assert_eq!(f.party_name.as_deref(), Some("phuong"));
+        assert_eq!(f.party_names, vec!["phuong"]);
         assert_eq!(f.hs_prefix.as_deref(), Some("8525"));
+    }
+
+    #[test]
+    fn patent_cpc_and_year_keys() {
+        let f = parse_patents("cpc:g06v40/16 year:2022 liveness").unwrap();
+        assert_eq!(f.cpc.as_deref(), Some("G06V40/16"));
+        assert_eq!(f.year.as_deref(), Some("2022"));
+        assert_eq!(f.text.as_deref(), Some("liveness"));
+        assert_eq!(
+            parse_patents("cpc:\"H04N 5/33\"").unwrap().cpc.as_deref(),
+            Some("H04N5/33")
+        );
+        assert!(parse_patents("cpc:5G")
+            .unwrap_err()
+            .contains("section letter"));
+        assert!(parse_patents("year:20")
+            .unwrap_err()
+            .contains("four digits"));
+        assert!(parse_patents("year:").is_err());
+        assert!(parse_patents("colour:red")
+            .unwrap_err()
+            .contains("cet: cpc: year:"));
     }
 
     #[test]
@@ -278,7 +356,7 @@ mod tests {
             r#"party:"phuong viet" country:vietnam hs:8525 from:2020 to:2020-02 camera IDS"#,
         )
         .unwrap();
-        assert_eq!(f.party_name.as_deref(), Some("phuong viet"));
+        assert_eq!(f.party_names, vec!["phuong viet"]);
         assert_eq!(f.country.as_deref(), Some("VN"));
         assert_eq!(f.hs_prefix.as_deref(), Some("8525"));
         assert_eq!(f.date_from.as_deref(), Some("2020-01-01"));

@@ -10,9 +10,9 @@
 use super::command::Command;
 use super::invest;
 use super::load::load_view;
-use super::model::{Mode, Model};
+use super::model::{Data, Mode, Model};
 use super::nav::View;
-use super::update::open;
+use super::update::{open, push};
 
 pub fn begin_input(m: &mut Model) {
     match m.route().query() {
@@ -37,15 +37,16 @@ pub fn escape(m: &mut Model) -> Vec<Command> {
         m.input_error = None;
         return invest::audit_search(m);
     }
-    let Some(q) = m.screen_mut().route.query_mut() else {
-        return Vec::new();
-    };
-    if q.is_empty() {
+    // Clearing an applied filter is a step on the history: Backspace brings it back.
+    if m.route().query().is_none_or(str::is_empty) {
         return Vec::new();
     }
-    q.clear();
-    m.screen_mut().route.reset_position();
-    load_view(m, false)
+    let mut route = m.route().clone();
+    if let Some(q) = route.query_mut() {
+        q.clear();
+    }
+    route.reset_position();
+    push(m, route)
 }
 
 /// Longest line a paste may make (a stray paste of a whole document is cut, and says so).
@@ -123,6 +124,34 @@ pub fn edit(m: &mut Model, f: impl FnOnce(&mut String)) -> Vec<Command> {
     Vec::new()
 }
 
+/// Whether the Entities results on screen are not yet those of the typed query (a search is
+/// running, or the names are still loading).
+pub fn results_pending(m: &Model) -> bool {
+    let View::Entities { query } = &m.route().view else {
+        return false;
+    };
+    if query.trim().is_empty() {
+        return false;
+    }
+    m.screen().loading
+        || match &m.screen().data {
+            Data::Entities(r, _) => r.query != *query,
+            Data::Screening(s) => s.query != *query,
+            _ => true,
+        }
+}
+
+/// The results a pending Enter waited for arrived: audit the search and open the top result.
+pub fn open_pending(m: &mut Model) -> Vec<Command> {
+    if !m.pending_open || results_pending(m) {
+        return Vec::new();
+    }
+    m.pending_open = false;
+    let mut cmds = invest::audit_search(m);
+    cmds.extend(open(m));
+    cmds
+}
+
 pub fn submit(m: &mut Model) -> Vec<Command> {
     if m.mode != Mode::Input {
         return open(m);
@@ -133,6 +162,12 @@ pub fn submit(m: &mut Model) -> Vec<Command> {
         View::Patents { .. } => super::filter::parse_patents(&input).map(|_| ()),
         View::Entities { .. } => {
             m.mode = Mode::Normal;
+            if results_pending(m) {
+                // Keys typed ahead act on what they were meant for: open the top result of
+                // the whole query once it arrives, not what is on screen now.
+                m.pending_open = true;
+                return Vec::new();
+            }
             let mut cmds = invest::audit_search(m);
             cmds.extend(open(m));
             return cmds;

@@ -7,6 +7,8 @@ use tradescope_store::error::Result;
 use tradescope_store::{search, Store};
 
 use super::invest_data::{AuditData, Screening, AUDIT_ROWS};
+use super::model::HitNote;
+use super::places;
 
 /// Typeahead hits that get a covered-equipment flag (the first screens of results).
 pub const COVERED_FLAGGED: usize = 60;
@@ -21,6 +23,32 @@ pub fn covered_flags(c: &Covered, r: &Results) -> Vec<Option<String>> {
             Kind::Assignee => None,
         })
         .collect()
+}
+
+/// The note of each of the first `COVERED_FLAGGED` hits: its covered flag and, where rows
+/// look the same, its place.
+pub fn hit_notes(
+    store: &dyn Store,
+    r: &Results,
+    covered: Vec<Option<String>>,
+) -> Result<Vec<HitNote>> {
+    let mut notes: Vec<HitNote> = (0..r.hits.len().min(COVERED_FLAGGED))
+        .map(|i| HitNote {
+            covered: covered.get(i).cloned().flatten(),
+            place: None,
+        })
+        .collect();
+    for group in places::same_looking(r, COVERED_FLAGGED) {
+        let records: Vec<_> = group
+            .iter()
+            .filter_map(|&i| places::record_of(r, i))
+            .collect();
+        let labels = places::labels(&store.places(&records)?);
+        for (&i, label) in group.iter().zip(labels) {
+            notes[i].place = label;
+        }
+    }
+    Ok(notes)
 }
 
 /// Hits the screening mode shows.

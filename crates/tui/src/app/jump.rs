@@ -140,12 +140,19 @@ pub fn resolve(store: &dyn Store, r: RecordRef, follow: Follow) -> Result<Result
                 RecordKind::Entity => &["entity", "party", "assignee"],
                 RecordKind::Shipment => &["entity", "party"],
                 RecordKind::Patent => &["entity", "assignee"],
-                RecordKind::Party | RecordKind::Assignee => &["entity"],
+                // A party's linked parties are its counterparties (the Consignee: and
+                // Shipper: links): after its list entries, the first of them.
+                RecordKind::Party => &["entity", "party"],
+                RecordKind::Assignee => &["entity"],
             };
             Ok(first(&l, kinds).unwrap_or_else(|| {
-                Err(format!(
-                    "No list entries or parties are linked to this {what}"
-                ))
+                // Say only what was looked for (an assignee has no parties to link).
+                let none = if kinds.contains(&"party") {
+                    "No list entries or parties are"
+                } else {
+                    "No list entries are"
+                };
+                Err(format!("{none} linked to this {what}"))
             }))
         }
     }

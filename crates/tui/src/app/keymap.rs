@@ -171,9 +171,9 @@ pub static KEYMAP: &[Binding] = &[
     b(Trail, &[key(Right)], Action::Right, "expand (again: to the first line below)", Some("expand")),
     b(Trail, &[key(Left), ch('h')], Action::Left, "collapse (again: to the parent)", Some("collapse")),
     b(Trail, &[ch(' ')], Action::Toggle, "expand / collapse", None),
-    b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment", Some("open")),
+    b(Trail, &[key(Enter), ch('l')], Action::Open, "open the party or the evidence shipment; on an \"N more → …\" line: list the hop's shipments", Some("open")),
     // Frequency table.
-    b(Frequency, &[key(Enter), ch('l')], Action::Open, "the rows with the selected value (a Shipments or Patents list)", Some("rows")),
+    b(Frequency, &[key(Enter), ch('l')], Action::Open, "the rows with the selected value (a Shipments, Patents or screening-hits list)", Some("rows")),
     b(Frequency, &[key(Right)], Action::Right, "count the next column", Some("column")),
     b(Frequency, &[key(Left)], Action::Left, "count the previous column", None),
     b(Frequency, &[key(Esc), ch('h')], Action::Back, "close the table (cancels it while it loads)", Some("close")),
@@ -186,6 +186,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Entities, &[ch('S'), ctrl('s')], Action::ToggleScreening, "screening mode on/off (score, explanation)", Some("screening")),
     b(Entities, &[ch('+'), ch('=')], Action::Threshold(1), "screening threshold up by 0.05", None),
     b(Entities, &[ch('-')], Action::Threshold(-1), "screening threshold down by 0.05", None),
+    b(Entities, &[ch('F')], Action::Frequency, "screening: frequency table of the hits (list, source, type, country, program, score band; ← → change)", None),
     b(Entities, &[ch('d')], Action::Decide, "screening: decide on the selected hit (false positive, match, escalate) with a reason", Some("decide")),
     // Shipments pane.
     b(Shipments, &[ch('o')], Action::SortNext, "sort by the next column", Some("sort")),
@@ -203,7 +204,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[ch('p')], Action::Follow(Follow::Patents), "linked patents of the selected record", Some("patents")),
     b(Global, &[ch('e')], Action::Follow(Follow::Entries), "linked list entries / trade parties", Some("entries")),
     b(Global, &[ch('/')], Action::EditFilter, "focus the search or filter line, from anywhere (not typed)", Some("filter")),
-    b(Global, &[key(Esc)], Action::Escape, "clear the filter", None),
+    b(Global, &[key(Esc)], Action::Escape, "clear the filter (Backspace brings it back)", None),
     b(Global, &[key(Backspace), alt(Left)], Action::Back, "back (restores the exact position)", Some("back")),
     b(Global, &[ch('P')], Action::Profile, "profile of the selected trade party or list entry (totals, counterparties, months)", Some("profile")),
     b(Global, &[alt(Right)], Action::Forward, "forward", None),
@@ -212,7 +213,7 @@ pub static KEYMAP: &[Binding] = &[
     b(Global, &[key(PageDown), ctrl('f')], Action::PageDown, "page down", None),
     b(Global, &[key(PageUp), ctrl('b')], Action::PageUp, "page up", None),
     b(Global, &[ch('g'), key(Home)], Action::Top, "first row (first page)", None),
-    b(Global, &[ch('G'), key(End)], Action::Bottom, "last row of the page", None),
+    b(Global, &[ch('G'), key(End)], Action::Bottom, "last row of the whole list (loads the last page)", None),
     b(Global, &[ch('1')], Action::Pane(Pane::Entities), "Entities pane (search names)", None),
     b(Global, &[ch('2')], Action::Pane(Pane::Shipments), "Shipments pane (again: all shipments)", None),
     b(Global, &[ch('3')], Action::Pane(Pane::Patents), "Patents pane (again: all patents)", None),
@@ -252,6 +253,7 @@ pub fn contexts(m: &Model) -> Vec<Ctx> {
         View::Intersect { .. } => vec![Intersect, Lists, Global],
         View::Trail { .. } => vec![Trail, Lists, Global],
         View::Frequency { .. } => vec![Frequency, Global],
+        View::Hits { .. } => vec![Lists, Global],
         View::Profile { .. } => vec![Profile, Global],
         _ => vec![Lists, Global],
     }
@@ -429,11 +431,11 @@ pub fn help_sections() -> Vec<(String, Vec<(String, String)>)> {
             .collect::<Vec<_>>()
     };
     out.push((
-        "Shipments filter (/), e.g. party:\"phuong viet\" hs:8525 from:2020".into(),
+        "Shipments filter (/), e.g. party:\"phuong viet\" hs:8525 from:2020 (keys AND; repeated party: OR)".into(),
         syntax(super::filter::SHIPMENT_KEYS),
     ));
     out.push((
-        "Patents filter (/), e.g. cet:AI face liveness".into(),
+        "Patents filter (/), e.g. cet:AI cpc:G06V year:2022 face liveness".into(),
         syntax(super::filter::PATENT_KEYS),
     ));
     out

@@ -8,6 +8,8 @@ use super::invest_data::Screening;
 use super::model::{Data, Model, Names};
 use super::nav::{PageKey, View};
 use tradescope_matching::typeahead::Results;
+use tradescope_store::patents::PatentSort;
+use tradescope_store::shipments::Sort;
 
 /// Drop every pending answer (after navigating): whatever arrives for older commands is stale.
 pub fn invalidate(m: &mut Model) {
@@ -77,10 +79,16 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
                 Some(Some(PageKey::Shipment(c))) => Some(c.clone()),
                 _ => None,
             };
+            // Counted from the end: the reversed sort, turned back by the worker.
+            let reverse = route.from_end;
             cmds.push(Command::Shipments {
                 filter: f.clone(),
-                sort: *sort,
+                sort: Sort {
+                    desc: sort.desc != reverse,
+                    ..*sort
+                },
                 after,
+                reverse,
                 generation: g,
             });
             if !keep_count {
@@ -105,10 +113,15 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
                 Some(Some(PageKey::Patent(c))) => Some(c.clone()),
                 _ => None,
             };
+            let reverse = route.from_end;
             cmds.push(Command::Patents {
                 filter: f.clone(),
-                sort: *sort,
+                sort: PatentSort {
+                    desc: sort.desc != reverse,
+                    ..*sort
+                },
                 after,
+                reverse,
                 generation: g,
             });
             if !keep_count {
@@ -132,6 +145,21 @@ pub fn load_view(m: &mut Model, keep_count: bool) -> Vec<Command> {
             generation: g,
         }),
         View::Audit => cmds.push(Command::Audit { generation: g }),
+        View::Frequency {
+            column,
+            screening: Some(s),
+            ..
+        } => {
+            // The hits on screen, counted here.
+            screen.data = Data::Frequency(Box::new(super::screen_freq::table(&s.hits, *column)));
+            screen.loading = false;
+            return cmds;
+        }
+        View::Hits { screening } => {
+            screen.data = super::screen_freq::hits_data(screening);
+            screen.loading = false;
+            return cmds;
+        }
         View::Frequency {
             base,
             column,
@@ -214,8 +242,8 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
             }
         }
         Loaded::Entities(r, covered) => {
-            if !m.screening {
-                set_view(m, generation, Data::Entities(r, covered));
+            if !m.screening && set_view(m, generation, Data::Entities(r, covered)) {
+                return super::input::open_pending(m);
             }
         }
         Loaded::Shipments(page, as_of) => {
@@ -236,7 +264,11 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
             set_view(m, generation, Data::Audit(a));
         }
         Loaded::Frequency(t) => {
-            set_view(m, generation, Data::Frequency(t));
+            // A partial table of a scan that goes on: shown, still loading.
+            let partial = t.scanned.is_some();
+            if set_view(m, generation, Data::Frequency(t)) && partial {
+                m.screen_mut().loading = true;
+            }
         }
         Loaded::Profile(p) => {
             set_view(m, generation, Data::Profile(p));
@@ -245,8 +277,8 @@ pub fn apply(m: &mut Model, generation: u64, data: Loaded) -> Vec<Command> {
             if let Some(n) = s.notes.first().filter(|_| generation == m.expect.view) {
                 m.message = Some(format!("note: {n}"));
             }
-            if m.screening {
-                set_view(m, generation, Data::Screening(s));
+            if m.screening && set_view(m, generation, Data::Screening(s)) {
+                return super::input::open_pending(m);
             }
         }
         Loaded::Patents(page) => {

@@ -51,9 +51,8 @@ pub enum Names {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
     Empty,
-    /// Typeahead results and, per hit, the covered-equipment group of a list entry or trade
-    /// party (NDAA §889 / FCC Covered List), for the first `COVERED_FLAGGED` hits.
-    Entities(Results, Vec<Option<String>>),
+    /// Typeahead results and, per hit, what the row shows besides it ([`HitNote`]).
+    Entities(Results, Vec<HitNote>),
     Shipments {
         page: Page,
         count: Option<Count>,
@@ -72,6 +71,16 @@ pub enum Data {
     Frequency(Box<Frequency>),
     Profile(Box<Profile>),
     Failed(String),
+}
+
+/// What a typeahead row shows besides its hit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HitNote {
+    /// The covered-equipment group of a list entry or trade party (NDAA §889 / FCC Covered
+    /// List), for the first `COVERED_FLAGGED` hits.
+    pub covered: Option<String>,
+    /// Where the record is, when another row has the same name (`places`).
+    pub place: Option<String>,
 }
 
 /// A history entry: the route and what was loaded for it, so going back is instant.
@@ -152,6 +161,10 @@ pub struct Model {
     pub today: String,
     /// The decision being written on a screening hit (`d`), while its prompt is open.
     pub prompt: Option<super::decide::DecisionPrompt>,
+    /// Enter was pressed in the Entities search before the results of what was typed had
+    /// arrived: the top result opens when they do (as fzf does), unless another key came
+    /// first.
+    pub pending_open: bool,
     /// Monitored sets with new potential matches since the last list import (set, count):
     /// named in the status line until they are rescreened.
     pub watch_alerts: Vec<(String, i64)>,
@@ -186,6 +199,7 @@ impl Model {
             last_audited: None,
             prompt: None,
             watch_alerts: Vec::new(),
+            pending_open: false,
             review: None,
             show_rejected: None,
         }

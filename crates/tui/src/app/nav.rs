@@ -11,6 +11,7 @@ use tradescope_store::shipments::freq::FreqColumn;
 use tradescope_store::shipments::{Cursor, ShipmentFilter, Sort};
 
 use super::action::Pane;
+use super::invest_data::Screening;
 
 /// Most entries kept; the oldest are dropped first.
 pub const HISTORY_LIMIT: usize = 200;
@@ -124,7 +125,12 @@ pub enum View {
         /// Some: the table counts the patents this filter matches (a Patents list's `F`;
         /// `base` is then unused).
         patents: Option<Box<PatentFilter>>,
+        /// Some: the table counts these screening hits (the Entities pane's `F` in screening
+        /// mode; `base` is then unused).
+        screening: Option<Box<Screening>>,
     },
+    /// The screening hits with one value of a frequency table over them (its Enter).
+    Hits { screening: Box<Screening> },
     /// The profile (`P`) of a trade party or a list entry; `month` is the chart's selected
     /// bar (None: the newest month).
     Profile {
@@ -153,6 +159,10 @@ pub struct Route {
     /// Page number (0-based) and the keyset start of every page up to it (None: the first).
     pub page: usize,
     pub page_starts: Vec<Option<PageKey>>,
+    /// Pages counted from the end of the list (after `G`): page 0 is the last page, each is
+    /// loaded in the reversed sort and shown in the list's order, and `page_starts[k]` is
+    /// where page k starts in the reversed sort.
+    pub from_end: bool,
     /// Detail view: first visible line of the fields.
     pub field_scroll: usize,
     /// Detail view: fields shown before the record's own — the screening hit that opened it
@@ -169,6 +179,7 @@ impl Route {
             scroll: 0,
             page: 0,
             page_starts: vec![None],
+            from_end: false,
             field_scroll: 0,
             evidence: Vec::new(),
         }
@@ -238,8 +249,34 @@ impl Route {
                 base_label,
                 column,
                 patents: None,
+                screening: None,
             },
             format!("F {}", column.label()),
+        )
+    }
+
+    /// A frequency table over screening hits.
+    pub fn screening_frequency(s: Screening, column: FreqColumn) -> Self {
+        let label = Some(format!("screening “{}”", s.query.trim()));
+        Route::new(
+            View::Frequency {
+                base: Box::default(),
+                base_label: label,
+                column,
+                patents: None,
+                screening: Some(Box::new(s)),
+            },
+            format!("F {}", column.label()),
+        )
+    }
+
+    /// The screening hits of one value (`what`: "list EL").
+    pub fn screening_hits(s: Screening, what: String) -> Self {
+        Route::new(
+            View::Hits {
+                screening: Box::new(s),
+            },
+            format!("Hits: {what}"),
         )
     }
 
@@ -255,6 +292,7 @@ impl Route {
                 base_label,
                 column,
                 patents: Some(Box::new(base)),
+                screening: None,
             },
             format!("F {}", column.label()),
         )
@@ -286,6 +324,10 @@ impl Route {
                 RecordKind::Patent | RecordKind::Assignee => Pane::Patents,
             },
             View::Intersect { .. } | View::Trail { .. } | View::Audit => Pane::Investigate,
+            View::Frequency {
+                screening: Some(_), ..
+            }
+            | View::Hits { .. } => Pane::Entities,
             View::Frequency { patents: None, .. } => Pane::Shipments,
             View::Frequency { .. } => Pane::Patents,
             View::Profile { subject, .. } => match subject.kind {
@@ -325,6 +367,7 @@ impl Route {
             | View::Trail { .. }
             | View::Audit
             | View::Frequency { .. }
+            | View::Hits { .. }
             | View::Profile { .. } => false,
         }
     }
@@ -354,6 +397,7 @@ impl Route {
         self.scroll = 0;
         self.page = 0;
         self.page_starts = vec![None];
+        self.from_end = false;
     }
 }
 

@@ -18,6 +18,10 @@ use super::review;
 pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
     if is_key(&a) {
         m.message = None;
+        // Another key after a pending Enter: the Enter no longer waits for the results.
+        if a != Action::Submit {
+            m.pending_open = false;
+        }
     }
     // The review prompt takes the keys while it is open.
     if m.mode == Mode::Review && is_key(&a) && !matches!(a, Action::Resize(..)) {
@@ -73,16 +77,16 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
             move_by(m, v)
         }
         Action::Top => top(m),
-        Action::Bottom => {
-            let n = m.row_count();
-            set_cursor(m, n.saturating_sub(1));
-            Vec::new()
-        }
+        Action::Bottom => bottom(m),
         Action::Open => open(m),
         Action::Back => {
             m.mode = Mode::Normal;
+            let was_loading = m.screen().loading;
             if m.history.back() {
-                ensure_loaded(m)
+                {
+                    let cmds = ensure_loaded(m);
+                    cancel_left(m, was_loading, cmds)
+                }
             } else {
                 m.message = Some("This is where you started: nothing to go back to".into());
                 Vec::new()
@@ -90,8 +94,12 @@ pub fn update(m: &mut Model, a: Action) -> Vec<Command> {
         }
         Action::Forward => {
             m.mode = Mode::Normal;
+            let was_loading = m.screen().loading;
             if m.history.forward() {
-                ensure_loaded(m)
+                {
+                    let cmds = ensure_loaded(m);
+                    cancel_left(m, was_loading, cmds)
+                }
             } else {
                 Vec::new()
             }
@@ -278,6 +286,9 @@ fn move_by(m: &mut Model, delta: isize) -> Vec<Command> {
     let n = m.row_count();
     let cur = m.route().cursor as isize;
     let target = cur + delta;
+    if m.route().from_end {
+        return move_from_end(m, n, cur, target);
+    }
     if n > 0 && target >= n as isize && cur == n as isize - 1 {
         // Past the last row: the next keyset page, if any.
         if let Some(key) = next_page_key(m) {
@@ -305,8 +316,70 @@ fn move_by(m: &mut Model, delta: isize) -> Vec<Command> {
     Vec::new()
 }
 
+/// `move_by` on pages counted from the end (after `G`): down past the last row goes to the
+/// page after (one nearer the end), up past the first to the page before, whose start is the
+/// reversed sort's next page.
+fn move_from_end(m: &mut Model, n: usize, cur: isize, target: isize) -> Vec<Command> {
+    if n > 0 && target >= n as isize && cur == n as isize - 1 && m.route().page > 0 {
+        let r = &mut m.screen_mut().route;
+        r.page -= 1;
+        r.cursor = 0;
+        r.scroll = 0;
+        return load_view(m, true);
+    }
+    if target < 0 && cur == 0 {
+        if let Some(key) = next_page_key(m) {
+            let r = &mut m.screen_mut().route;
+            r.page_starts.truncate(r.page + 1);
+            r.page_starts.push(Some(key));
+            r.page += 1;
+            // The page's last row; clamped (and scrolled into view) when the page arrives.
+            r.cursor = super::model::PAGE_SIZE - 1;
+            r.scroll = 0;
+            return load_view(m, true);
+        }
+    }
+    if n == 0 {
+        return Vec::new();
+    }
+    set_cursor(m, target.clamp(0, n as isize - 1) as usize);
+    Vec::new()
+}
+
+/// `G`: the last row of the whole list. A Shipments or Patents list not already on its last
+/// page loads the last page (the reversed sort's first, shown in the list's order); other
+/// lists are all on screen.
+fn bottom(m: &mut Model) -> Vec<Command> {
+    let paged = matches!(
+        m.route().view,
+        View::Shipments { .. } | View::Patents { .. }
+    );
+    let loaded = !m.screen().loading
+        && matches!(
+            m.screen().data,
+            Data::Shipments { .. } | Data::Patents { .. }
+        );
+    let on_last = loaded
+        && if m.route().from_end {
+            m.route().page == 0
+        } else {
+            next_page_key(m).is_none()
+        };
+    if paged && !on_last {
+        let r = &mut m.screen_mut().route;
+        r.reset_position();
+        r.from_end = true;
+        // The last row; clamped (and scrolled into view) when the page arrives.
+        r.cursor = super::model::PAGE_SIZE - 1;
+        return load_view(m, true);
+    }
+    let n = m.row_count();
+    set_cursor(m, n.saturating_sub(1));
+    Vec::new()
+}
+
 fn top(m: &mut Model) -> Vec<Command> {
-    if m.route().page > 0 {
+    if m.route().page > 0 || m.route().from_end {
         m.screen_mut().route.reset_position();
         return load_view(m, true);
     }
@@ -466,4 +539,16 @@ fn scroll_fields(m: &mut Model, n: i32) {
     let max = total.saturating_sub(fields_h as usize);
     let r = &mut m.screen_mut().route;
     r.field_scroll = (r.field_scroll as i64 + n as i64).clamp(0, max as i64) as usize;
+}
+
+/// After leaving a screen that was still loading: unless the new screen loads (which
+/// supersedes it), a [`Command::Cancel`] so that its work stops (a frequency table's scan
+/// ends at its next chunk instead of running to the end).
+fn cancel_left(m: &Model, was_loading: bool, mut cmds: Vec<Command>) -> Vec<Command> {
+    if was_loading && cmds.is_empty() {
+        cmds.push(Command::Cancel {
+            generation: m.expect.view,
+        });
+    }
+    cmds
 }

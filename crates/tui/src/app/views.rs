@@ -67,6 +67,9 @@ pub fn open_frequency(m: &mut Model) -> Vec<Command> {
     if matches!(m.route().view, View::Patents { .. }) {
         return open_patent_frequency(m);
     }
+    if matches!(m.route().view, View::Entities { .. }) {
+        return super::screen_freq::open(m);
+    }
     let View::Shipments {
         base,
         base_label,
@@ -75,7 +78,8 @@ pub fn open_frequency(m: &mut Model) -> Vec<Command> {
     } = &m.route().view
     else {
         m.message = Some(
-            "F counts a column of the Shipments list (its sort column) or of the Patents list"
+            "F counts a column of the Shipments list (its sort column), of the Patents list or \
+             of the screening hits"
                 .into(),
         );
         return Vec::new();
@@ -184,6 +188,15 @@ fn open_patents(m: &mut Model) -> Vec<Command> {
 /// Enter in a frequency table or a profile: the rows behind the selected figure, as a
 /// Shipments (or Patents) list pushed on the history. None when the view is neither.
 pub fn open(m: &mut Model) -> Option<Vec<Command>> {
+    if matches!(
+        m.route().view,
+        View::Frequency {
+            screening: Some(_),
+            ..
+        }
+    ) {
+        return Some(super::screen_freq::drill(m));
+    }
     if matches!(
         m.route().view,
         View::Frequency {
@@ -318,6 +331,7 @@ mod tests {
             total: 3,
             other_values: 0,
             other_count: 0,
+            scanned: None,
         };
         update(
             &mut m,
@@ -393,6 +407,7 @@ mod tests {
             total: 2,
             other_values: 0,
             other_count: 0,
+            scanned: None,
         };
         update(
             &mut m,

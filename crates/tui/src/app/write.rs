@@ -134,10 +134,11 @@ fn record(store: &dyn Store, rec: &audit::NewRecord) -> std::result::Result<Stri
         .and_then(|n| store.audit_append(rec).map(|_| n));
     match written {
         Ok(0) => Ok(String::new()),
-        Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
+        Ok(n) => Ok(format!("audit: {} written to the log", count(n as i64, "held-back record"))),
         Err(err) => match store.audit_hold_back(rec) {
             Ok(n) => Err(format!(
-                "audit: {n} record(s) held back, not yet in the log ({err}); retried every {} s and kept until written",
+                "audit: {} held back, not yet in the log ({err}); retried every {} s and kept until written",
+                count(n as i64, "record"),
                 AUDIT_RETRY.as_secs()
             )),
             Err(e2) => Err(format!(
@@ -145,6 +146,16 @@ fn record(store: &dyn Store, rec: &audit::NewRecord) -> std::result::Result<Stri
                 rec.action
             )),
         },
+    }
+}
+
+/// "1 record" / "3 records" (`what` in the singular).
+fn count(n: impl Into<i64>, what: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -157,9 +168,13 @@ pub fn held_back(store: &dyn Store) -> usize {
 pub fn retry(store: &dyn Store) -> std::result::Result<String, String> {
     let waiting = held_back(store);
     match store.audit_flush() {
-        Ok(n) => Ok(format!("audit: {n} held-back records written to the log")),
+        Ok(n) => Ok(format!(
+            "audit: {} written to the log",
+            count(n as i64, "held-back record")
+        )),
         Err(e) => Err(format!(
-            "audit: {waiting} record(s) still held back, not yet in the log ({e}); retrying"
+            "audit: {} still held back, not yet in the log ({e}); retrying",
+            count(waiting as i64, "record")
         )),
     }
 }
@@ -167,9 +182,10 @@ pub fn retry(store: &dyn Store) -> std::result::Result<String, String> {
 fn mark(store: &dyn Store, case: &str, r: RecordRef) -> Result<String> {
     let n = store.case_add(case, r)?;
     Ok(format!(
-        "marked {} #{} into case “{case}” ({n} records; x exports it)",
+        "marked {} #{} into case “{case}” ({}; x exports it)",
         r.kind.as_str(),
-        r.id
+        r.id,
+        count(n, "record")
     ))
 }
 

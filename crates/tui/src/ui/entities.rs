@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
-use crate::app::model::{Data, Model, Names};
+use crate::app::model::{Data, HitNote, Model, Names};
 use crate::app::nav::View;
 use tradescope_matching::typeahead::Hit;
 
@@ -51,8 +51,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     }
     super::draw_filter_line(m, f, line, t, "Search:", query, &hint, &idle);
 
-    let (hits, covered) = match &m.screen().data {
-        Data::Entities(r, covered) if !r.hits.is_empty() => (&r.hits, covered),
+    let (hits, notes) = match &m.screen().data {
+        Data::Entities(r, notes) if !r.hits.is_empty() => (&r.hits, notes),
         Data::Entities(r, _) if r.query.trim().is_empty() && !m.screen().loading => {
             let text = match &m.names {
                 Names::Loading => "loading names…",
@@ -98,8 +98,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let flag = covered.get(i).and_then(Option::as_deref);
-            row(h, flag, t, wide, &cols, &m.today)
+            let note = notes.get(i).cloned().unwrap_or_default();
+            row(h, note, t, wide, &cols, &m.today)
         })
         .collect();
     let table = Table::new(rows, widths)
@@ -115,7 +115,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
 
 fn row<'a>(
     h: &'a Hit,
-    covered: Option<&str>,
+    note: HitNote,
     t: &Theme,
     wide: bool,
     cols: &[usize],
@@ -132,6 +132,11 @@ fn row<'a>(
         ratatui::style::Style::new()
     };
     let mut name = highlighted(&h.matched, &h.positions, base, t.matched());
+    // Rows with the same name: where each is, right after the name.
+    if let Some(place) = &note.place {
+        name.spans
+            .push(Span::styled(format!(" · {}", clean(Some(place))), t.dim()));
+    }
     if *h.matched != *rec.name {
         name.spans.push(Span::styled(
             format!("  ← {}", clean(Some(&rec.name))),
@@ -158,7 +163,10 @@ fn row<'a>(
         Cell::from(cell(rec.country.as_deref(), w(3))),
         Cell::from(cell(Some(&programs), w(4))),
         Cell::from(cell(rec.start_date.as_deref(), w(5))),
-        Cell::from(Span::styled(cell(covered, w(6)), t.notice())),
+        Cell::from(Span::styled(
+            cell(note.covered.as_deref(), w(6)),
+            t.notice(),
+        )),
     ];
     if wide {
         let until = match &lapsed {

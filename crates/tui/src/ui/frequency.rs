@@ -18,6 +18,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         base_label,
         column,
         patents,
+        screening,
         ..
     } = &m.route().view
     else {
@@ -25,6 +26,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
     };
     let (one, many) = if patents.is_some() {
         ("patent", "patents")
+    } else if screening.is_some() {
+        ("hit", "hits")
     } else {
         ("shipment", "shipments")
     };
@@ -56,6 +59,18 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         }
     };
     let values = tbl.rows.len() as i64 + tbl.other_values;
+    if let Some(sc) = tbl.scanned {
+        // A partial table: the scan goes on; say how far, and how to stop it.
+        let pct = 100 * sc.done / sc.total.max(1);
+        spans.push(Span::styled(
+            format!(
+                " — scanning {pct}% ({} of {} ids), Esc stops",
+                thousands(sc.done),
+                thousands(sc.total)
+            ),
+            t.focus(),
+        ));
+    }
     spans.push(Span::styled(
         format!(
             " — {}, {}",

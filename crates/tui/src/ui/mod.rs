@@ -52,6 +52,7 @@ pub fn draw(m: &Model, f: &mut Frame) {
         View::Trail { .. } => trail::draw(m, f, body, &t),
         View::Audit => audit::draw(m, f, body, &t),
         View::Frequency { .. } => frequency::draw(m, f, body, &t),
+        View::Hits { .. } => screening::draw_hits(m, f, body, &t),
         View::Profile { .. } => profile::draw(m, f, body, &t),
     }
     statusbar::draw_status(m, f, status, &t);

@@ -32,8 +32,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         t,
         &label,
         query,
-        "a number, title words, an assignee, cet:AI",
-        "press / to look up a number, title words, an assignee, cet:AI",
+        "a number, title words, an assignee, cet:AI cpc:H04N year:2022",
+        "press / to look up a number, title words, an assignee, cet:, cpc:, year:",
     );
     let rows = match &m.screen().data {
         Data::Patents { page, .. } if !page.rows.is_empty() => &page.rows,
@@ -92,7 +92,14 @@ fn row<'a>(r: &'a PatentRow, t: &Theme, cols: &[usize]) -> Row<'a> {
         )),
         Cell::from(cell(Some(&r.number), w(1))),
         Cell::from(cell(r.publication_date.as_deref(), w(2))),
-        Cell::from(cell(r.title.as_deref(), w(3))),
+        // A title the source leaves empty says so (dimmed), rather than a blank cell.
+        match r.title.as_deref().map(str::trim) {
+            Some(title) if !title.is_empty() => Cell::from(cell(Some(title), w(3))),
+            _ => Cell::from(Span::styled(
+                cell(Some(tradescope_core::view::NO_TITLE), w(3)),
+                t.dim(),
+            )),
+        },
         Cell::from(cell(r.assignee.as_deref(), w(4))),
         Cell::from(cell(r.cpc.as_deref(), w(5))),
         Cell::from(cell(r.cet.as_deref(), w(6))),

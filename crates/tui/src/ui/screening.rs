@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::app::decide::DecisionPrompt;
 use crate::app::invest_data::Screening;
 use crate::app::load::short;
-use crate::app::model::Model;
+use crate::app::model::{Data, Model};
 use tradescope_store::search::ListingHit;
 
 use super::text::{cell, column_widths};
@@ -73,6 +73,38 @@ pub fn draw(m: &Model, s: &Screening, f: &mut Frame, body: Rect, t: &Theme) {
         .with_offset(r.scroll)
         .with_selected(Some(r.cursor));
     f.render_stateful_widget(table, body, &mut state);
+}
+
+/// The hits of one value of a frequency table over screening hits (its Enter): a line saying
+/// which, then the hits as the screening mode shows them.
+pub fn draw_hits(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
+    use ratatui::layout::Layout;
+    let Data::Screening(s) = &m.screen().data else {
+        return;
+    };
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let what = m.route().crumb.trim_start_matches("Hits: ").to_string();
+    let n = s.hits.len();
+    let line = Line::from(vec![
+        Span::styled(
+            format!(
+                "{n} {} with {}",
+                if n == 1 { "hit" } else { "hits" },
+                sanitize(&what)
+            ),
+            t.bold(),
+        ),
+        Span::styled(
+            format!(
+                " of screening “{}” at {:.2}",
+                sanitize(s.query.trim()),
+                s.threshold
+            ),
+            t.dim(),
+        ),
+    ]);
+    f.render_widget(Paragraph::new(line), head);
+    draw(m, s, f, body, t);
 }
 
 /// What the decision column says of a hit: the verdict in force, or whether a false positive

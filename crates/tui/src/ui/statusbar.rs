@@ -22,6 +22,27 @@ fn count_text(c: Option<Count>) -> String {
     }
 }
 
+/// The range of page `page` counted from the end (after `G`), `rows` long: "Showing
+/// 1,155–1,204 of 1,204" once the count is exact, else "1–50 from the end of 100,000+".
+fn from_end(page: usize, rows: usize, count: Option<Count>) -> String {
+    let (near, far) = (page * PAGE_SIZE, page * PAGE_SIZE + rows);
+    match count {
+        _ if rows == 0 => "Showing 0".to_string(),
+        Some(Count::Exact(n)) if n as usize >= far => format!(
+            "Showing {}–{} of {}",
+            thousands((n as usize - far + 1) as i64),
+            thousands((n as usize - near) as i64),
+            thousands(n)
+        ),
+        c => format!(
+            "Showing {}–{} from the end of {}",
+            thousands(near as i64 + 1),
+            thousands(far as i64),
+            count_text(c)
+        ),
+    }
+}
+
 /// "Showing 1–50 of 1,204" for the current screen.
 pub fn showing(m: &Model) -> String {
     let s = m.screen();
@@ -57,6 +78,12 @@ pub fn showing(m: &Model) -> String {
                     r.hits.len()
                 )
             }
+        }
+        Data::Shipments { page, count, .. } if s.route.from_end => {
+            from_end(s.route.page, page.rows.len(), *count)
+        }
+        Data::Patents { page, count } if s.route.from_end => {
+            from_end(s.route.page, page.rows.len(), *count)
         }
         Data::Shipments { page, count, .. } => {
             format!(
