@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod bulk;
+pub mod engines;
 pub mod freq;
 pub mod gen;
 mod import;

@@ -136,6 +136,11 @@ enum Command {
         /// of them
         #[arg(long, value_name = "N")]
         screen_only: Option<usize>,
+        /// Only SQLite and PostgreSQL side by side (issue 19): the benchmark database (of
+        /// --shipments N, or --quick) copied into a new database on the server at URL, then the
+        /// same queries on both engines. The report goes to --out, else stdout
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
     },
 }
 
@@ -164,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             rescreen_only,
             list_names,
             screen_only,
+            postgres,
         } => {
             if let Some(n) = screen_only {
                 return cmd::bench::cmd_screen_only(n);
@@ -193,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let what = cmd::bench::What {
                 probe_rss,
                 build_only,
+                postgres,
             };
             cmd::bench::cmd_bench(cli.db.clone(), quick, out, no_cold, shipments, what)
         }

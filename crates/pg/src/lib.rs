@@ -7,9 +7,9 @@
 //! The client is the synchronous [`postgres`] crate: the workbench's workers are plain
 //! threads, so an async runtime (tokio-postgres underneath, driven by `postgres` itself)
 //! would add nothing but a second concurrency model. Patent word search reads `patent_word`
-//! ([`words`]). Not yet here: most CLI commands past the workbench, `show`, `search`,
-//! `screen NAME`, `patents` and the investigations on `--db postgresql://…`, imports written
-//! straight into PostgreSQL, and the side-by-side benchmark (docs/scaling.md lists them).
+//! ([`words`]). Not yet here: imports written straight into PostgreSQL (`init` builds in a
+//! temporary SQLite file and copies it over; `import` on a URL is refused), and `screen --file`,
+//! `watch`, reference tables and `backup` on a URL (docs/scaling.md lists them).
 
 pub mod cluster;
 pub mod copy;

@@ -13,6 +13,8 @@ pub struct What {
     pub probe_rss: bool,
     /// Build (or check) the database only.
     pub build_only: bool,
+    /// Only SQLite and PostgreSQL side by side, on a new database on this server.
+    pub postgres: Option<String>,
 }
 
 pub fn cmd_bench(
@@ -37,6 +39,8 @@ pub fn cmd_bench(
     if what.probe_rss {
         return json(&bench::rss_probe(&db)?);
     }
+    // The side-by-side report goes where --out says, else to stdout (never over BENCHMARKS.md).
+    let engines_out = out.clone();
     let out = out.or_else(|| (!quick && size.is_none()).then(|| PathBuf::from("BENCHMARKS.md")));
     let opts = BenchOptions {
         quick,
@@ -56,6 +60,24 @@ pub fn cmd_bench(
                 serde_json::to_string(&report)?
             ),
             None => outln!("{} exists and has the benchmark's size", opts.db.display()),
+        }
+        return Ok(());
+    }
+    if let Some(url) = &what.postgres {
+        let built = bench::build(&opts, &bar).map_err(anyhow::Error::from);
+        let reps = if quick { 5 } else { 20 };
+        let measured = built.and_then(|_| {
+            bench::engines::measure(&opts.db, url, reps, !no_cold, &bar)
+        });
+        bar.finish();
+        let md = bench::engines::markdown(&measured?);
+        outln!("- load average: {}", bench::machine::load_average());
+        match &engines_out {
+            Some(o) => {
+                std::fs::write(o, &md)?;
+                outln!("wrote {}", o.display());
+            }
+            None => output::lines(&md),
         }
         return Ok(());
     }

@@ -252,7 +252,12 @@ mod tests {
         );
         assert_eq!(t.total, 4, "shares are of hits");
         let t = table(&s.hits, FreqColumn::ScoreBand);
-        assert_eq!(t.rows[0].label, "1.00", "ties: the highest band first");
+        let bands: Vec<(&str, i64)> = t.rows.iter().map(|v| (v.label.as_str(), v.count)).collect();
+        assert_eq!(
+            bands,
+            [("0.90–0.95", 2), ("1.00", 1), ("0.75–0.80", 1)],
+            "most hits first; ties: the highest band first"
+        );
         let t = table(&s.hits, FreqColumn::EntryCountry);
         assert_eq!(t.rows[0].label, "CN");
         assert_eq!(t.rows.last().map(|v| v.key.clone()), Some(FreqKey::Missing));
