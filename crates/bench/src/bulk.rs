@@ -129,7 +129,11 @@ where
         at: Instant::now(),
     };
     // Outside the transaction: these pragmas cannot change inside one.
-    let journal: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    // (Setting a mode returns the new one: read the mode to restore first.)
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    })?;
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;
          PRAGMA threads = 2;",

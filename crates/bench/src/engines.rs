@@ -69,7 +69,12 @@ fn entity_filter(id: i64) -> ShipmentFilter {
 }
 
 fn drill(store: &dyn Store, entity: i64) -> Result<()> {
-    std::hint::black_box(store.shipments_page(&entity_filter(entity), Sort::default(), None, PAGE)?);
+    std::hint::black_box(store.shipments_page(
+        &entity_filter(entity),
+        Sort::default(),
+        None,
+        PAGE,
+    )?);
     Ok(())
 }
 
@@ -207,8 +212,9 @@ pub fn measure(
     // 1M rows: the rate is flat past that, docs/scaling.md).
     progress.stage("SQLite import", None);
     let dir = sqlite.parent().unwrap_or(Path::new("."));
-    let sqlite_shipments: i64 = tradescope_store::open_ro(sqlite)?
-        .query_row("SELECT count(*) FROM shipment", [], |r| r.get(0))?;
+    let sqlite_shipments: i64 =
+        tradescope_store::open_ro(sqlite)?
+            .query_row("SELECT count(*) FROM shipment", [], |r| r.get(0))?;
     let n_import = (sqlite_shipments as u64).clamp(1, 1_000_000);
     let import = crate::import_figure(dir, n_import, (n_import / 100).max(1))?;
     let import_rate = import.ours.map_or(0.0, |s| s.median);
@@ -268,7 +274,9 @@ pub fn measure(
         for e in &hot {
             drill(store, *e)?;
         }
-        warm_stats.push(warm(reps * hot.len(), |i| drill(store, hot[i % hot.len()]))?);
+        warm_stats.push(warm(reps * hot.len(), |i| {
+            drill(store, hot[i % hot.len()])
+        })?);
     }
     rows.push(Row {
         name: "drill entity → first page (warm)".into(),

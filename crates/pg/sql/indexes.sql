@@ -1,6 +1,8 @@
 -- Indexes of the PostgreSQL schema (version 1), created after a bulk copy's rows are in.
 -- The same drill paths as SQLite's (newest first within a party / port / HS code), created
--- on the partitioned parent so every year's partition gets its own.
+-- on the partitioned parent so every year's partition gets its own. The date sorts with NULLS
+-- FIRST (version 4): a backward scan then reads `ship_date DESC NULLS LAST`, a forward one
+-- `ASC NULLS FIRST` — SQLite's orders — so a page stops after its rows instead of sorting.
 CREATE INDEX source_dataset ON source(dataset, current);
 CREATE UNIQUE INDEX source_sha ON source(dataset, sha256);
 CREATE INDEX list_change_source ON list_change(source_id);
@@ -14,16 +16,16 @@ CREATE INDEX entry_ident_entry ON entry_ident(entry_id);
 CREATE INDEX entry_ident_value ON entry_ident(value);
 CREATE UNIQUE INDEX party_key ON party(norm, COALESCE(country, ''));
 CREATE INDEX shipment_id ON shipment(id);
-CREATE INDEX shipment_shipper ON shipment(shipper_id, ship_date, id);
-CREATE INDEX shipment_consignee ON shipment(consignee_id, ship_date, id);
-CREATE INDEX shipment_notify ON shipment(notify_id, ship_date, id);
-CREATE INDEX shipment_date ON shipment(ship_date, id);
-CREATE INDEX shipment_hs_date ON shipment(hs_code, ship_date, id);
-CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date, shipment_id);
-CREATE INDEX shipment_lading ON shipment(port_of_lading, ship_date, id);
-CREATE INDEX shipment_unlading ON shipment(port_of_unlading, ship_date, id);
-CREATE INDEX shipment_dest ON shipment(dest_country, ship_date, id);
-CREATE INDEX shipment_origin ON shipment(origin_country, ship_date, id);
+CREATE INDEX shipment_shipper ON shipment(shipper_id, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_consignee ON shipment(consignee_id, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_notify ON shipment(notify_id, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_date ON shipment(ship_date NULLS FIRST, id);
+CREATE INDEX shipment_hs_date ON shipment(hs_code, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_hs_code ON shipment_hs(hs_code, ship_date NULLS FIRST, shipment_id);
+CREATE INDEX shipment_lading ON shipment(port_of_lading, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_unlading ON shipment(port_of_unlading, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_dest ON shipment(dest_country, ship_date NULLS FIRST, id);
+CREATE INDEX shipment_origin ON shipment(origin_country, ship_date NULLS FIRST, id);
 CREATE INDEX shipment_identifier ON shipment(identifier);
 -- Substring search over descriptions (model numbers such as "2CD7A46"), SQLite's trigram
 -- FTS5 table's counterpart.

@@ -72,6 +72,10 @@ pub fn sqlite_to_pg(src: &Path, url: &str, progress: &dyn Progress) -> Result<Re
     progress.stage("patent_word", None);
     crate::words::fill(&mut tx)?;
     schema::create_indexes(&mut tx)?;
+    // Planner statistics now, not whenever autovacuum gets to it: the first queries on a
+    // fresh copy would otherwise be planned on guesses.
+    progress.stage("analyze", None);
+    tx.batch_execute("ANALYZE")?;
     reset_sequences(&mut tx, &tables)?;
     for (t, want) in tables.iter().zip(&digests) {
         let got = pg_digest(&mut tx, t, &mut |_| Ok(()))?;

@@ -1,6 +1,7 @@
 //! The PostgreSQL schema and its versions. Version 1 holds the tables of SQLite schema v4
 //! (`crates/store/schema.sql`) column for column; version 2 adds `patent_word`, the word
 //! index of patents (SQLite's `patent_fts`); version 3 `assignee_patent` (SQLite v5);
+//! version 4 the drill indexes in SQLite's NULL order (`ship_date NULLS FIRST`);
 //! `tradescope_schema` records the version,
 //! as `PRAGMA user_version` does on SQLite. Every version change is a step here, run in one
 //! transaction (PostgreSQL's DDL is transactional), so a failed migration changes nothing.
@@ -10,7 +11,7 @@ use postgres::GenericClient;
 use crate::error::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// The SQLite schema version whose tables this version mirrors.
 pub const SQLITE_SCHEMA_VERSION: i64 = 5;
 
@@ -84,6 +85,7 @@ pub fn upgrade(client: &mut postgres::Client) -> Result<()> {
         match v {
             1 => v1_to_v2(&mut tx)?,
             2 => v2_to_v3(&mut tx)?,
+            3 => v3_to_v4(&mut tx)?,
             _ => {
                 return Err(Error::Database(format!(
                     "the database's schema is version {v}; this build knows no upgrade from it"
@@ -148,6 +150,28 @@ fn v2_to_v3(tx: &mut postgres::Transaction) -> Result<()> {
         )
     ))?;
     tx.execute("INSERT INTO tradescope_schema (version) VALUES (3)", &[])?;
+    Ok(())
+}
+
+/// The indexes of [`INDEXES_SQL`] whose date column sorts NULLS FIRST (version 4): (name,
+/// statement).
+fn date_ordered_indexes() -> Vec<(&'static str, &'static str)> {
+    INDEXES_SQL
+        .lines()
+        .filter(|l| l.starts_with("CREATE INDEX") && l.contains("NULLS FIRST"))
+        .filter_map(|l| Some((l.split_whitespace().nth(2)?, l)))
+        .collect()
+}
+
+/// Version 4: the drill indexes rebuilt with `ship_date NULLS FIRST`, so that pages newest
+/// first (`DESC NULLS LAST`, SQLite's order) read an index backwards and stop after a page
+/// instead of sorting every matching row.
+fn v3_to_v4(tx: &mut postgres::Transaction) -> Result<()> {
+    for (name, create) in date_ordered_indexes() {
+        tx.batch_execute(&format!("DROP INDEX IF EXISTS {name}; {create}"))?;
+    }
+    tx.batch_execute("ANALYZE shipment; ANALYZE shipment_hs;")?;
+    tx.execute("INSERT INTO tradescope_schema (version) VALUES (4)", &[])?;
     Ok(())
 }
 

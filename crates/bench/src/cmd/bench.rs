@@ -66,9 +66,8 @@ pub fn cmd_bench(
     if let Some(url) = &what.postgres {
         let built = bench::build(&opts, &bar).map_err(anyhow::Error::from);
         let reps = if quick { 5 } else { 20 };
-        let measured = built.and_then(|_| {
-            bench::engines::measure(&opts.db, url, reps, !no_cold, &bar)
-        });
+        let measured =
+            built.and_then(|_| bench::engines::measure(&opts.db, url, reps, !no_cold, &bar));
         bar.finish();
         let md = bench::engines::markdown(&measured?);
         outln!("- load average: {}", bench::machine::load_average());

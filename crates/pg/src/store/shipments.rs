@@ -16,6 +16,10 @@ use tradescope_store::asof::listed_ranges_json;
 pub(super) struct Conditions {
     pub(super) clauses: Vec<String>,
     pub(super) params: Vec<Value>,
+    /// A party filter's OR clause (at this index of `clauses`) as its single-column
+    /// alternatives (`s.shipper_id = 7`, `s.consignee_id = 7`…): a page newest first is the
+    /// merge of one index run per alternative ([`page`]).
+    fan: Option<(usize, Vec<String>)>,
 }
 
 impl Conditions {
@@ -84,9 +88,11 @@ pub(super) fn conditions(db: &dyn Sql, f: &ShipmentFilter) -> StoreResult<Condit
     }
     if let Some(id) = f.party_id {
         let p = c.bind(id);
-        c.push(format!(
-            "(s.shipper_id = {p} OR s.consignee_id = {p} OR s.notify_id = {p})"
-        ));
+        let alternatives = ["shipper_id", "consignee_id", "notify_id"]
+            .map(|col| format!("s.{col} = {p}"))
+            .to_vec();
+        c.fan = Some((c.clauses.len(), alternatives.clone()));
+        c.push(format!("({})", alternatives.join(" OR ")));
     }
     if let Some(eid) = f.entity_id {
         let linked: Vec<String> = db.map(
@@ -96,12 +102,21 @@ pub(super) fn conditions(db: &dyn Sql, f: &ShipmentFilter) -> StoreResult<Condit
             |r| Ok(r.get::<i64>(0)?.to_string()),
         )?;
         // Ids from the database, written inline.
-        c.push(if linked.is_empty() {
-            "false".to_string()
+        if linked.is_empty() {
+            c.push("false".to_string());
         } else {
             let ids = linked.join(",");
-            format!("(s.shipper_id IN ({ids}) OR s.consignee_id IN ({ids}))")
-        });
+            if c.fan.is_none() {
+                let alternatives = ["shipper_id", "consignee_id"]
+                    .iter()
+                    .flat_map(|col| linked.iter().map(move |id| format!("s.{col} = {id}")))
+                    .collect();
+                c.fan = Some((c.clauses.len(), alternatives));
+            }
+            c.push(format!(
+                "(s.shipper_id IN ({ids}) OR s.consignee_id IN ({ids}))"
+            ));
+        }
     }
     let names: Vec<String> = f
         .party_names
@@ -251,11 +266,7 @@ pub(super) fn page(
     } else {
         format!("{key} ASC NULLS FIRST, s.id ASC")
     };
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM {FROM} {} ORDER BY {order} LIMIT {}",
-        c.where_sql(),
-        limit + 1
-    );
+    let sql = page_sql(&c, sort.key, &order, limit + 1);
     let mut rows: Vec<ShipmentRow> = db.map(&sql, &c.params, row)?;
     let more = rows.len() > limit;
     rows.truncate(limit);
@@ -268,6 +279,58 @@ pub(super) fn page(
         None
     };
     Ok(Page { rows, next })
+}
+
+/// Shipment columns of a page before the party names are joined (`description` cut).
+const INNER_COLUMNS: &str = "s.id, s.ship_date, s.shipper_id, s.consignee_id, s.port_of_lading,
+    s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
+    substr(s.description, 1, 300) AS description, s.synthetic";
+
+const OUTER_COLUMNS: &str = "s.id, s.ship_date, s.shipper_id, sp.name, s.consignee_id, cp.name,
+    s.port_of_lading, s.origin_country, s.port_of_unlading, s.dest_country, s.hs_code,
+    s.description, s.synthetic";
+
+/// Most index runs a fanned-out page merges; an entity with more linked parties is read by
+/// the plain query.
+const MAX_FAN: usize = 64;
+
+/// The page statement. Sorted by a party's name, the names are joined first; otherwise the
+/// page's shipments are chosen first and only those rows get their names. Newest first under
+/// a party filter, the page is the merge of one (party column, ship_date, id) index run per
+/// party and role, each stopped after a page — what SQLite's UNION of index runs does — instead
+/// of every matching shipment read and sorted.
+fn page_sql(c: &Conditions, key: SortKey, order: &str, n: usize) -> String {
+    if matches!(key, SortKey::Shipper | SortKey::Consignee) {
+        return format!(
+            "SELECT {ROW_COLUMNS} FROM {FROM} {} ORDER BY {order} LIMIT {n}",
+            c.where_sql()
+        );
+    }
+    let inner = match &c.fan {
+        Some((at, alternatives)) if key == SortKey::Date && alternatives.len() <= MAX_FAN => {
+            let branches: Vec<String> = alternatives
+                .iter()
+                .map(|alt| {
+                    let mut clauses = c.clauses.clone();
+                    clauses[*at] = alt.clone();
+                    format!(
+                        "(SELECT {INNER_COLUMNS} FROM shipment s WHERE {} ORDER BY {order} \
+                         LIMIT {n})",
+                        clauses.join(" AND ")
+                    )
+                })
+                .collect();
+            branches.join(" UNION ")
+        }
+        _ => format!(
+            "SELECT {INNER_COLUMNS} FROM shipment s {} ORDER BY {order} LIMIT {n}",
+            c.where_sql()
+        ),
+    };
+    format!(
+        "SELECT {OUTER_COLUMNS} FROM ({inner}) s LEFT JOIN party sp ON sp.id = s.shipper_id
+         LEFT JOIN party cp ON cp.id = s.consignee_id ORDER BY {order} LIMIT {n}"
+    )
 }
 
 fn sort_value(r: &ShipmentRow, key: SortKey) -> Option<String> {
