@@ -354,6 +354,25 @@ impl Route {
         }
     }
 
+    /// The breadcrumb of this route: its label, and the filter typed over it (shortened), so
+    /// that a filtered list and the unfiltered one pushed after it do not read alike
+    /// ("All shipments [country:VN] › All shipments").
+    pub fn crumb_label(&self) -> String {
+        let query = match &self.view {
+            View::Shipments { query, .. } | View::Patents { query, .. } => query.trim(),
+            _ => "",
+        };
+        if query.is_empty() {
+            return self.crumb.clone();
+        }
+        let short: String = if query.chars().count() > 24 {
+            query.chars().take(23).chain(std::iter::once('…')).collect()
+        } else {
+            query.to_string()
+        };
+        format!("{} [{short}]", self.crumb)
+    }
+
     /// True for the pane's starting route (no link filter, no typed filter).
     pub fn is_home(&self) -> bool {
         match &self.view {
@@ -404,6 +423,21 @@ impl Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_filter_shows_in_the_crumb_so_two_shipment_lists_differ() {
+        let mut r = Route::home(Pane::Shipments);
+        assert_eq!(r.crumb_label(), "All shipments");
+        if let View::Shipments { query, .. } = &mut r.view {
+            *query = "country:VN".into();
+        }
+        assert_eq!(r.crumb_label(), "All shipments [country:VN]");
+        if let View::Shipments { query, .. } = &mut r.view {
+            *query = "party:\"hangzhou hikvision digital\" from:2021".into();
+        }
+        assert_eq!(r.crumb_label(), "All shipments [party:\"hangzhou hikvisi…]");
+        assert_ne!(r.crumb_label(), Route::home(Pane::Shipments).crumb_label());
+    }
 
     #[test]
     fn push_drops_the_forward_entries() {

@@ -83,7 +83,7 @@ fn draw_crumb(m: &Model, f: &mut Frame, area: Rect, t: &Theme) {
         .history
         .path()
         .iter()
-        .map(|s| sanitize(&s.route.crumb).into_owned())
+        .map(|s| sanitize(&s.route.crumb_label()).into_owned())
         .collect();
     let s = text::tail_fit(&parts, " › ", area.width as usize);
     f.render_widget(Paragraph::new(Span::styled(s, t.bold())), area);
