@@ -47,6 +47,7 @@ mod nav;
 mod patents_query;
 mod pg;
 mod pg_answers;
+mod pg_bench;
 mod pg_cli;
 mod pg_contract;
 mod pg_views;

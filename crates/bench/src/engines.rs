@@ -17,7 +17,7 @@ use tradescope_store::{SqliteStore, Store};
 use crate::baseline as q;
 use crate::machine::evict;
 use crate::queries::{MODEL_QUERY, PAGE};
-use crate::timing::Stat;
+use crate::timing::{time_ms, Stat};
 
 /// The workbench's count cap (crates/tui: SHIPMENT_COUNT_CAP).
 const COUNT_CAP: i64 = 100_000;
@@ -50,15 +50,10 @@ fn ms(s: &Stat) -> String {
     format!("{:.2} ms (p99 {:.2})", s.median, s.p99)
 }
 
-/// Warm timings of `f` over `n` calls.
+/// Warm timings of `f` over `n` calls ([`time_ms`] with anyhow's errors).
 fn warm(n: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<Stat> {
-    let mut xs = Vec::with_capacity(n);
-    for i in 0..n {
-        let t = Instant::now();
-        f(i)?;
-        xs.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    Ok(Stat::of(xs))
+    let engine = |e: anyhow::Error| tradescope_store::error::Error::Engine(format!("{e:#}"));
+    Ok(time_ms(n, |i| f(i).map_err(engine))?)
 }
 
 fn entity_filter(id: i64) -> ShipmentFilter {
