@@ -356,7 +356,7 @@ impl Route {
 
     /// The breadcrumb of this route: its label, and the filter typed over it (shortened), so
     /// that a filtered list and the unfiltered one pushed after it do not read alike
-    /// ("All shipments [country:VN] › All shipments").
+    /// (`All shipments [country:VN] › All shipments`).
     pub fn crumb_label(&self) -> String {
         let query = match &self.view {
             View::Shipments { query, .. } | View::Patents { query, .. } => query.trim(),
