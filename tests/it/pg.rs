@@ -206,3 +206,90 @@ fn postgresql_schema_has_the_sqlite_tables_column_for_column() {
         Some(tradescope_pg::schema::SCHEMA_VERSION)
     );
 }
+
+/// A database of PostgreSQL schema v3 (the drill indexes sorting NULL dates last) is brought
+/// to v4 when opened: the version recorded, every drill index rebuilt `NULLS FIRST`, no row
+/// lost, and the entity drill answers as before.
+#[test]
+fn a_version_3_database_is_upgraded_to_version_4_on_open() {
+    use tradescope_store::shipments::{ShipmentFilter, Sort};
+    use tradescope_store::Store;
+
+    let (_server, admin) = server();
+    let url = new_database(&admin, "v3");
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("v3.db");
+    let src = rusqlite::Connection::open(super::investigate::default_db()).expect("open");
+    src.execute("VACUUM INTO ?1", [db.to_str().expect("path")])
+        .expect("vacuum into");
+    drop(src);
+    tradescope_pg::copy::sqlite_to_pg(&db, &url, &tradescope_core::progress::NoProgress)
+        .expect("copy");
+
+    // Make it what a v3 build wrote: the same indexes, NULL dates last.
+    let mut c = tradescope_pg::connect(&url).expect("connect");
+    let indexes: Vec<(String, String)> = c
+        .query(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('shipment', \
+             'shipment_hs') AND indexdef LIKE '%NULLS FIRST%'",
+            &[],
+        )
+        .expect("indexes")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(indexes.len() >= 10, "{indexes:?}");
+    for (name, def) in &indexes {
+        let old = def.replace(" NULLS FIRST", "");
+        c.batch_execute(&format!("DROP INDEX {name}; {old}"))
+            .expect("v3 index");
+    }
+    c.batch_execute("UPDATE tradescope_schema SET version = 3")
+        .expect("v3 version");
+    let before: i64 = c
+        .query_one("SELECT count(*) FROM shipment", &[])
+        .expect("count")
+        .get(0);
+    let eid = super::investigate::hikvision_el(&tradescope_store::open_ro(&db).expect("ro"));
+    let filter = ShipmentFilter {
+        entity_id: Some(eid),
+        ..Default::default()
+    };
+    let sqlite = tradescope_store::SqliteStore::open(&db).expect("sqlite store");
+    let want = sqlite
+        .shipments_page(&filter, Sort::default(), None, 50)
+        .expect("sqlite page");
+
+    let pg = tradescope_pg::PgStore::open(&url).expect("open upgrades");
+    let version: i64 = c
+        .query_one("SELECT max(version) FROM tradescope_schema", &[])
+        .expect("version")
+        .get(0);
+    assert_eq!(version, tradescope_pg::schema::SCHEMA_VERSION);
+    let after: Vec<String> = c
+        .query(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'shipment' \
+             AND indexname = 'shipment_shipper'",
+            &[],
+        )
+        .expect("indexes")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        after.len() == 1 && after[0].contains("ship_date NULLS FIRST"),
+        "{after:?}"
+    );
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM shipment", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(n, before);
+    let got = pg
+        .shipments_page(&filter, Sort::default(), None, 50)
+        .expect("pg page");
+    let ids =
+        |p: &tradescope_store::shipments::Page| p.rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert!(!want.rows.is_empty());
+    assert_eq!(ids(&got), ids(&want));
+}
